@@ -1,0 +1,27 @@
+# The two commands of the README: `make run` and `make test`.
+SWIFT ?= swift
+
+.PHONY: deps run test build bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+# Installs what is missing, then imports a sample list and sends a sample message to the outbox.
+run: build
+	@scripts/demo.sh
+
+test:
+	@scripts/install-deps.sh --test
+	$(SWIFT) build
+	$(SWIFT) test
+
+bench:
+	@scripts/install-deps.sh --bench
+	$(SWIFT) build -c release
+	bench/run-all.sh
+
+clean:
+	rm -rf .build outreach-data

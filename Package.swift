@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No package dependencies: C libraries come from Debian's -dev packages (see scripts/install-deps.sh).
+let package = Package(
+    name: "Outreach",
+    products: [
+        .executable(name: "outreachd", targets: ["outreachd"]),
+        .library(name: "Outreach", targets: ["Outreach"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(name: "Outreach", dependencies: ["CSQLite", "COpenSSL"]),
+        .target(name: "Channels", dependencies: ["Outreach", "CCurl", "COpenSSL"]),
+        .executableTarget(name: "outreachd", dependencies: ["Outreach", "Channels", "CMicroHTTPD"]),
+        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Channels"]),
+    ]
+)

@@ -1,0 +1,26 @@
+#ifndef OUTREACH_CMHD_SHIM_H
+#define OUTREACH_CMHD_SHIM_H
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <microhttpd.h>
+
+/* MHD_start_daemon is variadic; this wrapper fixes the options the daemon uses. */
+static inline struct MHD_Daemon *outreach_mhd_start(unsigned int flags, uint16_t port,
+        const struct sockaddr *bind_addr, MHD_AccessHandlerCallback handler, void *handler_cls,
+        MHD_RequestCompletedCallback completed, void *completed_cls,
+        unsigned int thread_pool, unsigned int connection_limit, size_t memory_limit, unsigned int timeout) {
+    return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+        MHD_OPTION_SOCK_ADDR, bind_addr,
+        MHD_OPTION_THREAD_POOL_SIZE, thread_pool,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+        MHD_OPTION_END);
+}
+static inline const union MHD_ConnectionInfo *outreach_mhd_client_address(struct MHD_Connection *c) {
+    return MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+}
+#endif

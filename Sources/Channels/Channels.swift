@@ -1,0 +1,1 @@
+// The channel adapters: outbox, SMTP email, webhook, SMS.

@@ -1,0 +1,30 @@
+/// What a channel carries, which decides the template kind rendered for it.
+public enum ChannelKind: String, Sendable {
+    case email, sms, chat
+}
+
+/// Whom a channel posts to: each recipient, or one shared room per message.
+public enum ChannelTarget: String, Sendable {
+    case contact, room
+}
+
+/// A transport that hands prepared messages to a peer (a folder, an SMTP relay, a webhook, an SMS gateway).
+///
+/// `send` is synchronous and may block; workers run it on their own threads. It returns one
+/// outcome per message, in order.
+public protocol Channel: AnyObject, Sendable {
+    var name: String { get }
+    var kind: ChannelKind { get }
+    var target: ChannelTarget { get }
+    /// How many messages the worker should hand over at once (connections × pipelining).
+    var batchSize: Int { get }
+    func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome]
+    /// Releases connections; called once when the worker stops.
+    func close()
+}
+
+extension Channel {
+    public var target: ChannelTarget { .contact }
+    public var batchSize: Int { 64 }
+    public func close() {}
+}

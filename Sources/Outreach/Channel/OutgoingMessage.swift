@@ -1,0 +1,42 @@
+/// One delivery, rendered and ready for a channel.
+public struct OutgoingMessage: Sendable {
+    /// The delivery's id; webhooks send it as `webhook-id`, Matrix as the transaction id.
+    public var deliveryID: Int64
+    /// Email address, E.164 phone number, or chat address; empty for room targets.
+    public var address: String
+    public var recipientName: String?
+    public var subject: String?
+    /// Plain text body (email text part, SMS text, chat text).
+    public var text: String
+    public var html: String?
+    /// Rendered `.json` template body, for generic webhooks.
+    public var body: String?
+    /// The complete RFC 5322 message, for email channels.
+    public var mime: [UInt8]?
+    /// SMTP envelope sender (bounce address).
+    public var envelopeFrom: String?
+
+    public init(deliveryID: Int64, address: String, recipientName: String? = nil, subject: String? = nil,
+                text: String, html: String? = nil, body: String? = nil, mime: [UInt8]? = nil,
+                envelopeFrom: String? = nil) {
+        self.deliveryID = deliveryID
+        self.address = address
+        self.recipientName = recipientName
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.body = body
+        self.mime = mime
+        self.envelopeFrom = envelopeFrom
+    }
+}
+
+/// What became of one message handed to a channel.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// Accepted by the peer; `providerID` is the gateway's message id when it gives one.
+    case sent(providerID: String?)
+    /// Try again later (SMTP 4xx, HTTP 429/5xx, connection failure); `retryAfter` in seconds if the peer said.
+    case transient(String, retryAfter: Double? = nil)
+    /// Never try again (SMTP 5xx, HTTP 4xx); `suppress` marks the address as a hard bounce.
+    case permanent(String, suppress: Bool = false)
+}

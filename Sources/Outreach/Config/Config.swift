@@ -1,0 +1,97 @@
+import Foundation
+
+/// The daemon's and CLI's configuration: a file in a TOML subset, or embedded defaults.
+public struct Config: Sendable {
+    /// The file read, or nil when running on embedded defaults.
+    public var file: String?
+    public var dataDir: String
+    public var templatesDir: String
+    public var defaultLocale: String
+    public var publicURL: String
+    public var senderFrom: String
+    public var storageURL: String
+    /// `[server]`, `[sender]`, … by name; `""` is the top level.
+    public var sections: [String: ConfigSection]
+    /// `[channels.NAME]` by channel name.
+    public var channels: [String: ConfigSection]
+
+    public var server: ConfigSection { sections["server"] ?? ConfigSection(name: "server", file: file ?? "(defaults)", baseDirectory: "") }
+
+    /// Finds and reads the configuration: `explicitPath`, else `$OUTREACH_CONFIG`, else
+    /// `/etc/outreach/outreachd.conf` if present, else embedded defaults.
+    public static func load(explicitPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
+        if let p = explicitPath ?? environment["OUTREACH_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            return try read(path: p, environment: environment)
+        }
+        if FileManager.default.fileExists(atPath: "/etc/outreach/outreachd.conf") {
+            return try read(path: "/etc/outreach/outreachd.conf", environment: environment)
+        }
+        return embeddedDefaults(environment: environment)
+    }
+
+    public static func embeddedDefaults(environment: [String: String] = ProcessInfo.processInfo.environment) -> Config {
+        let dataDir = environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").first.map(String.init) } ?? "outreach-data"
+        let outbox = ConfigSection(name: "channels.outbox", file: "(defaults)", baseDirectory: "",
+                                   values: ["type": .string("outbox"), "dir": .string("outbox")])
+        return Config(file: nil, dataDir: dataDir, templatesDir: "templates", defaultLocale: "en",
+                      publicURL: "http://127.0.0.1:8025", senderFrom: "Outreach <outreach@localhost>",
+                      storageURL: "sqlite:outreach.db", sections: [:], channels: ["outbox": outbox])
+    }
+
+    public static func read(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadableFile(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw .unreadableFile(path: path, reason: "not UTF-8 text") }
+        return try parse(text, file: path, environment: environment)
+    }
+
+    public static func parse(_ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
+        let base = (file as NSString).deletingLastPathComponent
+        let sections = try TOMLParser(file: file, baseDirectory: base).parse(text)
+        let defaults = embeddedDefaults(environment: environment)
+        let top = sections[""]!
+        var config = defaults
+        config.file = file
+        config.sections = sections
+        if let d = try top.string("data_dir") { config.dataDir = d }
+        if let t = try top.string("templates_dir") { config.templatesDir = t }
+        if let l = try top.string("default_locale") {
+            guard Locales.isValid(l) else { throw top.invalid("default_locale", "is not a BCP 47 language tag") }
+            config.defaultLocale = l
+        }
+        if let u = try top.string("public_url") {
+            guard u.hasPrefix("http://") || u.hasPrefix("https://") else { throw top.invalid("public_url", "must start with http:// or https://") }
+            config.publicURL = u.hasSuffix("/") ? String(u.dropLast()) : u
+        }
+        if let from = try sections["sender"]?.string("from") { config.senderFrom = from }
+        if let url = try sections["storage"]?.string("url") { config.storageURL = url }
+        let known: Set<String> = ["data_dir", "templates_dir", "default_locale", "public_url"]
+        for k in top.keys where !known.contains(k) {
+            throw top.invalid(k, "is not a known setting")
+        }
+        var channels: [String: ConfigSection] = [:]
+        for (name, s) in sections where name.hasPrefix("channels.") {
+            let channelName = String(name.dropFirst("channels.".count))
+            _ = try s.requireString("type")
+            channels[channelName] = s
+        }
+        if !channels.isEmpty || sections.keys.contains(where: { $0 == "channels" }) {
+            config.channels = channels
+        }
+        return config
+    }
+
+    /// Resolves a path relative to the data directory.
+    public func dataPath(_ relative: String) -> String {
+        relative.hasPrefix("/") ? relative : dataDir + "/" + relative
+    }
+
+    /// The SQLite file the store uses, when the storage URL is `sqlite:`.
+    public var sqlitePath: String? {
+        guard storageURL.hasPrefix("sqlite:") else { return nil }
+        var p = String(storageURL.dropFirst("sqlite:".count))
+        if p.hasPrefix("//") { p.removeFirst(2) }
+        return dataPath(p)
+    }
+}

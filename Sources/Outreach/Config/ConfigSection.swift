@@ -1,0 +1,90 @@
+import Foundation
+
+/// A scalar or string array from the TOML subset.
+public enum ConfigValue: Sendable, Equatable {
+    case string(String)
+    case integer(Int)
+    case bool(Bool)
+    case strings([String])
+}
+
+/// One `[table]` of the configuration file, with the line of every key for error messages.
+public struct ConfigSection: Sendable {
+    public let name: String
+    public let file: String
+    /// Directory relative secret paths are resolved against when no credentials directory has them.
+    public let baseDirectory: String
+    var entries: [String: (value: ConfigValue, line: Int)] = [:]
+
+    public init(name: String, file: String, baseDirectory: String, values: [String: ConfigValue] = [:]) {
+        self.name = name
+        self.file = file
+        self.baseDirectory = baseDirectory
+        for (k, v) in values { entries[k] = (v, 0) }
+    }
+
+    public var keys: [String] { entries.keys.sorted() }
+    public func line(_ key: String) -> Int { entries[key]?.line ?? 0 }
+    public func has(_ key: String) -> Bool { entries[key] != nil }
+
+    mutating func set(_ key: String, _ value: ConfigValue, line: Int) { entries[key] = (value, line) }
+
+    public func string(_ key: String) throws(ConfigError) -> String? {
+        guard let e = entries[key] else { return nil }
+        guard case .string(let s) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "a string") }
+        return s
+    }
+
+    public func requireString(_ key: String) throws(ConfigError) -> String {
+        guard let s = try string(key) else { throw .missing(file: file, section: name, key: key) }
+        return s
+    }
+
+    public func int(_ key: String) throws(ConfigError) -> Int? {
+        guard let e = entries[key] else { return nil }
+        guard case .integer(let i) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "an integer") }
+        return i
+    }
+
+    public func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let e = entries[key] else { return nil }
+        guard case .bool(let b) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "true or false") }
+        return b
+    }
+
+    public func strings(_ key: String) throws(ConfigError) -> [String]? {
+        guard let e = entries[key] else { return nil }
+        guard case .strings(let a) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "an array of strings") }
+        return a
+    }
+
+    /// An error about `key`'s value, for checks the section's user makes.
+    public func invalid(_ key: String, _ message: String) -> ConfigError {
+        .invalid(file: file, line: line(key), key: key, message: message)
+    }
+
+    /// The value of `key`, or the contents of the file named by `key_file` (trailing newline removed).
+    ///
+    /// A relative path is looked up in `$CREDENTIALS_DIRECTORY` first (systemd `LoadCredential`),
+    /// then beside the configuration file.
+    public func secret(_ key: String) throws(ConfigError) -> String? {
+        if let v = try string(key) { return v }
+        let fileKey = key + "_file"
+        guard let path = try string(fileKey) else { return nil }
+        let resolved = ConfigSection.resolveSecretPath(path, base: baseDirectory)
+        guard let data = FileManager.default.contents(atPath: resolved),
+              var text = String(data: data, encoding: .utf8)
+        else { throw .unreadableSecret(file: file, line: line(fileKey), key: fileKey, path: resolved) }
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return text
+    }
+
+    static func resolveSecretPath(_ path: String, base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if let creds = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], !creds.isEmpty {
+            let p = creds + "/" + path
+            if FileManager.default.fileExists(atPath: p) { return p }
+        }
+        return base.isEmpty ? path : base + "/" + path
+    }
+}

@@ -1,0 +1,41 @@
+/// BCP 47 language tags as the product uses them (`da`, `pt-BR`, `zh-Hant`).
+public enum Locales {
+    /// A tag is a 2–3 letter language, then subtags of 2–8 letters or digits.
+    public static func isValid(_ tag: String) -> Bool {
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+        guard let lang = parts.first, (2...3).contains(lang.count), lang.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        for p in parts.dropFirst() {
+            guard (2...8).contains(p.count), p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return false }
+        }
+        return true
+    }
+
+    /// `pt_br` / `PT-br` → `pt-BR`.
+    public static func canonical(_ tag: String) -> String {
+        let parts = tag.replacingOccurrences(of: "_", with: "-").split(separator: "-")
+        guard let first = parts.first else { return tag }
+        var out = first.lowercased()
+        for p in parts.dropFirst() {
+            out += "-"
+            if p.count == 2 { out += p.uppercased() } else if p.count == 4 { out += p.prefix(1).uppercased() + p.dropFirst().lowercased() } else { out += p.lowercased() }
+        }
+        return out
+    }
+
+    /// The lookup order for a recipient's locale: `pt-BR` → `pt` → default → `en`.
+    public static func fallbackChain(_ locale: String?, defaultLocale: String) -> [String] {
+        var chain: [String] = []
+        func add(_ l: String) { if !chain.contains(l) { chain.append(l) } }
+        if let l = locale, !l.isEmpty {
+            let c = canonical(l)
+            var parts = c.split(separator: "-").map(String.init)
+            while !parts.isEmpty {
+                add(parts.joined(separator: "-"))
+                parts.removeLast()
+            }
+        }
+        add(defaultLocale)
+        add("en")
+        return chain
+    }
+}

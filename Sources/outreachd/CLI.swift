@@ -1,0 +1,6 @@
+import Foundation
+import Outreach
+
+enum CLI {
+    static func main(_ args: [String]) -> Int32 { 0 }
+}

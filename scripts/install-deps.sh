@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what Outreach needs on a Debian machine that has only Swift: the C libraries it links,
+# and the real peers its tests and benchmarks talk to. Installs only what is missing.
+set -euo pipefail
+
+debs=(pkg-config libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev sqlite3)
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
+    debs+=(postfix python3 python3-pip)
+fi
+if [ "${1:-}" = "--bench" ]; then
+    debs+=(wrk time)
+fi
+missing=()
+for p in "${debs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections 2>/dev/null || true
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
+    # Python peers: an SMTP server, independent parsers and verifiers.
+    py=(aiosmtpd:aiosmtpd dkim:dkimpy pystache:pystache standardwebhooks:standardwebhooks icalendar:icalendar recurring_ical_events:recurring-ical-events)
+    need=()
+    for pair in "${py[@]}"; do
+        python3 -c "import ${pair%%:*}" 2>/dev/null || need+=("${pair#*:}")
+    done
+    if [ ${#need[@]} -gt 0 ]; then
+        echo "pip installing: ${need[*]}" >&2
+        python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${need[@]}" 2>/dev/null \
+            || python3 -m pip install --quiet --break-system-packages "${need[@]}"
+    fi
+fi
