@@ -1,0 +1,117 @@
+import Foundation
+
+extension SQLiteStore {
+    static let contactColumns = "id, email, phone, name, locale, timezone, attributes"
+
+    static func readContact(_ s: SQLiteStatement, offset: Int32 = 0) -> Contact {
+        var attrs: [String: String] = [:]
+        if case .object(let o)? = try? JSON.parse(s.text(offset + 6)) {
+            for (k, v) in o { if case .string(let sv) = v { attrs[k] = sv } }
+        }
+        return Contact(id: s.int(offset), email: s.optionalText(offset + 1), phone: s.optionalText(offset + 2),
+                       name: s.optionalText(offset + 3), locale: s.optionalText(offset + 4),
+                       timeZone: s.optionalText(offset + 5), attributes: attrs)
+    }
+
+    static func attributesText(_ a: [String: String]) -> String {
+        JSON.object(a.mapValues { .string($0) }).serialized
+    }
+
+    public func upsertContacts(_ contacts: [Contact]) throws -> ImportCounts {
+        try write { db in try Self.upsert(contacts, db: db) }
+    }
+
+    static func upsert(_ contacts: [Contact], db: SQLiteDatabase) throws -> ImportCounts {
+        var counts = ImportCounts()
+        let now = Clock.nowMillis()
+        let byEmail = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE email = ?")
+        let byPhone = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE phone = ?")
+        let insert = try db.prepare("INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)")
+        let update = try db.prepare("UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
+        for c in contacts {
+            var existing: Contact?
+            if let e = c.email { existing = try byEmail.rows([.text(e)]) { readContact($0) }.first }
+            if existing == nil, let p = c.phone { existing = try byPhone.rows([.text(p)]) { readContact($0) }.first }
+            if var old = existing {
+                let before = old
+                old.email = c.email ?? old.email
+                old.phone = c.phone ?? old.phone
+                old.name = c.name ?? old.name
+                old.locale = c.locale ?? old.locale
+                old.timeZone = c.timeZone ?? old.timeZone
+                old.attributes.merge(c.attributes) { $1 }
+                if old == before {
+                    counts.unchanged += 1
+                } else {
+                    try update.run([SQLiteValue(old.email), SQLiteValue(old.phone), SQLiteValue(old.name), SQLiteValue(old.locale),
+                                    SQLiteValue(old.timeZone), .text(attributesText(old.attributes)), .integer(now), .integer(old.id!)])
+                    counts.updated += 1
+                }
+                counts.ids.append(old.id!)
+            } else {
+                try insert.run([SQLiteValue(c.email), SQLiteValue(c.phone), SQLiteValue(c.name), SQLiteValue(c.locale),
+                                SQLiteValue(c.timeZone), .text(attributesText(c.attributes)), .integer(now), .integer(now)])
+                counts.inserted += 1
+                counts.ids.append(db.lastInsertRowID)
+            }
+        }
+        return counts
+    }
+
+    /// Finds a contact by id, email (case-insensitive) or phone.
+    public func contact(matching key: String) throws -> Contact? {
+        try with { db in
+            if let id = Int64(key), !key.hasPrefix("+") {
+                if let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(id)], { Self.readContact($0) }).first {
+                    return c
+                }
+            }
+            if key.contains("@") {
+                return try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE email = ?").rows([.text(key.lowercased())]) { Self.readContact($0) }.first
+            }
+            return try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE phone = ?").rows([.text(key)]) { Self.readContact($0) }.first
+        }
+    }
+
+    public func contacts(inList list: String?, limit: Int?) throws -> [Contact] {
+        try with { db in
+            let lim = Int64(limit ?? Int(Int32.max))
+            if let list {
+                guard try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(list)], { _ in 1 }).first != nil else {
+                    throw StoreError.unknownList(list)
+                }
+                return try db.prepare("""
+                    SELECT \(Self.contactColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                    FROM contacts c JOIN memberships m ON m.contact_id = c.id JOIN lists l ON l.id = m.list_id
+                    WHERE l.name = ? AND m.state = 'subscribed' ORDER BY c.id LIMIT ?
+                    """).rows([.text(list), .integer(lim)]) { Self.readContact($0) }
+            }
+            return try db.prepare("SELECT \(Self.contactColumns) FROM contacts ORDER BY id LIMIT ?").rows([.integer(lim)]) { Self.readContact($0) }
+        }
+    }
+
+    /// The form an erased address is remembered in: a hash, so it can be matched but not read.
+    public static func erasedKey(_ address: String) -> String {
+        "sha256:" + Crypto.hex(Crypto.sha256(Array(address.lowercased().utf8)))
+    }
+
+    public func eraseContact(id: Int64) throws {
+        try write { db in
+            guard let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(id)], { Self.readContact($0) }).first else {
+                throw StoreError.unknownContact(String(id))
+            }
+            let now = Clock.nowMillis()
+            for address in [c.email, c.phone].compactMap({ $0 }) {
+                try db.prepare("DELETE FROM suppressions WHERE address = ?").run([.text(address)])
+                try db.prepare("INSERT OR REPLACE INTO suppressions(address, reason, detail, created_at) VALUES(?, 'erased', NULL, ?)")
+                    .run([.text(Self.erasedKey(address)), .integer(now)])
+            }
+            // Deliveries keep their state for statistics, but no longer say who they were for.
+            try db.prepare("UPDATE deliveries SET address = 'erased', name = NULL, contact_id = NULL, state = CASE WHEN state IN ('queued','failed') THEN 'cancelled' ELSE state END WHERE contact_id = ?")
+                .run([.integer(id)])
+            try db.prepare("DELETE FROM consent_log WHERE contact_id = ?").run([.integer(id)])
+            try db.prepare("DELETE FROM memberships WHERE contact_id = ?").run([.integer(id)])
+            try db.prepare("DELETE FROM contacts WHERE id = ?").run([.integer(id)])
+        }
+    }
+}
