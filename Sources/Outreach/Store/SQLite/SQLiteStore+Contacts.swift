@@ -115,3 +115,56 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Upserts all contacts and subscribes them to `list`, in one transaction: all or nothing.
+    public func importContacts(_ contacts: [Contact], list: String?, source: String, progress: (Int) -> Void) throws -> ImportCounts {
+        try write { db in
+            var total = ImportCounts()
+            var start = 0
+            while start < contacts.count {
+                let chunk = Array(contacts[start..<min(start + 5000, contacts.count)])
+                let c = try Self.upsert(chunk, db: db)
+                total.inserted += c.inserted
+                total.updated += c.updated
+                total.unchanged += c.unchanged
+                if let list {
+                    try Self.setMembership(db, list: list, contactIDs: c.ids, state: .subscribed, consent: Consent(source: source))
+                }
+                start += chunk.count
+                progress(start)
+            }
+            return total
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Everything held about one contact, for `contacts export`.
+    public func export(contactID: Int64) throws -> JSON {
+        try with { db in
+            guard let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(contactID)], { Self.readContact($0) }).first else {
+                throw StoreError.unknownContact(String(contactID))
+            }
+            let consent = try db.prepare("""
+                SELECT l.name, g.state, g.source, g.evidence, g.at FROM consent_log g JOIN lists l ON l.id = g.list_id
+                WHERE g.contact_id = ? ORDER BY g.id
+                """).rows([.integer(contactID)]) { s -> JSON in
+                var o: [String: JSON] = ["list": .string(s.text(0)), "state": .string(s.text(1)), "source": .string(s.text(2)),
+                                         "at": .string(Clock.rfc3339(s.int(4)))]
+                if let e = s.optionalText(3) { o["evidence"] = .string(e) }
+                return .object(o)
+            }
+            let memberships = try db.prepare("SELECT l.name, m.state FROM memberships m JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ?")
+                .rows([.integer(contactID)]) { JSON.object(["list": .string($0.text(0)), "state": .string($0.text(1))]) }
+            var suppressions: [JSON] = []
+            for a in [c.email, c.phone].compactMap({ $0 }) {
+                if let r = try Self.suppression(db, a) { suppressions.append(["address": .string(a), "reason": .string(r.rawValue)]) }
+            }
+            let deliveries = try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.contact_id = ? ORDER BY d.id")
+                .rows([.integer(contactID)], Self.readDelivery).map(\.json)
+            return ["contact": c.json, "memberships": .array(memberships), "consent": .array(consent),
+                    "suppressions": .array(suppressions), "deliveries": .array(deliveries)]
+        }
+    }
+}
