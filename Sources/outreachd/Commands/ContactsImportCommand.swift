@@ -5,12 +5,13 @@ struct ContactsImportCommand: Command {
     static let path = ["contacts", "import"]
     static let summary = "import contacts from a CSV file"
     static let help = """
-        outreachd contacts import FILE.csv [--list L] [--skip-invalid] [--json]
+        outreachd contacts import FILE.csv [--list L] [--skip-invalid] [--default-country CC] [--json]
           Columns: email, phone, name, locale, timezone; any other column becomes an attribute.
           Every row is checked first; without --skip-invalid nothing is imported when any row is bad.
-          Importing the same file again changes nothing.
+          Importing the same file again changes nothing. Phone numbers without + get the calling code of
+          --default-country (ISO 3166, e.g. DK), else of `default_country` in the configuration.
         """
-    static let valueOptions: Set<String> = ["--list"]
+    static let valueOptions: Set<String> = ["--list", "--default-country"]
     static let flags: Set<String> = ["--skip-invalid", "--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
@@ -21,7 +22,7 @@ struct ContactsImportCommand: Command {
         guard let text = String(data: data, encoding: .utf8) else { throw CLIError.notUTF8(path: file) }
         let config = try context.config
         let parsed: ContactImport
-        do { parsed = try ContactImport.parse(text, validator: ContactValidator(defaultCountry: config.defaultCountry)) } catch {
+        do { parsed = try ContactImport.parse(text, validator: ContactValidator(defaultCountry: args.value("--default-country") ?? config.defaultCountry)) } catch {
             throw CLIError.badFile(path: file, problem: error.description)
         }
         for e in parsed.errors { Output.error("\(file):\(e.line): \(e.error.description)") }

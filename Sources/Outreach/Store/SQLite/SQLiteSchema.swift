@@ -89,5 +89,25 @@ enum SQLiteSchema {
             created_at INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        campaigns,
     ]
+}
+
+extension SQLiteSchema {
+    /// 2: campaigns, fanned out into deliveries inside the database.
+    static let campaigns = """
+        CREATE TABLE campaigns(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            message_id INTEGER NOT NULL REFERENCES messages(id),
+            list_name TEXT NOT NULL,
+            channels TEXT NOT NULL,
+            filters TEXT NOT NULL DEFAULT '{}',
+            send_at INTEGER,
+            state TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            started_at INTEGER,
+            skipped INTEGER NOT NULL DEFAULT 0
+        );
+        """
 }

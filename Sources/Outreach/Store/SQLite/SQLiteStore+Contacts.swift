@@ -27,6 +27,7 @@ extension SQLiteStore {
         let byEmail = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE email = ?")
         let byPhone = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE phone = ?")
         let insert = try db.prepare("INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)")
+        let erased = try db.prepare("SELECT 1 FROM suppressions WHERE address = ?")
         let update = try db.prepare("UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
         for c in contacts {
             var existing: Contact?
@@ -53,6 +54,10 @@ extension SQLiteStore {
                                 SQLiteValue(c.timeZone), .text(attributesText(c.attributes)), .integer(now), .integer(now)])
                 counts.inserted += 1
                 counts.ids.append(db.lastInsertRowID)
+                // Someone erased and imported again stays unreachable: their hash becomes a plain entry.
+                for a in [c.email, c.phone].compactMap({ $0 }) where try erased.rows([.text(erasedKey(a))], { _ in 1 }).first != nil {
+                    try suppress(db, address: a, reason: .erased, detail: "imported again after erasure")
+                }
             }
         }
         return counts
