@@ -16,7 +16,7 @@ public struct ContactImport: Sendable {
         var reader = CSVReader(text)
         var result = ContactImport()
         guard let header = reader.next() else { return result }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let names = header.fields.map { $0.trimmingSpaces.lowercased() }
         func col(_ n: String...) -> Int? { names.firstIndex { n.contains($0) } }
         let iEmail = col("email", "e-mail"), iPhone = col("phone", "mobile"), iName = col("name")
         let iLocale = col("locale", "language"), iTZ = col("timezone", "tz", "time_zone")
@@ -26,12 +26,12 @@ public struct ContactImport: Sendable {
         let known = Set([iEmail, iPhone, iName, iLocale, iTZ].compactMap { $0 })
         var seen: [String: Int] = [:]
         while let row = reader.next() {
-            if row.fields.count == 1, row.fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if row.fields.count == 1, row.fields[0].trimmingSpaces.isEmpty { continue }
             result.rows += 1
             func f(_ i: Int?) -> String? { i.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
             var attrs: [String: String] = [:]
             for (i, n) in names.enumerated() where !known.contains(i) && !n.isEmpty && i < row.fields.count {
-                let v = row.fields[i].trimmingCharacters(in: .whitespaces)
+                let v = row.fields[i].trimmingSpaces
                 if !v.isEmpty { attrs[n] = v }
             }
             do throws(ContactError) {
