@@ -13,10 +13,11 @@ public struct Template: Sendable {
     public let references: [TemplateReference]
 
     /// Compiles `source`; throws a `TemplateError.syntax` naming file, line and column.
-    public init(source: String, file: String, escaping: TemplateEscaping) throws(TemplateError) {
+    /// `firstLine` is the file line the source starts on (after front matter).
+    public init(source: String, file: String, escaping: TemplateEscaping, firstLine: Int = 1) throws(TemplateError) {
         self.file = file
         self.escaping = escaping
-        (nodes, references) = try TemplateParser.parse(source, file: file)
+        (nodes, references) = try TemplateParser.parse(source, file: file, firstLine: firstLine)
     }
 
     /// Renders with `context` at the bottom of the context stack.
