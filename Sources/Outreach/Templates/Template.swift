@@ -23,6 +23,7 @@ public struct Template: Sendable {
     /// Renders with `context` at the bottom of the context stack.
     public func render(_ context: JSON, partials: [String: Template] = [:]) throws(TemplateError) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(4096)
         try render(context, partials: partials, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
