@@ -46,6 +46,8 @@ public struct ImportCounts: Sendable, Equatable {
     public var updated = 0
     public var unchanged = 0
     public var ids: [Int64] = []
+    /// The ids of contacts that did not exist before.
+    public var insertedIDs: Set<Int64> = []
     public init() {}
 }
 

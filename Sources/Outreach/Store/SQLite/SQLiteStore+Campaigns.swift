@@ -122,3 +122,15 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// The distinct languages of a list's subscribed members (nil locale counts as the default).
+    public func audienceLocales(list: String) throws -> [String] {
+        try with { db in
+            try db.prepare("""
+                SELECT DISTINCT c.locale FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
+                WHERE l.name = ? AND m.state = 'subscribed' AND c.locale IS NOT NULL ORDER BY 1
+                """).rows([.text(list)]) { $0.text(0) }
+        }
+    }
+}
