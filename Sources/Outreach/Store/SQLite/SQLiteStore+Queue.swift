@@ -194,3 +194,26 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Group commit: many independent enqueues in one transaction (one fsync). Each request runs in
+    /// its own savepoint, so one request's failure (an idempotency conflict) leaves the others intact.
+    public func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>] {
+        try write { db in
+            var out: [Result<EnqueueResult, any Error>] = []
+            out.reserveCapacity(requests.count)
+            for r in requests {
+                try db.execute("SAVEPOINT one")
+                do {
+                    out.append(.success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency)))
+                    try db.execute("RELEASE one")
+                } catch {
+                    try db.execute("ROLLBACK TO one")
+                    try db.execute("RELEASE one")
+                    out.append(.failure(error))
+                }
+            }
+            return out
+        }
+    }
+}
