@@ -8,6 +8,7 @@ enum CLI {
         ContactsExportCommand.self, ContactsEraseCommand.self,
         ListsCreateCommand.self, ListsSubscribeCommand.self, ListsUnsubscribeCommand.self, ListsShowCommand.self, ListsListCommand.self,
         QueueStatusCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self,
+        RenderCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {
