@@ -19,7 +19,7 @@ public enum PhoneNumber {
         if international, let r = cleaned.range(of: "(0)") { cleaned.removeSubrange(r) }
         var digits = ""
         for c in cleaned {
-            if c.isASCII, let d = c.wholeNumberValue, d >= 0 { digits.append(c); continue }
+            if let a = c.asciiValue, a >= 0x30, a <= 0x39 { digits.append(c); continue }
             if " -./()\u{00A0}\t".contains(c) { continue }
             if c.isLetter { throw .letters(trimmed) }
             throw .invalidCharacter(c, in: trimmed)
