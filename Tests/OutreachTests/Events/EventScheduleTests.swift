@@ -193,3 +193,31 @@ struct EventScheduleTests {
         #expect(json["open_ended"] == .bool(false))
     }
 }
+
+@Suite("Event schedules, later windows")
+struct EventScheduleWindowTests {
+    @Test func openEndedSeriesRollsItsHorizonForward() throws {
+        let s = try EventSchedule(start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
+                                  rrule: "FREQ=WEEKLY", exdates: ["2026-01-12 18:00"])
+        let later = try #require(s.occurrences().last).end  // 2028-01-03 20:00
+        let next = s.occurrences(endingAfter: later)
+        #expect("\(next.first!.local)" == "2028-01-10 18:00")
+        #expect("\(next.last!.local)" == "2029-12-31 18:00")
+        // Indexes keep counting through the whole series (the exception is left out).
+        #expect(next.first!.index == s.occurrences().count)
+        // Still 18:00 local through all the changes of those years.
+        #expect(next.allSatisfy { s.timeZone.localDateTime(for: $0.start).hour == 18 })
+        // A finite series does not grow.
+        let f = try EventSchedule(start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: "FREQ=WEEKLY;COUNT=3")
+        #expect(f.occurrences(endingAfter: f.occurrences()[1].start).map(\.index) == [1, 2])
+    }
+
+    @Test func onlyIANAZoneNames() throws {
+        for bad in ["CEST", "GMT+1", "Europe/Atlantis", "europe/copenhagen"] {
+            #expect(throws: EventError.self) { try EventSchedule(start: "2026-01-05 18:00", timeZone: bad, duration: "2h") }
+        }
+        for good in ["UTC", "Europe/Kyiv", "America/Argentina/Buenos_Aires", "Etc/GMT-14"] {
+            #expect(throws: Never.self) { try EventSchedule(start: "2026-01-05 18:00", timeZone: good, duration: "2h") }
+        }
+    }
+}
