@@ -132,3 +132,25 @@ struct EventICSTests {
         #expect(ics.utf8.split(separator: UInt8(ascii: "\n")).contains { $0.count > 70 }, "the text was long enough to fold")
     }
 }
+
+@Suite("Event invitations (ICS), hostile input")
+struct EventICSInjectionTests {
+    @Test func lineBreaksInValuesCannotAddProperties() throws {
+        let s = try EventICSTests.weekly()
+        var invitation = EventICSTests.invitation(s, summary: "Party\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:evil",
+                                                  location: "Here\nATTENDEE:mailto:x@evil.example")
+        invitation.uid = "u1\r\nSTATUS:CANCELLED"
+        invitation.organizer = CalendarAddress(email: "org@example.org\r\nATTENDEE:mailto:y@evil.example", name: "Org\"\r\nX: y")
+        invitation.attendees = [CalendarAddress(email: "ana@example.org", name: "Ana;RSVP=FALSE")]
+        let p = try EventICSTests.peer(invitation.ics)
+        #expect(p["events"]?.intValue == 1)
+        #expect(p["status"]?.stringValue == "CONFIRMED")
+        #expect(p["summary"]?.stringValue == "Party\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:evil")
+        #expect(p["uid"]?.stringValue == "u1\nSTATUS:CANCELLED")
+        let attendees = p["attendees"]?.arrayValue ?? []
+        #expect(attendees.count == 1)
+        #expect(attendees.first?["cn"]?.stringValue == "Ana;RSVP=FALSE")
+        #expect(attendees.first?["rsvp"]?.stringValue == "TRUE")
+        #expect(p["organizer_cn"]?.stringValue == "OrgX: y")
+    }
+}
