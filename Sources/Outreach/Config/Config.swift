@@ -10,6 +10,8 @@ public struct Config: Sendable {
     public var publicURL: String
     public var senderFrom: String
     public var storageURL: String
+    /// ISO 3166 country for phone numbers written without `+` (top-level `default_country`).
+    public var defaultCountry: String?
     /// `[server]`, `[sender]`, … by name; `""` is the top level.
     public var sections: [String: ConfigSection]
     /// `[channels.NAME]` by channel name.
@@ -35,7 +37,7 @@ public struct Config: Sendable {
                                    values: ["type": .string("outbox"), "dir": .string("outbox")])
         return Config(file: nil, dataDir: dataDir, templatesDir: "templates", defaultLocale: "en",
                       publicURL: "http://127.0.0.1:8025", senderFrom: "Outreach <outreach@localhost>",
-                      storageURL: "sqlite:outreach.db", sections: [:], channels: ["outbox": outbox])
+                      storageURL: "sqlite:outreach.db", defaultCountry: nil, sections: [:], channels: ["outbox": outbox])
     }
 
     public static func read(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
@@ -64,9 +66,10 @@ public struct Config: Sendable {
             guard u.hasPrefix("http://") || u.hasPrefix("https://") else { throw top.invalid("public_url", "must start with http:// or https://") }
             config.publicURL = u.hasSuffix("/") ? String(u.dropLast()) : u
         }
+        if let dc = try top.string("default_country") { config.defaultCountry = dc }
         if let from = try sections["sender"]?.string("from") { config.senderFrom = from }
         if let url = try sections["storage"]?.string("url") { config.storageURL = url }
-        let known: Set<String> = ["data_dir", "templates_dir", "default_locale", "public_url"]
+        let known: Set<String> = ["data_dir", "templates_dir", "default_locale", "public_url", "default_country"]
         for k in top.keys where !known.contains(k) {
             throw top.invalid(k, "is not a known setting")
         }

@@ -2,6 +2,7 @@
 public enum Locales {
     /// A tag is a 2–3 letter language, then subtags of 2–8 letters or digits.
     public static func isValid(_ tag: String) -> Bool {
+        if isSimpleLanguage(tag) { return true }
         let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
         guard let lang = parts.first, (2...3).contains(lang.count), lang.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
         for p in parts.dropFirst() {
@@ -10,8 +11,15 @@ public enum Locales {
         return true
     }
 
+    /// `da`, `sv`: two or three lower-case ASCII letters, the common case.
+    static func isSimpleLanguage(_ tag: String) -> Bool {
+        let u = tag.utf8
+        return (2...3).contains(u.count) && u.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
+    }
+
     /// `pt_br` / `PT-br` → `pt-BR`.
     public static func canonical(_ tag: String) -> String {
+        if isSimpleLanguage(tag) { return tag }
         let parts = tag.replacingOccurrences(of: "_", with: "-").split(separator: "-")
         guard let first = parts.first else { return tag }
         var out = first.lowercased()

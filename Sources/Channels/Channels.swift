@@ -1,1 +1,0 @@
-// The channel adapters: outbox, SMTP email, webhook, SMS.

@@ -1,0 +1,60 @@
+import Foundation
+import Outreach
+
+/// Writes each email as an RFC 5322 `.eml` file (SMS and chat as `.txt`) into a folder:
+/// the embedded default, so a new user sees exactly what would be sent.
+public final class OutboxChannel: Channel {
+    public let name: String
+    public let kind: ChannelKind
+    public let directory: String
+
+    public init(name: String, directory: String, kind: ChannelKind = .email) {
+        self.name = name
+        self.directory = directory
+        self.kind = kind
+    }
+
+    /// `[channels.NAME] type = "outbox"`, `dir` relative to the data directory, optional `kind`.
+    public convenience init(name: String, section: ConfigSection, config: Config) throws(ConfigError) {
+        let dir = try section.string("dir") ?? name
+        let kindName = try section.string("kind") ?? "email"
+        guard let kind = ChannelKind(rawValue: kindName) else { throw section.invalid("kind", "must be email, sms or chat") }
+        self.init(name: name, directory: config.dataPath(dir), kind: kind)
+    }
+
+    public var batchSize: Int { 256 }
+
+    public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            return batch.map { _ in .transient("cannot create the outbox folder \(directory): \(error.localizedDescription)") }
+        }
+        return batch.map(write)
+    }
+
+    /// Writes to a temporary name, fsyncs, then renames: a crash never leaves half a message,
+    /// and a resend after a crash overwrites the same file instead of adding a second one.
+    private func write(_ m: OutgoingMessage) -> DeliveryOutcome {
+        let ext = m.mime != nil ? "eml" : "txt"
+        let final = "\(directory)/\(m.deliveryID).\(ext)"
+        let temp = "\(directory)/.\(m.deliveryID).\(ext).tmp"
+        let bytes = m.mime ?? Array(((m.address.isEmpty ? "" : "To: \(m.address)\n\n") + m.text).utf8)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return .transient("cannot write \(temp): \(String(cString: strerror(errno)))") }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + off, bytes.count - off) }
+            if n <= 0 {
+                let e = String(cString: strerror(errno))
+                Glibc.close(fd)
+                return .transient("cannot write \(temp): \(e)")
+            }
+            off += n
+        }
+        fsync(fd)
+        Glibc.close(fd)
+        guard rename(temp, final) == 0 else { return .transient("cannot rename \(temp): \(String(cString: strerror(errno)))") }
+        return .sent(providerID: final)
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Signs and checks the tokens in confirm and unsubscribe links (HMAC-SHA256 with a key that is
+/// generated into the data directory on first use, so links survive restarts but not a new install).
+public struct LinkSigner: Sendable {
+    let key: [UInt8]
+    public let baseURL: String
+
+    public init(key: [UInt8], baseURL: String) {
+        self.key = key
+        self.baseURL = baseURL
+    }
+
+    /// Loads `link-key` from the data directory, creating it (mode 0600) if missing.
+    public static func load(config: Config) throws -> LinkSigner {
+        let path = config.dataPath("link-key")
+        if let d = FileManager.default.contents(atPath: path), let k = Crypto.base64URLDecode(String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), k.count >= 32 {
+            return LinkSigner(key: k, baseURL: config.publicURL)
+        }
+        try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+        let k = Crypto.randomBytes(32)
+        let temp = path + ".tmp"
+        guard FileManager.default.createFile(atPath: temp, contents: Data((Crypto.base64URL(k) + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        // Two processes starting together: link(2) fails for the loser, who then reads the winner's key.
+        if link(temp, path) != 0 {
+            unlink(temp)
+            return try load(config: config)
+        }
+        unlink(temp)
+        return LinkSigner(key: k, baseURL: config.publicURL)
+    }
+
+    public static let unsubscribeLifetime: Int64 = 400 * 86_400
+    public static let confirmLifetime: Int64 = 7 * 86_400
+
+    public func token(_ t: LinkToken) -> String {
+        let payload = Array("\(t.action.rawValue)|\(t.expires)|\(t.list)|\(t.address)".utf8)
+        let mac = Crypto.hmacSHA256(key: key, payload)
+        return Crypto.base64URL(payload) + "." + Crypto.base64URL(Array(mac.prefix(16)))
+    }
+
+    public func verify(_ token: String, now: Int64 = Clock.nowMillis() / 1000) throws(LinkTokenError) -> LinkToken {
+        let parts = token.split(separator: ".")
+        guard parts.count == 2, let payload = Crypto.base64URLDecode(String(parts[0])), let mac = Crypto.base64URLDecode(String(parts[1])) else {
+            throw .malformed
+        }
+        guard Crypto.constantTimeEqual(Array(Crypto.hmacSHA256(key: key, payload).prefix(16)), mac) else { throw .badSignature }
+        let fields = String(decoding: payload, as: UTF8.self).split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
+        guard fields.count == 4, let action = LinkToken.Action(rawValue: String(fields[0])), let exp = Int64(fields[1]) else { throw .malformed }
+        guard exp >= now else { throw .expired }
+        return LinkToken(action: action, list: String(fields[2]), address: String(fields[3]), expires: exp)
+    }
+
+    public func unsubscribeURL(list: String, address: String, now: Int64 = Clock.nowMillis() / 1000) -> String {
+        baseURL + "/unsubscribe/" + token(LinkToken(action: .unsubscribe, list: list, address: address, expires: now + Self.unsubscribeLifetime))
+    }
+
+    public func confirmURL(list: String, address: String, now: Int64 = Clock.nowMillis() / 1000) -> String {
+        baseURL + "/confirm/" + token(LinkToken(action: .confirm, list: list, address: address, expires: now + Self.confirmLifetime))
+    }
+}

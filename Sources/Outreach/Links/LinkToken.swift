@@ -1,0 +1,35 @@
+/// What a signed link lets its holder do.
+public struct LinkToken: Sendable, Equatable {
+    public enum Action: String, Sendable {
+        case unsubscribe = "u"
+        case confirm = "c"
+    }
+
+    public var action: Action
+    public var list: String
+    public var address: String
+    /// Seconds since 1970 after which the link no longer works.
+    public var expires: Int64
+
+    public init(action: Action, list: String, address: String, expires: Int64) {
+        self.action = action
+        self.list = list
+        self.address = address
+        self.expires = expires
+    }
+}
+
+/// Why a link was refused.
+public enum LinkTokenError: Error, Equatable, CustomStringConvertible {
+    case malformed
+    case badSignature
+    case expired
+
+    public var description: String {
+        switch self {
+        case .malformed: return "the link is incomplete or damaged"
+        case .badSignature: return "the link was not issued by this server"
+        case .expired: return "the link has expired"
+        }
+    }
+}

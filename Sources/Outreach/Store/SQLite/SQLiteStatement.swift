@@ -1,0 +1,81 @@
+import CSQLite
+
+/// A value bound to or read from a statement.
+public enum SQLiteValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+}
+
+/// A prepared statement. Bind with `bind(_:)`, then `step()` or `rows()`.
+public final class SQLiteStatement {
+    let stmt: OpaquePointer
+    unowned let database: SQLiteDatabase
+    let sql: String
+
+    init(_ stmt: OpaquePointer, database: SQLiteDatabase, sql: String) {
+        self.stmt = stmt
+        self.database = database
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(stmt) }
+
+    func reset() {
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+    }
+
+    @discardableResult
+    public func bind(_ values: [SQLiteValue]) throws(SQLiteError) -> SQLiteStatement {
+        sqlite3_reset(stmt)
+        for (i, v) in values.enumerated() {
+            let idx = Int32(i + 1)
+            let rc: Int32
+            switch v {
+            case .null: rc = sqlite3_bind_null(stmt, idx)
+            case .integer(let n): rc = sqlite3_bind_int64(stmt, idx, n)
+            case .real(let d): rc = sqlite3_bind_double(stmt, idx, d)
+            case .text(let s): rc = sqlite3_bind_text(stmt, idx, s, -1, outreach_sqlite_transient())
+            }
+            if rc != SQLITE_OK { throw database.error(rc, sql) }
+        }
+        return self
+    }
+
+    /// Advances one row; false when done.
+    public func step() throws(SQLiteError) -> Bool {
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        let e = database.error(rc, sql)
+        sqlite3_reset(stmt)
+        throw e
+    }
+
+    /// Runs a statement that returns no rows.
+    public func run(_ values: [SQLiteValue] = []) throws(SQLiteError) {
+        try bind(values)
+        while try step() {}
+        sqlite3_reset(stmt)
+    }
+
+    /// Runs and maps every row.
+    public func rows<T>(_ values: [SQLiteValue] = [], _ map: (SQLiteStatement) throws -> T) throws -> [T] {
+        try bind(values)
+        var out: [T] = []
+        while try step() { out.append(try map(self)) }
+        sqlite3_reset(stmt)
+        return out
+    }
+
+    public func int(_ col: Int32) -> Int64 { sqlite3_column_int64(stmt, col) }
+    public func isNull(_ col: Int32) -> Bool { sqlite3_column_type(stmt, col) == SQLITE_NULL }
+    public func optionalInt(_ col: Int32) -> Int64? { isNull(col) ? nil : int(col) }
+    public func text(_ col: Int32) -> String {
+        guard let p = sqlite3_column_text(stmt, col) else { return "" }
+        return String(cString: p)
+    }
+    public func optionalText(_ col: Int32) -> String? { isNull(col) ? nil : text(col) }
+}

@@ -1,0 +1,136 @@
+extension SQLiteStore {
+    static let campaignColumns = "id, name, message_id, list_name, channels, filters, send_at, state, created_at, started_at"
+
+    static func readCampaign(_ s: SQLiteStatement) -> Campaign {
+        let channels = ((try? JSON.parse(s.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
+            guard let n = j["name"]?.stringValue, let a = j["address"]?.stringValue.flatMap(CampaignChannel.Address.init) else { return nil }
+            return CampaignChannel(name: n, address: a)
+        }
+        let filters = ((try? JSON.parse(s.text(5)))?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        var c = Campaign(name: s.text(1), list: s.text(3), channels: channels, filters: filters, sendAt: s.optionalInt(6))
+        c.id = s.int(0)
+        c.messageID = s.int(2)
+        c.state = Campaign.State(rawValue: s.text(7)) ?? .draft
+        c.createdAt = s.int(8)
+        c.startedAt = s.optionalInt(9)
+        return c
+    }
+
+    /// Stores the campaign and its message (template, data, attachments) in one transaction.
+    public func createCampaign(_ campaign: Campaign, message: Message) throws -> Campaign {
+        try write { db in
+            if try db.prepare("SELECT 1 FROM campaigns WHERE name = ?").rows([.text(campaign.name)], { _ in 1 }).first != nil {
+                throw CampaignError.exists(campaign.name)
+            }
+            guard try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(campaign.list)], { _ in 1 }).first != nil else {
+                throw StoreError.unknownList(campaign.list)
+            }
+            var m = message
+            m.kind = .list
+            m.listName = campaign.list
+            let result = try Self.enqueue(db, m, deliveries: [], idempotency: nil)
+            let channels = JSON.array(campaign.channels.map { ["name": .string($0.name), "address": .string($0.address.rawValue)] }).serialized
+            try db.prepare("INSERT INTO campaigns(name, message_id, list_name, channels, filters, send_at, state, created_at) VALUES(?,?,?,?,?,?,?,?)")
+                .run([.text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
+                      .text(JSON.object(campaign.filters.mapValues { .string($0) }).serialized), SQLiteValue(campaign.sendAt),
+                      .text(Campaign.State.draft.rawValue), .integer(campaign.createdAt)])
+            let id = db.lastInsertRowID
+            try db.prepare("UPDATE messages SET campaign_id = ? WHERE id = ?").run([.integer(id), .integer(result.messageID)])
+            var c = campaign
+            c.id = id
+            c.messageID = result.messageID
+            return c
+        }
+    }
+
+    public func campaign(named name: String) throws -> Campaign? {
+        try with { db in try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows([.text(name)], Self.readCampaign).first }
+    }
+
+    public func campaigns() throws -> [Campaign] {
+        try with { db in try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns ORDER BY id").rows([], Self.readCampaign) }
+    }
+
+    /// Fans the campaign out: one delivery per subscribed member and channel, inserted by the
+    /// database itself in one statement per channel (no contacts in memory). Running it twice
+    /// inserts nothing new: deliveries are unique per message, channel and address.
+    public func fanOut(campaign name: String, now: Int64) throws -> FanOut {
+        try write { db in
+            guard let c = try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows([.text(name)], Self.readCampaign).first else {
+                throw CampaignError.unknown(name)
+            }
+            guard c.state != .cancelled else { throw CampaignError.cancelled(name) }
+            let at = max(c.sendAt ?? now, now)
+            var out = FanOut()
+            var filterSQL = ""
+            var filterValues: [SQLiteValue] = []
+            for (k, v) in c.filters.sorted(by: { $0.key < $1.key }) {
+                filterSQL += " AND json_extract(c.attributes, ?) = ?"
+                filterValues += [.text("$.\"" + k.replacingOccurrences(of: "\"", with: "") + "\""), .text(v)]
+            }
+            let members = "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id WHERE l.name = ? AND m.state = 'subscribed'" + filterSQL
+            let base: [SQLiteValue] = [.text(c.list)] + filterValues
+            for ch in c.channels {
+                if ch.address == .room {
+                    // A room gets one post per campaign, not one per person.
+                    try db.prepare("""
+                        INSERT INTO deliveries(message_id, channel, address, state, next_attempt_at, created_at, updated_at)
+                        VALUES(?, ?, 'room', 'queued', ?, ?, ?) ON CONFLICT(message_id, channel, address) DO NOTHING
+                        """).run([.integer(c.messageID!), .text(ch.name), .integer(at), .integer(now), .integer(now)])
+                    out.queued += db.changes
+                    continue
+                }
+                let col = ch.address == .email ? "c.email" : "c.phone"
+                out.noAddress += Int(try db.prepare("SELECT COUNT(*) \(members) AND \(col) IS NULL").rows(base) { $0.int(0) }.first ?? 0)
+                // Erased people who were imported again carry a plain suppression (see upsert), so one join suffices.
+                try db.prepare("""
+                    INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
+                    SELECT ?, c.id, ?, \(col), c.name, c.locale, c.timezone,
+                           CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END, ?,
+                           CASE WHEN s.address IS NULL THEN NULL ELSE 'suppressed: ' || s.reason END, ?, ?
+                    \(members.replacingOccurrences(of: "WHERE", with: "LEFT JOIN suppressions s ON s.address = \(col) WHERE")) AND \(col) IS NOT NULL
+                    ON CONFLICT(message_id, channel, address) DO NOTHING
+                    """)
+                    .run([.integer(c.messageID!), .text(ch.name), .integer(at), .integer(now), .integer(now)] + base)
+                out.queued += db.changes
+            }
+            out.suppressed = Int(try db.prepare("SELECT COUNT(*) FROM deliveries WHERE message_id = ? AND state = 'suppressed'").rows([.integer(c.messageID!)]) { $0.int(0) }.first ?? 0)
+            out.queued -= out.suppressed
+            let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
+            try db.prepare("UPDATE campaigns SET state = ?, started_at = COALESCE(started_at, ?) WHERE id = ?")
+                .run([.text(state.rawValue), .integer(now), .integer(c.id!)])
+            return out
+        }
+    }
+
+    /// Pauses (sending stops: queued deliveries are held), resumes or cancels a campaign.
+    public func setCampaignState(_ name: String, to state: Campaign.State, now: Int64) throws {
+        try write { db in
+            guard let c = try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows([.text(name)], Self.readCampaign).first else {
+                throw CampaignError.unknown(name)
+            }
+            switch state {
+            case .paused:
+                try db.prepare("UPDATE deliveries SET state = 'cancelled', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')").run([.integer(c.messageID!)])
+            case .running:
+                try db.prepare("UPDATE deliveries SET state = 'queued', last_error = NULL, next_attempt_at = MAX(next_attempt_at, ?) WHERE message_id = ? AND state = 'cancelled' AND last_error = 'paused'").run([.integer(now), .integer(c.messageID!)])
+            case .cancelled:
+                try db.prepare("UPDATE deliveries SET state = 'cancelled', last_error = 'campaign cancelled' WHERE message_id = ? AND state IN ('queued','failed') OR (message_id = ? AND state = 'cancelled' AND last_error = 'paused')").run([.integer(c.messageID!), .integer(c.messageID!)])
+            default: break
+            }
+            try db.prepare("UPDATE campaigns SET state = ? WHERE id = ?").run([.text(state.rawValue), .integer(c.id!)])
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// The distinct languages of a list's subscribed members (nil locale counts as the default).
+    public func audienceLocales(list: String) throws -> [String] {
+        try with { db in
+            try db.prepare("""
+                SELECT DISTINCT c.locale FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
+                WHERE l.name = ? AND m.state = 'subscribed' AND c.locale IS NOT NULL ORDER BY 1
+                """).rows([.text(list)]) { $0.text(0) }
+        }
+    }
+}

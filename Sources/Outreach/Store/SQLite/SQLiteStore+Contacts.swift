@@ -1,0 +1,181 @@
+import Foundation
+
+extension SQLiteStore {
+    static let contactColumns = "id, email, phone, name, locale, timezone, attributes"
+
+    static func readContact(_ s: SQLiteStatement, offset: Int32 = 0) -> Contact {
+        var attrs: [String: String] = [:]
+        if case .object(let o)? = try? JSON.parse(s.text(offset + 6)) {
+            for (k, v) in o { if case .string(let sv) = v { attrs[k] = sv } }
+        }
+        return Contact(id: s.int(offset), email: s.optionalText(offset + 1), phone: s.optionalText(offset + 2),
+                       name: s.optionalText(offset + 3), locale: s.optionalText(offset + 4),
+                       timeZone: s.optionalText(offset + 5), attributes: attrs)
+    }
+
+    static func attributesText(_ a: [String: String]) -> String {
+        JSON.object(a.mapValues { .string($0) }).serialized
+    }
+
+    public func upsertContacts(_ contacts: [Contact]) throws -> ImportCounts {
+        try write { db in try Self.upsert(contacts, db: db) }
+    }
+
+    static func upsert(_ contacts: [Contact], db: SQLiteDatabase) throws -> ImportCounts {
+        var counts = ImportCounts()
+        let now = Clock.nowMillis()
+        let byEmail = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE email = ?")
+        let byPhone = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE phone = ?")
+        let insert = try db.prepare("INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
+        let erased = try db.prepare("SELECT 1 FROM suppressions WHERE address = ?")
+        let anyErased = try db.prepare("SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1").rows { _ in 1 }.first != nil
+        let update = try db.prepare("UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
+        for c in contacts {
+            // Most rows of an import are new: try the insert first, look up only on a conflict.
+            try insert.run([SQLiteValue(c.email), SQLiteValue(c.phone), SQLiteValue(c.name), SQLiteValue(c.locale),
+                            SQLiteValue(c.timeZone), .text(attributesText(c.attributes)), .integer(now), .integer(now)])
+            if db.changes > 0 {
+                let id = db.lastInsertRowID
+                counts.inserted += 1
+                counts.ids.append(id)
+                counts.insertedIDs.insert(id)
+                // Someone erased and imported again stays unreachable: their hash becomes a plain entry.
+                for a in [c.email, c.phone].compactMap({ $0 }) where try anyErased && (erased.rows([.text(erasedKey(a))], { _ in 1 }).first != nil) {
+                    try suppress(db, address: a, reason: .erased, detail: "imported again after erasure")
+                }
+                continue
+            }
+            var existing: Contact?
+            if let e = c.email { existing = try byEmail.rows([.text(e)]) { readContact($0) }.first }
+            if existing == nil, let p = c.phone { existing = try byPhone.rows([.text(p)]) { readContact($0) }.first }
+            guard var old = existing else { continue }
+            let before = old
+            old.email = c.email ?? old.email
+            old.phone = c.phone ?? old.phone
+            old.name = c.name ?? old.name
+            old.locale = c.locale ?? old.locale
+            old.timeZone = c.timeZone ?? old.timeZone
+            old.attributes.merge(c.attributes) { $1 }
+            if old == before {
+                counts.unchanged += 1
+            } else {
+                try update.run([SQLiteValue(old.email), SQLiteValue(old.phone), SQLiteValue(old.name), SQLiteValue(old.locale),
+                                SQLiteValue(old.timeZone), .text(attributesText(old.attributes)), .integer(now), .integer(old.id!)])
+                counts.updated += 1
+            }
+            counts.ids.append(old.id!)
+        }
+        return counts
+    }
+
+    /// Finds a contact by id, email (case-insensitive) or phone.
+    public func contact(matching key: String) throws -> Contact? {
+        try with { db in
+            if let id = Int64(key), !key.hasPrefix("+") {
+                if let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(id)], { Self.readContact($0) }).first {
+                    return c
+                }
+            }
+            if key.contains("@") {
+                return try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE email = ?").rows([.text(key.lowercased())]) { Self.readContact($0) }.first
+            }
+            return try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE phone = ?").rows([.text(key)]) { Self.readContact($0) }.first
+        }
+    }
+
+    public func contacts(inList list: String?, limit: Int?) throws -> [Contact] {
+        try with { db in
+            let lim = Int64(limit ?? Int(Int32.max))
+            if let list {
+                guard try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(list)], { _ in 1 }).first != nil else {
+                    throw StoreError.unknownList(list)
+                }
+                return try db.prepare("""
+                    SELECT \(Self.contactColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                    FROM contacts c JOIN memberships m ON m.contact_id = c.id JOIN lists l ON l.id = m.list_id
+                    WHERE l.name = ? AND m.state = 'subscribed' ORDER BY c.id LIMIT ?
+                    """).rows([.text(list), .integer(lim)]) { Self.readContact($0) }
+            }
+            return try db.prepare("SELECT \(Self.contactColumns) FROM contacts ORDER BY id LIMIT ?").rows([.integer(lim)]) { Self.readContact($0) }
+        }
+    }
+
+    /// The form an erased address is remembered in: a hash, so it can be matched but not read.
+    public static func erasedKey(_ address: String) -> String {
+        "sha256:" + Crypto.hex(Crypto.sha256(Array(address.lowercased().utf8)))
+    }
+
+    public func eraseContact(id: Int64) throws {
+        try write { db in
+            guard let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(id)], { Self.readContact($0) }).first else {
+                throw StoreError.unknownContact(String(id))
+            }
+            let now = Clock.nowMillis()
+            for address in [c.email, c.phone].compactMap({ $0 }) {
+                try db.prepare("DELETE FROM suppressions WHERE address = ?").run([.text(address)])
+                try db.prepare("INSERT OR REPLACE INTO suppressions(address, reason, detail, created_at) VALUES(?, 'erased', NULL, ?)")
+                    .run([.text(Self.erasedKey(address)), .integer(now)])
+            }
+            // Deliveries keep their state for statistics, but no longer say who they were for.
+            try db.prepare("UPDATE deliveries SET address = 'erased', name = NULL, contact_id = NULL, state = CASE WHEN state IN ('queued','failed') THEN 'cancelled' ELSE state END WHERE contact_id = ?")
+                .run([.integer(id)])
+            try db.prepare("DELETE FROM consent_log WHERE contact_id = ?").run([.integer(id)])
+            try db.prepare("DELETE FROM memberships WHERE contact_id = ?").run([.integer(id)])
+            try db.prepare("DELETE FROM contacts WHERE id = ?").run([.integer(id)])
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Upserts all contacts and subscribes them to `list`, in one transaction: all or nothing.
+    public func importContacts(_ contacts: [Contact], list: String?, source: String, progress: (Int) -> Void) throws -> ImportCounts {
+        try write { db in
+            var total = ImportCounts()
+            var start = 0
+            while start < contacts.count {
+                let chunk = Array(contacts[start..<min(start + 5000, contacts.count)])
+                let c = try Self.upsert(chunk, db: db)
+                total.inserted += c.inserted
+                total.updated += c.updated
+                total.unchanged += c.unchanged
+                if let list {
+                    try Self.setMembership(db, list: list, contactIDs: c.ids, state: .subscribed, consent: Consent(source: source),
+                                           newContacts: c.insertedIDs)
+                }
+                start += chunk.count
+                progress(start)
+            }
+            return total
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Everything held about one contact, for `contacts export`.
+    public func export(contactID: Int64) throws -> JSON {
+        try with { db in
+            guard let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(contactID)], { Self.readContact($0) }).first else {
+                throw StoreError.unknownContact(String(contactID))
+            }
+            let consent = try db.prepare("""
+                SELECT l.name, g.state, g.source, g.evidence, g.at FROM consent_log g JOIN lists l ON l.id = g.list_id
+                WHERE g.contact_id = ? ORDER BY g.id
+                """).rows([.integer(contactID)]) { s -> JSON in
+                var o: [String: JSON] = ["list": .string(s.text(0)), "state": .string(s.text(1)), "source": .string(s.text(2)),
+                                         "at": .string(Clock.rfc3339(s.int(4)))]
+                if let e = s.optionalText(3) { o["evidence"] = .string(e) }
+                return .object(o)
+            }
+            let memberships = try db.prepare("SELECT l.name, m.state FROM memberships m JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ?")
+                .rows([.integer(contactID)]) { JSON.object(["list": .string($0.text(0)), "state": .string($0.text(1))]) }
+            var suppressions: [JSON] = []
+            for a in [c.email, c.phone].compactMap({ $0 }) {
+                if let r = try Self.suppression(db, a) { suppressions.append(["address": .string(a), "reason": .string(r.rawValue)]) }
+            }
+            let deliveries = try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.contact_id = ? ORDER BY d.id")
+                .rows([.integer(contactID)], Self.readDelivery).map(\.json)
+            return ["contact": c.json, "memberships": .array(memberships), "consent": .array(consent),
+                    "suppressions": .array(suppressions), "deliveries": .array(deliveries)]
+        }
+    }
+}

@@ -1,0 +1,92 @@
+extension SQLiteStore {
+    public func createList(name: String, doubleOptIn: Bool) throws -> MailingList {
+        try write { db in
+            if try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(name)], { _ in 1 }).first != nil {
+                throw StoreError.listExists(name)
+            }
+            try db.prepare("INSERT INTO lists(name, double_opt_in, created_at) VALUES(?, ?, ?)")
+                .run([.text(name), .integer(doubleOptIn ? 1 : 0), .integer(Clock.nowMillis())])
+            return MailingList(id: db.lastInsertRowID, name: name, doubleOptIn: doubleOptIn)
+        }
+    }
+
+    static func readList(_ db: SQLiteDatabase, name: String) throws -> MailingList? {
+        guard var l = try db.prepare("SELECT id, name, double_opt_in FROM lists WHERE name = ?")
+            .rows([.text(name)], { MailingList(id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0) }).first
+        else { return nil }
+        for (state, n) in try db.prepare("SELECT state, COUNT(*) FROM memberships WHERE list_id = ? GROUP BY state")
+            .rows([.integer(l.id)], { ($0.text(0), Int($0.int(1))) }) {
+            if let s = MembershipState(rawValue: state) { l.counts[s] = n }
+        }
+        return l
+    }
+
+    public func list(named name: String) throws -> MailingList? {
+        try with { db in try Self.readList(db, name: name) }
+    }
+
+    public func lists() throws -> [MailingList] {
+        try with { db in
+            let names = try db.prepare("SELECT name FROM lists ORDER BY name").rows { $0.text(0) }
+            return try names.compactMap { try Self.readList(db, name: $0) }
+        }
+    }
+
+    public func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent) throws {
+        try write { db in try Self.setMembership(db, list: list, contactIDs: contactIDs, state: state, consent: consent) }
+    }
+
+    /// `newContacts` were created in this transaction: they cannot have a membership yet.
+    static func setMembership(_ db: SQLiteDatabase, list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
+                              newContacts: Set<Int64> = []) throws {
+        guard let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first else {
+            throw StoreError.unknownList(list)
+        }
+        let now = Clock.nowMillis()
+        let current = try db.prepare("SELECT state FROM memberships WHERE list_id = ? AND contact_id = ?")
+        let upsert = try db.prepare("""
+            INSERT INTO memberships(list_id, contact_id, state, consent_source, consent_evidence, updated_at) VALUES(?,?,?,?,?,?)
+            ON CONFLICT(list_id, contact_id) DO UPDATE SET state=excluded.state, consent_source=excluded.consent_source,
+            consent_evidence=excluded.consent_evidence, updated_at=excluded.updated_at
+            """)
+        let log = try db.prepare("INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at) VALUES(?,?,?,?,?,?)")
+        for id in contactIDs {
+            // Re-subscribing someone already subscribed changes nothing (keeps re-import idempotent).
+            if !newContacts.contains(id), try current.rows([.integer(listID), .integer(id)], { $0.text(0) }).first == state.rawValue { continue }
+            try upsert.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source), SQLiteValue(consent.evidence), .integer(now)])
+            try log.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source), SQLiteValue(consent.evidence), .integer(now)])
+        }
+    }
+
+    public func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)] {
+        try with { db in
+            try db.prepare("""
+                SELECT l.name, m.state, m.consent_source, m.consent_evidence, m.updated_at FROM memberships m
+                JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ? ORDER BY l.name
+                """).rows([.integer(contactID)]) {
+                (list: $0.text(0), state: MembershipState(rawValue: $0.text(1)) ?? .pending,
+                 consent: Consent(source: $0.text(2), evidence: $0.optionalText(3)), at: $0.int(4))
+            }
+        }
+    }
+
+    public func suppress(address: String, reason: SuppressionReason, detail: String?) throws {
+        try write { db in try Self.suppress(db, address: address, reason: reason, detail: detail) }
+    }
+
+    static func suppress(_ db: SQLiteDatabase, address: String, reason: SuppressionReason, detail: String?) throws {
+        try db.prepare("INSERT INTO suppressions(address, reason, detail, created_at) VALUES(?,?,?,?) ON CONFLICT(address) DO NOTHING")
+            .run([.text(normalizedAddress(address)), .text(reason.rawValue), SQLiteValue(detail), .integer(Clock.nowMillis())])
+    }
+
+    static func normalizedAddress(_ a: String) -> String { a.contains("@") ? a.lowercased() : a }
+
+    public func suppression(for address: String) throws -> SuppressionReason? {
+        try with { db in try Self.suppression(db, address) }
+    }
+
+    static func suppression(_ db: SQLiteDatabase, _ address: String) throws -> SuppressionReason? {
+        let q = try db.prepare("SELECT reason FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
+        return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
+    }
+}

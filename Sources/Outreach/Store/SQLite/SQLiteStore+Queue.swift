@@ -1,0 +1,219 @@
+extension SQLiteStore {
+    static let deliveryColumns = """
+        d.id, d.message_id, d.contact_id, d.channel, d.address, d.name, d.locale, d.timezone, d.state, d.attempts,
+        d.next_attempt_at, d.last_error, d.provider_id, d.created_at, d.updated_at, d.sent_at
+        """
+
+    static func readDelivery(_ s: SQLiteStatement) -> Delivery {
+        Delivery(id: s.int(0), messageID: s.int(1), contactID: s.optionalInt(2), channel: s.text(3), address: s.text(4),
+                 name: s.optionalText(5), locale: s.optionalText(6), timeZone: s.optionalText(7),
+                 state: DeliveryState(rawValue: s.text(8)) ?? .queued, attempts: Int(s.int(9)),
+                 nextAttemptAt: s.optionalInt(10), lastError: s.optionalText(11), providerID: s.optionalText(12),
+                 createdAt: s.int(13), updatedAt: s.int(14), sentAt: s.optionalInt(15))
+    }
+
+    public func enqueue(_ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult {
+        try write { db in try Self.enqueue(db, message, deliveries: deliveries, idempotency: idempotency) }
+    }
+
+    static func enqueue(_ db: SQLiteDatabase, _ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult {
+        let now = Clock.nowMillis()
+        if let idem = idempotency {
+            if let (hash, mid) = try db.prepare("SELECT request_hash, message_id FROM idempotency WHERE key = ?")
+                .rows([.text(idem.key)], { ($0.text(0), $0.int(1)) }).first {
+                guard hash == idem.requestHash else { throw StoreError.idempotencyConflict(key: idem.key) }
+                let ids = try db.prepare("SELECT id FROM deliveries WHERE message_id = ? ORDER BY id").rows([.integer(mid)]) { $0.int(0) }
+                return EnqueueResult(messageID: mid, deliveryIDs: ids, replayed: true, inserted: 0)
+            }
+        }
+        let messageID: Int64
+        if let id = message.id {
+            messageID = id
+        } else {
+            let attachments = JSON.array(message.attachments.map { .string($0) }).serialized
+            try db.prepare("INSERT INTO messages(template, data, kind, list_name, campaign_id, event_id, attachments, created_at) VALUES(?,?,?,?,?,?,?,?)")
+                .run([.text(message.template), .text(message.data.serialized), .text(message.kind.rawValue), SQLiteValue(message.listName),
+                      SQLiteValue(message.campaignID), SQLiteValue(message.eventID), .text(attachments), .integer(now)])
+            messageID = db.lastInsertRowID
+        }
+        if let idem = idempotency {
+            try db.prepare("INSERT INTO idempotency(key, request_hash, message_id, created_at) VALUES(?,?,?,?)")
+                .run([.text(idem.key), .text(idem.requestHash), .integer(messageID), .integer(now)])
+        }
+        let insert = try db.prepare("""
+            INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
+            VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id, channel, address) DO NOTHING
+            """)
+        var ids: [Int64] = []
+        ids.reserveCapacity(deliveries.count)
+        var inserted = 0
+        for d in deliveries {
+            var state = DeliveryState.queued
+            var note: String? = nil
+            // Transactional mail ignores only the unsubscribe kind of suppression.
+            if let reason = try suppression(db, d.address), message.kind == .list || reason != .unsubscribed {
+                state = .suppressed
+                note = "suppressed: \(reason.rawValue)"
+            }
+            try insert.run([.integer(messageID), SQLiteValue(d.contactID), .text(d.channel), .text(d.address), SQLiteValue(d.name),
+                            SQLiteValue(d.locale), SQLiteValue(d.timeZone), .text(state.rawValue), .integer(d.notBefore ?? now),
+                            SQLiteValue(note), .integer(now), .integer(now)])
+            if db.changes > 0 {
+                inserted += 1
+                ids.append(db.lastInsertRowID)
+            }
+        }
+        return EnqueueResult(messageID: messageID, deliveryIDs: ids, replayed: false, inserted: inserted)
+    }
+
+    public func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery] {
+        try write { db in
+            let channelFilter = channels.map { cs in " AND channel IN (" + cs.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",") + ")" } ?? ""
+            // Expired leases first: their deliveries have waited longest.
+            let pick = try db.prepare("""
+                SELECT id FROM deliveries WHERE state = 'sending' AND lease_expires_at <= ?1\(channelFilter)
+                UNION ALL
+                SELECT id FROM (SELECT id FROM deliveries WHERE state IN ('queued','failed') AND next_attempt_at <= ?1\(channelFilter) ORDER BY next_attempt_at)
+                LIMIT ?2
+                """)
+            let ids = try pick.rows([.integer(now), .integer(Int64(limit))]) { $0.int(0) }
+            if ids.isEmpty { return [] }
+            let lease = try db.prepare("UPDATE deliveries SET state='sending', lease_owner=?, lease_expires_at=?, attempts=attempts+1, updated_at=? WHERE id=?")
+            for id in ids { try lease.run([.text(owner), .integer(now + leaseMillis), .integer(now), .integer(id)]) }
+            let get = try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?")
+            let getMessage = try db.prepare("SELECT id, template, data, kind, list_name, campaign_id, event_id, attachments FROM messages WHERE id = ?")
+            let getContact = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?")
+            var messages: [Int64: Message] = [:]
+            var out: [ClaimedDelivery] = []
+            for id in ids {
+                guard let d = try get.rows([.integer(id)], Self.readDelivery).first else { continue }
+                if messages[d.messageID] == nil {
+                    messages[d.messageID] = try getMessage.rows([.integer(d.messageID)]) { s in
+                        Message(id: s.int(0), template: s.text(1), data: (try? JSON.parse(s.text(2))) ?? .object([:]),
+                                kind: MessageKind(rawValue: s.text(3)) ?? .transactional, listName: s.optionalText(4),
+                                campaignID: s.optionalInt(5), eventID: s.optionalInt(6),
+                                attachments: ((try? JSON.parse(s.text(7)))?.arrayValue ?? []).compactMap(\.stringValue))
+                    }.first
+                }
+                guard let m = messages[d.messageID] else { continue }
+                let contact = try d.contactID.flatMap { cid in try getContact.rows([.integer(cid)], { Self.readContact($0) }).first }
+                out.append(ClaimedDelivery(delivery: d, message: m, contact: contact))
+            }
+            return out
+        }
+    }
+
+    public func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws {
+        try write { db in
+            let sent = try db.prepare("UPDATE deliveries SET state='sent', sent_at=?1, provider_id=?2, last_error=NULL, lease_owner=NULL, lease_expires_at=NULL, updated_at=?1 WHERE id=?3 AND lease_owner=?4 AND state='sending'")
+            let retry = try db.prepare("UPDATE deliveries SET state='failed', next_attempt_at=?1, last_error=?2, lease_owner=NULL, lease_expires_at=NULL, updated_at=?3 WHERE id=?4 AND lease_owner=?5 AND state='sending'")
+            let dead = try db.prepare("UPDATE deliveries SET state='dead', last_error=?1, lease_owner=NULL, lease_expires_at=NULL, updated_at=?2 WHERE id=?3 AND lease_owner=?4 AND state='sending'")
+            for r in results {
+                switch r.outcome {
+                case .sent(let pid):
+                    try sent.run([.integer(now), SQLiteValue(pid), .integer(r.id), .text(owner)])
+                case .transient(let msg, _):
+                    if let at = r.retryAt {
+                        try retry.run([.integer(at), .text(msg), .integer(now), .integer(r.id), .text(owner)])
+                    } else {
+                        try dead.run([.text(msg), .integer(now), .integer(r.id), .text(owner)])
+                    }
+                case .permanent(let msg, let suppress):
+                    try dead.run([.text(msg), .integer(now), .integer(r.id), .text(owner)])
+                    if suppress, db.changes > 0 {
+                        try Self.suppress(db, address: r.address, reason: .bounce, detail: msg)
+                    }
+                }
+            }
+        }
+    }
+
+    public func release(ids: [Int64], owner: String) throws {
+        try write { db in
+            let q = try db.prepare("UPDATE deliveries SET state = CASE WHEN attempts > 1 THEN 'failed' ELSE 'queued' END, attempts = attempts - 1, lease_owner=NULL, lease_expires_at=NULL WHERE id=? AND lease_owner=? AND state='sending'")
+            for id in ids { try q.run([.integer(id), .text(owner)]) }
+        }
+    }
+
+    public func nextDueTime(channels: [String]?) throws -> Int64? {
+        try with { db in
+            let filter = channels.map { cs in " AND channel IN (" + cs.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",") + ")" } ?? ""
+            let a = try db.prepare("SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('queued','failed')\(filter)").rows { $0.optionalInt(0) }.first ?? nil
+            let b = try db.prepare("SELECT MIN(lease_expires_at) FROM deliveries WHERE state = 'sending'\(filter)").rows { $0.optionalInt(0) }.first ?? nil
+            return [a, b].compactMap { $0 }.min()
+        }
+    }
+
+    public func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int] {
+        try with { db in
+            var out: [DeliveryState: Int] = [:]
+            let rows: [(String, Int)]
+            if let m = messageID {
+                rows = try db.prepare("SELECT state, COUNT(*) FROM deliveries WHERE message_id = ? GROUP BY state").rows([.integer(m)]) { ($0.text(0), Int($0.int(1))) }
+            } else {
+                rows = try db.prepare("SELECT state, COUNT(*) FROM deliveries GROUP BY state").rows { ($0.text(0), Int($0.int(1))) }
+            }
+            for (s, n) in rows { if let st = DeliveryState(rawValue: s) { out[st] = n } }
+            return out
+        }
+    }
+
+    public func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery] {
+        try with { db in
+            try db.prepare("""
+                SELECT \(Self.deliveryColumns) FROM deliveries d WHERE (?1 IS NULL OR d.state = ?1) AND (?2 IS NULL OR d.message_id = ?2)
+                ORDER BY d.id LIMIT ?3
+                """).rows([SQLiteValue(state?.rawValue), SQLiteValue(messageID), .integer(Int64(limit))], Self.readDelivery)
+        }
+    }
+
+    public func delivery(id: Int64) throws -> Delivery? {
+        try with { db in try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?").rows([.integer(id)], Self.readDelivery).first }
+    }
+
+    public func retry(ids: [Int64]?, now: Int64) throws -> Int {
+        try write { db in
+            let sql = "UPDATE deliveries SET state='queued', attempts=0, next_attempt_at=?1, lease_owner=NULL, lease_expires_at=NULL, updated_at=?1 WHERE state IN ('dead','failed')"
+            guard let ids else {
+                try db.prepare(sql).run([.integer(now)])
+                return db.changes
+            }
+            var n = 0
+            let q = try db.prepare(sql + " AND id = ?2")
+            for id in ids { try q.run([.integer(now), .integer(id)]); n += db.changes }
+            return n
+        }
+    }
+
+    public func cancel(ids: [Int64]) throws -> Int {
+        try write { db in
+            var n = 0
+            let q = try db.prepare("UPDATE deliveries SET state='cancelled', updated_at=? WHERE id=? AND state IN ('queued','failed')")
+            for id in ids { try q.run([.integer(Clock.nowMillis()), .integer(id)]); n += db.changes }
+            return n
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Group commit: many independent enqueues in one transaction (one fsync). Each request runs in
+    /// its own savepoint, so one request's failure (an idempotency conflict) leaves the others intact.
+    public func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>] {
+        try write { db in
+            var out: [Result<EnqueueResult, any Error>] = []
+            out.reserveCapacity(requests.count)
+            for r in requests {
+                try db.execute("SAVEPOINT one")
+                do {
+                    out.append(.success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency)))
+                    try db.execute("RELEASE one")
+                } catch {
+                    try db.execute("ROLLBACK TO one")
+                    try db.execute("RELEASE one")
+                    out.append(.failure(error))
+                }
+            }
+            return out
+        }
+    }
+}

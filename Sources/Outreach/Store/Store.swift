@@ -1,0 +1,100 @@
+/// The durable store behind the CLI and the daemon. SQLite today; narrow enough for PostgreSQL later.
+///
+/// Every method is one transaction: what it writes is on disk when it returns.
+public protocol Store: AnyObject, Sendable {
+    // Contacts
+    /// Inserts or updates contacts matched by email, then phone; all or nothing.
+    func upsertContacts(_ contacts: [Contact]) throws -> ImportCounts
+    func contact(matching key: String) throws -> Contact?
+    func contacts(inList list: String?, limit: Int?) throws -> [Contact]
+    /// Removes personal data; keeps hashed suppression entries so the person is never mailed again.
+    func eraseContact(id: Int64) throws
+
+    // Lists
+    func createList(name: String, doubleOptIn: Bool) throws -> MailingList
+    func list(named name: String) throws -> MailingList?
+    func lists() throws -> [MailingList]
+    func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent) throws
+    func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)]
+
+    // Suppressions
+    func suppress(address: String, reason: SuppressionReason, detail: String?) throws
+    func suppression(for address: String) throws -> SuppressionReason?
+
+    // Queue
+    /// Stores a message and its deliveries in one transaction (group commit). With an idempotency
+    /// key, a repeat returns the first result; the same key with another request hash throws `conflict`.
+    func enqueue(_ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult
+    /// Many enqueues in one transaction (group commit); one result per request, in order.
+    func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>]
+    /// Leases up to `limit` due deliveries (queued/failed past their time, or sending with an expired lease).
+    func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery]
+    /// Records outcomes for leased deliveries; a lease that was lost is left alone.
+    func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws
+    /// Gives leased deliveries back untouched (graceful shutdown).
+    func release(ids: [Int64], owner: String) throws
+    func nextDueTime(channels: [String]?) throws -> Int64?
+    func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int]
+    func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery]
+    func delivery(id: Int64) throws -> Delivery?
+    /// Puts dead or failed deliveries back in the queue; returns how many.
+    func retry(ids: [Int64]?, now: Int64) throws -> Int
+    func cancel(ids: [Int64]) throws -> Int
+}
+
+/// What an import or upsert did.
+public struct ImportCounts: Sendable, Equatable {
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var ids: [Int64] = []
+    /// The ids of contacts that did not exist before.
+    public var insertedIDs: Set<Int64> = []
+    public init() {}
+}
+
+/// A client's idempotency key and the hash of the request it came with.
+public struct IdempotencyKey: Sendable {
+    public var key: String
+    public var requestHash: String
+    public init(key: String, requestHash: String) {
+        self.key = key
+        self.requestHash = requestHash
+    }
+}
+
+/// One enqueue of a group commit.
+public struct EnqueueRequest: Sendable {
+    public var message: Message
+    public var deliveries: [NewDelivery]
+    public var idempotency: IdempotencyKey?
+    public init(message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) {
+        self.message = message
+        self.deliveries = deliveries
+        self.idempotency = idempotency
+    }
+}
+
+public struct EnqueueResult: Sendable, Equatable {
+    public var messageID: Int64
+    public var deliveryIDs: [Int64]
+    /// True when an earlier request with the same idempotency key already queued this.
+    public var replayed: Bool
+    /// How many deliveries were new (a repeat of a campaign fan-out inserts none).
+    public var inserted: Int
+}
+
+/// A delivery's outcome with the retry decision made by the worker.
+public struct DeliveryResult: Sendable {
+    public var id: Int64
+    public var outcome: DeliveryOutcome
+    /// For transient outcomes: when to try again, or nil to give up (dead).
+    public var retryAt: Int64?
+    public var address: String
+    public init(id: Int64, outcome: DeliveryOutcome, retryAt: Int64?, address: String) {
+        self.id = id
+        self.outcome = outcome
+        self.retryAt = retryAt
+        self.address = address
+    }
+}

@@ -1,0 +1,20 @@
+/// A store operation refused for a reason the user can act on.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case unknownList(String)
+    case listExists(String)
+    case unknownContact(String)
+    case idempotencyConflict(key: String)
+    case unsupportedURL(String)
+    case schemaTooNew(found: Int, supported: Int)
+
+    public var description: String {
+        switch self {
+        case .unknownList(let n): return "There is no list named '\(n)'; create it with `outreachd lists create \(n)`."
+        case .listExists(let n): return "A list named '\(n)' already exists."
+        case .unknownContact(let k): return "No contact matches '\(k)'."
+        case .idempotencyConflict(let k): return "The Idempotency-Key '\(k)' was already used with a different request."
+        case .unsupportedURL(let u): return "The storage url '\(u)' is not supported; use sqlite:PATH."
+        case .schemaTooNew(let f, let s): return "The database has schema version \(f) but this outreachd knows only up to \(s); upgrade outreachd."
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Outreach
+
+struct QueueListCommand: Command {
+    static let path = ["queue", "list"]
+    static let summary = "list deliveries"
+    static let help = """
+        outreachd queue list [--state S] [--message ID] [--limit N] [--json]
+          S is one of queued, sending, sent, failed, dead, suppressed, cancelled, delivered, bounced.
+        """
+    static let valueOptions: Set<String> = ["--state", "--limit", "--message"]
+    static let flags: Set<String> = ["--json"]
+
+    static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
+        _ = try args.positionals()
+        let state = try args.value("--state").map { s throws(UsageError) -> DeliveryState in
+            guard let st = DeliveryState(rawValue: s) else {
+                throw UsageError("--state must be one of " + DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return st
+        }
+        let limit = Int(args.value("--limit") ?? "100") ?? 100
+        let message = args.value("--message").flatMap { Int64($0) }
+        let list = try context.store.deliveries(state: state, messageID: message, limit: limit)
+        if args.has("--json") { context.printJSON(.array(list.map(\.json))); return 0 }
+        for d in list {
+            context.print([String(d.id), d.state.rawValue, d.channel, d.address, "attempts=\(d.attempts)", d.lastError ?? ""].joined(separator: "\t"))
+        }
+        return 0
+    }
+}

@@ -1,0 +1,25 @@
+import Outreach
+
+struct QueueStatusCommand: Command {
+    static let path = ["queue", "status"]
+    static let summary = "count deliveries by state"
+    static let help = "outreachd queue status [--json]"
+    static let flags: Set<String> = ["--json"]
+
+    static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
+        _ = try args.positionals()
+        let counts = try context.store.queueCounts(messageID: nil)
+        let total = counts.values.reduce(0, +)
+        if args.has("--json") {
+            var o = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, JSON(counts[$0] ?? 0)) })
+            o["total"] = JSON(total)
+            context.printJSON(.object(o))
+            return 0
+        }
+        for s in DeliveryState.allCases where (counts[s] ?? 0) > 0 || [.queued, .sending, .sent, .failed, .dead].contains(s) {
+            context.print(s.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + String(counts[s] ?? 0))
+        }
+        context.print("total".padding(toLength: 11, withPad: " ", startingAt: 0) + String(total))
+        return 0
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import Outreach
+
+@Suite struct QueueTests {
+    func store() throws -> SQLiteStore {
+        try SQLiteStore(path: TestSupport.temporaryDirectory("queue") + "/o.db")
+    }
+
+    func enqueue(_ s: SQLiteStore, _ n: Int, kind: MessageKind = .transactional, channel: String = "outbox") throws -> EnqueueResult {
+        try s.enqueue(Message(template: "welcome", kind: kind),
+                      deliveries: (0..<n).map { NewDelivery(channel: channel, address: "p\($0)@example.org") }, idempotency: nil)
+    }
+
+    @Test func claimLeasesSoNoOneElseTakesTheSameDelivery() throws {
+        let s = try store()
+        _ = try enqueue(s, 10)
+        let now = Clock.nowMillis()
+        let a = try s.claim(channels: ["outbox"], limit: 6, owner: "a", leaseMillis: 60_000, now: now)
+        let b = try s.claim(channels: ["outbox"], limit: 6, owner: "b", leaseMillis: 60_000, now: now)
+        #expect(a.count == 6)
+        #expect(b.count == 4)
+        #expect(Set(a.map(\.delivery.id)).isDisjoint(with: Set(b.map(\.delivery.id))))
+        #expect(try s.claim(channels: ["outbox"], limit: 10, owner: "c", leaseMillis: 60_000, now: now).isEmpty)
+        #expect(try s.claim(channels: ["other"], limit: 10, owner: "c", leaseMillis: 60_000, now: now + 120_000).isEmpty)
+    }
+
+    @Test func anExpiredLeaseIsTakenOverAndTheOldOwnerCannotComplete() throws {
+        let path = TestSupport.temporaryDirectory("lease") + "/o.db"
+        var now: Int64 = 0
+        do {
+            let s = try SQLiteStore(path: path)
+            _ = try enqueue(s, 3)
+            now = Clock.nowMillis()
+            #expect(try s.claim(channels: nil, limit: 3, owner: "dead-worker", leaseMillis: 1_000, now: now).count == 3)
+        }
+        // A reopened store (a new process) resumes claimed-but-unsent deliveries once the lease expires.
+        let s = try SQLiteStore(path: path)
+        #expect(try s.claim(channels: nil, limit: 3, owner: "new", leaseMillis: 1_000, now: now + 500).isEmpty)
+        let taken = try s.claim(channels: nil, limit: 3, owner: "new", leaseMillis: 60_000, now: now + 1_001)
+        #expect(taken.count == 3)
+        #expect(taken.allSatisfy { $0.delivery.attempts == 2 })
+        try s.complete(taken.map { DeliveryResult(id: $0.delivery.id, outcome: .permanent("late"), retryAt: nil, address: $0.delivery.address) },
+                       owner: "dead-worker", now: now + 2_000)
+        #expect(try s.queueCounts(messageID: nil)[.sending] == 3)
+        try s.complete(taken.map { DeliveryResult(id: $0.delivery.id, outcome: .sent(providerID: "x"), retryAt: nil, address: $0.delivery.address) },
+                       owner: "new", now: now + 2_000)
+        #expect(try s.queueCounts(messageID: nil)[.sent] == 3)
+    }
+
+    @Test func transientRetriesLaterAndPermanentBounceSuppresses() throws {
+        let s = try store()
+        _ = try enqueue(s, 2)
+        let now = Clock.nowMillis()
+        let c = try s.claim(channels: nil, limit: 2, owner: "w", leaseMillis: 60_000, now: now)
+        try s.complete([
+            DeliveryResult(id: c[0].delivery.id, outcome: .transient("451 try later"), retryAt: now + 30_000, address: c[0].delivery.address),
+            DeliveryResult(id: c[1].delivery.id, outcome: .permanent("550 no such user", suppress: true), retryAt: nil, address: c[1].delivery.address),
+        ], owner: "w", now: now)
+        #expect(try s.delivery(id: c[0].delivery.id)?.state == .failed)
+        #expect(try s.delivery(id: c[0].delivery.id)?.lastError == "451 try later")
+        #expect(try s.delivery(id: c[1].delivery.id)?.state == .dead)
+        #expect(try s.delivery(id: c[1].delivery.id)?.lastError == "550 no such user")
+        #expect(try s.suppression(for: c[1].delivery.address) == .bounce)
+        #expect(try s.claim(channels: nil, limit: 2, owner: "w", leaseMillis: 60_000, now: now + 29_000).isEmpty)
+        #expect(try s.claim(channels: nil, limit: 2, owner: "w", leaseMillis: 60_000, now: now + 30_000).count == 1)
+        #expect(try s.retry(ids: nil, now: now) == 1)
+        #expect(try s.delivery(id: c[1].delivery.id)?.state == .queued)
+    }
+
+    @Test func idempotencyKeyReplaysOrConflicts() throws {
+        let s = try store()
+        let m = Message(template: "welcome")
+        let d = [NewDelivery(channel: "outbox", address: "a@example.org")]
+        let first = try s.enqueue(m, deliveries: d, idempotency: IdempotencyKey(key: "k1", requestHash: "h1"))
+        let again = try s.enqueue(m, deliveries: d, idempotency: IdempotencyKey(key: "k1", requestHash: "h1"))
+        #expect(again.replayed)
+        #expect(again.messageID == first.messageID)
+        #expect(again.deliveryIDs == first.deliveryIDs)
+        #expect(throws: StoreError.idempotencyConflict(key: "k1")) {
+            try s.enqueue(m, deliveries: d, idempotency: IdempotencyKey(key: "k1", requestHash: "other"))
+        }
+        #expect(try s.queueCounts(messageID: nil)[.queued] == 1)
+    }
+
+    @Test func aRepeatedFanOutQueuesEachRecipientOnce() throws {
+        let s = try store()
+        let first = try enqueue(s, 5, kind: .list)
+        var m = Message(template: "welcome", kind: .list)
+        m.id = first.messageID
+        let again = try s.enqueue(m, deliveries: (0..<7).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") }, idempotency: nil)
+        #expect(again.inserted == 2)
+        #expect(try s.queueCounts(messageID: first.messageID).values.reduce(0, +) == 7)
+    }
+
+    @Test func suppressionsApplyByKind() throws {
+        let s = try store()
+        try s.suppress(address: "Gone@Example.org", reason: .unsubscribed, detail: nil)
+        try s.suppress(address: "bounced@example.org", reason: .bounce, detail: nil)
+        let addrs = ["gone@example.org", "bounced@example.org", "ok@example.org"]
+        let list = try s.enqueue(Message(template: "newsletter", kind: .list),
+                                 deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)
+        #expect(try s.queueCounts(messageID: list.messageID) == [.suppressed: 2, .queued: 1])
+        // Transactional mail ignores only the unsubscribe kind.
+        let tx = try s.enqueue(Message(template: "confirm", kind: .transactional),
+                               deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)
+        #expect(try s.queueCounts(messageID: tx.messageID) == [.suppressed: 1, .queued: 2])
+    }
+
+    @Test func retryPolicyBacksOffThenGivesUp() {
+        var p = RetryPolicy()
+        p.maxAttempts = 3
+        #expect(p.retryAt(attempts: 1, createdAt: 0, now: 0, retryAfterSeconds: nil, random: 1) == 30_000)
+        #expect(p.retryAt(attempts: 2, createdAt: 0, now: 0, retryAfterSeconds: nil, random: 1) == 60_000)
+        #expect(p.retryAt(attempts: 2, createdAt: 0, now: 0, retryAfterSeconds: 5, random: 1) == 5_000)
+        #expect(p.retryAt(attempts: 3, createdAt: 0, now: 0, retryAfterSeconds: nil, random: 1) == nil)
+        #expect(p.retryAt(attempts: 1, createdAt: 0, now: p.maxAgeMillis, retryAfterSeconds: nil, random: 1) == nil)
+    }
+}
