@@ -81,3 +81,49 @@ extension String {
         try h.close()
     }
 }
+
+@Suite(.serialized) struct CampaignScheduleTests {
+    func o(_ config: String, _ a: [String]) throws -> TestSupport.ProcessResult { try TestSupport.outreachd(["--config", config] + a) }
+
+    func setUp(grace: String) throws -> String {
+        let (dir, config) = try CrashTests.setUp("schedule")
+        try "\n[campaigns]\ngrace = \"\(grace)\"\n".appendLine(toFile: config)
+        try "email,name\na@example.org,A\nb@example.org,B\n".write(toFile: dir + "/p.csv", atomically: true, encoding: .utf8)
+        _ = try o(config, ["lists", "create", "press"])
+        _ = try o(config, ["contacts", "import", dir + "/p.csv", "--list", "press"])
+        return config
+    }
+
+    @Test func anEmbargoedCampaignIsNotSentBeforeItsTime() throws {
+        let config = try setUp(grace: "1h")
+        let at = Clock.rfc3339(Clock.nowMillis() + 3_000)
+        #expect(try o(config, ["campaigns", "create", "release", "--template", "note", "--list", "press", "--channel", "outbox", "--at", at]).status == 0)
+        #expect(try o(config, ["campaigns", "start", "release"]).status == 0)
+        _ = try o(config, ["work", "--until-idle"])
+        var s = try JSON.parse(try o(config, ["campaigns", "status", "release", "--json"]).stdout)
+        #expect(s["sent"] == JSON(0))
+        #expect(s["state"] == "scheduled")
+        usleep(3_200_000)
+        _ = try o(config, ["work", "--until-idle"])
+        s = try JSON.parse(try o(config, ["campaigns", "status", "release", "--json"]).stdout)
+        #expect(s["sent"] == JSON(2))
+        #expect(s["state"] == "running")
+    }
+
+    @Test func aCampaignFoundFarPastItsTimeWaitsForTheOfficer() throws {
+        let config = try setUp(grace: "1s")
+        let at = Clock.rfc3339(Clock.nowMillis() + 1_000)
+        _ = try o(config, ["campaigns", "create", "late", "--template", "note", "--list", "press", "--channel", "outbox", "--at", at])
+        _ = try o(config, ["campaigns", "start", "late"])
+        usleep(3_200_000)  // the "daemon" was down past the send time and the grace
+        _ = try o(config, ["work", "--until-idle"])
+        var s = try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)
+        #expect(s["sent"] == JSON(0))
+        #expect(s["state"] == "paused")
+        #expect(s["missed_its_time"] == true)
+        #expect(try o(config, ["campaigns", "resume", "late"]).status == 0)
+        _ = try o(config, ["work", "--until-idle"])
+        s = try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)
+        #expect(s["sent"] == JSON(2))
+    }
+}
