@@ -25,6 +25,8 @@ public protocol Store: AnyObject, Sendable {
     /// Stores a message and its deliveries in one transaction (group commit). With an idempotency
     /// key, a repeat returns the first result; the same key with another request hash throws `conflict`.
     func enqueue(_ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult
+    /// Many enqueues in one transaction (group commit); one result per request, in order.
+    func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>]
     /// Leases up to `limit` due deliveries (queued/failed past their time, or sending with an expired lease).
     func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery]
     /// Records outcomes for leased deliveries; a lease that was lost is left alone.
@@ -46,6 +48,8 @@ public struct ImportCounts: Sendable, Equatable {
     public var updated = 0
     public var unchanged = 0
     public var ids: [Int64] = []
+    /// The ids of contacts that did not exist before.
+    public var insertedIDs: Set<Int64> = []
     public init() {}
 }
 
@@ -56,6 +60,18 @@ public struct IdempotencyKey: Sendable {
     public init(key: String, requestHash: String) {
         self.key = key
         self.requestHash = requestHash
+    }
+}
+
+/// One enqueue of a group commit.
+public struct EnqueueRequest: Sendable {
+    public var message: Message
+    public var deliveries: [NewDelivery]
+    public var idempotency: IdempotencyKey?
+    public init(message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) {
+        self.message = message
+        self.deliveries = deliveries
+        self.idempotency = idempotency
     }
 }
 

@@ -1,5 +1,5 @@
 extension SQLiteStore {
-    static let campaignColumns = "id, name, message_id, list_name, channels, filters, send_at, state, created_at, started_at"
+    static let campaignColumns = "id, name, message_id, list_name, channels, filters, send_at, state, created_at, started_at, missed"
 
     static func readCampaign(_ s: SQLiteStatement) -> Campaign {
         let channels = ((try? JSON.parse(s.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
@@ -13,6 +13,7 @@ extension SQLiteStore {
         c.state = Campaign.State(rawValue: s.text(7)) ?? .draft
         c.createdAt = s.int(8)
         c.startedAt = s.optionalInt(9)
+        c.missedItsTime = s.int(10) != 0
         return c
     }
 
@@ -118,7 +119,35 @@ extension SQLiteStore {
                 try db.prepare("UPDATE deliveries SET state = 'cancelled', last_error = 'campaign cancelled' WHERE message_id = ? AND state IN ('queued','failed') OR (message_id = ? AND state = 'cancelled' AND last_error = 'paused')").run([.integer(c.messageID!), .integer(c.messageID!)])
             default: break
             }
-            try db.prepare("UPDATE campaigns SET state = ? WHERE id = ?").run([.text(state.rawValue), .integer(c.id!)])
+            try db.prepare("UPDATE campaigns SET state = ?, missed = 0 WHERE id = ?").run([.text(state.rawValue), .integer(c.id!)])
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// The distinct languages of a list's subscribed members (nil locale counts as the default).
+    public func audienceLocales(list: String) throws -> [String] {
+        try with { db in
+            try db.prepare("""
+                SELECT DISTINCT c.locale FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
+                WHERE l.name = ? AND m.state = 'subscribed' AND c.locale IS NOT NULL ORDER BY 1
+                """).rows([.text(list)]) { $0.text(0) }
+        }
+    }
+}
+
+extension SQLiteStore {
+    static func promoteScheduledCampaigns(_ db: SQLiteDatabase, now: Int64, grace: Int64) throws {
+        let due = try db.prepare("SELECT id, message_id, send_at FROM campaigns WHERE state = 'scheduled' AND send_at <= ?")
+            .rows([.integer(now)]) { ($0.int(0), $0.int(1), $0.int(2)) }
+        for (id, messageID, sendAt) in due {
+            if now - sendAt > grace {
+                try db.prepare("UPDATE deliveries SET state = 'cancelled', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')")
+                    .run([.integer(messageID)])
+                try db.prepare("UPDATE campaigns SET state = 'paused', missed = 1 WHERE id = ?").run([.integer(id)])
+            } else {
+                try db.prepare("UPDATE campaigns SET state = 'running' WHERE id = ?").run([.integer(id)])
+            }
         }
     }
 }

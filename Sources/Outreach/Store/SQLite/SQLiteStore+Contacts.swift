@@ -26,39 +26,44 @@ extension SQLiteStore {
         let now = Clock.nowMillis()
         let byEmail = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE email = ?")
         let byPhone = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE phone = ?")
-        let insert = try db.prepare("INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?)")
+        let insert = try db.prepare("INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
         let erased = try db.prepare("SELECT 1 FROM suppressions WHERE address = ?")
+        let anyErased = try db.prepare("SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1").rows { _ in 1 }.first != nil
         let update = try db.prepare("UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
         for c in contacts {
+            // Most rows of an import are new: try the insert first, look up only on a conflict.
+            try insert.run([SQLiteValue(c.email), SQLiteValue(c.phone), SQLiteValue(c.name), SQLiteValue(c.locale),
+                            SQLiteValue(c.timeZone), .text(attributesText(c.attributes)), .integer(now), .integer(now)])
+            if db.changes > 0 {
+                let id = db.lastInsertRowID
+                counts.inserted += 1
+                counts.ids.append(id)
+                counts.insertedIDs.insert(id)
+                // Someone erased and imported again stays unreachable: their hash becomes a plain entry.
+                for a in [c.email, c.phone].compactMap({ $0 }) where try anyErased && (erased.rows([.text(erasedKey(a))], { _ in 1 }).first != nil) {
+                    try suppress(db, address: a, reason: .erased, detail: "imported again after erasure")
+                }
+                continue
+            }
             var existing: Contact?
             if let e = c.email { existing = try byEmail.rows([.text(e)]) { readContact($0) }.first }
             if existing == nil, let p = c.phone { existing = try byPhone.rows([.text(p)]) { readContact($0) }.first }
-            if var old = existing {
-                let before = old
-                old.email = c.email ?? old.email
-                old.phone = c.phone ?? old.phone
-                old.name = c.name ?? old.name
-                old.locale = c.locale ?? old.locale
-                old.timeZone = c.timeZone ?? old.timeZone
-                old.attributes.merge(c.attributes) { $1 }
-                if old == before {
-                    counts.unchanged += 1
-                } else {
-                    try update.run([SQLiteValue(old.email), SQLiteValue(old.phone), SQLiteValue(old.name), SQLiteValue(old.locale),
-                                    SQLiteValue(old.timeZone), .text(attributesText(old.attributes)), .integer(now), .integer(old.id!)])
-                    counts.updated += 1
-                }
-                counts.ids.append(old.id!)
+            guard var old = existing else { continue }
+            let before = old
+            old.email = c.email ?? old.email
+            old.phone = c.phone ?? old.phone
+            old.name = c.name ?? old.name
+            old.locale = c.locale ?? old.locale
+            old.timeZone = c.timeZone ?? old.timeZone
+            old.attributes.merge(c.attributes) { $1 }
+            if old == before {
+                counts.unchanged += 1
             } else {
-                try insert.run([SQLiteValue(c.email), SQLiteValue(c.phone), SQLiteValue(c.name), SQLiteValue(c.locale),
-                                SQLiteValue(c.timeZone), .text(attributesText(c.attributes)), .integer(now), .integer(now)])
-                counts.inserted += 1
-                counts.ids.append(db.lastInsertRowID)
-                // Someone erased and imported again stays unreachable: their hash becomes a plain entry.
-                for a in [c.email, c.phone].compactMap({ $0 }) where try erased.rows([.text(erasedKey(a))], { _ in 1 }).first != nil {
-                    try suppress(db, address: a, reason: .erased, detail: "imported again after erasure")
-                }
+                try update.run([SQLiteValue(old.email), SQLiteValue(old.phone), SQLiteValue(old.name), SQLiteValue(old.locale),
+                                SQLiteValue(old.timeZone), .text(attributesText(old.attributes)), .integer(now), .integer(old.id!)])
+                counts.updated += 1
             }
+            counts.ids.append(old.id!)
         }
         return counts
     }
@@ -134,7 +139,8 @@ extension SQLiteStore {
                 total.updated += c.updated
                 total.unchanged += c.unchanged
                 if let list {
-                    try Self.setMembership(db, list: list, contactIDs: c.ids, state: .subscribed, consent: Consent(source: source))
+                    try Self.setMembership(db, list: list, contactIDs: c.ids, state: .subscribed, consent: Consent(source: source),
+                                           newContacts: c.insertedIDs)
                 }
                 start += chunk.count
                 progress(start)

@@ -68,6 +68,9 @@ extension SQLiteStore {
 
     public func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery] {
         try write { db in
+            // Before anything is taken: a scheduled campaign whose time has come starts, one far
+            // past its time waits for the officer (never sent late silently).
+            try Self.promoteScheduledCampaigns(db, now: now, grace: lateCampaignGraceMillis)
             let channelFilter = channels.map { cs in " AND channel IN (" + cs.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",") + ")" } ?? ""
             // Expired leases first: their deliveries have waited longest.
             let pick = try db.prepare("""
@@ -191,6 +194,29 @@ extension SQLiteStore {
             let q = try db.prepare("UPDATE deliveries SET state='cancelled', updated_at=? WHERE id=? AND state IN ('queued','failed')")
             for id in ids { try q.run([.integer(Clock.nowMillis()), .integer(id)]); n += db.changes }
             return n
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Group commit: many independent enqueues in one transaction (one fsync). Each request runs in
+    /// its own savepoint, so one request's failure (an idempotency conflict) leaves the others intact.
+    public func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>] {
+        try write { db in
+            var out: [Result<EnqueueResult, any Error>] = []
+            out.reserveCapacity(requests.count)
+            for r in requests {
+                try db.execute("SAVEPOINT one")
+                do {
+                    out.append(.success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency)))
+                    try db.execute("RELEASE one")
+                } catch {
+                    try db.execute("ROLLBACK TO one")
+                    try db.execute("RELEASE one")
+                    out.append(.failure(error))
+                }
+            }
+            return out
         }
     }
 }
