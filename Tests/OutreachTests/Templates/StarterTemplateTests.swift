@@ -121,4 +121,28 @@ struct StarterTemplateTests {
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("There is no template named 'no-such-template'."))
     }
+
+    @Test("render TEMPLATE --contact looks the contact up in the store and uses its locale and name")
+    func previewForContact() throws {
+        let dir = TestSupport.temporaryDirectory("contact")
+        let env = ["STATE_DIRECTORY": dir + "/state", "OUTREACH_CONFIG": ""]
+        let add = try TestSupport.outreachd(["contacts", "add", "--email", "ana@example.org", "--name", "Ana Lima", "--locale", "sv"], cwd: dir, environment: env)
+        #expect(add.status == 0, Comment(rawValue: add.stderr))
+        let r = try TestSupport.outreachd(["render", "welcome", "--templates", TestSupport.packageRoot + "/templates", "--kind", "chat",
+                                           "--contact", "ana@example.org", "--json"], cwd: dir, environment: env)
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        let j = try JSON.parse(r.stdout)
+        #expect(j["locale"] == "sv")
+        #expect(j["text"]?.stringValue?.hasSuffix(", Ana!\n") == true)
+        let missing = try TestSupport.outreachd(["render", "welcome", "--templates", TestSupport.packageRoot + "/templates",
+                                                 "--contact", "nobody@example.org"], cwd: dir, environment: env)
+        #expect(missing.status == 1)
+    }
+
+    @Test("render FILE that does not exist exits 1 naming it")
+    func missingFile() throws {
+        let r = try TestSupport.outreachd(["render", "/nonexistent/x.mustache"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("/nonexistent/x.mustache"))
+    }
 }
