@@ -146,3 +146,34 @@ struct StarterTemplateTests {
         #expect(r.stderr.contains("/nonexistent/x.mustache"))
     }
 }
+
+extension StarterTemplateTests {
+    /// pystache has no inheritance, so the parts without a layout are compared: every SMS, chat and
+    /// email text part in every language, with the footer partial.
+    @Test("text, SMS and chat parts render exactly as pystache renders them")
+    func sameAsPystache() throws {
+        let lib = try Self.library()
+        let root = TestSupport.packageRoot + "/templates"
+        func body(_ path: String) throws -> String {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return try FrontMatter.split(text, file: path).body
+        }
+        var jobs: [JSON] = []
+        var ours: [String] = []
+        for name in Self.names {
+            for l in Self.locales {
+                let partials: JSON = ["partials/footer": .string(try body(root + "/partials/footer.\(l).txt"))]
+                for (kind, file) in [(ChannelKind.sms, "sms"), (.chat, "chat"), (.email, "email")] {
+                    jobs.append(["source": .string(try body(root + "/\(name)/\(file).\(l).txt")), "partials": partials, "context": Self.context])
+                    ours.append(try lib.render(name, kind: kind, locale: l, context: Self.context).text)
+                }
+            }
+        }
+        let r = try TestSupport.run("python3", [TestSupport.packageRoot + "/Tests/peers/templates_pystache.py"],
+                                    stdin: Array(JSON.object(["jobs": .array(jobs)]).serialized.utf8))
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        let theirs = try JSON.parse(r.stdout).arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(theirs.count == ours.count)
+        for (a, b) in zip(ours, theirs) { #expect(a == b) }
+    }
+}
