@@ -61,7 +61,7 @@ struct StarterTemplateTests {
             texts.insert(r.text)
             let decoded = try TemplateTestSupport.decode("html", html)
             #expect(decoded["unbalanced"] == .array([]), "\(name) \(l): \(decoded["unbalanced"]!)")
-            #expect(html.contains("<html lang=\"\(l)\">"))
+            #expect(html.contains("<html lang=\"\(l)\" dir=\"ltr\">"))
             let hrefs = decoded["hrefs"]?.arrayValue?.compactMap(\.stringValue) ?? []
             if name == "confirm" {
                 #expect(hrefs.contains("https://outreach.example.org/confirm/tok456"))
