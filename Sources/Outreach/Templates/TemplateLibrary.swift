@@ -29,6 +29,8 @@ public final class TemplateLibrary: Sendable {
     let tables: [String: [String: Template]]
     /// Problems that belong to no single variant (bad file names, unreadable folders).
     let folderProblems: [TemplateError]
+    /// The first problem of each broken variant ("name|kind|locale"), so render refuses it.
+    let broken: [String: TemplateError]
 
     /// Loads and compiles every file under `directory`; throws only when the folder cannot be read.
     public init(directory: String, defaultLocale: String) throws(TemplateError) {
@@ -49,6 +51,19 @@ public final class TemplateLibrary: Sendable {
             }
         }
         self.tables = tables
+        var broken: [String: TemplateError] = [:]
+        for (name, kinds) in loader.templates {
+            for (kind, byLocale) in kinds {
+                for (locale, v) in byLocale {
+                    for f in [v.txt, v.html, v.json] {
+                        guard let f, let p = Self.problems(of: f, table: tables[locale + "|" + f.ext] ?? [:]).first else { continue }
+                        broken[name + "|" + kind.rawValue + "|" + locale] = p
+                        break
+                    }
+                }
+            }
+        }
+        self.broken = broken
     }
 
     static func table(_ shared: [String: [String: [String: File]]], locale: String, ext: String, defaultLocale: String) -> [String: Template] {
@@ -92,11 +107,11 @@ public final class TemplateLibrary: Sendable {
         guard let byLocale = kinds[kind], let l = resolvedLocale(template, kind: kind, locale: locale), let v = byLocale[l] else {
             throw TemplateError.noVariant(template: template, kind: kind.rawValue, locales: Locales.fallbackChain(locale, defaultLocale: defaultLocale))
         }
+        // A variant that does not parse or names a missing partial is refused, never sent half-rendered.
+        if let p = broken[template + "|" + kind.rawValue + "|" + l] { throw p }
         var result = RenderedTemplate(locale: l, text: "")
         for f in [v.html, v.json, v.txt] {
-            guard let f else { continue }
-            if let p = f.problems.first { throw p }
-            result.frontMatter.merge(f.frontMatter) { $1 }
+            if let f { result.frontMatter.merge(f.frontMatter) { $1 } }
         }
         if let f = v.txt { result.text = try f.template!.render(context, partials: partials(locale: l, ext: "txt")) }
         if kind == .email, let f = v.html { result.html = try f.template!.render(context, partials: partials(locale: l, ext: "html")) }
