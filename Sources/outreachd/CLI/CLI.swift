@@ -11,7 +11,7 @@ enum CLI {
         QueueStatusCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self,
         RenderCommand.self,
         CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self, CampaignsResumeCommand.self,
-        CampaignsCancelCommand.self, CampaignsStatusCommand.self,
+        CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsReportCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {
