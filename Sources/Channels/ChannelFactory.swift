@@ -7,6 +7,10 @@ public enum ChannelFactory {
         switch type {
         case "outbox":
             return try OutboxChannel(name: name, section: section, config: config)
+        case "webhook":
+            return try WebhookChannel(name: name, section: section, config: config)
+        case "sms":
+            return try SMSChannel(name: name, section: section, config: config)
         default:
             throw section.invalid("type", "'\(type)' is not a channel type (outbox, smtp, webhook or sms)")
         }

@@ -26,6 +26,9 @@ public struct EventDuration: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
+    /// Like `description` but always signed, as a reminder offset is written: "-1d", "+30m".
+    public var signed: String { isNegative ? description : "+" + description }
+
     /// RFC 5545 DURATION value: "PT2H", "-P1D", "P1W", "P1DT2H".
     public var iso: String {
         var out = isNegative ? "-P" : "P"

@@ -10,7 +10,7 @@ extension EventSchedule {
             "duration": .string("\(duration)"),
             "rrule": rule.map { .string($0.icalendar) } ?? .null,
             "exdates": .array(exceptions.map { .string("\($0)") }),
-            "reminders": .array(reminders.map { .string("\($0)") }),
+            "reminders": .array(reminders.map { .string($0.signed) }),
             "open_ended": .bool(!isFinite),
         ]
         if let horizon { object["horizon"] = .string(RFC3339.local(timeZone.instant(for: horizon), in: timeZone)) }
@@ -23,7 +23,7 @@ extension EventSchedule {
                 "end_local": .string(RFC3339.local(o.end, in: timeZone)),
                 "reminders": .array(o.reminders.map { r in
                     .object([
-                        "offset": .string("\(r.offset)"),
+                        "offset": .string(r.offset.signed),
                         "at_utc": .string(RFC3339.utc(r.at)),
                         "at_local": .string(RFC3339.local(r.at, in: timeZone)),
                     ])

@@ -33,8 +33,10 @@ public struct EventSchedule: Sendable, Hashable {
                 exdates: [String] = [], reminders: [String] = []) throws(EventError)
     {
         let startValue = try LocalDateTime(parsing: start, field: .start)
-        guard let zone = TimeZone(identifier: timeZone.trimmingCharacters(in: .whitespaces)),
-              timeZone.contains("/") || timeZone == "UTC"
+        let zoneName = timeZone.trimmingCharacters(in: .whitespaces)
+        // Only IANA names: Foundation also takes "GMT+1" or "CET", which have no place in a calendar.
+        guard let zone = TimeZone(identifier: zoneName),
+              Self.knownZones.contains(zoneName) || ["UTC", "Etc/UTC", "GMT", "Etc/GMT"].contains(zoneName) || zoneName.contains("/")
         else {
             throw .invalid(field: .timeZone, value: timeZone,
                            reason: "unknown time zone '\(timeZone)' (use an IANA name such as Europe/Copenhagen)")
@@ -47,6 +49,8 @@ public struct EventSchedule: Sendable, Hashable {
         for text in reminders { offsets.append(try EventDuration(parsing: text, field: .remind, signRequired: true)) }
         try self.init(start: startValue, timeZone: zone, duration: length, rule: rule, exceptions: exceptions, reminders: offsets)
     }
+
+    static let knownZones = Set(TimeZone.knownTimeZoneIdentifiers)
 
     private func validate() throws(EventError) {
         guard start.isValid else { throw .invalid(field: .start, value: "\(start)", reason: "'\(start)' is not a real date and time") }

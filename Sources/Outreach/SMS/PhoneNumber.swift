@@ -73,3 +73,8 @@ extension String {
         return String(s)
     }
 }
+
+extension PhoneNumber {
+    /// Whether `iso` (ISO 3166 alpha-2) is in the calling code table, for checking `default_country`.
+    public static func knowsCountry(_ iso: String) -> Bool { CallingCodes.rule(forCountry: iso) != nil }
+}

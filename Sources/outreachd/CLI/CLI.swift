@@ -4,10 +4,14 @@ import Outreach
 /// The hand-written command-line front end: global options, dispatch, help, exit codes.
 enum CLI {
     static let commands: [any Command.Type] = [
+        WorkCommand.self, CheckCommand.self, SendCommand.self,
         ContactsAddCommand.self, ContactsImportCommand.self, ContactsListCommand.self, ContactsShowCommand.self,
         ContactsExportCommand.self, ContactsEraseCommand.self,
         ListsCreateCommand.self, ListsSubscribeCommand.self, ListsUnsubscribeCommand.self, ListsShowCommand.self, ListsListCommand.self,
         QueueStatusCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self,
+        RenderCommand.self,
+        CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self, CampaignsResumeCommand.self,
+        CampaignsCancelCommand.self, CampaignsStatusCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {

@@ -7,6 +7,8 @@ final class CommandContext {
     let configPath: String?
     private var _config: Config?
     private var _store: SQLiteStore?
+    /// Set by `templates` (CommandContext+Delivery).
+    var cachedTemplates: TemplateLibrary?
 
     init(configPath: String?) { self.configPath = configPath }
 

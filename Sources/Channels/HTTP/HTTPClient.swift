@@ -1,0 +1,65 @@
+import CCurl
+import Synchronization
+
+/// An HTTP client over one long-lived libcurl multi handle.
+///
+/// `perform` sends a batch concurrently, at most `maxConnections` at a time, and blocks until
+/// every request has a response or an error. Connections stay open in the multi handle's cache
+/// between batches, so a steady stream of posts to one host reuses them.
+public final class HTTPClient: Sendable {
+    public struct Options: Sendable {
+        public var maxConnections: Int
+        /// Whole-request limit in seconds.
+        public var timeout: Double
+        public var connectTimeout: Double
+        /// PEM bundle to verify the peer with instead of the system store.
+        public var caFile: String?
+        /// Only for tests against self-signed peers.
+        public var verifyTLS: Bool
+        public var userAgent: String
+
+        public init(maxConnections: Int = 4, timeout: Double = 30, connectTimeout: Double = 10,
+                    caFile: String? = nil, verifyTLS: Bool = true, userAgent: String = "outreachd") {
+            self.maxConnections = max(1, maxConnections)
+            self.timeout = timeout
+            self.connectTimeout = connectTimeout
+            self.caFile = caFile
+            self.verifyTLS = verifyTLS
+            self.userAgent = userAgent
+        }
+    }
+
+    public let options: Options
+    /// The multi handle and idle easy handles; one batch runs at a time.
+    let state: Mutex<State>
+
+    public init(options: Options = Options()) {
+        HTTPClient.globalInit
+        self.options = options
+        self.state = Mutex(State(maxConnections: options.maxConnections))
+    }
+
+    /// Sends every request and returns one result per request, in order.
+    public func perform(_ requests: [HTTPRequest]) -> [Result<HTTPResponse, HTTPClientError>] {
+        if requests.isEmpty { return [] }
+        return state.withLock { state in state.run(requests, options: options) }
+    }
+
+    /// Sends one request.
+    public func perform(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPClientError> {
+        perform([request])[0]
+    }
+
+    /// Closes every cached connection; the client can still be used afterwards (it reconnects).
+    public func close() {
+        state.withLock { $0.closeAll() }
+    }
+
+    deinit {
+        state.withLock { $0.closeAll(); $0.destroyMulti() }
+    }
+
+    private static let globalInit: Void = {
+        _ = curl_global_init(Int(CURL_GLOBAL_ALL))
+    }()
+}

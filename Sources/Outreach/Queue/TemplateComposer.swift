@@ -1,0 +1,40 @@
+import Foundation
+
+/// Renders a claimed delivery's template for its recipient and channel, and builds the email.
+public struct TemplateComposer: DeliveryComposer {
+    public let library: TemplateLibrary
+    public let config: Config
+    public let links: LinkSigner
+
+    public init(library: TemplateLibrary, config: Config, links: LinkSigner) {
+        self.library = library
+        self.config = config
+        self.links = links
+    }
+
+    /// What the template sees: the message's data at top level, then `contact`, `list`,
+    /// `unsubscribe_url`, `confirm_url`.
+    public func context(_ c: ClaimedDelivery) -> JSON {
+        var o = c.message.data.objectValue ?? [:]
+        var contact = c.contact ?? Contact(name: c.delivery.name, locale: c.delivery.locale, timeZone: c.delivery.timeZone)
+        if contact.email == nil, c.delivery.address.contains("@") { contact.email = c.delivery.address }
+        if contact.phone == nil, c.delivery.address.hasPrefix("+") { contact.phone = c.delivery.address }
+        o["contact"] = contact.templateValue
+        if let list = c.message.listName {
+            o["list"] = ["name": .string(list)]
+            o["unsubscribe_url"] = .string(links.unsubscribeURL(list: list, address: c.delivery.address))
+            o["confirm_url"] = .string(links.confirmURL(list: list, address: c.delivery.address))
+        }
+        return .object(o)
+    }
+
+    public func compose(_ c: ClaimedDelivery, for channel: any Channel) throws -> OutgoingMessage {
+        let locale = c.delivery.locale ?? c.contact?.locale
+        let ctx = context(c)
+        let r = try library.render(c.message.template, kind: channel.kind, locale: locale, context: ctx)
+        let m = OutgoingMessage(deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
+                                subject: r.subject, text: r.text, html: r.html, body: r.json)
+        // TODO(email): build MIME here once the MIME builder lands.
+        return m
+    }
+}

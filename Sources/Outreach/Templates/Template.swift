@@ -1,0 +1,37 @@
+/// A compiled Mustache template: parsed once, rendered for every recipient.
+///
+/// Partials and parents are looked up by name at render time in the `partials` table the caller
+/// passes, so one compiled partial serves every template that includes it. A name that is not in
+/// the table renders as nothing (as the spec asks); `TemplateLibrary.check` refuses such names.
+public struct Template: Sendable {
+    /// Where the source came from, for error messages.
+    public let file: String
+    /// How interpolated values are escaped when this template is rendered as the outer template.
+    public let escaping: TemplateEscaping
+    let nodes: [TemplateNode]
+    /// The partials and parents named by fixed names, with their positions.
+    public let references: [TemplateReference]
+
+    /// Compiles `source`; throws a `TemplateError.syntax` naming file, line and column.
+    public init(source: String, file: String, escaping: TemplateEscaping) throws(TemplateError) {
+        self.file = file
+        self.escaping = escaping
+        (nodes, references) = try TemplateParser.parse(source, file: file)
+    }
+
+    /// Renders with `context` at the bottom of the context stack.
+    public func render(_ context: JSON, partials: [String: Template] = [:]) throws(TemplateError) -> String {
+        var out: [UInt8] = []
+        try render(context, partials: partials, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the rendering to `out` (no intermediate strings).
+    public func render(_ context: JSON, partials: [String: Template], into out: inout [UInt8]) throws(TemplateError) {
+        var r = TemplateRenderer(escaping: escaping, partials: partials, file: file, out: out)
+        out = []
+        r.stack.append(context)
+        try r.render(nodes, indent: [])
+        out = r.out
+    }
+}

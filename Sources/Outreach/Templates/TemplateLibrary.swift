@@ -1,0 +1,109 @@
+/// The template folder, loaded and compiled once: `<name>/<kind>.<locale>.<ext>`, `layouts/`, `partials/`.
+///
+/// Problems in single files (a syntax error, bad front matter, an unknown partial) do not stop
+/// loading: `check()` lists them all, and rendering a broken variant throws its first problem.
+public final class TemplateLibrary: Sendable {
+    /// One file of the folder, compiled.
+    struct File: Sendable {
+        var path: String
+        var ext: String
+        var template: Template?
+        var subject: Template?
+        var frontMatter: [String: String] = [:]
+        var problems: [TemplateError] = []
+    }
+
+    /// The files of one template for one channel kind and locale.
+    struct Variant: Sendable {
+        var txt: File?
+        var html: File?
+        var json: File?
+    }
+
+    public let directory: String
+    public let defaultLocale: String
+    let templates: [String: [ChannelKind: [String: Variant]]]
+    /// Partials and layouts by name (`partials/footer`, `layouts/email`), then locale ("" when none), then extension.
+    let sharedFiles: [String: [String: [String: File]]]
+    /// The partial table for each "locale|ext" seen in the folder.
+    let tables: [String: [String: Template]]
+    /// Problems that belong to no single variant (bad file names, unreadable folders).
+    let folderProblems: [TemplateError]
+
+    /// Loads and compiles every file under `directory`; throws only when the folder cannot be read.
+    public init(directory: String, defaultLocale: String) throws(TemplateError) {
+        self.directory = directory
+        self.defaultLocale = Locales.canonical(defaultLocale)
+        var loader = TemplateLoader(directory: directory)
+        try loader.load()
+        templates = loader.templates
+        sharedFiles = loader.sharedFiles
+        folderProblems = loader.problems
+        var locales: Set<String> = [self.defaultLocale, "en"]
+        for (_, kinds) in loader.templates { for (_, byLocale) in kinds { locales.formUnion(byLocale.keys) } }
+        for (_, byLocale) in loader.sharedFiles { locales.formUnion(byLocale.keys.filter { !$0.isEmpty }) }
+        var tables: [String: [String: Template]] = [:]
+        for locale in locales {
+            for ext in ["html", "txt", "json"] {
+                tables[locale + "|" + ext] = Self.table(loader.sharedFiles, locale: locale, ext: ext, defaultLocale: self.defaultLocale)
+            }
+        }
+        self.tables = tables
+    }
+
+    static func table(_ shared: [String: [String: [String: File]]], locale: String, ext: String, defaultLocale: String) -> [String: Template] {
+        let chain = Locales.fallbackChain(locale, defaultLocale: defaultLocale) + [""]
+        var out: [String: Template] = [:]
+        for (name, byLocale) in shared {
+            for l in chain {
+                if let f = byLocale[l]?[ext] {
+                    if let t = f.template { out[name] = t }
+                    break
+                }
+            }
+        }
+        return out
+    }
+
+    func partials(locale: String, ext: String) -> [String: Template] {
+        tables[locale + "|" + ext] ?? Self.table(sharedFiles, locale: locale, ext: ext, defaultLocale: defaultLocale)
+    }
+
+    /// The template names (folder names), sorted.
+    public var names: [String] { templates.keys.sorted() }
+
+    public func has(_ template: String) -> Bool { templates[template] != nil }
+
+    /// The locales a template has for a kind (for validating a campaign's audience), sorted.
+    public func locales(of template: String, kind: ChannelKind) -> [String] {
+        (templates[template]?[kind]?.keys).map { $0.sorted() } ?? []
+    }
+
+    /// The locale whose files a recipient with `locale` gets: `pt-BR` → `pt` → default → `en`.
+    public func resolvedLocale(_ template: String, kind: ChannelKind, locale: String?) -> String? {
+        guard let byLocale = templates[template]?[kind] else { return nil }
+        return Locales.fallbackChain(locale, defaultLocale: defaultLocale).first { byLocale[$0] != nil }
+    }
+
+    /// Renders the template for one recipient. For email: subject, text and (when present) HTML;
+    /// for sms: text; for chat: text and (when present) the JSON body.
+    public func render(_ template: String, kind: ChannelKind, locale: String?, context: JSON) throws(TemplateError) -> RenderedTemplate {
+        guard let kinds = templates[template] else { throw TemplateError.unknownTemplate(name: template) }
+        guard let byLocale = kinds[kind], let l = resolvedLocale(template, kind: kind, locale: locale), let v = byLocale[l] else {
+            throw TemplateError.noVariant(template: template, kind: kind.rawValue, locales: Locales.fallbackChain(locale, defaultLocale: defaultLocale))
+        }
+        var result = RenderedTemplate(locale: l, text: "")
+        for f in [v.html, v.json, v.txt] {
+            guard let f else { continue }
+            if let p = f.problems.first { throw p }
+            result.frontMatter.merge(f.frontMatter) { $1 }
+        }
+        if let f = v.txt { result.text = try f.template!.render(context, partials: partials(locale: l, ext: "txt")) }
+        if kind == .email, let f = v.html { result.html = try f.template!.render(context, partials: partials(locale: l, ext: "html")) }
+        if kind == .chat, let f = v.json { result.json = try f.template!.render(context, partials: partials(locale: l, ext: "json")) }
+        if kind == .email, let s = v.txt?.subject ?? v.html?.subject {
+            result.subject = try s.render(context, partials: partials(locale: l, ext: "txt"))
+        }
+        return result
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Outreach
+import Channels
+
+extension CommandContext {
+    /// The template folder, compiled once.
+    var templates: TemplateLibrary {
+        get throws {
+            if let t = cachedTemplates { return t }
+            let c = try config
+            let t = try TemplateLibrary(directory: c.templatesDir, defaultLocale: c.defaultLocale)
+            cachedTemplates = t
+            return t
+        }
+    }
+
+    var channels: [String: any Channel] {
+        get throws { try ChannelFactory.makeAll(try config) }
+    }
+
+    /// A worker over the configured channels (or only those named).
+    func worker(only names: [String]) throws -> DeliveryWorker {
+        let config = try config
+        var channels = try ChannelFactory.makeAll(config)
+        if !names.isEmpty {
+            for n in names where channels[n] == nil {
+                throw CLIError.failed("There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
+            }
+            channels = channels.filter { names.contains($0.key) }
+        }
+        var policies: [String: RetryPolicy] = [:]
+        for (n, s) in config.channels { policies[n] = try RetryPolicy(section: s) }
+        let composer = TemplateComposer(library: try templates, config: config, links: try LinkSigner.load(config: config))
+        return DeliveryWorker(store: try store, channels: channels, composer: composer, policies: policies)
+    }
+
+    /// Refuses a template that does not exist or does not render for the channel's kind.
+    func validate(template: String, channel: any Channel, locale: String?, data: JSON) throws {
+        var ctx = data.objectValue ?? [:]
+        ctx["contact"] = Contact(email: "someone@example.org", name: "Someone", locale: locale).templateValue
+        ctx["unsubscribe_url"] = "https://example.org/unsubscribe/x"
+        ctx["confirm_url"] = "https://example.org/confirm/x"
+        _ = try templates.render(template, kind: channel.kind, locale: locale, context: .object(ctx))
+    }
+}

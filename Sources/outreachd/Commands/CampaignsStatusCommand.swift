@@ -1,0 +1,44 @@
+import Foundation
+import Outreach
+
+struct CampaignsStatusCommand: Command {
+    static let path = ["campaigns", "status"]
+    static let summary = "totals by delivery state"
+    static let help = """
+        outreachd campaigns status NAME [--watch] [--json]
+          `total` is recipients × channels; then a count for each delivery state. --watch redraws a
+          progress bar until nothing is queued, sending or failed.
+        """
+    static let flags: Set<String> = ["--json", "--watch"]
+
+    static func json(_ c: Campaign, counts: [DeliveryState: Int]) -> JSON {
+        var o: [String: JSON] = ["name": .string(c.name), "state": .string(c.state.rawValue), "list": .string(c.list),
+                                 "channels": .array(c.channels.map { .string($0.name) }), "total": JSON(counts.values.reduce(0, +))]
+        for s in DeliveryState.allCases { o[s.rawValue] = JSON(counts[s] ?? 0) }
+        if let at = c.sendAt { o["send_at"] = .string(Clock.rfc3339(at)) }
+        return .object(o)
+    }
+
+    static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
+        let name = try args.positionals("NAME")[0]
+        let store = try context.store
+        guard let c = try store.campaign(named: name) else { throw CampaignError.unknown(name) }
+        var counts = try store.queueCounts(messageID: c.messageID)
+        if args.has("--watch") {
+            let total = counts.values.reduce(0, +)
+            var bar = ProgressBar(total: max(total, 1), label: name, terminal: context.stderrIsTerminal)
+            while true {
+                counts = try store.queueCounts(messageID: c.messageID)
+                let pending = (counts[.queued] ?? 0) + (counts[.sending] ?? 0) + (counts[.failed] ?? 0)
+                bar.update(total - pending)
+                if pending == 0 { break }
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+        if args.has("--json") { context.printJSON(json(c, counts: counts)); return 0 }
+        context.print("\(c.name): \(c.state.rawValue), \(c.list) over \(c.channels.map(\.name).joined(separator: ", "))")
+        context.print("  total       \(counts.values.reduce(0, +))")
+        for s in DeliveryState.allCases where (counts[s] ?? 0) > 0 { context.print("  " + s.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(counts[s]!)) }
+        return 0
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Outreach
+import Channels
+
+struct CheckCommand: Command {
+    static let path = ["check"]
+    static let summary = "validate the configuration and every template"
+    static let help = """
+        outreachd check [--json]
+          Reads the configuration, builds every channel (secrets readable, keys valid) and checks every
+          template: parse errors, unknown partials or parents, email variants without a subject, a
+          language with HTML but no text part. Exits 1 on any problem, listing each.
+        """
+    static let flags: Set<String> = ["--json"]
+
+    static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
+        _ = try args.positionals()
+        let config = try context.config
+        var problems: [String] = []
+        for (name, section) in config.channels.sorted(by: { $0.key < $1.key }) {
+            do { _ = try ChannelFactory.make(name: name, section: section, config: config) } catch { problems.append(CLI.sentence(error)) }
+        }
+        var templateCount = 0
+        do {
+            let library = try context.templates
+            templateCount = library.names.count
+            problems += library.check().map { CLI.sentence($0) }
+        } catch {
+            problems.append(CLI.sentence(error))
+        }
+        if args.has("--json") {
+            context.printJSON(["ok": .bool(problems.isEmpty), "templates": JSON(templateCount), "channels": JSON(config.channels.count),
+                               "problems": .array(problems.map { .string($0) })])
+        } else {
+            for p in problems { Output.error(p) }
+            let source = config.file ?? "embedded defaults"
+            if problems.isEmpty {
+                context.print("OK: \(source), \(config.channels.count) channel\(config.channels.count == 1 ? "" : "s"), \(templateCount) templates in \(config.templatesDir).")
+            } else {
+                Output.error("\(problems.count) problem\(problems.count == 1 ? "" : "s") found.")
+            }
+        }
+        return problems.isEmpty ? 0 : 1
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Outreach
+import Channels
+
+struct SendCommand: Command {
+    static let path = ["send"]
+    static let summary = "send a template to addresses"
+    static let help = """
+        outreachd send TEMPLATE --to ADDRESS… [--channel NAME] [--data F.json] [--locale L] [--queue-only] [--json]
+          ADDRESS is an email, a phone number, or a contact's id/email/phone (then the contact's name,
+          language and time zone are used). The message is queued durably, then sent now unless
+          --queue-only. Without --channel, emails go to the first email channel and phones to the first
+          SMS channel.
+        """
+    static let valueOptions: Set<String> = ["--to", "--channel", "--data", "--locale"]
+    static let flags: Set<String> = ["--queue-only", "--json"]
+
+    static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
+        let template = try args.positionals("TEMPLATE")[0]
+        let to = args.values("--to")
+        guard !to.isEmpty else { throw UsageError("--to is required") }
+        let config = try context.config
+        let store = try context.store
+        let library = try context.templates
+        guard library.has(template) else { throw CLIError.failed("There is no template '\(template)' in \(config.templatesDir).") }
+        var data = JSON.object([:])
+        if let f = args.value("--data") { data = try readJSON(f) }
+        if let l = args.value("--locale"), !Locales.isValid(l) { throw UsageError("--locale '\(l)' is not a language tag like da or pt-BR") }
+
+        let channels = try context.channels
+        let validator = ContactValidator(defaultCountry: config.defaultCountry)
+        var deliveries: [NewDelivery] = []
+        var validated: Set<String> = []
+        for raw in to {
+            var d: NewDelivery
+            if let c = try store.contact(matching: raw) {
+                d = NewDelivery(channel: "", address: "", contactID: c.id, name: c.name, locale: c.locale, timeZone: c.timeZone)
+                let channel = try pick(args.value("--channel"), forEmail: c.email != nil && (args.value("--channel").map { channels[$0]?.kind == .email } ?? true), channels)
+                d.channel = channel.name
+                d.address = channel.kind == .email ? (c.email ?? "") : channel.kind == .sms ? (c.phone ?? "") : (channel.target == .room ? "room" : c.email ?? c.phone ?? "")
+                guard !d.address.isEmpty else { throw CLIError.failed("Contact \(raw) has no address for channel '\(channel.name)'.") }
+            } else {
+                let isEmail = raw.contains("@")
+                let c = try validator.contact(email: isEmail ? raw : nil, phone: isEmail ? nil : raw, name: nil, locale: nil, timeZone: nil, attributes: [:])
+                let channel = try pick(args.value("--channel"), forEmail: isEmail, channels)
+                d = NewDelivery(channel: channel.name, address: channel.target == .room ? "room" : (c.email ?? c.phone!))
+            }
+            if let l = args.value("--locale") { d.locale = Locales.canonical(l) }
+            // A broken template is refused before anything is queued; once per channel and language.
+            if validated.insert(d.channel + "|" + (d.locale ?? "")).inserted {
+                try context.validate(template: template, channel: channels[d.channel]!, locale: d.locale, data: data)
+            }
+            deliveries.append(d)
+        }
+        let result = try store.enqueue(Message(template: template, data: data, kind: .transactional), deliveries: deliveries, idempotency: nil)
+        var summary = BatchSummary()
+        if !args.has("--queue-only") {
+            let worker = try context.worker(only: Array(Set(deliveries.map(\.channel))))
+            defer { worker.close() }
+            summary = try worker.runUntilIdle()
+        }
+        let states = try store.deliveries(state: nil, messageID: result.messageID, limit: deliveries.count)
+        if args.has("--json") {
+            context.printJSON(["id": JSON(Int(result.messageID)), "deliveries": .array(states.map(\.json))])
+        } else if args.has("--queue-only") {
+            context.print("Queued message \(result.messageID): \(result.inserted) deliver\(result.inserted == 1 ? "y" : "ies").")
+        } else {
+            for d in states {
+                context.print("\(d.id)\t\(d.state.rawValue)\t\(d.channel)\t\(d.address)\(d.lastError.map { "\t" + $0 } ?? "")\(d.providerID.map { "\t" + $0 } ?? "")")
+            }
+        }
+        return states.contains { $0.state == .dead } && summary.dead > 0 ? 1 : 0
+    }
+
+    static func pick(_ named: String?, forEmail: Bool, _ channels: [String: any Channel]) throws -> any Channel {
+        if let named {
+            guard let c = channels[named] else {
+                throw CLIError.failed("There is no channel '\(named)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
+            }
+            return c
+        }
+        let kind: ChannelKind = forEmail ? .email : .sms
+        if let c = channels.values.filter({ $0.kind == kind }).sorted(by: { $0.name < $1.name }).first { return c }
+        throw CLIError.failed("No \(kind.rawValue) channel is configured; name one with --channel.")
+    }
+
+    static func readJSON(_ path: String) throws -> JSON {
+        guard let d = FileManager.default.contents(atPath: path) else { throw CLIError.unreadable(path: path) }
+        do { return try JSON.parse(Array(d)) } catch { throw CLIError.badFile(path: path, problem: "not valid JSON: \(error.description)") }
+    }
+}

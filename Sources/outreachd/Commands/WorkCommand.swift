@@ -1,0 +1,33 @@
+import Foundation
+import Outreach
+import Channels
+
+struct WorkCommand: Command {
+    static let path = ["work"]
+    static let summary = "send everything due now"
+    static let help = """
+        outreachd work --until-idle [--channel NAME]… [--json]
+          Claims due deliveries, sends them on their channels and records the outcome, until nothing
+          is due; deliveries waiting for a retry later are left for the daemon or a later run.
+        """
+    static let valueOptions: Set<String> = ["--channel"]
+    static let flags: Set<String> = ["--until-idle", "--json"]
+
+    static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
+        _ = try args.positionals()
+        guard args.has("--until-idle") else { throw UsageError("use --until-idle (the daemon is `outreachd serve`)") }
+        let worker = try context.worker(only: args.values("--channel"))
+        defer { worker.close() }
+        let terminal = context.stderrIsTerminal && !args.has("--json")
+        let summary = try worker.runUntilIdle { s in
+            if terminal { Output.write("\rsent \(s.sent), retrying \(s.failed), dead \(s.dead)", to: 2) }
+        }
+        if terminal { Output.write("\n", to: 2) }
+        if args.has("--json") {
+            context.printJSON(["handled": JSON(summary.handled), "sent": JSON(summary.sent), "failed": JSON(summary.failed), "dead": JSON(summary.dead)])
+        } else {
+            context.print("Sent \(summary.sent), will retry \(summary.failed), dead \(summary.dead).")
+        }
+        return 0
+    }
+}
