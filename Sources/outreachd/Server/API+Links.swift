@@ -48,7 +48,8 @@ extension API {
         do {
             let contact = try store.contact(matching: t.address)
             let consent = Consent(source: "one-click", evidence: "POST from ip=\(req.clientAddress); user-agent=\(req.header("user-agent") ?? "-")")
-            if t.list.isEmpty || (try store.list(named: t.list)) == nil {
+            let listExists = t.list.isEmpty ? false : try store.list(named: t.list) != nil
+            if !listExists {
                 // No list (or it is gone): the person wants no more list mail at all.
                 try store.suppress(address: t.address, reason: .unsubscribed, detail: "one-click unsubscribe")
             } else if let id = contact?.id {

@@ -8,7 +8,7 @@ final class API: Sendable {
     struct Live: Sendable {
         var settings: ServerSettings
         var auth: Authenticator
-        var templates: TemplateIndex
+        var templates: TemplateLibrary
         var channels: [String: ChannelInfo]
         var defaultCountry: String?
         var defaultLocale: String

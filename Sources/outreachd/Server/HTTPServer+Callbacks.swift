@@ -5,20 +5,21 @@ import Synchronization
 // The C callbacks libmicrohttpd calls from its pool threads. `cls` is the HTTPServer (unretained:
 // it outlives the daemon), `*con_cls` an HTTPConnection retained for the request's lifetime.
 
-/// Called once when the headers are in (answer MHD_YES and nothing else, or it closes the
+/// Called once when the headers are in (answer .YES and nothing else, or it closes the
 /// connection), once per chunk of body, once more when the body is complete, and again after a
 /// suspended connection is resumed.
 let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
-    guard let cls, let connection, let conCls else { return MHD_NO }
+    guard let cls, let connection, let conCls else { return .NO }
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
     guard let raw = conCls.pointee else {
         conCls.pointee = Unmanaged.passRetained(HTTPConnection()).toOpaque()
+        server.active.add(1, ordering: .relaxed)
         // A declared length over the limit is refused before the body is read.
-        if let cl = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length"),
+        if let cl = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
            let n = Int(String(cString: cl)), n > server.maxBodyBytes.load(ordering: .relaxed) {
             return queue(connection, tooLarge(server))
         }
-        return MHD_YES
+        return .YES
     }
     let state = Unmanaged<HTTPConnection>.fromOpaque(raw).takeUnretainedValue()
     if let size = uploadDataSize, size.pointee > 0 {
@@ -26,7 +27,7 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
             state.append(UnsafeRawBufferPointer(start: uploadData, count: size.pointee), limit: server.maxBodyBytes.load(ordering: .relaxed))
         }
         size.pointee = 0
-        return MHD_YES
+        return .YES
     }
     enum Step { case answer(HTTPResponse), wait, dispatch([UInt8]), tooLarge }
     let step: Step = state.state.withLock { s in
@@ -43,12 +44,12 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
     }
     switch step {
     case .answer(let r): return queue(connection, r)
-    case .wait: return MHD_YES
+    case .wait: return .YES
     case .tooLarge: return queue(connection, tooLarge(server))
     case .dispatch(let body):
         let request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
-                                  query: values(connection, MHD_GET_ARGUMENT_KIND, lowercase: false),
-                                  headers: values(connection, MHD_HEADER_KIND, lowercase: true), body: body,
+                                  query: values(connection, .GET_ARGUMENT_KIND, lowercase: false),
+                                  headers: values(connection, .HEADER_KIND, lowercase: true), body: body,
                                   clientAddress: "")
         var req = request
         req.clientAddress = clientAddress(connection, request: request, trustProxy: server.trustProxy.load(ordering: .relaxed))
@@ -65,14 +66,15 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
                 server.suspended.subtract(1, ordering: .relaxed)
                 MHD_resume_connection(handle.pointer)
             })
-            return MHD_YES
+            return .YES
         }
     }
 }
 
 /// Releases the request's HTTPConnection.
-let httpRequestCompleted: MHD_RequestCompletedCallback = { _, _, conCls, _ in
-    guard let conCls, let raw = conCls.pointee else { return }
+let httpRequestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+    guard let cls, let conCls, let raw = conCls.pointee else { return }
+    Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().active.subtract(1, ordering: .relaxed)
     Unmanaged<HTTPConnection>.fromOpaque(raw).release()
     conCls.pointee = nil
 }
@@ -84,9 +86,9 @@ private func tooLarge(_ server: HTTPServer) -> HTTPResponse {
 
 private func queue(_ connection: OpaquePointer, _ r: HTTPResponse) -> MHD_Result {
     let response = r.body.withUnsafeBytes { buf in
-        MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), MHD_RESPMEM_MUST_COPY)
+        MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
     }
-    guard let response else { return MHD_NO }
+    guard let response else { return .NO }
     defer { MHD_destroy_response(response) }
     for (name, value) in r.headers { _ = MHD_add_response_header(response, name, value) }
     return MHD_queue_response(connection, UInt32(r.status), response)
@@ -100,12 +102,12 @@ private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercas
     let unmanaged = Unmanaged.passRetained(box)
     defer { unmanaged.release() }
     _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
-        guard let cls, let key else { return MHD_YES }
+        guard let cls, let key else { return .YES }
         let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
         let k = box.lowercase ? String(cString: key).lowercased() : String(cString: key)
         let v = value.map { String(cString: $0) } ?? ""
         if box.lowercase, let old = box.values[k] { box.values[k] = old + ", " + v } else { box.values[k] = v }
-        return MHD_YES
+        return .YES
     }, unmanaged.toOpaque())
     return box.values
 }
@@ -132,5 +134,5 @@ private func clientAddress(_ connection: OpaquePointer, request: HTTPRequest, tr
         }
     default: return "unknown"
     }
-    return String(cString: buf)
+    return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

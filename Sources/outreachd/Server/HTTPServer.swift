@@ -10,9 +10,11 @@ final class HTTPServer: Sendable {
     /// Bodies larger than this are refused with 413 (changed on reload).
     let maxBodyBytes: Atomic<Int>
     let trustProxy: Atomic<Bool>
-    private let daemon = Mutex<OpaquePointer?>(nil)
+    private let daemon = Mutex<DaemonHandle?>(nil)
     /// Connections suspended and not yet answered; they must be resumed before the daemon stops.
     let suspended = Atomic<Int>(0)
+    /// Requests begun and not yet completed (answered or aborted).
+    let active = Atomic<Int>(0)
 
     init(maxBodyBytes: Int, trustProxy: Bool, handler: @escaping @Sendable (HTTPRequest) -> Reply) {
         self.handler = handler
@@ -30,26 +32,31 @@ final class HTTPServer: Sendable {
                                UInt32(max(1, threads)), UInt32(connectionLimit), 64 * 1024, 60)
         }
         guard let d else { throw .cannotListen(address.description, reason: String(cString: strerror(errno))) }
-        daemon.withLock { $0 = d }
+        daemon.withLock { $0 = DaemonHandle(pointer: d) }
     }
 
     /// Stops accepting new connections; requests already received are still answered.
     func quiesce() {
         daemon.withLock { d in
             guard let d else { return }
-            let fd = MHD_quiesce_daemon(d)
+            let fd = MHD_quiesce_daemon(d.pointer)
             if fd >= 0 { close(fd) }
         }
     }
 
     /// Closes every connection and joins the pool threads. Call after all suspended requests were answered.
     func stop() {
-        let d = daemon.withLock { d -> OpaquePointer? in
+        let d = daemon.withLock { d -> DaemonHandle? in
             defer { d = nil }
             return d
         }
-        if let d { MHD_stop_daemon(d) }
+        if let d { MHD_stop_daemon(d.pointer) }
     }
+}
+
+/// The libmicrohttpd daemon pointer; its functions may be called from any thread.
+struct DaemonHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
 }
 
 /// Why the listener could not start.

@@ -11,7 +11,7 @@ struct ServerSettings: Sendable {
     /// Sign-ups allowed per client address: `count` per `windowMillis`.
     var subscribeLimit = RateLimit(count: 5, windowMillis: 60_000)
     /// The template of the double opt-in confirmation message.
-    var confirmTemplate = "confirmation"
+    var confirmTemplate = "confirm"
     /// How long SIGTERM waits for in-flight deliveries before giving their leases back.
     var drainTimeoutMillis: Int64 = 20_000
     var tokens: [String] = []

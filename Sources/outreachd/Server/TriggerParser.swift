@@ -54,7 +54,8 @@ struct TriggerParser {
         for (i, r) in to.enumerated() {
             let field = "to[\(i)]"
             let recipient = try recipient(r, field: field)
-            let targets = try explicit ?? defaultChannels(for: recipient, field: field, template: template)
+            let targets: [ChannelInfo]
+            if let explicit { targets = explicit } else { targets = try defaultChannels(for: recipient, field: field, template: template) }
             var any = false
             for c in targets {
                 if c.target == .room {
