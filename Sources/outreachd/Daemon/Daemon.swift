@@ -57,7 +57,12 @@ final class Daemon {
                 guard let l = RateLimit(r) else { throw section.invalid("rate", "must be COUNT/UNIT like 50/s") }
                 rate = l
             }
-            channels[name] = InstrumentedChannel(raw, metrics: metrics, rate: rate)
+            // A batch is completed in one transaction after the whole batch was sent, so a crash can
+            // resend a whole batch: keep it to what is on the wire at once (the connections).
+            var cap = try section.int("batch_size")
+            if cap == nil, try section.requireString("type") != "outbox" { cap = try section.int("max_connections") ?? 4 }
+            if let c = cap, c < 1 { throw section.invalid("batch_size", "must be at least 1") }
+            channels[name] = InstrumentedChannel(raw, metrics: metrics, rate: rate, batchCap: cap)
             infos[name] = ChannelInfo(name: name, kind: raw.kind, target: raw.target, section: section)
             let n = try section.int("workers") ?? 1
             guard (1...64).contains(n) else { throw section.invalid("workers", "must be between 1 and 64") }
@@ -66,7 +71,8 @@ final class Daemon {
         }
         let quietStore = QuietHoursStore(base: store, rules: loaded.quiet)
         let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))
-        let worker = DeliveryWorker(store: quietStore, channels: channels, composer: composer, policies: policies)
+        let worker = DeliveryWorker(store: quietStore, channels: channels, composer: composer, policies: policies,
+                                    leaseMillis: loaded.settings.leaseMillis)
         let scheduler = Scheduler(worker: worker, store: quietStore, workers: workers)
         let committer = GroupCommitter(store: store, metrics: metrics) { scheduler.wake($0) }
         func live(_ l: Loaded) -> API.Live {

@@ -8,11 +8,13 @@ final class InstrumentedChannel: Channel {
     let inner: any Channel
     let metrics: Metrics
     let rate: RateLimit?
+    let batchCap: Int?
     /// When the next message may start, in uptime nanoseconds.
     private let nextFree = Mutex<UInt64>(0)
 
-    init(_ inner: any Channel, metrics: Metrics, rate: RateLimit?) {
+    init(_ inner: any Channel, metrics: Metrics, rate: RateLimit?, batchCap: Int?) {
         self.inner = inner
+        self.batchCap = batchCap
         self.metrics = metrics
         self.rate = rate
     }
@@ -20,10 +22,11 @@ final class InstrumentedChannel: Channel {
     var name: String { inner.name }
     var kind: ChannelKind { inner.kind }
     var target: ChannelTarget { inner.target }
-    /// With a rate, a batch is at most one second's worth, so pacing stays smooth.
+    /// At most `batchCap`, and with a rate at most one second's worth, so pacing stays smooth.
     var batchSize: Int {
-        guard let rate else { return inner.batchSize }
-        return max(1, min(inner.batchSize, Int(rate.perSecond.rounded(.down))))
+        var n = min(inner.batchSize, batchCap ?? Int.max)
+        if let rate { n = min(n, Int(rate.perSecond.rounded(.down))) }
+        return max(1, n)
     }
     func close() { inner.close() }
 

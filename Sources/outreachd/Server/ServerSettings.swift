@@ -14,11 +14,13 @@ struct ServerSettings: Sendable {
     var confirmTemplate = "confirm"
     /// How long SIGTERM waits for in-flight deliveries before giving their leases back.
     var drainTimeoutMillis: Int64 = 20_000
+    /// How long a claimed delivery stays leased; after a crash, others take it over once it expires.
+    var leaseMillis: Int64 = 5 * 60_000
     var tokens: [String] = []
     var webhookSecret: String?
 
     static let known: Set<String> = ["listen", "threads", "max_body_bytes", "trust_proxy", "subscribe_rate", "confirm_template",
-                                     "drain_timeout", "tokens", "tokens_file", "webhook_secret", "webhook_secret_file"]
+                                     "drain_timeout", "lease", "tokens", "tokens_file", "webhook_secret", "webhook_secret_file"]
 
     init() {}
 
@@ -45,6 +47,10 @@ struct ServerSettings: Sendable {
         if let d = try s.string("drain_timeout") {
             guard let ms = Clock.parseDuration(d) else { throw s.invalid("drain_timeout", "must be a duration like 20s") }
             drainTimeoutMillis = ms
+        }
+        if let d = try s.string("lease") {
+            guard let ms = Clock.parseDuration(d), ms >= 1000 else { throw s.invalid("lease", "must be a duration of at least 1s, like 5m") }
+            leaseMillis = ms
         }
         if let text = try s.secret("tokens") {
             tokens = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
