@@ -27,6 +27,8 @@ parser.add_argument("--log", required=True)
 parser.add_argument("--responses", default='[{"status": 200, "body": "ok"}]')
 parser.add_argument("--secret")
 parser.add_argument("--ready")
+parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                    help="exit when stdin closes (the test harness holds the other end)")
 args = parser.parse_args()
 
 responses = json.loads(args.responses)
@@ -106,7 +108,7 @@ def exit_on_eof():
     os._exit(0)
 
 
-if not sys.stdin.isatty():
+if args.exit_on_stdin_eof:
     threading.Thread(target=exit_on_eof, daemon=True).start()
 
 server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)

@@ -60,6 +60,28 @@ import Testing
         #expect(status["queued"] == JSON(49))
         #expect(try o(["work", "--until-idle"]).status == 0)
         #expect(try JSON.parse(try o(["campaigns", "status", "dec", "--json"]).stdout)["sent"] == JSON(49))
+
+        // The report is one self-contained page: read it with Python's html.parser.
+        #expect(try o(["campaigns", "report", "dec", "--html", dir + "/report.html"]).status == 0)
+        let r = try TestSupport.python("""
+            import sys, json
+            from html.parser import HTMLParser
+            class P(HTMLParser):
+                def __init__(self):
+                    super().__init__(); self.tags = {}; self.external = []; self.text = []
+                def handle_starttag(self, tag, attrs):
+                    self.tags[tag] = self.tags.get(tag, 0) + 1
+                    for k, v in attrs:
+                        if k in ("src", "href") and v: self.external.append(v)
+                def handle_data(self, d): self.text.append(d)
+            p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+            print(json.dumps({"rect": p.tags.get("rect", 0), "svg": p.tags.get("svg", 0), "external": p.external, "text": " ".join(p.text)}))
+            """, [dir + "/report.html"])
+        let page = try JSON.parse(r.stdout)
+        #expect(page["svg"] == JSON(1))
+        #expect((page["rect"]?.intValue ?? 0) >= 1)
+        #expect(page["external"] == .array([]))
+        #expect(page["text"]?.stringValue?.contains("Deliveries: 49") == true)
     }
 
     @Test func aCampaignWithABrokenTemplateIsRefusedAtCreation() throws {

@@ -51,7 +51,7 @@ final class HTTPRecorder {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var args = ["python3", TestSupport.packageRoot + "/Tests/peers/http_recorder.py",
-                    "--port", String(port), "--log", log, "--ready", ready]
+                    "--port", String(port), "--log", log, "--ready", ready, "--exit-on-stdin-eof"]
         if let responses { args += ["--responses", responses] }
         if let secret { args += ["--secret", secret] }
         process.arguments = args

@@ -151,3 +151,32 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Sent deliveries per time bucket (`bucketMillis` wide), for the report's timeline.
+    public func sendTimeline(messageID: Int64, bucketMillis: Int64) throws -> [(start: Int64, count: Int)] {
+        try with { db in
+            try db.prepare("""
+                SELECT (sent_at / ?1) * ?1 AS b, COUNT(*) FROM deliveries WHERE message_id = ?2 AND sent_at IS NOT NULL GROUP BY b ORDER BY b
+                """).rows([.integer(bucketMillis), .integer(messageID)]) { (start: $0.int(0), count: Int($0.int(1))) }
+        }
+    }
+
+    /// The first and last send instants of a message's deliveries.
+    public func sendSpan(messageID: Int64) throws -> (first: Int64, last: Int64)? {
+        try with { db in
+            try db.prepare("SELECT MIN(sent_at), MAX(sent_at) FROM deliveries WHERE message_id = ? AND sent_at IS NOT NULL")
+                .rows([.integer(messageID)]) { s -> (first: Int64, last: Int64)? in s.isNull(0) ? nil : (first: s.int(0), last: s.int(1)) }.first ?? nil
+        }
+    }
+
+    /// Dead, failed and suppressed deliveries grouped by their last error.
+    public func failureReasons(messageID: Int64) throws -> [(state: DeliveryState, reason: String, count: Int)] {
+        try with { db in
+            try db.prepare("""
+                SELECT state, COALESCE(last_error, ''), COUNT(*) FROM deliveries WHERE message_id = ? AND state IN ('dead','failed','suppressed','bounced')
+                GROUP BY 1, 2 ORDER BY 3 DESC
+                """).rows([.integer(messageID)]) { (state: DeliveryState(rawValue: $0.text(0)) ?? .dead, reason: $0.text(1), count: Int($0.int(2))) }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Channels
+import Foundation
+import Outreach
+import Testing
+
+/// The kannel preset through a real Kannel (bearerbox + smsbox + fakesmsc) on loopback.
+@Suite struct KannelTests {
+    static let binaries = ["/usr/sbin/bearerbox", "/usr/sbin/smsbox", "/usr/lib/kannel/test/fakesmsc"]
+    static let available: Bool = {
+        let missing = binaries.filter { !FileManager.default.isExecutableFile(atPath: $0) }
+        if !missing.isEmpty {
+            print("KannelTests skipped: Kannel is not installed (missing \(missing.joined(separator: ", "))); apt-get install kannel kannel-extras")
+        }
+        return missing.isEmpty
+    }()
+
+    @Test(.enabled(if: KannelTests.available, "Kannel (Debian packages kannel, kannel-extras) is not installed"))
+    func danishAndArabicArriveAndDeliveryReportsComeBack() throws {
+        let gateway = try KannelGateway()
+        let receipts = try HTTPRecorder()
+        let channel = try SMSChannel(name: "sms", section: ChannelSections.make("sms", [
+            "type": "sms", "preset": "kannel", "url": .string("http://127.0.0.1:\(gateway.sendsmsPort)/cgi-bin/sendsms"),
+            "username": "outreach", "password": "secret", "from": "CFriends", "default_country": "DK"]),
+                                     publicURL: receipts.url)
+        let danish = "Hej Søren! Middag i aften kl. 18 på Åbo – æøå ÆØÅ".replacingOccurrences(of: "–", with: "-")
+        let arabic = "مرحبا بكم في نادي العشاء"
+        #expect(channel.send([OutgoingMessage(deliveryID: 101, address: "21 43 66 77", text: danish),
+                              OutgoingMessage(deliveryID: 102, address: "+45 21 43 66 78", text: arabic)])
+                == [.sent(providerID: nil), .sent(providerID: nil)])
+
+        // Wait (bounded) for fakesmsc to print both messages and for both final DLRs.
+        var lines: [String] = []
+        var delivered: Set<Int64> = []
+        for _ in 0..<300 {
+            lines = gateway.receivedMessages()
+            delivered = []
+            for r in receipts.requests() {
+                let fields = Receipts.formFields(String(r.record["raw_path"]?.stringValue?.split(separator: "?", maxSplits: 1).last ?? ""))
+                if case .receipt(let receipt)? = try? Receipts.parse(preset: "kannel", fields: fields), receipt.state == .delivered {
+                    delivered.insert(receipt.deliveryID ?? -1)
+                }
+            }
+            if lines.count >= 2 && delivered.count >= 2 { break }
+            usleep(100_000)
+        }
+        #expect(lines.count == 2)
+        var texts: [String: String] = [:]
+        for line in lines {
+            // <FROM TO text …> or <FROM TO ucs-2 %06E%061…>
+            let parts = line.split(separator: " ", maxSplits: 3).map(String.init)
+            try #require(parts.count == 4)
+            #expect(parts[0] == "CFriends")
+            switch parts[2] {
+            case "text": texts[parts[1]] = parts[3]
+            case "ucs-2":
+                // Kannel URL-encodes the UTF-16BE bytes, a space byte as "+".
+                let decoded = try TestSupport.python(
+                    "import sys, urllib.parse; sys.stdout.write(urllib.parse.unquote_to_bytes(sys.argv[1].replace('+', '%20')).decode('utf-16-be'))",
+                    [parts[3]])
+                texts[parts[1]] = "ucs-2:" + decoded.stdout
+            default: Issue.record("unexpected fakesmsc coding in \(line)")
+            }
+        }
+        #expect(texts["+4521436677"] == danish)
+        #expect(texts["+4521436678"] == "ucs-2:" + arabic)
+        #expect(delivered == [101, 102])
+        // Kannel reports "accepted by the SMSC" (8) before "delivered" (1); both parse.
+        let statuses = receipts.requests().compactMap { r in r.query["status"] }
+        #expect(statuses.contains("8"))
+        #expect(statuses.contains("1"))
+    }
+}
+
+/// Tests/peers/kannel_gateway.py: Kannel on free loopback ports, stopped when this goes away.
+final class KannelGateway {
+    let directory: String
+    let sendsmsPort: Int
+    private let process = Process()
+    private let stdin = Pipe()
+
+    init() throws {
+        directory = TestSupport.temporaryDirectory("kannel")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestSupport.packageRoot + "/Tests/peers/kannel_gateway.py", directory]
+        process.standardInput = stdin
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var port: Int?
+        for _ in 0..<300 {
+            if let data = FileManager.default.contents(atPath: directory + "/ready"),
+               let json = try? JSON.parse(Array(data)), let p = json["sendsms"]?.intValue {
+                port = p
+                break
+            }
+            if !process.isRunning { break }
+            usleep(100_000)
+        }
+        guard let port else { throw KannelGatewayError(directory: directory) }
+        sendsmsPort = port
+    }
+
+    /// The `<…>` part of every "Got message N: <…>" line fakesmsc printed.
+    func receivedMessages() -> [String] {
+        guard let data = FileManager.default.contents(atPath: directory + "/fakesmsc.log") else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            guard line.contains("Got message"), let open = line.firstIndex(of: "<"), let close = line.lastIndex(of: ">") else { return nil }
+            return String(line[line.index(after: open)..<close])
+        }
+    }
+
+    deinit {
+        try? stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+}
+
+struct KannelGatewayError: Error, CustomStringConvertible {
+    let directory: String
+    var description: String { "Kannel did not start; see the logs in \(directory)." }
+}
