@@ -18,6 +18,14 @@ public final class TemplateLibrary: Sendable {
         var txt: File?
         var html: File?
         var json: File?
+        /// The first problem of a broken variant, so render refuses it.
+        var broken: TemplateError?
+        /// The partial tables for this locale, looked up once at load time.
+        var txtPartials: [String: Template] = [:]
+        var htmlPartials: [String: Template] = [:]
+        var jsonPartials: [String: Template] = [:]
+        /// The front matter of all parts, the text part's winning.
+        var frontMatter: [String: String] = [:]
     }
 
     public let directory: String
@@ -29,8 +37,6 @@ public final class TemplateLibrary: Sendable {
     let tables: [String: [String: Template]]
     /// Problems that belong to no single variant (bad file names, unreadable folders).
     let folderProblems: [TemplateError]
-    /// The first problem of each broken variant ("name|kind|locale"), so render refuses it.
-    let broken: [String: TemplateError]
 
     /// Loads and compiles every file under `directory`; throws only when the folder cannot be read.
     public init(directory: String, defaultLocale: String) throws(TemplateError) {
@@ -38,7 +44,6 @@ public final class TemplateLibrary: Sendable {
         self.defaultLocale = Locales.canonical(defaultLocale)
         var loader = TemplateLoader(directory: directory)
         try loader.load()
-        templates = loader.templates
         sharedFiles = loader.sharedFiles
         folderProblems = loader.problems
         var locales: Set<String> = [self.defaultLocale, "en"]
@@ -51,19 +56,25 @@ public final class TemplateLibrary: Sendable {
             }
         }
         self.tables = tables
-        var broken: [String: TemplateError] = [:]
+        var templates = loader.templates
         for (name, kinds) in loader.templates {
             for (kind, byLocale) in kinds {
                 for (locale, v) in byLocale {
+                    templates[name]![kind]![locale]!.txtPartials = tables[locale + "|txt"] ?? [:]
+                    templates[name]![kind]![locale]!.htmlPartials = tables[locale + "|html"] ?? [:]
+                    templates[name]![kind]![locale]!.jsonPartials = tables[locale + "|json"] ?? [:]
+                    for f in [v.html, v.json, v.txt] {
+                        if let f { templates[name]![kind]![locale]!.frontMatter.merge(f.frontMatter) { $1 } }
+                    }
                     for f in [v.txt, v.html, v.json] {
                         guard let f, let p = Self.problems(of: f, table: tables[locale + "|" + f.ext] ?? [:]).first else { continue }
-                        broken[name + "|" + kind.rawValue + "|" + locale] = p
+                        templates[name]![kind]![locale]!.broken = p
                         break
                     }
                 }
             }
         }
-        self.broken = broken
+        self.templates = templates
     }
 
     static func table(_ shared: [String: [String: [String: File]]], locale: String, ext: String, defaultLocale: String) -> [String: Template] {
@@ -97,6 +108,7 @@ public final class TemplateLibrary: Sendable {
     /// The locale whose files a recipient with `locale` gets: `pt-BR` → `pt` → default → `en`.
     public func resolvedLocale(_ template: String, kind: ChannelKind, locale: String?) -> String? {
         guard let byLocale = templates[template]?[kind] else { return nil }
+        if let locale, byLocale[locale] != nil { return locale }  // the common case, without building the chain
         return Locales.fallbackChain(locale, defaultLocale: defaultLocale).first { byLocale[$0] != nil }
     }
 
@@ -108,16 +120,13 @@ public final class TemplateLibrary: Sendable {
             throw TemplateError.noVariant(template: template, kind: kind.rawValue, locales: Locales.fallbackChain(locale, defaultLocale: defaultLocale))
         }
         // A variant that does not parse or names a missing partial is refused, never sent half-rendered.
-        if let p = broken[template + "|" + kind.rawValue + "|" + l] { throw p }
-        var result = RenderedTemplate(locale: l, text: "")
-        for f in [v.html, v.json, v.txt] {
-            if let f { result.frontMatter.merge(f.frontMatter) { $1 } }
-        }
-        if let f = v.txt { result.text = try f.template!.render(context, partials: partials(locale: l, ext: "txt")) }
-        if kind == .email, let f = v.html { result.html = try f.template!.render(context, partials: partials(locale: l, ext: "html")) }
-        if kind == .chat, let f = v.json { result.json = try f.template!.render(context, partials: partials(locale: l, ext: "json")) }
+        if let p = v.broken { throw p }
+        var result = RenderedTemplate(locale: l, text: "", frontMatter: v.frontMatter)
+        if let f = v.txt { result.text = try f.template!.render(context, partials: v.txtPartials) }
+        if kind == .email, let f = v.html { result.html = try f.template!.render(context, partials: v.htmlPartials) }
+        if kind == .chat, let f = v.json { result.json = try f.template!.render(context, partials: v.jsonPartials) }
         if kind == .email, let s = v.txt?.subject ?? v.html?.subject {
-            result.subject = try s.render(context, partials: partials(locale: l, ext: "txt"))
+            result.subject = try s.render(context, partials: v.txtPartials)
         }
         return result
     }
