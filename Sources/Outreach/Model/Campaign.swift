@@ -21,6 +21,8 @@ public struct Campaign: Sendable, Equatable {
     public var state: State
     public var createdAt: Int64
     public var startedAt: Int64?
+    /// Paused because the daemon found it far past its scheduled time; `resume` sends it.
+    public var missedItsTime = false
 
     public init(name: String, list: String, channels: [CampaignChannel], filters: [String: String] = [:], sendAt: Int64? = nil) {
         self.name = name

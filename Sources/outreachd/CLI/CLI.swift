@@ -8,10 +8,11 @@ enum CLI {
         ContactsAddCommand.self, ContactsImportCommand.self, ContactsListCommand.self, ContactsShowCommand.self,
         ContactsExportCommand.self, ContactsEraseCommand.self,
         ListsCreateCommand.self, ListsSubscribeCommand.self, ListsUnsubscribeCommand.self, ListsShowCommand.self, ListsListCommand.self,
+        ServeCommand.self,
         QueueStatusCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self,
         RenderCommand.self,
         CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self, CampaignsResumeCommand.self,
-        CampaignsCancelCommand.self, CampaignsStatusCommand.self,
+        CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsReportCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {
