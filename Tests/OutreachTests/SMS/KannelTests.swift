@@ -71,6 +71,72 @@ import Testing
     }
 }
 
+extension KannelTests {
+    /// From the queue: `outreachd send` renders the Danish SMS template (with Arabic data, so it
+    /// must go as UCS-2), the worker hands it to the kannel preset, and fakesmsc receives as many
+    /// concatenated parts as `SMSText.analyze` counted, which join back into the rendered text.
+    @Test(.enabled(if: KannelTests.available, "Kannel (Debian packages kannel, kannel-extras) is not installed"))
+    func queuedTemplateThroughOutreachd() throws {
+        let gateway = try KannelGateway()
+        let receipts = try HTTPRecorder()
+        let dir = ChannelSections.secretDirectory(["kannel-password": "secret",
+                                                   "data.json": #"{"list": {"name": "Middagsklubben"}, "organisation": "مركز اللغة"}"#])
+        let config = dir + "/outreachd.conf"
+        try """
+        data_dir = "\(dir)/data"
+        templates_dir = "\(TestSupport.packageRoot)/templates"
+        default_locale = "da"
+        default_country = "DK"
+        public_url = "\(receipts.url)"
+
+        [channels.sms]
+        type = "sms"
+        preset = "kannel"
+        url = "http://127.0.0.1:\(gateway.sendsmsPort)/cgi-bin/sendsms"
+        username = "outreach"
+        password_file = "kannel-password"
+        from = "CFriends"
+        default_country = "DK"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let rendered = try TestSupport.outreachd(["--config", config, "render", "welcome", "--kind", "sms", "--locale", "da",
+                                                  "--data", dir + "/data.json", "--json"])
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let text = try #require(try JSON.parse(rendered.stdout)["text"]?.stringValue)
+        let analysis = SMSText.analyze(text)
+        #expect(analysis.encoding == .ucs2 && analysis.segments == 2)  // so Kannel has to concatenate
+        let send = try TestSupport.outreachd(["--config", config, "send", "welcome", "--to", "21 43 66 77", "--channel", "sms",
+                                              "--locale", "da", "--data", dir + "/data.json"])
+        #expect(send.status == 0, "\(send.stderr)")
+        var lines: [String] = []
+        for _ in 0..<200 {
+            lines = gateway.receivedMessages()
+            if lines.count >= analysis.segments { break }
+            usleep(100_000)
+        }
+        // Each part: <FROM TO udh %05%00%03REF TOTAL SEQ data UTF-16BE…>; Python reassembles them.
+        let script = """
+        import sys, json, urllib.parse
+        un = lambda s: urllib.parse.unquote_to_bytes(s.replace('+', '%20'))
+        parts = []
+        for line in sys.stdin.read().splitlines():
+            f = line.split(' ')
+            assert f[2] == 'udh' and f[4] == 'data', line
+            udh = un(f[3])
+            parts.append((udh[5], udh[4], f[1], un(f[5])))
+        parts.sort()
+        print(json.dumps({"to": sorted({p[2] for p in parts}), "totals": sorted({p[1] for p in parts}),
+                          "seqs": [p[0] for p in parts], "text": b''.join(p[3] for p in parts).decode('utf-16-be')}))
+        """
+        let joined = try TestSupport.python(script, stdin: Array(lines.joined(separator: "\n").utf8))
+        #expect(joined.status == 0, "\(joined.stderr)")
+        let result = try JSON.parse(joined.stdout)
+        #expect(result["to"] == ["+4521436677"])
+        #expect(result["totals"] == [JSON(analysis.segments)])
+        #expect(result["seqs"] == .array((1...analysis.segments).map { JSON($0) }))
+        #expect(result["text"]?.stringValue == text)
+    }
+}
+
 /// Tests/peers/kannel_gateway.py: Kannel on free loopback ports, stopped when this goes away.
 final class KannelGateway {
     let directory: String
