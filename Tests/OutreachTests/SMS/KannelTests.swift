@@ -137,6 +137,51 @@ extension KannelTests {
     }
 }
 
+extension KannelTests {
+    /// Kannel splits long texts itself (concatenation = true); its part counts must equal ours,
+    /// at the GSM-7 and UCS-2 boundaries and with extension characters.
+    @Test(.enabled(if: KannelTests.available, "Kannel (Debian packages kannel, kannel-extras) is not installed"))
+    func segmentCountsAgreeWithKannel() throws {
+        let gateway = try KannelGateway()
+        let channel = try SMSChannel(name: "sms", section: ChannelSections.make("sms", [
+            "type": "sms", "preset": "kannel", "url": .string("http://127.0.0.1:\(gateway.sendsmsPort)/cgi-bin/sendsms"),
+            "username": "outreach", "password": "secret", "from": "CFriends"]), publicURL: nil)
+        let texts = [String(repeating: "a", count: 160), String(repeating: "b", count: 161), String(repeating: "æ", count: 160),
+                     String(repeating: "€", count: 80), String(repeating: "€", count: 81), String(repeating: "ب", count: 70),
+                     String(repeating: "ب", count: 71), String(repeating: "c", count: 306), String(repeating: "d", count: 307),
+                     String(repeating: "🎉", count: 35), String(repeating: "🎉", count: 36)]
+        // One number per text, so fakesmsc's lines can be grouped without relying on order.
+        let numbers = texts.indices.map { "+45214366" + String(format: "%02d", $0) }
+        let outcomes = channel.send(zip(texts, numbers).enumerated().map { i, p in
+            OutgoingMessage(deliveryID: Int64(i + 1), address: p.1, text: p.0)
+        })
+        #expect(outcomes.allSatisfy { $0 == .sent(providerID: nil) }, "\(outcomes)")
+        // Wait (bounded) until every number has all the parts its UDH announces.
+        var parts: [String: (count: Int, total: Int)] = [:]
+        for _ in 0..<300 {
+            parts = [:]
+            for line in gateway.receivedMessages() {
+                let f = line.split(separator: " ").map(String.init)
+                guard f.count >= 4 else { continue }
+                var total = 1
+                if f[2] == "udh" {
+                    // %05%00%03 REF TOTAL SEQ: the fifth octet is the number of parts.
+                    let udh = try TestSupport.python("import sys, urllib.parse; print(urllib.parse.unquote_to_bytes(sys.argv[1])[4])", [f[3]])
+                    total = Int(udh.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+                }
+                parts[f[1], default: (0, total)].count += 1
+            }
+            if numbers.allSatisfy({ n in parts[n].map { $0.count == $0.total } ?? false }) { break }
+            usleep(100_000)
+        }
+        for (text, number) in zip(texts, numbers) {
+            let expected = SMSText.analyze(text).segments
+            #expect(parts[number]?.total == expected, "\(text.first!) × \(text.count)")
+            #expect(parts[number]?.count == expected, "\(text.first!) × \(text.count)")
+        }
+    }
+}
+
 /// Tests/peers/kannel_gateway.py: Kannel on free loopback ports, stopped when this goes away.
 final class KannelGateway {
     let directory: String
