@@ -9,7 +9,7 @@ client under test, `json` (json.loads) for JSON bodies and `form` (urllib.parse.
 form bodies. With --secret, `signature` records whether Python's standardwebhooks package
 verifies the request ("ok" or the exception text).
 
---responses is a JSON list of {"status": 429, "headers": {"Retry-After": "2"}, "body": "..."}
+--responses is a JSON list of {"status": 429, "headers": {"Retry-After": "2"}, "body": "...", "delay": 0}
 served in order; the last one repeats. The default is a single 200 with body "ok".
 """
 import argparse
@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -86,6 +87,8 @@ class Handler(BaseHTTPRequestHandler):
             state["n"] += 1
             with open(args.log, "a", encoding="utf-8") as f:
                 f.write(json.dumps(record) + "\n")
+        if reply.get("delay"):
+            time.sleep(reply["delay"])  # a peer that is too slow to answer
         out = reply.get("body", "").encode("utf-8")
         self.send_response(reply.get("status", 200))
         for k, v in reply.get("headers", {}).items():
