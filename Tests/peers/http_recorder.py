@@ -28,6 +28,8 @@ parser.add_argument("--log", required=True)
 parser.add_argument("--responses", default='[{"status": 200, "body": "ok"}]')
 parser.add_argument("--secret")
 parser.add_argument("--ready")
+parser.add_argument("--cert", help="PEM certificate: serve HTTPS")
+parser.add_argument("--key", help="PEM private key for --cert")
 parser.add_argument("--exit-on-stdin-eof", action="store_true",
                     help="exit when stdin closes (the test harness holds the other end)")
 args = parser.parse_args()
@@ -116,6 +118,11 @@ if args.exit_on_stdin_eof:
 
 server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
 server.daemon_threads = True
+if args.cert:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(args.cert, args.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 if args.ready:
     with open(args.ready, "w") as f:
         f.write(str(server.server_address[1]))
