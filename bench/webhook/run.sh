@@ -81,6 +81,7 @@ url = "http://127.0.0.1:$PORT/hooks"
 target = "contact"
 address_attribute = "slack"
 max_connections = $CONNS
+${BATCH:+batch_size = $BATCH}
 CONF
 export OUTREACH_CONFIG="$WORK/outreachd.conf"
 
@@ -98,7 +99,7 @@ for start in range(0, n, step):
 PY
 T1=$(date +%s.%N)
 echo "sending (work --until-idle)…"
-"$BIN" work --until-idle --json > "$WORK/work.json"
+${WRAP:-} "$BIN" work --until-idle --json > "$WORK/work.json"
 T2=$(date +%s.%N)
 cat "$WORK/work.json"; echo
 

@@ -62,3 +62,15 @@ import Testing
         }
     }
 }
+
+@Suite struct SMSChannelConfigCheckTests {
+    @Test func maxSegmentsFromTheChannelSection() throws {
+        let section = ChannelSections.make("sms", ["type": "sms", "max_segments": 2])
+        #expect(try SMSText.check(String(repeating: "a", count: 306), channel: section).segments == 2)
+        #expect(throws: SMSCheckError.self) { try SMSText.check(String(repeating: "a", count: 307), channel: section) }
+        let unlimited = ChannelSections.make("sms", ["type": "sms"])
+        #expect(try SMSText.check(String(repeating: "a", count: 1000), channel: unlimited).segments == 7)
+        let broken = ChannelSections.make("sms", ["type": "sms", "max_segments": 0])
+        #expect(throws: SMSCheckError.self) { try SMSText.check("x", channel: broken) }
+    }
+}

@@ -205,6 +205,15 @@ import Testing
         #expect(after == 5)
     }
 
+    @Test func slowPeerTimesOutAsTransient() throws {
+        let recorder = try HTTPRecorder(responses: #"[{"status": 200, "delay": 3}]"#)
+        let channel = try WebhookChannel(name: "team", section: ChannelSections.make("team", [
+            "type": "webhook", "preset": "slack", "url": .string(recorder.url), "timeout": 1]))
+        let outcome = channel.send([OutgoingMessage(deliveryID: 1, address: "", text: "x")])
+        guard case .transient(let why, nil) = outcome[0] else { Issue.record("expected transient, got \(outcome)"); return }
+        #expect(why.contains("No answer"))
+    }
+
     @Test func unreachablePeerIsTransient() throws {
         let port = TestSupport.freePort()
         let channel = try WebhookChannel(name: "team", section: ChannelSections.make("team", [
