@@ -3,10 +3,12 @@
   daemon_client.py requests            stdin: JSON list of {method, url, headers, body | form}; prints
                                        a JSON list of {status, headers (lower-case), body}
   daemon_client.py wait URL SECONDS    polls URL until it answers 200 (exit 1 on timeout)
-  daemon_client.py load URL TOKEN TEMPLATE COUNT THREADS
-                                       posts COUNT triggers {"template", "to":[{"address": …}],
-                                       "data":{"n": i}} on THREADS keep-alive connections; prints
-                                       {"accepted": n, "ids": [...]} and exits 1 if any was not 202
+  daemon_client.py load URL TOKEN TEMPLATE CHANNEL COUNT THREADS
+                                       posts COUNT triggers {"template", "to":[{"address": "room"}],
+                                       "channels": [CHANNEL], "data":{"n": i}} with Idempotency-Key
+                                       load-i on THREADS keep-alive connections (retrying a request
+                                       whose connection failed); prints {"accepted": n, "errors": [...]}
+                                       and exits 1 if any was not 202
 """
 import http.client
 import json
@@ -54,7 +56,8 @@ def main():
             time.sleep(0.05)
         sys.exit(1)
     elif mode == "load":
-        url, token, template, count, threads = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+        url, token, template, channel = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+        count, threads = int(sys.argv[6]), int(sys.argv[7])
         results = {}
         errors = []
         lock = threading.Lock()
@@ -62,7 +65,7 @@ def main():
         def worker(k):
             conn, path = connection(url)
             for i in range(k, count, threads):
-                body = json.dumps({"template": template, "to": [{"address": "room"}], "data": {"n": i}})
+                body = json.dumps({"template": template, "to": [{"address": "room"}], "channels": [channel], "data": {"n": i}})
                 for attempt in range(5):
                     try:
                         conn.request("POST", path, body=body, headers={"Authorization": "Bearer " + token,

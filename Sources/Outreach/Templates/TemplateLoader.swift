@@ -86,10 +86,12 @@ struct TemplateLoader {
             file.problems.append(.unreadable(file: path, reason: "the file cannot be read"))
             return file
         }
-        guard let source = String(validating: data, as: UTF8.self) else {
+        guard var source = String(validating: data, as: UTF8.self) else {
             file.problems.append(.unreadable(file: path, reason: "it is not UTF-8 text"))
             return file
         }
+        // Editors on Windows may start a file with a byte order mark; it would hide the front matter.
+        if source.hasPrefix("\u{FEFF}") { source.removeFirst() }
         do {
             let fm = try FrontMatter.split(source, file: path)
             if !frontMatterAllowed, !fm.values.isEmpty || fm.lineOffset > 0 {

@@ -19,7 +19,9 @@ struct RenderCommand: Command {
         let target = try args.positionals("FILE-OR-TEMPLATE")[0]
         let data = try args.value("--data").map(readJSON) ?? .object([:])
         var isDir: ObjCBool = false
-        if args.value("--partials") != nil || FileManager.default.fileExists(atPath: target, isDirectory: &isDir) && !isDir.boolValue {
+        let looksLikeFile = target.contains("/") || TemplateEscaping(fileExtension: (target as NSString).pathExtension) != nil
+        if args.value("--partials") != nil || looksLikeFile
+            || FileManager.default.fileExists(atPath: target, isDirectory: &isDir) && !isDir.boolValue {
             try renderFile(target, data: data, partialsDir: args.value("--partials"))
             return 0
         }

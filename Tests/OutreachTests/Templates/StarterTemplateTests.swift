@@ -61,7 +61,7 @@ struct StarterTemplateTests {
             texts.insert(r.text)
             let decoded = try TemplateTestSupport.decode("html", html)
             #expect(decoded["unbalanced"] == .array([]), "\(name) \(l): \(decoded["unbalanced"]!)")
-            #expect(html.contains("<html lang=\"\(l)\">"))
+            #expect(html.contains("<html lang=\"\(l)\" dir=\"ltr\">"))
             let hrefs = decoded["hrefs"]?.arrayValue?.compactMap(\.stringValue) ?? []
             if name == "confirm" {
                 #expect(hrefs.contains("https://outreach.example.org/confirm/tok456"))
@@ -120,5 +120,60 @@ struct StarterTemplateTests {
         let bad = try TestSupport.outreachd(["render", "no-such-template", "--templates", root], cwd: dir)
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("There is no template named 'no-such-template'."))
+    }
+
+    @Test("render TEMPLATE --contact looks the contact up in the store and uses its locale and name")
+    func previewForContact() throws {
+        let dir = TestSupport.temporaryDirectory("contact")
+        let env = ["STATE_DIRECTORY": dir + "/state", "OUTREACH_CONFIG": ""]
+        let add = try TestSupport.outreachd(["contacts", "add", "--email", "ana@example.org", "--name", "Ana Lima", "--locale", "sv"], cwd: dir, environment: env)
+        #expect(add.status == 0, Comment(rawValue: add.stderr))
+        let r = try TestSupport.outreachd(["render", "welcome", "--templates", TestSupport.packageRoot + "/templates", "--kind", "chat",
+                                           "--contact", "ana@example.org", "--json"], cwd: dir, environment: env)
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        let j = try JSON.parse(r.stdout)
+        #expect(j["locale"] == "sv")
+        #expect(j["text"]?.stringValue?.hasSuffix(", Ana!\n") == true)
+        let missing = try TestSupport.outreachd(["render", "welcome", "--templates", TestSupport.packageRoot + "/templates",
+                                                 "--contact", "nobody@example.org"], cwd: dir, environment: env)
+        #expect(missing.status == 1)
+    }
+
+    @Test("render FILE that does not exist exits 1 naming it")
+    func missingFile() throws {
+        let r = try TestSupport.outreachd(["render", "/nonexistent/x.mustache"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("/nonexistent/x.mustache"))
+    }
+}
+
+extension StarterTemplateTests {
+    /// pystache has no inheritance, so the parts without a layout are compared: every SMS, chat and
+    /// email text part in every language, with the footer partial.
+    @Test("text, SMS and chat parts render exactly as pystache renders them")
+    func sameAsPystache() throws {
+        let lib = try Self.library()
+        let root = TestSupport.packageRoot + "/templates"
+        func body(_ path: String) throws -> String {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return try FrontMatter.split(text, file: path).body
+        }
+        var jobs: [JSON] = []
+        var ours: [String] = []
+        for name in Self.names {
+            for l in Self.locales {
+                let partials: JSON = ["partials/footer": .string(try body(root + "/partials/footer.\(l).txt"))]
+                for (kind, file) in [(ChannelKind.sms, "sms"), (.chat, "chat"), (.email, "email")] {
+                    jobs.append(["source": .string(try body(root + "/\(name)/\(file).\(l).txt")), "partials": partials, "context": Self.context])
+                    ours.append(try lib.render(name, kind: kind, locale: l, context: Self.context).text)
+                }
+            }
+        }
+        let r = try TestSupport.run("python3", [TestSupport.packageRoot + "/Tests/peers/templates_pystache.py"],
+                                    stdin: Array(JSON.object(["jobs": .array(jobs)]).serialized.utf8))
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        let theirs = try JSON.parse(r.stdout).arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(theirs.count == ours.count)
+        for (a, b) in zip(ours, theirs) { #expect(a == b) }
     }
 }

@@ -99,10 +99,14 @@ struct TemplateCheckTests {
     func perTemplate() throws {
         var files = good
         files["other/sms.en.txt"] = "{{#x}}"
+        files["third/sms.en.txt"] = "Hi {{>partials/nope}}"
         let lib = try TemplateTestSupport.library(files)
         #expect(lib.problems(of: "news") == [])
         #expect(lib.problems(of: "other").count == 1)
         #expect(throws: TemplateError.self) { try lib.render("other", kind: .sms, locale: "en", context: [:]) }
+        #expect(throws: TemplateError.unknownPartial(name: "partials/nope", file: lib.directory + "/third/sms.en.txt", line: 1, column: 4)) {
+            try lib.render("third", kind: .sms, locale: "en", context: [:])
+        }
     }
 }
 

@@ -96,6 +96,15 @@ struct TemplateFrontMatterTests {
         #expect(try FrontMatter.split("no front matter\n---\n", file: "f").body == "no front matter\n---\n")
     }
 
+    @Test("CRLF line endings and a byte order mark are understood")
+    func crlf() throws {
+        let lib = try TemplateTestSupport.library(["t/email.en.txt": "\u{FEFF}---\r\nsubject: Hi {{n}}\r\n---\r\n{{#n}}\r\nbody {{n}}\r\n{{/n}}\r\n"])
+        #expect(lib.check() == [])
+        let r = try lib.render("t", kind: .email, locale: "en", context: ["n": 1])
+        #expect(r.subject == "Hi 1")
+        #expect(r.text == "body 1\r\n")
+    }
+
     @Test("unclosed block", arguments: ["---\nsubject: x\n", "---\n"])
     func unclosed(_ text: String) throws {
         let p = try problems(text)
