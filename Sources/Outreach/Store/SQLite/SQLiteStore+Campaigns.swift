@@ -4,7 +4,7 @@ extension SQLiteStore {
     static func readCampaign(_ s: SQLiteStatement) -> Campaign {
         let channels = ((try? JSON.parse(s.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
             guard let n = j["name"]?.stringValue, let a = j["address"]?.stringValue.flatMap(CampaignChannel.Address.init) else { return nil }
-            return CampaignChannel(name: n, address: a)
+            return CampaignChannel(name: n, address: a, attribute: j["attribute"]?.stringValue)
         }
         let filters = ((try? JSON.parse(s.text(5)))?.objectValue ?? [:]).compactMapValues(\.stringValue)
         var c = Campaign(name: s.text(1), list: s.text(3), channels: channels, filters: filters, sendAt: s.optionalInt(6))
@@ -30,7 +30,11 @@ extension SQLiteStore {
             m.kind = .list
             m.listName = campaign.list
             let result = try Self.enqueue(db, m, deliveries: [], idempotency: nil)
-            let channels = JSON.array(campaign.channels.map { ["name": .string($0.name), "address": .string($0.address.rawValue)] }).serialized
+            let channels = JSON.array(campaign.channels.map { ch -> JSON in
+                var o: [String: JSON] = ["name": .string(ch.name), "address": .string(ch.address.rawValue)]
+                if let a = ch.attribute { o["attribute"] = .string(a) }
+                return .object(o)
+            }).serialized
             try db.prepare("INSERT INTO campaigns(name, message_id, list_name, channels, filters, send_at, state, created_at) VALUES(?,?,?,?,?,?,?,?)")
                 .run([.text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
                       .text(JSON.object(campaign.filters.mapValues { .string($0) }).serialized), SQLiteValue(campaign.sendAt),
@@ -81,7 +85,12 @@ extension SQLiteStore {
                     out.queued += db.changes
                     continue
                 }
-                let col = ch.address == .email ? "c.email" : "c.phone"
+                let col: String
+                switch ch.address {
+                case .email: col = "c.email"
+                case .phone: col = "c.phone"
+                default: col = "json_extract(c.attributes, '$.\"" + (ch.attribute ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "") + "\"')"
+                }
                 out.noAddress += Int(try db.prepare("SELECT COUNT(*) \(members) AND \(col) IS NULL").rows(base) { $0.int(0) }.first ?? 0)
                 // Erased people who were imported again carry a plain suppression (see upsert), so one join suffices.
                 try db.prepare("""
