@@ -54,7 +54,8 @@ class Handler:
 def authenticator(server, session, envelope, mechanism, auth_data):
     user, password = a.auth.split(":", 1)
     ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
-    return AuthResult(success=ok)
+    # handled=False: aiosmtpd itself answers 535 (its default, handled=True, answers nothing).
+    return AuthResult(success=ok, handled=False)
 
 
 kwargs = {}
