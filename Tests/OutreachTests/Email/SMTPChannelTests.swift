@@ -24,7 +24,7 @@ import Testing
 
             [channels.email]
             type = "smtp"
-            url = "smtp://127.0.0.1:\(server.port)"
+            url = "\(tls == "implicit" ? "smtps" : "smtp")://127.0.0.1:\(server.port)"
             tls = "\(tls)"
             retry_base = "1s"
             \(extra)
@@ -75,6 +75,27 @@ import Testing
         let r = try s.o(["send", "note", "--channel", "email", "--to", "b@example.org"])
         #expect(r.stdout.contains("failed") && r.stdout.contains("username or password"), "\(r.stdout)")
         #expect(server.messages().count == 1)
+    }
+
+    @Test func implicitTLSVerifiedWithCAFile() throws {
+        let cert = try SMTPServer.selfSignedCertificate()
+        let server = try SMTPServer(tls: cert, implicitTLS: true, auth: "news:s3cret")
+        let s = try setUp(server, tls: "implicit", extra: "username = \"news\"\npassword_file = \"pw\"\nca_file = \"\(cert.cert)\"")
+        try "s3cret\n".write(toFile: s.dir + "/pw", atomically: true, encoding: .utf8)
+        let r = try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        #expect(server.messages().count == 1)
+        #expect(server.envelope(1)?["auth"] == true)
+    }
+
+    @Test func untrustedCertificateIsRefused() throws {
+        let cert = try SMTPServer.selfSignedCertificate()
+        let server = try SMTPServer(tls: cert)
+        // tls_verify stays on and no ca_file names the self-signed certificate.
+        let s = try setUp(server, tls: "starttls")
+        let r = try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"])
+        #expect(r.stdout.contains("failed"), "\(r.stdout)")
+        #expect(server.messages().isEmpty)
     }
 
     @Test func startTLSRequiredNeverFallsBackToPlaintext() throws {
