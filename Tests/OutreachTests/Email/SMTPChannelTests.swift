@@ -130,6 +130,16 @@ import Testing
         #expect(server.messages().isEmpty)
     }
 
+    @Test func fiveFiftyAfterDataIsDeadButDoesNotSuppress() throws {
+        let server = try SMTPServer(dataReplies: ["554 5.7.1 Message content rejected"])
+        let s = try setUp(server)
+        _ = try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"])
+        let dead = try JSON.parse(try s.o(["queue", "list", "--state", "dead", "--json"]).stdout).arrayValue ?? []
+        #expect(dead.first?["last_error"]?.stringValue?.contains("554 5.7.1 Message content rejected") == true)
+        // The message was refused, not the mailbox: the address stays deliverable.
+        #expect(try CrashTests.count(s.db, "SELECT COUNT(*) FROM suppressions WHERE address='a@example.org'") == 0)
+    }
+
     @Test(arguments: ["rsa", "ed25519"])
     func dkimSignatureVerifiesWithDkimpy(keyType: String) throws {
         let keys = TestSupport.temporaryDirectory("dkim")
