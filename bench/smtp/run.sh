@@ -35,7 +35,7 @@ max_connections = $CONNS
 CONF
 O=("$bin" --config "$work/outreachd.conf")
 "${O[@]}" lists create all >/dev/null
-"${O[@]}" contacts import "$work/contacts.csv" --list all >/dev/null
+"${O[@]}" contacts import "$work/contacts.csv" --list all >/dev/null 2>&1
 "${O[@]}" campaigns create bench --template newsletter --list all --channel email >/dev/null
 "${O[@]}" campaigns start bench >/dev/null
 
