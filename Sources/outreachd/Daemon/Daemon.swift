@@ -73,7 +73,7 @@ final class Daemon {
         let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))
         let worker = DeliveryWorker(store: quietStore, channels: channels, composer: composer, policies: policies,
                                     leaseMillis: loaded.settings.leaseMillis)
-        let scheduler = Scheduler(worker: worker, store: quietStore, workers: workers)
+        let scheduler = Scheduler(worker: worker, store: store, workers: workers)
         let committer = GroupCommitter(store: store, metrics: metrics) { scheduler.wake($0) }
         func live(_ l: Loaded) -> API.Live {
             API.Live(settings: l.settings, auth: Authenticator(settings: l.settings), templates: l.library, channels: infos,

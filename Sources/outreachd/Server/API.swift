@@ -59,9 +59,12 @@ final class API: Sendable {
             return .now(r)
         case .later(let start):
             return .later { [metrics] responder in
-                start(Responder { r in
-                    metrics.countRequest(status: r.status)
-                    responder.send(r)
+                start(Responder { make in
+                    responder.send {
+                        let r = make()
+                        metrics.countRequest(status: r.status)
+                        return r
+                    }
                 })
             }
         }
