@@ -5,10 +5,10 @@ set -euo pipefail
 
 debs=(pkg-config libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev sqlite3)
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
-    debs+=(postfix python3 python3-pip)
+    debs+=(postfix python3 python3-pip openssl kannel kannel-extras)
 fi
 if [ "${1:-}" = "--bench" ]; then
-    debs+=(wrk time)
+    debs+=(wrk time nginx-light)
 fi
 missing=()
 for p in "${debs[@]}"; do

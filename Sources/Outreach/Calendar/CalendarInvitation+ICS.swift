@@ -34,10 +34,10 @@ extension CalendarInvitation {
         lines.append("SUMMARY:\(ICSText.escape(summary))")
         if let location, !location.isEmpty { lines.append("LOCATION:\(ICSText.escape(location))") }
         if let description, !description.isEmpty { lines.append("DESCRIPTION:\(ICSText.escape(description))") }
-        lines.append("ORGANIZER\(commonName(organizer)):mailto:\(organizer.email)")
+        lines.append("ORGANIZER\(commonName(organizer)):\(ICSText.mailto(organizer.email))")
         for a in attendees {
             let partstat = method == .cancel ? "" : ";PARTSTAT=NEEDS-ACTION;RSVP=TRUE"
-            lines.append("ATTENDEE\(commonName(a));CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT\(partstat):mailto:\(a.email)")
+            lines.append("ATTENDEE\(commonName(a));CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT\(partstat):\(ICSText.mailto(a.email))")
         }
         lines.append("STATUS:\(method == .cancel ? "CANCELLED" : "CONFIRMED")")
         lines.append("TRANSP:OPAQUE")

@@ -28,6 +28,11 @@ public enum ICSText {
         return clean.contains(where: { ":;,".contains($0) }) ? "\"\(clean)\"" : clean
     }
 
+    /// A `mailto:` URI for an address; controls, spaces and DQUOTE cannot appear in a CAL-ADDRESS, so they go.
+    public static func mailto(_ address: String) -> String {
+        "mailto:" + String(String.UnicodeScalarView(address.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F && $0 != "\"" }))
+    }
+
     /// Folds one content line (§3.1): at most 75 octets per line, continuation lines start with a
     /// space, and a UTF-8 sequence is never split. Every line ends in CRLF.
     public static func fold(_ line: String) -> String {

@@ -2,8 +2,9 @@ import Foundation
 
 extension EventSchedule {
     /// The data `events show NAME --json` prints: the definition, then every occurrence with its
-    /// start, end and reminders as RFC 3339 in UTC and in the event's local time.
-    public var showJSON: JSON {
+    /// start, end and reminders as RFC 3339 in UTC and in the event's local time. With `endingAfter`,
+    /// only the occurrences still to end after that moment (see `occurrences(endingAfter:)`).
+    public func showJSON(endingAfter moment: Date? = nil) -> JSON {
         var object: [String: JSON] = [
             "start": .string("\(start)"),
             "time_zone": .string(timeZone.identifier),
@@ -14,7 +15,7 @@ extension EventSchedule {
             "open_ended": .bool(!isFinite),
         ]
         if let horizon { object["horizon"] = .string(RFC3339.local(timeZone.instant(for: horizon), in: timeZone)) }
-        object["occurrences"] = .array(occurrences().map { o in
+        object["occurrences"] = .array(occurrences(endingAfter: moment).map { o in
             .object([
                 "index": JSON(o.index),
                 "start_utc": .string(RFC3339.utc(o.start)),

@@ -93,17 +93,3 @@ public struct EventSchedule: Sendable, Hashable {
         }
     }
 }
-
-extension Weekday {
-    var name: String {
-        switch self {
-        case .monday: "Monday"
-        case .tuesday: "Tuesday"
-        case .wednesday: "Wednesday"
-        case .thursday: "Thursday"
-        case .friday: "Friday"
-        case .saturday: "Saturday"
-        case .sunday: "Sunday"
-        }
-    }
-}

@@ -7,4 +7,17 @@ public enum Weekday: String, Sendable, Hashable, CaseIterable {
 
     /// 0 for Monday … 6 for Sunday.
     var isoIndex: Int { Weekday.all.firstIndex(of: self)! }
+
+    /// English name, for error messages.
+    var name: String {
+        switch self {
+        case .monday: "Monday"
+        case .tuesday: "Tuesday"
+        case .wednesday: "Wednesday"
+        case .thursday: "Thursday"
+        case .friday: "Friday"
+        case .saturday: "Saturday"
+        case .sunday: "Sunday"
+        }
+    }
 }

@@ -32,9 +32,13 @@ public struct TemplateComposer: DeliveryComposer {
         let locale = c.delivery.locale ?? c.contact?.locale
         let ctx = context(c)
         let r = try library.render(c.message.template, kind: channel.kind, locale: locale, context: ctx)
-        let m = OutgoingMessage(deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
+        var m = OutgoingMessage(deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
                                 subject: r.subject, text: r.text, html: r.html, body: r.json)
-        // TODO(email): build MIME here once the MIME builder lands.
+        if channel.kind == .email {
+            let email = try EmailComposer(config: config)
+            m.mime = try email.build(c, rendered: r, unsubscribeURL: ctx["unsubscribe_url"]?.stringValue)
+            m.envelopeFrom = email.envelopeFrom
+        }
         return m
     }
 }

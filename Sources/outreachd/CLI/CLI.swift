@@ -12,7 +12,7 @@ enum CLI {
         QueueStatusCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self,
         RenderCommand.self,
         CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self, CampaignsResumeCommand.self,
-        CampaignsCancelCommand.self, CampaignsStatusCommand.self,
+        CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsReportCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {
@@ -75,7 +75,9 @@ enum CLI {
     /// One sentence for any error: typed errors describe themselves.
     static func sentence(_ error: any Error) -> String {
         var s = String(describing: error)
-        if let f = s.first, f.isLowercase { s = f.uppercased() + s.dropFirst() }
+        // Capitalise a leading word, never a leading file path or name ("templates/x.txt:1: …").
+        let firstWord = s.prefix { $0 != " " }
+        if let f = s.first, f.isLowercase, firstWord.allSatisfy({ $0.isLetter }) { s = f.uppercased() + s.dropFirst() }
         if !s.hasSuffix(".") { s += "." }
         return s
     }

@@ -132,3 +132,59 @@ struct EventICSTests {
         #expect(ics.utf8.split(separator: UInt8(ascii: "\n")).contains { $0.count > 70 }, "the text was long enough to fold")
     }
 }
+
+@Suite("Event invitations (ICS), hostile input")
+struct EventICSInjectionTests {
+    @Test func lineBreaksInValuesCannotAddProperties() throws {
+        let s = try EventICSTests.weekly()
+        var invitation = EventICSTests.invitation(s, summary: "Party\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:evil",
+                                                  location: "Here\nATTENDEE:mailto:x@evil.example")
+        invitation.uid = "u1\r\nSTATUS:CANCELLED"
+        invitation.organizer = CalendarAddress(email: "org@example.org\r\nATTENDEE:mailto:y@evil.example", name: "Org\"\r\nX: y")
+        invitation.attendees = [CalendarAddress(email: "ana@example.org", name: "Ana;RSVP=FALSE")]
+        let p = try EventICSTests.peer(invitation.ics)
+        #expect(p["events"]?.intValue == 1)
+        #expect(p["status"]?.stringValue == "CONFIRMED")
+        #expect(p["summary"]?.stringValue == "Party\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:evil")
+        #expect(p["uid"]?.stringValue == "u1\nSTATUS:CANCELLED")
+        let attendees = p["attendees"]?.arrayValue ?? []
+        #expect(attendees.count == 1)
+        #expect(attendees.first?["cn"]?.stringValue == "Ana;RSVP=FALSE")
+        #expect(attendees.first?["rsvp"]?.stringValue == "TRUE")
+        #expect(p["organizer_cn"]?.stringValue == "OrgX: y")
+    }
+}
+
+@Suite("Event recurrence, RFC 5545 examples")
+struct EventRFCExampleTests {
+    /// RFC 5545 §3.8.5.3: WKST changes which days an every-other-week rule picks.
+    @Test(arguments: [("MO", ["1997-08-05 09:00", "1997-08-10 09:00", "1997-08-19 09:00", "1997-08-24 09:00"]),
+                      ("SU", ["1997-08-05 09:00", "1997-08-17 09:00", "1997-08-19 09:00", "1997-08-31 09:00"])])
+    func weekStartMatters(wkst: String, expected: [String]) throws {
+        let s = try EventSchedule(start: "1997-08-05 09:00", timeZone: "America/New_York", duration: "1h",
+                                  rrule: "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=\(wkst)")
+        #expect(s.occurrences().map { "\($0.local)" } == expected)
+        let p = try EventICSTests.peer(EventICSTests.invitation(s).ics)
+        #expect(p.strings("starts_utc") == s.occurrences().map { RFC3339.utc($0.start) })
+    }
+
+    /// RFC 5545 §3.8.5.3: "Monthly on the first Friday until December 24, 1997" (floating UNTIL here).
+    @Test func firstFridayUntil() throws {
+        let s = try EventSchedule(start: "1997-09-05 09:00", timeZone: "America/New_York", duration: "1h",
+                                  rrule: "FREQ=MONTHLY;UNTIL=19971224T000000;BYDAY=1FR")
+        #expect(s.occurrences().map { "\($0.local)" } == ["1997-09-05 09:00", "1997-10-03 09:00", "1997-11-07 09:00", "1997-12-05 09:00"])
+        let p = try EventICSTests.peer(EventICSTests.invitation(s).ics)
+        #expect(p.strings("starts_utc") == s.occurrences().map { RFC3339.utc($0.start) })
+    }
+
+    /// RFC 5545 §3.8.5.3: "Every other week on Monday, Wednesday, and Friday until December 24, 1997".
+    @Test func everyOtherWeekMonWedFri() throws {
+        let s = try EventSchedule(start: "1997-09-01 09:00", timeZone: "America/New_York", duration: "1h",
+                                  rrule: "FREQ=WEEKLY;INTERVAL=2;UNTIL=19971224T000000Z;WKST=SU;BYDAY=MO,WE,FR")
+        let o = s.occurrences()
+        #expect(o.count == 25)
+        #expect("\(o.last!.local)" == "1997-12-22 09:00")
+        let p = try EventICSTests.peer(EventICSTests.invitation(s).ics)
+        #expect(p.strings("starts_utc") == o.map { RFC3339.utc($0.start) })
+    }
+}

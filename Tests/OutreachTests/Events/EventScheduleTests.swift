@@ -178,7 +178,7 @@ struct EventScheduleTests {
     @Test func showJSONListsOccurrencesAndRemindersInUTCAndLocal() throws {
         let s = try EventSchedule(start: "2026-10-15 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
                                   rrule: "FREQ=WEEKLY;COUNT=4", reminders: ["-1d", "-2h"])
-        let json = try JSON.parse(s.showJSON.serialized)
+        let json = try JSON.parse(s.showJSON().serialized)
         let occurrences = try #require(json["occurrences"]?.arrayValue)
         #expect(occurrences.count == 4)
         let third = occurrences[2]

@@ -68,6 +68,9 @@ extension SQLiteStore {
 
     public func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery] {
         try write { db in
+            // Before anything is taken: a scheduled campaign whose time has come starts, one far
+            // past its time waits for the officer (never sent late silently).
+            try Self.promoteScheduledCampaigns(db, now: now, grace: lateCampaignGraceMillis)
             let channelFilter = channels.map { cs in " AND channel IN (" + cs.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",") + ")" } ?? ""
             // Expired leases first: their deliveries have waited longest. INDEXED BY: without it the
             // planner walks every queued delivery by state, so a claim costs O(queue) (daemon benchmark).

@@ -1,0 +1,73 @@
+import Foundation
+
+/// RFC 2047 encoded words and RFC 5322 folding for header values.
+enum HeaderEncoding {
+    static func isPlainASCII(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// An unstructured value (Subject): ASCII as is, folded at spaces; anything else as UTF-8 "B"
+    /// encoded words of at most 75 characters, never splitting a character between two words.
+    static func unstructured(_ value: String, nameLength: Int) -> String {
+        if isPlainASCII(value) { return fold(value, first: nameLength + 2) }
+        return encodedWords(value, first: nameLength + 2)
+    }
+
+    /// Encoded words separated by folding white space.
+    static func encodedWords(_ value: String, first: Int) -> String {
+        // 45 bytes → 60 base64 characters; with "=?UTF-8?B?" and "?=" a word is 72 characters.
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for ch in value {
+            let bytes = Array(String(ch).utf8)
+            if chunk.count + bytes.count > 45, !chunk.isEmpty {
+                words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    /// Folds an ASCII value at spaces so lines stay within 78 characters where possible.
+    static func fold(_ value: String, first: Int) -> String {
+        guard value.utf8.count + first > 78 else { return value }
+        var out = ""
+        var lineLength = first
+        for (i, word) in value.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+            if i > 0 {
+                if lineLength + 1 + word.utf8.count > 78 {
+                    out += "\r\n "
+                    lineLength = 1
+                } else {
+                    out += " "
+                    lineLength += 1
+                }
+            }
+            out += word
+            lineLength += word.utf8.count
+        }
+        return out
+    }
+
+    /// `Name <address>` with the name quoted or encoded as needed.
+    static func mailbox(_ a: MailAddress) -> String {
+        guard let name = a.name, !name.isEmpty else { return a.address }
+        if !isPlainASCII(name) { return encodedWords(name, first: 0) + " <" + a.address + ">" }
+        let atext = name.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || "!#$%&'*+-/=?^_`{|}~".contains($0) }
+        if atext { return name + " <" + a.address + ">" }
+        return "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\" <" + a.address + ">"
+    }
+
+    /// RFC 2231 `name*=UTF-8''percent-encoded` for non-ASCII parameter values; quoted otherwise.
+    static func parameter(_ name: String, _ value: String) -> String {
+        if isPlainASCII(value), !value.contains("\"") , !value.contains("\\") { return "\(name)=\"\(value)\"" }
+        var enc = "UTF-8''"
+        for b in value.utf8 {
+            let c = Character(Unicode.Scalar(b))
+            if b < 0x80, c.isLetter || c.isNumber || "-._~".contains(c) { enc.append(c) } else { enc += String(format: "%%%02X", b) }
+        }
+        return "\(name)*=\(enc)"
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Turns a rendered template for one delivery into the RFC 5322 bytes of its email.
+public struct EmailComposer: Sendable {
+    public let from: MailAddress
+    public let replyTo: MailAddress?
+
+    public init(config: Config) throws {
+        from = try MailAddress.parse(config.senderFrom)
+        if let r = try config.sections["sender"]?.string("reply_to") { replyTo = try MailAddress.parse(r) } else { replyTo = nil }
+    }
+
+    public func build(_ c: ClaimedDelivery, rendered r: RenderedTemplate, unsubscribeURL: String?,
+                      calendar: CalendarPart? = nil) throws(MIMEError) -> [UInt8] {
+        let name = c.delivery.name ?? c.contact?.name
+        var m = MailMessage(from: from, to: [MailAddress(name: name, address: c.delivery.address)],
+                            subject: r.subject ?? "", text: r.text, html: r.html,
+                            messageID: MailMessage.stableID(deliveryID: c.delivery.id, messageID: c.message.id ?? 0,
+                                                            createdAt: c.delivery.createdAt, domain: from.domain))
+        m.replyTo = replyTo
+        m.calendar = calendar
+        if c.message.kind == .list, let list = c.message.listName {
+            m.listID = "\(list).\(from.domain)"
+            m.unsubscribeURL = unsubscribeURL
+        }
+        for path in c.message.attachments { m.attachments.append(try MailAttachment.file(path)) }
+        return try MIMEBuilder.build(m)
+    }
+
+    /// The envelope sender (bounce address) of `From`.
+    public var envelopeFrom: String { from.address }
+}
