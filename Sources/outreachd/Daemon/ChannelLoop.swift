@@ -24,15 +24,16 @@ final class ChannelLoop: Sendable {
     }
 
     func start(index: Int) {
+        let loopIndex = index
         let t = Thread { [self] in
-            self.run()
+            self.run(index: loopIndex)
             self.done.signal()
         }
         t.name = "send-\(channel)-\(index)"
         t.start()
     }
 
-    private func run() {
+    private func run(index: Int) {
         var failures = 0
         while !stopping.isSet {
             let seen = wakeup.current
@@ -48,11 +49,11 @@ final class ChannelLoop: Sendable {
                 var wait = min(maxIdleMillis, next.map { $0 - now } ?? maxIdleMillis)
                 // Due but nothing claimed: another worker holds it; do not spin.
                 if wait <= 0 { wait = 50 }
-                wakeup.wait(after: seen, millis: wait)
+                wakeup.wait(loop: index, after: seen, until: Clock.nowMillis() + wait)
             } catch {
                 failures += 1
                 Log.error("\(channel): \(error)")
-                wakeup.wait(after: seen, millis: min(30_000, 500 << Int64(min(failures, 6))))
+                wakeup.wait(loop: index, after: seen, until: Clock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6))))
             }
         }
     }
