@@ -58,7 +58,8 @@ final class Daemon {
         for (name, section) in config.channels {
             let raw = try ChannelFactory.make(name: name, section: section, config: config)
             var rate: RateLimit?
-            if let r = try section.string("rate") {
+            // The SMTP channel keeps its own rate across its connections; the others are paced here.
+            if try section.requireString("type") != "smtp", let r = try section.string("rate") {
                 guard let l = RateLimit(r) else { throw section.invalid("rate", "must be COUNT/UNIT like 50/s") }
                 rate = l
             }
