@@ -112,7 +112,7 @@ final class SMTPTransfer {
     }
 
     func sawReply(_ line: String) {
-        let l = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let l = line.trimmingSpaces
         guard !l.isEmpty else { return }
         lastReply = l
         if failureReply.isEmpty, l.hasPrefix("4") || l.hasPrefix("5") { failureReply = l }
