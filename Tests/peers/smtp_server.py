@@ -3,7 +3,7 @@
 replies to DATA ("451 ..." then "250"), rejected recipients, and every accepted message written to
 DIR/N.eml with its envelope in DIR/N.json.
 
-Usage: smtp_server.py --port P --dir DIR [--ready FILE] [--tls CERT KEY] [--auth USER:PASS]
+Usage: smtp_server.py --port P --dir DIR [--ready FILE] [--tls CERT KEY [--implicit]] [--auth USER:PASS]
                       [--data-replies JSON-list] [--reject-rcpt ADDR=REPLY]... [--delay SECONDS]
 """
 import argparse, asyncio, json, os, sys, time
@@ -15,6 +15,7 @@ p.add_argument("--port", type=int, required=True)
 p.add_argument("--dir", required=True)
 p.add_argument("--ready")
 p.add_argument("--tls", nargs=2)
+p.add_argument("--implicit", action="store_true", help="TLS from the first byte (smtps) instead of STARTTLS")
 p.add_argument("--auth")
 p.add_argument("--data-replies", default="[]")
 p.add_argument("--reject-rcpt", action="append", default=[])
@@ -54,7 +55,8 @@ class Handler:
 def authenticator(server, session, envelope, mechanism, auth_data):
     user, password = a.auth.split(":", 1)
     ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
-    return AuthResult(success=ok, handled=False)  # not handled: aiosmtpd answers 535 itself
+    # handled=False: aiosmtpd itself answers 535 (its default, handled=True, answers nothing).
+    return AuthResult(success=ok, handled=False)
 
 
 kwargs = {}
@@ -62,9 +64,12 @@ if a.tls:
     import ssl
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(a.tls[0], a.tls[1])
-    kwargs.update(tls_context=ctx, require_starttls=True)
+    if a.implicit:
+        kwargs.update(ssl_context=ctx)
+    else:
+        kwargs.update(tls_context=ctx, require_starttls=True)
 if a.auth:
-    kwargs.update(authenticator=authenticator, auth_require_tls=bool(a.tls), auth_required=True)
+    kwargs.update(authenticator=authenticator, auth_require_tls=bool(a.tls) and not a.implicit, auth_required=True)
 controller = Controller(Handler(), hostname="127.0.0.1", port=a.port, **kwargs)
 controller.start()
 if a.ready:

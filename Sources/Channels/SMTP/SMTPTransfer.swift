@@ -2,19 +2,17 @@ import CCurl
 import Outreach
 
 /// One message in flight: the bytes libcurl reads, the recipient list it must not outlive, and the
-/// server's replies seen through the debug callback (so the outcome keeps the relay's own words).
+/// server's replies, which libcurl hands to the header callback (so the outcome keeps the relay's own words).
 final class SMTPTransfer {
     let slot: Int
     let message: SMTPMessage
     var offset = 0
     var recipients: UnsafeMutablePointer<curl_slist>?
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-    /// The last command sent and the last reply line received.
-    var lastCommand = ""
-    var lastReply = ""
-    var replyToRcpt = ""
+    /// The last reply line received, as bytes: most transfers never need it as text.
+    var lastReply: [UInt8] = []
     /// The first 4xx/5xx reply: what went wrong (later lines are the QUIT that follows).
-    var failureReply = ""
+    var failureReply: [UInt8] = []
 
     init(slot: Int, message: SMTPMessage) {
         self.slot = slot
@@ -58,9 +56,9 @@ final class SMTPTransfer {
         let me = Unmanaged.passUnretained(self).toOpaque()
         set(outreach_curl_setopt_read(easy, smtpTransferRead))
         set(outreach_curl_setopt_pointer(easy, CURLOPT_READDATA, me))
-        set(outreach_curl_setopt_debug(easy, smtpTransferDebug))
-        set(outreach_curl_setopt_pointer(easy, CURLOPT_DEBUGDATA, me))
-        set(outreach_curl_setopt_long(easy, CURLOPT_VERBOSE, 1))
+        // libcurl passes every SMTP reply line to the header callback; no verbose debug stream needed.
+        set(outreach_curl_setopt_header(easy, smtpTransferReply))
+        set(outreach_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me))
         if code != CURLE_OK { return "libcurl refused an option: \(String(cString: curl_easy_strerror(code)))" }
         return nil
     }
@@ -70,16 +68,18 @@ final class SMTPTransfer {
         var status = 0
         _ = outreach_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         if code == CURLE_OK {
-            return .sent(providerID: SMTPTransfer.queueID(lastReply))
+            return .sent(providerID: SMTPTransfer.queueID(SMTPTransfer.text(lastReply)))
         }
         let detail = String(cString: errorBuffer)
-        let reply = !failureReply.isEmpty ? failureReply : (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        let failure = SMTPTransfer.text(failureReply)
+        let reply = !failure.isEmpty ? failure : (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
         // A reply code from the relay decides first (curl reports a refused RCPT as a send error).
         if (400..<500).contains(status), code != CURLE_LOGIN_DENIED, code != CURLE_USE_SSL_FAILED { return .transient(reply) }
         if (500..<600).contains(status), code != CURLE_LOGIN_DENIED, code != CURLE_USE_SSL_FAILED {
-            // A 5xx to RCPT TO is about this recipient: a hard bounce.
-            let onRecipient = replyToRcpt.hasPrefix("5")
-            return .permanent(reply, suppress: onRecipient && [550, 551, 553, 554].contains(Int(replyToRcpt.prefix(3)) ?? 0))
+            // A 5xx to RCPT TO is about this recipient: a hard bounce. libcurl names the refused
+            // command in its error ("RCPT failed: 550"); 554 to RCPT is often policy, so it does not suppress.
+            let onRecipient = detail.hasPrefix("RCPT failed")
+            return .permanent(reply, suppress: onRecipient && [550, 551, 553].contains(status))
         }
         switch code {
         case CURLE_USE_SSL_FAILED:
@@ -107,16 +107,17 @@ final class SMTPTransfer {
         errorBuffer.deallocate()
     }
 
-    func sawCommand(_ line: String) {
-        lastCommand = line
+    /// One reply line from the relay (with its CRLF).
+    func sawReply(_ line: UnsafeBufferPointer<UInt8>) {
+        guard let first = line.first, first != 0x0D, first != 0x0A else { return }
+        lastReply = Array(line)
+        if failureReply.isEmpty, first == UInt8(ascii: "4") || first == UInt8(ascii: "5") { failureReply = lastReply }
     }
 
-    func sawReply(_ line: String) {
-        let l = line.trimmingSpaces
-        guard !l.isEmpty else { return }
-        lastReply = l
-        if failureReply.isEmpty, l.hasPrefix("4") || l.hasPrefix("5") { failureReply = l }
-        if lastCommand.uppercased().hasPrefix("RCPT TO"), replyToRcpt.isEmpty { replyToRcpt = l }
+    static func text(_ line: [UInt8]) -> String {
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0D || line[end - 1] == 0x0A || line[end - 1] == 0x20 { end -= 1 }
+        return String(decoding: line[..<end], as: UTF8.self)
     }
 }
 
@@ -133,13 +134,11 @@ let smtpTransferRead: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, Un
     return n
 }
 
-/// CURLOPT_DEBUGFUNCTION: the SMTP dialogue, so outcomes keep the server's reply text.
-let smtpTransferDebug: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = { _, type, data, size, user in
-    guard let data, let user, type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT else { return 0 }
+/// CURLOPT_HEADERFUNCTION: for SMTP, libcurl passes each server reply line here.
+let smtpTransferReply: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
+    guard let data, let user else { return 0 }
     let t = Unmanaged<SMTPTransfer>.fromOpaque(user).takeUnretainedValue()
-    let text = data.withMemoryRebound(to: UInt8.self, capacity: size) { String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self) }
-    for line in text.split(whereSeparator: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" }) {
-        if type == CURLINFO_HEADER_IN { t.sawReply(String(line)) } else { t.sawCommand(String(line)) }
-    }
-    return 0
+    let n = size * count
+    data.withMemoryRebound(to: UInt8.self, capacity: n) { t.sawReply(UnsafeBufferPointer(start: $0, count: n)) }
+    return n
 }

@@ -24,7 +24,7 @@ import Testing
 
             [channels.email]
             type = "smtp"
-            url = "smtp://127.0.0.1:\(server.port)"
+            url = "\(tls == "implicit" ? "smtps" : "smtp")://127.0.0.1:\(server.port)"
             tls = "\(tls)"
             retry_base = "1s"
             \(extra)
@@ -77,6 +77,27 @@ import Testing
         #expect(server.messages().count == 1)
     }
 
+    @Test func implicitTLSVerifiedWithCAFile() throws {
+        let cert = try SMTPServer.selfSignedCertificate()
+        let server = try SMTPServer(tls: cert, implicitTLS: true, auth: "news:s3cret")
+        let s = try setUp(server, tls: "implicit", extra: "username = \"news\"\npassword_file = \"pw\"\nca_file = \"\(cert.cert)\"")
+        try "s3cret\n".write(toFile: s.dir + "/pw", atomically: true, encoding: .utf8)
+        let r = try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        #expect(server.messages().count == 1)
+        #expect(server.envelope(1)?["auth"] == true)
+    }
+
+    @Test func untrustedCertificateIsRefused() throws {
+        let cert = try SMTPServer.selfSignedCertificate()
+        let server = try SMTPServer(tls: cert)
+        // tls_verify stays on and no ca_file names the self-signed certificate.
+        let s = try setUp(server, tls: "starttls")
+        let r = try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"])
+        #expect(r.stdout.contains("failed"), "\(r.stdout)")
+        #expect(server.messages().isEmpty)
+    }
+
     @Test func startTLSRequiredNeverFallsBackToPlaintext() throws {
         let server = try SMTPServer()  // offers no STARTTLS
         let s = try setUp(server, tls: "starttls")
@@ -107,6 +128,16 @@ import Testing
         #expect(dead.first?["last_error"]?.stringValue?.contains("550 5.1.1") == true)
         #expect(try CrashTests.count(s.db, "SELECT COUNT(*) FROM suppressions WHERE address='gone@example.org' AND reason='bounce'") == 1)
         #expect(server.messages().isEmpty)
+    }
+
+    @Test func fiveFiftyAfterDataIsDeadButDoesNotSuppress() throws {
+        let server = try SMTPServer(dataReplies: ["554 5.7.1 Message content rejected"])
+        let s = try setUp(server)
+        _ = try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"])
+        let dead = try JSON.parse(try s.o(["queue", "list", "--state", "dead", "--json"]).stdout).arrayValue ?? []
+        #expect(dead.first?["last_error"]?.stringValue?.contains("554 5.7.1 Message content rejected") == true)
+        // The message was refused, not the mailbox: the address stays deliverable.
+        #expect(try CrashTests.count(s.db, "SELECT COUNT(*) FROM suppressions WHERE address='a@example.org'") == 0)
     }
 
     @Test(arguments: ["rsa", "ed25519"])

@@ -8,14 +8,14 @@ final class SMTPServer {
     private let process = Process()
     private let stdin = Pipe()
 
-    init(tls: (cert: String, key: String)? = nil, auth: String? = nil, dataReplies: [String] = [], rejectRecipients: [String: String] = [:],
+    init(tls: (cert: String, key: String)? = nil, implicitTLS: Bool = false, auth: String? = nil, dataReplies: [String] = [], rejectRecipients: [String: String] = [:],
          delay: Double = 0) throws {
         dir = TestSupport.temporaryDirectory("smtp")
         port = TestSupport.freePort()
         let ready = dir + "/.ready"
         var args = ["python3", TestSupport.packageRoot + "/Tests/peers/smtp_server.py", "--port", String(port), "--dir", dir, "--ready", ready,
                     "--data-replies", JSON.array(dataReplies.map { .string($0) }).serialized, "--delay", String(delay)]
-        if let tls { args += ["--tls", tls.cert, tls.key] }
+        if let tls { args += ["--tls", tls.cert, tls.key] + (implicitTLS ? ["--implicit"] : []) }
         if let auth { args += ["--auth", auth] }
         for (k, v) in rejectRecipients { args += ["--reject-rcpt", "\(k)=\(v)"] }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -41,6 +41,7 @@ final class SMTPServer {
     static func selfSignedCertificate() throws -> (cert: String, key: String) {
         let dir = TestSupport.temporaryDirectory("cert")
         let r = try TestSupport.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                                "-addext", "subjectAltName=IP:127.0.0.1",
                                                 "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"])
         guard r.status == 0 else { throw SMTPTestError(message: r.stderr) }
         return (dir + "/cert.pem", dir + "/key.pem")
