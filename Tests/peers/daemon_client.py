@@ -3,8 +3,9 @@
   daemon_client.py requests            stdin: JSON list of {method, url, headers, body | form}; prints
                                        a JSON list of {status, headers (lower-case), body}
   daemon_client.py wait URL SECONDS    polls URL until it answers 200 (exit 1 on timeout)
-  daemon_client.py load URL TOKEN TEMPLATE CHANNEL COUNT THREADS
-                                       posts COUNT triggers {"template", "to":[{"address": "room"}],
+  daemon_client.py load URL TOKEN TEMPLATE CHANNEL COUNT THREADS [email]
+                                       posts COUNT triggers {"template", "to":[{"address": "room"}]
+                                       (or [{"email": "u<i>@example.org"}] with "email"),
                                        "channels": [CHANNEL], "data":{"n": i}} with Idempotency-Key
                                        load-i on THREADS keep-alive connections (retrying a request
                                        whose connection failed); prints {"accepted": n, "errors": [...]}
@@ -58,6 +59,7 @@ def main():
     elif mode == "load":
         url, token, template, channel = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
         count, threads = int(sys.argv[6]), int(sys.argv[7])
+        email = len(sys.argv) > 8 and sys.argv[8] == "email"
         results = {}
         errors = []
         lock = threading.Lock()
@@ -65,7 +67,8 @@ def main():
         def worker(k):
             conn, path = connection(url)
             for i in range(k, count, threads):
-                body = json.dumps({"template": template, "to": [{"address": "room"}], "channels": [channel], "data": {"n": i}})
+                to = [{"email": "u%d@example.org" % i}] if email else [{"address": "room"}]
+                body = json.dumps({"template": template, "to": to, "channels": [channel], "data": {"n": i}})
                 for attempt in range(5):
                     try:
                         conn.request("POST", path, body=body, headers={"Authorization": "Bearer " + token,

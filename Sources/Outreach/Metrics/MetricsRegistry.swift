@@ -72,7 +72,7 @@ public final class MetricsRegistry: Sendable {
                     var cumulative: UInt64 = 0
                     for (i, b) in fam.buckets.enumerated() {
                         cumulative += h.counts[i]
-                        out += "\(name)_bucket\(Self.join(key, "le=\"\(Self.number(b))\"")) \(cumulative)\n"
+                        out += "\(name)_bucket\(Self.join(key, "le=\"\(String(b))\"")) \(cumulative)\n"
                     }
                     out += "\(name)_bucket\(Self.join(key, "le=\"+Inf\"")) \(h.count)\n"
                     out += "\(name)_sum\(key) \(Self.number(h.sum))\n"

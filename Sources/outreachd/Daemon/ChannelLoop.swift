@@ -7,14 +7,14 @@ import Synchronization
 final class ChannelLoop: Sendable {
     let channel: String
     let worker: DeliveryWorker
-    let store: any Store
+    let store: SQLiteStore
     let wakeup: Wakeup
     let stopping: StopFlag
     let done = DispatchSemaphore(value: 0)
     /// The longest sleep: a safety net for work another process queued without waking us.
     let maxIdleMillis: Int64
 
-    init(channel: String, worker: DeliveryWorker, store: any Store, wakeup: Wakeup, stopping: StopFlag, maxIdleMillis: Int64 = 5_000) {
+    init(channel: String, worker: DeliveryWorker, store: SQLiteStore, wakeup: Wakeup, stopping: StopFlag, maxIdleMillis: Int64 = 5_000) {
         self.channel = channel
         self.worker = worker
         self.store = store
@@ -24,15 +24,16 @@ final class ChannelLoop: Sendable {
     }
 
     func start(index: Int) {
+        let loopIndex = index
         let t = Thread { [self] in
-            self.run()
+            self.run(index: loopIndex)
             self.done.signal()
         }
         t.name = "send-\(channel)-\(index)"
         t.start()
     }
 
-    private func run() {
+    private func run(index: Int) {
         var failures = 0
         while !stopping.isSet {
             let seen = wakeup.current
@@ -44,15 +45,15 @@ final class ChannelLoop: Sendable {
                     continue
                 }
                 let now = Clock.nowMillis()
-                let next = try store.nextDueTime(channels: [channel])
+                let next = try store.nextDue(channel: channel)
                 var wait = min(maxIdleMillis, next.map { $0 - now } ?? maxIdleMillis)
                 // Due but nothing claimed: another worker holds it; do not spin.
                 if wait <= 0 { wait = 50 }
-                wakeup.wait(after: seen, millis: wait)
+                wakeup.wait(loop: index, after: seen, until: Clock.nowMillis() + wait)
             } catch {
                 failures += 1
                 Log.error("\(channel): \(error)")
-                wakeup.wait(after: seen, millis: min(30_000, 500 << Int64(min(failures, 6))))
+                wakeup.wait(loop: index, after: seen, until: Clock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6))))
             }
         }
     }

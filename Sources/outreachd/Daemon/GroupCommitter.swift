@@ -27,10 +27,10 @@ final class GroupCommitter: Sendable {
     /// At most this many requests share one transaction (bounds the time any one commit takes).
     let maxBatch: Int
     /// Called after each commit with the channels that got new deliveries (wakes their loops).
-    private let onCommit: @Sendable (Set<String>) -> Void
+    private let onCommit: @Sendable ([String: Int64]) -> Void
     let metrics: Metrics
 
-    init(store: any Store, maxBatch: Int = 1024, metrics: Metrics, onCommit: @escaping @Sendable (Set<String>) -> Void) {
+    init(store: any Store, maxBatch: Int = 1024, metrics: Metrics, onCommit: @escaping @Sendable ([String: Int64]) -> Void) {
         self.store = store
         self.maxBatch = maxBatch
         self.metrics = metrics
@@ -98,9 +98,14 @@ final class GroupCommitter: Sendable {
             return
         }
         metrics.observeCommit(size: batch.count, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        var channels: Set<String> = []
+        // The channels that got deliveries, with the earliest instant one of them is due.
+        var channels: [String: Int64] = [:]
         for (w, r) in zip(batch, results) {
-            if case .success(let e) = r, e.inserted > 0 { channels.formUnion(w.request.deliveries.map(\.channel)) }
+            guard case .success(let e) = r, e.inserted > 0 else { continue }
+            for d in w.request.deliveries {
+                let at = d.notBefore ?? 0
+                channels[d.channel] = min(channels[d.channel] ?? at, at)
+            }
         }
         if !channels.isEmpty { onCommit(channels) }
         for (w, r) in zip(batch, results) { w.completion(r) }

@@ -1,8 +1,11 @@
 import Outreach
+import Synchronization
 
 /// The daemon's metrics by name, over a `MetricsRegistry`.
 struct Metrics: Sendable {
     let registry = MetricsRegistry()
+    /// Requests by status code, counted without a lock (every request counts one).
+    let statusCounts = StatusCounters()
 
     init() {
         registry.declare("outreach_deliveries", .gauge, help: "Deliveries in the queue by state.")
@@ -40,13 +43,30 @@ struct Metrics: Sendable {
         }
     }
 
-    func countRequest(status: Int) {
-        registry.add("outreach_http_requests_total", ["code": String(status)])
-    }
+    func countRequest(status: Int) { statusCounts.add(status) }
 
     /// The exposition text with the queue depth read now.
     func render(queueCounts: [DeliveryState: Int]) -> String {
         for s in DeliveryState.allCases { registry.set("outreach_deliveries", ["state": s.rawValue], Double(queueCounts[s] ?? 0)) }
+        for (code, n) in statusCounts.snapshot() { registry.set("outreach_http_requests_total", ["code": String(code)], Double(n)) }
         return registry.render()
+    }
+}
+
+/// One atomic counter per HTTP status code (100–599).
+final class StatusCounters: Sendable {
+    final class Counter: Sendable { let value = Atomic<Int>(0) }
+    private let counters: [Counter] = (0..<500).map { _ in Counter() }
+
+    func add(_ status: Int) {
+        guard (100..<600).contains(status) else { return }
+        counters[status - 100].value.add(1, ordering: .relaxed)
+    }
+
+    func snapshot() -> [(Int, Int)] {
+        counters.enumerated().compactMap { i, c in
+            let n = c.value.load(ordering: .relaxed)
+            return n > 0 ? (i + 100, n) : nil
+        }
     }
 }

@@ -21,7 +21,7 @@ extension API {
         let request = EnqueueRequest(message: parsed.message, deliveries: parsed.deliveries, idempotency: idem)
         return .later { [self] responder in
             committer.submit(request) { result in
-                responder.send(self.answer(result, request: request))
+                responder.send { self.answer(result, request: request) }
             }
         }
     }

@@ -19,7 +19,7 @@ final class API: Sendable {
     let links: LinkSigner
     let metrics: Metrics
     let limiter = RateLimiter()
-    let live: Mutex<Live>
+    let live: ReadMostly<Live>
     /// Wakes the channel loops after deliveries were written outside the committer.
     let wake: @Sendable (Set<String>) -> Void
     /// Set on SIGTERM: /healthz answers 503 so a load balancer stops sending.
@@ -31,11 +31,11 @@ final class API: Sendable {
         self.committer = committer
         self.links = links
         self.metrics = metrics
-        self.live = Mutex(live)
+        self.live = ReadMostly(live)
         self.wake = wake
     }
 
-    var snapshot: Live { live.withLock { $0 } }
+    var snapshot: Live { live.read() }
 
     static let router: Router = {
         var r = Router()
@@ -59,9 +59,12 @@ final class API: Sendable {
             return .now(r)
         case .later(let start):
             return .later { [metrics] responder in
-                start(Responder { r in
-                    metrics.countRequest(status: r.status)
-                    responder.send(r)
+                start(Responder { make in
+                    responder.send {
+                        let r = make()
+                        metrics.countRequest(status: r.status)
+                        return r
+                    }
                 })
             }
         }

@@ -7,7 +7,8 @@ final class HTTPConnection: Sendable {
         var body: [UInt8] = []
         var tooLarge = false
         var dispatched = false
-        var response: HTTPResponse?
+        /// Set when a suspended request's answer is ready; run on the resumed pool thread.
+        var response: (@Sendable () -> HTTPResponse)?
     }
 
     let state = Mutex(State())

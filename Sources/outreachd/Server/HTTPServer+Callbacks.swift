@@ -29,7 +29,7 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
         size.pointee = 0
         return .YES
     }
-    enum Step { case answer(HTTPResponse), wait, dispatch([UInt8]), tooLarge }
+    enum Step { case answer(@Sendable () -> HTTPResponse), wait, dispatch([UInt8]), tooLarge }
     let step: Step = state.state.withLock { s in
         if let r = s.response {
             s.response = nil
@@ -43,7 +43,7 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
         return .dispatch(body)
     }
     switch step {
-    case .answer(let r): return queue(connection, r)
+    case .answer(let make): return queue(connection, make())
     case .wait: return .YES
     case .tooLarge: return queue(connection, tooLarge(server))
     case .dispatch(let body):
@@ -61,8 +61,8 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
             MHD_suspend_connection(connection)
             server.suspended.add(1, ordering: .relaxed)
             let handle = SuspendedConnection(pointer: connection)
-            start(Responder { response in
-                state.state.withLock { $0.response = response }
+            start(Responder { make in
+                state.state.withLock { $0.response = make }
                 server.suspended.subtract(1, ordering: .relaxed)
                 MHD_resume_connection(handle.pointer)
             })

@@ -29,7 +29,7 @@ final class HTTPServer: Sendable {
         let me = Unmanaged.passUnretained(self).toOpaque()
         let d: OpaquePointer? = address.withSockaddr { sa in
             outreach_mhd_start(flags, address.port, sa, httpAccessHandler, me, httpRequestCompleted, me,
-                               UInt32(max(1, threads)), UInt32(connectionLimit), 64 * 1024, 60)
+                               UInt32(max(1, threads)), UInt32(connectionLimit), 16 * 1024, 60)
         }
         guard let d else { throw .cannotListen(address.description, reason: String(cString: strerror(errno))) }
         daemon.withLock { $0 = DaemonHandle(pointer: d) }

@@ -32,7 +32,7 @@ struct TriggerParser {
         }
         var notBefore: Int64? = nil
         if let s = o["send_at"] {
-            guard let text = s.stringValue, let at = Clock.parseRFC3339(text) else {
+            guard let text = s.stringValue, let at = Timestamps.parse(text) else {
                 throw .badField("send_at", "must be an RFC 3339 time like 2026-12-01T09:00:00+01:00")
             }
             notBefore = max(at, now)

@@ -118,14 +118,17 @@ extension String {
 
     @Test func anEmbargoedCampaignIsNotSentBeforeItsTime() throws {
         let config = try setUp(grace: "1h")
-        let at = Clock.rfc3339(Clock.nowMillis() + 3_000)
+        // Far enough ahead that a slow machine still starts it before its time.
+        let atMillis = Clock.nowMillis() + 8_000
+        let at = Clock.rfc3339(atMillis)
         #expect(try o(config, ["campaigns", "create", "release", "--template", "note", "--list", "press", "--channel", "outbox", "--at", at]).status == 0)
         #expect(try o(config, ["campaigns", "start", "release"]).status == 0)
         _ = try o(config, ["work", "--until-idle"])
         var s = try JSON.parse(try o(config, ["campaigns", "status", "release", "--json"]).stdout)
+        try #require(Clock.nowMillis() < atMillis, "the machine was too slow to test before the embargo")
         #expect(s["sent"] == JSON(0))
         #expect(s["state"] == "scheduled")
-        usleep(3_200_000)
+        usleep(useconds_t(max(0, atMillis + 1_200 - Clock.nowMillis()) * 1000))
         _ = try o(config, ["work", "--until-idle"])
         s = try JSON.parse(try o(config, ["campaigns", "status", "release", "--json"]).stdout)
         #expect(s["sent"] == JSON(2))
@@ -134,10 +137,14 @@ extension String {
 
     @Test func aCampaignFoundFarPastItsTimeWaitsForTheOfficer() throws {
         let config = try setUp(grace: "1s")
-        let at = Clock.rfc3339(Clock.nowMillis() + 1_000)
+        let atMillis = Clock.nowMillis() + 6_000
+        let at = Clock.rfc3339(atMillis)
         _ = try o(config, ["campaigns", "create", "late", "--template", "note", "--list", "press", "--channel", "outbox", "--at", at])
         _ = try o(config, ["campaigns", "start", "late"])
-        usleep(3_200_000)  // the "daemon" was down past the send time and the grace
+        try #require(try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)["state"] == "scheduled",
+                     "the machine was too slow to start the campaign before its time")
+        // The "daemon" was down past the send time and the grace (1 s).
+        usleep(useconds_t(max(0, atMillis + 2_500 - Clock.nowMillis()) * 1000))
         _ = try o(config, ["work", "--until-idle"])
         var s = try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)
         #expect(s["sent"] == JSON(0))

@@ -78,16 +78,20 @@ struct DaemonLinkTests {
         #expect(Int(rs[2].headers["retry-after"] ?? "") ?? 0 > 0)
         #expect(try Self.membership(d, "bo@example.org", "club") == "pending")
 
-        // The confirmation reaches the outbox with a confirm link in it.
+        // The confirmation reaches the outbox with a confirm link in it (read with Python's email package).
         let outbox = d.dir + "/data/outbox"
-        var text = ""
+        var file: String?
         for _ in 0..<200 {
-            if let f = try? FileManager.default.contentsOfDirectory(atPath: outbox).first(where: { !$0.hasPrefix(".") }) {
-                text = try String(contentsOfFile: outbox + "/" + f, encoding: .utf8)
-                break
-            }
+            file = try? FileManager.default.contentsOfDirectory(atPath: outbox).first { !$0.hasPrefix(".") }
+            if file != nil { break }
             usleep(50_000)
         }
+        let mail = try #require(file)
+        let text = try TestSupport.python("""
+            import sys, email, email.policy
+            m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+            print(m.get_body(("plain",)).get_content() if m.is_multipart() or m.get_content_type() == "text/plain" else m.get_content())
+            """, [outbox + "/" + mail]).stdout
         let link = try #require(text.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" })
             .first { $0.hasPrefix(d.base + "/confirm/") })
         let confirmed = try d.send(["method": "GET", "path": .string(String(link.dropFirst(d.base.count)))])

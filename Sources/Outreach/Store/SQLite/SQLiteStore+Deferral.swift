@@ -24,3 +24,22 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// The earliest instant something on `channel` is due (a queued or failed delivery's next
+    /// attempt, or a lease's expiry). Walks the due and lease indexes in order and stops at the
+    /// first row of the channel, so it stays cheap with many deliveries scheduled for later.
+    public func nextDue(channel: String) throws -> Int64? {
+        try with { db in
+            let due = try db.prepare("""
+                SELECT next_attempt_at FROM deliveries INDEXED BY deliveries_due
+                WHERE state IN ('queued','failed') AND channel = ? ORDER BY next_attempt_at LIMIT 1
+                """).rows([.text(channel)]) { $0.int(0) }.first
+            let lease = try db.prepare("""
+                SELECT lease_expires_at FROM deliveries INDEXED BY deliveries_leased
+                WHERE state = 'sending' AND channel = ? ORDER BY lease_expires_at LIMIT 1
+                """).rows([.text(channel)]) { $0.int(0) }.first
+            return [due, lease].compactMap { $0 }.min()
+        }
+    }
+}
