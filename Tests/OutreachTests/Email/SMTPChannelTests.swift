@@ -140,6 +140,30 @@ import Testing
         #expect(try CrashTests.count(s.db, "SELECT COUNT(*) FROM suppressions WHERE address='a@example.org'") == 0)
     }
 
+    @Test func campaignWithAttachmentArrivesByteIdenticalWithOneClickHeaders() throws {
+        let server = try SMTPServer()
+        let s = try setUp(server)
+        let attachment = s.dir + "/pressemeddelelse-ærø.pdf"
+        let pdf = Crypto.randomBytes(50_000) + [0x0D, 0x0A, 0x2E, 0x0D, 0x0A]  // a CRLF.CRLF inside must survive dot-stuffing
+        try Data(pdf).write(to: URL(fileURLWithPath: attachment))
+        #expect(try s.o(["lists", "create", "news"]).status == 0)
+        #expect(try s.o(["contacts", "add", "--email", "j@example.org", "--name", "João Gonçalves"]).status == 0)
+        #expect(try s.o(["lists", "subscribe", "news", "j@example.org"]).status == 0)
+        let c = try s.o(["campaigns", "create", "launch", "--template", "note", "--list", "news", "--channel", "email", "--attach", attachment])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(try s.o(["campaigns", "start", "launch"]).status == 0)
+        #expect(try s.o(["work", "--until-idle"]).status == 0)
+        let m = try #require(server.messages().first)
+        let p = try Self.parse(m)
+        #expect(p["defects"] == .array([]))
+        let leaves = (p["parts"]?.arrayValue ?? []).filter { !($0["type"]?.stringValue ?? "").hasPrefix("multipart/") }
+        let file = try #require(leaves.first { $0["filename"] == "pressemeddelelse-ærø.pdf" })
+        #expect(file["sha256"]?.stringValue == Crypto.hex(Crypto.sha256(pdf)))
+        #expect(p["headers"]?["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click")
+        let unsubscribe = p["headers"]?["List-Unsubscribe"]?.stringValue ?? ""
+        #expect(unsubscribe.hasPrefix("<http") && unsubscribe.contains("/unsubscribe/"), "\(unsubscribe)")
+    }
+
     @Test(arguments: ["rsa", "ed25519"])
     func dkimSignatureVerifiesWithDkimpy(keyType: String) throws {
         let keys = TestSupport.temporaryDirectory("dkim")
