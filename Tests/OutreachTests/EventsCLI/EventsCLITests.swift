@@ -192,6 +192,24 @@ import Testing
                 #expect(text.contains("at " + (expected[0]["reader_hm"]?.stringValue ?? "?")), "\(text)")
             }
         }
+
+        // One reminder falls due (the day before the third meeting, after Europe left summer time but
+        // New York has not): it goes out as a plain email about that meeting, and once to the room.
+        _ = try s.rows("""
+            UPDATE deliveries SET next_attempt_at = 0 WHERE message_id IN (SELECT id FROM messages WHERE template = 'event-reminder'
+                AND json_extract(data, '$.event.occurrence') = 2 AND json_extract(data, '$.reminder') = '-1d')
+            """)
+        #expect(try s.json(["work", "--until-idle"])["sent"]?.intValue == 3)
+        #expect(recorder.requests().count == 2)
+        let reminders = try s.emails().dropFirst(2)
+        #expect(reminders.count == 2)
+        for m in reminders {
+            #expect(m["subject"]?.stringValue?.contains("Dinner club") == true)
+            #expect(m["calendar_parts"]?.arrayValue?.isEmpty == true && m["ics"] == nil, "a reminder carries no invitation")
+            let text = m["text"]?.stringValue ?? ""
+            let hm = m["to"]?.stringValue?.contains("ana@") == true ? "kl. 18.00" : "at " + (expected[2]["reader_hm"]?.stringValue ?? "?")
+            #expect(text.contains(hm), "\(text)")
+        }
     }
 
     @Test func anUpdateRaisesTheSequenceAndMovesTheReminders() throws {
