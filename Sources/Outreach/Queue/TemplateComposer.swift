@@ -23,6 +23,7 @@ public struct TemplateComposer: DeliveryComposer {
         if contact.email == nil, c.delivery.address.contains("@") { contact.email = c.delivery.address }
         if contact.phone == nil, c.delivery.address.hasPrefix("+") { contact.phone = c.delivery.address }
         o["contact"] = contact.templateValue
+        addEvent(c, to: &o)
         if let list = c.message.listName {
             o["list"] = ["name": .string(list)]
             o["unsubscribe_url"] = .string(links.unsubscribeURL(list: list, address: c.delivery.address))
@@ -39,7 +40,7 @@ public struct TemplateComposer: DeliveryComposer {
                                 subject: r.subject, text: r.text, html: r.html, body: r.json)
         if channel.kind == .email {
             let email = try self.email ?? EmailComposer(config: config)
-            m.mime = try email.build(c, rendered: r, unsubscribeURL: ctx["unsubscribe_url"]?.stringValue)
+            m.mime = try email.build(c, rendered: r, unsubscribeURL: ctx["unsubscribe_url"]?.stringValue, calendar: calendarPart(c))
             m.envelopeFrom = email.envelopeFrom
         }
         return m

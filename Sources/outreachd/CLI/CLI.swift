@@ -13,6 +13,7 @@ enum CLI {
         RenderCommand.self,
         CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self, CampaignsResumeCommand.self,
         CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsReportCommand.self,
+        EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self, EventsCancelCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {

@@ -90,6 +90,7 @@ enum SQLiteSchema {
         ) WITHOUT ROWID;
         """,
         campaigns,
+        events,
     ]
 }
 

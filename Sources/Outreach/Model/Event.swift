@@ -1,0 +1,57 @@
+import Foundation
+
+/// A meeting (or series) sent to a list: its schedule, place, invitation identity and state.
+public struct Event: Sendable {
+    public enum State: String, Sendable { case active, cancelled }
+
+    public var id: Int64?
+    public var name: String
+    public var title: String
+    public var list: String
+    public var channels: [CampaignChannel]
+    public var schedule: EventSchedule
+    public var location: String?
+    /// The iCalendar UID, stable for the event's whole life.
+    public var uid: String
+    /// The iCalendar SEQUENCE: 0 at creation, raised on every change and on cancel.
+    public var sequence: Int
+    public var state: State
+    public var invitationMessageID: Int64?
+    public var reminderMessageIDs: [Int64]
+    public var createdAt: Int64
+    public var updatedAt: Int64
+
+    public init(name: String, title: String, list: String, channels: [CampaignChannel], schedule: EventSchedule,
+                location: String?, uid: String) {
+        self.name = name
+        self.title = title
+        self.list = list
+        self.channels = channels
+        self.schedule = schedule
+        self.location = location
+        self.uid = uid
+        self.sequence = 0
+        self.state = .active
+        self.reminderMessageIDs = []
+        self.createdAt = Clock.nowMillis()
+        self.updatedAt = createdAt
+    }
+}
+
+/// An event that cannot be stored or changed as asked.
+public enum EventStoreError: Error, Sendable, CustomStringConvertible {
+    case exists(String)
+    case unknown(String)
+    case cancelled(String)
+    /// Someone else changed the event in between; run the command again.
+    case changed(String)
+
+    public var description: String {
+        switch self {
+        case .exists(let n): "An event named '\(n)' exists already; pick another name or use `events update \(n)`."
+        case .unknown(let n): "There is no event named '\(n)'; `outreachd events list` shows them."
+        case .cancelled(let n): "The event '\(n)' is cancelled and cannot be changed."
+        case .changed(let n): "The event '\(n)' was changed by someone else meanwhile; run the command again."
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// What an event command queued.
+public struct EventQueued: Sendable, Equatable {
+    /// Deliveries of the invitation, update or cancellation.
+    public var invitation = FanOut()
+    /// Reminder deliveries queued for later, and how many reminder messages they belong to.
+    public var reminders = 0
+    public var reminderMessages = 0
+    /// Pending reminder deliveries cancelled (update, cancel).
+    public var cancelledReminders = 0
+    public init() {}
+}
+
+extension SQLiteStore {
+    static let eventColumns = """
+        id, name, title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location, uid, sequence, state,
+        invitation_message_id, reminder_message_ids, created_at, updated_at
+        """
+
+    static func readEvent(_ s: SQLiteStatement) throws -> Event {
+        let strings = { (i: Int32) in ((try? JSON.parse(s.text(i)))?.arrayValue ?? []).compactMap(\.stringValue) }
+        let channels = ((try? JSON.parse(s.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
+            guard let n = j["name"]?.stringValue, let a = j["address"]?.stringValue.flatMap(CampaignChannel.Address.init) else { return nil }
+            return CampaignChannel(name: n, address: a)
+        }
+        let rrule = s.isNull(8) ? nil : s.text(8)
+        let schedule = try EventSchedule(start: s.text(5), timeZone: s.text(6), duration: s.text(7), rrule: rrule,
+                                         exdates: strings(9), reminders: strings(10))
+        var e = Event(name: s.text(1), title: s.text(2), list: s.text(3), channels: channels, schedule: schedule,
+                      location: s.isNull(11) ? nil : s.text(11), uid: s.text(12))
+        e.id = s.int(0)
+        e.sequence = Int(s.int(13))
+        e.state = Event.State(rawValue: s.text(14)) ?? .active
+        e.invitationMessageID = s.optionalInt(15)
+        e.reminderMessageIDs = ((try? JSON.parse(s.text(16)))?.arrayValue ?? []).compactMap { $0.intValue.map(Int64.init) }
+        e.createdAt = s.int(17)
+        e.updatedAt = s.int(18)
+        return e
+    }
+
+    static func eventRow(_ e: Event) -> [SQLiteValue] {
+        let t = e.schedule.texts
+        let channels = JSON.array(e.channels.map { ["name": .string($0.name), "address": .string($0.address.rawValue)] }).serialized
+        return [.text(e.title), .text(e.list), .text(channels), .text(t.start), .text(t.timeZone), .text(t.duration), SQLiteValue(t.rrule),
+                .text(JSON.array(t.exdates.map { .string($0) }).serialized), .text(JSON.array(t.reminders.map { .string($0) }).serialized),
+                SQLiteValue(e.location)]
+    }
+
+    /// Stores a new event and queues its invitation (now) and its reminders (each at its instant),
+    /// one delivery per subscribed member and channel, in one transaction.
+    public func createEvent(_ event: Event, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (Event, EventQueued) {
+        try write { db in
+            if try db.prepare("SELECT 1 FROM events WHERE name = ?").rows([.text(event.name)], { _ in 1 }).first != nil {
+                throw EventStoreError.exists(event.name)
+            }
+            guard try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(event.list)], { _ in 1 }).first != nil else {
+                throw StoreError.unknownList(event.list)
+            }
+            try db.prepare("""
+                INSERT INTO events(title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location,
+                                   name, uid, sequence, state, created_at, updated_at)
+                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,0,'active',?,?)
+                """).run(Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now), .integer(now)])
+            var e = event
+            e.id = db.lastInsertRowID
+            e.sequence = 0
+            e.state = .active
+            var out = EventQueued()
+            try Self.queueInvitationAndReminders(db, &e, role: .invitation, templates: templates, now: now, into: &out)
+            return (e, out)
+        }
+    }
+
+    public func event(named name: String) throws -> Event? {
+        try with { db in try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE name = ?").rows([.text(name)], Self.readEvent).first }
+    }
+
+    public func events() throws -> [Event] {
+        try with { db in try db.prepare("SELECT \(Self.eventColumns) FROM events ORDER BY id").rows([], Self.readEvent) }
+    }
+
+    /// Stores a changed time or place: SEQUENCE + 1, the pending reminders cancelled, an update
+    /// invitation and the new reminders queued. `event.sequence` must be the one that was read.
+    public func updateEvent(_ event: Event, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (Event, EventQueued) {
+        try write { db in
+            guard let id = event.id, let current = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE id = ?").rows([.integer(id)], Self.readEvent).first else {
+                throw EventStoreError.unknown(event.name)
+            }
+            guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
+            guard current.sequence == event.sequence else { throw EventStoreError.changed(event.name) }
+            var e = event
+            e.sequence += 1
+            var out = EventQueued()
+            out.cancelledReminders = try Self.cancelPendingReminders(db, current, now: now)
+            try db.prepare("""
+                UPDATE events SET title=?, list_name=?, channels=?, start=?, time_zone=?, duration=?, rrule=?, exdates=?, reminders=?, location=?,
+                                  sequence=?, updated_at=? WHERE id=?
+                """).run(Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(id)])
+            try Self.queueInvitationAndReminders(db, &e, role: .update, templates: templates, now: now, into: &out)
+            return (e, out)
+        }
+    }
+
+    /// Cancels the event: SEQUENCE + 1, state cancelled, pending reminders cancelled, a
+    /// `METHOD:CANCEL` message queued to the audience.
+    public func cancelEvent(named name: String, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (Event, EventQueued) {
+        try write { db in
+            guard var e = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE name = ?").rows([.text(name)], Self.readEvent).first else {
+                throw EventStoreError.unknown(name)
+            }
+            guard e.state == .active else { throw EventStoreError.cancelled(name) }
+            var out = EventQueued()
+            out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
+            e.sequence += 1
+            e.state = .cancelled
+            try db.prepare("UPDATE events SET sequence=?, state='cancelled', updated_at=? WHERE id=?")
+                .run([.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
+            let (_, fan) = try Self.queueEventMessage(db, e, template: templates.cancellation,
+                                                      data: e.messageData(role: .cancellation, occurrence: nil), at: now, now: now)
+            out.invitation = fan
+            return (e, out)
+        }
+    }
+
+    static func queueInvitationAndReminders(_ db: SQLiteDatabase, _ e: inout Event, role: EventMessageRole, templates: EventTemplates,
+                                            now: Int64, into out: inout EventQueued) throws {
+        let (invitation, fan) = try queueEventMessage(db, e, template: templates.invitation, data: e.messageData(role: role, occurrence: nil), at: now, now: now)
+        out.invitation = fan
+        var reminderIDs: [Int64] = []
+        for r in e.plannedReminders(now: now) {
+            let (mid, f) = try queueEventMessage(db, e, template: templates.reminder,
+                                                 data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
+                                                 at: r.at, now: now)
+            reminderIDs.append(mid)
+            out.reminders += f.queued
+            out.reminderMessages += 1
+        }
+        e.invitationMessageID = invitation
+        e.reminderMessageIDs = reminderIDs
+        try db.prepare("UPDATE events SET invitation_message_id=?, reminder_message_ids=? WHERE id=?")
+            .run([.integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!)])
+    }
+
+    /// Cancels the reminder deliveries of the event that have not gone out yet.
+    static func cancelPendingReminders(_ db: SQLiteDatabase, _ e: Event, now: Int64) throws -> Int {
+        try db.prepare("""
+            UPDATE deliveries SET state='cancelled', last_error='event changed', updated_at=?
+            WHERE state IN ('queued','failed') AND message_id IN (
+                SELECT id FROM messages WHERE event_id = ? AND json_extract(data, '$.event.role') = 'reminder')
+            """).run([.integer(now), .integer(e.id!)])
+        return db.changes
+    }
+
+    /// Stores one event message and fans it out to the list's subscribed members on every channel
+    /// (a room channel gets one post), not before `at`.
+    static func queueEventMessage(_ db: SQLiteDatabase, _ e: Event, template: String, data: JSON, at: Int64, now: Int64) throws -> (Int64, FanOut) {
+        let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
+        let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
+        try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(mid)])
+        var out = FanOut()
+        let members = "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id WHERE l.name = ? AND m.state = 'subscribed'"
+        for ch in e.channels {
+            if ch.address == .room {
+                // A room gets one post per invitation or reminder, not one per person.
+                try db.prepare("""
+                    INSERT INTO deliveries(message_id, channel, address, state, next_attempt_at, created_at, updated_at)
+                    VALUES(?, ?, 'room', 'queued', ?, ?, ?) ON CONFLICT(message_id, channel, address) DO NOTHING
+                    """).run([.integer(mid), .text(ch.name), .integer(at), .integer(now), .integer(now)])
+                out.queued += db.changes
+                continue
+            }
+            let col = ch.address == .email ? "c.email" : "c.phone"
+            out.noAddress += Int(try db.prepare("SELECT COUNT(*) \(members) AND \(col) IS NULL").rows([.text(e.list)]) { $0.int(0) }.first ?? 0)
+            try db.prepare("""
+                INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
+                SELECT ?, c.id, ?, \(col), c.name, c.locale, c.timezone,
+                       CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END, ?,
+                       CASE WHEN s.address IS NULL THEN NULL ELSE 'suppressed: ' || s.reason END, ?, ?
+                \(members.replacingOccurrences(of: "WHERE", with: "LEFT JOIN suppressions s ON s.address = \(col) WHERE")) AND \(col) IS NOT NULL
+                ON CONFLICT(message_id, channel, address) DO NOTHING
+                """).run([.integer(mid), .text(ch.name), .integer(at), .integer(now), .integer(now), .text(e.list)])
+            out.queued += db.changes
+        }
+        out.suppressed = Int(try db.prepare("SELECT COUNT(*) FROM deliveries WHERE message_id = ? AND state = 'suppressed'").rows([.integer(mid)]) { $0.int(0) }.first ?? 0)
+        out.queued -= out.suppressed
+        return (mid, out)
+    }
+}
