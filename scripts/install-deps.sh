@@ -5,10 +5,10 @@ set -euo pipefail
 
 debs=(pkg-config libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev sqlite3)
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
-    debs+=(postfix python3 python3-pip)
+    debs+=(postfix python3 python3-pip openssl kannel kannel-extras)
 fi
 if [ "${1:-}" = "--bench" ]; then
-    debs+=(wrk time)
+    debs+=(wrk time nginx-light)
 fi
 missing=()
 for p in "${debs[@]}"; do
@@ -25,7 +25,7 @@ fi
 
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     # Python peers: an SMTP server, independent parsers and verifiers.
-    py=(aiosmtpd:aiosmtpd dkim:dkimpy pystache:pystache standardwebhooks:standardwebhooks icalendar:icalendar recurring_ical_events:recurring-ical-events)
+    py=(aiosmtpd:aiosmtpd dkim:dkimpy nacl:pynacl cryptography:cryptography pystache:pystache standardwebhooks:standardwebhooks icalendar:icalendar recurring_ical_events:recurring-ical-events prometheus_client:prometheus-client)
     need=()
     for pair in "${py[@]}"; do
         python3 -c "import ${pair%%:*}" 2>/dev/null || need+=("${pair#*:}")

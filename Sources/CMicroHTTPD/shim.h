@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <microhttpd.h>
+#include <malloc.h>
 
 /* MHD_start_daemon is variadic; this wrapper fixes the options the daemon uses. */
 static inline struct MHD_Daemon *outreach_mhd_start(unsigned int flags, uint16_t port,
@@ -22,5 +23,10 @@ static inline struct MHD_Daemon *outreach_mhd_start(unsigned int flags, uint16_t
 }
 static inline const union MHD_ConnectionInfo *outreach_mhd_client_address(struct MHD_Connection *c) {
     return MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+}
+/* The daemon keeps freed heap instead of returning it at once: requests are allocated on pool
+   threads and freed on the committer, and glibc's default trimming turns that into an madvise per free. */
+static inline int outreach_malloc_keep_free_heap(int bytes) {
+    return mallopt(M_TRIM_THRESHOLD, bytes);
 }
 #endif

@@ -8,4 +8,5 @@
 #include <openssl/err.h>
 #include <openssl/bio.h>
 #include <openssl/rsa.h>
+#include <openssl/objects.h>
 #endif

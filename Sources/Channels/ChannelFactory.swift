@@ -7,6 +7,8 @@ public enum ChannelFactory {
         switch type {
         case "outbox":
             return try OutboxChannel(name: name, section: section, config: config)
+        case "smtp":
+            return try SMTPChannel(name: name, section: section, config: config)
         case "webhook":
             return try WebhookChannel(name: name, section: section, config: config)
         case "sms":

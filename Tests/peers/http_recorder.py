@@ -9,7 +9,7 @@ client under test, `json` (json.loads) for JSON bodies and `form` (urllib.parse.
 form bodies. With --secret, `signature` records whether Python's standardwebhooks package
 verifies the request ("ok" or the exception text).
 
---responses is a JSON list of {"status": 429, "headers": {"Retry-After": "2"}, "body": "..."}
+--responses is a JSON list of {"status": 429, "headers": {"Retry-After": "2"}, "body": "...", "delay": 0}
 served in order; the last one repeats. The default is a single 200 with body "ok".
 """
 import argparse
@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -27,6 +28,10 @@ parser.add_argument("--log", required=True)
 parser.add_argument("--responses", default='[{"status": 200, "body": "ok"}]')
 parser.add_argument("--secret")
 parser.add_argument("--ready")
+parser.add_argument("--cert", help="PEM certificate: serve HTTPS")
+parser.add_argument("--key", help="PEM private key for --cert")
+parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                    help="exit when stdin closes (the test harness holds the other end)")
 args = parser.parse_args()
 
 responses = json.loads(args.responses)
@@ -84,6 +89,8 @@ class Handler(BaseHTTPRequestHandler):
             state["n"] += 1
             with open(args.log, "a", encoding="utf-8") as f:
                 f.write(json.dumps(record) + "\n")
+        if reply.get("delay"):
+            time.sleep(reply["delay"])  # a peer that is too slow to answer
         out = reply.get("body", "").encode("utf-8")
         self.send_response(reply.get("status", 200))
         for k, v in reply.get("headers", {}).items():
@@ -106,11 +113,16 @@ def exit_on_eof():
     os._exit(0)
 
 
-if not sys.stdin.isatty():
+if args.exit_on_stdin_eof:
     threading.Thread(target=exit_on_eof, daemon=True).start()
 
 server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
 server.daemon_threads = True
+if args.cert:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(args.cert, args.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 if args.ready:
     with open(args.ready, "w") as f:
         f.write(str(server.server_address[1]))

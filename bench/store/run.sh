@@ -20,6 +20,7 @@ type = "outbox"
 dir = "outbox"
 CONF
 o() { "$bin" --config "$work/outreachd.conf" "$@"; }
+O=("$bin" --config "$work/outreachd.conf")
 measure() { # label, command… → prints seconds and peak RSS
     local label=$1; shift
     /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
@@ -27,10 +28,10 @@ measure() { # label, command… → prints seconds and peak RSS
     echo "$label $secs $rss"
 }
 o lists create all >/dev/null
-read -r _ imp_s imp_rss < <(measure import o contacts import "$work/contacts.csv" --list all)
-read -r _ reimp_s _ < <(measure reimport o contacts import "$work/contacts.csv" --list all)
+read -r _ imp_s imp_rss < <(measure import "${O[@]}" contacts import "$work/contacts.csv" --list all)
+read -r _ reimp_s _ < <(measure reimport "${O[@]}" contacts import "$work/contacts.csv" --list all)
 o campaigns create bench --template newsletter --list all --channel outbox >/dev/null
-read -r _ enq_s enq_rss < <(measure enqueue o campaigns start bench)
+read -r _ enq_s enq_rss < <(measure enqueue "${O[@]}" campaigns start bench)
 queued=$(sqlite3 "$work/data/outreach.db" "SELECT COUNT(*) FROM deliveries")
 
 # Reference: SQLite's own shell, same machine, same file system, same pragmas.

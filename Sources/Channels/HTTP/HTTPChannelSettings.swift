@@ -6,6 +6,8 @@ struct HTTPChannelSettings {
     /// Extra `headers = ["Name: value", …]` sent with every request.
     var headers: [(name: String, value: String)]
     var signer: StandardWebhooks?
+    /// Messages the worker claims per batch; a batch ends when its slowest request does.
+    var batchSize: Int
 
     init(_ section: ConfigSection, defaultConnections: Int = 4) throws(ConfigError) {
         let connections = try section.int("max_connections") ?? defaultConnections
@@ -15,6 +17,9 @@ struct HTTPChannelSettings {
         options = HTTPClient.Options(maxConnections: connections, timeout: Double(timeout),
                                      connectTimeout: Double(min(timeout, 10)), caFile: try section.string("ca_file"),
                                      verifyTLS: try section.bool("tls_verify") ?? true)
+        let batch = try section.int("batch_size") ?? connections * 64
+        guard (1...10_000).contains(batch) else { throw section.invalid("batch_size", "must be between 1 and 10000") }
+        batchSize = batch
         headers = []
         for line in try section.strings("headers") ?? [] {
             guard let colon = line.firstIndex(of: ":") else {

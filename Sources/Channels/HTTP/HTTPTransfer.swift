@@ -92,25 +92,20 @@ final class HTTPTransfer {
         errorBuffer.deallocate()
     }
 
-    func receivedHeader(_ line: String) {
-        let trimmed = line.trimmingSuffix()
-        if trimmed.hasPrefix("HTTP/") {
+    /// One raw header line from libcurl; parsed as bytes, since this runs for every line of every response.
+    func receivedHeader(_ line: UnsafeBufferPointer<UInt8>) {
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        if end >= 5, line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F {  // "HTTP/"
             headers.removeAll()  // a new response (after 100 Continue or a redirect) starts over
             return
         }
-        guard let colon = trimmed.firstIndex(of: ":") else { return }
-        let name = String(trimmed[..<colon])
-        var value = trimmed[trimmed.index(after: colon)...]
-        while value.first == " " || value.first == "\t" { value.removeFirst() }
-        headers.append((name, String(value)))
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix() -> Substring {
-        var s = Substring(self)
-        while let l = s.last, l.isNewline || l == " " || l == "\t" { s.removeLast() }
-        return s
+        guard let colon = line[..<end].firstIndex(of: 0x3A) else { return }
+        var start = colon + 1
+        while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
+        let value = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+        headers.append((name, value))
     }
 }
 
@@ -128,7 +123,6 @@ let httpTransferHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, 
     guard let data, let user else { return 0 }
     let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user).takeUnretainedValue()
     let n = size * count
-    let line = data.withMemoryRebound(to: UInt8.self, capacity: n) { String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self) }
-    transfer.receivedHeader(line)
+    data.withMemoryRebound(to: UInt8.self, capacity: n) { transfer.receivedHeader(UnsafeBufferPointer(start: $0, count: n)) }
     return n
 }

@@ -13,7 +13,7 @@ public final class SMSChannel: Channel {
     public let defaultCountry: String?
     /// Texts needing more segments are refused (`max_segments`).
     public let maxSegments: Int?
-    public var batchSize: Int { settings.options.maxConnections * 16 }
+    public var batchSize: Int { settings.batchSize }
 
     let url: String
     let from: String?

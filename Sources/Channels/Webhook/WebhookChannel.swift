@@ -12,7 +12,7 @@ public final class WebhookChannel: Channel {
     public let preset: WebhookPreset
     /// For contact targets: the contact attribute holding the chat address (e.g. `telegram_chat`).
     public let addressAttribute: String?
-    public var batchSize: Int { settings.options.maxConnections * 16 }
+    public var batchSize: Int { settings.batchSize }
 
     let url: String
     /// The room for room targets: Telegram chat id, Matrix room id, Slack/Mattermost channel.

@@ -18,6 +18,8 @@ public protocol Channel: AnyObject, Sendable {
     var target: ChannelTarget { get }
     /// How many messages the worker should hand over at once (connections × pipelining).
     var batchSize: Int { get }
+    /// For chat channels that post to each contact: the contact attribute holding the address.
+    var addressAttribute: String? { get }
     func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome]
     /// Releases connections; called once when the worker stops.
     func close()
@@ -26,5 +28,6 @@ public protocol Channel: AnyObject, Sendable {
 extension Channel {
     public var target: ChannelTarget { .contact }
     public var batchSize: Int { 64 }
+    public var addressAttribute: String? { nil }
     public func close() {}
 }

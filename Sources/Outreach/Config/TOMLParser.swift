@@ -140,12 +140,3 @@ struct TOMLParser {
         throw .syntax(file: file, line: line, message: "unterminated string for '\(key)'")
     }
 }
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-}

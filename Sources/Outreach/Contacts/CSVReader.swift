@@ -1,5 +1,5 @@
 /// RFC 4180 CSV: quoted fields with commas, quotes and line breaks inside; CRLF or LF rows.
-public struct CSVReader: Sequence, IteratorProtocol {
+public struct CSVReader: Sequence, IteratorProtocol, Sendable {
     /// One record, with the physical line it starts on (1-based, counting the header).
     public struct Row: Sendable {
         public var line: Int
@@ -16,6 +16,9 @@ public struct CSVReader: Sequence, IteratorProtocol {
         if b.starts(with: [0xEF, 0xBB, 0xBF]) { b.removeFirst(3) }  // Excel's BOM
         bytes = b
     }
+
+    /// True once every byte has been read.
+    public var isAtEnd: Bool { i >= bytes.count }
 
     public mutating func next() -> Row? {
         guard error == nil, i < bytes.count else { return nil }

@@ -1,4 +1,5 @@
-/// A CSV file checked row by row before anything is stored.
+/// A CSV file checked row by row. Rows come out in chunks, so a large file can be stored while the
+/// rest is still being checked; the caller commits only if no row was bad.
 public struct ContactImport: Sendable {
     public struct RowError: Error, Sendable, CustomStringConvertible {
         public var line: Int
@@ -6,50 +7,78 @@ public struct ContactImport: Sendable {
         public var description: String { "line \(line): \(error.description)" }
     }
 
-    public var contacts: [Contact] = []
-    public var errors: [RowError] = []
-    public var rows = 0
+    public private(set) var errors: [RowError] = []
+    public private(set) var rows = 0
 
-    /// Reads the whole file: header row, then `email`, `phone`, `name`, `locale`, `timezone`, and
-    /// every other column as an attribute.
-    public static func parse(_ text: String, validator: ContactValidator) throws(CSVError) -> ContactImport {
-        var reader = CSVReader(text)
-        var result = ContactImport()
-        guard let header = reader.next() else { return result }
-        let names = header.fields.map { $0.trimmingSpaces.lowercased() }
+    private var reader: CSVReader
+    private let validator: ContactValidator
+    private let names: [String]
+    private let iEmail, iPhone, iName, iLocale, iTZ: Int?
+    private let known: Set<Int>
+    private var seen: [String: Int] = [:]
+
+    /// Reads the header row: `email`, `phone`, `name`, `locale`, `timezone`; every other column
+    /// becomes an attribute.
+    public init(_ text: String, validator: ContactValidator) throws(CSVError) {
+        reader = CSVReader(text)
+        self.validator = validator
+        let header = reader.next()
+        names = (header?.fields ?? []).map { $0.trimmingSpaces.lowercased() }
+        let names = self.names
         func col(_ n: String...) -> Int? { names.firstIndex { n.contains($0) } }
-        let iEmail = col("email", "e-mail"), iPhone = col("phone", "mobile"), iName = col("name")
-        let iLocale = col("locale", "language"), iTZ = col("timezone", "tz", "time_zone")
-        guard iEmail != nil || iPhone != nil else {
+        iEmail = col("email", "e-mail")
+        iPhone = col("phone", "mobile")
+        iName = col("name")
+        iLocale = col("locale", "language")
+        iTZ = col("timezone", "tz", "time_zone")
+        guard header != nil, iEmail != nil || iPhone != nil else {
             throw CSVError(line: 1, message: "the header row needs an email or phone column")
         }
-        let known = Set([iEmail, iPhone, iName, iLocale, iTZ].compactMap { $0 })
-        var seen: [String: Int] = [:]
-        while let row = reader.next() {
+        known = Set([iEmail, iPhone, iName, iLocale, iTZ].compactMap { $0 })
+        seen.reserveCapacity(text.utf8.count / 40)
+    }
+
+    /// The next valid contacts (at most `max`), or nil at the end of the file. Bad rows are
+    /// collected in `errors`.
+    public mutating func next(max: Int) throws(CSVError) -> [Contact]? {
+        var out: [Contact] = []
+        out.reserveCapacity(max)
+        while out.count < max, let row = reader.next() {
             if row.fields.count == 1, row.fields[0].trimmingSpaces.isEmpty { continue }
-            result.rows += 1
-            func f(_ i: Int?) -> String? { i.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
-            var attrs: [String: String] = [:]
-            for (i, n) in names.enumerated() where !known.contains(i) && !n.isEmpty && i < row.fields.count {
-                let v = row.fields[i].trimmingSpaces
-                if !v.isEmpty { attrs[n] = v }
-            }
+            rows += 1
             do throws(ContactError) {
-                if row.fields.count > names.count {
-                    throw .fieldCount(found: row.fields.count, expected: names.count)
-                }
-                let c = try validator.contact(email: f(iEmail), phone: f(iPhone), name: f(iName), locale: f(iLocale),
-                                              timeZone: f(iTZ), attributes: attrs)
-                for key in [c.email, c.phone].compactMap({ $0 }) {
-                    if let first = seen[key] { throw .duplicate(key, firstLine: first) }
-                }
-                for key in [c.email, c.phone].compactMap({ $0 }) { seen[key] = row.line }
-                result.contacts.append(c)
+                out.append(try contact(row))
             } catch {
-                result.errors.append(RowError(line: row.line, error: error))
+                errors.append(RowError(line: row.line, error: error))
             }
         }
         if let e = reader.error { throw e }
-        return result
+        return out.isEmpty ? nil : out
+    }
+
+    private mutating func contact(_ row: CSVReader.Row) throws(ContactError) -> Contact {
+        func f(_ i: Int?) -> String? { i.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
+        guard row.fields.count <= names.count else { throw .fieldCount(found: row.fields.count, expected: names.count) }
+        var attrs: [String: String] = [:]
+        attrs.reserveCapacity(names.count - known.count)
+        for (i, n) in names.enumerated() where !known.contains(i) && !n.isEmpty && i < row.fields.count {
+            let v = row.fields[i].trimmingSpaces
+            if !v.isEmpty { attrs[n] = v }
+        }
+        let c = try validator.contact(email: f(iEmail), phone: f(iPhone), name: f(iName), locale: f(iLocale),
+                                      timeZone: f(iTZ), attributes: attrs)
+        for key in [c.email, c.phone].compactMap({ $0 }) {
+            if let first = seen[key] { throw .duplicate(key, firstLine: first) }
+        }
+        for key in [c.email, c.phone].compactMap({ $0 }) { seen[key] = row.line }
+        return c
+    }
+
+    /// The whole file at once (small files and tests).
+    public static func parse(_ text: String, validator: ContactValidator) throws(CSVError) -> (contacts: [Contact], errors: [RowError], rows: Int) {
+        var r = try ContactImport(text, validator: validator)
+        var all: [Contact] = []
+        while let chunk = try r.next(max: 4096) { all += chunk }
+        return (all, r.errors, r.rows)
     }
 }

@@ -21,6 +21,8 @@ public struct Campaign: Sendable, Equatable {
     public var state: State
     public var createdAt: Int64
     public var startedAt: Int64?
+    /// Paused because the daemon found it far past its scheduled time; `resume` sends it.
+    public var missedItsTime = false
 
     public init(name: String, list: String, channels: [CampaignChannel], filters: [String: String] = [:], sendAt: Int64? = nil) {
         self.name = name
@@ -35,12 +37,26 @@ public struct Campaign: Sendable, Equatable {
 
 /// A campaign's channel and which contact field it sends to.
 public struct CampaignChannel: Sendable, Equatable {
-    public enum Address: String, Sendable { case email, phone, room }
+    public enum Address: String, Sendable { case email, phone, room, attribute }
     public var name: String
     public var address: Address
-    public init(name: String, address: Address) {
+    /// For `.attribute`: the contact attribute holding the address (a chat id, say).
+    public var attribute: String?
+    public init(name: String, address: Address, attribute: String? = nil) {
         self.name = name
         self.address = address
+        self.attribute = attribute
+    }
+
+    /// How a channel addresses a campaign's recipients.
+    public init(channel: any Channel) {
+        if channel.target == .room {
+            self.init(name: channel.name, address: .room)
+        } else if let a = channel.addressAttribute {
+            self.init(name: channel.name, address: .attribute, attribute: a)
+        } else {
+            self.init(name: channel.name, address: channel.kind == .sms ? .phone : .email)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Claims due deliveries, composes them, hands batches to their channel and records the outcomes.
 ///
@@ -72,20 +73,28 @@ public final class DeliveryWorker: Sendable {
 
     /// Sends everything due now on every channel, then returns (the CLI's `work --until-idle`).
     /// Deliveries that failed and are due again later are left for a later run.
-    public func runUntilIdle(progress: (BatchSummary) -> Void = { _ in }) throws -> BatchSummary {
-        var total = BatchSummary()
-        let start = Clock.nowMillis()
-        while true {
-            var round = BatchSummary()
-            for name in channels.keys.sorted() {
-                let s = try runBatch(channel: name, now: max(start, Clock.nowMillis()))
-                round.add(s)
+    ///
+    /// Two lanes run side by side, so one lane claims, renders and records while the other's batch
+    /// is on the wire; the channel itself serialises its connections.
+    public func runUntilIdle(lanes: Int = 2, progress: @escaping @Sendable (BatchSummary) -> Void = { _ in }) throws -> BatchSummary {
+        let total = Mutex(BatchSummary())
+        let failure = Mutex<(any Error)?>(nil)
+        let names = channels.keys.sorted()
+        DispatchQueue.concurrentPerform(iterations: max(1, lanes)) { _ in
+            do {
+                while true {
+                    var round = BatchSummary()
+                    for name in names { round.add(try runBatch(channel: name)) }
+                    if round.handled == 0 { return }
+                    let now = total.withLock { t -> BatchSummary in t.add(round); return t }
+                    progress(now)
+                }
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
             }
-            if round.handled == 0 { break }
-            total.add(round)
-            progress(total)
         }
-        return total
+        if let e = failure.withLock({ $0 }) { throw e }
+        return total.withLock { $0 }
     }
 
     /// Gives back leases still held (on shutdown), and closes the channels.

@@ -5,11 +5,14 @@ public struct TemplateComposer: DeliveryComposer {
     public let library: TemplateLibrary
     public let config: Config
     public let links: LinkSigner
+    /// Built once: the sender does not change between messages.
+    let email: EmailComposer?
 
     public init(library: TemplateLibrary, config: Config, links: LinkSigner) {
         self.library = library
         self.config = config
         self.links = links
+        email = try? EmailComposer(config: config)
     }
 
     /// What the template sees: the message's data at top level, then `contact`, `list`,
@@ -36,7 +39,7 @@ public struct TemplateComposer: DeliveryComposer {
         var m = OutgoingMessage(deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
                                 subject: r.subject, text: r.text, html: r.html, body: r.json)
         if channel.kind == .email {
-            let email = try EmailComposer(config: config)
+            let email = try self.email ?? EmailComposer(config: config)
             m.mime = try email.build(c, rendered: r, unsubscribeURL: ctx["unsubscribe_url"]?.stringValue, calendar: calendarPart(c))
             m.envelopeFrom = email.envelopeFrom
         }

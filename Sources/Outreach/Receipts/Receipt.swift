@@ -31,39 +31,3 @@ public struct Receipt: Sendable, Equatable {
         self.suppress = suppress
     }
 }
-
-/// A request from a recipient to stop messages to a number (an SMS "STOP" reply).
-public struct SuppressionRequest: Sendable, Equatable {
-    /// The sender of the reply, E.164 when it could be normalised.
-    public var phone: String
-    /// The keyword they sent, e.g. "STOP".
-    public var keyword: String
-
-    public init(phone: String, keyword: String) {
-        self.phone = phone
-        self.keyword = keyword
-    }
-}
-
-/// One callback from a gateway, parsed.
-public enum ReceiptEvent: Sendable, Equatable {
-    case receipt(Receipt)
-    case suppression(SuppressionRequest)
-    /// A valid callback that changes nothing (an inbound message that is not a stop keyword).
-    case ignored(String)
-}
-
-/// Why a callback could not be parsed; the endpoint answers 400 with this sentence.
-public enum ReceiptError: Error, Equatable, Sendable, CustomStringConvertible {
-    case missingField(String)
-    case invalidField(String, value: String)
-    case unknownFormat(String)
-
-    public var description: String {
-        switch self {
-        case .missingField(let f): return "The receipt has no \(f) field."
-        case .invalidField(let f, let v): return "The receipt's \(f) field \"\(v)\" is not valid."
-        case .unknownFormat(let p): return "Receipts in the \"\(p)\" format are not understood; use kannel or twilio."
-        }
-    }
-}

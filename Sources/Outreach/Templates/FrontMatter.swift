@@ -10,8 +10,9 @@ struct FrontMatter {
 
     /// Splits `source` into front matter and body; a file without a leading `---` line is all body.
     static func split(_ source: String, file: String) throws(TemplateError) -> FrontMatter {
-        var lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        func clean(_ s: Substring) -> Substring { s.hasSuffix("\r") ? s.dropLast() : s }
+        // Split on LF bytes: Swift treats CR LF as one Character, which `split(separator: "\n")` would miss.
+        var lines = source.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring(String(decoding: $0, as: UTF8.self)) }
+        func clean(_ s: Substring) -> Substring { s.utf8.last == 0x0D ? Substring(String(decoding: s.utf8.dropLast(), as: UTF8.self)) : s }
         guard let first = lines.first, clean(first) == "---" else { return FrontMatter(body: source) }
         var fm = FrontMatter(body: "")
         var i = 1

@@ -13,15 +13,17 @@ public struct Template: Sendable {
     public let references: [TemplateReference]
 
     /// Compiles `source`; throws a `TemplateError.syntax` naming file, line and column.
-    public init(source: String, file: String, escaping: TemplateEscaping) throws(TemplateError) {
+    /// `firstLine` is the file line the source starts on (after front matter).
+    public init(source: String, file: String, escaping: TemplateEscaping, firstLine: Int = 1) throws(TemplateError) {
         self.file = file
         self.escaping = escaping
-        (nodes, references) = try TemplateParser.parse(source, file: file)
+        (nodes, references) = try TemplateParser.parse(source, file: file, firstLine: firstLine)
     }
 
     /// Renders with `context` at the bottom of the context stack.
     public func render(_ context: JSON, partials: [String: Template] = [:]) throws(TemplateError) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(4096)
         try render(context, partials: partials, into: &out)
         return String(decoding: out, as: UTF8.self)
     }

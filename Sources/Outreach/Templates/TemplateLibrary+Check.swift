@@ -31,9 +31,12 @@ extension TemplateLibrary {
 
     /// Problems of one file: its own, then partials and parents it names that do not resolve for its locale.
     func problems(of f: File, locale: String) -> [TemplateError] {
+        Self.problems(of: f, table: partials(locale: locale, ext: f.ext))
+    }
+
+    static func problems(of f: File, table: [String: Template]) -> [TemplateError] {
         var out = f.problems
         guard let t = f.template else { return out }
-        let table = partials(locale: locale, ext: f.ext)
         for r in t.references where table[r.name] == nil {
             out.append(r.isParent ? .unknownParent(name: r.name, file: f.path, line: r.line, column: r.column)
                                   : .unknownPartial(name: r.name, file: f.path, line: r.line, column: r.column))

@@ -18,6 +18,14 @@ public final class TemplateLibrary: Sendable {
         var txt: File?
         var html: File?
         var json: File?
+        /// The first problem of a broken variant, so render refuses it.
+        var broken: TemplateError?
+        /// The partial tables for this locale, looked up once at load time.
+        var txtPartials: [String: Template] = [:]
+        var htmlPartials: [String: Template] = [:]
+        var jsonPartials: [String: Template] = [:]
+        /// The front matter of all parts, the text part's winning.
+        var frontMatter: [String: String] = [:]
     }
 
     public let directory: String
@@ -36,7 +44,6 @@ public final class TemplateLibrary: Sendable {
         self.defaultLocale = Locales.canonical(defaultLocale)
         var loader = TemplateLoader(directory: directory)
         try loader.load()
-        templates = loader.templates
         sharedFiles = loader.sharedFiles
         folderProblems = loader.problems
         var locales: Set<String> = [self.defaultLocale, "en"]
@@ -49,6 +56,25 @@ public final class TemplateLibrary: Sendable {
             }
         }
         self.tables = tables
+        var templates = loader.templates
+        for (name, kinds) in loader.templates {
+            for (kind, byLocale) in kinds {
+                for (locale, v) in byLocale {
+                    templates[name]![kind]![locale]!.txtPartials = tables[locale + "|txt"] ?? [:]
+                    templates[name]![kind]![locale]!.htmlPartials = tables[locale + "|html"] ?? [:]
+                    templates[name]![kind]![locale]!.jsonPartials = tables[locale + "|json"] ?? [:]
+                    for f in [v.html, v.json, v.txt] {
+                        if let f { templates[name]![kind]![locale]!.frontMatter.merge(f.frontMatter) { $1 } }
+                    }
+                    for f in [v.txt, v.html, v.json] {
+                        guard let f, let p = Self.problems(of: f, table: tables[locale + "|" + f.ext] ?? [:]).first else { continue }
+                        templates[name]![kind]![locale]!.broken = p
+                        break
+                    }
+                }
+            }
+        }
+        self.templates = templates
     }
 
     static func table(_ shared: [String: [String: [String: File]]], locale: String, ext: String, defaultLocale: String) -> [String: Template] {
@@ -82,6 +108,7 @@ public final class TemplateLibrary: Sendable {
     /// The locale whose files a recipient with `locale` gets: `pt-BR` → `pt` → default → `en`.
     public func resolvedLocale(_ template: String, kind: ChannelKind, locale: String?) -> String? {
         guard let byLocale = templates[template]?[kind] else { return nil }
+        if let locale, byLocale[locale] != nil { return locale }  // the common case, without building the chain
         return Locales.fallbackChain(locale, defaultLocale: defaultLocale).first { byLocale[$0] != nil }
     }
 
@@ -92,17 +119,14 @@ public final class TemplateLibrary: Sendable {
         guard let byLocale = kinds[kind], let l = resolvedLocale(template, kind: kind, locale: locale), let v = byLocale[l] else {
             throw TemplateError.noVariant(template: template, kind: kind.rawValue, locales: Locales.fallbackChain(locale, defaultLocale: defaultLocale))
         }
-        var result = RenderedTemplate(locale: l, text: "")
-        for f in [v.html, v.json, v.txt] {
-            guard let f else { continue }
-            if let p = f.problems.first { throw p }
-            result.frontMatter.merge(f.frontMatter) { $1 }
-        }
-        if let f = v.txt { result.text = try f.template!.render(context, partials: partials(locale: l, ext: "txt")) }
-        if kind == .email, let f = v.html { result.html = try f.template!.render(context, partials: partials(locale: l, ext: "html")) }
-        if kind == .chat, let f = v.json { result.json = try f.template!.render(context, partials: partials(locale: l, ext: "json")) }
+        // A variant that does not parse or names a missing partial is refused, never sent half-rendered.
+        if let p = v.broken { throw p }
+        var result = RenderedTemplate(locale: l, text: "", frontMatter: v.frontMatter)
+        if let f = v.txt { result.text = try f.template!.render(context, partials: v.txtPartials) }
+        if kind == .email, let f = v.html { result.html = try f.template!.render(context, partials: v.htmlPartials) }
+        if kind == .chat, let f = v.json { result.json = try f.template!.render(context, partials: v.jsonPartials) }
         if kind == .email, let s = v.txt?.subject ?? v.html?.subject {
-            result.subject = try s.render(context, partials: partials(locale: l, ext: "txt"))
+            result.subject = try s.render(context, partials: v.txtPartials)
         }
         return result
     }

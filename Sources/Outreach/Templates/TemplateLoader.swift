@@ -86,10 +86,12 @@ struct TemplateLoader {
             file.problems.append(.unreadable(file: path, reason: "the file cannot be read"))
             return file
         }
-        guard let source = String(validating: data, as: UTF8.self) else {
+        guard var source = String(validating: data, as: UTF8.self) else {
             file.problems.append(.unreadable(file: path, reason: "it is not UTF-8 text"))
             return file
         }
+        // Editors on Windows may start a file with a byte order mark; it would hide the front matter.
+        if source.hasPrefix("\u{FEFF}") { source.removeFirst() }
         do {
             let fm = try FrontMatter.split(source, file: path)
             if !frontMatterAllowed, !fm.values.isEmpty || fm.lineOffset > 0 {
@@ -97,12 +99,14 @@ struct TemplateLoader {
             }
             file.frontMatter = fm.values
             if let s = fm.values["subject"] {
-                do { file.subject = try Template(source: s, file: path, escaping: .none) } catch {
-                    file.problems.append(Self.shift(error, line: fm.lines["subject"] ?? 1, column: "subject: ".count))
+                do { file.subject = try Template(source: s, file: path, escaping: .none, firstLine: fm.lines["subject"] ?? 1) } catch {
+                    file.problems.append(Self.inSubject(error, column: "subject: ".count))
                 }
             }
-            do { file.template = try Template(source: fm.body, file: path, escaping: TemplateEscaping(fileExtension: ext) ?? .none) } catch {
-                file.problems.append(Self.shift(error, lines: fm.lineOffset))
+            do {
+                file.template = try Template(source: fm.body, file: path, escaping: TemplateEscaping(fileExtension: ext) ?? .none, firstLine: fm.lineOffset + 1)
+            } catch {
+                file.problems.append(error)
             }
         } catch {
             file.problems.append(error)
@@ -110,15 +114,9 @@ struct TemplateLoader {
         return file
     }
 
-    /// Moves a body error to its line in the file (after the front matter).
-    static func shift(_ e: TemplateError, lines: Int) -> TemplateError {
-        if case .syntax(let f, let l, let c, let m) = e { return .syntax(file: f, line: l + lines, column: c, message: m) }
-        return e
-    }
-
-    /// Moves a subject error to the front matter line it is on.
-    static func shift(_ e: TemplateError, line: Int, column: Int) -> TemplateError {
-        if case .syntax(let f, _, let c, let m) = e { return .syntax(file: f, line: line, column: c + column, message: "in the subject: " + m) }
+    /// Marks an error as the subject's and moves it to its column on the `subject:` line.
+    static func inSubject(_ e: TemplateError, column: Int) -> TemplateError {
+        if case .syntax(let f, let l, let c, let m) = e { return .syntax(file: f, line: l, column: c + column, message: "in the subject: " + m) }
         return e
     }
 }

@@ -22,6 +22,8 @@ struct TemplateParser {
 
     let src: [UInt8]
     let file: String
+    /// The file line of the source's first line (front matter comes before it).
+    let firstLine: Int
     var tokens: [Token] = []
     /// Per token: the matching close token for sections, parents and blocks.
     var closeOf: [Int: Int] = [:]
@@ -36,13 +38,14 @@ struct TemplateParser {
     var intrinsicOf: [Int: [UInt8]] = [:]
     var references: [TemplateReference] = []
 
-    init(source: String, file: String) {
+    init(source: String, file: String, firstLine: Int) {
         src = Array(source.utf8)
         self.file = file
+        self.firstLine = firstLine
     }
 
-    static func parse(_ source: String, file: String) throws(TemplateError) -> (nodes: [TemplateNode], references: [TemplateReference]) {
-        var p = TemplateParser(source: source, file: file)
+    static func parse(_ source: String, file: String, firstLine: Int) throws(TemplateError) -> (nodes: [TemplateNode], references: [TemplateReference]) {
+        var p = TemplateParser(source: source, file: file, firstLine: firstLine)
         try p.tokenize()
         try p.match()
         p.standalone()
@@ -54,7 +57,7 @@ struct TemplateParser {
     // MARK: errors
 
     func position(_ offset: Int) -> (line: Int, column: Int) {
-        var line = 1
+        var line = firstLine
         var lineStart = 0
         for i in 0..<min(offset, src.count) where src[i] == 0x0A {
             line += 1

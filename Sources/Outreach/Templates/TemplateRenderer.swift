@@ -1,3 +1,5 @@
+import Foundation
+
 /// Walks a compiled tree against a context stack, appending bytes to one output buffer.
 struct TemplateRenderer {
     let escaping: TemplateEscaping
@@ -75,24 +77,25 @@ struct TemplateRenderer {
     mutating func text(_ t: [UInt8], indent: [UInt8]) {
         if indent.isEmpty {
             out.append(contentsOf: t)
-            atLineStart = t.last == 0x0A
+            if let last = t.last { atLineStart = last == 0x0A }
             return
         }
-        var start = 0
-        var i = 0
-        while i < t.count {
-            if t[i] == 0x0A {
+        t.withUnsafeBufferPointer { buf in
+            guard let base = buf.baseAddress else { return }
+            var start = 0
+            while start < buf.count {
                 if atLineStart { out.append(contentsOf: indent) }
-                out.append(contentsOf: t[start...i])
-                atLineStart = true
-                start = i + 1
+                if let nl = memchr(base + start, 0x0A, buf.count - start) {
+                    let end = base.distance(to: UnsafePointer(nl.assumingMemoryBound(to: UInt8.self))) + 1
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<end]))
+                    atLineStart = true
+                    start = end
+                } else {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start...]))
+                    atLineStart = false
+                    start = buf.count
+                }
             }
-            i += 1
-        }
-        if start < t.count {
-            if atLineStart { out.append(contentsOf: indent) }
-            out.append(contentsOf: t[start...])
-            atLineStart = false
         }
     }
 

@@ -8,10 +8,11 @@ enum CLI {
         ContactsAddCommand.self, ContactsImportCommand.self, ContactsListCommand.self, ContactsShowCommand.self,
         ContactsExportCommand.self, ContactsEraseCommand.self,
         ListsCreateCommand.self, ListsSubscribeCommand.self, ListsUnsubscribeCommand.self, ListsShowCommand.self, ListsListCommand.self,
+        ServeCommand.self,
         QueueStatusCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self,
         RenderCommand.self,
         CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self, CampaignsResumeCommand.self,
-        CampaignsCancelCommand.self, CampaignsStatusCommand.self,
+        CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsReportCommand.self,
         EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self, EventsCancelCommand.self,
     ]
 
@@ -75,7 +76,9 @@ enum CLI {
     /// One sentence for any error: typed errors describe themselves.
     static func sentence(_ error: any Error) -> String {
         var s = String(describing: error)
-        if let f = s.first, f.isLowercase { s = f.uppercased() + s.dropFirst() }
+        // Capitalise a leading word, never a leading file path or name ("templates/x.txt:1: …").
+        let firstWord = s.prefix { $0 != " " }
+        if let f = s.first, f.isLowercase, firstWord.allSatisfy({ $0.isLetter }) { s = f.uppercased() + s.dropFirst() }
         if !s.hasSuffix(".") { s += "." }
         return s
     }

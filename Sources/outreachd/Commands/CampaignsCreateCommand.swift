@@ -31,8 +31,7 @@ struct CampaignsCreateCommand: Command {
             guard let ch = channels[n] else {
                 throw CampaignError.invalid("There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
             }
-            let address: CampaignChannel.Address = ch.target == .room ? .room : ch.kind == .sms ? .phone : ch.kind == .email ? .email : .email
-            campaignChannels.append(CampaignChannel(name: n, address: address))
+            campaignChannels.append(CampaignChannel(channel: ch))
         }
         var at: Int64?
         if let t = args.value("--at") {

@@ -16,6 +16,7 @@ struct CampaignsStatusCommand: Command {
                                  "channels": .array(c.channels.map { .string($0.name) }), "total": JSON(counts.values.reduce(0, +))]
         for s in DeliveryState.allCases { o[s.rawValue] = JSON(counts[s] ?? 0) }
         if let at = c.sendAt { o["send_at"] = .string(Clock.rfc3339(at)) }
+        o["missed_its_time"] = .bool(c.missedItsTime)
         return .object(o)
     }
 
@@ -36,7 +37,11 @@ struct CampaignsStatusCommand: Command {
             }
         }
         if args.has("--json") { context.printJSON(json(c, counts: counts)); return 0 }
-        context.print("\(c.name): \(c.state.rawValue), \(c.list) over \(c.channels.map(\.name).joined(separator: ", "))")
+        context.print("\(c.name): \(c.state.rawValue), \(c.list) over \(c.channels.map(\.name).joined(separator: ", "))"
+            + (c.sendAt.map { " at \(Clock.rfc3339($0))" } ?? ""))
+        if c.missedItsTime {
+            context.print("  It was found far past its time and is held; send it with `outreachd campaigns resume \(c.name)` or cancel it.")
+        }
         context.print("  total       \(counts.values.reduce(0, +))")
         for s in DeliveryState.allCases where (counts[s] ?? 0) > 0 { context.print("  " + s.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(counts[s]!)) }
         return 0

@@ -7,8 +7,8 @@ extension RenderCommand {
     static func benchmark(library: TemplateLibrary, template: String, kind: ChannelKind, locale: String?, contextsFile: String) throws -> Int32 {
         let text = try RenderCommand.readText(contextsFile)
         var contexts: [JSON] = []
-        for line in text.split(separator: "\n") where !line.isEmpty {
-            do { contexts.append(try JSON.parse(String(line))) } catch {
+        for line in text.utf8.split(separator: 0x0A) where !line.isEmpty {
+            do { contexts.append(try JSON.parse(Array(line))) } catch {
                 throw CLIError.badFile(path: contextsFile, problem: "line \(contexts.count + 1): \(error.description)")
             }
         }

@@ -19,7 +19,9 @@ struct RenderCommand: Command {
         let target = try args.positionals("FILE-OR-TEMPLATE")[0]
         let data = try args.value("--data").map(readJSON) ?? .object([:])
         var isDir: ObjCBool = false
-        if args.value("--partials") != nil || FileManager.default.fileExists(atPath: target, isDirectory: &isDir) && !isDir.boolValue {
+        let looksLikeFile = target.contains("/") || TemplateEscaping(fileExtension: (target as NSString).pathExtension) != nil
+        if args.value("--partials") != nil || looksLikeFile
+            || FileManager.default.fileExists(atPath: target, isDirectory: &isDir) && !isDir.boolValue {
             try renderFile(target, data: data, partialsDir: args.value("--partials"))
             return 0
         }
@@ -47,6 +49,10 @@ struct RenderCommand: Command {
             if let s = r.subject { o["subject"] = .string(s) }
             if let h = r.html { o["html"] = .string(h) }
             if let j = r.json { o["json"] = .string(j) }
+            if kind == .sms {
+                let a = SMSText.analyze(r.text)
+                o["sms"] = ["encoding": .string(a.encoding.rawValue), "units": JSON(a.units), "segments": JSON(a.segments)]
+            }
             context.printJSON(.object(o))
             return 0
         }
@@ -55,6 +61,12 @@ struct RenderCommand: Command {
         out += "--- text ---\n" + r.text + (r.text.hasSuffix("\n") || r.text.isEmpty ? "" : "\n")
         if let h = r.html { out += "--- html ---\n" + h + (h.hasSuffix("\n") ? "" : "\n") }
         if let j = r.json { out += "--- json ---\n" + j + (j.hasSuffix("\n") ? "" : "\n") }
+        if kind == .sms {
+            // Known before sending: what the gateway will bill.
+            let a = SMSText.analyze(r.text)
+            out += "--- sms: \(a.encoding.rawValue), \(a.units) units, \(a.segments) segment\(a.segments == 1 ? "" : "s")"
+                + (a.nonGSMCharacters.isEmpty ? "" : " (UCS-2 because of " + a.nonGSMCharacters.prefix(5).map { "'\($0)'" }.joined(separator: " ") + ")") + " ---\n"
+        }
         Output.write(out)
         return 0
     }

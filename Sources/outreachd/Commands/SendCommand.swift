@@ -28,7 +28,9 @@ struct SendCommand: Command {
         if let l = args.value("--locale"), !Locales.isValid(l) { throw UsageError("--locale '\(l)' is not a language tag like da or pt-BR") }
 
         let channels = try context.channels
-        let validator = ContactValidator(defaultCountry: config.defaultCountry)
+        // Phone numbers without + take the top-level default country, else the SMS channel's.
+        let smsCountry = config.channels.values.lazy.compactMap { try? $0.string("default_country") }.first
+        let validator = ContactValidator(defaultCountry: config.defaultCountry ?? smsCountry)
         var deliveries: [NewDelivery] = []
         var validated: Set<String> = []
         for raw in to {
@@ -37,7 +39,7 @@ struct SendCommand: Command {
                 d = NewDelivery(channel: "", address: "", contactID: c.id, name: c.name, locale: c.locale, timeZone: c.timeZone)
                 let channel = try pick(args.value("--channel"), forEmail: c.email != nil && (args.value("--channel").map { channels[$0]?.kind == .email } ?? true), channels)
                 d.channel = channel.name
-                d.address = channel.kind == .email ? (c.email ?? "") : channel.kind == .sms ? (c.phone ?? "") : (channel.target == .room ? "room" : c.email ?? c.phone ?? "")
+                d.address = address(of: c, on: channel) ?? ""
                 guard !d.address.isEmpty else { throw CLIError.failed("Contact \(raw) has no address for channel '\(channel.name)'.") }
             } else {
                 let isEmail = raw.contains("@")
@@ -70,6 +72,17 @@ struct SendCommand: Command {
             }
         }
         return states.contains { $0.state == .dead } && summary.dead > 0 ? 1 : 0
+    }
+
+    /// The address a channel uses for a contact: email, phone, the chat attribute, or the room.
+    static func address(of c: Contact, on channel: any Channel) -> String? {
+        if channel.target == .room { return "room" }
+        if let attribute = channel.addressAttribute { return c.attributes[attribute] }
+        switch channel.kind {
+        case .email: return c.email
+        case .sms: return c.phone
+        case .chat: return c.email ?? c.phone
+        }
     }
 
     static func pick(_ named: String?, forEmail: Bool, _ channels: [String: any Channel]) throws -> any Channel {

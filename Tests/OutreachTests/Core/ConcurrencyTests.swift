@@ -60,6 +60,28 @@ import Testing
         #expect(status["queued"] == JSON(49))
         #expect(try o(["work", "--until-idle"]).status == 0)
         #expect(try JSON.parse(try o(["campaigns", "status", "dec", "--json"]).stdout)["sent"] == JSON(49))
+
+        // The report is one self-contained page: read it with Python's html.parser.
+        #expect(try o(["campaigns", "report", "dec", "--html", dir + "/report.html"]).status == 0)
+        let r = try TestSupport.python("""
+            import sys, json
+            from html.parser import HTMLParser
+            class P(HTMLParser):
+                def __init__(self):
+                    super().__init__(); self.tags = {}; self.external = []; self.text = []
+                def handle_starttag(self, tag, attrs):
+                    self.tags[tag] = self.tags.get(tag, 0) + 1
+                    for k, v in attrs:
+                        if k in ("src", "href") and v: self.external.append(v)
+                def handle_data(self, d): self.text.append(d)
+            p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+            print(json.dumps({"rect": p.tags.get("rect", 0), "svg": p.tags.get("svg", 0), "external": p.external, "text": " ".join(p.text)}))
+            """, [dir + "/report.html"])
+        let page = try JSON.parse(r.stdout)
+        #expect(page["svg"] == JSON(1))
+        #expect((page["rect"]?.intValue ?? 0) >= 1)
+        #expect(page["external"] == .array([]))
+        #expect(page["text"]?.stringValue?.contains("Deliveries: 49") == true)
     }
 
     @Test func aCampaignWithABrokenTemplateIsRefusedAtCreation() throws {
@@ -79,5 +101,51 @@ extension String {
         h.seekToEndOfFile()
         h.write(Data(self.utf8))
         try h.close()
+    }
+}
+
+@Suite(.serialized) struct CampaignScheduleTests {
+    func o(_ config: String, _ a: [String]) throws -> TestSupport.ProcessResult { try TestSupport.outreachd(["--config", config] + a) }
+
+    func setUp(grace: String) throws -> String {
+        let (dir, config) = try CrashTests.setUp("schedule")
+        try "\n[campaigns]\ngrace = \"\(grace)\"\n".appendLine(toFile: config)
+        try "email,name\na@example.org,A\nb@example.org,B\n".write(toFile: dir + "/p.csv", atomically: true, encoding: .utf8)
+        _ = try o(config, ["lists", "create", "press"])
+        _ = try o(config, ["contacts", "import", dir + "/p.csv", "--list", "press"])
+        return config
+    }
+
+    @Test func anEmbargoedCampaignIsNotSentBeforeItsTime() throws {
+        let config = try setUp(grace: "1h")
+        let at = Clock.rfc3339(Clock.nowMillis() + 3_000)
+        #expect(try o(config, ["campaigns", "create", "release", "--template", "note", "--list", "press", "--channel", "outbox", "--at", at]).status == 0)
+        #expect(try o(config, ["campaigns", "start", "release"]).status == 0)
+        _ = try o(config, ["work", "--until-idle"])
+        var s = try JSON.parse(try o(config, ["campaigns", "status", "release", "--json"]).stdout)
+        #expect(s["sent"] == JSON(0))
+        #expect(s["state"] == "scheduled")
+        usleep(3_200_000)
+        _ = try o(config, ["work", "--until-idle"])
+        s = try JSON.parse(try o(config, ["campaigns", "status", "release", "--json"]).stdout)
+        #expect(s["sent"] == JSON(2))
+        #expect(s["state"] == "running")
+    }
+
+    @Test func aCampaignFoundFarPastItsTimeWaitsForTheOfficer() throws {
+        let config = try setUp(grace: "1s")
+        let at = Clock.rfc3339(Clock.nowMillis() + 1_000)
+        _ = try o(config, ["campaigns", "create", "late", "--template", "note", "--list", "press", "--channel", "outbox", "--at", at])
+        _ = try o(config, ["campaigns", "start", "late"])
+        usleep(3_200_000)  // the "daemon" was down past the send time and the grace
+        _ = try o(config, ["work", "--until-idle"])
+        var s = try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)
+        #expect(s["sent"] == JSON(0))
+        #expect(s["state"] == "paused")
+        #expect(s["missed_its_time"] == true)
+        #expect(try o(config, ["campaigns", "resume", "late"]).status == 0)
+        _ = try o(config, ["work", "--until-idle"])
+        s = try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)
+        #expect(s["sent"] == JSON(2))
     }
 }

@@ -40,10 +40,13 @@ final class HTTPRecorder {
     private let process: Process
     private let stdin = Pipe()
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    let scheme: String
+    var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// `responses` is the JSON list of replies (see the script); `secret` turns on standardwebhooks verification.
-    init(responses: String? = nil, secret: String? = nil) throws {
+    /// `tls` = (certificate, key) PEM files: serve HTTPS.
+    init(responses: String? = nil, secret: String? = nil, tls: (cert: String, key: String)? = nil) throws {
+        scheme = tls == nil ? "http" : "https"
         let dir = TestSupport.temporaryDirectory("recorder")
         log = dir + "/requests.jsonl"
         let ready = dir + "/ready"
@@ -51,9 +54,10 @@ final class HTTPRecorder {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var args = ["python3", TestSupport.packageRoot + "/Tests/peers/http_recorder.py",
-                    "--port", String(port), "--log", log, "--ready", ready]
+                    "--port", String(port), "--log", log, "--ready", ready, "--exit-on-stdin-eof"]
         if let responses { args += ["--responses", responses] }
         if let secret { args += ["--secret", secret] }
+        if let tls { args += ["--cert", tls.cert, "--key", tls.key] }
         process.arguments = args
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = stdin

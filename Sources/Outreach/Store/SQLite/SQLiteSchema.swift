@@ -108,7 +108,8 @@ extension SQLiteSchema {
             state TEXT NOT NULL,
             created_at INTEGER NOT NULL,
             started_at INTEGER,
-            skipped INTEGER NOT NULL DEFAULT 0
+            missed INTEGER NOT NULL DEFAULT 0
         );
+        CREATE INDEX campaigns_scheduled ON campaigns(send_at) WHERE state = 'scheduled';
         """
 }

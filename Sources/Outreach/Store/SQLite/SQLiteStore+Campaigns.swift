@@ -1,10 +1,10 @@
 extension SQLiteStore {
-    static let campaignColumns = "id, name, message_id, list_name, channels, filters, send_at, state, created_at, started_at"
+    static let campaignColumns = "id, name, message_id, list_name, channels, filters, send_at, state, created_at, started_at, missed"
 
     static func readCampaign(_ s: SQLiteStatement) -> Campaign {
         let channels = ((try? JSON.parse(s.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
             guard let n = j["name"]?.stringValue, let a = j["address"]?.stringValue.flatMap(CampaignChannel.Address.init) else { return nil }
-            return CampaignChannel(name: n, address: a)
+            return CampaignChannel(name: n, address: a, attribute: j["attribute"]?.stringValue)
         }
         let filters = ((try? JSON.parse(s.text(5)))?.objectValue ?? [:]).compactMapValues(\.stringValue)
         var c = Campaign(name: s.text(1), list: s.text(3), channels: channels, filters: filters, sendAt: s.optionalInt(6))
@@ -13,6 +13,7 @@ extension SQLiteStore {
         c.state = Campaign.State(rawValue: s.text(7)) ?? .draft
         c.createdAt = s.int(8)
         c.startedAt = s.optionalInt(9)
+        c.missedItsTime = s.int(10) != 0
         return c
     }
 
@@ -29,7 +30,11 @@ extension SQLiteStore {
             m.kind = .list
             m.listName = campaign.list
             let result = try Self.enqueue(db, m, deliveries: [], idempotency: nil)
-            let channels = JSON.array(campaign.channels.map { ["name": .string($0.name), "address": .string($0.address.rawValue)] }).serialized
+            let channels = JSON.array(campaign.channels.map { ch -> JSON in
+                var o: [String: JSON] = ["name": .string(ch.name), "address": .string(ch.address.rawValue)]
+                if let a = ch.attribute { o["attribute"] = .string(a) }
+                return .object(o)
+            }).serialized
             try db.prepare("INSERT INTO campaigns(name, message_id, list_name, channels, filters, send_at, state, created_at) VALUES(?,?,?,?,?,?,?,?)")
                 .run([.text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
                       .text(JSON.object(campaign.filters.mapValues { .string($0) }).serialized), SQLiteValue(campaign.sendAt),
@@ -80,7 +85,12 @@ extension SQLiteStore {
                     out.queued += db.changes
                     continue
                 }
-                let col = ch.address == .email ? "c.email" : "c.phone"
+                let col: String
+                switch ch.address {
+                case .email: col = "c.email"
+                case .phone: col = "c.phone"
+                default: col = "json_extract(c.attributes, '$.\"" + (ch.attribute ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "") + "\"')"
+                }
                 out.noAddress += Int(try db.prepare("SELECT COUNT(*) \(members) AND \(col) IS NULL").rows(base) { $0.int(0) }.first ?? 0)
                 // Erased people who were imported again carry a plain suppression (see upsert), so one join suffices.
                 try db.prepare("""
@@ -118,7 +128,7 @@ extension SQLiteStore {
                 try db.prepare("UPDATE deliveries SET state = 'cancelled', last_error = 'campaign cancelled' WHERE message_id = ? AND state IN ('queued','failed') OR (message_id = ? AND state = 'cancelled' AND last_error = 'paused')").run([.integer(c.messageID!), .integer(c.messageID!)])
             default: break
             }
-            try db.prepare("UPDATE campaigns SET state = ? WHERE id = ?").run([.text(state.rawValue), .integer(c.id!)])
+            try db.prepare("UPDATE campaigns SET state = ?, missed = 0 WHERE id = ?").run([.text(state.rawValue), .integer(c.id!)])
         }
     }
 }
@@ -131,6 +141,51 @@ extension SQLiteStore {
                 SELECT DISTINCT c.locale FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
                 WHERE l.name = ? AND m.state = 'subscribed' AND c.locale IS NOT NULL ORDER BY 1
                 """).rows([.text(list)]) { $0.text(0) }
+        }
+    }
+}
+
+extension SQLiteStore {
+    static func promoteScheduledCampaigns(_ db: SQLiteDatabase, now: Int64, grace: Int64) throws {
+        let due = try db.prepare("SELECT id, message_id, send_at FROM campaigns WHERE state = 'scheduled' AND send_at <= ?")
+            .rows([.integer(now)]) { ($0.int(0), $0.int(1), $0.int(2)) }
+        for (id, messageID, sendAt) in due {
+            if now - sendAt > grace {
+                try db.prepare("UPDATE deliveries SET state = 'cancelled', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')")
+                    .run([.integer(messageID)])
+                try db.prepare("UPDATE campaigns SET state = 'paused', missed = 1 WHERE id = ?").run([.integer(id)])
+            } else {
+                try db.prepare("UPDATE campaigns SET state = 'running' WHERE id = ?").run([.integer(id)])
+            }
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Sent deliveries per time bucket (`bucketMillis` wide), for the report's timeline.
+    public func sendTimeline(messageID: Int64, bucketMillis: Int64) throws -> [(start: Int64, count: Int)] {
+        try with { db in
+            try db.prepare("""
+                SELECT (sent_at / ?1) * ?1 AS b, COUNT(*) FROM deliveries WHERE message_id = ?2 AND sent_at IS NOT NULL GROUP BY b ORDER BY b
+                """).rows([.integer(bucketMillis), .integer(messageID)]) { (start: $0.int(0), count: Int($0.int(1))) }
+        }
+    }
+
+    /// The first and last send instants of a message's deliveries.
+    public func sendSpan(messageID: Int64) throws -> (first: Int64, last: Int64)? {
+        try with { db in
+            try db.prepare("SELECT MIN(sent_at), MAX(sent_at) FROM deliveries WHERE message_id = ? AND sent_at IS NOT NULL")
+                .rows([.integer(messageID)]) { s -> (first: Int64, last: Int64)? in s.isNull(0) ? nil : (first: s.int(0), last: s.int(1)) }.first ?? nil
+        }
+    }
+
+    /// Dead, failed and suppressed deliveries grouped by their last error.
+    public func failureReasons(messageID: Int64) throws -> [(state: DeliveryState, reason: String, count: Int)] {
+        try with { db in
+            try db.prepare("""
+                SELECT state, COALESCE(last_error, ''), COUNT(*) FROM deliveries WHERE message_id = ? AND state IN ('dead','failed','suppressed','bounced')
+                GROUP BY 1, 2 ORDER BY 3 DESC
+                """).rows([.integer(messageID)]) { (state: DeliveryState(rawValue: $0.text(0)) ?? .dead, reason: $0.text(1), count: Int($0.int(2))) }
         }
     }
 }

@@ -13,8 +13,17 @@ extension SQLiteStore {
                        timeZone: s.optionalText(offset + 5), attributes: attrs)
     }
 
+    /// The attributes as a JSON object with sorted keys (written directly: imports call this per row).
     static func attributesText(_ a: [String: String]) -> String {
-        JSON.object(a.mapValues { .string($0) }).serialized
+        if a.isEmpty { return "{}" }
+        var out = "{"
+        for (n, k) in a.keys.sorted().enumerated() {
+            if n > 0 { out += "," }
+            JSON.writeString(k, to: &out)
+            out += ":"
+            JSON.writeString(a[k]!, to: &out)
+        }
+        return out + "}"
     }
 
     public func upsertContacts(_ contacts: [Contact]) throws -> ImportCounts {
@@ -127,28 +136,44 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
-    /// Upserts all contacts and subscribes them to `list`, in one transaction: all or nothing.
-    public func importContacts(_ contacts: [Contact], list: String?, source: String, progress: (Int) -> Void) throws -> ImportCounts {
-        try write { db in
-            var total = ImportCounts()
-            var start = 0
-            while start < contacts.count {
-                let chunk = Array(contacts[start..<min(start + 5000, contacts.count)])
-                let c = try Self.upsert(chunk, db: db)
-                total.inserted += c.inserted
-                total.updated += c.updated
-                total.unchanged += c.unchanged
-                if let list {
-                    try Self.setMembership(db, list: list, contactIDs: c.ids, state: .subscribed, consent: Consent(source: source),
-                                           newContacts: c.insertedIDs)
+    /// Upserts contacts as `next` hands them over and subscribes them to `list`, all in one
+    /// transaction; commits only if `shouldCommit` says so at the end (no bad row), else rolls back
+    /// and returns nil. So an import is all or nothing even while it streams.
+    public func importContacts(list: String?, source: String, next: () throws -> [Contact]?, shouldCommit: () -> Bool,
+                               progress: (Int) -> Void) throws -> ImportCounts? {
+        do {
+            return try write { db in
+                var total = ImportCounts()
+                var done = 0
+                while let chunk = try next() {
+                    let c = try Self.upsert(chunk, db: db)
+                    total.inserted += c.inserted
+                    total.updated += c.updated
+                    total.unchanged += c.unchanged
+                    if let list {
+                        try Self.setMembership(db, list: list, contactIDs: c.ids, state: .subscribed, consent: Consent(source: source),
+                                               newContacts: c.insertedIDs)
+                    }
+                    done += chunk.count
+                    progress(done)
                 }
-                start += chunk.count
-                progress(start)
+                guard shouldCommit() else { throw ImportRolledBack() }
+                return total
             }
-            return total
+        } catch is ImportRolledBack {
+            return nil
         }
     }
+
+    /// Convenience for contacts already in memory.
+    public func importContacts(_ contacts: [Contact], list: String?, source: String) throws -> ImportCounts {
+        var pending: [Contact]? = contacts
+        return try importContacts(list: list, source: source, next: { defer { pending = nil }; return pending },
+                                  shouldCommit: { true }, progress: { _ in })!
+    }
 }
+
+struct ImportRolledBack: Error {}
 
 extension SQLiteStore {
     /// Everything held about one contact, for `contacts export`.

@@ -9,7 +9,12 @@ public final class SQLiteStore: Store {
     public let path: String
 
     /// Opens or creates the database and applies pending migrations.
-    public init(path: String) throws {
+    /// A scheduled campaign found this much past its time (the daemon was down) is paused for the
+    /// officer instead of being sent late; `[campaigns] grace` in the configuration.
+    public let lateCampaignGraceMillis: Int64
+
+    public init(path: String, lateCampaignGraceMillis: Int64 = 3_600_000) throws {
+        self.lateCampaignGraceMillis = lateCampaignGraceMillis
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let database = try SQLiteDatabase(path: path)
@@ -21,7 +26,12 @@ public final class SQLiteStore: Store {
     /// Opens the store the configuration names.
     public static func open(_ config: Config) throws -> SQLiteStore {
         guard let p = config.sqlitePath else { throw StoreError.unsupportedURL(config.storageURL) }
-        return try SQLiteStore(path: p)
+        var grace: Int64 = 3_600_000
+        if let section = config.sections["campaigns"], let g = try section.string("grace") {
+            guard let ms = Clock.parseDuration(g) else { throw section.invalid("grace", "must be a duration like 30m, 2h or 1d") }
+            grace = ms
+        }
+        return try SQLiteStore(path: p, lateCampaignGraceMillis: grace)
     }
 
     static func migrate(_ db: SQLiteDatabase) throws {

@@ -1,0 +1,46 @@
+import Outreach
+
+/// `[channels.NAME] type = "smtp"`: where and how to reach the relay.
+struct SMTPSettings: Sendable {
+    enum TLS: String, Sendable { case none, starttls, implicit }
+
+    var url: String
+    var tls: TLS
+    var username: String?
+    var password: String?
+    var caFile: String?
+    var verifyTLS: Bool
+    var maxConnections: Int
+    /// Messages per second, or nil for no limit.
+    var rate: Double?
+    var timeout: Double
+
+    init(section: ConfigSection) throws(ConfigError) {
+        var url = try section.requireString("url")
+        let scheme = url.split(separator: ":").first.map(String.init) ?? ""
+        guard scheme == "smtp" || scheme == "smtps" else { throw section.invalid("url", "must start with smtp:// or smtps://") }
+        let tlsName = try section.string("tls") ?? (scheme == "smtps" ? "implicit" : "starttls")
+        guard let tls = TLS(rawValue: tlsName) else { throw section.invalid("tls", "must be none, starttls or implicit") }
+        if tls == .implicit, scheme != "smtps" { throw section.invalid("tls", "implicit TLS needs an smtps:// url") }
+        if tls != .implicit, scheme == "smtps" { throw section.invalid("tls", "an smtps:// url always uses implicit TLS") }
+        // The path names the EHLO host; without one curl would send its own guess.
+        if url.split(separator: "/", omittingEmptySubsequences: false).count <= 3 { url += "/localhost" }
+        self.url = url
+        self.tls = tls
+        username = try section.string("username")
+        password = try section.secret("password")
+        if username != nil, password == nil { throw .missing(file: section.file, section: section.name, key: "password_file") }
+        caFile = try section.string("ca_file")
+        verifyTLS = try section.bool("tls_verify") ?? true
+        maxConnections = try section.int("max_connections") ?? 4
+        guard (1...64).contains(maxConnections) else { throw section.invalid("max_connections", "must be between 1 and 64") }
+        if let r = try section.string("rate") {
+            let parts = r.split(separator: "/")
+            guard parts.count == 2, let n = Double(parts[0]), n > 0, let per = ["s": 1.0, "m": 60.0, "h": 3600.0][String(parts[1])] else {
+                throw section.invalid("rate", "must look like 50/s, 600/m or 1000/h")
+            }
+            rate = n / per
+        }
+        timeout = Double(try section.int("timeout") ?? 60)
+    }
+}

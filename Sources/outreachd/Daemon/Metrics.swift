@@ -1,0 +1,72 @@
+import Outreach
+import Synchronization
+
+/// The daemon's metrics by name, over a `MetricsRegistry`.
+struct Metrics: Sendable {
+    let registry = MetricsRegistry()
+    /// Requests by status code, counted without a lock (every request counts one).
+    let statusCounts = StatusCounters()
+
+    init() {
+        registry.declare("outreach_deliveries", .gauge, help: "Deliveries in the queue by state.")
+        registry.declare("outreach_sent_total", .counter, help: "Messages a channel's peer accepted.")
+        registry.declare("outreach_failed_total", .counter, help: "Sends that failed, by channel and kind (transient or permanent).")
+        registry.declare("outreach_send_duration_seconds", .histogram, help: "Time a channel took to send one batch, per message.",
+                         buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
+        registry.declare("outreach_http_requests_total", .counter, help: "HTTP requests answered, by status code.")
+        registry.declare("outreach_commit_batch_size", .histogram, help: "Enqueue requests written by one group commit.",
+                         buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024])
+        registry.declare("outreach_commit_duration_seconds", .histogram, help: "Time of one group-commit transaction.",
+                         buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1])
+    }
+
+    func observeCommit(size: Int, seconds: Double) {
+        registry.observe("outreach_commit_batch_size", [:], Double(size))
+        registry.observe("outreach_commit_duration_seconds", [:], seconds)
+    }
+
+    func observeSend(channel: String, outcomes: [DeliveryOutcome], seconds: Double) {
+        var sent = 0, transient = 0, permanent = 0
+        for o in outcomes {
+            switch o {
+            case .sent: sent += 1
+            case .transient: transient += 1
+            case .permanent: permanent += 1
+            }
+        }
+        if sent > 0 { registry.add("outreach_sent_total", ["channel": channel], Double(sent)) }
+        if transient > 0 { registry.add("outreach_failed_total", ["channel": channel, "kind": "transient"], Double(transient)) }
+        if permanent > 0 { registry.add("outreach_failed_total", ["channel": channel, "kind": "permanent"], Double(permanent)) }
+        if !outcomes.isEmpty {
+            let per = seconds / Double(outcomes.count)
+            for _ in outcomes { registry.observe("outreach_send_duration_seconds", ["channel": channel], per) }
+        }
+    }
+
+    func countRequest(status: Int) { statusCounts.add(status) }
+
+    /// The exposition text with the queue depth read now.
+    func render(queueCounts: [DeliveryState: Int]) -> String {
+        for s in DeliveryState.allCases { registry.set("outreach_deliveries", ["state": s.rawValue], Double(queueCounts[s] ?? 0)) }
+        for (code, n) in statusCounts.snapshot() { registry.set("outreach_http_requests_total", ["code": String(code)], Double(n)) }
+        return registry.render()
+    }
+}
+
+/// One atomic counter per HTTP status code (100–599).
+final class StatusCounters: Sendable {
+    final class Counter: Sendable { let value = Atomic<Int>(0) }
+    private let counters: [Counter] = (0..<500).map { _ in Counter() }
+
+    func add(_ status: Int) {
+        guard (100..<600).contains(status) else { return }
+        counters[status - 100].value.add(1, ordering: .relaxed)
+    }
+
+    func snapshot() -> [(Int, Int)] {
+        counters.enumerated().compactMap { i, c in
+            let n = c.value.load(ordering: .relaxed)
+            return n > 0 ? (i + 100, n) : nil
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import Outreach
+
+extension API {
+    /// `GET /healthz`: no disk access; 503 while draining so a balancer stops sending.
+    func health() -> Reply {
+        draining.load(ordering: .relaxed)
+            ? .now(.json(503, ["status": "draining"]))
+            : .now(.json(200, ["status": "ok"]))
+    }
+
+    /// `GET /metrics`: Prometheus text, with the queue depth read now.
+    func metricsPage() -> Reply {
+        let counts = (try? store.queueCounts(messageID: nil)) ?? [:]
+        return .now(.text(200, metrics.render(queueCounts: counts), contentType: "text/plain; version=0.0.4; charset=utf-8"))
+    }
+}

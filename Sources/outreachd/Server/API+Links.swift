@@ -1,0 +1,76 @@
+import Foundation
+import Outreach
+
+extension API {
+    /// `GET /confirm/{token}`: the double opt-in link; confirms the pending membership.
+    func confirm(_ req: HTTPRequest, token: String) -> Reply {
+        let lang = LinkPages.language(req.header("accept-language"))
+        let t: LinkToken
+        do { t = try links.verify(token) } catch { return .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error))) }
+        guard t.action == .confirm else { return .now(.html(404, LinkPages.invalid(lang, .malformed))) }
+        do {
+            guard try store.list(named: t.list) != nil, let c = try store.contact(matching: t.address), let id = c.id else {
+                return .now(.html(404, LinkPages.invalid(lang, .malformed)))
+            }
+            let l = c.locale.map(LinkPages.language) ?? lang
+            if try store.memberships(contactID: id).first(where: { $0.list == t.list })?.state != .subscribed {
+                try store.setMembership(list: t.list, contactIDs: [id], state: .subscribed,
+                                        consent: Consent(source: "double-opt-in", evidence: "confirmed by link from ip=\(req.clientAddress)"))
+                Log.info("contact \(id) confirmed the subscription to \(t.list)")
+            }
+            return .now(.html(200, LinkPages.confirmed(l, list: t.list)))
+        } catch {
+            return .now(internalError(error, "confirm the subscription").response)
+        }
+    }
+
+    /// `GET /unsubscribe/{token}`: a page with a button. It changes nothing, so link scanners that
+    /// fetch every URL in a mail cannot unsubscribe anyone.
+    func unsubscribePage(_ req: HTTPRequest, token: String) -> Reply {
+        var lang = LinkPages.language(req.header("accept-language"))
+        let t: LinkToken
+        do { t = try links.verify(token) } catch { return .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error))) }
+        guard t.action == .unsubscribe else { return .now(.html(404, LinkPages.invalid(lang, .malformed))) }
+        if let locale = (try? store.contact(matching: t.address))??.locale { lang = LinkPages.language(locale) }
+        return .now(.html(200, LinkPages.unsubscribeForm(lang, list: t.list, address: t.address)))
+    }
+
+    /// `POST /unsubscribe/{token}`: RFC 8058 one-click (body `List-Unsubscribe=One-Click`), also
+    /// what the page's button sends. Unsubscribes from the token's list and records the consent change.
+    func unsubscribe(_ req: HTTPRequest, token: String) -> Reply {
+        let lang = LinkPages.language(req.header("accept-language"))
+        let t: LinkToken
+        do { t = try links.verify(token) } catch { return .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error))) }
+        guard t.action == .unsubscribe else { return .now(.html(404, LinkPages.invalid(lang, .malformed))) }
+        guard Self.isOneClick(req) else {
+            return .now(.error(400, "body: must be List-Unsubscribe=One-Click (RFC 8058), form-encoded or multipart/form-data"))
+        }
+        do {
+            let contact = try store.contact(matching: t.address)
+            let consent = Consent(source: "one-click", evidence: "POST from ip=\(req.clientAddress); user-agent=\(req.header("user-agent") ?? "-")")
+            let listExists = t.list.isEmpty ? false : try store.list(named: t.list) != nil
+            if !listExists {
+                // No list (or it is gone): the person wants no more list mail at all.
+                try store.suppress(address: t.address, reason: .unsubscribed, detail: "one-click unsubscribe")
+            } else if let id = contact?.id {
+                try store.setMembership(list: t.list, contactIDs: [id], state: .unsubscribed, consent: consent)
+            }
+            Log.info("unsubscribed \(contact?.id.map { "contact \($0)" } ?? "an address") from \(t.list.isEmpty ? "all lists" : t.list) (one-click)")
+            let l = contact?.locale.map(LinkPages.language) ?? lang
+            return .now(.html(200, LinkPages.unsubscribed(l, list: t.list)))
+        } catch {
+            return .now(internalError(error, "unsubscribe").response)
+        }
+    }
+
+    static func isOneClick(_ req: HTTPRequest) -> Bool {
+        if req.mediaType == "multipart/form-data" {
+            // One part named List-Unsubscribe whose value is One-Click.
+            let text = String(decoding: req.body, as: UTF8.self)
+            guard let r = text.range(of: "name=\"List-Unsubscribe\"") else { return false }
+            guard let blank = text.range(of: "\r\n\r\n", range: r.upperBound..<text.endIndex) else { return false }
+            return text[blank.upperBound...].hasPrefix("One-Click")
+        }
+        return Receipts.formFields(String(decoding: req.body, as: UTF8.self))["List-Unsubscribe"] == "One-Click"
+    }
+}

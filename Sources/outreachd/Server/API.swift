@@ -1,0 +1,86 @@
+import Foundation
+import Outreach
+import Synchronization
+
+/// The HTTP API of `outreachd serve`: routes, and what the handlers share.
+final class API: Sendable {
+    /// What SIGHUP replaces: settings, tokens, the template index, the channels' shapes.
+    struct Live: Sendable {
+        var settings: ServerSettings
+        var auth: Authenticator
+        var templates: TemplateLibrary
+        var channels: [String: ChannelInfo]
+        var defaultCountry: String?
+        var defaultLocale: String
+    }
+
+    let store: SQLiteStore
+    let committer: GroupCommitter
+    let links: LinkSigner
+    let metrics: Metrics
+    let limiter = RateLimiter()
+    let live: ReadMostly<Live>
+    /// Wakes the channel loops after deliveries were written outside the committer.
+    let wake: @Sendable (Set<String>) -> Void
+    /// Set on SIGTERM: /healthz answers 503 so a load balancer stops sending.
+    let draining = Atomic<Bool>(false)
+
+    init(store: SQLiteStore, committer: GroupCommitter, links: LinkSigner, metrics: Metrics, live: Live,
+         wake: @escaping @Sendable (Set<String>) -> Void) {
+        self.store = store
+        self.committer = committer
+        self.links = links
+        self.metrics = metrics
+        self.live = ReadMostly(live)
+        self.wake = wake
+    }
+
+    var snapshot: Live { live.read() }
+
+    static let router: Router = {
+        var r = Router()
+        r.add(["POST"], "/v1/messages") { api, req, _ throws(APIError) in try api.postMessage(req) }
+        r.add(["GET"], "/v1/messages/{id}") { api, req, p throws(APIError) in try api.getMessage(req, id: p["id"]!) }
+        r.add(["POST"], "/v1/lists/{list}/subscribe") { api, req, p throws(APIError) in try api.subscribe(req, list: p["list"]!) }
+        r.add(["GET"], "/confirm/{token}") { api, req, p throws(APIError) in api.confirm(req, token: p["token"]!) }
+        r.add(["GET"], "/unsubscribe/{token}") { api, req, p throws(APIError) in api.unsubscribePage(req, token: p["token"]!) }
+        r.add(["POST"], "/unsubscribe/{token}") { api, req, p throws(APIError) in api.unsubscribe(req, token: p["token"]!) }
+        r.add(["GET", "POST"], "/v1/receipts/{channel}") { api, req, p throws(APIError) in try api.receipt(req, channel: p["channel"]!) }
+        r.add(["GET"], "/healthz") { api, _, _ throws(APIError) in api.health() }
+        r.add(["GET"], "/metrics") { api, _, _ throws(APIError) in api.metricsPage() }
+        return r
+    }()
+
+    /// Routes a request; counts the status of every answer.
+    func handle(_ request: HTTPRequest) -> Reply {
+        switch Self.router.route(request, for: self) {
+        case .now(let r):
+            metrics.countRequest(status: r.status)
+            return .now(r)
+        case .later(let start):
+            return .later { [metrics] responder in
+                start(Responder { make in
+                    responder.send {
+                        let r = make()
+                        metrics.countRequest(status: r.status)
+                        return r
+                    }
+                })
+            }
+        }
+    }
+
+    /// Store failures the client cannot fix: logged, answered 500 without details.
+    func internalError(_ error: any Error, _ what: String) -> APIError {
+        Log.error("\(what): \(error)")
+        return APIError(500, "The server could not \(what); the error was logged.")
+    }
+}
+
+/// What the API needs to know about a configured channel.
+struct ChannelInfo: Sendable {
+    var name: String
+    var kind: ChannelKind
+    var target: ChannelTarget
+    var section: ConfigSection
+}

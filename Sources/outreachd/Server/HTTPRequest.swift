@@ -1,0 +1,22 @@
+/// One HTTP request as the handlers see it: everything is copied out of libmicrohttpd first.
+struct HTTPRequest: Sendable {
+    var method: String
+    /// The path without the query string, percent-decoded by libmicrohttpd.
+    var path: String
+    /// Query arguments (decoded); a repeated name keeps the last value.
+    var query: [String: String]
+    /// Header names lower-cased.
+    var headers: [String: String]
+    var body: [UInt8]
+    /// The peer's IP address (or the proxy's `X-Forwarded-For` when `trust_proxy` is set).
+    var clientAddress: String
+
+    func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// The media type of the body without parameters, lower-cased (`application/json`).
+    var mediaType: String? {
+        guard let ct = header("content-type") else { return nil }
+        let base = ct.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ct
+        return base.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+}

@@ -1,0 +1,138 @@
+import CMicroHTTPD
+import Foundation
+import Synchronization
+
+// The C callbacks libmicrohttpd calls from its pool threads. `cls` is the HTTPServer (unretained:
+// it outlives the daemon), `*con_cls` an HTTPConnection retained for the request's lifetime.
+
+/// Called once when the headers are in (answer .YES and nothing else, or it closes the
+/// connection), once per chunk of body, once more when the body is complete, and again after a
+/// suspended connection is resumed.
+let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
+    guard let cls, let connection, let conCls else { return .NO }
+    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+    guard let raw = conCls.pointee else {
+        conCls.pointee = Unmanaged.passRetained(HTTPConnection()).toOpaque()
+        server.active.add(1, ordering: .relaxed)
+        // A declared length over the limit is refused before the body is read.
+        if let cl = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+           let n = Int(String(cString: cl)), n > server.maxBodyBytes.load(ordering: .relaxed) {
+            return queue(connection, tooLarge(server))
+        }
+        return .YES
+    }
+    let state = Unmanaged<HTTPConnection>.fromOpaque(raw).takeUnretainedValue()
+    if let size = uploadDataSize, size.pointee > 0 {
+        if let uploadData {
+            state.append(UnsafeRawBufferPointer(start: uploadData, count: size.pointee), limit: server.maxBodyBytes.load(ordering: .relaxed))
+        }
+        size.pointee = 0
+        return .YES
+    }
+    enum Step { case answer(@Sendable () -> HTTPResponse), wait, dispatch([UInt8]), tooLarge }
+    let step: Step = state.state.withLock { s in
+        if let r = s.response {
+            s.response = nil
+            return .answer(r)
+        }
+        if s.dispatched { return .wait }
+        s.dispatched = true
+        if s.tooLarge { return .tooLarge }
+        let body = s.body
+        s.body = []
+        return .dispatch(body)
+    }
+    switch step {
+    case .answer(let make): return queue(connection, make())
+    case .wait: return .YES
+    case .tooLarge: return queue(connection, tooLarge(server))
+    case .dispatch(let body):
+        let request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
+                                  query: values(connection, .GET_ARGUMENT_KIND, lowercase: false),
+                                  headers: values(connection, .HEADER_KIND, lowercase: true), body: body,
+                                  clientAddress: "")
+        var req = request
+        req.clientAddress = clientAddress(connection, request: request, trustProxy: server.trustProxy.load(ordering: .relaxed))
+        switch server.handler(req) {
+        case .now(let r):
+            return queue(connection, r)
+        case .later(let start):
+            // Suspend before handing off, so the answer can never arrive before the suspension.
+            MHD_suspend_connection(connection)
+            server.suspended.add(1, ordering: .relaxed)
+            let handle = SuspendedConnection(pointer: connection)
+            start(Responder { make in
+                state.state.withLock { $0.response = make }
+                server.suspended.subtract(1, ordering: .relaxed)
+                MHD_resume_connection(handle.pointer)
+            })
+            return .YES
+        }
+    }
+}
+
+/// Releases the request's HTTPConnection.
+let httpRequestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+    guard let cls, let conCls, let raw = conCls.pointee else { return }
+    Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().active.subtract(1, ordering: .relaxed)
+    Unmanaged<HTTPConnection>.fromOpaque(raw).release()
+    conCls.pointee = nil
+}
+
+private func tooLarge(_ server: HTTPServer) -> HTTPResponse {
+    .error(413, "The body is larger than the limit of \(server.maxBodyBytes.load(ordering: .relaxed)) bytes ([server] max_body_bytes).",
+           headers: [("Connection", "close")])
+}
+
+private func queue(_ connection: OpaquePointer, _ r: HTTPResponse) -> MHD_Result {
+    let response = r.body.withUnsafeBytes { buf in
+        MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
+    }
+    guard let response else { return .NO }
+    defer { MHD_destroy_response(response) }
+    for (name, value) in r.headers { _ = MHD_add_response_header(response, name, value) }
+    return MHD_queue_response(connection, UInt32(r.status), response)
+}
+
+/// Collects headers or query arguments; repeated header names are joined with ", ".
+private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercase: Bool) -> [String: String] {
+    final class Box { var values: [String: String] = [:]; var lowercase = false }
+    let box = Box()
+    box.lowercase = lowercase
+    let unmanaged = Unmanaged.passRetained(box)
+    defer { unmanaged.release() }
+    _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
+        guard let cls, let key else { return .YES }
+        let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
+        let k = box.lowercase ? String(cString: key).lowercased() : String(cString: key)
+        let v = value.map { String(cString: $0) } ?? ""
+        if box.lowercase, let old = box.values[k] { box.values[k] = old + ", " + v } else { box.values[k] = v }
+        return .YES
+    }, unmanaged.toOpaque())
+    return box.values
+}
+
+private func clientAddress(_ connection: OpaquePointer, request: HTTPRequest, trustProxy: Bool) -> String {
+    if trustProxy {
+        if let xff = request.header("x-forwarded-for"), let first = xff.split(separator: ",").first {
+            return first.trimmingCharacters(in: .whitespaces)
+        }
+        if let real = request.header("x-real-ip") { return real }
+    }
+    guard let info = outreach_mhd_client_address(connection), let sa = info.pointee.client_addr else { return "unknown" }
+    var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+    switch Int32(sa.pointee.sa_family) {
+    case AF_INET:
+        sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
+            var a = p.pointee.sin_addr
+            _ = inet_ntop(AF_INET, &a, &buf, socklen_t(buf.count))
+        }
+    case AF_INET6:
+        sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p in
+            var a = p.pointee.sin6_addr
+            _ = inet_ntop(AF_INET6, &a, &buf, socklen_t(buf.count))
+        }
+    default: return "unknown"
+    }
+    return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Outreach
+
+/// Checks the body of `POST /v1/messages` and turns it into deliveries, naming the field at fault.
+struct TriggerParser {
+    let live: API.Live
+    /// Looks up `{"contact": "id-or-email"}` recipients.
+    let contact: (String) throws -> Contact?
+    let now: Int64
+
+    static let fields: Set<String> = ["template", "to", "channels", "data", "send_at"]
+    static let recipientFields: Set<String> = ["email", "phone", "contact", "name", "locale", "timezone", "address"]
+
+    func parse(_ body: [UInt8]) throws(APIError) -> (message: Message, deliveries: [NewDelivery]) {
+        let json: JSON
+        do { json = try JSON.parse(body) } catch { throw APIError(400, "body: not valid JSON (\(error.description))") }
+        guard let o = json.objectValue else { throw APIError(400, "body: must be a JSON object") }
+        for k in o.keys.sorted() where !Self.fields.contains(k) {
+            throw .badField(k, "is not a field of a trigger (template, to, channels, data, send_at)")
+        }
+        guard let t = o["template"] else { throw .badField("template", "is required") }
+        guard let template = t.stringValue, !template.isEmpty else { throw .badField("template", "must be a non-empty string") }
+        guard template.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw .badField("template", "'\(template)' may contain only letters, digits, - and _")
+        }
+        guard live.templates.has(template) else { throw APIError(422, "template: there is no template named '\(template)'") }
+
+        var data = JSON.object([:])
+        if let d = o["data"] {
+            guard d.objectValue != nil else { throw .badField("data", "must be a JSON object") }
+            data = d
+        }
+        var notBefore: Int64? = nil
+        if let s = o["send_at"] {
+            guard let text = s.stringValue, let at = Timestamps.parse(text) else {
+                throw .badField("send_at", "must be an RFC 3339 time like 2026-12-01T09:00:00+01:00")
+            }
+            notBefore = max(at, now)
+        }
+        let explicit = try channels(o["channels"])
+        for c in explicit ?? [] where c.target == .contact {
+            guard live.templates.has(template, kind: c.kind.rawValue) else {
+                throw APIError(422, "template: '\(template)' has no \(c.kind.rawValue) variant for channel '\(c.name)'")
+            }
+        }
+
+        guard let toValue = o["to"] else { throw .badField("to", "is required") }
+        guard let to = toValue.arrayValue, !to.isEmpty else { throw .badField("to", "must be a non-empty array of recipients") }
+        var deliveries: [NewDelivery] = []
+        var seen: Set<String> = []
+        func add(_ d: NewDelivery) {
+            if seen.insert(d.channel + "\u{0}" + d.address).inserted { deliveries.append(d) }
+        }
+        for (i, r) in to.enumerated() {
+            let field = "to[\(i)]"
+            let recipient = try recipient(r, field: field)
+            let targets: [ChannelInfo]
+            if let explicit { targets = explicit } else { targets = try defaultChannels(for: recipient, field: field, template: template) }
+            var any = false
+            for c in targets {
+                if c.target == .room {
+                    add(NewDelivery(channel: c.name, address: "", notBefore: notBefore))
+                    any = true
+                    continue
+                }
+                let address: String?
+                switch c.kind {
+                case .email: address = recipient.email
+                case .sms: address = recipient.phone
+                case .chat: address = recipient.address
+                }
+                guard let address else {
+                    if explicit != nil && targets.count == 1 {
+                        throw .badField(field, "has no \(c.kind == .email ? "email" : c.kind == .sms ? "phone" : "address") for channel '\(c.name)'")
+                    }
+                    continue
+                }
+                any = true
+                add(NewDelivery(channel: c.name, address: address, contactID: recipient.contactID,
+                                name: recipient.contactID == nil ? recipient.name : nil,
+                                locale: recipient.contactID == nil ? recipient.locale : nil,
+                                timeZone: recipient.contactID == nil ? recipient.timeZone : nil, notBefore: notBefore))
+            }
+            guard any else { throw .badField(field, "has no address any of the channels (\(targets.map(\.name).joined(separator: ", "))) can send to") }
+        }
+        return (Message(template: template, data: data, kind: .transactional), deliveries)
+    }
+
+    struct Recipient {
+        var email: String?
+        var phone: String?
+        var address: String?
+        var name: String?
+        var locale: String?
+        var timeZone: String?
+        var contactID: Int64?
+    }
+
+    func recipient(_ value: JSON, field: String) throws(APIError) -> Recipient {
+        guard let o = value.objectValue else { throw .badField(field, "must be an object like {\"email\": \"a@example.org\"}") }
+        for k in o.keys.sorted() where !Self.recipientFields.contains(k) {
+            throw .badField("\(field).\(k)", "is not a recipient field (email, phone, contact, name, locale, timezone)")
+        }
+        func string(_ k: String) throws(APIError) -> String? {
+            guard let v = o[k] else { return nil }
+            guard let s = v.stringValue else { throw .badField("\(field).\(k)", "must be a string") }
+            return s
+        }
+        var r = Recipient()
+        if let key = try string("contact") {
+            let found: Contact?
+            do { found = try contact(key) } catch { throw APIError(500, "The server could not look up \(field).contact.") }
+            guard let c = found, let id = c.id else { throw APIError(422, "\(field).contact: no contact matches '\(key)'") }
+            r.contactID = id
+            r.email = c.email
+            r.phone = c.phone
+            r.name = c.name
+            r.locale = c.locale
+            r.timeZone = c.timeZone
+            return r
+        }
+        if let e = try string("email") {
+            do { r.email = try EmailAddress.normalize(e) } catch { throw .badField("\(field).email", error.description) }
+        }
+        if let p = try string("phone") {
+            do { r.phone = try PhoneNumber.normalize(p, defaultCountry: live.defaultCountry) } catch { throw .badField("\(field).phone", error.description) }
+        }
+        r.address = try string("address")
+        guard r.email != nil || r.phone != nil || r.address != nil else {
+            throw .badField(field, "needs an email, a phone or a contact")
+        }
+        if let n = try string("name") {
+            r.name = n.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).joined(separator: " ")
+        }
+        if let l = try string("locale") {
+            guard Locales.isValid(l) else { throw .badField("\(field).locale", "'\(l)' is not a language tag like da, en or pt-BR") }
+            r.locale = Locales.canonical(l)
+        }
+        if let z = try string("timezone") {
+            guard TimeZone(identifier: z) != nil else { throw .badField("\(field).timezone", "'\(z)' is not an IANA time zone like Europe/Copenhagen") }
+            r.timeZone = z
+        }
+        return r
+    }
+
+    func channels(_ value: JSON?) throws(APIError) -> [ChannelInfo]? {
+        guard let value else { return nil }
+        guard let a = value.arrayValue, !a.isEmpty else { throw .badField("channels", "must be a non-empty array of channel names") }
+        var out: [ChannelInfo] = []
+        for (i, v) in a.enumerated() {
+            guard let name = v.stringValue else { throw .badField("channels[\(i)]", "must be a string") }
+            guard let c = live.channels[name] else {
+                throw .badField("channels[\(i)]", "there is no channel named '\(name)' (configured: \(live.channels.keys.sorted().joined(separator: ", ")))")
+            }
+            if !out.contains(where: { $0.name == name }) { out.append(c) }
+        }
+        return out
+    }
+
+    /// Without `channels`: the first email channel for an email, the first SMS channel for a phone.
+    func defaultChannels(for r: Recipient, field: String, template: String) throws(APIError) -> [ChannelInfo] {
+        var out: [ChannelInfo] = []
+        let sorted = live.channels.values.filter { $0.target == .contact }.sorted { $0.name < $1.name }
+        if r.email != nil, let c = sorted.first(where: { $0.kind == .email }) { out.append(c) }
+        if r.phone != nil, let c = sorted.first(where: { $0.kind == .sms }) { out.append(c) }
+        if r.address != nil, let c = sorted.first(where: { $0.kind == .chat }) { out.append(c) }
+        guard !out.isEmpty else { throw .badField(field, "no configured channel can reach this recipient; name one in \"channels\"") }
+        // Prefer the channels the template has a variant for; refuse when it has none of them.
+        let usable = out.filter { live.templates.has(template, kind: $0.kind.rawValue) }
+        guard !usable.isEmpty else {
+            throw APIError(422, "template: '\(template)' has no \(out.map(\.kind.rawValue).joined(separator: " or ")) variant")
+        }
+        return usable
+    }
+}

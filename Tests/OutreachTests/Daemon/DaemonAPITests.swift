@@ -1,0 +1,134 @@
+import Foundation
+import Outreach
+import Testing
+
+/// `outreachd serve` over real HTTP: authentication, idempotency, and the status and field named
+/// for each kind of bad request.
+@Suite(.serialized)
+struct DaemonAPITests {
+    @Test func refusesRequestsWithoutAValidToken() throws {
+        let d = try DaemonHarness()
+        try d.start()
+        let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
+        let rs = try d.send([
+            ["method": "POST", "path": "/v1/messages", "headers": ["Content-Type": "application/json"], "body": .string(body)],
+            ["method": "POST", "path": "/v1/messages", "headers": ["Content-Type": "application/json", "Authorization": "Bearer wrong"], "body": .string(body)],
+            ["method": "POST", "path": "/v1/messages", "headers": ["Content-Type": "application/json", "Authorization": "Basic eDp5"], "body": .string(body)],
+            ["method": "GET", "path": "/v1/messages/1"],
+        ])
+        for r in rs {
+            #expect(r.status == 401)
+            #expect(r.error.hasPrefix("Authorization"))
+            #expect(r.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+        }
+        #expect(try d.queueCounts()["total"]?.intValue == 0)
+        #expect(d.stop().status == 0)
+    }
+
+    @Test func sameKeyAndBodyReplaysTheFirstAnswerAndOtherBodyConflicts() throws {
+        let d = try DaemonHarness()
+        try d.start()
+        let body = #"{"template":"welcome","to":[{"email":"ana@example.org","name":"Ana"},{"email":"bo@example.org"}],"data":{"x":1}}"#
+        let rs = try d.send([
+            d.trigger(body, headers: ["Idempotency-Key": "order-17"]),
+            d.trigger(body, headers: ["Idempotency-Key": "order-17"]),
+            d.trigger(#"{"template":"welcome","to":[{"email":"eve@example.org"}]}"#, headers: ["Idempotency-Key": "order-17"]),
+            d.trigger(body, headers: ["Idempotency-Key": "order-18"]),
+        ])
+        #expect(rs[0].status == 202)
+        #expect(rs[0].json?["deliveries"]?.arrayValue?.count == 2)
+        #expect(rs[1].status == 202)
+        #expect(rs[1].json == rs[0].json)
+        #expect(rs[1].headers["idempotent-replayed"] == "true")
+        #expect(rs[2].status == 409)
+        #expect(rs[2].error.hasPrefix("Idempotency-Key"))
+        #expect(rs[3].status == 202)
+        #expect(rs[3].json?["id"] != rs[0].json?["id"])
+        // Two deliveries for order-17, two for order-18: the replay and the conflict queued nothing.
+        #expect(try d.queueCounts()["total"]?.intValue == 4)
+        let id = try #require(rs[0].json?["id"]?.intValue)
+        let get = try d.send(["method": "GET", "path": .string("/v1/messages/\(id)"), "headers": ["Authorization": .string("Bearer " + d.token)]])
+        #expect(get.status == 200)
+        #expect(Set(get.json?["deliveries"]?.arrayValue?.compactMap { $0["address"]?.stringValue } ?? []) == ["ana@example.org", "bo@example.org"])
+        #expect(d.stop().status == 0)
+    }
+
+    @Test func acceptsAStandardWebhooksSignatureAndUsesWebhookIDAsTheKey() throws {
+        let secret = "whsec_" + Data("a test secret of enough length".utf8).base64EncodedString()
+        let d = try DaemonHarness(server: "webhook_secret = \"\(secret)\"")
+        try d.start()
+        let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
+        // Signed by the reference implementation, not by our own code.
+        let sign = try TestSupport.python("""
+            import sys, json, time, datetime
+            from standardwebhooks.webhooks import Webhook
+            wh = Webhook(sys.argv[1])
+            ts = datetime.datetime.now(tz=datetime.timezone.utc)
+            sig = wh.sign("msg_1", ts, sys.argv[2])
+            print(json.dumps({"webhook-id": "msg_1", "webhook-timestamp": str(int(ts.timestamp())), "webhook-signature": sig}))
+            """, [secret, body])
+        let headers = try JSON.parse(sign.stdout)
+        var h = headers.objectValue!
+        h["Content-Type"] = "application/json"
+        var bad = h
+        bad["webhook-signature"] = "v1,AAAA"
+        let rs = try d.send([
+            ["method": "POST", "path": "/v1/messages", "headers": .object(h), "body": .string(body)],
+            ["method": "POST", "path": "/v1/messages", "headers": .object(h), "body": .string(body)],
+            ["method": "POST", "path": "/v1/messages", "headers": .object(bad), "body": .string(body)],
+        ])
+        #expect(rs[0].status == 202)
+        #expect(rs[1].status == 202)
+        #expect(rs[1].json == rs[0].json)
+        #expect(rs[2].status == 401)
+        #expect(try d.queueCounts()["total"]?.intValue == 1)
+        d.stop()
+    }
+
+    @Test func badRequestsGetTheirStatusAndNameTheField() throws {
+        let d = try DaemonHarness(server: "max_body_bytes = 4096")
+        try d.start()
+        var oversized = d.trigger("")
+        var o = oversized.objectValue!
+        o["body"] = nil
+        o["repeat"] = ["char": "a", "count": 10_000]
+        oversized = .object(o)
+        var wrongType = d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#)
+        var w = wrongType.objectValue!
+        w["headers"] = ["Authorization": .string("Bearer " + d.token), "Content-Type": "text/plain"]
+        wrongType = .object(w)
+        let cases: [(JSON, Int, String)] = [
+            (d.trigger(#"{"template":"welcome","to":[{"email":"#), 400, "body"),
+            (d.trigger(#"{"template":"no-such-template","to":[{"email":"ana@example.org"}]}"#), 422, "template"),
+            (d.trigger(#"{"template":"welcome","to":[{"email":"ana@@example.org"}]}"#), 400, "to[0].email"),
+            (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"},{"phone":"12"}]}"#), 400, "to[1].phone"),
+            (d.trigger(#"{"template":"welcome"}"#), 400, "to"),
+            (d.trigger(#"{"to":[{"email":"ana@example.org"}]}"#), 400, "template"),
+            (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"channels":["fax"]}"#), 400, "channels[0]"),
+            (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"send_at":"tomorrow"}"#), 400, "send_at"),
+            (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"colour":"red"}"#), 400, "colour"),
+            (oversized, 413, "The body is larger"),
+            (wrongType, 415, "Content-Type"),
+        ]
+        let rs = try d.send(cases.map(\.0))
+        for (r, c) in zip(rs, cases) {
+            #expect(r.status == c.1, "\(c.2): \(r.body)")
+            #expect(r.error.hasPrefix(c.2), "\(c.2): \(r.body)")
+            #expect(r.headers["content-type"] == "application/json")
+        }
+        #expect(try d.queueCounts()["total"]?.intValue == 0)
+        // The server is still fine after all that.
+        #expect(try d.send(d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#)).status == 202)
+        d.stop()
+    }
+
+    @Test func sigtermDrainsAndExitsZero() throws {
+        let d = try DaemonHarness()
+        try d.start()
+        #expect(try d.send(d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#)).status == 202)
+        let (status, exited) = d.stop(SIGTERM)
+        #expect(exited)
+        #expect(status == 0)
+        #expect(d.log.contains("<5>stopped"))
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Outreach
+import Testing
+
+/// What an operator relies on: receipts, quiet hours, metrics, systemd notify, reload.
+@Suite(.serialized)
+struct DaemonOperationsTests {
+    static func waitFor(_ what: String, seconds: Double = 30, _ condition: () throws -> Bool) throws {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(50_000)
+        }
+        Issue.record("timed out waiting for \(what)")
+    }
+
+    static func number(_ j: JSON?) -> Double? {
+        if case .number(let s) = j { return Double(s) }
+        return nil
+    }
+
+    static func message(_ d: DaemonHarness, _ id: Int) throws -> JSON {
+        try #require(try d.send(["method": "GET", "path": .string("/v1/messages/\(id)"), "headers": ["Authorization": .string("Bearer " + d.token)]]).json)
+    }
+
+    @Test func kannelReceiptsMarkDeliveriesDeliveredOrBounced() throws {
+        let d = try DaemonHarness(channels: """
+            [channels.texts]
+            type = "outbox"
+            kind = "sms"
+            dir = "sms"
+            preset = "kannel"
+            """)
+        try d.start()
+        let r = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677"},{"phone":"+4521436678"}]}"#))
+        #expect(r.status == 202)
+        let mid = try #require(r.json?["id"]?.intValue)
+        let ids = try #require(r.json?["deliveries"]?.arrayValue?.compactMap { $0["id"]?.intValue })
+        try Self.waitFor("both sent") { try Self.message(d, mid)["counts"]?["sent"]?.intValue == 2 }
+        // Kannel's dlr-url callbacks: status 1 delivered, 16 rejected by the SMSC.
+        let rs = try d.send([
+            ["method": "GET", "path": .string("/v1/receipts/texts?id=\(ids[0])&status=1")],
+            ["method": "POST", "path": "/v1/receipts/texts", "form": ["id": .string(String(ids[1])), "status": "16", "answer": "NACK/blocked"]],
+            ["method": "GET", "path": .string("/v1/receipts/texts?id=\(ids[0])&status=banana")],
+            ["method": "GET", "path": "/v1/receipts/nope?id=1&status=1"],
+        ])
+        #expect(rs[0].status == 200)
+        #expect(rs[1].status == 200)
+        #expect(rs[2].status == 400)
+        #expect(rs[2].error.contains("status"))
+        #expect(rs[3].status == 404)
+        let states = try Self.message(d, mid)["deliveries"]?.arrayValue?.reduce(into: [Int: String]()) {
+            $0[$1["id"]?.intValue ?? 0] = $1["state"]?.stringValue
+        }
+        #expect(states?[ids[0]] == "delivered")
+        #expect(states?[ids[1]] == "bounced")
+        d.stop()
+    }
+
+    @Test func quietHoursDeferWithoutCountingAnAttempt() throws {
+        // A two-hour window around now, in UTC, so the test does not depend on the hour it runs.
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let h = cal.component(.hour, from: Date())
+        let window = String(format: "%02d:00-%02d:00", (h + 23) % 24, (h + 2) % 24)
+        let d = try DaemonHarness(channels: """
+            [channels.texts]
+            type = "outbox"
+            kind = "sms"
+            dir = "sms"
+            quiet_hours = "\(window)"
+            quiet_hours_zone = "UTC"
+            [channels.mail]
+            type = "outbox"
+            dir = "mail"
+            """)
+        try d.start()
+        let r = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677","email":"ana@example.org"}]}"#))
+        #expect(r.status == 202)
+        let mid = try #require(r.json?["id"]?.intValue)
+        try Self.waitFor("the email to go out and the SMS to be deferred") {
+            let ds = try Self.message(d, mid)["deliveries"]?.arrayValue ?? []
+            return ds.contains { $0["channel"]?.stringValue == "mail" && $0["state"]?.stringValue == "sent" }
+                && ds.contains { $0["channel"]?.stringValue == "texts" && $0["last_error"]?.stringValue == "deferred by quiet hours" }
+        }
+        let sms = try #require(try Self.message(d, mid)["deliveries"]?.arrayValue?.first { $0["channel"]?.stringValue == "texts" })
+        #expect(sms["state"]?.stringValue == "queued")
+        #expect(sms["attempts"]?.intValue == 0)
+        let next = try #require(sms["next_attempt_at"]?.stringValue.flatMap(Clock.parseRFC3339))
+        #expect(cal.component(.hour, from: Date(timeIntervalSince1970: Double(next) / 1000)) == (h + 2) % 24)
+        #expect(cal.component(.minute, from: Date(timeIntervalSince1970: Double(next) / 1000)) == 0)
+        d.stop()
+    }
+
+    @Test func metricsParseAsPrometheusText() throws {
+        let d = try DaemonHarness()
+        try d.start()
+        #expect(try d.send(d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#)).status == 202)
+        try Self.waitFor("the delivery to be sent") { try d.queueCounts()["sent"]?.intValue == 1 }
+        let text = try d.send(["method": "GET", "path": "/metrics"])
+        #expect(text.status == 200)
+        #expect(text.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        // Parsed by the reference client library.
+        let parsed = try TestSupport.python("""
+            import sys, json
+            from prometheus_client.parser import text_string_to_metric_families
+            out = {}
+            for f in text_string_to_metric_families(sys.stdin.read()):
+                out[f.name] = {"type": f.type, "samples": [[s.name, s.labels, s.value] for s in f.samples]}
+            print(json.dumps(out))
+            """, stdin: Array(text.body.utf8))
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        let m = try JSON.parse(parsed.stdout)
+        #expect(m["outreach_deliveries"]?["type"]?.stringValue == "gauge")
+        let sentGauge = m["outreach_deliveries"]?["samples"]?.arrayValue?.first { $0.arrayValue?[1]["state"]?.stringValue == "sent" }
+        #expect(Self.number(sentGauge?.arrayValue?[2]) == 1)
+        #expect(m["outreach_sent"]?["type"]?.stringValue == "counter")
+        #expect(m["outreach_send_duration_seconds"]?["type"]?.stringValue == "histogram")
+        let count = m["outreach_send_duration_seconds"]?["samples"]?.arrayValue?.first { $0.arrayValue?[0].stringValue == "outreach_send_duration_seconds_count" }
+        #expect(count?.arrayValue?[1]["channel"]?.stringValue == "outbox")
+        #expect(Self.number(count?.arrayValue?[2]) == 1)
+        d.stop()
+    }
+
+    @Test func tellsSystemdReadyWatchdogAndStopping() throws {
+        let d = try DaemonHarness()
+        let socket = d.dir + "/notify.sock"
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        listener.arguments = ["python3", TestSupport.packageRoot + "/Tests/peers/daemon_notify.py", socket, "60"]
+        let out = Pipe()
+        listener.standardOutput = out
+        try listener.run()
+        _ = out.fileHandleForReading.availableData  // "ready"
+        try d.start(environment: ["NOTIFY_SOCKET": socket, "WATCHDOG_USEC": "200000"])
+        let log = socket + ".log"
+        func lines() -> [String] { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+        try Self.waitFor("READY=1 and a watchdog ping") {
+            lines().contains { $0.contains("READY=1") } && lines().contains("WATCHDOG=1")
+        }
+        #expect(d.stop().status == 0)
+        listener.waitUntilExit()
+        #expect(lines().contains { $0.hasPrefix("STOPPING=1") })
+        #expect(lines().first { $0.contains("READY=1") }?.contains("STATUS=Listening on 127.0.0.1:\(d.port)") == true)
+    }
+
+    @Test func sighupReloadsTokens() throws {
+        let d = try DaemonHarness()
+        try d.start()
+        let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
+        let newToken = "rotated-token"
+        func post(_ token: String) throws -> Int {
+            try d.send(["method": "POST", "path": "/v1/messages", "body": .string(body),
+                        "headers": ["Authorization": .string("Bearer " + token), "Content-Type": "application/json"]]).status
+        }
+        #expect(try post(newToken) == 401)
+        try (newToken + "\n").write(toFile: d.dir + "/tokens", atomically: true, encoding: .utf8)
+        kill(d.pid, SIGHUP)
+        try Self.waitFor("the reload") { d.log.contains("reloaded the configuration") }
+        #expect(try post(newToken) == 202)
+        #expect(try post(d.token) == 401)
+        #expect(d.stop().status == 0)
+    }
+}

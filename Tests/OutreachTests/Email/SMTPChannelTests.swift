@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+@testable import Outreach
+
+/// `outreachd send` and `work` into a real SMTP server (aiosmtpd); what arrives is read by Python's
+/// `email` package and verified by dkimpy.
+@Suite(.serialized) struct SMTPChannelTests {
+    struct Setup {
+        var dir: String
+        var config: String
+        func o(_ a: [String]) throws -> TestSupport.ProcessResult { try TestSupport.outreachd(["--config", config] + a) }
+        var db: String { dir + "/data/outreach.db" }
+    }
+
+    /// A config whose `email` channel points at `server`, plus `extra` lines in that section.
+    func setUp(_ server: SMTPServer, tls: String = "none", extra: String = "") throws -> Setup {
+        let (dir, config) = try CrashTests.setUp("smtp")
+        try "---\nsubject: \"🎉 Velkommen, {{contact.name}} — næste møde\"\n---\nHej {{contact.name}}, vi ses torsdag.\n"
+            .write(toFile: dir + "/templates/note/email.en.txt", atomically: true, encoding: .utf8)
+        try """
+
+            [sender]
+            from = "Connecting Friends <venner@sprogcenter.example>"
+
+            [channels.email]
+            type = "smtp"
+            url = "smtp://127.0.0.1:\(server.port)"
+            tls = "\(tls)"
+            retry_base = "1s"
+            \(extra)
+            """.appendLine(toFile: config)
+        return Setup(dir: dir, config: config)
+    }
+
+    static func parse(_ bytes: [UInt8]) throws -> JSON { try MIMEBuilderTests.parse(bytes) }
+
+    @Test func namesSubjectAndBothAlternativesArriveIntact() throws {
+        let server = try SMTPServer()
+        let s = try setUp(server)
+        let names = ["Søren Ærø", "Åsa Öberg", "João Gonçalves", "محمد"]
+        for (i, n) in names.enumerated() {
+            #expect(try s.o(["contacts", "add", "--email", "p\(i)@example.org", "--name", n]).status == 0)
+        }
+        let r = try s.o(["send", "note", "--channel", "email"] + (0..<names.count).flatMap { ["--to", "p\($0)@example.org"] })
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        let received = server.messages()
+        #expect(received.count == names.count)
+        var seen: [String: JSON] = [:]
+        for m in received {
+            let p = try Self.parse(m)
+            if let to = p["to"]?.arrayValue?.first?.arrayValue?.first?.stringValue { seen[to] = p }
+        }
+        for n in names {
+            let p = try #require(seen[n], "no message for \(n)")
+            #expect(p["subject"]?.stringValue == "🎉 Velkommen, \(n) — næste møde")
+            #expect(p["from"] == .array([.array(["Connecting Friends", "venner@sprogcenter.example"])]))
+            let types = p["parts"]?.arrayValue?.map { $0["type"]?.stringValue ?? "" } ?? []
+            #expect(types == ["multipart/alternative", "text/plain", "text/html"])
+            #expect(p["parts"]?.arrayValue?[1]["text"]?.stringValue?.contains("Hej \(n), vi ses torsdag.") == true)
+            #expect(p["defects"] == .array([]))
+        }
+        #expect(server.envelope(1)?["mail_from"] == "venner@sprogcenter.example")
+    }
+
+    @Test func startTLSWithAuth() throws {
+        let cert = try SMTPServer.selfSignedCertificate()
+        let server = try SMTPServer(tls: cert, auth: "news:s3cret")
+        let s = try setUp(server, tls: "starttls", extra: "username = \"news\"\npassword_file = \"pw\"\ntls_verify = false")
+        try "s3cret\n".write(toFile: s.dir + "/pw", atomically: true, encoding: .utf8)
+        #expect(try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"]).status == 0)
+        #expect(server.messages().count == 1)
+        #expect(server.envelope(1)?["tls"] == true)
+        // A wrong password is a clear, retryable failure, and nothing is sent.
+        try "wrong\n".write(toFile: s.dir + "/pw", atomically: true, encoding: .utf8)
+        let r = try s.o(["send", "note", "--channel", "email", "--to", "b@example.org"])
+        #expect(r.stdout.contains("failed") && r.stdout.contains("username or password"), "\(r.stdout)")
+        #expect(server.messages().count == 1)
+    }
+
+    @Test func startTLSRequiredNeverFallsBackToPlaintext() throws {
+        let server = try SMTPServer()  // offers no STARTTLS
+        let s = try setUp(server, tls: "starttls")
+        let r = try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"])
+        #expect(r.stdout.contains("failed") && r.stdout.contains("STARTTLS"), "\(r.stdout)")
+        #expect(server.messages().isEmpty)
+    }
+
+    @Test func fourFiftyOneThenTwoFiftyIsOneSentMessage() throws {
+        let server = try SMTPServer(dataReplies: ["451 4.3.0 Try again later"])
+        let s = try setUp(server)
+        let r = try s.o(["send", "note", "--channel", "email", "--to", "a@example.org", "--json"])
+        let d = try JSON.parse(r.stdout)["deliveries"]?.arrayValue?.first
+        #expect(d?["state"] == "failed")
+        #expect(d?["last_error"]?.stringValue?.contains("451 4.3.0 Try again later") == true)
+        usleep(1_500_000)  // retry_base = 1s (±20 %)
+        #expect(try s.o(["work", "--until-idle"]).status == 0)
+        #expect(server.messages().count == 1)
+        #expect(try CrashTests.count(s.db, "SELECT COUNT(*) FROM deliveries WHERE state='sent' AND attempts=2") == 1)
+    }
+
+    @Test func fiveFiftyOnRecipientIsDeadWithTheReplyAndSuppresses() throws {
+        let server = try SMTPServer(rejectRecipients: ["gone@example.org": "550 5.1.1 <gone@example.org>: Recipient address rejected"])
+        let s = try setUp(server)
+        _ = try s.o(["send", "note", "--channel", "email", "--to", "gone@example.org"])
+        let dead = try JSON.parse(try s.o(["queue", "list", "--state", "dead", "--json"]).stdout).arrayValue ?? []
+        #expect(dead.count == 1)
+        #expect(dead.first?["last_error"]?.stringValue?.contains("550 5.1.1") == true)
+        #expect(try CrashTests.count(s.db, "SELECT COUNT(*) FROM suppressions WHERE address='gone@example.org' AND reason='bounce'") == 1)
+        #expect(server.messages().isEmpty)
+    }
+
+    @Test(arguments: ["rsa", "ed25519"])
+    func dkimSignatureVerifiesWithDkimpy(keyType: String) throws {
+        let keys = TestSupport.temporaryDirectory("dkim")
+        let gen = keyType == "rsa" ? ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keys + "/k.pem"]
+                                   : ["genpkey", "-algorithm", "ED25519", "-out", keys + "/k.pem"]
+        #expect(try TestSupport.run("openssl", gen).status == 0)
+        let server = try SMTPServer()
+        let s = try setUp(server, extra: "dkim_domain = \"sprogcenter.example\"\ndkim_selector = \"outreach\"\ndkim_key_file = \"\(keys)/k.pem\"")
+        #expect(try s.o(["contacts", "add", "--email", "a@example.org", "--name", "Søren Ærø"]).status == 0)
+        #expect(try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"]).status == 0)
+        let m = try #require(server.messages().first)
+        // The DNS record is made from the key by OpenSSL and Python, not by our code.
+        let v = try TestSupport.python("""
+            import sys, base64, dkim, subprocess
+            from cryptography.hazmat.primitives import serialization
+            key = serialization.load_pem_private_key(open(sys.argv[1], "rb").read(), None)
+            pub = key.public_key()
+            if sys.argv[2] == "rsa":
+                der = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+                record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(der)
+            else:
+                raw = pub.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+                record = b"v=DKIM1; k=ed25519; p=" + base64.b64encode(raw)
+            msg = sys.stdin.buffer.read()
+            def dns(name, timeout=5):
+                assert name == b"outreach._domainkey.sprogcenter.example.", name
+                return record
+            print("verified" if dkim.verify(msg, dnsfunc=dns) else "failed")
+            """, [keys + "/k.pem", keyType], stdin: m)
+        #expect(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "verified", "\(v.stdout) \(v.stderr)")
+        // Tampering with a signed header breaks it: the check can fail.
+        let tampered = Array(String(decoding: m, as: UTF8.self).replacingOccurrences(of: "Subject: ", with: "Subject: X").utf8)
+        let t = try TestSupport.python("""
+            import sys, base64, dkim
+            from cryptography.hazmat.primitives import serialization
+            key = serialization.load_pem_private_key(open(sys.argv[1], "rb").read(), None)
+            pub = key.public_key()
+            if sys.argv[2] == "rsa":
+                rec = b"v=DKIM1; k=rsa; p=" + base64.b64encode(pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+            else:
+                rec = b"v=DKIM1; k=ed25519; p=" + base64.b64encode(pub.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+            print("verified" if dkim.verify(sys.stdin.buffer.read(), dnsfunc=lambda n, timeout=5: rec) else "failed")
+            """, [keys + "/k.pem", keyType], stdin: tampered)
+        #expect(t.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "failed")
+    }
+}

@@ -1,0 +1,103 @@
+"""An independent HTTP client for the daemon tests (Python's http.client).
+
+  daemon_client.py requests            stdin: JSON list of {method, url, headers, body | form}; prints
+                                       a JSON list of {status, headers (lower-case), body}
+  daemon_client.py wait URL SECONDS    polls URL until it answers 200 (exit 1 on timeout)
+  daemon_client.py load URL TOKEN TEMPLATE CHANNEL COUNT THREADS [email]
+                                       posts COUNT triggers {"template", "to":[{"address": "room"}]
+                                       (or [{"email": "u<i>@example.org"}] with "email"),
+                                       "channels": [CHANNEL], "data":{"n": i}} with Idempotency-Key
+                                       load-i on THREADS keep-alive connections (retrying a request
+                                       whose connection failed); prints {"accepted": n, "errors": [...]}
+                                       and exits 1 if any was not 202
+"""
+import http.client
+import json
+import sys
+import threading
+import time
+import urllib.parse
+
+
+def connection(url):
+    u = urllib.parse.urlsplit(url)
+    return http.client.HTTPConnection(u.hostname, u.port, timeout=60), (u.path or "/") + (("?" + u.query) if u.query else "")
+
+
+def one(req):
+    conn, path = connection(req["url"])
+    headers = req.get("headers", {})
+    body = None
+    if "body" in req:
+        body = req["body"].encode("utf-8")
+    elif "form" in req:
+        body = urllib.parse.urlencode(req["form"]).encode()
+        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    elif "repeat" in req:
+        body = req["repeat"]["char"].encode() * req["repeat"]["count"]
+    conn.request(req.get("method", "GET"), path, body=body, headers=headers)
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    return {"status": r.status, "headers": {k.lower(): v for k, v in r.getheaders()}, "body": data.decode("utf-8", "replace")}
+
+
+def main():
+    mode = sys.argv[1]
+    if mode == "requests":
+        print(json.dumps([one(r) for r in json.load(sys.stdin)]))
+    elif mode == "wait":
+        deadline = time.time() + float(sys.argv[3])
+        while time.time() < deadline:
+            try:
+                if one({"url": sys.argv[2]})["status"] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        sys.exit(1)
+    elif mode == "load":
+        url, token, template, channel = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+        count, threads = int(sys.argv[6]), int(sys.argv[7])
+        email = len(sys.argv) > 8 and sys.argv[8] == "email"
+        results = {}
+        errors = []
+        lock = threading.Lock()
+
+        def worker(k):
+            conn, path = connection(url)
+            for i in range(k, count, threads):
+                to = [{"email": "u%d@example.org" % i}] if email else [{"address": "room"}]
+                body = json.dumps({"template": template, "to": to, "channels": [channel], "data": {"n": i}})
+                for attempt in range(5):
+                    try:
+                        conn.request("POST", path, body=body, headers={"Authorization": "Bearer " + token,
+                                     "Content-Type": "application/json", "Idempotency-Key": "load-%d" % i})
+                        r = conn.getresponse()
+                        data = r.read()
+                        break
+                    except (OSError, http.client.HTTPException):
+                        conn.close()
+                        conn, path = connection(url)
+                        time.sleep(0.1)
+                else:
+                    with lock:
+                        errors.append("request %d failed" % i)
+                    continue
+                with lock:
+                    if r.status == 202:
+                        results[i] = json.loads(data)["id"]
+                    else:
+                        errors.append("%d: %s" % (r.status, data[:200]))
+
+        ts = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        print(json.dumps({"accepted": len(results), "errors": errors[:10]}))
+        sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()
