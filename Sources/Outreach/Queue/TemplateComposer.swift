@@ -27,7 +27,10 @@ public struct TemplateComposer: DeliveryComposer {
         if let list = c.message.listName {
             o["list"] = ["name": .string(list)]
             o["unsubscribe_url"] = .string(links.unsubscribeURL(list: list, address: c.delivery.address))
-            o["confirm_url"] = .string(links.confirmURL(list: list, address: c.delivery.address))
+            // Only confirmations (transactional) need a confirm link; list mail skips the signing.
+            if c.message.kind == .transactional {
+                o["confirm_url"] = .string(links.confirmURL(list: list, address: c.delivery.address))
+            }
         }
         return .object(o)
     }
