@@ -31,6 +31,14 @@ public enum TemplateEscaping: String, Sendable {
         }
     }
 
+    /// `s` escaped for HTML text and attribute values (the same escaping `.html` templates use).
+    public static func html(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        appendHTML(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func appendHTML(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { buf in

@@ -8,19 +8,7 @@ struct CampaignReport {
     let bucketMillis: Int64
     let failures: [(state: DeliveryState, reason: String, count: Int)]
 
-    static func escape(_ s: String) -> String {
-        var o = ""
-        for ch in s {
-            switch ch {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            default: o.append(ch)
-            }
-        }
-        return o
-    }
+    static func escape(_ t: String) -> String { TemplateEscaping.html(t) }
 
     var chart: String {
         guard let first = timeline.first, let peak = timeline.map(\.count).max(), peak > 0 else {

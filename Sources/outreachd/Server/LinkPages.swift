@@ -103,18 +103,5 @@ enum LinkPages {
         page(s, title: s.invalidTitle, body: "<p>\(escape(error == .expired ? s.expiredText : s.invalidText))</p>")
     }
 
-    static func escape(_ t: String) -> String {
-        var o = ""
-        for c in t {
-            switch c {
-            case "&": o += "&amp;"
-            case "<": o += "&lt;"
-            case ">": o += "&gt;"
-            case "\"": o += "&quot;"
-            case "'": o += "&#39;"
-            default: o.append(c)
-            }
-        }
-        return o
-    }
+    static func escape(_ t: String) -> String { TemplateEscaping.html(t) }
 }
