@@ -31,18 +31,22 @@ public final class HTTPClient: Sendable {
 
     public let options: Options
     /// The multi handle and idle easy handles; one batch runs at a time.
-    let state: Mutex<State>
+    let state: Mutex<CurlMulti>
 
     public init(options: Options = Options()) {
         HTTPClient.globalInit
         self.options = options
-        self.state = Mutex(State(maxConnections: options.maxConnections))
+        self.state = Mutex(CurlMulti(maxConnections: options.maxConnections))
     }
 
     /// Sends every request and returns one result per request, in order.
     public func perform(_ requests: [HTTPRequest]) -> [Result<HTTPResponse, HTTPClientError>] {
         if requests.isEmpty { return [] }
-        return state.withLock { state in state.run(requests, options: options) }
+        let options = self.options
+        // The transfers are made under the lock: they hold C state that must not cross threads.
+        return state.withLock { multi in
+            multi.run(requests.enumerated().map { HTTPTransfer(index: $0.offset, request: $0.element, options: options) })
+        }
     }
 
     /// Sends one request.
@@ -52,11 +56,11 @@ public final class HTTPClient: Sendable {
 
     /// Closes every cached connection; the client can still be used afterwards (it reconnects).
     public func close() {
-        state.withLock { $0.closeAll() }
+        state.withLock { $0.destroy() }
     }
 
     deinit {
-        state.withLock { $0.closeAll(); $0.destroyMulti() }
+        state.withLock { $0.destroy() }
     }
 
     private static let globalInit: Void = {

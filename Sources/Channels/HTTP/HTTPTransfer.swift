@@ -12,7 +12,10 @@ final class HTTPTransfer {
     var headerList: UnsafeMutablePointer<curl_slist>?
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
-    init(index: Int, request: HTTPRequest) {
+    let options: HTTPClient.Options
+
+    init(index: Int, request: HTTPRequest, options: HTTPClient.Options) {
+        self.options = options
         self.index = index
         self.request = request
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -125,4 +128,10 @@ let httpTransferHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, 
     let n = size * count
     data.withMemoryRebound(to: UInt8.self, capacity: n) { transfer.receivedHeader(UnsafeBufferPointer(start: $0, count: n)) }
     return n
+}
+
+extension HTTPTransfer: CurlTransfer {
+    func configure(_ easy: UnsafeMutableRawPointer) -> Result<HTTPResponse, HTTPClientError>? {
+        configure(easy, options: options).map { .failure($0) }
+    }
 }

@@ -11,14 +11,14 @@ public final class SMTPChannel: Channel {
     public var kind: ChannelKind { .email }
     let settings: SMTPSettings
     let signer: DKIMSigner?
-    let state: Mutex<SMTPState>
+    let state: Mutex<CurlMulti>
     let limiter: Mutex<RateLimiter>
 
     public init(name: String, section: ConfigSection, config: Config) throws {
         self.name = name
         settings = try SMTPSettings(section: section)
         signer = try DKIMSigner(section: section)
-        state = Mutex(SMTPState(maxConnections: settings.maxConnections))
+        state = Mutex(CurlMulti(maxConnections: settings.maxConnections))
         limiter = Mutex(RateLimiter(perSecond: settings.rate))
         _ = SMTPChannel.globalInit
     }
@@ -46,7 +46,10 @@ public final class SMTPChannel: Channel {
             // The rate limit releases messages in slices; each slice goes out over the open connections.
             let n = limiter.withLock { $0.take(max: prepared.count - start) }
             let slice = Array(prepared[start..<start + n])
-            let results = state.withLock { $0.run(slice, settings: settings) }
+            let settings = self.settings
+            let results = state.withLock { multi in
+                multi.run(slice.enumerated().map { SMTPTransfer(slot: $0.offset, message: $0.element, settings: settings) })
+            }
             for (msg, r) in zip(slice, results) { outcomes[msg.index] = r }
             start += n
         }

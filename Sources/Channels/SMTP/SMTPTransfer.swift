@@ -14,7 +14,10 @@ final class SMTPTransfer {
     /// The first 4xx/5xx reply: what went wrong (later lines are the QUIT that follows).
     var failureReply: [UInt8] = []
 
-    init(slot: Int, message: SMTPMessage) {
+    let settings: SMTPSettings
+
+    init(slot: Int, message: SMTPMessage, settings: SMTPSettings) {
+        self.settings = settings
         self.slot = slot
         self.message = message
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -141,4 +144,14 @@ let smtpTransferReply: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, U
     let n = size * count
     data.withMemoryRebound(to: UInt8.self, capacity: n) { t.sawReply(UnsafeBufferPointer(start: $0, count: n)) }
     return n
+}
+
+extension SMTPTransfer: CurlTransfer {
+    func configure(_ easy: UnsafeMutableRawPointer) -> DeliveryOutcome? {
+        configure(easy, settings: settings).map { .permanent($0) }
+    }
+
+    func finish(_ easy: UnsafeMutableRawPointer, code: CURLcode) -> DeliveryOutcome {
+        outcome(easy, code: code)
+    }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Starter templates")
 struct StarterTemplateTests {
-    static let names = ["confirm", "event-invitation", "event-reminder", "newsletter", "press-release", "welcome"]
+    static let names = ["confirm", "event-cancellation", "event-invitation", "event-reminder", "newsletter", "press-release", "welcome"]
     static let locales = ["en", "da", "sv"]
 
     static func library() throws -> TemplateLibrary {

@@ -1,15 +1,15 @@
 import CCurl
-import Outreach
 
-/// The multi handle and idle easy handles of one SMTP channel; only touched with the channel's lock held.
-struct SMTPState: ~Copyable {
-    var multi: UnsafeMutableRawPointer?
-    var idle: [UnsafeMutableRawPointer] = []
+/// One long-lived libcurl multi handle and its idle easy handles: connections stay cached between
+/// batches, so a steady stream to one peer reuses them. Only touched with its owner's lock held.
+struct CurlMulti: ~Copyable {
+    private var multi: UnsafeMutableRawPointer?
+    private var idle: [UnsafeMutableRawPointer] = []
     let maxConnections: Int
 
-    init(maxConnections: Int) { self.maxConnections = maxConnections }
+    init(maxConnections: Int) { self.maxConnections = max(1, maxConnections) }
 
-    mutating func multiHandle() -> UnsafeMutableRawPointer {
+    private mutating func handle() -> UnsafeMutableRawPointer {
         if let multi { return multi }
         let m = curl_multi_init()!
         _ = outreach_curl_multi_setopt_long(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxConnections)
@@ -19,23 +19,22 @@ struct SMTPState: ~Copyable {
         return m
     }
 
-    /// Sends every message, at most `maxConnections` at a time, and classifies each result.
-    mutating func run(_ messages: [SMTPMessage], settings: SMTPSettings) -> [DeliveryOutcome] {
-        let multi = multiHandle()
-        var results = [DeliveryOutcome?](repeating: nil, count: messages.count)
-        var active: [UnsafeMutableRawPointer: SMTPTransfer] = [:]
+    /// Runs every transfer, at most `maxConnections` at a time, and returns their outputs in order.
+    mutating func run<T: CurlTransfer>(_ transfers: [T]) -> [T.Output] {
+        let multi = handle()
+        var results = [T.Output?](repeating: nil, count: transfers.count)
+        var active: [UnsafeMutableRawPointer: Int] = [:]
         var next = 0, done = 0
-        while done < messages.count {
-            while active.count < maxConnections, next < messages.count {
+        while done < transfers.count {
+            while active.count < maxConnections, next < transfers.count {
                 let easy = idle.popLast() ?? curl_easy_init()!
-                let transfer = SMTPTransfer(slot: next, message: messages[next])
-                if let problem = transfer.configure(easy, settings: settings) {
-                    results[next] = .permanent(problem)
-                    recycle(easy, transfer)
+                if let refused = transfers[next].configure(easy) {
+                    results[next] = refused
+                    recycle(easy, transfers[next])
                     done += 1
                 } else {
                     _ = curl_multi_add_handle(multi, easy)
-                    active[easy] = transfer
+                    active[easy] = next
                 }
                 next += 1
             }
@@ -46,11 +45,11 @@ struct SMTPState: ~Copyable {
             var left: Int32 = 0
             while let msg = curl_multi_info_read(multi, &left) {
                 guard msg.pointee.msg == CURLMSG_DONE, let easy = msg.pointee.easy_handle,
-                      let transfer = active.removeValue(forKey: easy) else { continue }
-                results[transfer.slot] = transfer.outcome(easy, code: msg.pointee.data.result)
-                // The recipient list must outlive the transfer: it is freed only now.
+                      let i = active.removeValue(forKey: easy) else { continue }
+                results[i] = transfers[i].finish(easy, code: msg.pointee.data.result)
+                // What the transfer lent libcurl (a recipient list, headers) is freed only now.
                 _ = curl_multi_remove_handle(multi, easy)
-                recycle(easy, transfer)
+                recycle(easy, transfers[i])
                 done += 1
                 finished = true
             }
@@ -59,13 +58,13 @@ struct SMTPState: ~Copyable {
         return results.map { $0! }
     }
 
-    mutating func recycle(_ easy: UnsafeMutableRawPointer, _ transfer: SMTPTransfer) {
+    private mutating func recycle<T: CurlTransfer>(_ easy: UnsafeMutableRawPointer, _ transfer: T) {
         transfer.release()
         curl_easy_reset(easy)
         idle.append(easy)
     }
 
-    /// Closes every connection (QUIT) and frees the handles.
+    /// Closes every cached connection and frees the handles; the next run starts afresh.
     mutating func destroy() {
         for easy in idle { curl_easy_cleanup(easy) }
         idle.removeAll()
