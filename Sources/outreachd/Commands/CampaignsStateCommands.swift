@@ -1,15 +1,20 @@
 import Outreach
 
 /// `campaigns pause|resume|cancel NAME`.
+/// The shared body of pause, resume and cancel.
+func changeCampaign(_ args: Arguments, _ context: CommandContext, to state: Campaign.State, done: String) throws -> Int32 {
+    let name = try args.positionals("NAME")[0]
+    try context.store.setCampaignState(name, to: state, now: Clock.nowMillis())
+    context.print("\(done) \(name).")
+    return 0
+}
+
 struct CampaignsPauseCommand: Command {
     static let path = ["campaigns", "pause"]
     static let summary = "hold a campaign's unsent deliveries"
     static let help = "outreachd campaigns pause NAME"
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
-        let name = try args.positionals("NAME")[0]
-        try context.store.setCampaignState(name, to: .paused, now: Clock.nowMillis())
-        context.print("Paused \(name).")
-        return 0
+        try changeCampaign(args, context, to: .paused, done: "Paused")
     }
 }
 
@@ -18,10 +23,7 @@ struct CampaignsResumeCommand: Command {
     static let summary = "release a paused campaign"
     static let help = "outreachd campaigns resume NAME"
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
-        let name = try args.positionals("NAME")[0]
-        try context.store.setCampaignState(name, to: .running, now: Clock.nowMillis())
-        context.print("Resumed \(name).")
-        return 0
+        try changeCampaign(args, context, to: .running, done: "Resumed")
     }
 }
 
@@ -30,9 +32,6 @@ struct CampaignsCancelCommand: Command {
     static let summary = "cancel a campaign's unsent deliveries"
     static let help = "outreachd campaigns cancel NAME"
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
-        let name = try args.positionals("NAME")[0]
-        try context.store.setCampaignState(name, to: .cancelled, now: Clock.nowMillis())
-        context.print("Cancelled \(name).")
-        return 0
+        try changeCampaign(args, context, to: .cancelled, done: "Cancelled")
     }
 }

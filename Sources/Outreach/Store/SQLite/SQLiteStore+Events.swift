@@ -158,32 +158,7 @@ extension SQLiteStore {
         let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
         let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
         try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(mid)])
-        var out = FanOut()
-        let members = "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id WHERE l.name = ? AND m.state = 'subscribed'"
-        for ch in e.channels {
-            if ch.address == .room {
-                // A room gets one post per invitation or reminder, not one per person.
-                try db.prepare("""
-                    INSERT INTO deliveries(message_id, channel, address, state, next_attempt_at, created_at, updated_at)
-                    VALUES(?, ?, 'room', 'queued', ?, ?, ?) ON CONFLICT(message_id, channel, address) DO NOTHING
-                    """).run([.integer(mid), .text(ch.name), .integer(at), .integer(now), .integer(now)])
-                out.queued += db.changes
-                continue
-            }
-            let col = ch.address == .email ? "c.email" : "c.phone"
-            out.noAddress += Int(try db.prepare("SELECT COUNT(*) \(members) AND \(col) IS NULL").rows([.text(e.list)]) { $0.int(0) }.first ?? 0)
-            try db.prepare("""
-                INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
-                SELECT ?, c.id, ?, \(col), c.name, c.locale, c.timezone,
-                       CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END, ?,
-                       CASE WHEN s.address IS NULL THEN NULL ELSE 'suppressed: ' || s.reason END, ?, ?
-                \(members.replacingOccurrences(of: "WHERE", with: "LEFT JOIN suppressions s ON s.address = \(col) WHERE")) AND \(col) IS NOT NULL
-                ON CONFLICT(message_id, channel, address) DO NOTHING
-                """).run([.integer(mid), .text(ch.name), .integer(at), .integer(now), .integer(now), .text(e.list)])
-            out.queued += db.changes
-        }
-        out.suppressed = Int(try db.prepare("SELECT COUNT(*) FROM deliveries WHERE message_id = ? AND state = 'suppressed'").rows([.integer(mid)]) { $0.int(0) }.first ?? 0)
-        out.queued -= out.suppressed
+        let out = try fanOut(db, messageID: mid, list: e.list, filters: [:], channels: e.channels, at: at, now: now)
         return (mid, out)
     }
 }
