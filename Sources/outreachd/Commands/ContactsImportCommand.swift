@@ -36,7 +36,7 @@ struct ContactsImportCommand: Command {
         let parser = Thread {
             var reader = checked
             do throws(CSVError) {
-                while let chunk = try reader.next(max: 2000) { chunks.push(chunk) }
+                while let chunk = try reader.next(max: 4000, lanes: 2) { chunks.push(chunk) }
             } catch {
                 outcome.csvError = error
             }
