@@ -24,41 +24,61 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
         guard error == nil, i < bytes.count else { return nil }
         let start = line
         var fields: [String] = []
-        var field: [UInt8] = []
+        // Unquoted fields, the common case, are decoded straight from the file's bytes; only a
+        // quoted field is copied byte by byte (to drop its quotes).
+        var fieldStart = i
+        var field: [UInt8]? = nil
         var quoted = false
-        var wasQuoted = false
+        func text(_ end: Int) -> String {
+            if let f = field { return String(decoding: f, as: UTF8.self) }
+            return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[fieldStart..<end]), as: UTF8.self) }
+        }
         while i < bytes.count {
             let c = bytes[i]
             if quoted {
                 if c == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") { field.append(c); i += 2; continue }
+                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") { field!.append(c); i += 2; continue }
                     quoted = false
                     i += 1
                     continue
                 }
                 if c == UInt8(ascii: "\n") { line += 1 }
-                field.append(c)
+                field!.append(c)
                 i += 1
                 continue
             }
             switch c {
             case UInt8(ascii: "\""):
-                if field.isEmpty && !wasQuoted { quoted = true; wasQuoted = true } else { field.append(c) }
+                if field == nil && i == fieldStart {
+                    quoted = true
+                    field = []
+                } else {
+                    if field == nil { field = Array(bytes[fieldStart..<i]) }
+                    field!.append(c)
+                }
                 i += 1
             case UInt8(ascii: ","):
-                fields.append(String(decoding: field, as: UTF8.self))
-                field = []
-                wasQuoted = false
+                fields.append(text(i))
+                field = nil
                 i += 1
+                fieldStart = i
             case UInt8(ascii: "\r"):
+                if field == nil, i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\n") {
+                    fields.append(text(i))
+                    i += 2
+                    line += 1
+                    return Row(line: start, fields: fields)
+                }
+                // A CR anywhere else outside quotes is dropped.
+                if field == nil { field = Array(bytes[fieldStart..<i]) }
                 i += 1
             case UInt8(ascii: "\n"):
+                fields.append(text(i))
                 i += 1
                 line += 1
-                fields.append(String(decoding: field, as: UTF8.self))
                 return Row(line: start, fields: fields)
             default:
-                field.append(c)
+                field?.append(c)
                 i += 1
             }
         }
@@ -66,7 +86,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
             error = CSVError(line: start, message: "a quoted field is never closed")
             return nil
         }
-        fields.append(String(decoding: field, as: UTF8.self))
+        fields.append(text(i))
         return Row(line: start, fields: fields)
     }
 }

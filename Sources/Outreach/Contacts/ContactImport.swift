@@ -17,7 +17,9 @@ public struct ContactImport: Sendable {
     private let validator: ContactValidator
     private let names: [String]
     private let iEmail, iPhone, iName, iLocale, iTZ: Int?
-    private let known: Set<Int>
+    /// The attribute columns in the order their keys are stored (sorted), each with its key
+    /// already as JSON (`"city":`); a repeated column name keeps its last column.
+    private let attributeColumns: [(index: Int, key: String)]
     private var seen: [String: Int] = [:]
 
     /// Reads the header row: `email`, `phone`, `name`, `locale`, `timezone`; every other column
@@ -37,14 +39,21 @@ public struct ContactImport: Sendable {
         guard header != nil, iEmail != nil || iPhone != nil else {
             throw CSVError(line: 1, message: "the header row needs an email or phone column")
         }
-        known = Set([iEmail, iPhone, iName, iLocale, iTZ].compactMap { $0 })
+        let known = Set([iEmail, iPhone, iName, iLocale, iTZ].compactMap { $0 })
+        var last: [String: Int] = [:]
+        for (i, n) in names.enumerated() where !known.contains(i) && !n.isEmpty { last[n] = i }
+        attributeColumns = last.keys.sorted().map { n in
+            var key = ""
+            JSON.writeString(n, to: &key)
+            return (last[n]!, key + ":")
+        }
         seen.reserveCapacity(text.utf8.count / 40)
     }
 
     /// The next valid contacts (at most `max` rows read), or nil at the end of the file. Bad rows
     /// are collected in `errors`. Rows are checked in `lanes` parallel slices (the checks are pure);
     /// duplicates are then found in file order.
-    public mutating func next(max: Int, lanes: Int = 1) throws(CSVError) -> [Contact]? {
+    public mutating func next(max: Int, lanes: Int = 1) throws(CSVError) -> [ContactRow]? {
         var batch: [CSVReader.Row] = []
         batch.reserveCapacity(max)
         while batch.count < max, let row = reader.next() {
@@ -55,16 +64,17 @@ public struct ContactImport: Sendable {
         if batch.isEmpty { return nil }
         rows += batch.count
         let checked = check(batch, lanes: lanes)
-        var out: [Contact] = []
+        var out: [ContactRow] = []
         out.reserveCapacity(batch.count)
         for (row, result) in zip(batch, checked) {
             do throws(ContactError) {
-                let c = try result.get()
-                for key in [c.email, c.phone].compactMap({ $0 }) {
-                    if let first = seen[key] { throw .duplicate(key, firstLine: first) }
-                }
-                for key in [c.email, c.phone].compactMap({ $0 }) { seen[key] = row.line }
-                out.append(c)
+                let checkedRow = try result.get()
+                let email = checkedRow.contact.email, phone = checkedRow.contact.phone
+                if let email, let first = seen[email] { throw .duplicate(email, firstLine: first) }
+                if let phone, let first = seen[phone] { throw .duplicate(phone, firstLine: first) }
+                if let email { seen[email] = row.line }
+                if let phone { seen[phone] = row.line }
+                out.append(checkedRow)
             } catch {
                 errors.append(RowError(line: row.line, error: error))
             }
@@ -72,9 +82,9 @@ public struct ContactImport: Sendable {
         return out
     }
 
-    private func check(_ batch: [CSVReader.Row], lanes: Int) -> [Result<Contact, ContactError>] {
+    private func check(_ batch: [CSVReader.Row], lanes: Int) -> [Result<ContactRow, ContactError>] {
         if lanes <= 1 || batch.count < 256 { return batch.map(contact) }
-        let results = Mutex([[Result<Contact, ContactError>]](repeating: [], count: lanes))
+        let results = Mutex([[Result<ContactRow, ContactError>]](repeating: [], count: lanes))
         let slice = (batch.count + lanes - 1) / lanes
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             let part = batch[min(batch.count, lane * slice)..<min(batch.count, (lane + 1) * slice)].map(contact)
@@ -83,18 +93,22 @@ public struct ContactImport: Sendable {
         return results.withLock { $0.flatMap { $0 } }
     }
 
-    private func contact(_ row: CSVReader.Row) -> Result<Contact, ContactError> {
+    private func contact(_ row: CSVReader.Row) -> Result<ContactRow, ContactError> {
         func f(_ i: Int?) -> String? { i.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
         guard row.fields.count <= names.count else { return .failure(.fieldCount(found: row.fields.count, expected: names.count)) }
-        var attrs: [String: String] = [:]
-        attrs.reserveCapacity(names.count - known.count)
-        for (i, n) in names.enumerated() where !known.contains(i) && !n.isEmpty && i < row.fields.count {
-            let v = row.fields[i].trimmingSpaces
-            if !v.isEmpty { attrs[n] = v }
+        var attributes = "{"
+        for a in attributeColumns where a.index < row.fields.count {
+            let v = row.fields[a.index].trimmingSpaces
+            if v.isEmpty { continue }
+            if attributes.utf8.count > 1 { attributes += "," }
+            attributes += a.key
+            JSON.writeString(v, to: &attributes)
         }
+        attributes += "}"
         do throws(ContactError) {
-            return .success(try validator.contact(email: f(iEmail), phone: f(iPhone), name: f(iName), locale: f(iLocale),
-                                                  timeZone: f(iTZ), attributes: attrs))
+            let c = try validator.contact(email: f(iEmail), phone: f(iPhone), name: f(iName), locale: f(iLocale), timeZone: f(iTZ),
+                                          attributes: [:])
+            return .success(ContactRow(contact: c, attributesJSON: attributes))
         } catch {
             return .failure(error)
         }
@@ -104,7 +118,7 @@ public struct ContactImport: Sendable {
     public static func parse(_ text: String, validator: ContactValidator) throws(CSVError) -> (contacts: [Contact], errors: [RowError], rows: Int) {
         var r = try ContactImport(text, validator: validator)
         var all: [Contact] = []
-        while let chunk = try r.next(max: 4096) { all += chunk }
+        while let chunk = try r.next(max: 4096) { all += chunk.map(\.fullContact) }
         return (all, r.errors, r.rows)
     }
 }

@@ -47,9 +47,13 @@ public struct ImportCounts: Sendable, Equatable {
     public var inserted = 0
     public var updated = 0
     public var unchanged = 0
+    /// Every contact touched, in input order.
     public var ids: [Int64] = []
-    /// The ids of contacts that did not exist before.
-    public var insertedIDs: Set<Int64> = []
+    /// New contacts get ascending ids: these bound them.
+    public var firstInsertedID: Int64?
+    public var lastInsertedID: Int64?
+    /// The contacts that existed before.
+    public var existingIDs: [Int64] = []
     public init() {}
 }
 

@@ -30,7 +30,7 @@ struct ContactsImportCommand: Command {
 
         // The file is checked on one thread while the other writes what was checked, inside one
         // transaction that is rolled back if any row turns out bad.
-        let chunks = BlockingQueue<[Contact]>(capacity: 4)
+        let chunks = BlockingQueue<[ContactRow]>(capacity: 4)
         let outcome = ParseOutcome()
         let estimate = max(1, text.utf8.count / 60)
         let parser = Thread {

@@ -34,6 +34,9 @@ public final class SQLiteDatabase {
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")
+        // 64 MB of page cache (grown only as used): a large import or fan-out then keeps its dirty
+        // pages in memory until the commit instead of spilling them to the WAL midway.
+        try execute("PRAGMA cache_size=-65536")
     }
 
     deinit {

@@ -37,11 +37,22 @@ public final class SQLiteStatement {
             case .null: rc = sqlite3_bind_null(stmt, idx)
             case .integer(let n): rc = sqlite3_bind_int64(stmt, idx, n)
             case .real(let d): rc = sqlite3_bind_double(stmt, idx, d)
-            case .text(let s): rc = sqlite3_bind_text(stmt, idx, s, -1, outreach_sqlite_transient())
+            case .text(let s): rc = bindText(s, at: idx)
             }
             if rc != SQLITE_OK { throw database.error(rc, sql) }
         }
         return self
+    }
+
+    /// Binds a native string's UTF-8 in place (SQLite copies it); avoids building a C string per value.
+    private func bindText(_ s: String, at idx: Int32) -> Int32 {
+        var s = s
+        return s.withUTF8 { b in
+            guard let base = b.baseAddress else { return sqlite3_bind_text(stmt, idx, "", 0, outreach_sqlite_transient()) }
+            return base.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                sqlite3_bind_text(stmt, idx, $0, Int32(b.count), outreach_sqlite_transient())
+            }
+        }
     }
 
     /// Advances one row; false when done.

@@ -13,24 +13,11 @@ extension SQLiteStore {
                        timeZone: s.optionalText(offset + 5), attributes: attrs)
     }
 
-    /// The attributes as a JSON object with sorted keys (written directly: imports call this per row).
-    static func attributesText(_ a: [String: String]) -> String {
-        if a.isEmpty { return "{}" }
-        var out = "{"
-        for (n, k) in a.keys.sorted().enumerated() {
-            if n > 0 { out += "," }
-            JSON.writeString(k, to: &out)
-            out += ":"
-            JSON.writeString(a[k]!, to: &out)
-        }
-        return out + "}"
-    }
-
     public func upsertContacts(_ contacts: [Contact]) throws -> ImportCounts {
-        try write { db in try Self.upsert(contacts, db: db) }
+        try write { db in try Self.upsert(contacts.map(ContactRow.init), db: db) }
     }
 
-    static func upsert(_ contacts: [Contact], db: SQLiteDatabase) throws -> ImportCounts {
+    static func upsert(_ rows: [ContactRow], db: SQLiteDatabase) throws -> ImportCounts {
         var counts = ImportCounts()
         let now = Clock.nowMillis()
         let byEmail = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE email = ?")
@@ -39,15 +26,17 @@ extension SQLiteStore {
         let erased = try db.prepare("SELECT 1 FROM suppressions WHERE address = ?")
         let anyErased = try db.prepare("SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1").rows { _ in 1 }.first != nil
         let update = try db.prepare("UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
-        for c in contacts {
+        for row in rows {
+            let c = row.contact
             // Most rows of an import are new: try the insert first, look up only on a conflict.
             try insert.run([SQLiteValue(c.email), SQLiteValue(c.phone), SQLiteValue(c.name), SQLiteValue(c.locale),
-                            SQLiteValue(c.timeZone), .text(attributesText(c.attributes)), .integer(now), .integer(now)])
+                            SQLiteValue(c.timeZone), .text(row.attributesJSON), .integer(now), .integer(now)])
             if db.changes > 0 {
                 let id = db.lastInsertRowID
                 counts.inserted += 1
                 counts.ids.append(id)
-                counts.insertedIDs.insert(id)
+                if counts.firstInsertedID == nil { counts.firstInsertedID = id }
+                counts.lastInsertedID = id
                 // Someone erased and imported again stays unreachable: their hash becomes a plain entry.
                 for a in [c.email, c.phone].compactMap({ $0 }) where try anyErased && (erased.rows([.text(erasedKey(a))], { _ in 1 }).first != nil) {
                     try suppress(db, address: a, reason: .erased, detail: "imported again after erasure")
@@ -64,15 +53,16 @@ extension SQLiteStore {
             old.name = c.name ?? old.name
             old.locale = c.locale ?? old.locale
             old.timeZone = c.timeZone ?? old.timeZone
-            old.attributes.merge(c.attributes) { $1 }
+            old.attributes.merge(row.attributes) { $1 }
             if old == before {
                 counts.unchanged += 1
             } else {
                 try update.run([SQLiteValue(old.email), SQLiteValue(old.phone), SQLiteValue(old.name), SQLiteValue(old.locale),
-                                SQLiteValue(old.timeZone), .text(attributesText(old.attributes)), .integer(now), .integer(old.id!)])
+                                SQLiteValue(old.timeZone), .text(old.attributesJSON), .integer(now), .integer(old.id!)])
                 counts.updated += 1
             }
             counts.ids.append(old.id!)
+            counts.existingIDs.append(old.id!)
         }
         return counts
     }
@@ -139,7 +129,7 @@ extension SQLiteStore {
     /// Upserts contacts as `next` hands them over and subscribes them to `list`, all in one
     /// transaction; commits only if `shouldCommit` says so at the end (no bad row), else rolls back
     /// and returns nil. So an import is all or nothing even while it streams.
-    public func importContacts(list: String?, source: String, next: () throws -> [Contact]?, shouldCommit: () -> Bool,
+    public func importContacts(list: String?, source: String, next: () throws -> [ContactRow]?, shouldCommit: () -> Bool,
                                progress: (Int) -> Void) throws -> ImportCounts? {
         do {
             return try write { db in
@@ -151,8 +141,7 @@ extension SQLiteStore {
                     total.updated += c.updated
                     total.unchanged += c.unchanged
                     if let list {
-                        try Self.setMembership(db, list: list, contactIDs: c.ids, state: .subscribed, consent: Consent(source: source),
-                                               newContacts: c.insertedIDs)
+                        try Self.subscribeImported(db, list: list, counts: c, source: source)
                     }
                     done += chunk.count
                     progress(done)
@@ -167,13 +156,38 @@ extension SQLiteStore {
 
     /// Convenience for contacts already in memory.
     public func importContacts(_ contacts: [Contact], list: String?, source: String) throws -> ImportCounts {
-        var pending: [Contact]? = contacts
+        var pending: [ContactRow]? = contacts.map(ContactRow.init)
         return try importContacts(list: list, source: source, next: { defer { pending = nil }; return pending },
                                   shouldCommit: { true }, progress: { _ in })!
     }
 }
 
 struct ImportRolledBack: Error {}
+
+extension SQLiteStore {
+    /// Subscribes what one import chunk touched. A new contact's id is above every id that existed
+    /// before it, so new contacts' memberships and consent records are written by one INSERT…SELECT
+    /// each; contacts that existed go through `setMembership`, which leaves a subscription alone.
+    static func subscribeImported(_ db: SQLiteDatabase, list: String, counts c: ImportCounts, source: String) throws {
+        guard let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first else {
+            throw StoreError.unknownList(list)
+        }
+        if let first = c.firstInsertedID, let last = c.lastInsertedID {
+            let values: [SQLiteValue] = [.integer(listID), .text(source), .integer(Clock.nowMillis()), .integer(first), .integer(last)]
+            try db.prepare("""
+                INSERT INTO memberships(list_id, contact_id, state, consent_source, consent_evidence, updated_at)
+                SELECT ?1, id, 'subscribed', ?2, NULL, ?3 FROM contacts WHERE id BETWEEN ?4 AND ?5
+                """).run(values)
+            try db.prepare("""
+                INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at)
+                SELECT ?1, id, 'subscribed', ?2, NULL, ?3 FROM contacts WHERE id BETWEEN ?4 AND ?5
+                """).run(values)
+        }
+        if !c.existingIDs.isEmpty {
+            try setMembership(db, list: list, contactIDs: c.existingIDs, state: .subscribed, consent: Consent(source: source))
+        }
+    }
+}
 
 extension SQLiteStore {
     /// Everything held about one contact, for `contacts export`.

@@ -36,9 +36,7 @@ extension SQLiteStore {
         try write { db in try Self.setMembership(db, list: list, contactIDs: contactIDs, state: state, consent: consent) }
     }
 
-    /// `newContacts` were created in this transaction: they cannot have a membership yet.
-    static func setMembership(_ db: SQLiteDatabase, list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
-                              newContacts: Set<Int64> = []) throws {
+    static func setMembership(_ db: SQLiteDatabase, list: String, contactIDs: [Int64], state: MembershipState, consent: Consent) throws {
         guard let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first else {
             throw StoreError.unknownList(list)
         }
@@ -52,7 +50,7 @@ extension SQLiteStore {
         let log = try db.prepare("INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at) VALUES(?,?,?,?,?,?)")
         for id in contactIDs {
             // Re-subscribing someone already subscribed changes nothing (keeps re-import idempotent).
-            if !newContacts.contains(id), try current.rows([.integer(listID), .integer(id)], { $0.text(0) }).first == state.rawValue { continue }
+            if try current.rows([.integer(listID), .integer(id)], { $0.text(0) }).first == state.rawValue { continue }
             try upsert.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source), SQLiteValue(consent.evidence), .integer(now)])
             try log.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source), SQLiteValue(consent.evidence), .integer(now)])
         }
