@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Outreach
 
 struct ContactsImportCommand: Command {
@@ -33,10 +34,17 @@ struct ContactsImportCommand: Command {
         let chunks = BlockingQueue<[ContactRow]>(capacity: 4)
         let outcome = ParseOutcome()
         let estimate = max(1, text.utf8.count / 60)
+        // Stored chunks go back to the parser thread to be freed: freeing 4,000 rows' strings is
+        // measurable work, and the writing thread is the one the import waits for.
+        let spent = Mutex<[[ContactRow]]>([])
         let parser = Thread {
             var reader = checked
             do throws(CSVError) {
-                while let chunk = try reader.next(max: 4000, lanes: 2) { chunks.push(chunk) }
+                while let chunk = try reader.next(max: 4000, lanes: 2) {
+                    chunks.push(chunk)
+                    let done = spent.withLock { s in defer { s = [] }; return s }
+                    _ = consume done
+                }
             } catch {
                 outcome.csvError = error
             }
@@ -45,9 +53,14 @@ struct ContactsImportCommand: Command {
             chunks.push(nil)
         }
         parser.start()
+        var previous: [ContactRow]?
         var bar = ProgressBar(total: estimate, label: "importing", terminal: context.stderrIsTerminal && !args.has("--json"))
         let counts = try store.importContacts(list: list, source: "import:" + (file as NSString).lastPathComponent,
-                                              next: { chunks.pop() },
+                                              next: {
+                                                  if let stored = previous { spent.withLock { $0.append(stored) } }
+                                                  previous = chunks.pop()
+                                                  return previous
+                                              },
                                               shouldCommit: { outcome.csvError == nil && (skipInvalid || outcome.errors.isEmpty) },
                                               progress: { bar.update(min($0, estimate - 1)) })
         if let e = outcome.csvError { throw CLIError.badFile(path: file, problem: e.description) }

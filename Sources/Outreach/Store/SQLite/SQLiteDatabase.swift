@@ -20,7 +20,11 @@ public final class SQLiteDatabase {
     public let path: String
 
     /// Opens (creating) the file in WAL mode with `synchronous=FULL`, so a commit survives power loss.
+    /// Set once per process, before the first connection opens (sqlite3_config refuses later calls).
+    private static let configured: Void = { _ = outreach_sqlite_disable_memstatus() }()
+
     public init(path: String) throws(SQLiteError) {
+        Self.configured
         var h: OpaquePointer?
         let rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let h else {

@@ -44,6 +44,23 @@ public final class SQLiteStatement {
         return self
     }
 
+    /// Binds one value by position (1-based) without building an array: for per-row statements.
+    public func bind(_ idx: Int32, _ value: String?) throws(SQLiteError) {
+        let rc = value.map { bindText($0, at: idx) } ?? sqlite3_bind_null(stmt, idx)
+        if rc != SQLITE_OK { throw database.error(rc, sql) }
+    }
+
+    public func bind(_ idx: Int32, _ value: Int64) throws(SQLiteError) {
+        let rc = sqlite3_bind_int64(stmt, idx, value)
+        if rc != SQLITE_OK { throw database.error(rc, sql) }
+    }
+
+    /// Runs with the values bound so far, then resets for the next row.
+    public func runBound() throws(SQLiteError) {
+        while try step() {}
+        sqlite3_reset(stmt)
+    }
+
     /// Binds a native string's UTF-8 in place (SQLite copies it); avoids building a C string per value.
     private func bindText(_ s: String, at idx: Int32) -> Int32 {
         var s = s

@@ -27,10 +27,16 @@ extension SQLiteStore {
         let anyErased = try db.prepare("SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1").rows { _ in 1 }.first != nil
         let update = try db.prepare("UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
         for row in rows {
-            let c = row.contact
             // Most rows of an import are new: try the insert first, look up only on a conflict.
-            try insert.run([SQLiteValue(c.email), SQLiteValue(c.phone), SQLiteValue(c.name), SQLiteValue(c.locale),
-                            SQLiteValue(c.timeZone), .text(row.attributesJSON), .integer(now), .integer(now)])
+            try insert.bind(1, row.contact.email)
+            try insert.bind(2, row.contact.phone)
+            try insert.bind(3, row.contact.name)
+            try insert.bind(4, row.contact.locale)
+            try insert.bind(5, row.contact.timeZone)
+            try insert.bind(6, row.attributesJSON)
+            try insert.bind(7, now)
+            try insert.bind(8, now)
+            try insert.runBound()
             if db.changes > 0 {
                 let id = db.lastInsertRowID
                 counts.inserted += 1
@@ -38,11 +44,14 @@ extension SQLiteStore {
                 if counts.firstInsertedID == nil { counts.firstInsertedID = id }
                 counts.lastInsertedID = id
                 // Someone erased and imported again stays unreachable: their hash becomes a plain entry.
-                for a in [c.email, c.phone].compactMap({ $0 }) where try anyErased && (erased.rows([.text(erasedKey(a))], { _ in 1 }).first != nil) {
-                    try suppress(db, address: a, reason: .erased, detail: "imported again after erasure")
+                if anyErased {
+                    for a in [row.contact.email, row.contact.phone].compactMap({ $0 }) where try erased.rows([.text(erasedKey(a))], { _ in 1 }).first != nil {
+                        try suppress(db, address: a, reason: .erased, detail: "imported again after erasure")
+                    }
                 }
                 continue
             }
+            let c = row.contact
             var existing: Contact?
             if let e = c.email { existing = try byEmail.rows([.text(e)]) { readContact($0) }.first }
             if existing == nil, let p = c.phone { existing = try byPhone.rows([.text(p)]) { readContact($0) }.first }
@@ -132,7 +141,8 @@ extension SQLiteStore {
     public func importContacts(list: String?, source: String, next: () throws -> [ContactRow]?, shouldCommit: () -> Bool,
                                progress: (Int) -> Void) throws -> ImportCounts? {
         do {
-            return try write { db in
+            // Memberships reference the list looked up and contacts selected in this transaction.
+            return try writeUncheckedReferences { db in
                 var total = ImportCounts()
                 var done = 0
                 while let chunk = try next() {

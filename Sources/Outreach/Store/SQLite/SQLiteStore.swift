@@ -62,6 +62,17 @@ public final class SQLiteStore: Store {
         try lock.withLock { _ in try database.transaction { try body(database) } }
     }
 
+    /// One write transaction without foreign-key checks, for bulk writes whose references hold by
+    /// construction (ids selected from the parent table in the same transaction): the checks
+    /// double the cost of every membership row. The pragma only takes effect outside a transaction.
+    func writeUncheckedReferences<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
+        try lock.withLock { _ in
+            try database.execute("PRAGMA foreign_keys=OFF")
+            defer { try? database.execute("PRAGMA foreign_keys=ON") }
+            return try database.transaction { try body(database) }
+        }
+    }
+
     public var schemaVersion: Int {
         (try? with { d in try d.prepare("SELECT MAX(version) FROM schema_migrations").rows { Int($0.int(0)) }.first ?? 0 }) ?? 0
     }
