@@ -27,6 +27,15 @@ public protocol Store: AnyObject, Sendable {
     func enqueue(_ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult
     /// Many enqueues in one transaction (group commit); one result per request, in order.
     func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>]
+    /// `enqueueBatch` committed but not yet flushed to disk: durable only after `syncCommitted()`.
+    /// Lets a group committer build the next transaction while the disk flushes the last one.
+    func enqueueBatchUnsynced(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>]
+    /// Flushes every commit made so far to disk.
+    func syncCommitted() throws
+    /// Copies the write-ahead log into the database on a connection of its own, so that the
+    /// caller (the daemon's sync thread) takes the work that automatic checkpoints would do inside
+    /// some unlucky commit.
+    func checkpoint() throws
     /// Leases up to `limit` due deliveries (queued/failed past their time, or sending with an expired lease).
     func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery]
     /// Records outcomes for leased deliveries; a lease that was lost is left alone.

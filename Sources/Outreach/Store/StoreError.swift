@@ -6,6 +6,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case idempotencyConflict(key: String)
     case unsupportedURL(String)
     case schemaTooNew(found: Int, supported: Int)
+    case syncFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -14,6 +15,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .unknownContact(let k): return "No contact matches '\(k)'."
         case .idempotencyConflict(let k): return "The Idempotency-Key '\(k)' was already used with a different request."
         case .unsupportedURL(let u): return "The storage url '\(u)' is not supported; use sqlite:PATH."
+        case .syncFailed(let p, let r): return "Could not flush \(p) to disk: \(r); check the disk and its free space."
         case .schemaTooNew(let f, let s): return "The database has schema version \(f) but this outreachd knows only up to \(s); upgrade outreachd."
         }
     }

@@ -3,9 +3,13 @@ import Outreach
 import Synchronization
 
 /// Group commit for the API: handler threads hand their enqueue here and are answered later; one
-/// committer thread takes everything that is waiting and writes it with one `enqueueBatch`
-/// (one transaction, one fsync). While a commit runs, new requests gather for the next one, so
-/// the batch grows with the load and the fsync cost is shared.
+/// committer thread takes everything that is waiting and writes it in one transaction. While a
+/// commit runs, new requests gather for the next one, so the batch grows with the load.
+///
+/// The flush to disk is pipelined: the committer commits without waiting for the disk and hands
+/// the batch to a sync thread, which flushes the log once for every batch committed meanwhile and
+/// only then answers. So the next transaction is built while the disk works, and no one hears 202
+/// before their deliveries are on disk.
 final class GroupCommitter: Sendable {
     typealias Completion = @Sendable (Result<EnqueueResult, any Error>) -> Void
 
@@ -20,10 +24,25 @@ final class GroupCommitter: Sendable {
         var inFlight = 0
     }
 
+    /// Committed, not yet on disk.
+    private struct Committed {
+        var batch: [Waiting]
+        var results: [Result<EnqueueResult, any Error>]
+        var channels: [String: Int64]
+    }
+
+    private struct SyncState {
+        var committed: [Committed] = []
+        var committerDone = false
+    }
+
     private let store: any Store
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
+    private let syncState = Mutex(SyncState())
+    private let syncWake = DispatchSemaphore(value: 0)
+    private let syncFinished = DispatchSemaphore(value: 0)
     /// At most this many requests share one transaction (bounds the time any one commit takes).
     let maxBatch: Int
     /// Called after each commit with the channels that got new deliveries (wakes their loops).
@@ -41,6 +60,9 @@ final class GroupCommitter: Sendable {
         let t = Thread { [self] in self.run() }
         t.name = "group-commit"
         t.start()
+        let sync = Thread { [self] in self.runSync() }
+        sync.name = "wal-sync"
+        sync.start()
     }
 
     /// Queues `request`; `completion` runs on the committer thread once it is on disk (or refused).
@@ -62,6 +84,9 @@ final class GroupCommitter: Sendable {
         state.withLock { $0.stopping = true }
         wake.signal()
         finished.wait()
+        syncState.withLock { $0.committerDone = true }
+        syncWake.signal()
+        syncFinished.wait()
     }
 
     private func run() {
@@ -90,7 +115,7 @@ final class GroupCommitter: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let results: [Result<EnqueueResult, any Error>]
         do {
-            results = try store.enqueueBatch(batch.map(\.request))
+            results = try store.enqueueBatchUnsynced(batch.map(\.request))
         } catch {
             // The transaction failed as a whole (disk full, I/O error): nobody's request is on disk.
             Log.error("group commit of \(batch.count) request(s) failed: \(error)")
@@ -107,8 +132,47 @@ final class GroupCommitter: Sendable {
                 channels[d.channel] = min(channels[d.channel] ?? at, at)
             }
         }
-        if !channels.isEmpty { onCommit(channels) }
-        for (w, r) in zip(batch, results) { w.completion(r) }
+        syncState.withLock { $0.committed.append(Committed(batch: batch, results: results, channels: channels)) }
+        syncWake.signal()
+    }
+
+    /// Flushes and answers: one fsync covers every batch committed since the last one.
+    private func runSync() {
+        var commitsSinceCheckpoint = 0
+        while true {
+            syncWake.wait()
+            while true {
+                let (ready, done) = syncState.withLock { s -> ([Committed], Bool) in
+                    defer { s.committed = [] }
+                    return (s.committed, s.committerDone)
+                }
+                if ready.isEmpty {
+                    if done {
+                        syncFinished.signal()
+                        return
+                    }
+                    break
+                }
+                var failure: (any Error)?
+                do { try store.syncCommitted() } catch {
+                    Log.error("flushing \(ready.count) commit(s) to disk failed: \(error)")
+                    failure = error
+                }
+                var channels: [String: Int64] = [:]
+                for c in ready { channels.merge(c.channels) { min($0, $1) } }
+                if failure == nil, !channels.isEmpty { onCommit(channels) }
+                for c in ready {
+                    for (w, r) in zip(c.batch, c.results) { w.completion(failure.map { .failure($0) } ?? r) }
+                }
+                // Checkpoints happen here, between flushes, instead of inside a commit: a batch
+                // writes about ten pages, so every 40 commits stays under SQLite's 1,000-page trigger.
+                commitsSinceCheckpoint += ready.count
+                if commitsSinceCheckpoint >= 40 {
+                    commitsSinceCheckpoint = 0
+                    do { try store.checkpoint() } catch { Log.warning("checkpoint failed: \(error)") }
+                }
+            }
+        }
     }
 }
 

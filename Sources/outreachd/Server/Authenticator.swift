@@ -14,16 +14,22 @@ struct Authenticator: Sendable {
     /// How the caller proved who it is; a signed request carries its `webhook-id`.
     enum Caller { case token, webhook(id: String) }
 
+    static let challenge = [("WWW-Authenticate", "Bearer realm=\"outreach\"")]
+
     func check(_ request: HTTPRequest) throws(APIError) -> Caller {
-        let challenge = [("WWW-Authenticate", "Bearer realm=\"outreach\"")]
+        let challenge = Self.challenge
         if let auth = request.header("authorization") {
-            guard auth.count > 7, auth.prefix(7).lowercased() == "bearer " else {
+            let bytes = Array(auth.utf8)
+            guard bytes.count > 7, String(decoding: bytes[..<7], as: UTF8.self).lowercased() == "bearer " else {
                 throw APIError(401, "Authorization: use the Bearer scheme with a token from [server] tokens_file", headers: challenge)
             }
-            let given = Array(auth.dropFirst(7).trimmingCharacters(in: .whitespaces).utf8)
+            var given = bytes[7...]
+            while let f = given.first, f == 0x20 || f == 0x09 { given = given.dropFirst() }
+            while let l = given.last, l == 0x20 || l == 0x09 { given = given.dropLast() }
             // Compare against every token so the time taken says nothing about which one nearly matched.
             var ok = false
-            for t in tokens where Crypto.constantTimeEqual(t, given) { ok = true }
+            let givenBytes = Array(given)
+            for t in tokens where Crypto.constantTimeEqual(t, givenBytes) { ok = true }
             guard ok else { throw APIError(401, "Authorization: the bearer token is not one of the configured tokens", headers: challenge) }
             return .token
         }

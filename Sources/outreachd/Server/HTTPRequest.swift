@@ -16,7 +16,8 @@ struct HTTPRequest: Sendable {
     /// The media type of the body without parameters, lower-cased (`application/json`).
     var mediaType: String? {
         guard let ct = header("content-type") else { return nil }
-        let base = ct.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ct
-        return base.trimmingCharacters(in: .whitespaces).lowercased()
+        // Bytes, not Foundation's trimming: this runs on every API request.
+        let base = ct.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first ?? ct.utf8[...]
+        return String(decoding: base, as: UTF8.self).trimmingSpaces.lowercased()
     }
 }

@@ -24,7 +24,7 @@ extension SQLiteStore {
         let byPhone = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE phone = ?")
         let insert = try db.prepare("INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
         let erased = try db.prepare("SELECT 1 FROM suppressions WHERE address = ?")
-        let anyErased = try db.prepare("SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1").rows { _ in 1 }.first != nil
+        let anyErased = try anyErased(db)
         let update = try db.prepare("UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
         for row in rows {
             // Most rows of an import are new: try the insert first, look up only on a conflict.

@@ -83,8 +83,18 @@ extension SQLiteStore {
         try with { db in try Self.suppression(db, address) }
     }
 
-    static func suppression(_ db: SQLiteDatabase, _ address: String) throws -> SuppressionReason? {
+    /// `erasedPossible: false` (no erased entry exists, see `anyErased`) skips hashing the address.
+    static func suppression(_ db: SQLiteDatabase, _ address: String, erasedPossible: Bool = true) throws -> SuppressionReason? {
+        guard erasedPossible else {
+            let q = try db.prepare("SELECT reason FROM suppressions WHERE address = ?")
+            return try q.rows([.text(normalizedAddress(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
+        }
         let q = try db.prepare("SELECT reason FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
         return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
+    }
+
+    /// Whether any erased person's hash is on the suppression list.
+    static func anyErased(_ db: SQLiteDatabase) throws -> Bool {
+        try db.prepare("SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1").rows { _ in 1 }.first != nil
     }
 }

@@ -16,7 +16,8 @@ extension SQLiteStore {
         try write { db in try Self.enqueue(db, message, deliveries: deliveries, idempotency: idempotency) }
     }
 
-    static func enqueue(_ db: SQLiteDatabase, _ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult {
+    static func enqueue(_ db: SQLiteDatabase, _ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?,
+                        erasedPossible: Bool = true) throws -> EnqueueResult {
         let now = Clock.nowMillis()
         if let idem = idempotency {
             if let (hash, mid) = try db.prepare("SELECT request_hash, message_id FROM idempotency WHERE key = ?")
@@ -51,7 +52,7 @@ extension SQLiteStore {
             var state = DeliveryState.queued
             var note: String? = nil
             // Transactional mail ignores only the unsubscribe kind of suppression.
-            if let reason = try suppression(db, d.address), message.kind == .list || reason != .unsubscribed {
+            if let reason = try suppression(db, d.address, erasedPossible: erasedPossible), message.kind == .list || reason != .unsubscribed {
                 state = .suppressed
                 note = "suppressed: \(reason.rawValue)"
             }
@@ -203,24 +204,48 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
-    /// Group commit: many independent enqueues in one transaction (one fsync). Each request runs in
-    /// its own savepoint, so one request's failure (an idempotency conflict) leaves the others intact.
+    /// Group commit: many independent enqueues in one transaction (one fsync). A request refused
+    /// for its idempotency key writes nothing, so it fails alone; any other error inside the batch
+    /// rolls the transaction back and the batch is redone with one savepoint per request, so one
+    /// request's failure still leaves the others intact. Savepoints cost more than the enqueues
+    /// themselves, hence only on that rare path.
     public func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>] {
-        try write { db in
-            var out: [Result<EnqueueResult, any Error>] = []
-            out.reserveCapacity(requests.count)
-            for r in requests {
-                try db.execute("SAVEPOINT one")
-                do {
-                    out.append(.success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency)))
-                    try db.execute("RELEASE one")
-                } catch {
-                    try db.execute("ROLLBACK TO one")
-                    try db.execute("RELEASE one")
-                    out.append(.failure(error))
+        try enqueueBatch(requests, syncing: true)
+    }
+
+    public func enqueueBatchUnsynced(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>] {
+        try enqueueBatch(requests, syncing: false)
+    }
+
+    func enqueueBatch(_ requests: [EnqueueRequest], syncing: Bool) throws -> [Result<EnqueueResult, any Error>] {
+        do {
+            // Deliveries reference the message inserted just before them, in the same transaction.
+            return try write(checkingReferences: false, syncing: syncing) { db in
+                let erased = try Self.anyErased(db)
+                return try requests.map { r -> Result<EnqueueResult, any Error> in
+                    do {
+                        return .success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency, erasedPossible: erased))
+                    } catch let e as StoreError {
+                        guard case .idempotencyConflict = e else { throw e }
+                        return .failure(e)
+                    }
                 }
             }
-            return out
+        } catch {
+            return try write(checkingReferences: true, syncing: syncing) { db in
+                try requests.map { r in
+                    try db.execute("SAVEPOINT one")
+                    do {
+                        let result = try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency)
+                        try db.execute("RELEASE one")
+                        return .success(result)
+                    } catch {
+                        try db.execute("ROLLBACK TO one")
+                        try db.execute("RELEASE one")
+                        return .failure(error)
+                    }
+                }
+            }
         }
     }
 }

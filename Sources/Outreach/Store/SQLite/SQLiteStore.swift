@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode.
@@ -62,14 +63,50 @@ public final class SQLiteStore: Store {
         try lock.withLock { _ in try database.transaction { try body(database) } }
     }
 
-    /// One write transaction without foreign-key checks, for bulk writes whose references hold by
-    /// construction (ids selected from the parent table in the same transaction): the checks
-    /// double the cost of every membership row. The pragma only takes effect outside a transaction.
-    func writeUncheckedReferences<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
+    /// One write transaction, optionally without foreign-key checks (bulk writes whose references
+    /// hold by construction: ids selected from the parent table in the same transaction; the checks
+    /// double the cost of a membership row) and optionally without the fsync at commit (the caller
+    /// then calls `syncCommitted()` before telling anyone it is durable). Both pragmas only take
+    /// effect outside a transaction, and both are put back after it.
+    func write<T: Sendable>(checkingReferences: Bool, syncing: Bool, _ body: (SQLiteDatabase) throws -> T) throws -> T {
         try lock.withLock { _ in
-            try database.execute("PRAGMA foreign_keys=OFF")
-            defer { try? database.execute("PRAGMA foreign_keys=ON") }
+            if !checkingReferences { try database.execute("PRAGMA foreign_keys=OFF") }
+            if !syncing { try database.execute("PRAGMA synchronous=NORMAL") }
+            defer {
+                if !checkingReferences { try? database.execute("PRAGMA foreign_keys=ON") }
+                if !syncing { try? database.execute("PRAGMA synchronous=FULL") }
+            }
             return try database.transaction { try body(database) }
+        }
+    }
+
+    func writeUncheckedReferences<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
+        try write(checkingReferences: false, syncing: true, body)
+    }
+
+    /// Flushes the write-ahead log, where every commit is until a checkpoint copies it into the
+    /// database file (and a checkpoint syncs that file before the log is reused). fsync works on
+    /// the file, not the descriptor, so a descriptor of our own flushes what SQLite wrote.
+    public func syncCommitted() throws {
+        let wal = path + "-wal"
+        let fd = Glibc.open(wal, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return }  // no log: everything is in the database file, synced
+            throw StoreError.syncFailed(path: wal, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        guard fdatasync(fd) == 0 else { throw StoreError.syncFailed(path: wal, reason: String(cString: strerror(errno))) }
+    }
+
+    /// The connection `checkpoint()` uses.
+    private let checkpointer = Mutex<SQLiteDatabase?>(nil)
+
+    public func checkpoint() throws {
+        try checkpointer.withLock { c in
+            if c == nil { c = try SQLiteDatabase(path: path) }
+            // PASSIVE: copies what no reader still needs and never blocks the writers. Called more
+            // often than every 1,000 pages, it leaves the writers' automatic checkpoint nothing to do.
+            try c!.execute("PRAGMA wal_checkpoint(PASSIVE)")
         }
     }
 
