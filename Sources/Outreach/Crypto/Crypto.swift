@@ -3,9 +3,12 @@ import Foundation
 
 /// Hashes, MACs and random bytes from OpenSSL's libcrypto; nothing home-made.
 public enum Crypto {
+    /// Fetched once: `SHA256()` fetches the algorithm on every call in OpenSSL 3.
+    nonisolated(unsafe) private static let sha256Algorithm = EVP_MD_fetch(nil, "SHA256", nil)
+
     public static func sha256(_ data: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-        data.withUnsafeBufferPointer { p in _ = SHA256(p.baseAddress, p.count, &out) }
+        data.withUnsafeBufferPointer { p in _ = EVP_Digest(p.baseAddress, p.count, &out, nil, sha256Algorithm, nil) }
         return out
     }
 

@@ -32,10 +32,6 @@ public protocol Store: AnyObject, Sendable {
     func enqueueBatchUnsynced(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>]
     /// Flushes every commit made so far to disk.
     func syncCommitted() throws
-    /// Copies the write-ahead log into the database on a connection of its own, so that the
-    /// caller (the daemon's sync thread) takes the work that automatic checkpoints would do inside
-    /// some unlucky commit.
-    func checkpoint() throws
     /// Leases up to `limit` due deliveries (queued/failed past their time, or sending with an expired lease).
     func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery]
     /// Records outcomes for leased deliveries; a lease that was lost is left alone.

@@ -3,13 +3,13 @@ import Outreach
 import Synchronization
 
 /// Group commit for the API: handler threads hand their enqueue here and are answered later; one
-/// committer thread takes everything that is waiting and writes it in one transaction. While a
-/// commit runs, new requests gather for the next one, so the batch grows with the load.
+/// committer thread takes everything that is waiting and writes it in one transaction.
 ///
 /// The flush to disk is pipelined: the committer commits without waiting for the disk and hands
-/// the batch to a sync thread, which flushes the log once for every batch committed meanwhile and
-/// only then answers. So the next transaction is built while the disk works, and no one hears 202
-/// before their deliveries are on disk.
+/// the batch to a flush thread, which makes it durable (one fsync for everything committed since
+/// the last one) and only then answers. The committer runs at most one commit ahead of the
+/// flusher: while a flush is under way, requests gather into the next batch instead of being
+/// written as many small commits, which would multiply the pages written per request.
 final class GroupCommitter: Sendable {
     typealias Completion = @Sendable (Result<EnqueueResult, any Error>) -> Void
 
@@ -21,7 +21,6 @@ final class GroupCommitter: Sendable {
     private struct State {
         var waiting: [Waiting] = []
         var stopping = false
-        var inFlight = 0
     }
 
     /// Committed, not yet on disk.
@@ -31,7 +30,7 @@ final class GroupCommitter: Sendable {
         var channels: [String: Int64]
     }
 
-    private struct SyncState {
+    private struct FlushState {
         var committed: [Committed] = []
         var committerDone = false
     }
@@ -40,12 +39,16 @@ final class GroupCommitter: Sendable {
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
-    private let syncState = Mutex(SyncState())
-    private let syncWake = DispatchSemaphore(value: 0)
-    private let syncFinished = DispatchSemaphore(value: 0)
+    private let flushState = Mutex(FlushState())
+    private let flushWake = DispatchSemaphore(value: 0)
+    private let flushFinished = DispatchSemaphore(value: 0)
+    /// Taken by the committer before each commit, given back when the flusher picks the commit up.
+    private let aheadOfFlush = DispatchSemaphore(value: 1)
     /// At most this many requests share one transaction (bounds the time any one commit takes).
     let maxBatch: Int
-    /// Called after each commit with the channels that got new deliveries (wakes their loops).
+    /// The shortest time between two commits, in nanoseconds (see `run`).
+    let commitInterval: UInt64 = 1_000_000
+    /// Called once deliveries are on disk, with the channels that got some (wakes their loops).
     private let onCommit: @Sendable ([String: Int64]) -> Void
     let metrics: Metrics
 
@@ -60,12 +63,12 @@ final class GroupCommitter: Sendable {
         let t = Thread { [self] in self.run() }
         t.name = "group-commit"
         t.start()
-        let sync = Thread { [self] in self.runSync() }
-        sync.name = "wal-sync"
-        sync.start()
+        let flush = Thread { [self] in self.runFlush() }
+        flush.name = "wal-flush"
+        flush.start()
     }
 
-    /// Queues `request`; `completion` runs on the committer thread once it is on disk (or refused).
+    /// Queues `request`; `completion` runs on the flush thread once it is on disk (or refused).
     func submit(_ request: EnqueueRequest, completion: @escaping Completion) {
         let accepted = state.withLock { s -> Bool in
             guard !s.stopping else { return false }
@@ -79,20 +82,29 @@ final class GroupCommitter: Sendable {
         wake.signal()
     }
 
-    /// Commits what is waiting, refuses anything later, and returns when the thread has ended.
+    /// Commits and flushes what is waiting, refuses anything later, and returns when both threads have ended.
     func stop() {
         state.withLock { $0.stopping = true }
         wake.signal()
         finished.wait()
-        syncState.withLock { $0.committerDone = true }
-        syncWake.signal()
-        syncFinished.wait()
+        flushState.withLock { $0.committerDone = true }
+        flushWake.signal()
+        flushFinished.wait()
     }
 
     private func run() {
+        var lastCommit: UInt64 = 0
         while true {
             wake.wait()
             while true {
+                aheadOfFlush.wait()
+                // Commits at most once per `commitInterval`: each commit writes the same few index
+                // pages whole, so a commit of 20 costs the disk little more than a commit of 2.
+                let now = DispatchTime.now().uptimeNanoseconds
+                if now < lastCommit + commitInterval, state.withLock({ $0.waiting.count < maxBatch && !$0.stopping }) {
+                    usleep(UInt32((lastCommit + commitInterval - now) / 1000))
+                }
+                lastCommit = DispatchTime.now().uptimeNanoseconds
                 let (batch, stopping) = state.withLock { s -> ([Waiting], Bool) in
                     let n = min(s.waiting.count, maxBatch)
                     let b = Array(s.waiting.prefix(n))
@@ -100,6 +112,7 @@ final class GroupCommitter: Sendable {
                     return (b, s.stopping)
                 }
                 if batch.isEmpty {
+                    aheadOfFlush.signal()
                     if stopping {
                         finished.signal()
                         return
@@ -120,6 +133,7 @@ final class GroupCommitter: Sendable {
             // The transaction failed as a whole (disk full, I/O error): nobody's request is on disk.
             Log.error("group commit of \(batch.count) request(s) failed: \(error)")
             for w in batch { w.completion(.failure(error)) }
+            aheadOfFlush.signal()
             return
         }
         metrics.observeCommit(size: batch.count, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
@@ -132,29 +146,31 @@ final class GroupCommitter: Sendable {
                 channels[d.channel] = min(channels[d.channel] ?? at, at)
             }
         }
-        syncState.withLock { $0.committed.append(Committed(batch: batch, results: results, channels: channels)) }
-        syncWake.signal()
+        flushState.withLock { $0.committed.append(Committed(batch: batch, results: results, channels: channels)) }
+        flushWake.signal()
     }
 
     /// Flushes and answers: one fsync covers every batch committed since the last one.
-    private func runSync() {
-        var commitsSinceCheckpoint = 0
+    private func runFlush() {
         while true {
-            syncWake.wait()
+            flushWake.wait()
             while true {
-                let (ready, done) = syncState.withLock { s -> ([Committed], Bool) in
+                let (ready, done) = flushState.withLock { s -> ([Committed], Bool) in
                     defer { s.committed = [] }
                     return (s.committed, s.committerDone)
                 }
                 if ready.isEmpty {
                     if done {
-                        syncFinished.signal()
+                        flushFinished.signal()
                         return
                     }
                     break
                 }
+                aheadOfFlush.signal()
                 var failure: (any Error)?
                 do { try store.syncCommitted() } catch {
+                    // Committed but not known to be on disk: the callers hear 500 and may retry
+                    // with their Idempotency-Key, which then answers from what was stored.
                     Log.error("flushing \(ready.count) commit(s) to disk failed: \(error)")
                     failure = error
                 }
@@ -163,13 +179,6 @@ final class GroupCommitter: Sendable {
                 if failure == nil, !channels.isEmpty { onCommit(channels) }
                 for c in ready {
                     for (w, r) in zip(c.batch, c.results) { w.completion(failure.map { .failure($0) } ?? r) }
-                }
-                // Checkpoints happen here, between flushes, instead of inside a commit: a batch
-                // writes about ten pages, so every 40 commits stays under SQLite's 1,000-page trigger.
-                commitsSinceCheckpoint += ready.count
-                if commitsSinceCheckpoint >= 40 {
-                    commitsSinceCheckpoint = 0
-                    do { try store.checkpoint() } catch { Log.warning("checkpoint failed: \(error)") }
                 }
             }
         }

@@ -58,7 +58,6 @@ final class QuietHoursStore: Store {
         try base.enqueueBatchUnsynced(requests)
     }
     func syncCommitted() throws { try base.syncCommitted() }
-    func checkpoint() throws { try base.checkpoint() }
     func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws { try base.complete(results, owner: owner, now: now) }
     func release(ids: [Int64], owner: String) throws { try base.release(ids: ids, owner: owner) }
     func nextDueTime(channels: [String]?) throws -> Int64? { try base.nextDueTime(channels: channels) }

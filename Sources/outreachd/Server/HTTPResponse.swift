@@ -13,7 +13,9 @@ struct HTTPResponse: Sendable {
     }
 
     static func json(_ status: Int, _ value: JSON) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array((value.serialized + "\n").utf8))
+        var body = value.serializedBytes
+        body.append(0x0A)
+        return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: body)
     }
 
     /// The error shape of the API: `{"error": "…"}`.

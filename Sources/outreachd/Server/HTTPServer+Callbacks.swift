@@ -104,12 +104,19 @@ private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercas
     _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
         guard let cls, let key else { return .YES }
         let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
-        let k = box.lowercase ? String(cString: key).lowercased() : String(cString: key)
+        let k = box.lowercase ? asciiLowercased(key) : String(cString: key)
         let v = value.map { String(cString: $0) } ?? ""
         if box.lowercase, let old = box.values[k] { box.values[k] = old + ", " + v } else { box.values[k] = v }
         return .YES
     }, unmanaged.toOpaque())
     return box.values
+}
+
+/// Header names are ASCII tokens (RFC 9110); lower-casing their bytes skips Unicode case mapping.
+private func asciiLowercased(_ c: UnsafePointer<CChar>) -> String {
+    let bytes = UnsafeRawBufferPointer(start: c, count: strlen(c))
+    guard bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return String(decoding: bytes, as: UTF8.self) }
+    return String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
 }
 
 private func clientAddress(_ connection: OpaquePointer, request: HTTPRequest, trustProxy: Bool) -> String {

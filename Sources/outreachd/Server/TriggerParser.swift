@@ -15,12 +15,18 @@ struct TriggerParser {
         let json: JSON
         do { json = try JSON.parse(body) } catch { throw APIError(400, "body: not valid JSON (\(error.description))") }
         guard let o = json.objectValue else { throw APIError(400, "body: must be a JSON object") }
-        for k in o.keys.sorted() where !Self.fields.contains(k) {
-            throw .badField(k, "is not a field of a trigger (template, to, channels, data, send_at)")
+        if !o.keys.allSatisfy(Self.fields.contains) {
+            for k in o.keys.sorted() where !Self.fields.contains(k) {
+                throw .badField(k, "is not a field of a trigger (template, to, channels, data, send_at)")
+            }
         }
         guard let t = o["template"] else { throw .badField("template", "is required") }
         guard let template = t.stringValue, !template.isEmpty else { throw .badField("template", "must be a non-empty string") }
-        guard template.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+        // ASCII names are checked on bytes; others go through Unicode's letter and number classes.
+        let asciiName = template.utf8.allSatisfy { b in
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F
+        }
+        guard asciiName || template.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw .badField("template", "'\(template)' may contain only letters, digits, - and _")
         }
         guard live.templates.has(template) else { throw APIError(422, "template: there is no template named '\(template)'") }
@@ -98,8 +104,10 @@ struct TriggerParser {
 
     func recipient(_ value: JSON, field: String) throws(APIError) -> Recipient {
         guard let o = value.objectValue else { throw .badField(field, "must be an object like {\"email\": \"a@example.org\"}") }
-        for k in o.keys.sorted() where !Self.recipientFields.contains(k) {
-            throw .badField("\(field).\(k)", "is not a recipient field (email, phone, contact, name, locale, timezone)")
+        if !o.keys.allSatisfy(Self.recipientFields.contains) {
+            for k in o.keys.sorted() where !Self.recipientFields.contains(k) {
+                throw .badField("\(field).\(k)", "is not a recipient field (email, phone, contact, name, locale, timezone)")
+            }
         }
         func string(_ k: String) throws(APIError) -> String? {
             guard let v = o[k] else { return nil }
@@ -130,7 +138,8 @@ struct TriggerParser {
             throw .badField(field, "needs an email, a phone or a contact")
         }
         if let n = try string("name") {
-            r.name = n.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).joined(separator: " ")
+            let breaks = n.utf8.contains { $0 == 0x0A || $0 == 0x0D }
+            r.name = breaks ? n.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).joined(separator: " ") : n
         }
         if let l = try string("locale") {
             guard Locales.isValid(l) else { throw .badField("\(field).locale", "'\(l)' is not a language tag like da, en or pt-BR") }

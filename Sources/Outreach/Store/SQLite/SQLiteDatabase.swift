@@ -17,6 +17,7 @@ public struct SQLiteError: Error, CustomStringConvertible {
 public final class SQLiteDatabase {
     let handle: OpaquePointer
     private var cache: [String: SQLiteStatement] = [:]
+    private var literalCache: [Int: SQLiteStatement] = [:]
     public let path: String
 
     /// Opens (creating) the file in WAL mode with `synchronous=FULL`, so a commit survives power loss.
@@ -45,6 +46,7 @@ public final class SQLiteDatabase {
 
     deinit {
         cache.removeAll()
+        literalCache.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -63,6 +65,19 @@ public final class SQLiteDatabase {
         }
     }
 
+    /// `prepare` for SQL written in the source: cached by the literal's address, which is cheaper to
+    /// look up than hashing the text (the group committer prepares several statements per request).
+    public func prepare(literal sql: StaticString) throws(SQLiteError) -> SQLiteStatement {
+        let key = Int(bitPattern: sql.utf8Start)
+        if let s = literalCache[key] {
+            s.reset()
+            return s
+        }
+        let s = try prepare(sql.description)
+        literalCache[key] = s
+        return s
+    }
+
     /// A prepared statement, cached by its SQL text and reset for reuse.
     public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         if let s = cache[sql] {
@@ -79,11 +94,12 @@ public final class SQLiteDatabase {
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so two
     /// processes claiming work serialise instead of deadlocking on lock upgrade.
+    /// BEGIN and COMMIT are prepared once: parsing them anew cost as much as a small enqueue.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try prepare(literal: "BEGIN IMMEDIATE").run()
         do {
             let v = try body()
-            try execute("COMMIT")
+            try prepare(literal: "COMMIT").run()
             return v
         } catch {
             try? execute("ROLLBACK")

@@ -77,7 +77,7 @@ extension SQLiteStore {
             .run([.text(normalizedAddress(address)), .text(reason.rawValue), SQLiteValue(detail), .integer(Clock.nowMillis())])
     }
 
-    static func normalizedAddress(_ a: String) -> String { a.contains("@") ? a.lowercased() : a }
+    static func normalizedAddress(_ a: String) -> String { a.utf8.contains(UInt8(ascii: "@")) ? a.lowercased() : a }
 
     public func suppression(for address: String) throws -> SuppressionReason? {
         try with { db in try Self.suppression(db, address) }
@@ -86,15 +86,15 @@ extension SQLiteStore {
     /// `erasedPossible: false` (no erased entry exists, see `anyErased`) skips hashing the address.
     static func suppression(_ db: SQLiteDatabase, _ address: String, erasedPossible: Bool = true) throws -> SuppressionReason? {
         guard erasedPossible else {
-            let q = try db.prepare("SELECT reason FROM suppressions WHERE address = ?")
+            let q = try db.prepare(literal: "SELECT reason FROM suppressions WHERE address = ?")
             return try q.rows([.text(normalizedAddress(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
         }
-        let q = try db.prepare("SELECT reason FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
+        let q = try db.prepare(literal: "SELECT reason FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
         return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
     }
 
     /// Whether any erased person's hash is on the suppression list.
     static func anyErased(_ db: SQLiteDatabase) throws -> Bool {
-        try db.prepare("SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1").rows { _ in 1 }.first != nil
+        try db.prepare(literal: "SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1").rows { _ in 1 }.first != nil
     }
 }

@@ -20,7 +20,7 @@ extension SQLiteStore {
                         erasedPossible: Bool = true) throws -> EnqueueResult {
         let now = Clock.nowMillis()
         if let idem = idempotency {
-            if let (hash, mid) = try db.prepare("SELECT request_hash, message_id FROM idempotency WHERE key = ?")
+            if let (hash, mid) = try db.prepare(literal: "SELECT request_hash, message_id FROM idempotency WHERE key = ?")
                 .rows([.text(idem.key)], { ($0.text(0), $0.int(1)) }).first {
                 guard hash == idem.requestHash else { throw StoreError.idempotencyConflict(key: idem.key) }
                 let ids = try db.prepare("SELECT id FROM deliveries WHERE message_id = ? ORDER BY id").rows([.integer(mid)]) { $0.int(0) }
@@ -32,16 +32,16 @@ extension SQLiteStore {
             messageID = id
         } else {
             let attachments = JSON.array(message.attachments.map { .string($0) }).serialized
-            try db.prepare("INSERT INTO messages(template, data, kind, list_name, campaign_id, event_id, attachments, created_at) VALUES(?,?,?,?,?,?,?,?)")
+            try db.prepare(literal: "INSERT INTO messages(template, data, kind, list_name, campaign_id, event_id, attachments, created_at) VALUES(?,?,?,?,?,?,?,?)")
                 .run([.text(message.template), .text(message.data.serialized), .text(message.kind.rawValue), SQLiteValue(message.listName),
                       SQLiteValue(message.campaignID), SQLiteValue(message.eventID), .text(attachments), .integer(now)])
             messageID = db.lastInsertRowID
         }
         if let idem = idempotency {
-            try db.prepare("INSERT INTO idempotency(key, request_hash, message_id, created_at) VALUES(?,?,?,?)")
+            try db.prepare(literal: "INSERT INTO idempotency(key, request_hash, message_id, created_at) VALUES(?,?,?,?)")
                 .run([.text(idem.key), .text(idem.requestHash), .integer(messageID), .integer(now)])
         }
-        let insert = try db.prepare("""
+        let insert = try db.prepare(literal: """
             INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
             VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id, channel, address) DO NOTHING
             """)
@@ -219,8 +219,7 @@ extension SQLiteStore {
 
     func enqueueBatch(_ requests: [EnqueueRequest], syncing: Bool) throws -> [Result<EnqueueResult, any Error>] {
         do {
-            // Deliveries reference the message inserted just before them, in the same transaction.
-            return try write(checkingReferences: false, syncing: syncing) { db in
+            return try write(checkingReferences: true, syncing: syncing) { db in
                 let erased = try Self.anyErased(db)
                 return try requests.map { r -> Result<EnqueueResult, any Error> in
                     do {

@@ -67,14 +67,15 @@ public final class SQLiteStore: Store {
     /// hold by construction: ids selected from the parent table in the same transaction; the checks
     /// double the cost of a membership row) and optionally without the fsync at commit (the caller
     /// then calls `syncCommitted()` before telling anyone it is durable). Both pragmas only take
-    /// effect outside a transaction, and both are put back after it.
+    /// effect outside a transaction, and both are put back after it. Switching foreign keys
+    /// expires every prepared statement, so it is for long transactions (imports), not per request.
     func write<T: Sendable>(checkingReferences: Bool, syncing: Bool, _ body: (SQLiteDatabase) throws -> T) throws -> T {
         try lock.withLock { _ in
             if !checkingReferences { try database.execute("PRAGMA foreign_keys=OFF") }
-            if !syncing { try database.execute("PRAGMA synchronous=NORMAL") }
+            if !syncing { try database.prepare(literal: "PRAGMA synchronous=NORMAL").run() }
             defer {
                 if !checkingReferences { try? database.execute("PRAGMA foreign_keys=ON") }
-                if !syncing { try? database.execute("PRAGMA synchronous=FULL") }
+                if !syncing { try? database.prepare(literal: "PRAGMA synchronous=FULL").run() }
             }
             return try database.transaction { try body(database) }
         }
@@ -96,18 +97,6 @@ public final class SQLiteStore: Store {
         }
         defer { close(fd) }
         guard fdatasync(fd) == 0 else { throw StoreError.syncFailed(path: wal, reason: String(cString: strerror(errno))) }
-    }
-
-    /// The connection `checkpoint()` uses.
-    private let checkpointer = Mutex<SQLiteDatabase?>(nil)
-
-    public func checkpoint() throws {
-        try checkpointer.withLock { c in
-            if c == nil { c = try SQLiteDatabase(path: path) }
-            // PASSIVE: copies what no reader still needs and never blocks the writers. Called more
-            // often than every 1,000 pages, it leaves the writers' automatic checkpoint nothing to do.
-            try c!.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        }
     }
 
     public var schemaVersion: Int {
