@@ -98,6 +98,7 @@ private func queue(_ connection: OpaquePointer, _ r: HTTPResponse) -> MHD_Result
 private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercase: Bool) -> [String: String] {
     final class Box { var values: [String: String] = [:]; var lowercase = false }
     let box = Box()
+    box.values.reserveCapacity(8)
     box.lowercase = lowercase
     let unmanaged = Unmanaged.passRetained(box)
     defer { unmanaged.release() }
@@ -115,8 +116,10 @@ private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercas
 /// Header names are ASCII tokens (RFC 9110); lower-casing their bytes skips Unicode case mapping.
 private func asciiLowercased(_ c: UnsafePointer<CChar>) -> String {
     let bytes = UnsafeRawBufferPointer(start: c, count: strlen(c))
-    guard bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return String(decoding: bytes, as: UTF8.self) }
-    return String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    return String(unsafeUninitializedCapacity: bytes.count) { out in
+        for (i, b) in bytes.enumerated() { out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        return bytes.count
+    }
 }
 
 private func clientAddress(_ connection: OpaquePointer, request: HTTPRequest, trustProxy: Bool) -> String {
@@ -130,9 +133,10 @@ private func clientAddress(_ connection: OpaquePointer, request: HTTPRequest, tr
     var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
     switch Int32(sa.pointee.sa_family) {
     case AF_INET:
-        sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
-            var a = p.pointee.sin_addr
-            _ = inet_ntop(AF_INET, &a, &buf, socklen_t(buf.count))
+        // Every request has one; four numbers need no inet_ntop.
+        return sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
+            let a = UInt32(bigEndian: p.pointee.sin_addr.s_addr)
+            return "\(a >> 24).\((a >> 16) & 0xFF).\((a >> 8) & 0xFF).\(a & 0xFF)"
         }
     case AF_INET6:
         sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p in

@@ -70,7 +70,8 @@ public final class SQLiteDatabase {
     public func prepare(literal sql: StaticString) throws(SQLiteError) -> SQLiteStatement {
         let key = Int(bitPattern: sql.utf8Start)
         if let s = literalCache[key] {
-            s.reset()
+            // Callers bind every parameter, so the old bindings need no clearing.
+            sqlite3_reset(s.stmt)
             return s
         }
         let s = try prepare(sql.description)

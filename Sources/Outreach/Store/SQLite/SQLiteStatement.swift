@@ -50,6 +50,11 @@ public final class SQLiteStatement {
         if rc != SQLITE_OK { throw database.error(rc, sql) }
     }
 
+    public func bind(_ idx: Int32, _ value: Int64?) throws(SQLiteError) {
+        let rc = value.map { sqlite3_bind_int64(stmt, idx, $0) } ?? sqlite3_bind_null(stmt, idx)
+        if rc != SQLITE_OK { throw database.error(rc, sql) }
+    }
+
     public func bind(_ idx: Int32, _ value: Int64) throws(SQLiteError) {
         let rc = sqlite3_bind_int64(stmt, idx, value)
         if rc != SQLITE_OK { throw database.error(rc, sql) }

@@ -83,14 +83,28 @@ extension SQLiteStore {
         try with { db in try Self.suppression(db, address) }
     }
 
-    /// `erasedPossible: false` (no erased entry exists, see `anyErased`) skips hashing the address.
-    static func suppression(_ db: SQLiteDatabase, _ address: String, erasedPossible: Bool = true) throws -> SuppressionReason? {
-        guard erasedPossible else {
+    /// What the suppression list holds, read once per transaction so that per-address lookups
+    /// can skip what cannot match: nothing at all, or no erased person's hash.
+    enum SuppressionKinds {
+        case none, plain, withErased
+
+        static func read(_ db: SQLiteDatabase) throws -> SuppressionKinds {
+            guard try db.prepare(literal: "SELECT 1 FROM suppressions LIMIT 1").rows([], { _ in 1 }).first != nil else { return .none }
+            return try anyErased(db) ? .withErased : .plain
+        }
+    }
+
+    static func suppression(_ db: SQLiteDatabase, _ address: String, kinds: SuppressionKinds = .withErased) throws -> SuppressionReason? {
+        switch kinds {
+        case .none:
+            return nil
+        case .plain:
             let q = try db.prepare(literal: "SELECT reason FROM suppressions WHERE address = ?")
             return try q.rows([.text(normalizedAddress(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
+        case .withErased:
+            let q = try db.prepare(literal: "SELECT reason FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
+            return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
         }
-        let q = try db.prepare(literal: "SELECT reason FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
-        return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
     }
 
     /// Whether any erased person's hash is on the suppression list.

@@ -17,7 +17,7 @@ extension SQLiteStore {
     }
 
     static func enqueue(_ db: SQLiteDatabase, _ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?,
-                        erasedPossible: Bool = true) throws -> EnqueueResult {
+                        suppressions: SuppressionKinds = .withErased) throws -> EnqueueResult {
         let now = Clock.nowMillis()
         if let idem = idempotency {
             if let (hash, mid) = try db.prepare(literal: "SELECT request_hash, message_id FROM idempotency WHERE key = ?")
@@ -52,13 +52,23 @@ extension SQLiteStore {
             var state = DeliveryState.queued
             var note: String? = nil
             // Transactional mail ignores only the unsubscribe kind of suppression.
-            if let reason = try suppression(db, d.address, erasedPossible: erasedPossible), message.kind == .list || reason != .unsubscribed {
+            if let reason = try suppression(db, d.address, kinds: suppressions), message.kind == .list || reason != .unsubscribed {
                 state = .suppressed
                 note = "suppressed: \(reason.rawValue)"
             }
-            try insert.run([.integer(messageID), SQLiteValue(d.contactID), .text(d.channel), .text(d.address), SQLiteValue(d.name),
-                            SQLiteValue(d.locale), SQLiteValue(d.timeZone), .text(state.rawValue), .integer(d.notBefore ?? now),
-                            SQLiteValue(note), .integer(now), .integer(now)])
+            try insert.bind(1, messageID)
+            try insert.bind(2, d.contactID)
+            try insert.bind(3, d.channel)
+            try insert.bind(4, d.address)
+            try insert.bind(5, d.name)
+            try insert.bind(6, d.locale)
+            try insert.bind(7, d.timeZone)
+            try insert.bind(8, state.rawValue)
+            try insert.bind(9, d.notBefore ?? now)
+            try insert.bind(10, note)
+            try insert.bind(11, now)
+            try insert.bind(12, now)
+            try insert.runBound()
             if db.changes > 0 {
                 inserted += 1
                 ids.append(db.lastInsertRowID)
@@ -220,10 +230,10 @@ extension SQLiteStore {
     func enqueueBatch(_ requests: [EnqueueRequest], syncing: Bool) throws -> [Result<EnqueueResult, any Error>] {
         do {
             return try write(checkingReferences: true, syncing: syncing) { db in
-                let erased = try Self.anyErased(db)
+                let suppressions = try SuppressionKinds.read(db)
                 return try requests.map { r -> Result<EnqueueResult, any Error> in
                     do {
-                        return .success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency, erasedPossible: erased))
+                        return .success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency, suppressions: suppressions))
                     } catch let e as StoreError {
                         guard case .idempotencyConflict = e else { throw e }
                         return .failure(e)
