@@ -40,6 +40,7 @@ struct JSONParser {
         case UInt8(ascii: "{"):
             i += 1
             var o: [String: JSON] = [:]
+            o.reserveCapacity(8)  // growing a dictionary key by key rehashes it several times
             skipSpace()
             if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
             while true {

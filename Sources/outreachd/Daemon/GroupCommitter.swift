@@ -47,7 +47,7 @@ final class GroupCommitter: Sendable {
     /// At most this many requests share one transaction (bounds the time any one commit takes).
     let maxBatch: Int
     /// The shortest time between two commits, in nanoseconds (see `run`).
-    let commitInterval: UInt64 = 1_000_000
+    let commitInterval: UInt64 = 300_000
     /// Called once deliveries are on disk, with the channels that got some (wakes their loops).
     private let onCommit: @Sendable ([String: Int64]) -> Void
     let metrics: Metrics

@@ -24,7 +24,7 @@ final class HTTPServer: Sendable {
 
     /// Starts listening on `address` (`127.0.0.1:8025`, `[::1]:8025`, `0.0.0.0:8025`).
     func start(listen address: ListenAddress, threads: Int, connectionLimit: Int = 4096) throws(ServerError) {
-        var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
+        var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue | MHD_USE_TURBO.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         let me = Unmanaged.passUnretained(self).toOpaque()
         let d: OpaquePointer? = address.withSockaddr { sa in
