@@ -96,6 +96,8 @@ private func queue(_ connection: OpaquePointer, _ r: HTTPResponse) -> MHD_Result
 
 /// Collects headers or query arguments; repeated header names are joined with ", ".
 private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercase: Bool) -> [String: String] {
+    // Counting needs no callback: most requests have no query arguments.
+    if MHD_get_connection_values(connection, kind, nil, nil) == 0 { return [:] }
     final class Box { var values: [String: String] = [:]; var lowercase = false }
     let box = Box()
     box.values.reserveCapacity(8)
