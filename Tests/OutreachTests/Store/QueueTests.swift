@@ -83,6 +83,32 @@ import Testing
         #expect(try s.queueCounts(messageID: nil)[.queued] == 1)
     }
 
+    /// A group-commit batch: a key conflict fails alone without a rollback; any other failure (here a
+    /// delivery for a message that does not exist) sends the batch down the savepoint path, where
+    /// it fails alone too; the unsynced variant then becomes durable with `syncCommitted()`.
+    @Test func aBatchKeepsGoodRequestsWhenOneFails() throws {
+        let s = try store()
+        func request(_ address: String, key: String? = nil, messageID: Int64? = nil) -> EnqueueRequest {
+            EnqueueRequest(message: Message(id: messageID, template: "welcome"), deliveries: [NewDelivery(channel: "outbox", address: address)],
+                           idempotency: key.map { IdempotencyKey(key: $0, requestHash: "h-\(address)") })
+        }
+        let first = try s.enqueueBatch([request("a@example.org", key: "k1")])
+        #expect((try? first[0].get())?.inserted == 1)
+
+        let conflict = try s.enqueueBatchUnsynced([request("b@example.org"), request("c@example.org", key: "k1"), request("d@example.org")])
+        try s.syncCommitted()
+        #expect(conflict.map { (try? $0.get()) != nil } == [true, false, true])
+        guard case .failure(let e as StoreError) = conflict[1], case .idempotencyConflict = e else {
+            Issue.record("expected an idempotency conflict, got \(conflict[1])")
+            return
+        }
+
+        let broken = try s.enqueueBatch([request("e@example.org"), request("f@example.org", messageID: 999_999), request("g@example.org")])
+        #expect(broken.map { (try? $0.get()) != nil } == [true, false, true])
+        let queued = Set(try s.deliveries(state: .queued, messageID: nil, limit: 100).map(\.address))
+        #expect(queued == ["a@example.org", "b@example.org", "d@example.org", "e@example.org", "g@example.org"])
+    }
+
     @Test func aRepeatedFanOutQueuesEachRecipientOnce() throws {
         let s = try store()
         let first = try enqueue(s, 5, kind: .list)
@@ -105,6 +131,17 @@ import Testing
         let tx = try s.enqueue(Message(template: "confirm", kind: .transactional),
                                deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)
         #expect(try s.queueCounts(messageID: tx.messageID) == [.suppressed: 1, .queued: 2])
+        // The group-commit path reads once per batch what the list holds, erased hashes included.
+        let erased = try s.upsertContacts([Contact(email: "erased@example.org")]).ids[0]
+        try s.eraseContact(id: erased)
+        let batch = try s.enqueueBatch([EnqueueRequest(message: Message(template: "newsletter", kind: .list),
+                                                       deliveries: (addrs + ["Erased@example.org"]).map { NewDelivery(channel: "outbox", address: $0) },
+                                                       idempotency: nil)])
+        #expect(try s.queueCounts(messageID: try batch[0].get().messageID) == [.suppressed: 3, .queued: 1])
+        let empty = try store()
+        let none = try empty.enqueueBatch([EnqueueRequest(message: Message(template: "newsletter", kind: .list),
+                                                          deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)])
+        #expect(try empty.queueCounts(messageID: try none[0].get().messageID) == [.queued: 3])
     }
 
     @Test func retryPolicyBacksOffThenGivesUp() {
