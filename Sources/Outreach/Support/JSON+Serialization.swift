@@ -35,9 +35,15 @@ extension JSON {
         }
     }
 
-    /// Appends `s` as a quoted JSON string, escaped as `escape(_:)` does.
+    /// Appends `s` as a quoted JSON string.
     public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
+        appendEscaped(s, to: &out)
+        out.append(0x22)
+    }
+
+    /// The escaping rules, once: `"`, `\`, and control characters (`\n`, `\r`, `\t`, else `\u00XX`).
+    static func appendEscaped(_ s: String, to out: inout [UInt8]) {
         for b in s.utf8 {
             switch b {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
@@ -51,7 +57,6 @@ extension JSON {
             default: out.append(b)
             }
         }
-        out.append(0x22)
     }
 
     /// Appends `s` as a quoted JSON string.
@@ -63,24 +68,10 @@ extension JSON {
 
     /// JSON string escaping without the surrounding quotes (also used by `.json` templates).
     public static func escape(_ s: String) -> String {
-        var needs = false
-        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C { needs = true; break }
-        if !needs { return s }
-        var out = ""
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return s }
+        var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 8)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let h = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out
+        appendEscaped(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

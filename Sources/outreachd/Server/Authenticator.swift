@@ -23,13 +23,10 @@ struct Authenticator: Sendable {
             guard bytes.count > 7, String(decoding: bytes[..<7], as: UTF8.self).lowercased() == "bearer " else {
                 throw APIError(401, "Authorization: use the Bearer scheme with a token from [server] tokens_file", headers: challenge)
             }
-            var given = bytes[7...]
-            while let f = given.first, f == 0x20 || f == 0x09 { given = given.dropFirst() }
-            while let l = given.last, l == 0x20 || l == 0x09 { given = given.dropLast() }
+            let given = Array(String(decoding: bytes[7...], as: UTF8.self).trimmingSpaces.utf8)
             // Compare against every token so the time taken says nothing about which one nearly matched.
             var ok = false
-            let givenBytes = Array(given)
-            for t in tokens where Crypto.constantTimeEqual(t, givenBytes) { ok = true }
+            for t in tokens where Crypto.constantTimeEqual(t, given) { ok = true }
             guard ok else { throw APIError(401, "Authorization: the bearer token is not one of the configured tokens", headers: challenge) }
             return .token
         }

@@ -132,7 +132,6 @@ private func clientAddress(_ connection: OpaquePointer, request: HTTPRequest, tr
         if let real = request.header("x-real-ip") { return real }
     }
     guard let info = outreach_mhd_client_address(connection), let sa = info.pointee.client_addr else { return "unknown" }
-    var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
     switch Int32(sa.pointee.sa_family) {
     case AF_INET:
         // Every request has one; four numbers need no inet_ntop.
@@ -141,11 +140,12 @@ private func clientAddress(_ connection: OpaquePointer, request: HTTPRequest, tr
             return "\(a >> 24).\((a >> 16) & 0xFF).\((a >> 8) & 0xFF).\(a & 0xFF)"
         }
     case AF_INET6:
+        var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p in
             var a = p.pointee.sin6_addr
             _ = inet_ntop(AF_INET6, &a, &buf, socklen_t(buf.count))
         }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     default: return "unknown"
     }
-    return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -20,10 +20,10 @@ public final class SQLiteDatabase {
     private var literalCache: [Int: SQLiteStatement] = [:]
     public let path: String
 
-    /// Opens (creating) the file in WAL mode with `synchronous=FULL`, so a commit survives power loss.
     /// Set once per process, before the first connection opens (sqlite3_config refuses later calls).
     private static let configured: Void = { _ = outreach_sqlite_disable_memstatus() }()
 
+    /// Opens (creating) the file in WAL mode with `synchronous=FULL`, so a commit survives power loss.
     public init(path: String) throws(SQLiteError) {
         Self.configured
         var h: OpaquePointer?

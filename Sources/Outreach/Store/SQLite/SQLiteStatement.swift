@@ -55,11 +55,6 @@ public final class SQLiteStatement {
         if rc != SQLITE_OK { throw database.error(rc, sql) }
     }
 
-    public func bind(_ idx: Int32, _ value: Int64) throws(SQLiteError) {
-        let rc = sqlite3_bind_int64(stmt, idx, value)
-        if rc != SQLITE_OK { throw database.error(rc, sql) }
-    }
-
     /// Runs with the values bound so far, then resets for the next row.
     public func runBound() throws(SQLiteError) {
         while try step() {}
@@ -90,8 +85,7 @@ public final class SQLiteStatement {
     /// Runs a statement that returns no rows.
     public func run(_ values: [SQLiteValue] = []) throws(SQLiteError) {
         try bind(values)
-        while try step() {}
-        sqlite3_reset(stmt)
+        try runBound()
     }
 
     /// Runs and maps every row.

@@ -142,7 +142,7 @@ extension SQLiteStore {
                                progress: (Int) -> Void) throws -> ImportCounts? {
         do {
             // Memberships reference the list looked up and contacts selected in this transaction.
-            return try writeUncheckedReferences { db in
+            return try write(checkingReferences: false, syncing: true) { db in
                 var total = ImportCounts()
                 var done = 0
                 while let chunk = try next() {

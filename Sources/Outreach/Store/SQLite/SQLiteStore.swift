@@ -60,7 +60,7 @@ public final class SQLiteStore: Store {
 
     /// Runs `body` in one write transaction.
     func write<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
-        try lock.withLock { _ in try database.transaction { try body(database) } }
+        try write(checkingReferences: true, syncing: true, body)
     }
 
     /// One write transaction, optionally without foreign-key checks (bulk writes whose references
@@ -79,10 +79,6 @@ public final class SQLiteStore: Store {
             }
             return try database.transaction { try body(database) }
         }
-    }
-
-    func writeUncheckedReferences<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
-        try write(checkingReferences: false, syncing: true, body)
     }
 
     /// Flushes the write-ahead log, where every commit is until a checkpoint copies it into the
