@@ -11,8 +11,10 @@
 static inline struct MHD_Daemon *outreach_mhd_start(unsigned int flags, uint16_t port,
         const struct sockaddr *bind_addr, MHD_AccessHandlerCallback handler, void *handler_cls,
         MHD_RequestCompletedCallback completed, void *completed_cls,
-        unsigned int thread_pool, unsigned int connection_limit, size_t memory_limit, unsigned int timeout) {
+        unsigned int thread_pool, unsigned int connection_limit, size_t memory_limit, unsigned int timeout,
+        unsigned int reuse_port) {
     return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, reuse_port,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
         MHD_OPTION_SOCK_ADDR, bind_addr,
         MHD_OPTION_THREAD_POOL_SIZE, thread_pool,
@@ -20,6 +22,10 @@ static inline struct MHD_Daemon *outreach_mhd_start(unsigned int flags, uint16_t
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout,
         MHD_OPTION_END);
+}
+static inline uint16_t outreach_mhd_bound_port(struct MHD_Daemon *d) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : 0;
 }
 static inline const union MHD_ConnectionInfo *outreach_mhd_client_address(struct MHD_Connection *c) {
     return MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

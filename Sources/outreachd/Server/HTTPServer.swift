@@ -10,7 +10,7 @@ final class HTTPServer: Sendable {
     /// Bodies larger than this are refused with 413 (changed on reload).
     let maxBodyBytes: Atomic<Int>
     let trustProxy: Atomic<Bool>
-    private let daemon = Mutex<DaemonHandle?>(nil)
+    private let daemons = Mutex<[DaemonHandle]>([])
     /// Connections suspended and not yet answered; they must be resumed before the daemon stops.
     let suspended = Atomic<Int>(0)
     /// Requests begun and not yet completed (answered or aborted).
@@ -23,34 +23,56 @@ final class HTTPServer: Sendable {
     }
 
     /// Starts listening on `address` (`127.0.0.1:8025`, `[::1]:8025`, `0.0.0.0:8025`).
+    ///
+    /// Each of the `threads` epoll threads is its own libmicrohttpd daemon with its own listening
+    /// socket on the same port (`SO_REUSEPORT`), so the kernel spreads connections evenly. One
+    /// daemon with a thread pool shares one socket, and whichever thread wakes first accepts a
+    /// whole burst: under load one thread held most connections and answered them one by one
+    /// while the other idled.
     func start(listen address: ListenAddress, threads: Int, connectionLimit: Int = 4096) throws(ServerError) {
         var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue | MHD_USE_TURBO.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         let me = Unmanaged.passUnretained(self).toOpaque()
-        let d: OpaquePointer? = address.withSockaddr { sa in
-            outreach_mhd_start(flags, address.port, sa, httpAccessHandler, me, httpRequestCompleted, me,
-                               UInt32(max(1, threads)), UInt32(connectionLimit), 16 * 1024, 60)
+        let count = max(1, threads)
+        if count > 1, address.port != 0, let reason = address.bindProbe() {
+            throw .cannotListen(address.description, reason: reason)
         }
-        guard let d else { throw .cannotListen(address.description, reason: String(cString: strerror(errno))) }
-        daemon.withLock { $0 = DaemonHandle(pointer: d) }
+        var address = address
+        var started: [DaemonHandle] = []
+        for _ in 0..<count {
+            let d: OpaquePointer? = address.withSockaddr { sa in
+                outreach_mhd_start(flags, address.port, sa, httpAccessHandler, me, httpRequestCompleted, me,
+                                   1, UInt32(max(1, connectionLimit / count)), 16 * 1024, 60, count > 1 ? 1 : 0)
+            }
+            guard let d else {
+                let reason = String(cString: strerror(errno))
+                for s in started { MHD_stop_daemon(s.pointer) }
+                throw .cannotListen(address.description, reason: reason)
+            }
+            // Port 0 asks for any free port; the other sockets must share the one it got.
+            if address.port == 0 { address.port = outreach_mhd_bound_port(d) }
+            started.append(DaemonHandle(pointer: d))
+        }
+        daemons.withLock { $0 = started }
     }
 
     /// Stops accepting new connections; requests already received are still answered.
     func quiesce() {
-        daemon.withLock { d in
-            guard let d else { return }
-            let fd = MHD_quiesce_daemon(d.pointer)
-            if fd >= 0 { close(fd) }
+        daemons.withLock { ds in
+            for d in ds {
+                let fd = MHD_quiesce_daemon(d.pointer)
+                if fd >= 0 { close(fd) }
+            }
         }
     }
 
     /// Closes every connection and joins the pool threads. Call after all suspended requests were answered.
     func stop() {
-        let d = daemon.withLock { d -> DaemonHandle? in
-            defer { d = nil }
-            return d
+        let ds = daemons.withLock { ds -> [DaemonHandle] in
+            defer { ds = [] }
+            return ds
         }
-        if let d { MHD_stop_daemon(d.pointer) }
+        for d in ds { MHD_stop_daemon(d.pointer) }
     }
 }
 

@@ -43,3 +43,22 @@ struct ListenAddress: Sendable, CustomStringConvertible {
         return withUnsafePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1, body) }
     }
 }
+
+extension ListenAddress {
+    /// Why a plain socket cannot bind here (`strerror` text), or nil when it can.
+    ///
+    /// The listener's own sockets share their port (`SO_REUSEPORT`), which would also let a second
+    /// daemon of the same user quietly join and take half the connections; a socket without it
+    /// cannot bind next to them, so this finds a port already taken by anyone, ourselves included.
+    func bindProbe() -> String? {
+        let fd = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(fd) }
+        // TIME_WAIT connections from a previous run do not count as taken.
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        let length = socklen_t(isIPv6 ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+        let ok = withSockaddr { bind(fd, $0, length) == 0 }
+        return ok ? nil : String(cString: strerror(errno))
+    }
+}

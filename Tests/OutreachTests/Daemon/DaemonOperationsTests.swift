@@ -23,6 +23,18 @@ struct DaemonOperationsTests {
         try #require(try d.send(["method": "GET", "path": .string("/v1/messages/\(id)"), "headers": ["Authorization": .string("Bearer " + d.token)]]).json)
     }
 
+    /// The listener's threads share their port (SO_REUSEPORT); a second daemon must still be
+    /// refused rather than quietly take half the connections.
+    @Test func aSecondDaemonOnTheSamePortIsRefused() throws {
+        let d = try DaemonHarness(server: "threads = 2")
+        try d.start()
+        let second = try TestSupport.run("timeout", ["20", TestSupport.outreachd, "--config", d.configPath, "serve"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("Cannot listen on 127.0.0.1:\(d.port)"))
+        #expect(try d.send(["method": "GET", "path": "/healthz"]).status == 200)
+        #expect(d.stop().status == 0)
+    }
+
     @Test func kannelReceiptsMarkDeliveriesDeliveredOrBounced() throws {
         let d = try DaemonHarness(channels: """
             [channels.texts]
