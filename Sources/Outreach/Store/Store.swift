@@ -74,13 +74,17 @@ public struct IdempotencyKey: Sendable {
 
 /// One enqueue of a group commit.
 public struct EnqueueRequest: Sendable {
-    public var message: Message
+    public let message: Message
     public var deliveries: [NewDelivery]
     public var idempotency: IdempotencyKey?
+    /// `message.data` as JSON text, written by the thread making the request: the committer,
+    /// which every request waits for, then only stores it.
+    public let dataText: String
     public init(message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) {
         self.message = message
         self.deliveries = deliveries
         self.idempotency = idempotency
+        self.dataText = message.data.serialized
     }
 }
 

@@ -132,8 +132,14 @@ struct JSONParser {
 
     mutating func string() throws(JSONError) -> String {
         i += 1  // opening quote
-        var out: [UInt8] = []
         var start = i
+        // Most strings have no escapes: decoded straight from the input, without a copy to build.
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+            defer { i += 1 }
+            return String(decoding: bytes[start..<i], as: UTF8.self)
+        }
+        var out: [UInt8] = []
         while true {
             guard i < bytes.count else { throw fail("unterminated string") }
             let c = bytes[i]

@@ -70,16 +70,19 @@ final class GroupCommitter: Sendable {
 
     /// Queues `request`; `completion` runs on the flush thread once it is on disk (or refused).
     func submit(_ request: EnqueueRequest, completion: @escaping Completion) {
-        let accepted = state.withLock { s -> Bool in
-            guard !s.stopping else { return false }
+        let (accepted, first) = state.withLock { s -> (Bool, Bool) in
+            guard !s.stopping else { return (false, false) }
             s.waiting.append(Waiting(request: request, completion: completion))
-            return true
+            return (true, s.waiting.count == 1)
         }
         guard accepted else {
             completion(.failure(CommitterError.stopping))
             return
         }
-        wake.signal()
+        // Only a request finding the queue empty wakes the committer, which takes everything
+        // waiting. A signal per request left it one wake-up per request to spin through: empty
+        // rounds that each waited out the commit interval, and went on long after a burst ended.
+        if first { wake.signal() }
     }
 
     /// Commits and flushes what is waiting, refuses anything later, and returns when both threads have ended.

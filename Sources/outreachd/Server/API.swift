@@ -9,9 +9,30 @@ final class API: Sendable {
         var settings: ServerSettings
         var auth: Authenticator
         var templates: TemplateLibrary
-        var channels: [String: ChannelInfo]
+        var channels: [String: ChannelInfo] { didSet { firstContactChannels = Self.firstContactChannels(channels) } }
         var defaultCountry: String?
         var defaultLocale: String
+        /// Per kind, the contact channel a trigger without `channels` uses: the first by name.
+        private(set) var firstContactChannels: [ChannelKind: ChannelInfo]
+
+        init(settings: ServerSettings, auth: Authenticator, templates: TemplateLibrary, channels: [String: ChannelInfo],
+             defaultCountry: String?, defaultLocale: String) {
+            self.settings = settings
+            self.auth = auth
+            self.templates = templates
+            self.channels = channels
+            self.defaultCountry = defaultCountry
+            self.defaultLocale = defaultLocale
+            self.firstContactChannels = Self.firstContactChannels(channels)
+        }
+
+        private static func firstContactChannels(_ channels: [String: ChannelInfo]) -> [ChannelKind: ChannelInfo] {
+            var out: [ChannelKind: ChannelInfo] = [:]
+            for c in channels.values.sorted(by: { $0.name < $1.name }) where c.target == .contact && out[c.kind] == nil {
+                out[c.kind] = c
+            }
+            return out
+        }
     }
 
     let store: SQLiteStore

@@ -35,7 +35,7 @@ struct Authenticator: Sendable {
                 throw APIError(401, "webhook-signature: signed requests are not accepted; no [server] webhook_secret_file is configured", headers: challenge)
             }
             do {
-                let id = try webhooks.verify(headers: request.headers, body: request.body)
+                let id = try webhooks.verify(headers: request.headerFields, body: request.body)
                 return .webhook(id: id)
             } catch {
                 throw APIError(401, error.description, headers: challenge)

@@ -5,13 +5,24 @@ struct HTTPRequest: Sendable {
     var path: String
     /// Query arguments (decoded); a repeated name keeps the last value.
     var query: [String: String]
-    /// Header names lower-cased.
-    var headers: [String: String]
+    /// Header fields in arrival order, names lower-cased (a list: a request has a handful, and
+    /// hashing each into a dictionary cost more than the scans that read them).
+    var headers: [(name: String, value: String)]
     var body: [UInt8]
     /// The peer's IP address (or the proxy's `X-Forwarded-For` when `trust_proxy` is set).
     var clientAddress: String
 
-    func header(_ name: String) -> String? { headers[name.lowercased()] }
+    /// The field named `name` (lower-case); repeated fields joined with ", " (RFC 9110 5.3).
+    func header(_ name: String) -> String? {
+        var found: String?
+        for h in headers where h.name == name { found = found.map { $0 + ", " + h.value } ?? h.value }
+        return found
+    }
+
+    /// Every field by name, repeated ones joined.
+    var headerFields: [String: String] {
+        headers.reduce(into: [:]) { d, h in d[h.name] = d[h.name].map { $0 + ", " + h.value } ?? h.value }
+    }
 
     /// The media type of the body without parameters, lower-cased (`application/json`).
     var mediaType: String? {

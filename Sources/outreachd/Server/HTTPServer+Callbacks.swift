@@ -48,8 +48,8 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
     case .tooLarge: return queue(connection, tooLarge(server))
     case .dispatch(let body):
         let request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
-                                  query: values(connection, .GET_ARGUMENT_KIND, lowercase: false),
-                                  headers: values(connection, .HEADER_KIND, lowercase: true), body: body,
+                                  query: queryArguments(connection),
+                                  headers: headerList(connection), body: body,
                                   clientAddress: "")
         var req = request
         req.clientAddress = clientAddress(connection, request: request, trustProxy: server.trustProxy.load(ordering: .relaxed))
@@ -94,25 +94,35 @@ private func queue(_ connection: OpaquePointer, _ r: HTTPResponse) -> MHD_Result
     return MHD_queue_response(connection, UInt32(r.status), response)
 }
 
-/// Collects headers or query arguments; repeated header names are joined with ", ".
-private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercase: Bool) -> [String: String] {
+/// The query arguments; a repeated name keeps the last value.
+private func queryArguments(_ connection: OpaquePointer) -> [String: String] {
     // Counting needs no callback: most requests have no query arguments.
-    if MHD_get_connection_values(connection, kind, nil, nil) == 0 { return [:] }
-    final class Box { var values: [String: String] = [:]; var lowercase = false }
+    if MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, nil, nil) == 0 { return [:] }
+    final class Box { var values: [String: String] = [:] }
     let box = Box()
-    box.values.reserveCapacity(8)
-    box.lowercase = lowercase
     let unmanaged = Unmanaged.passRetained(box)
     defer { unmanaged.release() }
-    _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
+    _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, { cls, _, key, value in
         guard let cls, let key else { return .YES }
-        let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
-        let k = box.lowercase ? asciiLowercased(key) : String(cString: key)
-        let v = value.map { String(cString: $0) } ?? ""
-        if box.lowercase, let old = box.values[k] { box.values[k] = old + ", " + v } else { box.values[k] = v }
+        Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue().values[String(cString: key)] = value.map { String(cString: $0) } ?? ""
         return .YES
     }, unmanaged.toOpaque())
     return box.values
+}
+
+/// The header fields in order, names lower-cased.
+private func headerList(_ connection: OpaquePointer) -> [(name: String, value: String)] {
+    final class Box { var fields: [(name: String, value: String)] = [] }
+    let box = Box()
+    box.fields.reserveCapacity(Int(MHD_get_connection_values(connection, .HEADER_KIND, nil, nil)))
+    let unmanaged = Unmanaged.passRetained(box)
+    defer { unmanaged.release() }
+    _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+        guard let cls, let key else { return .YES }
+        Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue().fields.append((asciiLowercased(key), value.map { String(cString: $0) } ?? ""))
+        return .YES
+    }, unmanaged.toOpaque())
+    return box.fields
 }
 
 /// Header names are ASCII tokens (RFC 9110); lower-casing their bytes skips Unicode case mapping.

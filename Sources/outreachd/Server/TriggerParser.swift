@@ -55,10 +55,16 @@ struct TriggerParser {
         var deliveries: [NewDelivery] = []
         var seen: Set<String> = []
         func add(_ d: NewDelivery) {
+            // A handful of deliveries is searched; a long list gets a set of what it holds.
+            if deliveries.count < 16 {
+                if !deliveries.contains(where: { $0.channel == d.channel && $0.address == d.address }) { deliveries.append(d) }
+                return
+            }
+            if seen.isEmpty { for e in deliveries { seen.insert(e.channel + "\u{0}" + e.address) } }
             if seen.insert(d.channel + "\u{0}" + d.address).inserted { deliveries.append(d) }
         }
         for (i, r) in to.enumerated() {
-            let field = "to[\(i)]"
+            let field = FieldName(index: i)
             let recipient = try recipient(r, field: field)
             let targets: [ChannelInfo]
             if let explicit { targets = explicit } else { targets = try defaultChannels(for: recipient, field: field, template: template) }
@@ -77,7 +83,7 @@ struct TriggerParser {
                 }
                 guard let address else {
                     if explicit != nil && targets.count == 1 {
-                        throw .badField(field, "has no \(c.kind == .email ? "email" : c.kind == .sms ? "phone" : "address") for channel '\(c.name)'")
+                        throw .badField(field.description, "has no \(c.kind == .email ? "email" : c.kind == .sms ? "phone" : "address") for channel '\(c.name)'")
                     }
                     continue
                 }
@@ -87,9 +93,15 @@ struct TriggerParser {
                                 locale: recipient.contactID == nil ? recipient.locale : nil,
                                 timeZone: recipient.contactID == nil ? recipient.timeZone : nil, notBefore: notBefore))
             }
-            guard any else { throw .badField(field, "has no address any of the channels (\(targets.map(\.name).joined(separator: ", "))) can send to") }
+            guard any else { throw .badField(field.description, "has no address any of the channels (\(targets.map(\.name).joined(separator: ", "))) can send to") }
         }
         return (Message(template: template, data: data, kind: .transactional), deliveries)
+    }
+
+    /// `to[i]`, spelled out only when an error names it.
+    struct FieldName: CustomStringConvertible {
+        var index: Int
+        var description: String { "to[\(index)]" }
     }
 
     struct Recipient {
@@ -102,8 +114,8 @@ struct TriggerParser {
         var contactID: Int64?
     }
 
-    func recipient(_ value: JSON, field: String) throws(APIError) -> Recipient {
-        guard let o = value.objectValue else { throw .badField(field, "must be an object like {\"email\": \"a@example.org\"}") }
+    func recipient(_ value: JSON, field: FieldName) throws(APIError) -> Recipient {
+        guard let o = value.objectValue else { throw .badField(field.description, "must be an object like {\"email\": \"a@example.org\"}") }
         if !o.keys.allSatisfy(Self.recipientFields.contains) {
             for k in o.keys.sorted() where !Self.recipientFields.contains(k) {
                 throw .badField("\(field).\(k)", "is not a recipient field (email, phone, contact, name, locale, timezone)")
@@ -135,7 +147,7 @@ struct TriggerParser {
         }
         r.address = try string("address")
         guard r.email != nil || r.phone != nil || r.address != nil else {
-            throw .badField(field, "needs an email, a phone or a contact")
+            throw .badField(field.description, "needs an email, a phone or a contact")
         }
         if let n = try string("name") {
             let breaks = n.utf8.contains { $0 == 0x0A || $0 == 0x0D }
@@ -167,13 +179,13 @@ struct TriggerParser {
     }
 
     /// Without `channels`: the first email channel for an email, the first SMS channel for a phone.
-    func defaultChannels(for r: Recipient, field: String, template: String) throws(APIError) -> [ChannelInfo] {
+    func defaultChannels(for r: Recipient, field: FieldName, template: String) throws(APIError) -> [ChannelInfo] {
         var out: [ChannelInfo] = []
-        let sorted = live.channels.values.filter { $0.target == .contact }.sorted { $0.name < $1.name }
-        if r.email != nil, let c = sorted.first(where: { $0.kind == .email }) { out.append(c) }
-        if r.phone != nil, let c = sorted.first(where: { $0.kind == .sms }) { out.append(c) }
-        if r.address != nil, let c = sorted.first(where: { $0.kind == .chat }) { out.append(c) }
-        guard !out.isEmpty else { throw .badField(field, "no configured channel can reach this recipient; name one in \"channels\"") }
+        let first = live.firstContactChannels
+        if r.email != nil, let c = first[.email] { out.append(c) }
+        if r.phone != nil, let c = first[.sms] { out.append(c) }
+        if r.address != nil, let c = first[.chat] { out.append(c) }
+        guard !out.isEmpty else { throw .badField(field.description, "no configured channel can reach this recipient; name one in \"channels\"") }
         // Prefer the channels the template has a variant for; refuse when it has none of them.
         let usable = out.filter { live.templates.has(template, kind: $0.kind.rawValue) }
         guard !usable.isEmpty else {

@@ -103,10 +103,16 @@ import Testing
             return
         }
 
+        // A replay in a batch answers with the first message; neither it nor the conflict leaves a message behind.
+        let replay = try s.enqueueBatch([request("a@example.org", key: "k1"), request("h@example.org")])
+        #expect((try? replay[0].get()) == (try? first[0].get()).map { EnqueueResult(messageID: $0.messageID, deliveryIDs: $0.deliveryIDs, replayed: true, inserted: 0) })
+        let messages = try s.with { db in try db.prepare("SELECT COUNT(*) FROM messages").rows { $0.int(0) }.first }
+        #expect(messages == 4)  // a, b, d, h
+
         let broken = try s.enqueueBatch([request("e@example.org"), request("f@example.org", messageID: 999_999), request("g@example.org")])
         #expect(broken.map { (try? $0.get()) != nil } == [true, false, true])
         let queued = Set(try s.deliveries(state: .queued, messageID: nil, limit: 100).map(\.address))
-        #expect(queued == ["a@example.org", "b@example.org", "d@example.org", "e@example.org", "g@example.org"])
+        #expect(queued == ["a@example.org", "b@example.org", "d@example.org", "h@example.org", "e@example.org", "g@example.org"])
     }
 
     @Test func aRepeatedFanOutQueuesEachRecipientOnce() throws {

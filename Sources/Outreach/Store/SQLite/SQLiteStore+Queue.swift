@@ -17,29 +17,31 @@ extension SQLiteStore {
     }
 
     static func enqueue(_ db: SQLiteDatabase, _ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?,
-                        suppressions: SuppressionKinds = .withErased) throws -> EnqueueResult {
+                        suppressions: SuppressionKinds = .withErased, dataText: String? = nil) throws -> EnqueueResult {
         let now = Clock.nowMillis()
-        if let idem = idempotency {
-            if let (hash, mid) = try db.prepare(literal: "SELECT request_hash, message_id FROM idempotency WHERE key = ?")
-                .rows([.text(idem.key)], { ($0.text(0), $0.int(1)) }).first {
-                guard hash == idem.requestHash else { throw StoreError.idempotencyConflict(key: idem.key) }
-                let ids = try db.prepare("SELECT id FROM deliveries WHERE message_id = ? ORDER BY id").rows([.integer(mid)]) { $0.int(0) }
-                return EnqueueResult(messageID: mid, deliveryIDs: ids, replayed: true, inserted: 0)
-            }
-        }
         let messageID: Int64
         if let id = message.id {
             messageID = id
         } else {
-            let attachments = JSON.array(message.attachments.map { .string($0) }).serialized
+            let attachments = message.attachments.isEmpty ? "[]" : JSON.array(message.attachments.map { .string($0) }).serialized
             try db.prepare(literal: "INSERT INTO messages(template, data, kind, list_name, campaign_id, event_id, attachments, created_at) VALUES(?,?,?,?,?,?,?,?)")
-                .run([.text(message.template), .text(message.data.serialized), .text(message.kind.rawValue), SQLiteValue(message.listName),
+                .run([.text(message.template), .text(dataText ?? message.data.serialized), .text(message.kind.rawValue), SQLiteValue(message.listName),
                       SQLiteValue(message.campaignID), SQLiteValue(message.eventID), .text(attachments), .integer(now)])
             messageID = db.lastInsertRowID
         }
         if let idem = idempotency {
-            try db.prepare(literal: "INSERT INTO idempotency(key, request_hash, message_id, created_at) VALUES(?,?,?,?)")
+            // The key is claimed by inserting it: one index search, where looking first and then
+            // inserting took two. A key already there (rare) takes the message back out.
+            try db.prepare(literal: "INSERT INTO idempotency(key, request_hash, message_id, created_at) VALUES(?,?,?,?) ON CONFLICT(key) DO NOTHING")
                 .run([.text(idem.key), .text(idem.requestHash), .integer(messageID), .integer(now)])
+            if db.changes == 0 {
+                if message.id == nil { try db.prepare("DELETE FROM messages WHERE id = ?").run([.integer(messageID)]) }
+                let stored = try db.prepare(literal: "SELECT request_hash, message_id FROM idempotency WHERE key = ?")
+                    .rows([.text(idem.key)], { ($0.text(0), $0.int(1)) }).first
+                guard let (hash, mid) = stored, hash == idem.requestHash else { throw StoreError.idempotencyConflict(key: idem.key) }
+                let ids = try db.prepare("SELECT id FROM deliveries WHERE message_id = ? ORDER BY id").rows([.integer(mid)]) { $0.int(0) }
+                return EnqueueResult(messageID: mid, deliveryIDs: ids, replayed: true, inserted: 0)
+            }
         }
         let insert = try db.prepare(literal: """
             INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
@@ -233,7 +235,8 @@ extension SQLiteStore {
                 let suppressions = try SuppressionKinds.read(db)
                 return try requests.map { r -> Result<EnqueueResult, any Error> in
                     do {
-                        return .success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency, suppressions: suppressions))
+                        return .success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency, suppressions: suppressions,
+                                                     dataText: r.dataText))
                     } catch let e as StoreError {
                         guard case .idempotencyConflict = e else { throw e }
                         return .failure(e)
@@ -245,7 +248,7 @@ extension SQLiteStore {
                 try requests.map { r in
                     try db.execute("SAVEPOINT one")
                     do {
-                        let result = try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency)
+                        let result = try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency, dataText: r.dataText)
                         try db.execute("RELEASE one")
                         return .success(result)
                     } catch {
