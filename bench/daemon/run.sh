@@ -12,6 +12,12 @@
 # are the API's, not the outbox's. Prints requests/s and p99 latency of every round, the medians,
 # and the median of the per-round ratios.
 # Goals: ratio >= 0.25, POST p99 < 20 ms.
+#
+# Latency is reported twice. wrk's (gettimeofday around each request) and the daemon's own
+# `outreach_enqueue_duration_seconds` (monotonic clock, from the trigger reaching the group
+# committer to its answer being released). On this VM wrk's figures are at times impossible: a
+# mean latency several times what Little's law allows for its own request rate and connection
+# count (mean <= connections / rate in a closed loop). Each round prints both and that check.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-6}
@@ -46,6 +52,11 @@ rps() { awk '/^Requests\/sec:/ {print $2}' <<<"$1"; }
 p99() { awk '$1=="99%" {print $2}' <<<"$1"; }
 ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.2f", v }' <<<"$1"; }
 errors() { awk '/Non-2xx|Socket errors/' <<<"$1"; }
+avg() { awk '$1=="Latency" && $2 ~ /^[0-9]/ {print $2}' <<<"$1"; }
+# The daemon's enqueue latency histogram: "le count" lines, cumulative.
+buckets() { curl -fs "http://127.0.0.1:$PORT/metrics" | awk -F'[{}" ]+' '/^outreach_enqueue_duration_seconds_bucket/ {print $3, $NF}'; }
+# Upper bound (ms) of the bucket holding the 99th percentile of what was observed between two snapshots.
+server_p99() { join <(echo "$1") <(echo "$2") | sort -g | awk '{d[NR]=$3-$2; le[NR]=$1} END { n=d[NR]; for (i=1;i<=NR;i++) if (d[i] >= 0.99*n) { v = (le[i]=="+Inf") ? "inf" : le[i]*1000; print v; exit } }'; }
 median() { sort -g | awk '{a[NR]=$1} END { print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2 }'; }
 # Warm-up (page cache, SQLite file growth).
 wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT" >/dev/null
@@ -53,15 +64,22 @@ wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages
 # The VM's speed drifts from minute to minute, so the two loads alternate, ROUNDS times each, and
 # the medians are compared; every round is printed too.
 echo "machine: $(nproc) cores; wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s x $ROUNDS rounds; data on $(df --output=source "$WORK" | tail -1)"
-printf "%-7s %-30s %12s %10s\n" "round" "" "requests/s" "p99 ms"
-: > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio"
+printf "%-7s %-30s %12s %10s %14s %18s\n" "round" "" "requests/s" "p99 ms" "daemon p99 ms" "wrk mean/bound ms"
+: > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio" ; : > "$WORK/server"
 for r in $(seq "$ROUNDS"); do
+    B0=$(buckets)
     POST=$(run -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
+    B1=$(buckets)
     HEALTH=$(run "http://127.0.0.1:$PORT/healthz")
     errors "$POST"; errors "$HEALTH"
-    printf "%-7s %-30s %12s %10s\n" "$r" "POST /v1/messages (durable)" "$(rps "$POST")" "$(ms "$(p99 "$POST")")"
+    SP99=$(server_p99 "$B0" "$B1")
+    BOUND=$(awk -v c="$CONNS" -v r="$(rps "$POST")" 'BEGIN { printf "%.2f", c / r * 1000 }')
+    CHECK="$(ms "$(avg "$POST")")/$BOUND"
+    if awk -v a="$(ms "$(avg "$POST")")" -v b="$BOUND" 'BEGIN { exit !(a > 1.5 * b) }'; then CHECK="$CHECK (wrk's clock: impossible)"; fi
+    printf "%-7s %-30s %12s %10s %14s %18s\n" "$r" "POST /v1/messages (durable)" "$(rps "$POST")" "$(ms "$(p99 "$POST")")" "<= $SP99" "$CHECK"
     printf "%-7s %-30s %12s %10s\n" "$r" "GET /healthz (reference)" "$(rps "$HEALTH")" "$(ms "$(p99 "$HEALTH")")"
     echo "$(rps "$POST") $(ms "$(p99 "$POST")")" >> "$WORK/post"
+    echo "$SP99" >> "$WORK/server"
     echo "$(rps "$HEALTH") $(ms "$(p99 "$HEALTH")")" >> "$WORK/health"
     awk -v a="$(rps "$POST")" -v b="$(rps "$HEALTH")" 'BEGIN { printf "%.3f\n", a / b }' >> "$WORK/ratio"
 done
@@ -73,6 +91,6 @@ QUEUED=$(awk '/^outreach_deliveries\{state="queued"\}/ {print $2}' <<<"$METRICS"
 printf "%-7s %-30s %12s %10s\n" "median" "POST /v1/messages (durable)" "$(cut -d' ' -f1 "$WORK/post" | median)" "$(cut -d' ' -f2 "$WORK/post" | median)"
 printf "%-7s %-30s %12s %10s\n" "median" "GET /healthz (reference)" "$(cut -d' ' -f1 "$WORK/health" | median)" "$(cut -d' ' -f2 "$WORK/health" | median)"
 echo "ratio POST/healthz per round: $(tr '\n' ' ' < "$WORK/ratio")"
-echo "ratio POST/healthz, median: $(median < "$WORK/ratio") (goal >= 0.25); POST p99, worst round: $(cut -d' ' -f2 "$WORK/post" | sort -g | tail -1) ms (goal < 20 ms)"
+echo "ratio POST/healthz, median: $(median < "$WORK/ratio") (goal >= 0.25); POST p99, worst round: $(cut -d' ' -f2 "$WORK/post" | sort -g | tail -1) ms by wrk, <= $(sort -g "$WORK/server" | tail -1) ms by the daemon (goal < 20 ms)"
 awk -v n="$REQS" -v b="$BATCHES" 'BEGIN { if (b > 0) printf "group commit: %d enqueues in %d transactions, %.1f per commit\n", n, b, n / b }'
 echo "deliveries queued on disk: $QUEUED"

@@ -44,15 +44,24 @@ public final class MetricsRegistry: Sendable {
     }
 
     public func observe(_ name: String, _ labels: [String: String] = [:], _ value: Double) {
+        observe(name, labels, values: [value])
+    }
+
+    /// Observes many values under one lock (the requests of one group commit).
+    public func observe(_ name: String, _ labels: [String: String] = [:], values: [Double]) {
+        guard !values.isEmpty else { return }
         let key = Self.labelText(labels)
         families.withLock { f in
-            var fam = f[name] ?? Family(kind: .histogram, help: "", buckets: Self.defaultBuckets)
-            var h = fam.histograms[key] ?? Histogram(counts: Array(repeating: 0, count: fam.buckets.count))
-            if let i = fam.buckets.firstIndex(where: { value <= $0 }) { h.counts[i] += 1 }
-            h.sum += value
-            h.count += 1
-            fam.histograms[key] = h
-            f[name] = fam
+            if f[name] == nil { f[name] = Family(kind: .histogram, help: "", buckets: Self.defaultBuckets) }
+            let buckets = f[name]!.buckets
+            // Taken out and put back, so the counts are changed in place rather than copied.
+            var h = f[name]!.histograms.removeValue(forKey: key) ?? Histogram(counts: Array(repeating: 0, count: buckets.count))
+            for v in values {
+                if let i = buckets.firstIndex(where: { v <= $0 }) { h.counts[i] += 1 }
+                h.sum += v
+                h.count += 1
+            }
+            f[name]!.histograms[key] = h
         }
     }
 

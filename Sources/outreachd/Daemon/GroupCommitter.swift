@@ -16,6 +16,8 @@ final class GroupCommitter: Sendable {
     private struct Waiting {
         var request: EnqueueRequest
         var completion: Completion
+        /// When it was submitted (uptime nanoseconds), for `outreach_enqueue_duration_seconds`.
+        var submitted: UInt64
     }
 
     private struct State {
@@ -72,7 +74,7 @@ final class GroupCommitter: Sendable {
     func submit(_ request: EnqueueRequest, completion: @escaping Completion) {
         let (accepted, first) = state.withLock { s -> (Bool, Bool) in
             guard !s.stopping else { return (false, false) }
-            s.waiting.append(Waiting(request: request, completion: completion))
+            s.waiting.append(Waiting(request: request, completion: completion, submitted: DispatchTime.now().uptimeNanoseconds))
             return (true, s.waiting.count == 1)
         }
         guard accepted else {
@@ -183,6 +185,8 @@ final class GroupCommitter: Sendable {
                 for c in ready {
                     for (w, r) in zip(c.batch, c.results) { w.completion(failure.map { .failure($0) } ?? r) }
                 }
+                let now = DispatchTime.now().uptimeNanoseconds
+                metrics.observeEnqueues(seconds: ready.flatMap { $0.batch.map { Double(now - $0.submitted) / 1e9 } })
             }
         }
     }

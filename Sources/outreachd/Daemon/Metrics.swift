@@ -18,6 +18,13 @@ struct Metrics: Sendable {
                          buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024])
         registry.declare("outreach_commit_duration_seconds", .histogram, help: "Time of one group-commit transaction.",
                          buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1])
+        registry.declare("outreach_enqueue_duration_seconds", .histogram,
+                         help: "Time from a trigger reaching the group committer to its answer being released (on disk, or refused).",
+                         buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+    }
+
+    func observeEnqueues(seconds: [Double]) {
+        registry.observe("outreach_enqueue_duration_seconds", values: seconds)
     }
 
     func observeCommit(size: Int, seconds: Double) {

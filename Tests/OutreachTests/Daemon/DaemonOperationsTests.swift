@@ -131,6 +131,10 @@ struct DaemonOperationsTests {
         let count = m["outreach_send_duration_seconds"]?["samples"]?.arrayValue?.first { $0.arrayValue?[0].stringValue == "outreach_send_duration_seconds_count" }
         #expect(count?.arrayValue?[1]["channel"]?.stringValue == "outbox")
         #expect(Self.number(count?.arrayValue?[2]) == 1)
+        // One trigger went through the group committer.
+        let enqueues = m["outreach_enqueue_duration_seconds"]?["samples"]?.arrayValue?.first { $0.arrayValue?[0].stringValue == "outreach_enqueue_duration_seconds_count" }
+        #expect(m["outreach_enqueue_duration_seconds"]?["type"]?.stringValue == "histogram")
+        #expect(Self.number(enqueues?.arrayValue?[2]) == 1)
         d.stop()
     }
 
