@@ -13,11 +13,12 @@
 # and the median of the per-round ratios.
 # Goals: ratio >= 0.25, POST p99 < 20 ms.
 #
-# Latency is reported twice. wrk's (gettimeofday around each request) and the daemon's own
+# Latency is reported twice: wrk's (gettimeofday around each request) and the daemon's own
 # `outreach_enqueue_duration_seconds` (monotonic clock, from the trigger reaching the group
 # committer to its answer being released). On this VM wrk's figures are at times impossible: a
 # mean latency several times what Little's law allows for its own request rate and connection
-# count (mean <= connections / rate in a closed loop). Each round prints both and that check.
+# count (mean <= connections / rate in a closed loop; flagged past 1.2x). Each round prints both
+# and that check.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-6}
@@ -75,7 +76,7 @@ for r in $(seq "$ROUNDS"); do
     SP99=$(server_p99 "$B0" "$B1")
     BOUND=$(awk -v c="$CONNS" -v r="$(rps "$POST")" 'BEGIN { printf "%.2f", c / r * 1000 }')
     CHECK="$(ms "$(avg "$POST")")/$BOUND"
-    if awk -v a="$(ms "$(avg "$POST")")" -v b="$BOUND" 'BEGIN { exit !(a > 1.5 * b) }'; then CHECK="$CHECK (wrk's clock: impossible)"; fi
+    if awk -v a="$(ms "$(avg "$POST")")" -v b="$BOUND" 'BEGIN { exit !(a > 1.2 * b) }'; then CHECK="$CHECK (wrk's latencies impossible)"; fi
     printf "%-7s %-30s %12s %10s %14s %18s\n" "$r" "POST /v1/messages (durable)" "$(rps "$POST")" "$(ms "$(p99 "$POST")")" "<= $SP99" "$CHECK"
     printf "%-7s %-30s %12s %10s\n" "$r" "GET /healthz (reference)" "$(rps "$HEALTH")" "$(ms "$(p99 "$HEALTH")")"
     echo "$(rps "$POST") $(ms "$(p99 "$POST")")" >> "$WORK/post"
