@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Durable enqueue through the HTTP API vs. the cheapest request the same daemon answers.
 #
-#   bench/daemon/run.sh [SECONDS] [CONNECTIONS]     (ROUNDS=3 by default)
+#   bench/daemon/run.sh [SECONDS] [CONNECTIONS]     (4 s, 64 connections, ROUNDS=7 by default)
 #
 # Starts a release `outreachd serve` on a loopback port with a fresh data folder on disk, then
 # runs wrk against it, alternating:
@@ -21,9 +21,9 @@
 # and that check.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SECONDS_PER_RUN=${1:-6}
+SECONDS_PER_RUN=${1:-4}
 CONNS=${2:-64}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-7}
 THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian: apt-get install wrk)" >&2; exit 1; }
 swift build -c release --product outreachd >/dev/null
