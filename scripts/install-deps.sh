@@ -8,7 +8,7 @@ if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     debs+=(postfix python3 python3-pip openssl kannel kannel-extras)
 fi
 if [ "${1:-}" = "--bench" ]; then
-    debs+=(wrk time nginx-light)
+    debs+=(wrk time nginx-light nghttp2-client)
 fi
 missing=()
 for p in "${debs[@]}"; do

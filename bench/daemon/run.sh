@@ -18,7 +18,10 @@
 # committer to its answer being released). On this VM wrk's figures are at times impossible: a
 # mean latency several times what Little's law allows for its own request rate and connection
 # count (mean <= connections / rate in a closed loop; flagged past 1.2x). Each round prints both
-# and that check.
+# and that check. When h2load (Debian: nghttp2-client) is installed, every round also runs it, a
+# client timing requests on the monotonic clock, with the same loads: POST of one trigger body
+# without an Idempotency-Key (h2load cannot vary headers; each request is still a new durable
+# enqueue) and GET /healthz. Its ratio and p99 are printed as a second opinion.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-4}
@@ -48,6 +51,7 @@ trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
 SEND_AT=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+printf '{"template":"welcome","to":[{"email":"bench@example.org","name":"Bench"}],"data":{"n":1},"send_at":"%s"}' "$SEND_AT" > "$WORK/body.json"
 run() { wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_PER_RUN}s" --latency "$@"; }
 rps() { awk '/^Requests\/sec:/ {print $2}' <<<"$1"; }
 p99() { awk '$1=="99%" {print $2}' <<<"$1"; }
@@ -59,6 +63,18 @@ buckets() { curl -fs "http://127.0.0.1:$PORT/metrics" | awk -F'[{}" ]+' '/^outre
 # Upper bound (ms) of the bucket holding the 99th percentile of what was observed between two snapshots.
 server_p99() { join <(echo "$1") <(echo "$2") | sort -g | awk '{d[NR]=$3-$2; le[NR]=$1} END { n=d[NR]; for (i=1;i<=NR;i++) if (d[i] >= 0.99*n) { v = (le[i]=="+Inf") ? "inf" : le[i]*1000; print v; exit } }'; }
 median() { sort -g | awk '{a[NR]=$1} END { print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2 }'; }
+# h2load METHOD-ARGS… → "requests/s p99-ms" from its per-request log (start, status, µs).
+h2() {
+    rm -f "$WORK/h2.log"
+    h2load --h1 -t"$THREADS" -c"$CONNS" -D "$SECONDS_PER_RUN" --log-file="$WORK/h2.log" "$@" >/dev/null 2>&1
+    local n bad p99
+    n=$(wc -l < "$WORK/h2.log")
+    [ "$n" -gt 0 ] || { echo "0 0"; return; }
+    bad=$(awk -F'\t' '$2 !~ /^2/' "$WORK/h2.log" | wc -l)
+    p99=$(cut -f3 "$WORK/h2.log" | sort -n | awk -v k=$(( n * 99 / 100 + 1 )) 'NR == k { printf "%.2f", $1 / 1000 }')
+    awk -v n="$n" -v s="$SECONDS_PER_RUN" -v p="$p99" -v b="$bad" 'BEGIN { printf "%.0f %s%s\n", n / s, p, (b > 0 ? " (" b " non-2xx)" : "") }'
+}
+HAVE_H2=$(command -v h2load >/dev/null && echo 1 || echo 0)
 # Warm-up (page cache, SQLite file growth).
 wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT" >/dev/null
 
@@ -66,7 +82,7 @@ wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages
 # the medians are compared; every round is printed too.
 echo "machine: $(nproc) cores; wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s x $ROUNDS rounds; data on $(df --output=source "$WORK" | tail -1)"
 printf "%-7s %-30s %12s %10s %14s %18s\n" "round" "" "requests/s" "p99 ms" "daemon p99 ms" "wrk mean/bound ms"
-: > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio" ; : > "$WORK/server"
+: > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio" ; : > "$WORK/server" ; : > "$WORK/h2"
 for r in $(seq "$ROUNDS"); do
     B0=$(buckets)
     POST=$(run -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
@@ -81,6 +97,13 @@ for r in $(seq "$ROUNDS"); do
     printf "%-7s %-30s %12s %10s\n" "$r" "GET /healthz (reference)" "$(rps "$HEALTH")" "$(ms "$(p99 "$HEALTH")")"
     echo "$(rps "$POST") $(ms "$(p99 "$POST")")" >> "$WORK/post"
     echo "$SP99" >> "$WORK/server"
+    if [ "$HAVE_H2" = 1 ]; then
+        H2P=$(h2 -d "$WORK/body.json" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" "http://127.0.0.1:$PORT/v1/messages")
+        H2H=$(h2 "http://127.0.0.1:$PORT/healthz")
+        printf "%-7s %-30s %12s %10s\n" "$r" "h2load POST (no key)" "${H2P%% *}" "${H2P#* }"
+        printf "%-7s %-30s %12s %10s\n" "$r" "h2load GET /healthz" "${H2H%% *}" "${H2H#* }"
+        echo "${H2P%% *} ${H2H%% *} ${H2P#* }" >> "$WORK/h2"
+    fi
     echo "$(rps "$HEALTH") $(ms "$(p99 "$HEALTH")")" >> "$WORK/health"
     awk -v a="$(rps "$POST")" -v b="$(rps "$HEALTH")" 'BEGIN { printf "%.3f\n", a / b }' >> "$WORK/ratio"
 done
@@ -93,5 +116,9 @@ printf "%-7s %-30s %12s %10s\n" "median" "POST /v1/messages (durable)" "$(cut -d
 printf "%-7s %-30s %12s %10s\n" "median" "GET /healthz (reference)" "$(cut -d' ' -f1 "$WORK/health" | median)" "$(cut -d' ' -f2 "$WORK/health" | median)"
 echo "ratio POST/healthz per round: $(tr '\n' ' ' < "$WORK/ratio")"
 echo "ratio POST/healthz, median: $(median < "$WORK/ratio") (goal >= 0.25); POST p99, worst round: $(cut -d' ' -f2 "$WORK/post" | sort -g | tail -1) ms by wrk, <= $(sort -g "$WORK/server" | tail -1) ms by the daemon (goal < 20 ms)"
+if [ -s "$WORK/h2" ]; then
+    echo "h2load: ratio POST/healthz per round: $(awk '{printf "%.3f ", $1 / $2}' "$WORK/h2")"
+    echo "h2load: ratio median: $(awk '{printf "%.3f\n", $1 / $2}' "$WORK/h2" | median); POST p99, worst round: $(awk '{print $3}' "$WORK/h2" | sort -g | tail -1) ms"
+fi
 awk -v n="$REQS" -v b="$BATCHES" 'BEGIN { if (b > 0) printf "group commit: %d enqueues in %d transactions, %.1f per commit\n", n, b, n / b }'
 echo "deliveries queued on disk: $QUEUED"
