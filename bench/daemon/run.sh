@@ -6,8 +6,11 @@
 # Starts a release `outreachd serve` on a loopback port with a fresh data folder on disk, then
 # runs wrk against it, alternating:
 #   1. POST /v1/messages: one trigger per request, each with its own Idempotency-Key, answered
-#      202 only after the group commit holding it has been fsynced;
-#   2. GET /healthz: no body, no store (the reference: what the HTTP layer alone sustains).
+#      202 only after the group commit holding it has been fsynced (trigger.lua: a Lua call per
+#      request builds it);
+#   2. the same without a key (trigger-static.lua: one fixed request that wrk resends, as it does
+#      for the reference; each is still a new durable enqueue);
+#   3. GET /healthz: no body, no store (the reference: what the HTTP layer alone sustains).
 # The triggers carry a send_at a day ahead so the channel workers stay idle and the numbers
 # are the API's, not the outbox's. Prints requests/s and p99 latency of every round, the medians,
 # and the median of the per-round ratios.
@@ -82,19 +85,22 @@ wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages
 # the medians are compared; every round is printed too.
 echo "machine: $(nproc) cores; wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s x $ROUNDS rounds; data on $(df --output=source "$WORK" | tail -1)"
 printf "%-7s %-30s %12s %10s %14s %18s\n" "round" "" "requests/s" "p99 ms" "daemon p99 ms" "wrk mean/bound ms"
-: > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio" ; : > "$WORK/server" ; : > "$WORK/h2"
+: > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio" ; : > "$WORK/server" ; : > "$WORK/h2" ; : > "$WORK/ratio-static"
 for r in $(seq "$ROUNDS"); do
     B0=$(buckets)
     POST=$(run -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
     B1=$(buckets)
+    STATIC=$(run -s bench/daemon/trigger-static.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
     HEALTH=$(run "http://127.0.0.1:$PORT/healthz")
-    errors "$POST"; errors "$HEALTH"
+    errors "$POST"; errors "$STATIC"; errors "$HEALTH"
     SP99=$(server_p99 "$B0" "$B1")
     BOUND=$(awk -v c="$CONNS" -v r="$(rps "$POST")" 'BEGIN { printf "%.2f", c / r * 1000 }')
     CHECK="$(ms "$(avg "$POST")")/$BOUND"
     if awk -v a="$(ms "$(avg "$POST")")" -v b="$BOUND" 'BEGIN { exit !(a > 1.2 * b) }'; then CHECK="$CHECK (wrk's latencies impossible)"; fi
     printf "%-7s %-30s %12s %10s %14s %18s\n" "$r" "POST /v1/messages (durable)" "$(rps "$POST")" "$(ms "$(p99 "$POST")")" "<= $SP99" "$CHECK"
+    printf "%-7s %-30s %12s %10s\n" "$r" "POST, no key (static)" "$(rps "$STATIC")" "$(ms "$(p99 "$STATIC")")"
     printf "%-7s %-30s %12s %10s\n" "$r" "GET /healthz (reference)" "$(rps "$HEALTH")" "$(ms "$(p99 "$HEALTH")")"
+    awk -v a="$(rps "$STATIC")" -v b="$(rps "$HEALTH")" 'BEGIN { printf "%.3f\n", a / b }' >> "$WORK/ratio-static"
     echo "$(rps "$POST") $(ms "$(p99 "$POST")")" >> "$WORK/post"
     echo "$SP99" >> "$WORK/server"
     if [ "$HAVE_H2" = 1 ]; then
@@ -116,6 +122,8 @@ printf "%-7s %-30s %12s %10s\n" "median" "POST /v1/messages (durable)" "$(cut -d
 printf "%-7s %-30s %12s %10s\n" "median" "GET /healthz (reference)" "$(cut -d' ' -f1 "$WORK/health" | median)" "$(cut -d' ' -f2 "$WORK/health" | median)"
 echo "ratio POST/healthz per round: $(tr '\n' ' ' < "$WORK/ratio")"
 echo "ratio POST/healthz, median: $(median < "$WORK/ratio") (goal >= 0.25); POST p99, worst round: $(cut -d' ' -f2 "$WORK/post" | sort -g | tail -1) ms by wrk, <= $(sort -g "$WORK/server" | tail -1) ms by the daemon (goal < 20 ms)"
+echo "ratio POST without key/healthz per round: $(tr '\n' ' ' < "$WORK/ratio-static")"
+echo "ratio POST without key/healthz, median: $(median < "$WORK/ratio-static")"
 if [ -s "$WORK/h2" ]; then
     echo "h2load: ratio POST/healthz per round: $(awk '{printf "%.3f ", $1 / $2}' "$WORK/h2")"
     echo "h2load: ratio median: $(awk '{printf "%.3f\n", $1 / $2}' "$WORK/h2" | median); POST p99, worst round: $(awk '{print $3}' "$WORK/h2" | sort -g | tail -1) ms"
