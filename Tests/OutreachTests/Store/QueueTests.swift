@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Outreach
 
@@ -113,6 +114,33 @@ import Testing
         #expect(broken.map { (try? $0.get()) != nil } == [true, false, true])
         let queued = Set(try s.deliveries(state: .queued, messageID: nil, limit: 100).map(\.address))
         #expect(queued == ["a@example.org", "b@example.org", "d@example.org", "h@example.org", "e@example.org", "g@example.org"])
+    }
+
+    /// `/metrics` counts every delivery; that read must not wait for a write transaction (the
+    /// group committer's) to end.
+    @Test func wholeQueueCountsDoNotWaitForTheWriter() throws {
+        let s = try store()
+        _ = try enqueue(s, 3)
+        let inside = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let events = Mutex<[String]>([])
+        let writer = Thread {
+            _ = try? s.write { db -> Int in
+                try? db.prepare("UPDATE deliveries SET attempts = attempts WHERE id = 1").run()
+                inside.signal()
+                // Held until the count is done, or 5 s if the count waits for this transaction.
+                _ = release.wait(timeout: .now() + 5)
+                events.withLock { $0.append("writer done") }
+                return 0
+            }
+        }
+        writer.start()
+        inside.wait()
+        let counts = try s.queueCounts(messageID: nil)
+        events.withLock { $0.append("counted") }
+        release.signal()
+        #expect(counts[.queued] == 3)
+        while events.withLock({ $0.count }) < 2 { usleep(1000) }
+        #expect(events.withLock { $0 } == ["counted", "writer done"])
     }
 
     @Test func aRepeatedFanOutQueuesEachRecipientOnce() throws {

@@ -165,17 +165,20 @@ extension SQLiteStore {
     }
 
     public func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int] {
-        try with { db in
-            var out: [DeliveryState: Int] = [:]
-            let rows: [(String, Int)]
-            if let m = messageID {
-                rows = try db.prepare("SELECT state, COUNT(*) FROM deliveries WHERE message_id = ? GROUP BY state").rows([.integer(m)]) { ($0.text(0), Int($0.int(1))) }
-            } else {
-                rows = try db.prepare("SELECT state, COUNT(*) FROM deliveries GROUP BY state").rows { ($0.text(0), Int($0.int(1))) }
+        let rows: [(String, Int)]
+        if let m = messageID {
+            rows = try with { db in
+                try db.prepare("SELECT state, COUNT(*) FROM deliveries WHERE message_id = ? GROUP BY state").rows([.integer(m)]) { ($0.text(0), Int($0.int(1))) }
             }
-            for (s, n) in rows { if let st = DeliveryState(rawValue: s) { out[st] = n } }
-            return out
+        } else {
+            // Every delivery is counted: on the reading connection, so the committer goes on meanwhile.
+            rows = try reading { db in
+                try db.prepare("SELECT state, COUNT(*) FROM deliveries GROUP BY state").rows { ($0.text(0), Int($0.int(1))) }
+            }
         }
+        var out: [DeliveryState: Int] = [:]
+        for (s, n) in rows { if let st = DeliveryState(rawValue: s) { out[st] = n } }
+        return out
     }
 
     public func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery] {

@@ -7,6 +7,10 @@ public final class SQLiteStore: Store {
     /// The connection is used only while `lock` is held.
     private nonisolated(unsafe) let database: SQLiteDatabase
     private let lock = Mutex(())
+    /// A second connection, opened on first use, for reads that walk a whole table (the queue
+    /// depth at every `/metrics` scrape): in WAL mode it reads a snapshot while the writer goes
+    /// on, so such a read never holds up the group committer.
+    private let reader = Mutex<SQLiteDatabase?>(nil)
     public let path: String
 
     /// Opens or creates the database and applies pending migrations.
@@ -56,6 +60,14 @@ public final class SQLiteStore: Store {
     /// Runs `body` with the connection held.
     func with<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
         try lock.withLock { _ in try body(database) }
+    }
+
+    /// Runs `body` on the reading connection: committed data only, without the writer's lock.
+    func reading<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
+        try reader.withLock { r in
+            if r == nil { r = try SQLiteDatabase(path: path) }
+            return try body(r!)
+        }
     }
 
     /// Runs `body` in one write transaction.
