@@ -14,12 +14,25 @@ public final class MetricsRegistry: Sendable {
         /// Label set (rendered `{a="b"}`) → value, or histogram state.
         var values: [String: Double] = [:]
         var histograms: [String: Histogram] = [:]
+
+        mutating func observe(_ key: String, _ observed: [Double]) {
+            let buckets = self.buckets
+            histograms[key, default: Histogram(counts: Array(repeating: 0, count: buckets.count))].add(observed, buckets: buckets)
+        }
     }
 
     struct Histogram {
         var counts: [UInt64]
         var sum = 0.0
         var count: UInt64 = 0
+
+        mutating func add(_ values: [Double], buckets: [Double]) {
+            for v in values {
+                if let i = buckets.firstIndex(where: { v <= $0 }) { counts[i] += 1 }
+                sum += v
+                count += 1
+            }
+        }
     }
 
     private let families = Mutex<[String: Family]>([:])
@@ -52,16 +65,8 @@ public final class MetricsRegistry: Sendable {
         guard !values.isEmpty else { return }
         let key = Self.labelText(labels)
         families.withLock { f in
-            if f[name] == nil { f[name] = Family(kind: .histogram, help: "", buckets: Self.defaultBuckets) }
-            let buckets = f[name]!.buckets
-            // Taken out and put back, so the counts are changed in place rather than copied.
-            var h = f[name]!.histograms.removeValue(forKey: key) ?? Histogram(counts: Array(repeating: 0, count: buckets.count))
-            for v in values {
-                if let i = buckets.firstIndex(where: { v <= $0 }) { h.counts[i] += 1 }
-                h.sum += v
-                h.count += 1
-            }
-            f[name]!.histograms[key] = h
+            // Changed in place through the `default:` subscripts, so no family or histogram is copied.
+            f[name, default: Family(kind: .histogram, help: "", buckets: Self.defaultBuckets)].observe(key, values)
         }
     }
 

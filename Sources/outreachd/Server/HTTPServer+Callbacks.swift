@@ -98,28 +98,29 @@ private func queue(_ connection: OpaquePointer, _ r: HTTPResponse) -> MHD_Result
 private func queryArguments(_ connection: OpaquePointer) -> [String: String] {
     // Counting needs no callback: most requests have no query arguments.
     if MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, nil, nil) == 0 { return [:] }
-    final class Box { var values: [String: String] = [:] }
-    let box = Box()
-    let unmanaged = Unmanaged.passRetained(box)
-    defer { unmanaged.release() }
-    _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, { cls, _, key, value in
-        guard let cls, let key else { return .YES }
-        Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue().values[String(cString: key)] = value.map { String(cString: $0) } ?? ""
-        return .YES
-    }, unmanaged.toOpaque())
-    return box.values
+    return Dictionary(connectionValues(connection, .GET_ARGUMENT_KIND, lowercaseNames: false)) { $1 }
 }
 
 /// The header fields in order, names lower-cased.
 private func headerList(_ connection: OpaquePointer) -> [(name: String, value: String)] {
-    final class Box { var fields: [(name: String, value: String)] = [] }
-    let box = Box()
-    box.fields.reserveCapacity(Int(MHD_get_connection_values(connection, .HEADER_KIND, nil, nil)))
+    connectionValues(connection, .HEADER_KIND, lowercaseNames: true)
+}
+
+/// libmicrohttpd's name/value pairs of one kind, in order.
+private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseNames: Bool) -> [(name: String, value: String)] {
+    final class Box {
+        var fields: [(name: String, value: String)] = []
+        let lowercase: Bool
+        init(lowercase: Bool) { self.lowercase = lowercase }
+    }
+    let box = Box(lowercase: lowercaseNames)
+    box.fields.reserveCapacity(Int(MHD_get_connection_values(connection, kind, nil, nil)))
     let unmanaged = Unmanaged.passRetained(box)
     defer { unmanaged.release() }
-    _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+    _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
         guard let cls, let key else { return .YES }
-        Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue().fields.append((asciiLowercased(key), value.map { String(cString: $0) } ?? ""))
+        let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
+        box.fields.append((box.lowercase ? asciiLowercased(key) : String(cString: key), value.map { String(cString: $0) } ?? ""))
         return .YES
     }, unmanaged.toOpaque())
     return box.fields

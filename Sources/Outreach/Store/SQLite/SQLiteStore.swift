@@ -65,7 +65,14 @@ public final class SQLiteStore: Store {
     /// Runs `body` on the reading connection: committed data only, without the writer's lock.
     func reading<T: Sendable>(_ body: (SQLiteDatabase) throws -> T) throws -> T {
         try reader.withLock { r in
-            if r == nil { r = try SQLiteDatabase(path: path) }
+            if r == nil {
+                let db = try SQLiteDatabase(path: path)
+                // It only reads, and only scans: it never writes, and keeps a small page cache
+                // (the writer's 64 MB would be held a second time by every scrape's index walk).
+                try db.execute("PRAGMA query_only=ON")
+                try db.execute("PRAGMA cache_size=-2048")
+                r = db
+            }
             return try body(r!)
         }
     }
