@@ -12,20 +12,75 @@ extension JSON {
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSON {
-        var p = JSONParser(bytes: bytes)
+        var p = JSONReader(bytes: bytes)
         p.skipSpace()
         let v = try p.value(depth: 0)
-        p.skipSpace()
-        if p.i != bytes.count { throw JSONError(message: "unexpected text after the JSON value", offset: p.i) }
+        try p.end()
         return v
     }
 }
 
-struct JSONParser {
+/// A cursor over JSON text. `JSON.parse` builds a tree with it; a caller that knows the shape it
+/// expects can instead walk an object's members and read each value straight into its own fields
+/// (the API reads every trigger this way, without a dictionary per object).
+public struct JSONReader {
     let bytes: [UInt8]
     var i = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The next byte that is not white space, or nil at the end.
+    public mutating func peek() -> UInt8? {
+        skipSpace()
+        return i < bytes.count ? bytes[i] : nil
+    }
+
+    /// Checks that nothing but white space follows.
+    public mutating func end() throws(JSONError) {
+        skipSpace()
+        if i != bytes.count { throw fail("unexpected text after the JSON value") }
+    }
+
+    /// Reads the object at the cursor (`peek()` is `{`), handing each key to `member`, which reads
+    /// its value. A repeated key is handed over again; the last one read wins, as in `JSON.parse`.
+    public mutating func readMembers(depth: Int, _ member: (String, inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
+        guard depth < 512 else { throw fail("JSON nested too deeply") }
+        i += 1
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return }
+        while true {
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let k = try string()
+            skipSpace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            i += 1
+            skipSpace()
+            try member(k, &self)
+            skipSpace()
+            guard i < bytes.count else { throw fail("unexpected end of JSON") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return }
+            throw fail("expected ',' or '}'")
+        }
+    }
+
+    /// Reads the array at the cursor (`peek()` is `[`), handing over once per element to read it.
+    public mutating func readElements(depth: Int, _ element: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
+        guard depth < 512 else { throw fail("JSON nested too deeply") }
+        i += 1
+        skipSpace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return }
+        while true {
+            skipSpace()
+            try element(&self)
+            skipSpace()
+            guard i < bytes.count else { throw fail("unexpected end of JSON") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; return }
+            throw fail("expected ',' or ']'")
+        }
+    }
 
     mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
@@ -33,45 +88,20 @@ struct JSONParser {
 
     func fail(_ m: String) -> JSONError { JSONError(message: m, offset: i) }
 
-    mutating func value(depth: Int) throws(JSONError) -> JSON {
+    /// Reads any value at the cursor.
+    public mutating func value(depth: Int) throws(JSONError) -> JSON {
         guard depth < 512 else { throw fail("JSON nested too deeply") }
         guard i < bytes.count else { throw fail("unexpected end of JSON") }
         switch bytes[i] {
         case UInt8(ascii: "{"):
-            i += 1
             var o: [String: JSON] = [:]
             o.reserveCapacity(8)  // growing a dictionary key by key rehashes it several times
-            skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
-            while true {
-                skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-                let k = try string()
-                skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                i += 1
-                skipSpace()
-                o[k] = try value(depth: depth + 1)
-                skipSpace()
-                guard i < bytes.count else { throw fail("unexpected end of JSON") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
-                throw fail("expected ',' or '}'")
-            }
+            try readMembers(depth: depth) { k, r throws(JSONError) in o[k] = try r.value(depth: depth + 1) }
+            return .object(o)
         case UInt8(ascii: "["):
-            i += 1
             var a: [JSON] = []
-            skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
-            while true {
-                skipSpace()
-                a.append(try value(depth: depth + 1))
-                skipSpace()
-                guard i < bytes.count else { throw fail("unexpected end of JSON") }
-                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
-                throw fail("expected ',' or ']'")
-            }
+            try readElements(depth: depth) { r throws(JSONError) in a.append(try r.value(depth: depth + 1)) }
+            return .array(a)
         case UInt8(ascii: "\""):
             return .string(try string())
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
@@ -94,7 +124,7 @@ struct JSONParser {
     mutating func number() throws(JSONError) -> String {
         let start = i
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
-        func digits(_ p: inout JSONParser) -> Int {
+        func digits(_ p: inout JSONReader) -> Int {
             let s = p.i
             while p.i < p.bytes.count, p.bytes[p.i] >= 0x30, p.bytes[p.i] <= 0x39 { p.i += 1 }
             return p.i - s

@@ -8,19 +8,14 @@ struct TriggerParser {
     let contact: (String) throws -> Contact?
     let now: Int64
 
-    static let fields: Set<String> = ["template", "to", "channels", "data", "send_at"]
-    static let recipientFields: Set<String> = ["email", "phone", "contact", "name", "locale", "timezone", "address"]
-
     func parse(_ body: [UInt8]) throws(APIError) -> (message: Message, deliveries: [NewDelivery]) {
-        let json: JSON
-        do { json = try JSON.parse(body) } catch { throw APIError(400, "body: not valid JSON (\(error.description))") }
-        guard let o = json.objectValue else { throw APIError(400, "body: must be a JSON object") }
-        if !o.keys.allSatisfy(Self.fields.contains) {
-            for k in o.keys.sorted() where !Self.fields.contains(k) {
-                throw .badField(k, "is not a field of a trigger (template, to, channels, data, send_at)")
-            }
+        let o: TriggerBody
+        do { o = try TriggerBody(body) } catch { throw APIError(400, "body: not valid JSON (\(error.description))") }
+        guard o.isObject else { throw APIError(400, "body: must be a JSON object") }
+        if let k = o.unknown.min() {
+            throw .badField(k, "is not a field of a trigger (\(TriggerBody.fieldNames))")
         }
-        guard let t = o["template"] else { throw .badField("template", "is required") }
+        guard let t = o.template else { throw .badField("template", "is required") }
         guard let template = t.stringValue, !template.isEmpty else { throw .badField("template", "must be a non-empty string") }
         // ASCII names are checked on bytes; others go through Unicode's letter and number classes.
         let asciiName = template.utf8.allSatisfy { b in
@@ -32,26 +27,26 @@ struct TriggerParser {
         guard live.templates.has(template) else { throw APIError(422, "template: there is no template named '\(template)'") }
 
         var data = JSON.object([:])
-        if let d = o["data"] {
+        if let d = o.data {
             guard d.objectValue != nil else { throw .badField("data", "must be a JSON object") }
             data = d
         }
         var notBefore: Int64? = nil
-        if let s = o["send_at"] {
+        if let s = o.sendAt {
             guard let text = s.stringValue, let at = Timestamps.parse(text) else {
                 throw .badField("send_at", "must be an RFC 3339 time like 2026-12-01T09:00:00+01:00")
             }
             notBefore = max(at, now)
         }
-        let explicit = try channels(o["channels"])
+        let explicit = try channels(o.channels)
         for c in explicit ?? [] where c.target == .contact {
             guard live.templates.has(template, kind: c.kind.rawValue) else {
                 throw APIError(422, "template: '\(template)' has no \(c.kind.rawValue) variant for channel '\(c.name)'")
             }
         }
 
-        guard let toValue = o["to"] else { throw .badField("to", "is required") }
-        guard let to = toValue.arrayValue, !to.isEmpty else { throw .badField("to", "must be a non-empty array of recipients") }
+        guard let toValue = o.to else { throw .badField("to", "is required") }
+        guard case .array(let to) = toValue, !to.isEmpty else { throw .badField("to", "must be a non-empty array of recipients") }
         var deliveries: [NewDelivery] = []
         var seen: Set<String> = []
         func add(_ d: NewDelivery) {
@@ -114,20 +109,18 @@ struct TriggerParser {
         var contactID: Int64?
     }
 
-    func recipient(_ value: JSON, field: FieldName) throws(APIError) -> Recipient {
-        guard let o = value.objectValue else { throw .badField(field.description, "must be an object like {\"email\": \"a@example.org\"}") }
-        if !o.keys.allSatisfy(Self.recipientFields.contains) {
-            for k in o.keys.sorted() where !Self.recipientFields.contains(k) {
-                throw .badField("\(field).\(k)", "is not a recipient field (email, phone, contact, name, locale, timezone)")
-            }
+    func recipient(_ value: TriggerBody.Element, field: FieldName) throws(APIError) -> Recipient {
+        guard case .recipient(let o) = value else { throw .badField(field.description, "must be an object like {\"email\": \"a@example.org\"}") }
+        if let k = o.unknown.min() {
+            throw .badField("\(field).\(k)", "is not a recipient field (email, phone, contact, name, locale, timezone)")
         }
-        func string(_ k: String) throws(APIError) -> String? {
-            guard let v = o[k] else { return nil }
+        func string(_ v: JSON?, _ k: String) throws(APIError) -> String? {
+            guard let v else { return nil }
             guard let s = v.stringValue else { throw .badField("\(field).\(k)", "must be a string") }
             return s
         }
         var r = Recipient()
-        if let key = try string("contact") {
+        if let key = try string(o.contact, "contact") {
             let found: Contact?
             do { found = try contact(key) } catch { throw APIError(500, "The server could not look up \(field).contact.") }
             guard let c = found, let id = c.id else { throw APIError(422, "\(field).contact: no contact matches '\(key)'") }
@@ -139,25 +132,25 @@ struct TriggerParser {
             r.timeZone = c.timeZone
             return r
         }
-        if let e = try string("email") {
+        if let e = try string(o.email, "email") {
             do { r.email = try EmailAddress.normalize(e) } catch { throw .badField("\(field).email", error.description) }
         }
-        if let p = try string("phone") {
+        if let p = try string(o.phone, "phone") {
             do { r.phone = try PhoneNumber.normalize(p, defaultCountry: live.defaultCountry) } catch { throw .badField("\(field).phone", error.description) }
         }
-        r.address = try string("address")
+        r.address = try string(o.address, "address")
         guard r.email != nil || r.phone != nil || r.address != nil else {
             throw .badField(field.description, "needs an email, a phone or a contact")
         }
-        if let n = try string("name") {
+        if let n = try string(o.name, "name") {
             let breaks = n.utf8.contains { $0 == 0x0A || $0 == 0x0D }
             r.name = breaks ? n.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).joined(separator: " ") : n
         }
-        if let l = try string("locale") {
+        if let l = try string(o.locale, "locale") {
             guard Locales.isValid(l) else { throw .badField("\(field).locale", "'\(l)' is not a language tag like da, en or pt-BR") }
             r.locale = Locales.canonical(l)
         }
-        if let z = try string("timezone") {
+        if let z = try string(o.timezone, "timezone") {
             guard TimeZone(identifier: z) != nil else { throw .badField("\(field).timezone", "'\(z)' is not an IANA time zone like Europe/Copenhagen") }
             r.timeZone = z
         }
