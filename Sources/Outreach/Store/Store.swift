@@ -62,11 +62,11 @@ public struct ImportCounts: Sendable, Equatable {
     public init() {}
 }
 
-/// A client's idempotency key and the hash of the request it came with.
+/// A client's idempotency key and the hash of the request it came with (SHA-256 of the body).
 public struct IdempotencyKey: Sendable {
     public var key: String
-    public var requestHash: String
-    public init(key: String, requestHash: String) {
+    public var requestHash: [UInt8]
+    public init(key: String, requestHash: [UInt8]) {
         self.key = key
         self.requestHash = requestHash
     }

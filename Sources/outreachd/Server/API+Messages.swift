@@ -17,7 +17,7 @@ extension API {
         if let k = key, k.isEmpty || k.utf8.count > 255 {
             throw .badField("Idempotency-Key", "must be 1 to 255 characters")
         }
-        let idem = key.map { IdempotencyKey(key: $0, requestHash: Crypto.hex(Crypto.sha256(req.body))) }
+        let idem = key.map { IdempotencyKey(key: $0, requestHash: Crypto.sha256(req.body)) }
         let request = EnqueueRequest(message: parsed.message, deliveries: parsed.deliveries, idempotency: idem)
         return .later { [self] responder in
             committer.submit(request) { result in

@@ -91,6 +91,7 @@ enum SQLiteSchema {
         """,
         campaigns,
         events,
+        idempotencyOnMessages,
     ]
 }
 

@@ -6,6 +6,7 @@ public enum SQLiteValue: Sendable, Equatable {
     case integer(Int64)
     case real(Double)
     case text(String)
+    case blob([UInt8])
 }
 
 /// A prepared statement. Bind with `bind(_:)`, then `step()` or `rows()`.
@@ -38,6 +39,10 @@ public final class SQLiteStatement {
             case .integer(let n): rc = sqlite3_bind_int64(stmt, idx, n)
             case .real(let d): rc = sqlite3_bind_double(stmt, idx, d)
             case .text(let s): rc = bindText(s, at: idx)
+            case .blob(let b):
+                rc = b.withUnsafeBytes { p in
+                    sqlite3_bind_blob(stmt, idx, p.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(p.count), outreach_sqlite_transient())
+                }
             }
             if rc != SQLITE_OK { throw database.error(rc, sql) }
         }
@@ -105,4 +110,10 @@ public final class SQLiteStatement {
         return String(cString: p)
     }
     public func optionalText(_ col: Int32) -> String? { isNull(col) ? nil : text(col) }
+    /// The column's bytes, whatever its type (a text column gives its UTF-8).
+    public func bytes(_ col: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(stmt, col))
+        guard n > 0, let p = sqlite3_column_blob(stmt, col) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
 }

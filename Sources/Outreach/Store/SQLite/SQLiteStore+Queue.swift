@@ -22,26 +22,28 @@ extension SQLiteStore {
         let messageID: Int64
         if let id = message.id {
             messageID = id
+            if let idem = idempotency {
+                if let replay = try replayed(db, idem) { return replay }
+                try db.prepare("UPDATE messages SET idempotency_key = ?, request_hash = ? WHERE id = ?")
+                    .run([.text(idem.key), .blob(idem.requestHash), .integer(id)])
+            }
         } else {
             let attachments = message.attachments.isEmpty ? "[]" : JSON.array(message.attachments.map { .string($0) }).serialized
-            try db.prepare(literal: "INSERT INTO messages(template, data, kind, list_name, campaign_id, event_id, attachments, created_at) VALUES(?,?,?,?,?,?,?,?)")
+            // The key is claimed by the insert itself (one index search); a key already there
+            // inserts nothing, and the earlier message answers.
+            try db.prepare(literal: """
+                INSERT INTO messages(template, data, kind, list_name, campaign_id, event_id, attachments, created_at, idempotency_key, request_hash)
+                VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                """)
                 .run([.text(message.template), .text(dataText ?? message.data.serialized), .text(message.kind.rawValue), SQLiteValue(message.listName),
-                      SQLiteValue(message.campaignID), SQLiteValue(message.eventID), .text(attachments), .integer(now)])
-            messageID = db.lastInsertRowID
-        }
-        if let idem = idempotency {
-            // The key is claimed by inserting it: one index search, where looking first and then
-            // inserting took two. A key already there (rare) takes the message back out.
-            try db.prepare(literal: "INSERT INTO idempotency(key, request_hash, message_id, created_at) VALUES(?,?,?,?) ON CONFLICT(key) DO NOTHING")
-                .run([.text(idem.key), .text(idem.requestHash), .integer(messageID), .integer(now)])
-            if db.changes == 0 {
-                if message.id == nil { try db.prepare("DELETE FROM messages WHERE id = ?").run([.integer(messageID)]) }
-                let stored = try db.prepare(literal: "SELECT request_hash, message_id FROM idempotency WHERE key = ?")
-                    .rows([.text(idem.key)], { ($0.text(0), $0.int(1)) }).first
-                guard let (hash, mid) = stored, hash == idem.requestHash else { throw StoreError.idempotencyConflict(key: idem.key) }
-                let ids = try db.prepare("SELECT id FROM deliveries WHERE message_id = ? ORDER BY id").rows([.integer(mid)]) { $0.int(0) }
-                return EnqueueResult(messageID: mid, deliveryIDs: ids, replayed: true, inserted: 0)
+                      SQLiteValue(message.campaignID), SQLiteValue(message.eventID), .text(attachments), .integer(now),
+                      SQLiteValue(idempotency?.key), idempotency.map { .blob($0.requestHash) } ?? .null])
+            if db.changes == 0, let idem = idempotency {
+                // Only the key's index can refuse the row, so the earlier message is there.
+                guard let replay = try replayed(db, idem) else { throw StoreError.idempotencyConflict(key: idem.key) }
+                return replay
             }
+            messageID = db.lastInsertRowID
         }
         let insert = try db.prepare(literal: """
             INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
@@ -77,6 +79,19 @@ extension SQLiteStore {
             }
         }
         return EnqueueResult(messageID: messageID, deliveryIDs: ids, replayed: false, inserted: inserted)
+    }
+
+    /// The earlier answer for a key already used with the same body; a conflict with another body.
+    static func replayed(_ db: SQLiteDatabase, _ idem: IdempotencyKey) throws -> EnqueueResult? {
+        let stored = try db.prepare(literal: "SELECT request_hash, id FROM messages WHERE idempotency_key = ?")
+            .rows([.text(idem.key)], { ($0.bytes(0), $0.int(1)) }).first
+        guard let (hash, mid) = stored else { return nil }
+        // Keys stored before schema 4 carry the hash as hex text.
+        guard hash == idem.requestHash || hash == Array(Crypto.hex(idem.requestHash).utf8) else {
+            throw StoreError.idempotencyConflict(key: idem.key)
+        }
+        let ids = try db.prepare("SELECT id FROM deliveries WHERE message_id = ? ORDER BY id").rows([.integer(mid)]) { $0.int(0) }
+        return EnqueueResult(messageID: mid, deliveryIDs: ids, replayed: true, inserted: 0)
     }
 
     public func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery] {
