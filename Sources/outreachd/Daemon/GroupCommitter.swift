@@ -173,12 +173,14 @@ final class GroupCommitter: Sendable {
                 }
                 aheadOfFlush.signal()
                 var failure: (any Error)?
+                let syncStarted = DispatchTime.now().uptimeNanoseconds
                 do { try store.syncCommitted() } catch {
                     // Committed but not known to be on disk: the callers hear 500 and may retry
                     // with their Idempotency-Key, which then answers from what was stored.
                     Log.error("flushing \(ready.count) commit(s) to disk failed: \(error)")
                     failure = error
                 }
+                metrics.observeFlush(seconds: Double(DispatchTime.now().uptimeNanoseconds - syncStarted) / 1e9)
                 var channels: [String: Int64] = [:]
                 for c in ready { channels.merge(c.channels) { min($0, $1) } }
                 if failure == nil, !channels.isEmpty { onCommit(channels) }

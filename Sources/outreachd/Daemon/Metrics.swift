@@ -21,6 +21,13 @@ struct Metrics: Sendable {
         registry.declare("outreach_enqueue_duration_seconds", .histogram,
                          help: "Time from a trigger reaching the group committer to its answer being released (on disk, or refused).",
                          buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+        registry.declare("outreach_flush_duration_seconds", .histogram,
+                         help: "Time of one fsync of the write-ahead log; every waiting trigger waits for it.",
+                         buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+    }
+
+    func observeFlush(seconds: Double) {
+        registry.observe("outreach_flush_duration_seconds", [:], seconds)
     }
 
     func observeEnqueues(seconds: [Double]) {

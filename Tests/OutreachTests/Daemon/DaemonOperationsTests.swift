@@ -135,6 +135,9 @@ struct DaemonOperationsTests {
         let enqueues = m["outreach_enqueue_duration_seconds"]?["samples"]?.arrayValue?.first { $0.arrayValue?[0].stringValue == "outreach_enqueue_duration_seconds_count" }
         #expect(m["outreach_enqueue_duration_seconds"]?["type"]?.stringValue == "histogram")
         #expect(Self.number(enqueues?.arrayValue?[2]) == 1)
+        // …and was flushed to disk by one fsync.
+        let flushes = m["outreach_flush_duration_seconds"]?["samples"]?.arrayValue?.first { $0.arrayValue?[0].stringValue == "outreach_flush_duration_seconds_count" }
+        #expect(Self.number(flushes?.arrayValue?[2]) == 1)
         d.stop()
     }
 
