@@ -16,15 +16,18 @@
 # and the median of the per-round ratios.
 # Goals: ratio >= 0.25, POST p99 < 20 ms.
 #
-# Latency is reported twice: wrk's (gettimeofday around each request) and the daemon's own
-# `outreach_enqueue_duration_seconds` (monotonic clock, from the trigger reaching the group
-# committer to its answer being released). On this VM wrk's figures are at times impossible: a
-# mean latency several times what Little's law allows for its own request rate and connection
-# count (mean <= connections / rate in a closed loop; flagged past 1.2x). Each round prints both
-# and that check. When h2load (Debian: nghttp2-client) is installed, every round also runs it, a
-# client timing requests on the monotonic clock, with the same loads: POST of one trigger body
-# without an Idempotency-Key (h2load cannot vary headers; each request is still a new durable
-# enqueue) and GET /healthz. Its ratio and p99 are printed as a second opinion.
+# Latency is reported twice: wrk's p99 and the daemon's own `outreach_enqueue_duration_seconds`
+# (monotonic clock, from the trigger reaching the group committer to its answer being released).
+# wrk 4 corrects its latencies for coordinated omission: after the run, every request slower than
+# the mean interval between two requests on a connection adds synthetic samples (as a client
+# sending at a fixed rate would have seen during that stall). Its p99 therefore follows the
+# longest stalls, not the typical request: one 200 ms stall in a 4 s round is enough to push it
+# past 20 ms. The stalls come from the disk: the column "slowest fsync" is the bucket of the
+# slowest write-ahead-log fsync of the round (`outreach_flush_duration_seconds`), for which every
+# trigger in flight waits. When h2load (Debian: nghttp2-client) is installed, every round also
+# runs it, a client that reports each request's own latency (no correction), with the same loads:
+# POST of one trigger body without an Idempotency-Key (h2load cannot vary headers; each request is
+# still a new durable enqueue) and GET /healthz. Its ratio and p99 are printed as a second opinion.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-4}
@@ -60,9 +63,10 @@ rps() { awk '/^Requests\/sec:/ {print $2}' <<<"$1"; }
 p99() { awk '$1=="99%" {print $2}' <<<"$1"; }
 ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.2f", v }' <<<"$1"; }
 errors() { awk '/Non-2xx|Socket errors/' <<<"$1"; }
-avg() { awk '$1=="Latency" && $2 ~ /^[0-9]/ {print $2}' <<<"$1"; }
-# The daemon's enqueue latency histogram: "le count" lines, cumulative.
-buckets() { curl -fs "http://127.0.0.1:$PORT/metrics" | awk -F'[{}" ]+' '/^outreach_enqueue_duration_seconds_bucket/ {print $3, $NF}'; }
+# One of the daemon's histograms: "le count" lines, cumulative.
+buckets() { curl -fs "http://127.0.0.1:$PORT/metrics" | awk -F'[{}" ]+' -v m="${1:-outreach_enqueue_duration_seconds}_bucket" '$1 == m {print $3, $NF}'; }
+# Upper bound (ms) of the bucket holding the slowest observation between two snapshots.
+slowest() { join <(echo "$1") <(echo "$2") | sort -g | awk '{d[NR]=$3-$2; le[NR]=$1} END { n=d[NR]; for (i=1;i<=NR;i++) if (d[i] >= n) { v = (le[i]=="+Inf") ? "inf" : le[i]*1000; print v; exit } }'; }
 # Upper bound (ms) of the bucket holding the 99th percentile of what was observed between two snapshots.
 server_p99() { join <(echo "$1") <(echo "$2") | sort -g | awk '{d[NR]=$3-$2; le[NR]=$1} END { n=d[NR]; for (i=1;i<=NR;i++) if (d[i] >= 0.99*n) { v = (le[i]=="+Inf") ? "inf" : le[i]*1000; print v; exit } }'; }
 median() { sort -g | awk '{a[NR]=$1} END { print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2 }'; }
@@ -84,20 +88,18 @@ wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages
 # The VM's speed drifts from minute to minute, so the two loads alternate, ROUNDS times each, and
 # the medians are compared; every round is printed too.
 echo "machine: $(nproc) cores; wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s x $ROUNDS rounds; data on $(df --output=source "$WORK" | tail -1)"
-printf "%-7s %-30s %12s %10s %14s %18s\n" "round" "" "requests/s" "p99 ms" "daemon p99 ms" "wrk mean/bound ms"
+printf "%-7s %-30s %12s %10s %14s %18s\n" "round" "" "requests/s" "p99 ms" "daemon p99 ms" "slowest fsync ms"
 : > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio" ; : > "$WORK/server" ; : > "$WORK/h2" ; : > "$WORK/ratio-static"
 for r in $(seq "$ROUNDS"); do
-    B0=$(buckets)
+    B0=$(buckets); F0=$(buckets outreach_flush_duration_seconds)
     POST=$(run -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
-    B1=$(buckets)
+    B1=$(buckets); F1=$(buckets outreach_flush_duration_seconds)
     STATIC=$(run -s bench/daemon/trigger-static.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
     HEALTH=$(run "http://127.0.0.1:$PORT/healthz")
     errors "$POST"; errors "$STATIC"; errors "$HEALTH"
     SP99=$(server_p99 "$B0" "$B1")
-    BOUND=$(awk -v c="$CONNS" -v r="$(rps "$POST")" 'BEGIN { printf "%.2f", c / r * 1000 }')
-    CHECK="$(ms "$(avg "$POST")")/$BOUND"
-    if awk -v a="$(ms "$(avg "$POST")")" -v b="$BOUND" 'BEGIN { exit !(a > 1.2 * b) }'; then CHECK="$CHECK (wrk's latencies impossible)"; fi
-    printf "%-7s %-30s %12s %10s %14s %18s\n" "$r" "POST /v1/messages (durable)" "$(rps "$POST")" "$(ms "$(p99 "$POST")")" "<= $SP99" "$CHECK"
+    FSYNC=$(slowest "$F0" "$F1")
+    printf "%-7s %-30s %12s %10s %14s %18s\n" "$r" "POST /v1/messages (durable)" "$(rps "$POST")" "$(ms "$(p99 "$POST")")" "<= $SP99" "<= $FSYNC"
     printf "%-7s %-30s %12s %10s\n" "$r" "POST, no key (static)" "$(rps "$STATIC")" "$(ms "$(p99 "$STATIC")")"
     printf "%-7s %-30s %12s %10s\n" "$r" "GET /healthz (reference)" "$(rps "$HEALTH")" "$(ms "$(p99 "$HEALTH")")"
     awk -v a="$(rps "$STATIC")" -v b="$(rps "$HEALTH")" 'BEGIN { printf "%.3f\n", a / b }' >> "$WORK/ratio-static"
