@@ -96,9 +96,7 @@ private func queue(_ connection: OpaquePointer, _ r: HTTPResponse) -> MHD_Result
 
 /// The query arguments; a repeated name keeps the last value.
 private func queryArguments(_ connection: OpaquePointer) -> [String: String] {
-    // Counting needs no callback: most requests have no query arguments.
-    if MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, nil, nil) == 0 { return [:] }
-    return Dictionary(connectionValues(connection, .GET_ARGUMENT_KIND, lowercaseNames: false)) { $1 }
+    Dictionary(connectionValues(connection, .GET_ARGUMENT_KIND, lowercaseNames: false)) { $1 }
 }
 
 /// The header fields in order, names lower-cased.
@@ -113,8 +111,11 @@ private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind
         let lowercase: Bool
         init(lowercase: Bool) { self.lowercase = lowercase }
     }
+    // Counting needs no callback: most requests have no query arguments.
+    let count = Int(MHD_get_connection_values(connection, kind, nil, nil))
+    if count == 0 { return [] }
     let box = Box(lowercase: lowercaseNames)
-    box.fields.reserveCapacity(Int(MHD_get_connection_values(connection, kind, nil, nil)))
+    box.fields.reserveCapacity(count)
     let unmanaged = Unmanaged.passRetained(box)
     defer { unmanaged.release() }
     _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in

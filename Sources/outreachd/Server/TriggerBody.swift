@@ -7,7 +7,9 @@ import Outreach
 /// cost more than the rest of reading it. The whole text is read before anything is checked, so a
 /// syntax error anywhere is reported first, as it would be from a parsed tree.
 struct TriggerBody {
+    /// The members read below, as error messages list them.
     static let fieldNames = "template, to, channels, data, send_at"
+    static let recipientFieldNames = "email, phone, contact, name, locale, timezone, address"
 
     /// False when the text is valid JSON but not an object.
     var isObject = true

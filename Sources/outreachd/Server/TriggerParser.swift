@@ -112,7 +112,7 @@ struct TriggerParser {
     func recipient(_ value: TriggerBody.Element, field: FieldName) throws(APIError) -> Recipient {
         guard case .recipient(let o) = value else { throw .badField(field.description, "must be an object like {\"email\": \"a@example.org\"}") }
         if let k = o.unknown.min() {
-            throw .badField("\(field).\(k)", "is not a recipient field (email, phone, contact, name, locale, timezone)")
+            throw .badField("\(field).\(k)", "is not a recipient field (\(TriggerBody.recipientFieldNames))")
         }
         func string(_ v: JSON?, _ k: String) throws(APIError) -> String? {
             guard let v else { return nil }
