@@ -25,7 +25,7 @@ fi
 
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     # Python peers: an SMTP server, independent parsers and verifiers.
-    py=(aiosmtpd:aiosmtpd dkim:dkimpy nacl:pynacl cryptography:cryptography pystache:pystache standardwebhooks:standardwebhooks icalendar:icalendar recurring_ical_events:recurring-ical-events prometheus_client:prometheus-client)
+    py=(twilio:twilio aiosmtpd:aiosmtpd dkim:dkimpy nacl:pynacl cryptography:cryptography pystache:pystache standardwebhooks:standardwebhooks icalendar:icalendar recurring_ical_events:recurring-ical-events prometheus_client:prometheus-client)
     need=()
     for pair in "${py[@]}"; do
         python3 -c "import ${pair%%:*}" 2>/dev/null || need+=("${pair#*:}")

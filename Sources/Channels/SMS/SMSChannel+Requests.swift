@@ -41,7 +41,7 @@ extension SMSChannel {
             fields += [("to", number), ("text", message.text), ("charset", "UTF-8"),
                        ("coding", analysis.encoding == .ucs2 ? "2" : "0")]
             if let receiptURL {
-                fields += [("dlr-mask", String(dlrMask)), ("dlr-url", receiptURL + "?id=" + id + "&status=%d")]
+                fields += [("dlr-mask", String(dlrMask)), ("dlr-url", receiptURL + (receiptURL.contains("?") ? "&" : "?") + "id=" + id + "&status=%d")]
             }
             let query = HTTPForm.encode(fields)
             let request = HTTPRequest(method: "GET", url: url + (url.contains("?") ? "&" : "?") + query,

@@ -24,7 +24,7 @@ public final class SMSChannel: Channel {
     let messagingServiceSID: String?
     let contentType: WebhookContentType
     let dlrMask: Int
-    /// Where gateways post receipts: `{public_url}/v1/receipts/{channel}`.
+    /// Where gateways post receipts: `{public_url}/v1/receipts/{channel}`, with `?token=` when set.
     let receiptURL: String?
     let settings: HTTPChannelSettings
     let client: HTTPClient
@@ -58,9 +58,7 @@ public final class SMSChannel: Channel {
         let ct = try section.string("content_type") ?? "json"
         guard let contentType = WebhookContentType(rawValue: ct) else { throw section.invalid("content_type", "must be json or form") }
         self.contentType = contentType
-        var base = publicURL ?? ""
-        while base.hasSuffix("/") { base.removeLast() }
-        receiptURL = base.isEmpty ? nil : base + "/v1/receipts/" + HTTPForm.escape(name)
+        receiptURL = try SMSReceiptAuth(name: name, section: section, publicURL: publicURL).callbackURL
         switch preset {
         case .twilio:
             url = try section.string("url") ?? "https://api.twilio.com"

@@ -13,11 +13,20 @@ public enum Crypto {
     }
 
     public static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
+        hmac(EVP_sha256(), key: key, data)
+    }
+
+    /// Only for peers that still sign with it (Twilio's `X-Twilio-Signature`).
+    public static func hmacSHA1(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
+        hmac(EVP_sha1(), key: key, data)
+    }
+
+    private static func hmac(_ md: OpaquePointer?, key: [UInt8], _ data: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var len: UInt32 = 0
         key.withUnsafeBufferPointer { k in
             data.withUnsafeBufferPointer { d in
-                _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress, d.count, &out, &len)
+                _ = HMAC(md, k.baseAddress, Int32(k.count), d.baseAddress, d.count, &out, &len)
             }
         }
         return Array(out.prefix(Int(len)))

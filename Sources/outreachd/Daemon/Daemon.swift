@@ -69,7 +69,9 @@ final class Daemon {
             if cap == nil, try section.requireString("type") != "outbox" { cap = try section.int("max_connections") ?? 4 }
             if let c = cap, c < 1 { throw section.invalid("batch_size", "must be at least 1") }
             channels[name] = InstrumentedChannel(raw, metrics: metrics, rate: rate, batchCap: cap)
-            infos[name] = ChannelInfo(name: name, kind: raw.kind, target: raw.target, section: section)
+            let receipts = ["kannel", "twilio"].contains(try section.string("preset") ?? "")
+                ? try SMSReceiptAuth(name: name, section: section, publicURL: config.publicURL) : nil
+            infos[name] = ChannelInfo(name: name, kind: raw.kind, target: raw.target, section: section, receipts: receipts)
             let n = try section.int("workers") ?? 1
             guard (1...64).contains(n) else { throw section.invalid("workers", "must be between 1 and 64") }
             workers[name] = n

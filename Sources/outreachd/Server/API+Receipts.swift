@@ -1,37 +1,31 @@
+import Channels
 import Foundation
 import Outreach
 
 extension API {
     /// `POST|GET /v1/receipts/{channel}`: a gateway's delivery report (Kannel DLR, Twilio status
-    /// callback) or an inbound STOP. With `receipt_token` in the channel's section, the callback
-    /// URL must carry `?token=` with that value.
+    /// callback) or an inbound STOP, authenticated by `SMSReceiptAuth` (the URL's `?token=`,
+    /// Twilio's signature).
     func receipt(_ req: HTTPRequest, channel name: String) throws(APIError) -> Reply {
         let live = snapshot
         guard let channel = live.channels[name] else { throw APIError(404, "There is no channel named '\(name)'.") }
-        let preset: String
-        let token: String?
-        do {
-            preset = try channel.section.string("preset") ?? ""
-            token = try channel.section.secret("receipt_token")
-        } catch {
-            throw internalError(error, "read the channel's settings")
-        }
-        guard ["kannel", "twilio"].contains(preset) else {
+        guard let auth = channel.receipts, let preset = try? channel.section.string("preset") else {
             throw APIError(404, "The channel '\(name)' takes no receipts (only kannel and twilio presets do).")
         }
-        if let token {
-            guard let given = req.query["token"], Crypto.constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
-                throw APIError(401, "token: the receipt URL's token does not match the channel's receipt_token")
-            }
-        }
-        var fields = req.query
-        fields["token"] = nil
+        var form: [String: String] = [:]
         if req.method == "POST" {
             guard req.body.isEmpty || req.mediaType == "application/x-www-form-urlencoded" else {
                 throw APIError(415, "Content-Type: must be application/x-www-form-urlencoded, not \(req.header("content-type") ?? "missing")")
             }
-            fields.merge(Receipts.formFields(String(decoding: req.body, as: UTF8.self))) { $1 }
+            form = Receipts.formFields(String(decoding: req.body, as: UTF8.self))
         }
+        if let why = auth.refusal(method: req.method, query: req.query, form: form, signature: req.header("x-twilio-signature")) {
+            Log.warning("receipt on \(name) refused: \(why)")
+            throw APIError(401, why)
+        }
+        var fields = req.query
+        fields["token"] = nil
+        fields.merge(form) { $1 }
         let event: ReceiptEvent
         do { event = try Receipts.parse(preset: preset, fields: fields, defaultCountry: live.defaultCountry) } catch {
             throw APIError(400, error.description)

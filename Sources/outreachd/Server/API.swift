@@ -1,4 +1,5 @@
 import Foundation
+import Channels
 import Outreach
 import Synchronization
 
@@ -104,4 +105,6 @@ struct ChannelInfo: Sendable {
     var kind: ChannelKind
     var target: ChannelTarget
     var section: ConfigSection
+    /// For channels with `preset = "kannel"` or `"twilio"`: how their receipts are authenticated.
+    var receipts: SMSReceiptAuth?
 }

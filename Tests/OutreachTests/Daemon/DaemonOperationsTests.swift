@@ -69,6 +69,74 @@ struct DaemonOperationsTests {
         d.stop()
     }
 
+    /// Twilio's status callbacks are believed only with the URL's receipt token and a signature
+    /// Twilio's own helper library computes over the callback URL outreachd handed out.
+    @Test func twilioCallbacksNeedTheReceiptTokenAndTwilioSignature() throws {
+        let gateway = try HTTPRecorder(responses: #"[{"status": 201, "body": "{\"sid\":\"SM0123\",\"status\":\"queued\"}"}]"#)
+        let d = try DaemonHarness(channels: """
+            [channels.texts]
+            type = "sms"
+            preset = "twilio"
+            url = "\(gateway.url)"
+            account_sid = "AC42"
+            auth_token = "tok3n"
+            from = "+4512345678"
+            receipt_token = "r3c/t+k"
+            """)
+        try d.start()
+        let r = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677"}]}"#))
+        #expect(r.status == 202)
+        let mid = try #require(r.json?["id"]?.intValue)
+        try Self.waitFor("the SMS to be sent") { try Self.message(d, mid)["counts"]?["sent"]?.intValue == 1 }
+        let callback = try #require(gateway.requests().first?.form["StatusCallback"])
+        #expect(callback == d.base + "/v1/receipts/texts?token=r3c%2Ft%2Bk")
+        let path = String(callback.dropFirst(d.base.count))
+
+        func sign(_ url: String, _ params: [String: String], key: String = "tok3n") throws -> String {
+            let input = JSON.object(["url": .string(url), "key": .string(key), "params": .object(params.mapValues { .string($0) })])
+            let out = try TestSupport.python("""
+                import sys, json
+                from twilio.request_validator import RequestValidator
+                a = json.load(sys.stdin)
+                print(RequestValidator(a["key"]).compute_signature(a["url"], a["params"]), end="")
+                """, stdin: Array(input.serialized.utf8))
+            #expect(out.status == 0, "\(out.stderr)")
+            return out.stdout
+        }
+        let delivered = ["MessageSid": "SM0123", "MessageStatus": "delivered", "To": "+4521436677", "AccountSid": "AC42"]
+        let failed = delivered.merging(["MessageStatus": "failed", "ErrorCode": "30005"]) { $1 }
+        let good = try sign(callback, delivered)
+        func post(_ path: String, _ form: [String: String], signature: String?) -> JSON {
+            var j: [String: JSON] = ["method": "POST", "path": .string(path), "form": .object(form.mapValues { .string($0) })]
+            if let signature { j["headers"] = ["X-Twilio-Signature": .string(signature)] }
+            return .object(j)
+        }
+        let rs = try d.send([
+            post(path, failed, signature: nil),                                    // unsigned
+            post(path, failed, signature: good),                                   // signed for another body
+            post(path, failed, signature: try sign(callback, failed, key: "guess")),  // signed with another key
+            post(path, failed, signature: try sign("http://elsewhere.example/x", failed)),
+            post("/v1/receipts/texts", failed, signature: try sign(d.base + "/v1/receipts/texts", failed)),  // no token
+            ["method": "GET", "path": .string(path + "&MessageSid=SM0123&MessageStatus=failed"),
+             "headers": ["X-Twilio-Signature": .string(good)]],
+            post(path, delivered, signature: good),
+        ])
+        #expect(rs.map(\.status) == [401, 401, 401, 401, 401, 401, 200])
+        #expect(rs[0].error.contains("X-Twilio-Signature: missing"))
+        #expect(rs[1].error.contains("X-Twilio-Signature: does not match"))
+        #expect(rs[4].error.hasPrefix("token:"))
+        #expect(rs[5].error.contains("POST"))
+        #expect(rs[6].json?["matched"] == .bool(true))
+        let delivery = try #require(try Self.message(d, mid)["deliveries"]?.arrayValue?.first)
+        #expect(delivery["state"]?.stringValue == "delivered")
+        // An inbound STOP, signed the same way, suppresses the number.
+        let stop = ["From": "+4521436677", "To": "+4512345678", "Body": "Stop", "MessageSid": "SM9"]
+        let s = try d.send(post(path, stop, signature: try sign(callback, stop)))
+        #expect(s.status == 200)
+        #expect(s.json?["suppressed"]?.stringValue == "+4521436677")
+        d.stop()
+    }
+
     @Test func quietHoursDeferWithoutCountingAnAttempt() throws {
         // A two-hour window around now, in UTC, so the test does not depend on the hour it runs.
         var cal = Calendar(identifier: .gregorian)

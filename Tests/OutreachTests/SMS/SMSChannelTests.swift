@@ -84,6 +84,48 @@ import Testing
         #expect(seen[1].query["text"] == Self.danish)
     }
 
+    /// With `receipt_token`, every callback URL handed out carries it, escaped; Kannel's gets the delivery after it.
+    @Test func receiptTokenGoesIntoTheCallbackURLs() throws {
+        let recorder = try HTTPRecorder(responses: #"[{"status": 202, "body": "0: Accepted for delivery"}]"#)
+        let kannel = try SMSChannel(name: "sms", section: ChannelSections.make("sms", [
+            "type": "sms", "preset": "kannel", "url": .string(recorder.url + "/cgi-bin/sendsms"), "username": "outreach",
+            "password": "secret", "receipt_token": "a b&c=d"]), publicURL: "https://o.example.org/")
+        #expect(kannel.send([OutgoingMessage(deliveryID: 11, address: "+4521436677", text: "Hej")]) == [.sent(providerID: nil)])
+        // Decoded once by Python (the recorder), once by Foundation: what Kannel will call.
+        let dlr = try #require(recorder.requests().first?.query["dlr-url"])
+        // Kannel puts the status in place of %d before it calls.
+        let parts = try #require(URLComponents(string: dlr.replacingOccurrences(of: "%d", with: "16")))
+        #expect(parts.host == "o.example.org")
+        #expect(parts.path == "/v1/receipts/sms")
+        #expect(parts.queryItems?.map { [$0.name, $0.value ?? ""] } == [["token", "a b&c=d"], ["id", "11"], ["status", "16"]])
+
+        let auth = try SMSReceiptAuth(name: "sms", section: ChannelSections.make("sms", ["preset": "kannel", "receipt_token": "a b&c=d"]),
+                                      publicURL: "https://o.example.org")
+        #expect(auth.callbackURL == dlr.components(separatedBy: "&id=")[0])
+        #expect(auth.refusal(method: "GET", query: ["token": "a b&c=d", "id": "11"], form: [:], signature: nil) == nil)
+        #expect(auth.refusal(method: "GET", query: ["token": "a b&c=", "id": "11"], form: [:], signature: nil)?.hasPrefix("token:") == true)
+        #expect(auth.refusal(method: "GET", query: ["id": "11"], form: [:], signature: nil)?.hasPrefix("token:") == true)
+    }
+
+    /// The example from Twilio's security documentation, and the signature check built on it.
+    @Test func twilioSignatureMatchesTwilioDocumentation() throws {
+        let params = ["CallSid": "CA1234567890ABCDE", "Caller": "+12349013030", "Digits": "1234", "From": "+12349013030", "To": "+18005551212"]
+        #expect(Receipts.twilioSignature(url: "https://mycompany.com/myapp.php?foo=1&bar=2", fields: params, authToken: "12345")
+                == "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+        let section = ChannelSections.make("t", ["preset": "twilio", "auth_token": "12345"])
+        let auth = try SMSReceiptAuth(name: "t", section: section, publicURL: "https://o.example.org")
+        let good = Receipts.twilioSignature(url: "https://o.example.org/v1/receipts/t", fields: params, authToken: "12345")
+        #expect(auth.refusal(method: "POST", query: [:], form: params, signature: good) == nil)
+        #expect(auth.refusal(method: "POST", query: [:], form: params.merging(["Digits": "1235"]) { $1 }, signature: good) != nil)
+        #expect(auth.refusal(method: "POST", query: [:], form: params, signature: nil) != nil)
+        // Off when asked, and when there is no auth token to check with (an outbox standing in for Twilio).
+        let off = try SMSReceiptAuth(name: "t", section: ChannelSections.make("t", ["preset": "twilio", "auth_token": "12345", "verify_signature": .bool(false)]),
+                                     publicURL: "https://o.example.org")
+        #expect(off.refusal(method: "POST", query: [:], form: params, signature: nil) == nil)
+        let none = try SMSReceiptAuth(name: "t", section: ChannelSections.make("t", ["preset": "twilio"]), publicURL: nil)
+        #expect(none.refusal(method: "POST", query: [:], form: params, signature: nil) == nil)
+    }
+
     @Test func genericJSONWithSegments() throws {
         let recorder = try HTTPRecorder(responses: #"[{"status": 200, "body": "{\"id\": 991}"}]"#)
         let channel = try SMSChannel(name: "gw", section: ChannelSections.make("gw", [
