@@ -24,9 +24,9 @@
 # longest stalls, not the typical request: one 200 ms stall in a 4 s round is enough to push it
 # past 20 ms. The stalls come from the disk: the column "slowest fsync" is the bucket of the
 # slowest write-ahead-log fsync of the round (`outreach_flush_duration_seconds`), for which every
-# trigger in flight waits. When h2load (Debian: nghttp2-client) is installed, every round also
-# runs it, a client that reports each request's own latency (no correction), with the same loads:
-# POST of one trigger body without an Idempotency-Key (h2load cannot vary headers; each request is
+# trigger in flight waits; bench/daemon/fsync.py measures the disk alone before and after.
+# When h2load (Debian: nghttp2-client) is installed, every round also runs it, a client that
+# reports each request's own latency (no correction), with the same loads: POST of one trigger body without an Idempotency-Key (h2load cannot vary headers; each request is
 # still a new durable enqueue) and GET /healthz. Its ratio and p99 are printed as a second opinion.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -88,6 +88,8 @@ wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages
 # The VM's speed drifts from minute to minute, so the two loads alternate, ROUNDS times each, and
 # the medians are compared; every round is printed too.
 echo "machine: $(nproc) cores; wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s x $ROUNDS rounds; data on $(df --output=source "$WORK" | tail -1)"
+# The disk alone, before and after: a disk that stalls its fsyncs stalls every group commit.
+echo "disk before (fsync.py, 5 s): $(python3 bench/daemon/fsync.py "$WORK" 5)"
 printf "%-7s %-30s %12s %10s %14s %18s\n" "round" "" "requests/s" "p99 ms" "daemon p99 ms" "slowest fsync ms"
 : > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio" ; : > "$WORK/server" ; : > "$WORK/h2" ; : > "$WORK/ratio-static"
 for r in $(seq "$ROUNDS"); do
@@ -132,3 +134,4 @@ if [ -s "$WORK/h2" ]; then
 fi
 awk -v n="$REQS" -v b="$BATCHES" 'BEGIN { if (b > 0) printf "group commit: %d enqueues in %d transactions, %.1f per commit\n", n, b, n / b }'
 echo "deliveries queued on disk: $QUEUED"
+echo "disk after (fsync.py, 5 s): $(python3 bench/daemon/fsync.py "$WORK" 5)"
