@@ -26,8 +26,9 @@
 # slowest write-ahead-log fsync of the round (`outreach_flush_duration_seconds`), for which every
 # trigger in flight waits; bench/daemon/fsync.py measures the disk alone before and after.
 # When h2load (Debian: nghttp2-client) is installed, every round also runs it, a client that
-# reports each request's own latency (no correction), with the same loads: POST of one trigger body without an Idempotency-Key (h2load cannot vary headers; each request is
-# still a new durable enqueue) and GET /healthz. Its ratio and p99 are printed as a second opinion.
+# reports each request's own latency (no correction), with the same loads: POST of one trigger
+# body without an Idempotency-Key (h2load cannot vary headers; each request is still a new
+# durable enqueue) and GET /healthz. Its ratio and p99 are printed as a second opinion.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-4}
