@@ -7,7 +7,8 @@ struct CheckCommand: Command {
     static let summary = "validate the configuration and every template"
     static let help = """
         outreachd check [--json]
-          Reads the configuration, builds every channel (secrets readable, keys valid) and checks every
+          Reads the configuration, checks [server], builds every channel as serve does (secrets
+          readable, keys valid; rate, workers, retries, quiet hours, receipt settings) and checks every
           template: parse errors, unknown partials or parents, email variants without a subject, a
           language with HTML but no text part. Exits 1 on any problem, listing each.
         """
@@ -17,8 +18,15 @@ struct CheckCommand: Command {
         _ = try args.positionals()
         let config = try context.config
         var problems: [String] = []
+        do { _ = try ServerSettings(section: config.server) } catch { problems.append(CLI.sentence(error)) }
         for (name, section) in config.channels.sorted(by: { $0.key < $1.key }) {
-            do { _ = try ChannelFactory.make(name: name, section: section, config: config) } catch { problems.append(CLI.sentence(error)) }
+            do {
+                _ = try ChannelFactory.make(name: name, section: section, config: config)
+                _ = try ChannelSchedule(name: name, section: section, publicURL: config.publicURL)
+                _ = try QuietHours.from(section)
+            } catch {
+                problems.append(CLI.sentence(error))
+            }
         }
         var templateCount = 0
         do {

@@ -57,25 +57,11 @@ final class Daemon {
         var policies: [String: RetryPolicy] = [:]
         for (name, section) in config.channels {
             let raw = try ChannelFactory.make(name: name, section: section, config: config)
-            var rate: RateLimit?
-            // The SMTP channel keeps its own rate across its connections; the others are paced here.
-            if try section.requireString("type") != "smtp", let r = try section.string("rate") {
-                guard let l = RateLimit(r) else { throw section.invalid("rate", "must be COUNT/UNIT like 50/s") }
-                rate = l
-            }
-            // A batch is completed in one transaction after the whole batch was sent, so a crash can
-            // resend a whole batch: keep it to what is on the wire at once (the connections).
-            var cap = try section.int("batch_size")
-            if cap == nil, try section.requireString("type") != "outbox" { cap = try section.int("max_connections") ?? 4 }
-            if let c = cap, c < 1 { throw section.invalid("batch_size", "must be at least 1") }
-            channels[name] = InstrumentedChannel(raw, metrics: metrics, rate: rate, batchCap: cap)
-            let receipts = ["kannel", "twilio"].contains(try section.string("preset") ?? "")
-                ? try SMSReceiptAuth(name: name, section: section, publicURL: config.publicURL) : nil
-            infos[name] = ChannelInfo(name: name, kind: raw.kind, target: raw.target, section: section, receipts: receipts)
-            let n = try section.int("workers") ?? 1
-            guard (1...64).contains(n) else { throw section.invalid("workers", "must be between 1 and 64") }
-            workers[name] = n
-            policies[name] = try RetryPolicy(section: section)
+            let schedule = try ChannelSchedule(name: name, section: section, publicURL: config.publicURL)
+            channels[name] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: schedule.batchCap)
+            infos[name] = ChannelInfo(name: name, kind: raw.kind, target: raw.target, section: section, receipts: schedule.receipts)
+            workers[name] = schedule.workers
+            policies[name] = schedule.policy
         }
         let quietStore = QuietHoursStore(base: store, rules: loaded.quiet)
         let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))

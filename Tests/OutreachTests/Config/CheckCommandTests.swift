@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import Outreach
+
+/// `outreachd check` through the real binary: it finds what `serve` would refuse, with file and line.
+@Suite struct CheckCommandTests {
+    static func write(_ text: String) throws -> String {
+        let dir = TestSupport.temporaryDirectory("check")
+        let path = dir + "/outreachd.conf"
+        try ("data_dir = \"\(dir)/data\"\ntemplates_dir = \"\(TestSupport.packageRoot)/templates\"\n" + text)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func findsWhatServeWouldRefuseWithFileAndLine() throws {
+        let path = try Self.write("""
+            public_url = "https://o.example.org"
+            [server]
+            listen = "localhost"
+            [channels.mail]
+            type = "outbox"
+            dir = "outbox"
+            workers = 0
+            [channels.texts]
+            type = "outbox"
+            kind = "sms"
+            dir = "sms"
+            quiet_hours = "21-08"
+            [channels.tw]
+            type = "outbox"
+            kind = "sms"
+            preset = "twilio"
+            receipt_token = ""
+            """)
+        let r = try TestSupport.outreachd(["--config", path, "check"])
+        #expect(r.status == 1)
+        for expected in ["\(path):5: 'listen' must be HOST:PORT", "\(path):9: 'workers' must be between 1 and 64",
+                         "\(path):14: 'quiet_hours' must be HH:MM-HH:MM", "\(path):19: 'receipt_token' must not be empty",
+                         "4 problems found."] {
+            #expect(r.stderr.contains(expected), "\(expected) in \(r.stderr)")
+        }
+        let json = try JSON.parse(try TestSupport.outreachd(["--config", path, "check", "--json"]).stdout)
+        #expect(json["ok"] == .bool(false))
+        #expect(json["problems"]?.arrayValue?.count == 4)
+        // serve refuses the same file, naming the first of them.
+        let serve = try TestSupport.run("timeout", ["20", TestSupport.outreachd, "--config", path, "serve"])
+        #expect(serve.status == 1)
+        #expect(serve.stderr.contains("'listen' must be HOST:PORT"))
+    }
+
+    @Test func anUnknownServerSettingIsAProblemAndAGoodFileIsOK() throws {
+        let bad = try Self.write("[server]\nlisten = \"127.0.0.1:8025\"\nthread = 4\n")
+        let r = try TestSupport.outreachd(["--config", bad, "check"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(bad):5: 'thread' is not a [server] setting"), "\(r.stderr)")
+        let good = try Self.write("[server]\nlisten = \"127.0.0.1:8025\"\nthreads = 4\n[channels.outbox]\ntype = \"outbox\"\nrate = \"10/s\"\n")
+        let ok = try TestSupport.outreachd(["--config", good, "check"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.hasPrefix("OK: \(good), 1 channel,"))
+    }
+}
