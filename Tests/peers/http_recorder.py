@@ -69,6 +69,7 @@ class Handler(BaseHTTPRequestHandler):
             "headers": [[k, v] for k, v in self.headers.items()],
             "body": body.decode("utf-8", "replace"),
             "client_port": self.client_address[1],
+            "received": time.monotonic(),  # when the request's body had arrived (seconds, monotonic)
         }
         if ctype == "application/json":
             try:

@@ -29,9 +29,20 @@ extension CommandContext {
             channels = channels.filter { names.contains($0.key) }
         }
         var policies: [String: RetryPolicy] = [:]
-        for (n, s) in config.channels { policies[n] = try RetryPolicy(section: s) }
+        var quiet: [String: QuietHours] = [:]
+        let metrics = Metrics()
+        for (n, s) in config.channels {
+            let schedule = try ChannelSchedule(name: n, section: s, publicURL: config.publicURL)
+            policies[n] = schedule.policy
+            quiet[n] = try QuietHours.from(s)
+            // Paced by `rate` as under serve. Batches stay the channel's own size: a run that is
+            // killed can resend one batch, where serve keeps a batch to the connections.
+            if let raw = channels[n] { channels[n] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: nil) }
+        }
         let composer = TemplateComposer(library: try templates, config: config, links: try LinkSigner.load(config: config))
-        return DeliveryWorker(store: try store, channels: channels, composer: composer, policies: policies)
+        // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
+        let store: any Store = quiet.isEmpty ? try store : QuietHoursStore(base: try store, rules: quiet) { Output.error($0) }
+        return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies)
     }
 
     /// Refuses a template that does not exist or does not render for the channel's kind.

@@ -1,7 +1,7 @@
 import Outreach
 import Synchronization
 
-/// The store as the daemon's worker sees it: claims skip deliveries whose recipient is in their
+/// The store as a worker sees it (the daemon's, `work`'s and `send`'s): claims skip deliveries whose recipient is in their
 /// channel's quiet hours, giving them back to be tried when the quiet hours end (the attempt is
 /// not counted, so quiet hours never make a delivery go dead). Everything else is the SQLite store.
 final class QuietHoursStore: Store {
@@ -9,9 +9,13 @@ final class QuietHoursStore: Store {
     /// Channel name → its quiet hours; replaced on SIGHUP.
     let rules: Mutex<[String: QuietHours]>
 
-    init(base: SQLiteStore, rules: [String: QuietHours]) {
+    /// Where a deferral is told: the daemon's log, or a CLI run's stderr.
+    let report: @Sendable (String) -> Void
+
+    init(base: SQLiteStore, rules: [String: QuietHours], report: @escaping @Sendable (String) -> Void = { Log.info($0) }) {
         self.base = base
         self.rules = Mutex(rules)
+        self.report = report
     }
 
     func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery] {
@@ -29,7 +33,7 @@ final class QuietHoursStore: Store {
         }
         if !deferred.isEmpty {
             try base.reschedule(deferred, owner: owner, note: "deferred by quiet hours")
-            Log.info("deferred \(deferred.count) deliver\(deferred.count == 1 ? "y" : "ies") on \(Set(claimed.map(\.delivery.channel)).sorted().joined(separator: ",")) to the end of quiet hours")
+            report("deferred \(deferred.count) deliver\(deferred.count == 1 ? "y" : "ies") on \(Set(claimed.map(\.delivery.channel)).sorted().joined(separator: ",")) to the end of quiet hours")
         }
         return keep
     }

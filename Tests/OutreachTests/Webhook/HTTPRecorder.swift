@@ -16,6 +16,8 @@ final class HTTPRecorder {
         var signature: String? { record["signature"]?.stringValue }
         /// The TCP source port the request came from (one per connection).
         var clientPort: Int? { record["client_port"]?.intValue }
+        /// When the recorder had read the request (its monotonic clock, seconds).
+        var received: Double? { if case .number(let n)? = record["received"] { Double(n) } else { nil } }
 
         /// Header values by lower-cased name (all values, in order).
         func headers(_ name: String) -> [String] {

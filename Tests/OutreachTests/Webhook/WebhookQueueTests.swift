@@ -58,6 +58,32 @@ import Testing
         #expect(seen.allSatisfy { $0.path == "/bot123:ABC/sendMessage" && $0.json?["chat_id"] == "-100123" })
     }
 
+    /// `rate` paces `work` as it paces the daemon (the same wrapper): 9 texts at 4/s take two
+    /// seconds from the first to the last, as the gateway sees them arrive.
+    @Test func workKeepsToTheChannelRate() throws {
+        let recorder = try HTTPRecorder(responses: #"[{"status": 200, "body": "{\"id\": 1}"}]"#)
+        let dir = TestSupport.temporaryDirectory("rate")
+        let config = dir + "/outreachd.conf"
+        try """
+            data_dir = "\(dir)/data"
+            templates_dir = "\(TestSupport.packageRoot)/templates"
+            [channels.texts]
+            type = "sms"
+            preset = "generic"
+            url = "\(recorder.url)"
+            rate = "4/s"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let phones = (1...9).flatMap { ["--to", "+452143660\($0)"] }
+        let q = try TestSupport.outreachd(["--config", config, "send", "welcome", "--channel", "texts", "--queue-only"] + phones)
+        #expect(q.status == 0, "\(q.stderr)")
+        let w = try TestSupport.outreachd(["--config", config, "work", "--until-idle", "--json"])
+        #expect(try JSON.parse(w.stdout)["sent"]?.intValue == 9, "\(w.stderr)")
+        let times = recorder.requests().compactMap(\.received).sorted()
+        try #require(times.count == 9)
+        // Eight intervals of 1/4 s at least; a little slack for the recorder's own clock reading.
+        #expect(times[8] - times[0] >= 1.8, "9 requests in \(times[8] - times[0]) s")
+    }
+
     @Test func badRequestEndsDead() throws {
         let (config, recorder) = try setUp(responses: #"[{"status": 400, "body": "{\"ok\":false,\"description\":\"Bad Request: chat not found\"}"}]"#)
         _ = try TestSupport.outreachd(["--config", config, "send", "welcome", "--to", "ana@example.org", "--channel", "team"])
