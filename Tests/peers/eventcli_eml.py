@@ -35,6 +35,7 @@ for path in sys.argv[1:]:
                 "method": str(cal.get("METHOD")),
                 "uid": str(ev["UID"]),
                 "sequence": int(ev["SEQUENCE"]),
+                "summary": str(ev.get("SUMMARY")),
                 "status": str(ev.get("STATUS")),
                 "location": str(ev.get("LOCATION")) if "LOCATION" in ev else None,
                 "tzid": ev["DTSTART"].params.get("TZID"),

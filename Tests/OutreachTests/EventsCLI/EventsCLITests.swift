@@ -245,6 +245,47 @@ import Testing
         }
     }
 
+    /// Title, rule and reminders change too; what the update invitation says is read back by
+    /// icalendar and recurring-ical-events.
+    @Test func anUpdateCanChangeTitleRuleAndReminders() throws {
+        let s = try Self.setUp("ev-update-rule")
+        let start = Self.futureStart
+        _ = try Self.create(s, "dinner", start: start)
+        _ = try s.json(["work", "--until-idle"])
+        let updated = try s.json(["events", "update", "dinner", "--title", "Dinner & talk", "--rrule", "FREQ=WEEKLY;COUNT=2", "--remind", "-3h"])
+        #expect(updated["sequence"]?.intValue == 1)
+        #expect(updated["queued"]?["cancelled_reminders"]?.intValue == 16)
+        // Two occurrences × one reminder × two members.
+        let queued = try Self.reminderRows(s, state: "queued")
+        #expect(queued.count == 4)
+        let starts = (try Self.expected(start, count: 2)).compactMap { $0["start_utc"]?.stringValue.flatMap(Clock.parseRFC3339) }
+        #expect(Set(queued.compactMap { $0["at"]?.intValue.map(Int64.init) }) == Set(starts.map { $0 - 3 * 3_600_000 }))
+        _ = try s.json(["work", "--until-idle"])
+        let update = try s.emails().suffix(2)
+        for m in update {
+            #expect(m["ics"]?["summary"]?.stringValue == "Dinner & talk")
+            #expect(m["ics"]?["sequence"]?.intValue == 1)
+            #expect(m["ics"]?["starts_utc"]?.arrayValue?.count == 2)
+            #expect(m["subject"]?.stringValue?.contains("Dinner & talk") == true, "\(m["subject"] ?? .null)")
+        }
+        // No reminders at all, then no series at all.
+        let quiet = try s.json(["events", "update", "dinner", "--no-reminders"])
+        #expect(quiet["queued"]?["cancelled_reminders"]?.intValue == 4)
+        #expect(try Self.reminderRows(s, state: "queued").isEmpty)
+        _ = try s.json(["events", "update", "dinner", "--rrule", ""])
+        let show = try s.json(["events", "show", "dinner"])
+        #expect(show["occurrences"]?.arrayValue?.count == 1)
+        #expect(show["sequence"]?.intValue == 3)
+        // Refused, naming what is wrong, and nothing changes.
+        for (args, word, status) in [(["--remind", "-1d", "--no-reminders"], "--no-reminders", Int32(2)), (["--rrule", "FREQ=HOURLY"], "--rrule", 1),
+                                     (["--title", " "], "--title", 2), (["--remind", "1d"], "--remind", 1)] {
+            let r = try TestSupport.outreachd(["--config", s.config, "events", "update", "dinner"] + args)
+            #expect(r.status == status, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains(word), "\(args): \(r.stderr)")
+        }
+        #expect(try s.json(["events", "show", "dinner"])["sequence"]?.intValue == 3)
+    }
+
     @Test func cancellingSendsMethodCancelAndCancelsTheReminders() throws {
         let s = try Self.setUp("ev-cancel")
         _ = try Self.create(s, "dinner", start: Self.futureStart)
