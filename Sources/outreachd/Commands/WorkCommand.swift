@@ -16,6 +16,8 @@ struct WorkCommand: Command {
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         _ = try args.positionals()
         guard args.has("--until-idle") else { throw UsageError("use --until-idle (the daemon is `outreachd serve`)") }
+        // Open-ended event series get the reminders their rolling horizon has reached.
+        try context.store.extendOpenSeriesReminders(now: Clock.nowMillis())
         let worker = try context.worker(only: args.values("--channel"))
         defer { worker.close() }
         let terminal = context.stderrIsTerminal && !args.has("--json")

@@ -89,7 +89,12 @@ final class Daemon {
 
         let tick = notifier.watchdogInterval.map { min($0, 5) } ?? 5
         var stopSignal: Int32 = 0
+        var nextHousekeeping: UInt64 = 0
         while stopSignal == 0 {
+            if DispatchTime.now().uptimeNanoseconds >= nextHousekeeping {
+                Self.extendReminders(store, scheduler: scheduler)
+                nextHousekeeping = DispatchTime.now().uptimeNanoseconds + Self.housekeepingInterval
+            }
             switch signals.wait(seconds: tick) {
             case .timeout:
                 if notifier.watchdogInterval != nil { notifier.watchdog() }

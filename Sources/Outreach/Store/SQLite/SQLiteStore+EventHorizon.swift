@@ -1,0 +1,42 @@
+import Foundation
+
+extension SQLiteStore {
+    /// Queues the reminders that open-ended series (no COUNT, no UNTIL) have come within reach of.
+    ///
+    /// Their reminders are queued `EventSchedule.horizonYears` ahead when the event is created or
+    /// changed; as time passes the horizon moves on, and this queues, once each, the reminders of
+    /// the occurrences it has reached, to the list's members of that moment. `serve` calls it at
+    /// start and every hour, `work` at the start of each run. Returns the reminder deliveries queued.
+    @discardableResult
+    public func extendOpenSeriesReminders(now: Int64) throws -> EventQueued {
+        try write { db in
+            var out = EventQueued()
+            let events = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND rrule IS NOT NULL")
+                .rows([], Self.readEvent)
+            for var e in events where !e.schedule.isFinite {
+                let queued = try db.prepare(literal: """
+                    SELECT json_extract(data, '$.event.occurrence'), json_extract(data, '$.reminder'), template
+                    FROM messages WHERE id IN (SELECT value FROM json_each(?))
+                    """).rows([.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized)]) {
+                        (occurrence: $0.int(0), offset: $0.text(1), template: $0.text(2))
+                    }
+                let have = Set(queued.map { "\($0.occurrence)|\($0.offset)" })
+                let template = queued.last?.template ?? EventTemplates().reminder
+                var added: [Int64] = []
+                for r in e.plannedReminders(now: now) where !have.contains("\(r.occurrence)|\(r.offset)") {
+                    let (mid, f) = try Self.queueEventMessage(db, e, template: template,
+                                                         data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
+                                                         at: r.at, now: now)
+                    added.append(mid)
+                    out.reminders += f.queued
+                    out.reminderMessages += 1
+                }
+                guard !added.isEmpty else { continue }
+                e.reminderMessageIDs += added
+                try db.prepare("UPDATE events SET reminder_message_ids = ? WHERE id = ?")
+                    .run([.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!)])
+            }
+            return out
+        }
+    }
+}
