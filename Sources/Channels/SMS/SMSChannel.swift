@@ -88,21 +88,9 @@ public final class SMSChannel: Channel {
 
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
         let now = clock()
-        var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
-        var requests: [HTTPRequest] = []
-        var slots: [Int] = []
-        for (i, message) in batch.enumerated() {
-            do throws(SMSSendError) {
-                requests.append(try request(for: message, timestamp: now))
-                slots.append(i)
-            } catch {
-                outcomes[i] = .permanent(error.description, suppress: error.suppressesNumber)
-            }
-        }
-        for (slot, result) in zip(slots, client.perform(requests)) {
-            outcomes[slot] = outcome(result)
-        }
-        return outcomes.map { $0! }
+        return client.send(batch, build: { (m: OutgoingMessage) throws(SMSSendError) in try request(for: m, timestamp: now) },
+                           refused: { .permanent($0.description, suppress: $0.suppressesNumber) },
+                           outcome: outcome)
     }
 
     public func close() { client.close() }

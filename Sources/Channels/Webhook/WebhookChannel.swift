@@ -80,23 +80,10 @@ public final class WebhookChannel: Channel {
 
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
         let now = clock()
-        var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
-        var requests: [HTTPRequest] = []
-        var slots: [Int] = []
-        for (i, message) in batch.enumerated() {
-            do throws(WebhookError) {
-                requests.append(try request(for: message, timestamp: now))
-                slots.append(i)
-            } catch {
-                outcomes[i] = .permanent(error.description)
-            }
-        }
-        for (slot, result) in zip(slots, client.perform(requests)) {
-            outcomes[slot] = HTTPOutcome.classify(result, peer: "\(preset.rawValue) webhook \(name)") { [preset] response in
-                WebhookChannel.providerID(preset, response)
-            }
-        }
-        return outcomes.map { $0! }
+        let peer = "\(preset.rawValue) webhook \(name)"
+        return client.send(batch, build: { (m: OutgoingMessage) throws(WebhookError) in try request(for: m, timestamp: now) },
+                           refused: { .permanent($0.description) },
+                           outcome: { [preset] in HTTPOutcome.classify($0, peer: peer) { WebhookChannel.providerID(preset, $0) } })
     }
 
     public func close() { client.close() }
