@@ -39,12 +39,19 @@ extension API {
             case .suppression(let s):
                 try store.suppress(address: s.phone, reason: .unsubscribed, detail: "SMS reply \(s.keyword)")
                 Log.info("suppressed \(s.phone) after an SMS \(s.keyword) on \(name)")
-                return .now(.json(200, ["suppressed": .string(s.phone)]))
+                return .now(inbound(preset, ["suppressed": .string(s.phone)]))
             case .ignored(let why):
-                return .now(.json(200, ["ignored": .string(why)]))
+                return .now(inbound(preset, ["ignored": .string(why)]))
             }
         } catch {
             throw internalError(error, "record the receipt")
         }
+    }
+
+    /// The answer to an inbound message. Twilio reads it as TwiML, what to reply: an empty
+    /// `<Response/>` replies nothing (JSON would be logged as error 12300 in Twilio's console).
+    private func inbound(_ preset: String, _ json: [String: JSON]) -> HTTPResponse {
+        guard preset == "twilio" else { return .json(200, .object(json)) }
+        return .text(200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", contentType: "text/xml; charset=utf-8")
     }
 }
