@@ -10,7 +10,8 @@ struct CheckCommand: Command {
           Reads the configuration, checks [server], builds every channel as serve does (secrets
           readable, keys valid; rate, workers, retries, quiet hours, receipt settings) and checks every
           template: parse errors, unknown partials or parents, email variants without a subject, a
-          language with HTML but no text part. Exits 1 on any problem, listing each.
+          language with HTML but no text part. Exits 1 on any problem, listing each. Warnings (a
+          sending channel without public_url, SMTP without [sender] from) are listed but do not fail.
         """
     static let flags: Set<String> = ["--json"]
 
@@ -36,11 +37,13 @@ struct CheckCommand: Command {
         } catch {
             problems.append(CLI.sentence(error))
         }
+        let warnings = config.warnings
         if args.has("--json") {
             context.printJSON(["ok": .bool(problems.isEmpty), "templates": JSON(templateCount), "channels": JSON(config.channels.count),
-                               "problems": .array(problems.map { .string($0) })])
+                               "problems": .array(problems.map { .string($0) }), "warnings": .array(warnings.map { .string($0) })])
         } else {
             for p in problems { Output.error(p) }
+            for w in warnings { Output.error("warning: " + w + ".") }
             let source = config.file ?? "embedded defaults"
             if problems.isEmpty {
                 context.print("OK: \(source), \(config.channels.count) channel\(config.channels.count == 1 ? "" : "s"), \(templateCount) templates in \(config.templatesDir).")

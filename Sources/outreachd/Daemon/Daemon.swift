@@ -80,6 +80,7 @@ final class Daemon {
         committer.start()
         try server.start(listen: address, threads: loaded.settings.threads)
         scheduler.start()
+        for w in config.warnings { Log.warning(w) }
         if loaded.settings.tokens.isEmpty && loaded.settings.webhookSecret == nil {
             Log.warning("no [server] tokens_file or webhook_secret_file: POST /v1/messages will refuse every request")
         }

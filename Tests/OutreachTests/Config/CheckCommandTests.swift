@@ -57,5 +57,22 @@ import Testing
         let ok = try TestSupport.outreachd(["--config", good, "check"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.hasPrefix("OK: \(good), 1 channel,"))
+        #expect(ok.stderr.isEmpty, "an outbox-only setup needs no public_url: \(ok.stderr)")
+    }
+
+    /// A channel that really sends, without public_url or a sender: allowed, but said.
+    @Test func warnsAboutLinksAndSenderThatCannotWork() throws {
+        let smtp = "[channels.mail]\ntype = \"smtp\"\nurl = \"smtp://127.0.0.1:2525\"\ntls = \"none\"\n"
+        let bare = try Self.write(smtp)
+        let r = try TestSupport.outreachd(["--config", bare, "check"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: public_url is not set, so unsubscribe, confirmation and receipt links point to http://127.0.0.1:8025"))
+        #expect(r.stderr.contains("warning: [sender] from is not set"))
+        let json = try JSON.parse(try TestSupport.outreachd(["--config", bare, "check", "--json"]).stdout)
+        #expect(json["ok"] == .bool(true))
+        #expect(json["warnings"]?.arrayValue?.count == 2)
+        let set = try Self.write("public_url = \"https://o.example.org\"\n[sender]\nfrom = \"Club <club@example.org>\"\n" + smtp)
+        let quiet = try TestSupport.outreachd(["--config", set, "check"])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
 }
