@@ -105,6 +105,11 @@ public final class TemplateLibrary: Sendable {
         (templates[template]?[kind]?.keys).map { $0.sorted() } ?? []
     }
 
+    /// Whether the template has files for `kind` in some locale (checked per trigger: no sorting).
+    public func has(_ template: String, kind: ChannelKind) -> Bool {
+        templates[template]?[kind]?.isEmpty == false
+    }
+
     /// The locale whose files a recipient with `locale` gets: `pt-BR` → `pt` → default → `en`.
     public func resolvedLocale(_ template: String, kind: ChannelKind, locale: String?) -> String? {
         guard let byLocale = templates[template]?[kind] else { return nil }

@@ -40,7 +40,7 @@ struct TriggerParser {
         }
         let explicit = try channels(o.channels)
         for c in explicit ?? [] where c.target == .contact {
-            guard live.templates.has(template, kind: c.kind.rawValue) else {
+            guard live.templates.has(template, kind: c.kind) else {
                 throw APIError(422, "template: '\(template)' has no \(c.kind.rawValue) variant for channel '\(c.name)'")
             }
         }
@@ -180,7 +180,7 @@ struct TriggerParser {
         if r.address != nil, let c = first[.chat] { out.append(c) }
         guard !out.isEmpty else { throw .badField(field.description, "no configured channel can reach this recipient; name one in \"channels\"") }
         // Prefer the channels the template has a variant for; refuse when it has none of them.
-        let usable = out.filter { live.templates.has(template, kind: $0.kind.rawValue) }
+        let usable = out.filter { live.templates.has(template, kind: $0.kind) }
         guard !usable.isEmpty else {
             throw APIError(422, "template: '\(template)' has no \(out.map(\.kind.rawValue).joined(separator: " or ")) variant")
         }
