@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A scalar or string array from the TOML subset.
 public enum ConfigValue: Sendable, Equatable {
@@ -15,6 +16,8 @@ public struct ConfigSection: Sendable {
     /// Directory relative secret paths are resolved against when no credentials directory has them.
     public let baseDirectory: String
     var entries: [String: (value: ConfigValue, line: Int)] = [:]
+    /// Every key asked for, present or not, shared by all copies of the section (see `unreadKeys`).
+    let reads = KeyReads()
 
     public init(name: String, file: String, baseDirectory: String, values: [String: ConfigValue] = [:]) {
         self.name = name
@@ -30,6 +33,7 @@ public struct ConfigSection: Sendable {
     mutating func set(_ key: String, _ value: ConfigValue, line: Int) { entries[key] = (value, line) }
 
     public func string(_ key: String) throws(ConfigError) -> String? {
+        reads.note(key)
         guard let e = entries[key] else { return nil }
         guard case .string(let s) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "a string") }
         return s
@@ -41,18 +45,21 @@ public struct ConfigSection: Sendable {
     }
 
     public func int(_ key: String) throws(ConfigError) -> Int? {
+        reads.note(key)
         guard let e = entries[key] else { return nil }
         guard case .integer(let i) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "an integer") }
         return i
     }
 
     public func bool(_ key: String) throws(ConfigError) -> Bool? {
+        reads.note(key)
         guard let e = entries[key] else { return nil }
         guard case .bool(let b) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "true or false") }
         return b
     }
 
     public func strings(_ key: String) throws(ConfigError) -> [String]? {
+        reads.note(key)
         guard let e = entries[key] else { return nil }
         guard case .strings(let a) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "an array of strings") }
         return a
@@ -68,8 +75,11 @@ public struct ConfigSection: Sendable {
     /// A relative path is looked up in `$CREDENTIALS_DIRECTORY` first (systemd `LoadCredential`),
     /// then beside the configuration file.
     public func secret(_ key: String) throws(ConfigError) -> String? {
-        if let v = try string(key) { return v }
         let fileKey = key + "_file"
+        if let v = try string(key) {
+            if has(fileKey) { throw invalid(fileKey, "is set together with '\(key)'; keep one of them") }
+            return v
+        }
         guard let path = try string(fileKey) else { return nil }
         let resolved = ConfigSection.resolveSecretPath(path, base: baseDirectory)
         guard let data = FileManager.default.contents(atPath: resolved),

@@ -32,7 +32,7 @@ extension CommandContext {
         var quiet: [String: QuietHours] = [:]
         let metrics = Metrics()
         for (n, s) in config.channels {
-            let schedule = try ChannelSchedule(name: n, section: s, publicURL: config.publicURL)
+            let schedule = try ChannelSchedule.checked(name: n, section: s, publicURL: config.publicURL)
             policies[n] = schedule.policy
             quiet[n] = try QuietHours.from(s)
             // Paced by `rate` as under serve. Batches stay the channel's own size: a run that is

@@ -23,8 +23,7 @@ struct CheckCommand: Command {
         for (name, section) in config.channels.sorted(by: { $0.key < $1.key }) {
             do {
                 _ = try ChannelFactory.make(name: name, section: section, config: config)
-                _ = try ChannelSchedule(name: name, section: section, publicURL: config.publicURL)
-                _ = try QuietHours.from(section)
+                _ = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
             } catch {
                 problems.append(CLI.sentence(error))
             }

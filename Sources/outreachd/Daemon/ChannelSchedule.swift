@@ -29,5 +29,15 @@ struct ChannelSchedule: Sendable {
         policy = try RetryPolicy(section: section)
         receipts = ["kannel", "twilio"].contains(try section.string("preset") ?? "")
             ? try SMSReceiptAuth(name: name, section: section, publicURL: publicURL) : nil
+        // Checked here too, though applied from what SIGHUP reloads.
+        _ = try QuietHours.from(section)
+    }
+
+    /// `ChannelSchedule` after the channel itself was built from `section`: then every setting
+    /// has been read, and one that was not is refused as a typo.
+    static func checked(name: String, section: ConfigSection, publicURL: String?) throws(ConfigError) -> ChannelSchedule {
+        let schedule = try ChannelSchedule(name: name, section: section, publicURL: publicURL)
+        try section.refuseUnreadKeys()
+        return schedule
     }
 }

@@ -57,7 +57,7 @@ final class Daemon {
         var policies: [String: RetryPolicy] = [:]
         for (name, section) in config.channels {
             let raw = try ChannelFactory.make(name: name, section: section, config: config)
-            let schedule = try ChannelSchedule(name: name, section: section, publicURL: config.publicURL)
+            let schedule = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
             channels[name] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: schedule.batchCap)
             infos[name] = ChannelInfo(name: name, kind: raw.kind, target: raw.target, section: section, receipts: schedule.receipts)
             workers[name] = schedule.workers

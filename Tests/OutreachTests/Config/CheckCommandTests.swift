@@ -60,6 +60,35 @@ import Testing
         #expect(ok.stderr.isEmpty, "an outbox-only setup needs no public_url: \(ok.stderr)")
     }
 
+    /// A mistyped or foreign setting in a channel is refused everywhere the channel runs, with the
+    /// setting it most resembles; before, `quiet_hour` was silently ignored and texts went out at night.
+    @Test func aChannelSettingNothingReadsIsRefused() throws {
+        let path = try Self.write("""
+            [channels.texts]
+            type = "outbox"
+            kind = "sms"
+            quiet_hour = "21:00-08:00"
+            [channels.mail]
+            type = "outbox"
+            auth_token = "x"
+            [channels.relay]
+            type = "smtp"
+            url = "smtp://127.0.0.1:2525"
+            password = "a"
+            password_file = "b"
+            """)
+        let r = try TestSupport.outreachd(["--config", path, "check"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(path):6: 'quiet_hour' is not a setting of [channels.texts] (did you mean 'quiet_hours'?)."), "\(r.stderr)")
+        #expect(r.stderr.contains("\(path):9: 'auth_token' is not a setting of [channels.mail]."), "\(r.stderr)")
+        #expect(r.stderr.contains("\(path):14: 'password_file' is set together with 'password'; keep one of them."), "\(r.stderr)")
+        for command in [["work", "--until-idle"], ["serve"]] {
+            let run = try TestSupport.run("timeout", ["20", TestSupport.outreachd, "--config", path] + command)
+            #expect(run.status == 1, "\(command)")
+            #expect(run.stderr.contains("is not a setting of [channels.") || run.stderr.contains("keep one of them"), "\(command): \(run.stderr)")
+        }
+    }
+
     /// A channel that really sends, without public_url or a sender: allowed, but said.
     @Test func warnsAboutLinksAndSenderThatCannotWork() throws {
         let smtp = "[channels.mail]\ntype = \"smtp\"\nurl = \"smtp://127.0.0.1:2525\"\ntls = \"none\"\n"
