@@ -40,4 +40,9 @@ extension ConfigSection {
         }
         return row[b.count]
     }
+
+    /// The values without their lines, leaving out `keys` (to compare two readings of a section).
+    public func values(except keys: Set<String> = []) -> [String: ConfigValue] {
+        entries.filter { !keys.contains($0.key) }.mapValues(\.value)
+    }
 }

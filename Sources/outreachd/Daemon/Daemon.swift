@@ -103,8 +103,12 @@ final class Daemon {
                 notifier.reloading()
                 do {
                     let next = try load()
+                    let changed = try Self.checkChannels(of: next.config, against: config)
                     if Set(next.config.channels.keys) != Set(config.channels.keys) {
                         Log.warning("channels were added or removed in the configuration; restart outreachd to apply that")
+                    }
+                    if !changed.isEmpty {
+                        Log.warning("settings of \(changed.map { "[channels.\($0)]" }.joined(separator: ", ")) changed; apart from quiet hours they apply after a restart")
                     }
                     if next.settings.listen != loaded.settings.listen {
                         Log.warning("[server] listen changed; restart outreachd to apply that")

@@ -254,4 +254,23 @@ struct DaemonOperationsTests {
         #expect(try post(d.token) == 401)
         #expect(d.stop().status == 0)
     }
+
+    /// A reload checks the new channels as a start would: a typo fails the reload (the old
+    /// configuration stays), and a changed setting that needs a restart is said.
+    @Test func sighupRefusesABadChannelAndSaysWhatNeedsARestart() throws {
+        let d = try DaemonHarness()
+        try d.start()
+        let original = try String(contentsOfFile: d.configPath, encoding: .utf8)
+        try (original + "\nrat = \"5/s\"\n").write(toFile: d.configPath, atomically: true, encoding: .utf8)
+        kill(d.pid, SIGHUP)
+        try Self.waitFor("the refused reload") { d.log.contains("reload failed") }
+        #expect(d.log.contains("reload failed, keeping the previous configuration: \(d.configPath):"), "\(d.log)")
+        #expect(d.log.contains("'rat' is not a setting of [channels.outbox] (did you mean 'rate'?)"), "\(d.log)")
+        #expect(try d.send(["method": "GET", "path": "/healthz"]).status == 200)
+        try (original + "\nrate = \"5/s\"\n").write(toFile: d.configPath, atomically: true, encoding: .utf8)
+        kill(d.pid, SIGHUP)
+        try Self.waitFor("the reload") { d.log.contains("reloaded the configuration") }
+        #expect(d.log.contains("settings of [channels.outbox] changed; apart from quiet hours they apply after a restart"), "\(d.log)")
+        #expect(d.stop().status == 0)
+    }
 }
