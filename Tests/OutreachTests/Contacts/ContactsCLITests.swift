@@ -25,6 +25,10 @@ import Testing
         #expect(skip.status == 0)
         #expect(try JSON.parse(skip.stdout)["inserted"] == JSON(1))
         #expect(try JSON.parse(skip.stdout)["skipped"] == JSON(3))
+        let missing = try o(config, ["contacts", "import", dir + "/nope.csv"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "outreachd: Cannot read \(dir)/nope.csv: there is no such file.\n", "\(missing.stderr)")
+        #expect(try o(config, ["contacts", "import", dir]).stderr.contains("it is a folder"))
     }
 
     @Test func reimportChangesNothingAndExportShowsConsent() throws {
