@@ -14,14 +14,22 @@ extension CommandContext {
         }
     }
 
+    /// Every configured channel; a setting nothing reads (a typo) is refused here, as by `serve`.
     var channels: [String: any Channel] {
-        get throws { try ChannelFactory.makeAll(try config) }
+        get throws {
+            let config = try config
+            let all = try ChannelFactory.makeAll(config)
+            for (name, section) in config.channels {
+                _ = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
+            }
+            return all
+        }
     }
 
     /// A worker over the configured channels (or only those named).
     func worker(only names: [String]) throws -> DeliveryWorker {
         let config = try config
-        var channels = try ChannelFactory.makeAll(config)
+        var channels = try self.channels
         if !names.isEmpty {
             for n in names where channels[n] == nil {
                 throw CLIError.failed("There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")

@@ -82,7 +82,7 @@ import Testing
         #expect(r.stderr.contains("\(path):6: 'quiet_hour' is not a setting of [channels.texts] (did you mean 'quiet_hours'?)."), "\(r.stderr)")
         #expect(r.stderr.contains("\(path):9: 'auth_token' is not a setting of [channels.mail]."), "\(r.stderr)")
         #expect(r.stderr.contains("\(path):14: 'password_file' is set together with 'password'; keep one of them."), "\(r.stderr)")
-        for command in [["work", "--until-idle"], ["serve"]] {
+        for command in [["work", "--until-idle"], ["serve"], ["send", "welcome", "--to", "a@example.org", "--channel", "mail", "--queue-only"]] {
             let run = try TestSupport.run("timeout", ["20", TestSupport.outreachd, "--config", path] + command)
             #expect(run.status == 1, "\(command)")
             #expect(run.stderr.contains("is not a setting of [channels.") || run.stderr.contains("keep one of them"), "\(command): \(run.stderr)")
