@@ -17,6 +17,7 @@ extension API {
                 try store.setMembership(list: t.list, contactIDs: [id], state: .subscribed,
                                         consent: Consent(source: "double-opt-in", evidence: "confirmed by link from ip=\(req.clientAddress)"))
                 Log.info("contact \(id) confirmed the subscription to \(t.list)")
+                wake(Set(snapshot.channels.keys))  // the list's events may have queued an invitation for them
             }
             return .now(.html(200, LinkPages.confirmed(l, list: t.list)))
         } catch {

@@ -46,6 +46,7 @@ extension API {
             guard list.doubleOptIn else {
                 try store.setMembership(list: name, contactIDs: [id], state: .subscribed, consent: Consent(source: "api-signup", evidence: evidence))
                 Log.info("subscribed contact \(id) to \(name) (sign-up from \(req.clientAddress))")
+                wake(Set(live.channels.keys))  // the list's events may have queued an invitation for them
                 return .now(.json(200, ["status": "subscribed", "list": .string(name)]))
             }
             try store.setMembership(list: name, contactIDs: [id], state: .pending, consent: Consent(source: "api-signup", evidence: evidence))

@@ -286,6 +286,49 @@ import Testing
         #expect(try s.json(["events", "show", "dinner"])["sequence"]?.intValue == 3)
     }
 
+    /// Someone who joins the list after the event was made gets what the members got: the
+    /// current invitation (here the update) at once, and every reminder still ahead at its instant.
+    @Test func newMembersGetTheCurrentInvitationAndTheRemindersAhead() throws {
+        let s = try Self.setUp("ev-join")
+        _ = try Self.create(s, "dinner", start: Self.futureStart)
+        _ = try s.json(["events", "update", "dinner", "--location", "Folkets Hus"])
+        _ = try s.json(["work", "--until-idle"])
+        #expect(try s.emails().count == 4)
+
+        try s.ok(["contacts", "add", "--email", "cy@example.org", "--name", "Cy", "--locale", "en", "--list", "club"])
+        try "email,name,locale\ndee@example.org,Dee,da\n".write(toFile: s.dir + "/more.csv", atomically: true, encoding: .utf8)
+        try s.ok(["contacts", "import", s.dir + "/more.csv", "--list", "club"])
+        func reminders(_ address: String) throws -> [[String]] {
+            try Self.reminderRows(s, state: "queued").filter { $0["address"]?.stringValue == address }
+                .map { [$0["occurrence"]?.intValue.map(String.init) ?? "", $0["offset"]?.stringValue ?? "", $0["at"]?.intValue.map(String.init) ?? ""] }
+        }
+        let bo = try reminders("bo@example.org")
+        #expect(bo.count == 8)
+        #expect(try reminders("cy@example.org") == bo)
+        #expect(try reminders("dee@example.org") == bo)
+
+        // Subscribing again, or leaving and coming back, queues nothing twice.
+        try s.ok(["lists", "subscribe", "club", "cy@example.org"])
+        try s.ok(["lists", "unsubscribe", "club", "cy@example.org"])
+        try s.ok(["lists", "subscribe", "club", "cy@example.org"])
+        #expect(try reminders("cy@example.org") == bo)
+
+        _ = try s.json(["work", "--until-idle"])
+        let mails = try s.emails()
+        #expect(mails.count == 6)
+        for m in mails.suffix(2) {
+            #expect(m["ics"]?["method"]?.stringValue == "REQUEST")
+            #expect(m["ics"]?["sequence"]?.intValue == 1)
+            #expect(m["ics"]?["location"]?.stringValue == "Folkets Hus")
+        }
+        #expect(Set(mails.suffix(2).compactMap { $0["to"]?.stringValue }).count == 2)
+        #expect(mails.suffix(2).allSatisfy { ($0["to"]?.stringValue ?? "").contains("cy@") || ($0["to"]?.stringValue ?? "").contains("dee@") })
+        // A cancelled event brings nobody in.
+        _ = try s.json(["events", "cancel", "dinner"])
+        try s.ok(["contacts", "add", "--email", "eve@example.org", "--list", "club"])
+        #expect(try s.rows("SELECT id FROM deliveries WHERE address = 'eve@example.org'").isEmpty)
+    }
+
     @Test func cancellingSendsMethodCancelAndCancelsTheReminders() throws {
         let s = try Self.setUp("ev-cancel")
         _ = try Self.create(s, "dinner", start: Self.futureStart)

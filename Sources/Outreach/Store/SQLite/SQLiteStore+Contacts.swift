@@ -192,6 +192,7 @@ extension SQLiteStore {
                 INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at)
                 SELECT ?1, id, 'subscribed', ?2, NULL, ?3 FROM contacts WHERE id BETWEEN ?4 AND ?5
                 """).run(values)
+            try joinEvents(db, list: list, members: .between(first, last), now: Clock.nowMillis())
         }
         if !c.existingIDs.isEmpty {
             try setMembership(db, list: list, contactIDs: c.existingIDs, state: .subscribed, consent: Consent(source: source))

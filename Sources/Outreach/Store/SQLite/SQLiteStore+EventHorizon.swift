@@ -14,12 +14,7 @@ extension SQLiteStore {
             let events = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND rrule IS NOT NULL")
                 .rows([], Self.readEvent)
             for var e in events where !e.schedule.isFinite {
-                let queued = try db.prepare(literal: """
-                    SELECT json_extract(data, '$.event.occurrence'), json_extract(data, '$.reminder'), template
-                    FROM messages WHERE id IN (SELECT value FROM json_each(?))
-                    """).rows([.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized)]) {
-                        (occurrence: $0.int(0), offset: $0.text(1), template: $0.text(2))
-                    }
+                let queued = try Self.reminderMessages(db, e)
                 let have = Set(queued.map { "\($0.occurrence)|\($0.offset)" })
                 let template = queued.last?.template ?? EventTemplates().reminder
                 var added: [Int64] = []

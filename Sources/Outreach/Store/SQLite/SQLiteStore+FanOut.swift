@@ -3,11 +3,21 @@ extension SQLiteStore {
     /// inserted by SQLite itself in one `INSERT … SELECT` per channel — no contacts in memory.
     /// Suppressed addresses are inserted as `suppressed`; a room channel gets one delivery.
     /// Running it again for the same message inserts nothing new.
+    /// `only` restricts it to some members (those who just joined the list).
     static func fanOut(_ db: SQLiteDatabase, messageID: Int64, list: String, filters: [String: String],
-                       channels: [CampaignChannel], at: Int64, now: Int64) throws -> FanOut {
+                       channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil) throws -> FanOut {
         var out = FanOut()
         var filterSQL = ""
         var filterValues: [SQLiteValue] = []
+        switch only {
+        case nil: break
+        case .ids(let ids):
+            filterSQL += " AND c.id IN (SELECT value FROM json_each(?))"
+            filterValues.append(.text("[" + ids.map(String.init).joined(separator: ",") + "]"))
+        case .between(let first, let last):
+            filterSQL += " AND c.id BETWEEN ? AND ?"
+            filterValues += [.integer(first), .integer(last)]
+        }
         for (k, v) in filters.sorted(by: { $0.key < $1.key }) {
             filterSQL += " AND json_extract(c.attributes, ?) = ?"
             filterValues += [.text("$.\"" + k.replacingOccurrences(of: "\"", with: "") + "\""), .text(v)]
@@ -47,4 +57,11 @@ extension SQLiteStore {
         out.queued -= out.suppressed
         return out
     }
+}
+
+/// Some of a list's members, by contact id.
+enum MemberRange {
+    case ids([Int64])
+    /// Contacts inserted by one import chunk have consecutive ids.
+    case between(Int64, Int64)
 }

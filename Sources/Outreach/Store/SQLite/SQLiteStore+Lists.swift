@@ -48,11 +48,16 @@ extension SQLiteStore {
             consent_evidence=excluded.consent_evidence, updated_at=excluded.updated_at
             """)
         let log = try db.prepare("INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at) VALUES(?,?,?,?,?,?)")
+        var changed: [Int64] = []
         for id in contactIDs {
             // Re-subscribing someone already subscribed changes nothing (keeps re-import idempotent).
             if try current.rows([.integer(listID), .integer(id)], { $0.text(0) }).first == state.rawValue { continue }
             try upsert.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source), SQLiteValue(consent.evidence), .integer(now)])
             try log.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source), SQLiteValue(consent.evidence), .integer(now)])
+            changed.append(id)
+        }
+        if state == .subscribed, !changed.isEmpty {
+            try joinEvents(db, list: list, members: .ids(changed), now: now)
         }
     }
 

@@ -1,0 +1,37 @@
+import Foundation
+
+extension SQLiteStore {
+    /// Brings people who just became subscribed members of `list` into its events that still have
+    /// an occurrence ahead: the event's current invitation (or update) now, and the reminders not
+    /// yet due, at their instants — what they would have had as members when the event was made.
+    /// Deliveries they already have are left alone (the fan-out skips them). Returns how many
+    /// deliveries were queued.
+    @discardableResult
+    static func joinEvents(_ db: SQLiteDatabase, list: String, members: MemberRange, now: Int64) throws -> Int {
+        let events = try db.prepare("SELECT \(eventColumns) FROM events WHERE state = 'active' AND list_name = ?")
+            .rows([.text(list)], readEvent)
+        let moment = Date(timeIntervalSince1970: Double(now) / 1000)
+        var queued = 0
+        for e in events where !e.schedule.occurrences(endingAfter: moment).isEmpty {
+            if let invitation = e.invitationMessageID {
+                queued += try fanOut(db, messageID: invitation, list: list, filters: [:], channels: e.channels, at: now, now: now, only: members).queued
+            }
+            let due = Dictionary(e.plannedReminders(now: now).map { ("\($0.occurrence)|\($0.offset)", $0.at) }) { a, _ in a }
+            for r in try reminderMessages(db, e) {
+                guard let at = due["\(r.occurrence)|\(r.offset)"] else { continue }
+                queued += try fanOut(db, messageID: r.id, list: list, filters: [:], channels: e.channels, at: at, now: now, only: members).queued
+            }
+        }
+        return queued
+    }
+
+    /// The event's current reminder messages: which occurrence and offset each is for, and its template.
+    static func reminderMessages(_ db: SQLiteDatabase, _ e: Event) throws -> [(id: Int64, occurrence: Int64, offset: String, template: String)] {
+        try db.prepare(literal: """
+            SELECT id, json_extract(data, '$.event.occurrence'), json_extract(data, '$.reminder'), template
+            FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
+            """).rows([.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized)]) {
+                (id: $0.int(0), occurrence: $0.int(1), offset: $0.text(2), template: $0.text(3))
+            }
+    }
+}
