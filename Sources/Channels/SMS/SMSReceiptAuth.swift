@@ -14,7 +14,12 @@ public struct SMSReceiptAuth: Sendable {
     /// its signatures are checked with, unless `verify_signature = false`.
     public init(name: String, section: ConfigSection, publicURL: String?) throws(ConfigError) {
         token = try section.secret("receipt_token")
-        if let t = token, t.isEmpty { throw section.invalid("receipt_token", "must not be empty") }
+        // Unreserved URL characters only: nothing to escape, and nothing Kannel could take for one
+        // of its %-codes when it fills in its dlr-url.
+        if let t = token, t.isEmpty || !t.utf8.allSatisfy({ Self.unreserved.contains($0) }) {
+            throw section.invalid(section.has("receipt_token") ? "receipt_token" : "receipt_token_file",
+                                  "must be letters, digits, '-', '_', '.' or '~' (e.g. from openssl rand -hex 32)")
+        }
         var base = publicURL ?? ""
         while base.hasSuffix("/") { base.removeLast() }
         callbackURL = base.isEmpty ? nil
@@ -25,6 +30,8 @@ public struct SMSReceiptAuth: Sendable {
             twilioAuthToken = nil
         }
     }
+
+    static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~".utf8)
 
     /// Why the callback must be refused (a sentence for the 401), or nil to accept it.
     /// `form` is the POST body's fields only; `query` the URL's.

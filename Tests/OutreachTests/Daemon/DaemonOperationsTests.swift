@@ -81,7 +81,7 @@ struct DaemonOperationsTests {
             account_sid = "AC42"
             auth_token = "tok3n"
             from = "+4512345678"
-            receipt_token = "r3c/t+k"
+            receipt_token = "r3c-t0k.en"
             """)
         try d.start()
         let r = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677"}]}"#))
@@ -89,7 +89,7 @@ struct DaemonOperationsTests {
         let mid = try #require(r.json?["id"]?.intValue)
         try Self.waitFor("the SMS to be sent") { try Self.message(d, mid)["counts"]?["sent"]?.intValue == 1 }
         let callback = try #require(gateway.requests().first?.form["StatusCallback"])
-        #expect(callback == d.base + "/v1/receipts/texts?token=r3c%2Ft%2Bk")
+        #expect(callback == d.base + "/v1/receipts/texts?token=r3c-t0k.en")
         let path = String(callback.dropFirst(d.base.count))
 
         func sign(_ url: String, _ params: [String: String], key: String = "tok3n") throws -> String {

@@ -20,7 +20,7 @@ import Testing
         let receipts = try HTTPRecorder()
         let channel = try SMSChannel(name: "sms", section: ChannelSections.make("sms", [
             "type": "sms", "preset": "kannel", "url": .string("http://127.0.0.1:\(gateway.sendsmsPort)/cgi-bin/sendsms"),
-            "username": "outreach", "password": "secret", "from": "CFriends", "default_country": "DK"]),
+            "username": "outreach", "password": "secret", "from": "CFriends", "default_country": "DK", "receipt_token": "k4nnel-T0k.en_~"]),
                                      publicURL: receipts.url)
         let danish = "Hej Søren! Middag i aften kl. 18 på Åbo – æøå ÆØÅ".replacingOccurrences(of: "–", with: "-")
         let arabic = "مرحبا بكم في نادي العشاء"
@@ -68,6 +68,8 @@ import Testing
         let statuses = receipts.requests().compactMap { r in r.query["status"] }
         #expect(statuses.contains("8"))
         #expect(statuses.contains("1"))
+        // Kannel calls back with the receipt token intact.
+        #expect(receipts.requests().allSatisfy { $0.query["token"] == "k4nnel-T0k.en_~" && $0.path == "/v1/receipts/sms" })
     }
 }
 
