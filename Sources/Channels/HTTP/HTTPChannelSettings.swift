@@ -15,7 +15,7 @@ struct HTTPChannelSettings {
         let timeout = try section.int("timeout") ?? 30
         guard (1...600).contains(timeout) else { throw section.invalid("timeout", "must be between 1 and 600 seconds") }
         options = HTTPClient.Options(maxConnections: connections, timeout: Double(timeout),
-                                     connectTimeout: Double(min(timeout, 10)), caFile: try section.string("ca_file"),
+                                     connectTimeout: Double(min(timeout, 10)), caFile: try section.readableFile("ca_file"),
                                      verifyTLS: try section.bool("tls_verify") ?? true)
         let batch = try section.int("batch_size") ?? connections * 64
         guard (1...10_000).contains(batch) else { throw section.invalid("batch_size", "must be between 1 and 10000") }

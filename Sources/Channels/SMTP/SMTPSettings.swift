@@ -30,7 +30,7 @@ struct SMTPSettings: Sendable {
         username = try section.string("username")
         password = try section.secret("password")
         if username != nil, password == nil { throw .missing(file: section.file, section: section.name, key: "password_file") }
-        caFile = try section.string("ca_file")
+        caFile = try section.readableFile("ca_file")
         verifyTLS = try section.bool("tls_verify") ?? true
         maxConnections = try section.int("max_connections") ?? 4
         guard (1...64).contains(maxConnections) else { throw section.invalid("max_connections", "must be between 1 and 64") }

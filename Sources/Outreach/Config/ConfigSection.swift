@@ -89,6 +89,17 @@ public struct ConfigSection: Sendable {
         return text
     }
 
+    /// The path `key` names (relative: in `$CREDENTIALS_DIRECTORY`, else beside the configuration
+    /// file), refused now if it cannot be read, rather than at the first send.
+    public func readableFile(_ key: String) throws(ConfigError) -> String? {
+        guard let path = try string(key) else { return nil }
+        let resolved = ConfigSection.resolveSecretPath(path, base: baseDirectory)
+        guard FileManager.default.isReadableFile(atPath: resolved) else {
+            throw .unreadableSecret(file: file, line: line(key), key: key, path: resolved)
+        }
+        return resolved
+    }
+
     static func resolveSecretPath(_ path: String, base: String) -> String {
         if path.hasPrefix("/") { return path }
         if let creds = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], !creds.isEmpty {

@@ -89,6 +89,18 @@ import Testing
         }
     }
 
+    /// A CA file that is not there is found by check, not by the first TLS handshake; a relative
+    /// path is looked up beside the configuration file.
+    @Test func aMissingCAFileIsAProblem() throws {
+        let path = try Self.write("[channels.relay]\ntype = \"smtp\"\nurl = \"smtp://127.0.0.1:2525\"\nca_file = \"relay-ca.pem\"\n")
+        let dir = (path as NSString).deletingLastPathComponent
+        let r = try TestSupport.outreachd(["--config", path, "check"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(path):6: 'ca_file' names \(dir)/relay-ca.pem, which cannot be read."), "\(r.stderr)")
+        try "-----BEGIN CERTIFICATE-----\n".write(toFile: dir + "/relay-ca.pem", atomically: true, encoding: .utf8)
+        #expect(try TestSupport.outreachd(["--config", path, "check"]).status == 0)
+    }
+
     /// A channel that really sends, without public_url or a sender: allowed, but said.
     @Test func warnsAboutLinksAndSenderThatCannotWork() throws {
         let smtp = "[channels.mail]\ntype = \"smtp\"\nurl = \"smtp://127.0.0.1:2525\"\ntls = \"none\"\n"
