@@ -28,21 +28,17 @@ extension ConfigSection {
 
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.utf8), b = Array(b.utf8)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var row = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var previous = row[0]
+        for i in 1...a.count {
+            var diagonal = row[0]
             row[0] = i
-            for j in 1...max(1, b.count) where !b.isEmpty {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
+            for j in 1...b.count {
+                let above = row[j]
+                row[j] = min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1))
+                diagonal = above
             }
         }
         return row[b.count]
-    }
-
-    /// The values without their lines, leaving out `keys` (to compare two readings of a section).
-    public func values(except keys: Set<String> = []) -> [String: ConfigValue] {
-        entries.filter { !keys.contains($0.key) }.mapValues(\.value)
     }
 }

@@ -27,6 +27,11 @@ public struct ConfigSection: Sendable {
     }
 
     public var keys: [String] { entries.keys.sorted() }
+
+    /// The values without their lines, leaving out `keys` (to compare two readings of a section).
+    public func values(except keys: Set<String> = []) -> [String: ConfigValue] {
+        entries.filter { !keys.contains($0.key) }.mapValues(\.value)
+    }
     public func line(_ key: String) -> Int { entries[key]?.line ?? 0 }
     public func has(_ key: String) -> Bool { entries[key] != nil }
 

@@ -2,9 +2,9 @@ import Channels
 import Outreach
 
 /// What `serve` reads from a `[channels.NAME]` table besides what the channel itself reads: its
-/// pace, batch size, worker count, retries and receipt authentication (quiet hours are read with
-/// what SIGHUP reloads). `check` reads it too, so a value `serve` would refuse is found before a
-/// restart.
+/// pace, batch size, worker count, retries and receipt authentication; quiet hours are checked
+/// here but applied from what SIGHUP reloads. `check`, `work` and the other commands read it too,
+/// so a value `serve` would refuse is found before a restart.
 struct ChannelSchedule: Sendable {
     /// Paced here for every type but SMTP, which keeps its own rate across its connections.
     var rate: RateLimit?
