@@ -43,6 +43,9 @@ struct SendCommand: Command {
                 guard !d.address.isEmpty else { throw CLIError.failed("Contact \(raw) has no address for channel '\(channel.name)'.") }
             } else {
                 let isEmail = raw.contains("@")
+                if !isEmail, raw.unicodeScalars.contains(where: { CharacterSet.letters.contains($0) }) {
+                    throw CLIError.failed("--to \(raw): not an email address (it has no @) and not a phone number (it has letters).")
+                }
                 let c = try validator.contact(email: isEmail ? raw : nil, phone: isEmail ? nil : raw, name: nil, locale: nil, timeZone: nil, attributes: [:])
                 let channel = try pick(args.value("--channel"), forEmail: isEmail, channels)
                 d = NewDelivery(channel: channel.name, address: channel.target == .room ? "room" : (c.email ?? c.phone!))

@@ -73,6 +73,10 @@ import Testing
             url = "\(recorder.url)"
             rate = "4/s"
             """.write(toFile: config, atomically: true, encoding: .utf8)
+        // A mistyped address is refused before anything is queued.
+        let typo = try TestSupport.outreachd(["--config", config, "send", "welcome", "--channel", "texts", "--to", "ana.example.org"])
+        #expect(typo.status == 1)
+        #expect(typo.stderr == "outreachd: --to ana.example.org: not an email address (it has no @) and not a phone number (it has letters).\n", "\(typo.stderr)")
         let phones = (1...9).flatMap { ["--to", "+452143660\($0)"] }
         let q = try TestSupport.outreachd(["--config", config, "send", "welcome", "--channel", "texts", "--queue-only"] + phones)
         #expect(q.status == 0, "\(q.stderr)")
