@@ -63,7 +63,12 @@ extension Event {
         public var occurrence: Int
         public var offset: String
         public var at: Int64
+        /// Which reminder this is, as `reminderKey` spells it for a stored reminder message.
+        var key: String { Event.reminderKey(occurrence: occurrence, offset: offset) }
     }
+
+    /// One reminder of one occurrence, whether planned or already queued as a message.
+    static func reminderKey(occurrence: Int, offset: String) -> String { "\(occurrence)|\(offset)" }
 
     /// The reminders still ahead of `now`, for the occurrences that end after it (an open series up
     /// to the rolling horizon).

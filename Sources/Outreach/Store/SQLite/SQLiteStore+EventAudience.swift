@@ -16,22 +16,22 @@ extension SQLiteStore {
             if let invitation = e.invitationMessageID {
                 queued += try fanOut(db, messageID: invitation, list: list, filters: [:], channels: e.channels, at: now, now: now, only: members).queued
             }
-            let due = Dictionary(e.plannedReminders(now: now).map { ("\($0.occurrence)|\($0.offset)", $0.at) }) { a, _ in a }
+            let due = Dictionary(e.plannedReminders(now: now).map { ($0.key, $0.at) }) { a, _ in a }
             for r in try reminderMessages(db, e) {
-                guard let at = due["\(r.occurrence)|\(r.offset)"] else { continue }
+                guard let at = due[r.key] else { continue }
                 queued += try fanOut(db, messageID: r.id, list: list, filters: [:], channels: e.channels, at: at, now: now, only: members).queued
             }
         }
         return queued
     }
 
-    /// The event's current reminder messages: which occurrence and offset each is for, and its template.
-    static func reminderMessages(_ db: SQLiteDatabase, _ e: Event) throws -> [(id: Int64, occurrence: Int64, offset: String, template: String)] {
+    /// The event's current reminder messages: which reminder each is (`Event.reminderKey`), and its template.
+    static func reminderMessages(_ db: SQLiteDatabase, _ e: Event) throws -> [(id: Int64, key: String, template: String)] {
         try db.prepare(literal: """
             SELECT id, json_extract(data, '$.event.occurrence'), json_extract(data, '$.reminder'), template
             FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
             """).rows([.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized)]) {
-                (id: $0.int(0), occurrence: $0.int(1), offset: $0.text(2), template: $0.text(3))
+                (id: $0.int(0), key: Event.reminderKey(occurrence: Int($0.int(1)), offset: $0.text(2)), template: $0.text(3))
             }
     }
 }

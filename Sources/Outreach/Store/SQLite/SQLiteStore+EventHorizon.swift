@@ -15,17 +15,10 @@ extension SQLiteStore {
                 .rows([], Self.readEvent)
             for var e in events where !e.schedule.isFinite {
                 let queued = try Self.reminderMessages(db, e)
-                let have = Set(queued.map { "\($0.occurrence)|\($0.offset)" })
-                let template = queued.last?.template ?? EventTemplates().reminder
-                var added: [Int64] = []
-                for r in e.plannedReminders(now: now) where !have.contains("\(r.occurrence)|\(r.offset)") {
-                    let (mid, f) = try Self.queueEventMessage(db, e, template: template,
-                                                         data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
-                                                         at: r.at, now: now)
-                    added.append(mid)
-                    out.reminders += f.queued
-                    out.reminderMessages += 1
-                }
+                let have = Set(queued.map(\.key))
+                let missing = e.plannedReminders(now: now).filter { !have.contains($0.key) }
+                let added = try Self.queueReminders(db, e, missing, template: queued.last?.template ?? EventTemplates().reminder,
+                                                    now: now, into: &out)
                 guard !added.isEmpty else { continue }
                 e.reminderMessageIDs += added
                 try db.prepare("UPDATE events SET reminder_message_ids = ? WHERE id = ?")

@@ -127,19 +127,26 @@ extension SQLiteStore {
                                             now: Int64, into out: inout EventQueued) throws {
         let (invitation, fan) = try queueEventMessage(db, e, template: templates.invitation, data: e.messageData(role: role, occurrence: nil), at: now, now: now)
         out.invitation = fan
-        var reminderIDs: [Int64] = []
-        for r in e.plannedReminders(now: now) {
-            let (mid, f) = try queueEventMessage(db, e, template: templates.reminder,
-                                                 data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
-                                                 at: r.at, now: now)
-            reminderIDs.append(mid)
-            out.reminders += f.queued
-            out.reminderMessages += 1
-        }
+        let reminderIDs = try queueReminders(db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
         e.invitationMessageID = invitation
         e.reminderMessageIDs = reminderIDs
         try db.prepare("UPDATE events SET invitation_message_id=?, reminder_message_ids=? WHERE id=?")
             .run([.integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!)])
+    }
+
+    /// One message per planned reminder, fanned out to the list for its instant; their ids.
+    static func queueReminders(_ db: SQLiteDatabase, _ e: Event, _ planned: [Event.PlannedReminder], template: String,
+                               now: Int64, into out: inout EventQueued) throws -> [Int64] {
+        var ids: [Int64] = []
+        for r in planned {
+            let (mid, f) = try queueEventMessage(db, e, template: template,
+                                                 data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
+                                                 at: r.at, now: now)
+            ids.append(mid)
+            out.reminders += f.queued
+            out.reminderMessages += 1
+        }
+        return ids
     }
 
     /// Cancels the reminder deliveries of the event that have not gone out yet.
