@@ -16,20 +16,24 @@ extension CommandContext {
 
     /// Every configured channel; a setting nothing reads (a typo) is refused here, as by `serve`.
     var channels: [String: any Channel] {
-        get throws {
-            let config = try config
-            let all = try ChannelFactory.makeAll(config)
-            for (name, section) in config.channels {
-                _ = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
-            }
-            return all
+        get throws { try channelsAndSchedules().channels }
+    }
+
+    /// The channels and what is read beside each: both built, so every setting has been read.
+    private func channelsAndSchedules() throws -> (channels: [String: any Channel], schedules: [String: ChannelSchedule]) {
+        let config = try config
+        let channels = try ChannelFactory.makeAll(config)
+        var schedules: [String: ChannelSchedule] = [:]
+        for (name, section) in config.channels {
+            schedules[name] = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
         }
+        return (channels, schedules)
     }
 
     /// A worker over the configured channels (or only those named).
     func worker(only names: [String]) throws -> DeliveryWorker {
         let config = try config
-        var channels = try self.channels
+        var (channels, schedules) = try channelsAndSchedules()
         if !names.isEmpty {
             for n in names where channels[n] == nil {
                 throw CLIError.failed("There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
@@ -39,10 +43,9 @@ extension CommandContext {
         var policies: [String: RetryPolicy] = [:]
         var quiet: [String: QuietHours] = [:]
         let metrics = Metrics()
-        for (n, s) in config.channels {
-            let schedule = try ChannelSchedule.checked(name: n, section: s, publicURL: config.publicURL)
+        for (n, schedule) in schedules {
             policies[n] = schedule.policy
-            quiet[n] = try QuietHours.from(s)
+            quiet[n] = schedule.quiet
             // Paced by `rate` as under serve. Batches stay the channel's own size: a run that is
             // killed can resend one batch, where serve keeps a batch to the connections.
             if let raw = channels[n] { channels[n] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: nil) }

@@ -2,8 +2,8 @@ import Channels
 import Outreach
 
 /// What `serve` reads from a `[channels.NAME]` table besides what the channel itself reads: its
-/// pace, batch size, worker count, retries and receipt authentication; quiet hours are checked
-/// here but applied from what SIGHUP reloads. `check`, `work` and the other commands read it too,
+/// pace, batch size, worker count, retries, quiet hours and receipt authentication (`serve` takes
+/// its quiet hours from what SIGHUP reloads). `check`, `work` and the other commands read it too,
 /// so a value `serve` would refuse is found before a restart.
 struct ChannelSchedule: Sendable {
     /// Paced here for every type but SMTP, which keeps its own rate across its connections.
@@ -12,6 +12,7 @@ struct ChannelSchedule: Sendable {
     var workers: Int
     var policy: RetryPolicy
     var receipts: SMSReceiptAuth?
+    var quiet: QuietHours?
 
     init(name: String, section: ConfigSection, publicURL: String?) throws(ConfigError) {
         let type = try section.requireString("type")
@@ -29,8 +30,7 @@ struct ChannelSchedule: Sendable {
         policy = try RetryPolicy(section: section)
         receipts = ["kannel", "twilio"].contains(try section.string("preset") ?? "")
             ? try SMSReceiptAuth(name: name, section: section, publicURL: publicURL) : nil
-        // Checked here too, though applied from what SIGHUP reloads.
-        _ = try QuietHours.from(section)
+        quiet = try QuietHours.from(section)
     }
 
     /// `ChannelSchedule` after the channel itself was built from `section`: then every setting
