@@ -32,6 +32,7 @@ public struct ConfigSection: Sendable {
     public func values(except keys: Set<String> = []) -> [String: ConfigValue] {
         entries.filter { !keys.contains($0.key) }.mapValues(\.value)
     }
+
     public func line(_ key: String) -> Int { entries[key]?.line ?? 0 }
     public func has(_ key: String) -> Bool { entries[key] != nil }
 

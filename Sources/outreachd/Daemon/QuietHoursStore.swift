@@ -1,9 +1,10 @@
 import Outreach
 import Synchronization
 
-/// The store as a worker sees it (the daemon's, `work`'s and `send`'s): claims skip deliveries whose recipient is in their
-/// channel's quiet hours, giving them back to be tried when the quiet hours end (the attempt is
-/// not counted, so quiet hours never make a delivery go dead). Everything else is the SQLite store.
+/// The store as a worker sees it (the daemon's, `work`'s and `send`'s): claims skip deliveries
+/// whose recipient is in their channel's quiet hours, giving them back to be tried when the quiet
+/// hours end (the attempt is not counted, so quiet hours never make a delivery go dead).
+/// Everything else is the SQLite store.
 final class QuietHoursStore: Store {
     let base: SQLiteStore
     /// Channel name → its quiet hours; replaced on SIGHUP.
