@@ -20,6 +20,6 @@ let package = Package(
         .target(name: "Outreach", dependencies: ["CSQLite", "COpenSSL"]),
         .target(name: "Channels", dependencies: ["Outreach", "CCurl", "COpenSSL"]),
         .executableTarget(name: "outreachd", dependencies: ["Outreach", "Channels", "CMicroHTTPD"]),
-        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Channels"]),
+        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Channels"], exclude: ["Fixtures"]),
     ]
 )

@@ -3,7 +3,7 @@
 
 Usage: kannel_gateway.py DIR
 
-Writes DIR/kannel.conf (the setup of ../shared/peers/kannel.conf on free ports), starts the
+Writes DIR/kannel.conf (the project's own minimal setup, below, on free ports), starts the
 three programs, and once smsbox's sendsms port accepts connections writes DIR/ready as JSON:
 {"sendsms": PORT, "fakesmsc_log": PATH}. fakesmsc prints every message it receives to
 DIR/fakesmsc.log ("Got message N: <FROM TO text …>" or "<FROM TO ucs-2 %06E…>"). Everything

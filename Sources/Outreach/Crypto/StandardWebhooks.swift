@@ -45,9 +45,11 @@ public struct StandardWebhooks: Sendable {
         guard let ts = lower["webhook-timestamp"] else { throw .missingHeader("webhook-timestamp") }
         guard let sigs = lower["webhook-signature"], !sigs.isEmpty else { throw .missingHeader("webhook-signature") }
         guard let timestamp = Int(ts.trimmingCharacters(in: .whitespaces)) else { throw .invalidTimestamp(ts) }
+        // In Double the difference cannot overflow; the message's whole seconds saturate instead of
+        // trapping on a timestamp near Int.min (one such request once killed the daemon).
         let skew = now.timeIntervalSince1970 - Double(timestamp)
-        if skew > tolerance { throw .timestampTooOld(seconds: Int(skew)) }
-        if skew < -tolerance { throw .timestampInFuture(seconds: Int(-skew)) }
+        if skew > tolerance { throw .timestampTooOld(seconds: Int(saturating: skew)) }
+        if skew < -tolerance { throw .timestampInFuture(seconds: Int(saturating: -skew)) }
         let expected = Array(signature(id: id, timestamp: timestamp, body: body).utf8.dropFirst(3))
         for candidate in sigs.split(separator: " ") {
             let parts = candidate.split(separator: ",", maxSplits: 1)

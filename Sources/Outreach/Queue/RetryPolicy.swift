@@ -30,14 +30,17 @@ public struct RetryPolicy: Sendable, Equatable {
                         random: Double = Double.random(in: 0.8...1.2)) -> Int64? {
         guard attempts < maxAttempts else { return nil }
         let delay: Int64
+        // Retry-After comes from a peer and may be any number ("1e300"): every step saturates, and a
+        // delay past max_age simply means the delivery goes dead.
         if let ra = retryAfterSeconds, ra >= 0 {
-            delay = Int64(ra * 1000)
+            delay = Int64(saturating: ra * 1000)
         } else {
-            let exp = baseMillis << Int64(min(max(attempts - 1, 0), 30))
-            delay = Int64(Double(min(capMillis, exp)) * random)
+            let shift = Int64(min(max(attempts - 1, 0), 30))
+            let exp = baseMillis > (Int64.max >> shift) ? Int64.max : baseMillis << shift
+            delay = Int64(saturating: Double(min(capMillis, exp)) * random)
         }
-        let at = now + delay
-        guard at - createdAt <= maxAgeMillis else { return nil }
+        let (at, overflow) = now.addingReportingOverflow(delay)
+        guard !overflow, at - createdAt <= maxAgeMillis else { return nil }
         return at
     }
 }

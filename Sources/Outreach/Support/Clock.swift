@@ -39,7 +39,11 @@ public enum Clock {
             case "w": unit = 7 * 86_400_000
             default: return nil
             }
-            total += n * unit
+            // A duration too long for Int64 milliseconds is not a duration (no trap on a config typo).
+            let (part, o1) = n.multipliedReportingOverflow(by: unit)
+            let (sum, o2) = total.addingReportingOverflow(part)
+            guard !o1, !o2 else { return nil }
+            total = sum
             digits = ""
             any = true
         }

@@ -85,6 +85,28 @@ struct DaemonAPITests {
         d.stop()
     }
 
+    /// Issue 14.1: a timestamp at the edge of Int once trapped while the "too old" message was
+    /// built, so one unauthenticated request killed the daemon. Each extreme now gets 401.
+    @Test func extremeWebhookTimestampsAreRefusedNotFatal() throws {
+        let secret = "whsec_" + Data("a test secret of enough length".utf8).base64EncodedString()
+        let d = try DaemonHarness(server: "webhook_secret = \"\(secret)\"")
+        try d.start()
+        let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
+        let stamps = ["-9223372036854775808", "9223372036854775807", "-9223372036854775000", "99999999999999999999", "1e300"]
+        var requests: [JSON] = []
+        for ts in stamps {
+            let h: JSON = ["webhook-id": "x", "webhook-timestamp": .string(ts), "webhook-signature": "v1,AAAA",
+                           "Content-Type": "application/json"]
+            requests.append(["method": "POST", "path": "/v1/messages", "headers": h, "body": .string(body)])
+            requests.append(["method": "GET", "path": "/v1/messages/1", "headers": h])
+        }
+        let rs = try d.send(requests)
+        for r in rs { #expect(r.status == 401, "\(r.status) \(r.body)") }
+        let health = try d.send(["method": "GET", "path": "/healthz"])
+        #expect(health.status == 200)
+        #expect(d.stop().status == 0)
+    }
+
     @Test func badRequestsGetTheirStatusAndNameTheField() throws {
         let d = try DaemonHarness(server: "max_body_bytes = 4096")
         try d.start()

@@ -1,7 +1,7 @@
 import Foundation
 import Outreach
 
-/// The official Mustache spec's test cases (../shared/mustache-spec or $MUSTACHE_SPEC_DIR).
+/// The official Mustache spec's test cases, vendored in Fixtures/mustache-spec (or $MUSTACHE_SPEC_DIR).
 struct MustacheSpecCase: Sendable, CustomStringConvertible {
     var file: String
     var name: String
@@ -13,7 +13,7 @@ struct MustacheSpecCase: Sendable, CustomStringConvertible {
 
     static var directory: String {
         if let d = ProcessInfo.processInfo.environment["MUSTACHE_SPEC_DIR"], !d.isEmpty { return d }
-        return TestSupport.packageRoot + "/../shared/mustache-spec"
+        return TestSupport.packageRoot + "/Tests/OutreachTests/Fixtures/mustache-spec"
     }
 
     /// Every case of every spec file except the lambdas (out of scope).
