@@ -24,6 +24,13 @@ public final class OutboxChannel: Channel {
 
     public var batchSize: Int { 256 }
 
+    /// The outbox holds every message as sent: an erased person's files go with them.
+    public func forget(deliveryIDs: [Int64]) {
+        for id in deliveryIDs {
+            for ext in ["eml", "txt"] { unlink("\(directory)/\(id).\(ext)") }
+        }
+    }
+
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -23,6 +23,8 @@ public protocol Channel: AnyObject, Sendable {
     func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome]
     /// Releases connections; called once when the worker stops.
     func close()
+    /// Removes what the channel keeps of these deliveries (an erased person's copies); most keep nothing.
+    func forget(deliveryIDs: [Int64])
 }
 
 extension Channel {
@@ -30,4 +32,5 @@ extension Channel {
     public var batchSize: Int { 64 }
     public var addressAttribute: String? { nil }
     public func close() {}
+    public func forget(deliveryIDs: [Int64]) {}
 }

@@ -75,6 +75,8 @@ public struct Delivery: Sendable, Equatable {
     public var createdAt: Int64
     public var updatedAt: Int64
     public var sentAt: Int64?
+    /// Why a `cancelled` delivery was never sent.
+    public var cancelReason: CancelReason? = nil
 
     public var json: JSON {
         var o: [String: JSON] = [
@@ -87,6 +89,7 @@ public struct Delivery: Sendable, Equatable {
         if let lastError { o["last_error"] = .string(lastError) }
         if let providerID { o["provider_id"] = .string(providerID) }
         if let sentAt { o["sent_at"] = .string(Clock.rfc3339(sentAt)) }
+        if let cancelReason { o["cancel_reason"] = .string(cancelReason.rawValue) }
         return .object(o)
     }
 }

@@ -31,4 +31,6 @@ public struct Consent: Sendable, Equatable {
 /// Why an address must not get marketing mail.
 public enum SuppressionReason: String, Sendable, CaseIterable {
     case unsubscribed, bounce, complaint, erased, manual
+    /// An SMS reply STOP: the person wants no messages at all on that number, transactional included.
+    case stop
 }

@@ -8,13 +8,23 @@ public protocol Store: AnyObject, Sendable {
     func contact(matching key: String) throws -> Contact?
     func contacts(inList list: String?, limit: Int?) throws -> [Contact]
     /// Removes personal data; keeps hashed suppression entries so the person is never mailed again.
-    func eraseContact(id: Int64) throws
+    /// Cancels every pending delivery to the person and overwrites what it deletes.
+    /// - Returns: the person's deliveries (id and channel), so channels that keep copies (the
+    ///   outbox) can remove them.
+    @discardableResult
+    func eraseContact(id: Int64) throws -> [(id: Int64, channel: String)]
 
     // Lists
     func createList(name: String, doubleOptIn: Bool) throws -> MailingList
     func list(named name: String) throws -> MailingList?
     func lists() throws -> [MailingList]
-    func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent) throws
+    /// Changes memberships as `MembershipDecision` allows for `authority`, in one transaction; an
+    /// unsubscribe cancels the contact's pending mail of that list in the same transaction.
+    /// - Throws: `StoreError.resubscribeRefused` (and changes nothing) when an officer asks to
+    ///   subscribe someone who unsubscribed.
+    @discardableResult
+    func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
+                       by authority: ConsentAuthority) throws -> MembershipChanges
     func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)]
 
     // Suppressions
@@ -40,6 +50,8 @@ public protocol Store: AnyObject, Sendable {
     func release(ids: [Int64], owner: String) throws
     func nextDueTime(channels: [String]?) throws -> Int64?
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int]
+    /// Cancelled deliveries by why they were cancelled (of one message, or of the whole queue).
+    func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int]
     func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery]
     func delivery(id: Int64) throws -> Delivery?
     /// Puts dead or failed deliveries back in the queue; returns how many.
@@ -52,6 +64,8 @@ public struct ImportCounts: Sendable, Equatable {
     public var inserted = 0
     public var updated = 0
     public var unchanged = 0
+    /// Existing members of the import's list who had unsubscribed and stay so.
+    public var keptUnsubscribed = 0
     /// Every contact touched, in input order.
     public var ids: [Int64] = []
     /// New contacts get ascending ids: these bound them.
@@ -109,5 +123,26 @@ public struct DeliveryResult: Sendable {
         self.outcome = outcome
         self.retryAt = retryAt
         self.address = address
+    }
+}
+
+/// What a membership change did, contact by contact.
+public struct MembershipChanges: Sendable, Equatable {
+    public var changed: [Int64] = []
+    public var unchanged: [Int64] = []
+    /// Unsubscribed members an import left unsubscribed.
+    public var keptUnsubscribed: [Int64] = []
+    /// Pending deliveries an unsubscribe cancelled.
+    public var cancelledDeliveries = 0
+    public init() {}
+}
+
+extension Store {
+    /// An officer's change (the CLI): refused on an unsubscribed member.
+    @discardableResult
+    public func setMembership(list: String, contactIDs: [Int64], state: MembershipState,
+                              consent: Consent) throws -> MembershipChanges {
+        try setMembership(list: list, contactIDs: contactIDs, state: state, consent: consent,
+                          by: state == .unsubscribed ? .person : .officer)
     }
 }

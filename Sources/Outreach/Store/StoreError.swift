@@ -7,6 +7,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case unsupportedURL(String)
     case schemaTooNew(found: Int, supported: Int)
     case syncFailed(path: String, reason: String)
+    case resubscribeRefused(list: String, contact: String, since: Int64)
 
     public var description: String {
         switch self {
@@ -16,6 +17,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .idempotencyConflict(let k): return "The Idempotency-Key '\(k)' was already used with a different request."
         case .unsupportedURL(let u): return "The storage url '\(u)' is not supported; use sqlite:PATH."
         case .syncFailed(let p, let r): return "Could not flush \(p) to disk: \(r); check the disk and its free space."
+        case .resubscribeRefused(let l, let c, let since):
+            return "\(c) unsubscribed from \(l) on \(Clock.rfc3339(since)); subscribe them again only at their own request, "
+                + "with --resubscribe --evidence \"how they asked\"."
         case .schemaTooNew(let f, let s): return "The database has schema version \(f) but this outreachd knows only up to \(s); upgrade outreachd."
         }
     }

@@ -14,7 +14,11 @@ struct ContactsEraseCommand: Command {
         let key = try args.positionals("EMAIL-OR-PHONE-OR-ID")[0]
         let store = try context.store
         guard let c = try store.contact(matching: key) else { throw StoreError.unknownContact(key) }
-        try store.eraseContact(id: c.id!)
+        let copies = try store.eraseContact(id: c.id!)
+        // Channels that keep what they sent (the outbox) remove the person's copies too.
+        for (name, channel) in try context.channels {
+            channel.forget(deliveryIDs: copies.filter { $0.channel == name }.map(\.id))
+        }
         context.print("Erased contact \(c.id!).")
         return 0
     }

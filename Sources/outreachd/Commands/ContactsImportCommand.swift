@@ -69,9 +69,11 @@ struct ContactsImportCommand: Command {
         bar.update(estimate)
         if args.has("--json") {
             context.printJSON(["rows": JSON(outcome.rows), "inserted": JSON(counts.inserted), "updated": JSON(counts.updated),
-                               "unchanged": JSON(counts.unchanged), "skipped": JSON(outcome.errors.count)])
+                               "unchanged": JSON(counts.unchanged), "kept_unsubscribed": JSON(counts.keptUnsubscribed),
+                               "skipped": JSON(outcome.errors.count)])
         } else {
-            context.print("Imported \(file): \(counts.inserted) new, \(counts.updated) updated, \(counts.unchanged) unchanged, \(outcome.errors.count) skipped.")
+            context.print("Imported \(file): \(counts.inserted) new, \(counts.updated) updated, \(counts.unchanged) unchanged, "
+                + "\(counts.keptUnsubscribed) kept unsubscribed, \(outcome.errors.count) skipped.")
         }
         return 0
     }

@@ -1,14 +1,18 @@
+import Foundation
 import Outreach
 
 struct ListsSubscribeCommand: Command {
     static let path = ["lists", "subscribe"]
     static let summary = "subscribe contacts to a list"
     static let help = """
-        outreachd lists subscribe NAME ADDRESS… [--evidence TEXT]
+        outreachd lists subscribe NAME ADDRESS… [--evidence TEXT] [--resubscribe --evidence TEXT]
           ADDRESS is an email, phone or contact id; unknown emails and phones become new contacts.
-          The consent is recorded with source "cli" and the evidence given.
+          The consent is recorded with source "cli" and the evidence given. Someone who unsubscribed
+          is subscribed again only with --resubscribe and --evidence saying how they asked for it;
+          without it the command is refused and changes nothing.
         """
     static let valueOptions: Set<String> = ["--evidence"]
+    static let flags: Set<String> = ["--resubscribe"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         try ListsSubscribeCommand.change(args, context, to: .subscribed)
@@ -32,7 +36,14 @@ struct ListsSubscribeCommand: Command {
                 throw StoreError.unknownContact(a)
             }
         }
-        try store.setMembership(list: name, contactIDs: ids, state: state, consent: Consent(source: "cli", evidence: args.value("--evidence")))
+        let resubscribe = args.has("--resubscribe")
+        let evidence = args.value("--evidence")
+        if resubscribe, evidence?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
+            throw UsageError("--resubscribe needs --evidence \"TEXT\" saying how the person asked to be subscribed again")
+        }
+        let authority: ConsentAuthority = state == .unsubscribed ? .person : resubscribe ? .officerResubscribe : .officer
+        try store.setMembership(list: name, contactIDs: ids, state: state, consent: Consent(source: "cli", evidence: evidence),
+                                by: authority)
         context.print("\(state == .subscribed ? "Subscribed" : "Unsubscribed") \(ids.count) contact\(ids.count == 1 ? "" : "s") \(state == .subscribed ? "to" : "from") \(name).")
         return 0
     }

@@ -10,14 +10,19 @@ struct QueueStatusCommand: Command {
         _ = try args.positionals()
         let counts = try context.store.queueCounts(messageID: nil)
         let total = counts.values.reduce(0, +)
+        let cancelled = (counts[.cancelled] ?? 0) > 0 ? try context.store.cancelReasons(messageID: nil) : [:]
         if args.has("--json") {
             var o = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, JSON(counts[$0] ?? 0)) })
             o["total"] = JSON(total)
+            o["cancelled_reasons"] = .object(Dictionary(uniqueKeysWithValues: cancelled.map { ($0.key.rawValue, JSON($0.value)) }))
             context.printJSON(.object(o))
             return 0
         }
         for s in DeliveryState.allCases where (counts[s] ?? 0) > 0 || [.queued, .sending, .sent, .failed, .dead].contains(s) {
             context.print(s.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + String(counts[s] ?? 0))
+            if s == .cancelled {
+                for (r, n) in cancelled.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { context.print("  \(r.rawValue): \(n)") }
+            }
         }
         context.print("total".padding(toLength: 11, withPad: " ", startingAt: 0) + String(total))
         return 0

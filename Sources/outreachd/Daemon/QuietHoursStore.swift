@@ -43,12 +43,13 @@ final class QuietHoursStore: Store {
     func upsertContacts(_ contacts: [Contact]) throws -> ImportCounts { try base.upsertContacts(contacts) }
     func contact(matching key: String) throws -> Contact? { try base.contact(matching: key) }
     func contacts(inList list: String?, limit: Int?) throws -> [Contact] { try base.contacts(inList: list, limit: limit) }
-    func eraseContact(id: Int64) throws { try base.eraseContact(id: id) }
+    func eraseContact(id: Int64) throws -> [(id: Int64, channel: String)] { try base.eraseContact(id: id) }
     func createList(name: String, doubleOptIn: Bool) throws -> MailingList { try base.createList(name: name, doubleOptIn: doubleOptIn) }
     func list(named name: String) throws -> MailingList? { try base.list(named: name) }
     func lists() throws -> [MailingList] { try base.lists() }
-    func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent) throws {
-        try base.setMembership(list: list, contactIDs: contactIDs, state: state, consent: consent)
+    func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
+                       by authority: ConsentAuthority) throws -> MembershipChanges {
+        try base.setMembership(list: list, contactIDs: contactIDs, state: state, consent: consent, by: authority)
     }
     func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)] {
         try base.memberships(contactID: contactID)
@@ -66,6 +67,7 @@ final class QuietHoursStore: Store {
     func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws { try base.complete(results, owner: owner, now: now) }
     func release(ids: [Int64], owner: String) throws { try base.release(ids: ids, owner: owner) }
     func nextDueTime(channels: [String]?) throws -> Int64? { try base.nextDueTime(channels: channels) }
+    func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int] { try base.cancelReasons(messageID: messageID) }
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int] { try base.queueCounts(messageID: messageID) }
     func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery] {
         try base.deliveries(state: state, messageID: messageID, limit: limit)

@@ -37,7 +37,7 @@ extension API {
                 if let id { Log.info("receipt on \(name): delivery \(id) \(r.state.rawValue)") }
                 return .now(.json(200, ["matched": .bool(id != nil), "state": .string(r.state.rawValue)]))
             case .suppression(let s):
-                try store.suppress(address: s.phone, reason: .unsubscribed, detail: "SMS reply \(s.keyword)")
+                try store.suppress(address: s.phone, reason: .stop, detail: "SMS reply \(s.keyword)")
                 Log.info("suppressed \(s.phone) after an SMS \(s.keyword) on \(name)")
                 return .now(inbound(preset, ["suppressed": .string(s.phone)]))
             case .ignored(let why):

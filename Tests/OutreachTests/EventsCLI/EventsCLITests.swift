@@ -310,7 +310,9 @@ import Testing
         // Subscribing again, or leaving and coming back, queues nothing twice.
         try s.ok(["lists", "subscribe", "club", "cy@example.org"])
         try s.ok(["lists", "unsubscribe", "club", "cy@example.org"])
-        try s.ok(["lists", "subscribe", "club", "cy@example.org"])
+        #expect(try reminders("cy@example.org").isEmpty)
+        // Coming back takes the person's own request (issue 15); their reminders are queued again.
+        try s.ok(["lists", "subscribe", "club", "cy@example.org", "--resubscribe", "--evidence", "asked again by phone"])
         #expect(try reminders("cy@example.org") == bo)
 
         _ = try s.json(["work", "--until-idle"])

@@ -43,6 +43,8 @@ public final class SQLiteDatabase {
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")
+        // What is deleted is overwritten (an erase must leave no copy of the person in free space).
+        try execute("PRAGMA secure_delete=ON")
         // 64 MB of page cache (grown only as used): a large import or fan-out then keeps its dirty
         // pages in memory until the commit instead of spilling them to the WAL midway.
         try execute("PRAGMA cache_size=-65536")
@@ -114,4 +116,16 @@ public final class SQLiteDatabase {
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
+}
+
+extension SQLiteDatabase {
+    /// `wal_checkpoint(TRUNCATE)`: true when every frame was copied and the log is now empty.
+    func checkpointTruncate() throws(SQLiteError) -> Bool {
+        var logFrames: Int32 = 0
+        var copied: Int32 = 0
+        let rc = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, &logFrames, &copied)
+        if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { return false }
+        guard rc == SQLITE_OK else { throw error(rc, "wal_checkpoint(TRUNCATE)") }
+        return logFrames == 0 || logFrames == copied
+    }
 }

@@ -92,6 +92,7 @@ enum SQLiteSchema {
         campaigns,
         events,
         idempotencyOnMessages,
+        consent,
     ]
 }
 

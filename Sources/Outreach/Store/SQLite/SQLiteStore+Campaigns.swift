@@ -82,11 +82,11 @@ extension SQLiteStore {
             }
             switch state {
             case .paused:
-                try db.prepare("UPDATE deliveries SET state = 'cancelled', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')").run([.integer(c.messageID!)])
+                try db.prepare("UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')").run([.integer(c.messageID!)])
             case .running:
-                try db.prepare("UPDATE deliveries SET state = 'queued', last_error = NULL, next_attempt_at = MAX(next_attempt_at, ?) WHERE message_id = ? AND state = 'cancelled' AND last_error = 'paused'").run([.integer(now), .integer(c.messageID!)])
+                try db.prepare("UPDATE deliveries SET state = 'queued', cancel_reason = NULL, last_error = NULL, next_attempt_at = MAX(next_attempt_at, ?) WHERE message_id = ? AND state = 'cancelled' AND last_error = 'paused'").run([.integer(now), .integer(c.messageID!)])
             case .cancelled:
-                try db.prepare("UPDATE deliveries SET state = 'cancelled', last_error = 'campaign cancelled' WHERE message_id = ? AND state IN ('queued','failed') OR (message_id = ? AND state = 'cancelled' AND last_error = 'paused')").run([.integer(c.messageID!), .integer(c.messageID!)])
+                try db.prepare("UPDATE deliveries SET state = 'cancelled', cancel_reason = 'campaign-cancelled', last_error = 'campaign cancelled' WHERE message_id = ? AND state IN ('queued','failed') OR (message_id = ? AND state = 'cancelled' AND last_error = 'paused')").run([.integer(c.messageID!), .integer(c.messageID!)])
             default: break
             }
             try db.prepare("UPDATE campaigns SET state = ?, missed = 0 WHERE id = ?").run([.text(state.rawValue), .integer(c.id!)])
@@ -112,7 +112,7 @@ extension SQLiteStore {
             .rows([.integer(now)]) { ($0.int(0), $0.int(1), $0.int(2)) }
         for (id, messageID, sendAt) in due {
             if now - sendAt > grace {
-                try db.prepare("UPDATE deliveries SET state = 'cancelled', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')")
+                try db.prepare("UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')")
                     .run([.integer(messageID)])
                 try db.prepare("UPDATE campaigns SET state = 'paused', missed = 1 WHERE id = ?").run([.integer(id)])
             } else {

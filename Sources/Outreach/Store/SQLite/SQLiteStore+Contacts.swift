@@ -113,24 +113,54 @@ extension SQLiteStore {
         "sha256:" + Crypto.hex(Crypto.sha256(Array(address.lowercased().utf8)))
     }
 
-    public func eraseContact(id: Int64) throws {
-        try write { db in
+    @discardableResult
+    public func eraseContact(id: Int64) throws -> [(id: Int64, channel: String)] {
+        let copies = try write { db -> [(id: Int64, channel: String)] in
             guard let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(id)], { Self.readContact($0) }).first else {
                 throw StoreError.unknownContact(String(id))
             }
             let now = Clock.nowMillis()
-            for address in [c.email, c.phone].compactMap({ $0 }) {
+            let addresses = [c.email, c.phone].compactMap { $0 }
+            // Every pending delivery to the person: theirs as a contact, and any sent to their
+            // address without naming the contact (a trigger's ad-hoc recipient).
+            let cancel = try db.prepare("""
+                UPDATE deliveries SET state = 'cancelled', cancel_reason = 'erased', updated_at = ?
+                WHERE address = ? AND state IN ('queued','failed')
+                """)
+            for a in addresses { try cancel.run([.integer(now), .text(a)]) }
+            let theirs = try db.prepare("SELECT id, channel FROM deliveries WHERE contact_id = ? OR address IN (SELECT value FROM json_each(?))")
+                .rows([.integer(id), .text(JSON.array(addresses.map { .string($0) }).serialized)]) { (id: $0.int(0), channel: $0.text(1)) }
+            for address in addresses {
                 try db.prepare("DELETE FROM suppressions WHERE address = ?").run([.text(address)])
                 try db.prepare("INSERT OR REPLACE INTO suppressions(address, reason, detail, created_at) VALUES(?, 'erased', NULL, ?)")
                     .run([.text(Self.erasedKey(address)), .integer(now)])
             }
-            // Deliveries keep their state for statistics, but no longer say who they were for.
-            try db.prepare("UPDATE deliveries SET address = 'erased', name = NULL, contact_id = NULL, state = CASE WHEN state IN ('queued','failed') THEN 'cancelled' ELSE state END WHERE contact_id = ?")
-                .run([.integer(id)])
+            // A transactional message sent only to them may carry them in its data (a trigger's
+            // fields, a confirmation link): it goes with them.
+            try db.prepare("""
+                UPDATE messages SET data = '{}' WHERE kind = 'transactional' AND id IN (
+                    SELECT message_id FROM deliveries WHERE id IN (SELECT value FROM json_each(?1)))
+                  AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.message_id = messages.id
+                                  AND o.id NOT IN (SELECT value FROM json_each(?1)))
+                """).run([.text(JSON.array(theirs.map { JSON(Int($0.id)) }).serialized)])
+            // Deliveries keep their state for statistics, but no longer say who they were for
+            // ("erased:ID": a message's deliveries are unique per channel and address).
+            let forget = try db.prepare("""
+                UPDATE deliveries SET address = 'erased:' || id, name = NULL, contact_id = NULL, last_error = NULL,
+                    provider_id = NULL, cancel_reason = CASE WHEN state IN ('queued','failed') THEN 'erased' ELSE cancel_reason END,
+                    state = CASE WHEN state IN ('queued','failed') THEN 'cancelled' ELSE state END
+                WHERE id = ?
+                """)
+            for d in theirs { try forget.run([.integer(d.id)]) }
             try db.prepare("DELETE FROM consent_log WHERE contact_id = ?").run([.integer(id)])
             try db.prepare("DELETE FROM memberships WHERE contact_id = ?").run([.integer(id)])
             try db.prepare("DELETE FROM contacts WHERE id = ?").run([.integer(id)])
+            return theirs
         }
+        // `secure_delete` zeroed what was deleted, in the log; the checkpoint puts those pages
+        // into the database file and empties the log, once no reader holds an older snapshot.
+        try checkpointTruncating(deadlineMillis: 5_000)
+        return copies
     }
 }
 
@@ -151,7 +181,7 @@ extension SQLiteStore {
                     total.updated += c.updated
                     total.unchanged += c.unchanged
                     if let list {
-                        try Self.subscribeImported(db, list: list, counts: c, source: source)
+                        total.keptUnsubscribed += try Self.subscribeImported(db, list: list, counts: c, source: source)
                     }
                     done += chunk.count
                     progress(done)
@@ -178,7 +208,8 @@ extension SQLiteStore {
     /// Subscribes what one import chunk touched. A new contact's id is above every id that existed
     /// before it, so new contacts' memberships and consent records are written by one INSERT…SELECT
     /// each; contacts that existed go through `setMembership`, which leaves a subscription alone.
-    static func subscribeImported(_ db: SQLiteDatabase, list: String, counts c: ImportCounts, source: String) throws {
+    /// Returns how many existing members stayed unsubscribed.
+    static func subscribeImported(_ db: SQLiteDatabase, list: String, counts c: ImportCounts, source: String) throws -> Int {
         guard let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first else {
             throw StoreError.unknownList(list)
         }
@@ -195,8 +226,10 @@ extension SQLiteStore {
             try joinEvents(db, list: list, members: .between(first, last), now: Clock.nowMillis())
         }
         if !c.existingIDs.isEmpty {
-            try setMembership(db, list: list, contactIDs: c.existingIDs, state: .subscribed, consent: Consent(source: source))
+            return try setMembership(db, list: list, contactIDs: c.existingIDs, state: .subscribed,
+                                     consent: Consent(source: source), by: .importer).keptUnsubscribed.count
         }
+        return 0
     }
 }
 
@@ -208,12 +241,13 @@ extension SQLiteStore {
                 throw StoreError.unknownContact(String(contactID))
             }
             let consent = try db.prepare("""
-                SELECT l.name, g.state, g.source, g.evidence, g.at FROM consent_log g JOIN lists l ON l.id = g.list_id
+                SELECT l.name, g.state, g.source, g.evidence, g.at, g.from_state FROM consent_log g JOIN lists l ON l.id = g.list_id
                 WHERE g.contact_id = ? ORDER BY g.id
                 """).rows([.integer(contactID)]) { s -> JSON in
                 var o: [String: JSON] = ["list": .string(s.text(0)), "state": .string(s.text(1)), "source": .string(s.text(2)),
                                          "at": .string(Clock.rfc3339(s.int(4)))]
                 if let e = s.optionalText(3) { o["evidence"] = .string(e) }
+                if let f = s.optionalText(5) { o["from"] = .string(f) }
                 return .object(o)
             }
             let memberships = try db.prepare("SELECT l.name, m.state FROM memberships m JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ?")

@@ -14,11 +14,13 @@ extension SQLiteStore {
         var queued = 0
         for e in events where !e.schedule.occurrences(endingAfter: moment).isEmpty {
             if let invitation = e.invitationMessageID {
+                queued += try requeueLeft(db, messageID: invitation, members: members, at: now, now: now)
                 queued += try fanOut(db, messageID: invitation, list: list, filters: [:], channels: e.channels, at: now, now: now, only: members).queued
             }
             let due = Dictionary(e.plannedReminders(now: now).map { ($0.key, $0.at) }) { a, _ in a }
             for r in try reminderMessages(db, e) {
                 guard let at = due[r.key] else { continue }
+                queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
                 queued += try fanOut(db, messageID: r.id, list: list, filters: [:], channels: e.channels, at: at, now: now, only: members).queued
             }
         }
@@ -33,5 +35,24 @@ extension SQLiteStore {
             """).rows([.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized)]) {
                 (id: $0.int(0), key: Event.reminderKey(occurrence: Int($0.int(1)), offset: $0.text(2)), template: $0.text(3))
             }
+    }
+
+    /// Someone who left and came back: the deliveries their leaving cancelled are queued again
+    /// (the fan-out would skip them, as they exist), at the reminder's instant.
+    static func requeueLeft(_ db: SQLiteDatabase, messageID: Int64, members: MemberRange, at: Int64, now: Int64) throws -> Int {
+        var sql = """
+            UPDATE deliveries SET state = 'queued', cancel_reason = NULL, last_error = NULL, next_attempt_at = ?, updated_at = ?
+            WHERE message_id = ? AND state = 'cancelled' AND cancel_reason IN ('unsubscribed', 'not-subscribed')
+            """
+        var values: [SQLiteValue] = [.integer(at), .integer(now), .integer(messageID)]
+        switch members {
+        case .ids(let ids):
+            sql += " AND contact_id IN (SELECT value FROM json_each(?))"
+            values.append(.text("[" + ids.map(String.init).joined(separator: ",") + "]"))
+        case .between:
+            return 0  // contacts just created have never left anything
+        }
+        try db.prepare(sql).run(values)
+        return db.changes
     }
 }

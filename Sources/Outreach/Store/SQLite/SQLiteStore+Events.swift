@@ -152,7 +152,7 @@ extension SQLiteStore {
     /// Cancels the reminder deliveries of the event that have not gone out yet.
     static func cancelPendingReminders(_ db: SQLiteDatabase, _ e: Event, now: Int64) throws -> Int {
         try db.prepare("""
-            UPDATE deliveries SET state='cancelled', last_error='event changed', updated_at=?
+            UPDATE deliveries SET state='cancelled', cancel_reason='event-changed', last_error='event changed', updated_at=?
             WHERE state IN ('queued','failed') AND message_id IN (
                 SELECT id FROM messages WHERE event_id = ? AND json_extract(data, '$.event.role') = 'reminder')
             """).run([.integer(now), .integer(e.id!)])

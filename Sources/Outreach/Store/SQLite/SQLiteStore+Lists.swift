@@ -32,33 +32,66 @@ extension SQLiteStore {
         }
     }
 
-    public func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent) throws {
-        try write { db in try Self.setMembership(db, list: list, contactIDs: contactIDs, state: state, consent: consent) }
+    @discardableResult
+    public func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
+                              by authority: ConsentAuthority) throws -> MembershipChanges {
+        try write { db in
+            try Self.setMembership(db, list: list, contactIDs: contactIDs, state: state, consent: consent, by: authority)
+        }
     }
 
-    static func setMembership(_ db: SQLiteDatabase, list: String, contactIDs: [Int64], state: MembershipState, consent: Consent) throws {
+    /// Applies `MembershipDecision` to each contact, logs every change with the state it left,
+    /// and cancels at once the pending list mail of whoever left. A refusal throws, so the
+    /// caller's transaction (the whole command) changes nothing.
+    static func setMembership(_ db: SQLiteDatabase, list: String, contactIDs: [Int64], state: MembershipState,
+                              consent: Consent, by authority: ConsentAuthority) throws -> MembershipChanges {
         guard let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first else {
             throw StoreError.unknownList(list)
         }
         let now = Clock.nowMillis()
-        let current = try db.prepare("SELECT state FROM memberships WHERE list_id = ? AND contact_id = ?")
+        let current = try db.prepare("SELECT state, updated_at FROM memberships WHERE list_id = ? AND contact_id = ?")
         let upsert = try db.prepare("""
             INSERT INTO memberships(list_id, contact_id, state, consent_source, consent_evidence, updated_at) VALUES(?,?,?,?,?,?)
             ON CONFLICT(list_id, contact_id) DO UPDATE SET state=excluded.state, consent_source=excluded.consent_source,
             consent_evidence=excluded.consent_evidence, updated_at=excluded.updated_at
             """)
-        let log = try db.prepare("INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at) VALUES(?,?,?,?,?,?)")
-        var changed: [Int64] = []
+        let log = try db.prepare(
+            "INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at, from_state) VALUES(?,?,?,?,?,?,?)")
+        var out = MembershipChanges()
         for id in contactIDs {
-            // Re-subscribing someone already subscribed changes nothing (keeps re-import idempotent).
-            if try current.rows([.integer(listID), .integer(id)], { $0.text(0) }).first == state.rawValue { continue }
-            try upsert.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source), SQLiteValue(consent.evidence), .integer(now)])
-            try log.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source), SQLiteValue(consent.evidence), .integer(now)])
-            changed.append(id)
+            let row = try current.rows([.integer(listID), .integer(id)], { ($0.text(0), $0.int(1)) }).first
+            let from = row.flatMap { MembershipState(rawValue: $0.0) }
+            switch MembershipDecision.decide(current: from, changedAt: row?.1, requested: state, by: authority) {
+            case .unchanged:
+                out.unchanged.append(id)
+                continue
+            case .keptUnsubscribed:
+                out.keptUnsubscribed.append(id)
+                continue
+            case .refused:
+                throw StoreError.resubscribeRefused(list: list, contact: try contactLabel(db, id), since: row?.1 ?? now)
+            case .apply:
+                break
+            }
+            try upsert.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),
+                            SQLiteValue(consent.evidence), .integer(now)])
+            try log.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),
+                         SQLiteValue(consent.evidence), .integer(now), SQLiteValue(from?.rawValue)])
+            out.changed.append(id)
         }
-        if state == .subscribed, !changed.isEmpty {
-            try joinEvents(db, list: list, members: .ids(changed), now: now)
+        if state == .unsubscribed, !out.changed.isEmpty {
+            out.cancelledDeliveries = try cancelListMail(db, list: list, contactIDs: out.changed, now: now)
         }
+        if state == .subscribed, !out.changed.isEmpty {
+            try joinEvents(db, list: list, members: .ids(out.changed), now: now)
+        }
+        return out
+    }
+
+    /// The contact's email, else phone, else id: how a refusal names them.
+    static func contactLabel(_ db: SQLiteDatabase, _ id: Int64) throws -> String {
+        try db.prepare("SELECT COALESCE(email, phone, CAST(id AS TEXT)) FROM contacts WHERE id = ?")
+            .rows([.integer(id)], { $0.text(0) }).first ?? String(id)
     }
 
     public func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)] {
@@ -74,12 +107,25 @@ extension SQLiteStore {
     }
 
     public func suppress(address: String, reason: SuppressionReason, detail: String?) throws {
-        try write { db in try Self.suppress(db, address: address, reason: reason, detail: detail) }
+        _ = try write { db in try Self.suppress(db, address: address, reason: reason, detail: detail) }
     }
 
-    static func suppress(_ db: SQLiteDatabase, address: String, reason: SuppressionReason, detail: String?) throws {
+    /// Records the suppression and, in the same transaction, cancels every pending delivery to the
+    /// address (an address belongs to one kind of channel). Transactional mail ignores only the
+    /// `unsubscribed` kind, so that kind cancels list mail alone.
+    @discardableResult
+    static func suppress(_ db: SQLiteDatabase, address: String, reason: SuppressionReason, detail: String?) throws -> Int {
+        let now = Clock.nowMillis()
+        let normalized = normalizedAddress(address)
         try db.prepare("INSERT INTO suppressions(address, reason, detail, created_at) VALUES(?,?,?,?) ON CONFLICT(address) DO NOTHING")
-            .run([.text(normalizedAddress(address)), .text(reason.rawValue), SQLiteValue(detail), .integer(Clock.nowMillis())])
+            .run([.text(normalized), .text(reason.rawValue), SQLiteValue(detail), .integer(now)])
+        try db.prepare("""
+            UPDATE deliveries SET state = 'cancelled', cancel_reason = 'suppressed', last_error = 'suppressed: ' || ?2,
+                updated_at = ?3
+            WHERE address IN (?1, ?4) AND state IN ('queued','failed')
+              AND (?2 <> 'unsubscribed' OR message_id IN (SELECT id FROM messages WHERE kind = 'list'))
+            """).run([.text(normalized), .text(reason.rawValue), .integer(now), .text(address)])
+        return db.changes
     }
 
     static func normalizedAddress(_ a: String) -> String { a.utf8.contains(UInt8(ascii: "@")) ? a.lowercased() : a }

@@ -1,7 +1,7 @@
 extension SQLiteStore {
     static let deliveryColumns = """
         d.id, d.message_id, d.contact_id, d.channel, d.address, d.name, d.locale, d.timezone, d.state, d.attempts,
-        d.next_attempt_at, d.last_error, d.provider_id, d.created_at, d.updated_at, d.sent_at
+        d.next_attempt_at, d.last_error, d.provider_id, d.created_at, d.updated_at, d.sent_at, d.cancel_reason
         """
 
     static func readDelivery(_ s: SQLiteStatement) -> Delivery {
@@ -9,7 +9,8 @@ extension SQLiteStore {
                  name: s.optionalText(5), locale: s.optionalText(6), timeZone: s.optionalText(7),
                  state: DeliveryState(rawValue: s.text(8)) ?? .queued, attempts: Int(s.int(9)),
                  nextAttemptAt: s.optionalInt(10), lastError: s.optionalText(11), providerID: s.optionalText(12),
-                 createdAt: s.int(13), updatedAt: s.int(14), sentAt: s.optionalInt(15))
+                 createdAt: s.int(13), updatedAt: s.int(14), sentAt: s.optionalInt(15),
+                 cancelReason: s.optionalText(16).flatMap(CancelReason.init))
     }
 
     public func enqueue(_ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult {
@@ -108,8 +109,21 @@ extension SQLiteStore {
                 SELECT id FROM (SELECT id FROM deliveries INDEXED BY deliveries_due WHERE state IN ('queued','failed') AND next_attempt_at <= ?1\(channelFilter) ORDER BY next_attempt_at)
                 LIMIT ?2
                 """)
-            let ids = try pick.rows([.integer(now), .integer(Int64(limit))]) { $0.int(0) }
+            var ids = try pick.rows([.integer(now), .integer(Int64(limit))]) { $0.int(0) }
             if ids.isEmpty { return [] }
+            // Consent is checked again at the moment of sending: whoever left a list, was
+            // suppressed or erased since the delivery was queued is never handed to a channel.
+            let refusals = try Self.consentRefusals(db, ids: ids)
+            if !refusals.isEmpty {
+                let cancel = try db.prepare("""
+                    UPDATE deliveries SET state='cancelled', cancel_reason=?, last_error=COALESCE(?, last_error),
+                        lease_owner=NULL, lease_expires_at=NULL, updated_at=? WHERE id=?
+                    """)
+                for r in refusals { try cancel.run([.text(r.reason.rawValue), SQLiteValue(r.detail), .integer(now), .integer(r.id)]) }
+                let refused = Set(refusals.map(\.id))
+                ids.removeAll { refused.contains($0) }
+                if ids.isEmpty { return [] }
+            }
             let lease = try db.prepare("UPDATE deliveries SET state='sending', lease_owner=?, lease_expires_at=?, attempts=attempts+1, updated_at=? WHERE id=?")
             for id in ids { try lease.run([.text(owner), .integer(now + leaseMillis), .integer(now), .integer(id)]) }
             let get = try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?")
@@ -196,6 +210,18 @@ extension SQLiteStore {
         return out
     }
 
+    public func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int] {
+        let rows = try reading { db in
+            try db.prepare("""
+                SELECT COALESCE(cancel_reason, 'manual'), COUNT(*) FROM deliveries
+                WHERE state = 'cancelled' AND (?1 IS NULL OR message_id = ?1) GROUP BY 1
+                """).rows([SQLiteValue(messageID)]) { ($0.text(0), Int($0.int(1))) }
+        }
+        var out: [CancelReason: Int] = [:]
+        for (r, n) in rows { out[CancelReason(rawValue: r) ?? .manual, default: 0] += n }
+        return out
+    }
+
     public func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery] {
         try with { db in
             try db.prepare("""
@@ -226,7 +252,7 @@ extension SQLiteStore {
     public func cancel(ids: [Int64]) throws -> Int {
         try write { db in
             var n = 0
-            let q = try db.prepare("UPDATE deliveries SET state='cancelled', updated_at=? WHERE id=? AND state IN ('queued','failed')")
+            let q = try db.prepare("UPDATE deliveries SET state='cancelled', cancel_reason='manual', updated_at=? WHERE id=? AND state IN ('queued','failed')")
             for id in ids { try q.run([.integer(Clock.nowMillis()), .integer(id)]); n += db.changes }
             return n
         }

@@ -123,3 +123,20 @@ extension SQLiteValue {
     init(_ s: String?) { self = s.map { .text($0) } ?? .null }
     init(_ i: Int64?) { self = i.map { .integer($0) } ?? .null }
 }
+
+extension SQLiteStore {
+    /// Copies the log into the database file and truncates it to zero bytes, retrying while a
+    /// reader (another process, the daemon's reading connection) still holds an older snapshot.
+    /// Gives up quietly at the deadline: the next automatic checkpoint finishes the job.
+    /// - Returns: whether the log was emptied.
+    @discardableResult
+    public func checkpointTruncating(deadlineMillis: Int64) throws -> Bool {
+        let end = Clock.nowMillis() + deadlineMillis
+        while true {
+            let done = try with { db in try db.checkpointTruncate() }
+            if done { return true }
+            if Clock.nowMillis() >= end { return false }
+            usleep(20_000)
+        }
+    }
+}

@@ -1,0 +1,18 @@
+extension SQLiteSchema {
+    /// 5: consent holds at the moment of sending. A cancelled delivery says why (`cancel_reason`:
+    /// unsubscribed, not-subscribed, suppressed, erased, campaign-cancelled, paused, manual), every
+    /// consent row keeps the state it left, and pending deliveries are found by address, so an
+    /// unsubscribe or a suppression cancels them in its own transaction without a table scan.
+    static let consent = """
+        ALTER TABLE deliveries ADD COLUMN cancel_reason TEXT;
+        UPDATE deliveries SET cancel_reason = CASE
+            WHEN last_error = 'paused' THEN 'paused'
+            WHEN last_error = 'campaign cancelled' THEN 'campaign-cancelled'
+            WHEN last_error = 'event changed' THEN 'event-changed'
+            WHEN address LIKE 'erased%' THEN 'erased'
+            ELSE 'manual' END
+            WHERE state = 'cancelled';
+        ALTER TABLE consent_log ADD COLUMN from_state TEXT;
+        CREATE INDEX deliveries_pending_address ON deliveries(address) WHERE state IN ('queued','failed');
+        """
+}
