@@ -12,6 +12,9 @@ public enum ConsentAuthority: Sendable, Equatable {
     case personConfirmed(issuedAt: Int64)
     /// The person leaving (one-click, link page, SMS STOP) or anyone removing them: always allowed.
     case person
+    /// A public sign-up form: anyone can fill it in with anyone's address, so it never lifts an
+    /// unsubscribe (the person is sent a confirmation instead).
+    case signUpForm
 }
 
 /// What a requested membership change does, decided in one place for every entry point.
@@ -47,8 +50,10 @@ extension MembershipDecision {
             case .importer: return .keptUnsubscribed
             case .officer: return .refused
             case .officerResubscribe: return .apply
-            case .personConfirmed(let issuedAt): return issuedAt > (changedAt ?? 0) ? .apply : .unchanged
-            case .person: return .refused
+            case .personConfirmed(let issuedAt):
+                // Links carry whole seconds: one issued in the second of the unsubscribe counts as after it.
+                return issuedAt >= (changedAt ?? 0) / 1000 * 1000 ? .apply : .unchanged
+            case .person, .signUpForm: return .refused
             }
         }
     }

@@ -25,6 +25,10 @@ public protocol Store: AnyObject, Sendable {
     @discardableResult
     func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
                        by authority: ConsentAuthority) throws -> MembershipChanges
+    /// A public sign-up in one transaction: the contact, the membership and the confirmation.
+    /// - Throws: `StoreError.unknownList`; `StoreError.noConfirmationChannel` when the person must
+    ///   confirm and the request carries no confirmation.
+    func signUp(_ request: SignUpRequest) throws -> SignUpOutcome
     func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)]
 
     // Suppressions

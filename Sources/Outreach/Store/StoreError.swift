@@ -8,6 +8,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case schemaTooNew(found: Int, supported: Int)
     case syncFailed(path: String, reason: String)
     case resubscribeRefused(list: String, contact: String, since: Int64)
+    case noConfirmationChannel(list: String)
 
     public var description: String {
         switch self {
@@ -17,6 +18,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .idempotencyConflict(let k): return "The Idempotency-Key '\(k)' was already used with a different request."
         case .unsupportedURL(let u): return "The storage url '\(u)' is not supported; use sqlite:PATH."
         case .syncFailed(let p, let r): return "Could not flush \(p) to disk: \(r); check the disk and its free space."
+        case .noConfirmationChannel(let l):
+            return "A sign-up to \(l) must be confirmed, but no channel can send the confirmation to that address; configure one."
         case .resubscribeRefused(let l, let c, let since):
             return "\(c) unsubscribed from \(l) on \(Clock.rfc3339(since)); subscribe them again only at their own request, "
                 + "with --resubscribe --evidence \"how they asked\"."

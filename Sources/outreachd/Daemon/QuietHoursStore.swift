@@ -51,6 +51,7 @@ final class QuietHoursStore: Store {
                        by authority: ConsentAuthority) throws -> MembershipChanges {
         try base.setMembership(list: list, contactIDs: contactIDs, state: state, consent: consent, by: authority)
     }
+    func signUp(_ request: SignUpRequest) throws -> SignUpOutcome { try base.signUp(request) }
     func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)] {
         try base.memberships(contactID: contactID)
     }

@@ -2,7 +2,20 @@ import Foundation
 import Outreach
 
 extension API {
-    /// `GET /confirm/{token}`: the double opt-in link; confirms the pending membership.
+    /// `GET /confirm/{token}`: a page with a button. It changes nothing, so a mail scanner that
+    /// fetches the link (today or a year later) confirms nobody.
+    func confirmPage(_ req: HTTPRequest, token: String) -> Reply {
+        var lang = LinkPages.language(req.header("accept-language"))
+        let t: LinkToken
+        do { t = try links.verify(token) } catch { return .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error))) }
+        guard t.action == .confirm else { return .now(.html(404, LinkPages.invalid(lang, .malformed))) }
+        if let locale = (try? store.contact(matching: t.address))??.locale { lang = LinkPages.language(locale) }
+        return .now(.html(200, LinkPages.confirmForm(lang, list: t.list, address: t.address)))
+    }
+
+    /// `POST /confirm/{token}`: the person's own opt-in. It turns `pending` into `subscribed`, and
+    /// lifts an unsubscribe only when the link was issued after it (a fresh sign-up); an old link
+    /// replayed after an unsubscribe changes nothing.
     func confirm(_ req: HTTPRequest, token: String) -> Reply {
         let lang = LinkPages.language(req.header("accept-language"))
         let t: LinkToken
@@ -13,13 +26,18 @@ extension API {
                 return .now(.html(404, LinkPages.invalid(lang, .malformed)))
             }
             let l = c.locale.map(LinkPages.language) ?? lang
-            if try store.memberships(contactID: id).first(where: { $0.list == t.list })?.state != .subscribed {
-                try store.setMembership(list: t.list, contactIDs: [id], state: .subscribed,
-                                        consent: Consent(source: "double-opt-in", evidence: "confirmed by link from ip=\(req.clientAddress)"))
+            let issuedAt = (t.expires - LinkSigner.confirmLifetime) * 1000
+            let changes = try store.setMembership(list: t.list, contactIDs: [id], state: .subscribed,
+                                                  consent: Consent(source: "double-opt-in", evidence: "confirmed by link from ip=\(req.clientAddress)"),
+                                                  by: .personConfirmed(issuedAt: issuedAt))
+            if !changes.changed.isEmpty {
                 Log.info("contact \(id) confirmed the subscription to \(t.list)")
                 wake(Set(snapshot.channels.keys))  // the list's events may have queued an invitation for them
+                return .now(.html(200, LinkPages.confirmed(l, list: t.list)))
             }
-            return .now(.html(200, LinkPages.confirmed(l, list: t.list)))
+            let now = try store.memberships(contactID: id).first { $0.list == t.list }?.state
+            if now == .subscribed { return .now(.html(200, LinkPages.confirmed(l, list: t.list))) }
+            return .now(.html(409, LinkPages.stale(l, list: t.list)))
         } catch {
             return .now(internalError(error, "confirm the subscription").response)
         }

@@ -26,47 +26,36 @@ extension API {
             }
             throw .badField(field, error.description)
         }
+        let evidence = "ip=\(req.clientAddress); user-agent=\(req.header("user-agent") ?? "-")"
+        // The confirmation, in case the person must confirm (decided by the store, with the membership).
+        let useEmail = contact.email != nil
+        let address = useEmail ? contact.email! : contact.phone!
+        let channel = live.channels.values.filter { $0.target == .contact && $0.kind == (useEmail ? .email : .sms) }
+            .min { $0.name < $1.name }
+        let confirmation = channel.map { ch in
+            (message: Message(template: live.settings.confirmTemplate, data: ["list": .string(name)], kind: .transactional, listName: name),
+             delivery: NewDelivery(channel: ch.name, address: address))
+        }
+        let outcome: SignUpOutcome
         do {
-            guard let list = try store.list(named: name) else { throw APIError(404, "There is no list named '\(name)'.") }
-            // A public form never overwrites what we know about an existing contact.
-            let key = contact.email ?? contact.phone!
-            let id: Int64
-            if let existing = try store.contact(matching: key), let eid = existing.id {
-                id = eid
-            } else if let nid = try store.upsertContacts([contact]).ids.first {
-                id = nid
-            } else {
-                throw internalError(StoreError.unknownContact(key), "create the contact")
-            }
-            let current = try store.memberships(contactID: id).first { $0.list == name }?.state
-            if current == .subscribed {
-                return .now(.json(200, ["status": "subscribed", "list": .string(name)]))
-            }
-            let evidence = "ip=\(req.clientAddress); user-agent=\(req.header("user-agent") ?? "-")"
-            guard list.doubleOptIn else {
-                try store.setMembership(list: name, contactIDs: [id], state: .subscribed, consent: Consent(source: "api-signup", evidence: evidence))
-                Log.info("subscribed contact \(id) to \(name) (sign-up from \(req.clientAddress))")
-                wake(Set(live.channels.keys))  // the list's events may have queued an invitation for them
-                return .now(.json(200, ["status": "subscribed", "list": .string(name)]))
-            }
-            try store.setMembership(list: name, contactIDs: [id], state: .pending, consent: Consent(source: "api-signup", evidence: evidence))
-            let template = live.settings.confirmTemplate
-            let useEmail = contact.email != nil
-            guard let channel = live.channels.values.filter({ $0.target == .contact && $0.kind == (useEmail ? .email : .sms) })
-                .min(by: { $0.name < $1.name }) else {
-                throw internalError(CLIError.failed("no \(useEmail ? "email" : "SMS") channel is configured"), "send the confirmation")
-            }
-            let address = useEmail ? contact.email! : contact.phone!
-            let url = links.confirmURL(list: name, address: address)
-            let message = Message(template: template, data: ["confirm_url": .string(url), "list": .string(name)], kind: .transactional, listName: name)
-            _ = try store.enqueue(message, deliveries: [NewDelivery(channel: channel.name, address: address, contactID: id)], idempotency: nil)
-            wake([channel.name])
-            Log.info("pending sign-up of contact \(id) to \(name); confirmation queued on \(channel.name)")
-            return .now(.json(202, ["status": "pending", "list": .string(name)]))
-        } catch let e as APIError {
-            throw e
+            outcome = try store.signUp(SignUpRequest(contact: contact, list: name, consent: Consent(source: "api-signup", evidence: evidence),
+                                                     confirmation: confirmation))
+        } catch StoreError.unknownList {
+            throw APIError(404, "There is no list named '\(name)'.")
         } catch {
             throw internalError(error, "record the sign-up")
+        }
+        switch outcome {
+        case .alreadySubscribed:
+            return .now(.json(200, ["status": "subscribed", "list": .string(name)]))
+        case .subscribed(let id):
+            Log.info("subscribed contact \(id) to \(name) (sign-up from \(req.clientAddress))")
+            wake(Set(live.channels.keys))  // the list's events may have queued an invitation for them
+            return .now(.json(200, ["status": "subscribed", "list": .string(name)]))
+        case .confirmationQueued(let id, _):
+            if let channel { wake([channel.name]) }
+            Log.info("pending sign-up of contact \(id) to \(name); confirmation queued on \(channel?.name ?? "-")")
+            return .now(.json(202, ["status": "pending", "list": .string(name)]))
         }
     }
 

@@ -64,7 +64,8 @@ final class API: Sendable {
         r.add(["POST"], "/v1/messages") { api, req, _ throws(APIError) in try api.postMessage(req) }
         r.add(["GET"], "/v1/messages/{id}") { api, req, p throws(APIError) in try api.getMessage(req, id: p["id"]!) }
         r.add(["POST"], "/v1/lists/{list}/subscribe") { api, req, p throws(APIError) in try api.subscribe(req, list: p["list"]!) }
-        r.add(["GET"], "/confirm/{token}") { api, req, p throws(APIError) in api.confirm(req, token: p["token"]!) }
+        r.add(["GET"], "/confirm/{token}") { api, req, p throws(APIError) in api.confirmPage(req, token: p["token"]!) }
+        r.add(["POST"], "/confirm/{token}") { api, req, p throws(APIError) in api.confirm(req, token: p["token"]!) }
         r.add(["GET"], "/unsubscribe/{token}") { api, req, p throws(APIError) in api.unsubscribePage(req, token: p["token"]!) }
         r.add(["POST"], "/unsubscribe/{token}") { api, req, p throws(APIError) in api.unsubscribe(req, token: p["token"]!) }
         r.add(["GET", "POST"], "/v1/receipts/{channel}") { api, req, p throws(APIError) in try api.receipt(req, channel: p["channel"]!) }

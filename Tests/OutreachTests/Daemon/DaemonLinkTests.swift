@@ -94,7 +94,11 @@ struct DaemonLinkTests {
             """, [outbox + "/" + mail]).stdout
         let link = try #require(text.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" })
             .first { $0.hasPrefix(d.base + "/confirm/") })
-        let confirmed = try d.send(["method": "GET", "path": .string(String(link.dropFirst(d.base.count)))])
+        // Opening the link shows a button; its POST confirms (issue 15: scanners only GET).
+        let shown = try d.send(["method": "GET", "path": .string(String(link.dropFirst(d.base.count)))])
+        #expect(shown.status == 200)
+        #expect(try Self.membership(d, "bo@example.org", "club") == "pending")
+        let confirmed = try d.send(["method": "POST", "path": .string(String(link.dropFirst(d.base.count))), "form": ["confirm": "yes"]])
         #expect(confirmed.status == 200)
         #expect(try Self.page(confirmed.body)["lang"]?.stringValue == "sv")
         #expect(try Self.membership(d, "bo@example.org", "club") == "subscribed")

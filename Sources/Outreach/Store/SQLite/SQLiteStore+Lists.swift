@@ -43,6 +43,7 @@ extension SQLiteStore {
     /// Applies `MembershipDecision` to each contact, logs every change with the state it left,
     /// and cancels at once the pending list mail of whoever left. A refusal throws, so the
     /// caller's transaction (the whole command) changes nothing.
+    @discardableResult
     static func setMembership(_ db: SQLiteDatabase, list: String, contactIDs: [Int64], state: MembershipState,
                               consent: Consent, by authority: ConsentAuthority) throws -> MembershipChanges {
         guard let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first else {

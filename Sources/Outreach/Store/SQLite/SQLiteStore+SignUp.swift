@@ -1,0 +1,35 @@
+extension SQLiteStore {
+    public func signUp(_ request: SignUpRequest) throws -> SignUpOutcome {
+        try write { db in
+            guard let list = try Self.readList(db, name: request.list) else { throw StoreError.unknownList(request.list) }
+            let c = request.contact
+            var existing: Contact?
+            if let e = c.email {
+                existing = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE email = ?").rows([.text(e)]) { Self.readContact($0) }.first
+            }
+            if existing == nil, let p = c.phone {
+                existing = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE phone = ?").rows([.text(p)]) { Self.readContact($0) }.first
+            }
+            let id: Int64
+            if let eid = existing?.id {
+                id = eid
+            } else {
+                guard let nid = try Self.upsert([ContactRow(c)], db: db).ids.first else { throw StoreError.unknownContact(c.email ?? c.phone ?? "") }
+                id = nid
+            }
+            let current = try db.prepare("SELECT state FROM memberships WHERE list_id = ? AND contact_id = ?")
+                .rows([.integer(list.id), .integer(id)]) { MembershipState(rawValue: $0.text(0)) }.first ?? nil
+            if current == .subscribed { return .alreadySubscribed(contactID: id) }
+            guard SignUpOutcome.needsConfirmation(doubleOptIn: list.doubleOptIn, current: current) else {
+                try Self.setMembership(db, list: list.name, contactIDs: [id], state: .subscribed, consent: request.consent, by: .signUpForm)
+                return .subscribed(contactID: id)
+            }
+            guard var confirmation = request.confirmation else { throw StoreError.noConfirmationChannel(list: list.name) }
+            // Someone new waits as pending; someone who unsubscribed stays so until they confirm.
+            try Self.setMembership(db, list: list.name, contactIDs: [id], state: .pending, consent: request.consent, by: .signUpForm)
+            confirmation.delivery.contactID = id
+            let queued = try Self.enqueue(db, confirmation.message, deliveries: [confirmation.delivery], idempotency: nil)
+            return .confirmationQueued(contactID: id, deliveryIDs: queued.deliveryIDs)
+        }
+    }
+}
