@@ -9,6 +9,8 @@ struct Metrics: Sendable {
 
     init() {
         registry.declare("outreach_deliveries", .gauge, help: "Deliveries in the queue by state.")
+        registry.declare("outreach_deliveries_cancelled", .gauge,
+                         help: "Cancelled deliveries by reason (unsubscribed, suppressed, erased, campaign-cancelled, ...).")
         registry.declare("outreach_sent_total", .counter, help: "Messages a channel's peer accepted.")
         registry.declare("outreach_failed_total", .counter, help: "Sends that failed, by channel and kind (transient or permanent).")
         registry.declare("outreach_send_duration_seconds", .histogram, help: "Time a channel took to send one batch, per message.",
@@ -60,8 +62,9 @@ struct Metrics: Sendable {
     func countRequest(status: Int) { statusCounts.add(status) }
 
     /// The exposition text with the queue depth read now.
-    func render(queueCounts: [DeliveryState: Int]) -> String {
+    func render(queueCounts: [DeliveryState: Int], cancelled: [CancelReason: Int] = [:]) -> String {
         for s in DeliveryState.allCases { registry.set("outreach_deliveries", ["state": s.rawValue], Double(queueCounts[s] ?? 0)) }
+        for r in CancelReason.allCases { registry.set("outreach_deliveries_cancelled", ["reason": r.rawValue], Double(cancelled[r] ?? 0)) }
         for (code, n) in statusCounts.snapshot() { registry.set("outreach_http_requests_total", ["code": String(code)], Double(n)) }
         return registry.render()
     }

@@ -11,6 +11,7 @@ extension API {
     /// `GET /metrics`: Prometheus text, with the queue depth read now.
     func metricsPage() -> Reply {
         let counts = (try? store.queueCounts(messageID: nil)) ?? [:]
-        return .now(.text(200, metrics.render(queueCounts: counts), contentType: "text/plain; version=0.0.4; charset=utf-8"))
+        let cancelled = (counts[.cancelled] ?? 0) > 0 ? (try? store.cancelReasons(messageID: nil)) ?? [:] : [:]
+        return .now(.text(200, metrics.render(queueCounts: counts, cancelled: cancelled), contentType: "text/plain; version=0.0.4; charset=utf-8"))
     }
 }

@@ -129,6 +129,10 @@ struct DaemonOperationsTests {
         #expect(rs[6].json?["matched"] == .bool(true))
         let delivery = try #require(try Self.message(d, mid)["deliveries"]?.arrayValue?.first)
         #expect(delivery["state"]?.stringValue == "delivered")
+        // A message to the number, due tomorrow, waits in the queue.
+        let later = Clock.rfc3339(Clock.nowMillis() + 86_400_000)
+        let queued = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677"}],"send_at":"\#(later)"}"#))
+        let laterID = try #require(queued.json?["id"]?.intValue)
         // An inbound STOP, signed the same way, suppresses the number.
         let stop = ["From": "+4521436677", "To": "+4512345678", "Body": "Stop", "MessageSid": "SM9"]
         let s = try d.send(post(path, stop, signature: try sign(callback, stop)))
@@ -139,7 +143,12 @@ struct DaemonOperationsTests {
                                            stdin: Array(s.body.utf8))
         #expect(twiml.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "Response 0", "\(s.body) \(twiml.stderr)")
         let suppressed = try TestSupport.run("sqlite3", [d.dir + "/data/outreach.db", "SELECT address, reason FROM suppressions"])
-        #expect(suppressed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "+4521436677|unsubscribed")
+        #expect(suppressed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "+4521436677|stop")
+        // STOP stops every message not yet sent, transactional too (issue 15), at once.
+        let cancelled = try #require(try Self.message(d, laterID)["deliveries"]?.arrayValue?.first)
+        #expect(cancelled["state"]?.stringValue == "cancelled" && cancelled["cancel_reason"]?.stringValue == "suppressed", "\(cancelled)")
+        let metrics = try d.send(["method": "GET", "path": "/metrics"]).body
+        #expect(metrics.contains(#"outreach_deliveries_cancelled{reason="suppressed"} 1"#), "\(metrics)")
         d.stop()
     }
 
