@@ -19,6 +19,7 @@ struct ConsentDaemonTests {
                 .sorted { Int($0.dropLast(4)) ?? 0 < Int($1.dropLast(4)) ?? 0 }
             return files.count >= count
         }
+        guard files.count >= count else { throw SMTPTestError(message: "only \(files.count) outbox files") }
         return files.map { dir + "/" + $0 }
     }
 
