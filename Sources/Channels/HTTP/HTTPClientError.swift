@@ -1,3 +1,4 @@
+import CCurl
 /// A request that got no HTTP response.
 public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The peer did not answer in time.
@@ -13,5 +14,21 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .transport(let u, _, let m): return "The request to \(u) failed: \(m)."
         case .invalidRequest(let u, let m): return "The request to \(u) cannot be made: \(m)."
         }
+    }
+}
+
+extension HTTPClientError {
+    /// libcurl's codes for a peer that could not be reached at all: DNS, connection refused or
+    /// timed out, TLS handshake or certificate, nothing answered.
+    static let unreachableCodes: Set<Int> = [
+        Int(CURLE_COULDNT_RESOLVE_PROXY.rawValue), Int(CURLE_COULDNT_RESOLVE_HOST.rawValue),
+        Int(CURLE_COULDNT_CONNECT.rawValue), Int(CURLE_SSL_CONNECT_ERROR.rawValue),
+        Int(CURLE_PEER_FAILED_VERIFICATION.rawValue), Int(CURLE_GOT_NOTHING.rawValue),
+    ]
+
+    /// True when the request never reached an answering peer: the channel, not the message, failed.
+    public var isUnreachable: Bool {
+        if case .transport(_, let code, _) = self { return Self.unreachableCodes.contains(code) }
+        return false
     }
 }

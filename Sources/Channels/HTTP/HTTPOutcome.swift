@@ -8,11 +8,16 @@ enum HTTPOutcome {
         switch result {
         case .failure(.invalidRequest(_, let message)):
             return .permanent("\(peer): \(message)")
+        case .failure(let error) where error.isUnreachable:
+            return .unreachable("\(peer): \(error.description)")
         case .failure(let error):
             return .transient("\(peer): \(error.description)")
         case .success(let response):
             if (200..<300).contains(response.status) { return .sent(providerID: providerID(response)) }
             let message = "\(peer) answered HTTP \(response.status)" + snippet(response)
+            // A gateway or proxy in front of the peer says the peer is down: the channel waits and
+            // probes (a Retry-After here would only pace the attempts each message spends).
+            if [502, 503, 504].contains(response.status) { return .unreachable(message) }
             if isTransient(response.status) {
                 return .transient(message, retryAfter: response.retryAfter() ?? bodyRetryAfter(response))
             }

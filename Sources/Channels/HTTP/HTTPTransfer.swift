@@ -77,7 +77,14 @@ final class HTTPTransfer {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             switch code {
-            case CURLE_OPERATION_TIMEDOUT: return .failure(.timeout(url: request.url, message: message))
+            case CURLE_OPERATION_TIMEDOUT:
+                // A timeout before the connection was made is the endpoint being unreachable.
+                var connected: curl_off_t = 0
+                _ = outreach_curl_getinfo_off_t(easy, CURLINFO_CONNECT_TIME_T, &connected)
+                if connected == 0 {
+                    return .failure(.transport(url: request.url, code: Int(CURLE_COULDNT_CONNECT.rawValue), message: message))
+                }
+                return .failure(.timeout(url: request.url, message: message))
             case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
                 return .failure(.invalidRequest(url: request.url, message: message))
             default: return .failure(.transport(url: request.url, code: Int(code.rawValue), message: message))

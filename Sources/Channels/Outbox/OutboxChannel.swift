@@ -24,6 +24,14 @@ public final class OutboxChannel: Channel {
 
     public var batchSize: Int { 256 }
 
+    /// The folder can be created and written.
+    public func probe() -> String? {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            return "cannot create the outbox folder \(directory): \(error.localizedDescription)"
+        }
+        return access(directory, W_OK) == 0 ? nil : "cannot write to the outbox folder \(directory): \(String(cString: strerror(errno)))"
+    }
+
     /// The outbox holds every message as sent: an erased person's files go with them.
     public func forget(deliveryIDs: [Int64]) {
         for id in deliveryIDs {

@@ -94,6 +94,7 @@ public final class SMSChannel: Channel {
     }
 
     public func close() { client.close() }
+    public func probe() -> String? { client.probe(url) }
 
     /// What `render --kind sms` and campaign creation show and check: the alphabet and segments,
     /// refused with the reason when over `max_segments`.

@@ -76,6 +76,8 @@ final class SMTPTransfer {
         let detail = String(cString: errorBuffer)
         let failure = SMTPTransfer.text(failureReply)
         let reply = !failure.isEmpty ? failure : (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        // 421: the relay is closing the session for itself (maintenance, overload), not for this message.
+        if status == 421 { return .unreachable("the relay is not available: \(reply)") }
         // A reply code from the relay decides first (curl reports a refused RCPT as a send error).
         if (400..<500).contains(status), code != CURLE_LOGIN_DENIED, code != CURLE_USE_SSL_FAILED { return .transient(reply) }
         if (500..<600).contains(status), code != CURLE_LOGIN_DENIED, code != CURLE_USE_SSL_FAILED {
@@ -89,8 +91,16 @@ final class SMTPTransfer {
             return .transient("the relay does not offer STARTTLS, and tls = \"starttls\" forbids sending in plaintext (\(reply))")
         case CURLE_LOGIN_DENIED:
             return .transient("the relay refused the username or password: \(reply)")
-        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_RECV_ERROR,
-             CURLE_GOT_NOTHING, CURLE_SSL_CONNECT_ERROR:
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_GOT_NOTHING,
+             CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION:
+            return .unreachable("cannot reach the relay: \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)")
+        case CURLE_OPERATION_TIMEDOUT:
+            // Timed out before the connection was made: the relay is unreachable, not slow with this message.
+            var connected: curl_off_t = 0
+            _ = outreach_curl_getinfo_off_t(easy, CURLINFO_CONNECT_TIME_T, &connected)
+            let why = "cannot reach the relay: \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)"
+            return connected == 0 ? .unreachable(why) : .transient(why)
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR:
             return .transient("cannot reach the relay: \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)")
         default:
             break

@@ -87,6 +87,7 @@ public final class WebhookChannel: Channel {
     }
 
     public func close() { client.close() }
+    public func probe() -> String? { client.probe(url) }
 
     static func providerID(_ preset: WebhookPreset, _ response: HTTPResponse) -> String? {
         switch preset {

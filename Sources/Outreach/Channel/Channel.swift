@@ -25,6 +25,9 @@ public protocol Channel: AnyObject, Sendable {
     func close()
     /// Removes what the channel keeps of these deliveries (an erased person's copies); most keep nothing.
     func forget(deliveryIDs: [Int64])
+    /// Tests once that the endpoint can be reached (connection, TLS, greeting), sending nothing.
+    /// - Returns: nil when it can, else why not, as one sentence.
+    func probe() -> String?
 }
 
 extension Channel {
@@ -33,4 +36,5 @@ extension Channel {
     public var addressAttribute: String? { nil }
     public func close() {}
     public func forget(deliveryIDs: [Int64]) {}
+    public func probe() -> String? { nil }
 }

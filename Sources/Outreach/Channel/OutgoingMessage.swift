@@ -39,4 +39,8 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case transient(String, retryAfter: Double? = nil)
     /// Never try again (SMTP 5xx, HTTP 4xx); `suppress` marks the address as a hard bounce.
     case permanent(String, suppress: Bool = false)
+    /// The endpoint could not be reached at all (connection refused or timed out, DNS, TLS
+    /// handshake, SMTP 421, a gateway's HTTP 502/503/504): not this message's fault. The message
+    /// waits without spending an attempt, and the channel is probed until it answers again.
+    case unreachable(String)
 }

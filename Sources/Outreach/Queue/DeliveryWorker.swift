@@ -12,10 +12,13 @@ public final class DeliveryWorker: Sendable {
     public let policies: [String: RetryPolicy]
     public let owner: String
     public let leaseMillis: Int64
+    /// Which endpoints are down; shared by every lane of every channel of this process.
+    public let availability: ChannelAvailability
 
     public init(store: any Store, channels: [String: any Channel], composer: any DeliveryComposer,
                 policies: [String: RetryPolicy] = [:], owner: String = DeliveryWorker.defaultOwner(),
-                leaseMillis: Int64 = 5 * 60_000) {
+                leaseMillis: Int64 = 5 * 60_000, availability: ChannelAvailability = ChannelAvailability()) {
+        self.availability = availability
         self.store = store
         self.channels = channels
         self.composer = composer
@@ -30,11 +33,30 @@ public final class DeliveryWorker: Sendable {
     }
 
     /// Sends one batch on `channel`; returns how many deliveries it handled (0 when nothing was due).
+    ///
+    /// A channel whose endpoint cannot be reached is marked down (`availability`): its deliveries
+    /// go back to the queue without spending an attempt, and until it answers again only one
+    /// delivery at a time is claimed, as a probe, on the probe's backoff.
+    /// - Throws: the store's errors; `DeliveryWorkerError.wrongOutcomeCount` after recording the
+    ///   batch, when the channel did not answer every message (the missing ones are retried).
     @discardableResult
     public func runBatch(channel name: String, now: Int64 = Clock.nowMillis()) throws -> BatchSummary {
         guard let channel = channels[name] else { return BatchSummary() }
-        let claimed = try store.claim(channels: [name], limit: channel.batchSize, owner: owner, leaseMillis: leaseMillis, now: now)
-        if claimed.isEmpty { return BatchSummary() }
+        var limit = channel.batchSize
+        switch availability.mode(name, now: now) {
+        case .normal: break
+        case .probe: limit = 1
+        case .wait(let until):
+            var s = BatchSummary()
+            s.waitUntil = until
+            return s
+        }
+        let claimed = try store.claim(channels: [name], limit: limit, owner: owner, leaseMillis: leaseMillis, now: now)
+        if claimed.isEmpty {
+            // A probe with nothing to send learns nothing; the next may come as soon as work does.
+            if limit == 1, availability.outage(name) != nil { availability.allowProbe(name, at: now + availability.firstProbeMillis) }
+            return BatchSummary()
+        }
         var outgoing: [OutgoingMessage] = []
         var sendable: [ClaimedDelivery] = []
         var results: [DeliveryResult] = []
@@ -48,13 +70,26 @@ public final class DeliveryWorker: Sendable {
                                               retryAt: nil, address: c.delivery.address))
             }
         }
-        let outcomes = outgoing.isEmpty ? [] : channel.send(outgoing)
+        var outcomes = outgoing.isEmpty ? [] : channel.send(outgoing)
+        // A channel must answer every message; a missing answer would leave its row leased.
+        let answered = outcomes.count
+        if answered < sendable.count {
+            outcomes += Array(repeating: .transient("the channel \(name) gave no outcome for this message"), count: sendable.count - answered)
+        }
         let policy = policies[name] ?? RetryPolicy()
         let done = Clock.nowMillis()
+        let outage = availabilityAfter(name, outcomes: outcomes.prefix(sendable.count), now: done)
         for (c, outcome) in zip(sendable, outcomes) {
             var retryAt: Int64? = nil
-            if case .transient(_, let ra) = outcome {
+            switch outcome {
+            case .transient(_, let ra):
                 retryAt = policy.retryAt(attempts: c.delivery.attempts, createdAt: c.delivery.createdAt, now: done, retryAfterSeconds: ra)
+            case .unreachable:
+                // Waits for the endpoint without spending an attempt; only max_age ends it.
+                let at = outage ?? done + availability.firstProbeMillis
+                retryAt = at - c.delivery.createdAt <= policy.maxAgeMillis ? at : nil
+            case .sent, .permanent:
+                break
             }
             results.append(DeliveryResult(id: c.delivery.id, outcome: outcome, retryAt: retryAt, address: c.delivery.address))
         }
@@ -65,10 +100,33 @@ public final class DeliveryWorker: Sendable {
             switch r.outcome {
             case .sent: summary.sent += 1
             case .transient: if r.retryAt == nil { summary.dead += 1 } else { summary.failed += 1 }
+            case .unreachable: if r.retryAt == nil { summary.dead += 1 } else { summary.deferred += 1 }
             case .permanent: summary.dead += 1
             }
         }
+        if let outage { summary.waitUntil = outage }
+        guard answered == sendable.count else {
+            throw DeliveryWorkerError.wrongOutcomeCount(channel: name, messages: sendable.count, outcomes: answered)
+        }
         return summary
+    }
+
+    /// Marks the channel down when no message reached its endpoint (returns the next probe's
+    /// instant), up when any answer came back from it.
+    private func availabilityAfter(_ name: String, outcomes: ArraySlice<DeliveryOutcome>, now: Int64) -> Int64? {
+        var unreachable: String?
+        var answered = false
+        for o in outcomes {
+            if case .unreachable(let why) = o { unreachable = unreachable ?? why } else { answered = true }
+        }
+        if answered {
+            if availability.markUp(name) != nil { try? store.setChannelOutage(name, nil) }
+            return nil
+        }
+        guard let why = unreachable else { return nil }
+        let next = availability.markDown(name, now: now, error: why)
+        try? store.setChannelOutage(name, availability.outage(name))
+        return next
     }
 
     /// Sends everything due now on every channel, then returns (the CLI's `work --until-idle`).
@@ -109,11 +167,28 @@ public struct BatchSummary: Sendable, Equatable {
     public var sent = 0
     public var failed = 0
     public var dead = 0
+    /// Sent back to wait for an endpoint that could not be reached, without spending an attempt.
+    public var deferred = 0
+    /// The channel is down: nothing to claim before this instant (the next probe).
+    public var waitUntil: Int64?
     public init() {}
     public mutating func add(_ o: BatchSummary) {
         handled += o.handled
         sent += o.sent
         failed += o.failed
         dead += o.dead
+        deferred += o.deferred
+    }
+}
+
+/// A batch the worker recorded, but could not trust.
+public enum DeliveryWorkerError: Error, Equatable, CustomStringConvertible {
+    case wrongOutcomeCount(channel: String, messages: Int, outcomes: Int)
+
+    public var description: String {
+        switch self {
+        case .wrongOutcomeCount(let c, let m, let o):
+            return "The channel \(c) answered \(o) of \(m) messages; the rest will be retried. This is a bug in the channel."
+        }
     }
 }

@@ -54,6 +54,10 @@ public protocol Store: AnyObject, Sendable {
     func release(ids: [Int64], owner: String) throws
     func nextDueTime(channels: [String]?) throws -> Int64?
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int]
+    /// Records that a channel's endpoint is down (or, with nil, up again).
+    func setChannelOutage(_ channel: String, _ outage: ChannelAvailability.Outage?) throws
+    /// The channels recorded as down, by any process.
+    func channelOutages() throws -> [String: ChannelAvailability.Outage]
     /// Cancelled deliveries by why they were cancelled (of one message, or of the whole queue).
     func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int]
     func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery]

@@ -53,6 +53,8 @@ extension CommandContext {
         let composer = TemplateComposer(library: try templates, config: config, links: try LinkSigner.load(config: config))
         // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
         let store: any Store = quiet.isEmpty ? try store : QuietHoursStore(base: try store, rules: quiet) { Output.error($0) }
+        // What an earlier run found down is for it to know; this run finds out afresh.
+        for name in channels.keys { try? store.setChannelOutage(name, nil) }
         return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies)
     }
 

@@ -6,14 +6,16 @@ struct CheckCommand: Command {
     static let path = ["check"]
     static let summary = "validate the configuration and every template"
     static let help = """
-        outreachd check [--json]
+        outreachd check [--probe] [--json]
           Reads the configuration, checks [server], builds every channel as serve does (secrets
           readable, keys valid; rate, workers, retries, quiet hours, receipt settings) and checks every
           template: parse errors, unknown partials or parents, email variants without a subject, a
           language with HTML but no text part. Exits 1 on any problem, listing each. Warnings (a
           sending channel without public_url, SMTP without [sender] from) are listed but do not fail.
+          --probe also connects once to each channel's endpoint (TCP, TLS, the SMTP greeting and EHLO),
+          sending nothing; an endpoint that cannot be reached is a problem.
         """
-    static let flags: Set<String> = ["--json"]
+    static let flags: Set<String> = ["--json", "--probe"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         _ = try args.positionals()
@@ -22,8 +24,11 @@ struct CheckCommand: Command {
         do { _ = try ServerSettings(section: config.server) } catch { problems.append(CLI.sentence(error)) }
         for (name, section) in config.channels.sorted(by: { $0.key < $1.key }) {
             do {
-                _ = try ChannelFactory.make(name: name, section: section, config: config)
+                let channel = try ChannelFactory.make(name: name, section: section, config: config)
                 _ = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
+                if args.has("--probe"), let why = channel.probe() {
+                    problems.append("[channels.\(name)] cannot reach its endpoint: \(why)")
+                }
             } catch {
                 problems.append(CLI.sentence(error))
             }

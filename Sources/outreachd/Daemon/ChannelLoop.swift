@@ -40,6 +40,14 @@ final class ChannelLoop: Sendable {
             do {
                 let s = try worker.runBatch(channel: channel)
                 failures = 0
+                if let until = s.waitUntil {
+                    // The endpoint is down: nothing until the next probe (the API's wake-ups do not help).
+                    if s.handled > 0 {
+                        Log.warning("\(channel): cannot reach the endpoint; \(s.deferred) deliveries wait without spending an attempt")
+                    }
+                    Thread.sleep(forTimeInterval: Double(max(10, min(until - Clock.nowMillis(), 1_000))) / 1000)
+                    continue
+                }
                 if s.handled > 0 {
                     Log.info("\(channel): sent \(s.sent), will retry \(s.failed), dead \(s.dead)")
                     continue

@@ -65,15 +65,19 @@ final class Daemon {
         }
         let quietStore = QuietHoursStore(base: store, rules: loaded.quiet)
         let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))
+        let availability = ChannelAvailability()
+        // What an earlier process found down is for it to know; this one finds out afresh.
+        for name in channels.keys { try? store.setChannelOutage(name, nil) }
         let worker = DeliveryWorker(store: quietStore, channels: channels, composer: composer, policies: policies,
-                                    leaseMillis: loaded.settings.leaseMillis)
+                                    leaseMillis: loaded.settings.leaseMillis, availability: availability)
         let scheduler = Scheduler(worker: worker, store: store, workers: workers)
         let committer = GroupCommitter(store: store, metrics: metrics) { scheduler.wake($0) }
         func live(_ l: Loaded) -> API.Live {
             API.Live(settings: l.settings, auth: Authenticator(settings: l.settings), templates: l.library, channels: infos,
                      defaultCountry: l.config.defaultCountry, defaultLocale: l.config.defaultLocale)
         }
-        let api = API(store: store, committer: committer, links: links, metrics: metrics, live: live(loaded)) { scheduler.wake($0) }
+        let api = API(store: store, committer: committer, links: links, metrics: metrics, live: live(loaded),
+                      availability: availability) { scheduler.wake($0) }
         let server = HTTPServer(maxBodyBytes: loaded.settings.maxBodyBytes, trustProxy: loaded.settings.trustProxy) { api.handle($0) }
         let address = try ListenAddress(loaded.settings.listen)
 

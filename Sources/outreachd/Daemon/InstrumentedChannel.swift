@@ -28,7 +28,10 @@ final class InstrumentedChannel: Channel {
         if let rate { n = min(n, Int(rate.perSecond.rounded(.down))) }
         return max(1, n)
     }
+    var addressAttribute: String? { inner.addressAttribute }
     func close() { inner.close() }
+    func forget(deliveryIDs: [Int64]) { inner.forget(deliveryIDs: deliveryIDs) }
+    func probe() -> String? { inner.probe() }
 
     func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
         if let rate, !batch.isEmpty {

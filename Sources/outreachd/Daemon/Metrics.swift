@@ -9,6 +9,9 @@ struct Metrics: Sendable {
 
     init() {
         registry.declare("outreach_deliveries", .gauge, help: "Deliveries in the queue by state.")
+        registry.declare("outreach_channel_up", .gauge, help: "1 while a channel's endpoint answers, 0 while it cannot be reached.")
+        registry.declare("outreach_channel_down_since_seconds", .gauge,
+                         help: "Unix time since which a channel's endpoint cannot be reached (0 while it is up).")
         registry.declare("outreach_deliveries_cancelled", .gauge,
                          help: "Cancelled deliveries by reason (unsubscribed, suppressed, erased, campaign-cancelled, ...).")
         registry.declare("outreach_sent_total", .counter, help: "Messages a channel's peer accepted.")
@@ -42,14 +45,16 @@ struct Metrics: Sendable {
     }
 
     func observeSend(channel: String, outcomes: [DeliveryOutcome], seconds: Double) {
-        var sent = 0, transient = 0, permanent = 0
+        var sent = 0, transient = 0, permanent = 0, unreachable = 0
         for o in outcomes {
             switch o {
             case .sent: sent += 1
             case .transient: transient += 1
             case .permanent: permanent += 1
+            case .unreachable: unreachable += 1
             }
         }
+        if unreachable > 0 { registry.add("outreach_failed_total", ["channel": channel, "kind": "unreachable"], Double(unreachable)) }
         if sent > 0 { registry.add("outreach_sent_total", ["channel": channel], Double(sent)) }
         if transient > 0 { registry.add("outreach_failed_total", ["channel": channel, "kind": "transient"], Double(transient)) }
         if permanent > 0 { registry.add("outreach_failed_total", ["channel": channel, "kind": "permanent"], Double(permanent)) }
@@ -62,7 +67,12 @@ struct Metrics: Sendable {
     func countRequest(status: Int) { statusCounts.add(status) }
 
     /// The exposition text with the queue depth read now.
-    func render(queueCounts: [DeliveryState: Int], cancelled: [CancelReason: Int] = [:]) -> String {
+    func render(queueCounts: [DeliveryState: Int], cancelled: [CancelReason: Int] = [:],
+                channels: [String] = [], outages: [String: ChannelAvailability.Outage] = [:]) -> String {
+        for c in channels {
+            registry.set("outreach_channel_up", ["channel": c], outages[c] == nil ? 1 : 0)
+            registry.set("outreach_channel_down_since_seconds", ["channel": c], Double(outages[c]?.since ?? 0) / 1000)
+        }
         for s in DeliveryState.allCases { registry.set("outreach_deliveries", ["state": s.rawValue], Double(queueCounts[s] ?? 0)) }
         for r in CancelReason.allCases { registry.set("outreach_deliveries_cancelled", ["reason": r.rawValue], Double(cancelled[r] ?? 0)) }
         for (code, n) in statusCounts.snapshot() { registry.set("outreach_http_requests_total", ["code": String(code)], Double(n)) }

@@ -69,6 +69,8 @@ final class QuietHoursStore: Store {
     func release(ids: [Int64], owner: String) throws { try base.release(ids: ids, owner: owner) }
     func nextDueTime(channels: [String]?) throws -> Int64? { try base.nextDueTime(channels: channels) }
     func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int] { try base.cancelReasons(messageID: messageID) }
+    func setChannelOutage(_ channel: String, _ outage: ChannelAvailability.Outage?) throws { try base.setChannelOutage(channel, outage) }
+    func channelOutages() throws -> [String: ChannelAvailability.Outage] { try base.channelOutages() }
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int] { try base.queueCounts(messageID: messageID) }
     func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery] {
         try base.deliveries(state: state, messageID: messageID, limit: limit)

@@ -46,9 +46,12 @@ final class API: Sendable {
     let wake: @Sendable (Set<String>) -> Void
     /// Set on SIGTERM: /healthz answers 503 so a load balancer stops sending.
     let draining = Atomic<Bool>(false)
+    /// Which channels' endpoints are down, as the workers found them.
+    let availability: ChannelAvailability
 
     init(store: SQLiteStore, committer: GroupCommitter, links: LinkSigner, metrics: Metrics, live: Live,
-         wake: @escaping @Sendable (Set<String>) -> Void) {
+         availability: ChannelAvailability = ChannelAvailability(), wake: @escaping @Sendable (Set<String>) -> Void) {
+        self.availability = availability
         self.store = store
         self.committer = committer
         self.links = links

@@ -9,11 +9,11 @@ final class SMTPServer {
     private let stdin = Pipe()
 
     init(tls: (cert: String, key: String)? = nil, implicitTLS: Bool = false, auth: String? = nil, dataReplies: [String] = [], rejectRecipients: [String: String] = [:],
-         delay: Double = 0) throws {
+         delay: Double = 0, port: Int? = nil) throws {
         dir = TestSupport.temporaryDirectory("smtp")
-        port = TestSupport.freePort()
+        self.port = port ?? TestSupport.freePort()
         let ready = dir + "/.ready"
-        var args = ["python3", TestSupport.packageRoot + "/Tests/peers/smtp_server.py", "--port", String(port), "--dir", dir, "--ready", ready,
+        var args = ["python3", TestSupport.packageRoot + "/Tests/peers/smtp_server.py", "--port", String(self.port), "--dir", dir, "--ready", ready,
                     "--data-replies", JSON.array(dataReplies.map { .string($0) }).serialized, "--delay", String(delay)]
         if let tls { args += ["--tls", tls.cert, tls.key] + (implicitTLS ? ["--implicit"] : []) }
         if let auth { args += ["--auth", auth] }

@@ -199,7 +199,8 @@ import Testing
             "type": "webhook", "preset": "slack", "url": .string(recorder.url), "max_connections": 1]))
         let m = OutgoingMessage(deliveryID: 1, address: "", text: "x")
         #expect(channel.send([m]) == [.permanent("slack webhook team answered HTTP 400: invalid_payload")])
-        #expect(channel.send([m]) == [.transient("slack webhook team answered HTTP 503", retryAfter: nil)])
+        // A 503 is the endpoint being down: the channel waits for it (issue 14.12).
+        #expect(channel.send([m]) == [.unreachable("slack webhook team answered HTTP 503")])
         #expect(channel.send([m]) == [.permanent("slack webhook team answered HTTP 404")])
         guard case .transient(_, let after) = channel.send([m])[0] else { Issue.record("not transient"); return }
         #expect(after == 5)
@@ -214,12 +215,13 @@ import Testing
         #expect(why.contains("No answer"))
     }
 
-    @Test func unreachablePeerIsTransient() throws {
+    /// A closed port is the channel's problem, not the message's (issue 14.12).
+    @Test func unreachablePeerIsUnreachable() throws {
         let port = TestSupport.freePort()
         let channel = try WebhookChannel(name: "team", section: ChannelSections.make("team", [
             "type": "webhook", "preset": "slack", "url": .string("http://127.0.0.1:\(port)/x")]))
-        guard case .transient = channel.send([OutgoingMessage(deliveryID: 1, address: "", text: "x")])[0] else {
-            Issue.record("expected transient"); return
+        guard case .unreachable = channel.send([OutgoingMessage(deliveryID: 1, address: "", text: "x")])[0] else {
+            Issue.record("expected unreachable"); return
         }
     }
 

@@ -16,3 +16,17 @@ extension SQLiteSchema {
         CREATE INDEX deliveries_pending_address ON deliveries(address) WHERE state IN ('queued','failed');
         """
 }
+
+extension SQLiteSchema {
+    /// 6: channels whose endpoint is down, as the worker that found it saw them, so `queue status`
+    /// (another process) can say which channel is down and since when.
+    static let channelStatus = """
+        CREATE TABLE channel_status(
+            channel TEXT PRIMARY KEY,
+            down_since INTEGER NOT NULL,
+            last_error TEXT NOT NULL,
+            next_probe_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
+}

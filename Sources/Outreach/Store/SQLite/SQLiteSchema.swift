@@ -93,6 +93,7 @@ enum SQLiteSchema {
         events,
         idempotencyOnMessages,
         consent,
+        channelStatus,
     ]
 }
 

@@ -153,6 +153,11 @@ extension SQLiteStore {
         try write { db in
             let sent = try db.prepare("UPDATE deliveries SET state='sent', sent_at=?1, provider_id=?2, last_error=NULL, lease_owner=NULL, lease_expires_at=NULL, updated_at=?1 WHERE id=?3 AND lease_owner=?4 AND state='sending'")
             let retry = try db.prepare("UPDATE deliveries SET state='failed', next_attempt_at=?1, last_error=?2, lease_owner=NULL, lease_expires_at=NULL, updated_at=?3 WHERE id=?4 AND lease_owner=?5 AND state='sending'")
+            let waitForEndpoint = try db.prepare("""
+                UPDATE deliveries SET state = CASE WHEN attempts > 1 THEN 'failed' ELSE 'queued' END, attempts = attempts - 1,
+                    next_attempt_at=?1, last_error=?2, lease_owner=NULL, lease_expires_at=NULL, updated_at=?3
+                WHERE id=?4 AND lease_owner=?5 AND state='sending'
+                """)
             let dead = try db.prepare("UPDATE deliveries SET state='dead', last_error=?1, lease_owner=NULL, lease_expires_at=NULL, updated_at=?2 WHERE id=?3 AND lease_owner=?4 AND state='sending'")
             for r in results {
                 switch r.outcome {
@@ -161,6 +166,13 @@ extension SQLiteStore {
                 case .transient(let msg, _):
                     if let at = r.retryAt {
                         try retry.run([.integer(at), .text(msg), .integer(now), .integer(r.id), .text(owner)])
+                    } else {
+                        try dead.run([.text(msg), .integer(now), .integer(r.id), .text(owner)])
+                    }
+                case .unreachable(let msg):
+                    // Not the message's fault: the attempt is given back, and it waits for the endpoint.
+                    if let at = r.retryAt {
+                        try waitForEndpoint.run([.integer(at), .text(msg), .integer(now), .integer(r.id), .text(owner)])
                     } else {
                         try dead.run([.text(msg), .integer(now), .integer(r.id), .text(owner)])
                     }
@@ -208,6 +220,29 @@ extension SQLiteStore {
         var out: [DeliveryState: Int] = [:]
         for (s, n) in rows { if let st = DeliveryState(rawValue: s) { out[st] = n } }
         return out
+    }
+
+    public func setChannelOutage(_ channel: String, _ outage: ChannelAvailability.Outage?) throws {
+        try write { db in
+            guard let o = outage else {
+                try db.prepare("DELETE FROM channel_status WHERE channel = ?").run([.text(channel)])
+                return
+            }
+            try db.prepare("""
+                INSERT INTO channel_status(channel, down_since, last_error, next_probe_at, updated_at) VALUES(?,?,?,?,?)
+                ON CONFLICT(channel) DO UPDATE SET down_since = MIN(down_since, excluded.down_since),
+                    last_error = excluded.last_error, next_probe_at = excluded.next_probe_at, updated_at = excluded.updated_at
+                """).run([.text(channel), .integer(o.since), .text(o.lastError), .integer(o.nextProbeAt), .integer(Clock.nowMillis())])
+        }
+    }
+
+    public func channelOutages() throws -> [String: ChannelAvailability.Outage] {
+        let rows = try with { db in
+            try db.prepare("SELECT channel, down_since, last_error, next_probe_at FROM channel_status").rows {
+                ($0.text(0), ChannelAvailability.Outage(since: $0.int(1), lastError: $0.text(2), failures: 0, nextProbeAt: $0.int(3)))
+            }
+        }
+        return Dictionary(rows) { a, _ in a }
     }
 
     public func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int] {
