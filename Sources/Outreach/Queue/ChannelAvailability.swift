@@ -10,6 +10,13 @@ public final class ChannelAvailability: Sendable {
         public var lastError: String
         public var failures: Int
         public var nextProbeAt: Int64
+
+        public init(since: Int64, lastError: String, failures: Int, nextProbeAt: Int64) {
+            self.since = since
+            self.lastError = lastError
+            self.failures = failures
+            self.nextProbeAt = nextProbeAt
+        }
     }
 
     /// How a worker may use a channel now.
