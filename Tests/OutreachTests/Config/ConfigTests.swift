@@ -3,7 +3,7 @@ import Testing
 @testable import Outreach
 
 @Suite struct ConfigTests {
-    /// The example of PRODUCT.md, as a user would copy it.
+    /// docs/product.md's configuration example as a user would copy it: shortened, plus a boolean and an array.
     static let example = """
         data_dir = "/var/lib/outreach"
         templates_dir = "/usr/share/outreach/templates"
