@@ -1,14 +1,18 @@
+import Foundation
 import Outreach
 
 struct ContactsAddCommand: Command {
     static let path = ["contacts", "add"]
     static let summary = "add or update one contact"
     static let help = """
-        outreachd contacts add --email E [--phone P] [--name N] [--locale L] [--tz ZONE] [--attr k=v]… [--list L] [--json]
-          Adds a contact, or updates the one with the same email or phone. --list subscribes it (consent source: cli).
+        outreachd contacts add --email E [--phone P] [--name N] [--locale L] [--tz ZONE] [--attr k=v]… [--list L]
+                               [--evidence TEXT] [--resubscribe] [--json]
+          Adds a contact, or updates the one with the same email or phone. --list subscribes it (consent source: cli,
+          with the evidence given). Someone who unsubscribed from L is subscribed again only with --resubscribe and
+          --evidence saying how they asked; without it the command is refused and changes nothing.
         """
-    static let valueOptions: Set<String> = ["--email", "--phone", "--name", "--locale", "--tz", "--attr", "--list"]
-    static let flags: Set<String> = ["--json"]
+    static let valueOptions: Set<String> = ["--email", "--phone", "--name", "--locale", "--tz", "--attr", "--list", "--evidence"]
+    static let flags: Set<String> = ["--json", "--resubscribe"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         _ = try args.positionals()
@@ -17,9 +21,23 @@ struct ContactsAddCommand: Command {
             email: args.value("--email"), phone: args.value("--phone"), name: args.value("--name"),
             locale: args.value("--locale"), timeZone: args.value("--tz"), attributes: try args.pairs("--attr"))
         let store = try context.store
+        let evidence = args.value("--evidence")
+        let resubscribe = args.has("--resubscribe")
+        if resubscribe, evidence?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
+            throw UsageError("--resubscribe needs --evidence \"TEXT\" saying how the person asked to be subscribed again")
+        }
+        // A refused resubscription must change nothing, so it is decided before the contact is written.
+        let authority: ConsentAuthority = resubscribe ? .officerResubscribe : .officer
+        if let list = args.value("--list"), let key = contact.email ?? contact.phone,
+           let existing = try store.contact(matching: key), let id = existing.id,
+           let m = try store.memberships(contactID: id).first(where: { $0.list == list }),
+           MembershipDecision.decide(current: m.state, changedAt: m.at, requested: .subscribed, by: authority) == .refused {
+            throw StoreError.resubscribeRefused(list: list, contact: key, since: m.at)
+        }
         let counts = try store.upsertContacts([contact])
         if let list = args.value("--list") {
-            try store.setMembership(list: list, contactIDs: counts.ids, state: .subscribed, consent: Consent(source: "cli"))
+            try store.setMembership(list: list, contactIDs: counts.ids, state: .subscribed, consent: Consent(source: "cli", evidence: evidence),
+                                    by: authority)
         }
         let stored = try store.contact(matching: String(counts.ids[0]))!
         if args.has("--json") {

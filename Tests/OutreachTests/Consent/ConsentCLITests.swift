@@ -66,6 +66,21 @@ import Testing
         #expect(consent.last?["from"] == "unsubscribed")
     }
 
+    /// `contacts add --list` follows the same rule, and a refusal leaves the contact as it was.
+    @Test func contactsAddCannotResubscribeWithoutEvidence() throws {
+        let (_, config) = try CrashTests.setUp("consent-add")
+        #expect(try o(config, ["lists", "create", "news"]).status == 0)
+        #expect(try o(config, ["contacts", "add", "--email", "a@example.org", "--name", "Ann", "--list", "news"]).status == 0)
+        #expect(try o(config, ["lists", "unsubscribe", "news", "a@example.org"]).status == 0)
+        let refused = try o(config, ["contacts", "add", "--email", "a@example.org", "--name", "Anna", "--list", "news"])
+        #expect(refused.status == 1 && refused.stderr.contains("--resubscribe"), "\(refused.stderr)")
+        #expect(try json(config, ["contacts", "show", "a@example.org"])["name"] == "Ann")
+        let ok = try o(config, ["contacts", "add", "--email", "a@example.org", "--list", "news", "--resubscribe",
+                                "--evidence", "signed the paper form on 4 Dec"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try members(config, "news")["subscribed"] == JSON(1))
+    }
+
     /// 1,000 members, a started campaign, 100 leave before `work`: exactly 900 sent, 100 cancelled (unsubscribed).
     @Test func unsubscribesBetweenStartAndWorkAreCancelled() throws {
         let (dir, config) = try CrashTests.setUp("consent-campaign")

@@ -56,9 +56,7 @@ struct RelayOutageTests {
 
         // The relay comes back on the same port.
         let smtp = try SMTPServer(port: port)
-        let back = Date()
         try DaemonCrashTests.waitFor("all \(total) messages", seconds: 90) { smtp.messages().count >= total }
-        #expect(Date().timeIntervalSince(back) < 90)
         let after = try JSON.parse(try d.cli(["campaigns", "status", "dec", "--json"]).stdout)
         #expect(after["sent"] == JSON(total) && after["dead"] == JSON(0), "\(after)")
         var recipients: [String] = []
