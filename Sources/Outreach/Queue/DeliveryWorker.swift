@@ -14,11 +14,20 @@ public final class DeliveryWorker: Sendable {
     public let leaseMillis: Int64
     /// Which endpoints are down; shared by every lane of every channel of this process.
     public let availability: ChannelAvailability
+    /// Channel name → its quiet hours (replaced on SIGHUP): a claimed delivery whose recipient is
+    /// in them is given back for the end of the window, its attempt not counted, so quiet hours
+    /// never make a delivery go dead.
+    public let quietHours: Mutex<[String: QuietHours]>
+    /// Where deferrals are told: the daemon's log, or a CLI run's stderr.
+    let report: @Sendable (String) -> Void
 
     public init(store: any Store, channels: [String: any Channel], composer: any DeliveryComposer,
                 policies: [String: RetryPolicy] = [:], owner: String = DeliveryWorker.defaultOwner(),
-                leaseMillis: Int64 = 5 * 60_000, availability: ChannelAvailability = ChannelAvailability()) {
+                leaseMillis: Int64 = 5 * 60_000, availability: ChannelAvailability = ChannelAvailability(),
+                quietHours: [String: QuietHours] = [:], report: @escaping @Sendable (String) -> Void = { _ in }) {
         self.availability = availability
+        self.quietHours = Mutex(quietHours)
+        self.report = report
         self.store = store
         self.channels = channels
         self.composer = composer
@@ -51,7 +60,11 @@ public final class DeliveryWorker: Sendable {
             s.waitUntil = until
             return s
         }
-        let claimed = try store.claim(channels: [name], limit: limit, owner: owner, leaseMillis: leaseMillis, now: now)
+        var claimed = try store.claim(channels: [name], limit: limit, owner: owner, leaseMillis: leaseMillis, now: now)
+        if let quiet = quietHours.withLock({ $0[name] }), !claimed.isEmpty {
+            claimed = try deferQuiet(claimed, quiet, channel: name, now: now)
+            if claimed.isEmpty { return BatchSummary() }
+        }
         if claimed.isEmpty {
             // A probe with nothing to send learns nothing; the next may come as soon as work does.
             if limit == 1, availability.outage(name) != nil { availability.allowProbe(name, at: now + availability.firstProbeMillis) }
@@ -109,6 +122,24 @@ public final class DeliveryWorker: Sendable {
             throw DeliveryWorkerError.wrongOutcomeCount(channel: name, messages: sendable.count, outcomes: answered)
         }
         return summary
+    }
+
+    /// Gives back the deliveries whose recipient is in the channel's quiet hours; returns the rest.
+    private func deferQuiet(_ claimed: [ClaimedDelivery], _ quiet: QuietHours, channel: String, now: Int64) throws -> [ClaimedDelivery] {
+        var keep: [ClaimedDelivery] = []
+        var deferred: [(id: Int64, at: Int64)] = []
+        for c in claimed {
+            if let until = quiet.deferral(now: now, zone: c.delivery.timeZone ?? c.contact?.timeZone) {
+                deferred.append((c.delivery.id, until))
+            } else {
+                keep.append(c)
+            }
+        }
+        if !deferred.isEmpty {
+            try store.reschedule(deferred, owner: owner, note: "deferred by quiet hours")
+            report("deferred \(deferred.count) deliver\(deferred.count == 1 ? "y" : "ies") on \(channel) to the end of quiet hours")
+        }
+        return keep
     }
 
     /// Marks the channel down when no message reached its endpoint (returns the next probe's

@@ -52,6 +52,9 @@ public protocol Store: AnyObject, Sendable {
     func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws
     /// Gives leased deliveries back untouched (graceful shutdown).
     func release(ids: [Int64], owner: String) throws
+    /// Gives leased deliveries back to be tried at a later instant without counting the attempt
+    /// (quiet hours: nothing was sent); a lease that was lost is left alone.
+    func reschedule(_ deferrals: [(id: Int64, at: Int64)], owner: String, note: String) throws
     func nextDueTime(channels: [String]?) throws -> Int64?
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int]
     /// Records that a channel's endpoint is down (or, with nil, up again).

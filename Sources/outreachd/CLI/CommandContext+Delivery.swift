@@ -51,11 +51,11 @@ extension CommandContext {
             if let raw = channels[n] { channels[n] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: nil) }
         }
         let composer = TemplateComposer(library: try templates, config: config, links: try LinkSigner.load(config: config))
-        // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
-        let store: any Store = quiet.isEmpty ? try store : QuietHoursStore(base: try store, rules: quiet) { Output.error($0) }
+        let store = try store
         // What an earlier run found down is for it to know; this run finds out afresh.
         for name in channels.keys { try? store.setChannelOutage(name, nil) }
-        return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies)
+        // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
+        return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies, quietHours: quiet) { Output.error($0) }
     }
 
     /// Refuses a template that does not exist or does not render for the channel's kind.

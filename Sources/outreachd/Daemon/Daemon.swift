@@ -63,13 +63,13 @@ final class Daemon {
             workers[name] = schedule.workers
             policies[name] = schedule.policy
         }
-        let quietStore = QuietHoursStore(base: store, rules: loaded.quiet)
         let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))
         let availability = ChannelAvailability()
         // What an earlier process found down is for it to know; this one finds out afresh.
         for name in channels.keys { try? store.setChannelOutage(name, nil) }
-        let worker = DeliveryWorker(store: quietStore, channels: channels, composer: composer, policies: policies,
-                                    leaseMillis: loaded.settings.leaseMillis, availability: availability)
+        let worker = DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies,
+                                    leaseMillis: loaded.settings.leaseMillis, availability: availability,
+                                    quietHours: loaded.quiet) { Log.info($0) }
         let scheduler = Scheduler(worker: worker, store: store, workers: workers)
         let committer = GroupCommitter(store: store, metrics: metrics) { scheduler.wake($0) }
         func live(_ l: Loaded) -> API.Live {
@@ -121,7 +121,7 @@ final class Daemon {
                     api.live.replace(live(next))
                     server.maxBodyBytes.store(next.settings.maxBodyBytes, ordering: .relaxed)
                     server.trustProxy.store(next.settings.trustProxy, ordering: .relaxed)
-                    quietStore.rules.withLock { $0 = next.quiet }
+                    worker.quietHours.withLock { $0 = next.quiet }
                     composer.replace(TemplateComposer(library: next.library, config: next.config, links: links))
                     Log.notice("reloaded the configuration and \(next.library.names.count) templates")
                 } catch {

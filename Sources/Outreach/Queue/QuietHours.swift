@@ -1,16 +1,15 @@
 import Foundation
-import Outreach
 
 /// `quiet_hours = "21:00-08:00"` in a channel's section: no sends in that window of the
 /// recipient's local day. The window may wrap midnight. Recipients without a time zone use
 /// `quiet_hours_zone` (an IANA name) or, failing that, the server's zone.
-struct QuietHours: Sendable, Equatable {
+public struct QuietHours: Sendable, Equatable {
     /// Minutes after local midnight.
-    var start: Int
-    var end: Int
-    var fallbackZone: TimeZone
+    public var start: Int
+    public var end: Int
+    public var fallbackZone: TimeZone
 
-    init?(_ text: String, fallbackZone: TimeZone) {
+    public init?(_ text: String, fallbackZone: TimeZone) {
         let parts = text.split(separator: "-")
         guard parts.count == 2, let s = Self.minutes(parts[0]), let e = Self.minutes(parts[1]), s != e else { return nil }
         start = s
@@ -25,7 +24,7 @@ struct QuietHours: Sendable, Equatable {
     }
 
     /// Reads the channel's `quiet_hours` and `quiet_hours_zone`; nil when not set.
-    static func from(_ section: ConfigSection) throws(ConfigError) -> QuietHours? {
+    public static func from(_ section: ConfigSection) throws(ConfigError) -> QuietHours? {
         guard let text = try section.string("quiet_hours") else { return nil }
         var zone = TimeZone.current
         if let z = try section.string("quiet_hours_zone") {
@@ -39,7 +38,7 @@ struct QuietHours: Sendable, Equatable {
     }
 
     /// When `now` (ms) falls in the quiet window for a recipient in `zone`, the instant it ends; else nil.
-    func deferral(now: Int64, zone name: String?) -> Int64? {
+    public func deferral(now: Int64, zone name: String?) -> Int64? {
         let zone = name.flatMap(TimeZone.init(identifier:)) ?? fallbackZone
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = zone
