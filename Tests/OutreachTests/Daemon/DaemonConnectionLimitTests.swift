@@ -77,4 +77,13 @@ struct DaemonConnectionLimitTests {
         #expect(try d.send(["method": "GET", "path": "/healthz"]).status == 200)
         #expect(d.stop().status == 0)
     }
+
+    @Test func badLimitsAreRefusedWithTheKey() throws {
+        let d = try DaemonHarness(server: "per_ip_connections = -1\nheader_timeout = \"0s\"")
+        let r = try d.cli(["check"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("'per_ip_connections' must be between 0 (no limit) and 4096"), "\(r.stderr)")
+        let t = try DaemonHarness(server: "header_timeout = \"0s\"")
+        #expect(try t.cli(["check"]).stderr.contains("'header_timeout' must be a duration from 1s to 5m"))
+    }
 }

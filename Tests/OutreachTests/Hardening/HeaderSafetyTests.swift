@@ -38,7 +38,8 @@ import Testing
         let s = try SMTPChannelTests().setUp(server)
         try "---\nsubject: \"{{title}} {{contact.name}}\"\n---\nHi {{contact.name}}\n"
             .write(toFile: s.dir + "/templates/note/email.en.txt", atomically: true, encoding: .utf8)
-        let names = ["eve@example.org": Self.injected, "long@example.org": Self.longASCII, "words@example.org": Self.longWords]
+        let names = ["eve@example.org": Self.injected, "long@example.org": Self.longASCII,
+                     "words@example.org": Self.longWords]
         for (email, name) in names {
             let r = try s.o(["contacts", "add", "--email", email, "--name", name])
             #expect(r.status == 0, "\(r.stderr)")
@@ -91,7 +92,8 @@ import Testing
         let shown = try s.json(["events", "show", "meet"])
         #expect(shown["title"] == .string(Self.longTitle + " [2J"))
         try s.ok(["work", "--until-idle"])
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: s.outbox)) ?? []).filter { $0.hasSuffix(".eml") }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: s.outbox)) ?? [])
+            .filter { $0.hasSuffix(".eml") }
         #expect(files.count == 2)
         for f in files {
             let p = try SMTPChannelTests.parse(Array(FileManager.default.contents(atPath: s.outbox + "/" + f)!))
@@ -150,10 +152,14 @@ import Testing
 @Suite struct TerminalOutputTests {
     @Test func controlCharactersAreStrippedFromNamesAndEscapedOnOutput() throws {
         let (dir, config) = try CrashTests.setUp("term")
-        func o(_ a: [String]) throws -> TestSupport.ProcessResult { try TestSupport.outreachd(["--config", config] + a) }
-        #expect(try o(["contacts", "add", "--email", "eve@example.org", "--name", "\u{1B}[2JEve\tX\nY\u{7F}"]).status == 0)
+        func o(_ a: [String]) throws -> TestSupport.ProcessResult {
+            try TestSupport.outreachd(["--config", config] + a)
+        }
+        let name = "\u{1B}[2JEve\tX\nY\u{7F}"
+        #expect(try o(["contacts", "add", "--email", "eve@example.org", "--name", name]).status == 0)
         let csv = dir + "/in.csv"
-        try "email,name,city\nbo@example.org,Bo,\"\u{1B}[31mred\tforged\nrow\"\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        try "email,name,city\nbo@example.org,Bo,\"\u{1B}[31mred\tforged\nrow\"\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
         let imported = try o(["contacts", "import", csv])
         #expect(imported.status == 0, "\(imported.stderr)")
 
