@@ -49,6 +49,7 @@ templates_dir = "$PWD/templates"
 [server]
 listen = "127.0.0.1:$PORT"
 tokens_file = "tokens"
+per_ip_connections = 0      # every wrk connection comes from 127.0.0.1
 [channels.outbox]
 type = "outbox"
 CONF

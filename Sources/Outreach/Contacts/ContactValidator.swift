@@ -15,7 +15,8 @@ public struct ContactValidator: Sendable {
             guard let t = s?.trimmingSpaces, !t.isEmpty else { return nil }
             return t
         }
-        var c = Contact(name: blank(name), attributes: attributes)
+        // Names end up in mail headers and terminal output: one line, no control characters.
+        var c = Contact(name: blank(name?.singleLine), attributes: attributes)
         if let e = blank(email) { c.email = try EmailAddress.normalize(e) }
         if let p = blank(phone) {
             do { c.phone = try PhoneNumber.normalize(p, defaultCountry: defaultCountry) } catch { throw .badPhone(p, reason: error.description) }
@@ -28,9 +29,6 @@ public struct ContactValidator: Sendable {
         if let z = blank(timeZone) {
             guard Self.timeZones.contains(z) else { throw .badTimeZone(z) }
             c.timeZone = z
-        }
-        if let n = c.name, n.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            c.name = n.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).joined(separator: " ")
         }
         return c
     }

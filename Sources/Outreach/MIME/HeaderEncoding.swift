@@ -8,9 +8,24 @@ enum HeaderEncoding {
 
     /// An unstructured value (Subject): ASCII as is, folded at spaces; anything else as UTF-8 "B"
     /// encoded words of at most 75 characters, never splitting a character between two words.
+    /// ASCII with a word too long to fold (over `longestFoldableWord` bytes) is encoded too, as
+    /// encoded words split across folded lines: no header line may exceed 998 bytes (RFC 5322).
     static func unstructured(_ value: String, nameLength: Int) -> String {
-        if isPlainASCII(value) { return fold(value, first: nameLength + 2) }
+        if isPlainASCII(value), foldable(value) { return fold(value, first: nameLength + 2) }
         return encodedWords(value, first: nameLength + 2)
+    }
+
+    /// A word that still fits on a line of its own after a header name: 998 bytes less room for
+    /// the longest name we write.
+    static let longestFoldableWord = 900
+
+    static func foldable(_ value: String) -> Bool {
+        var run = 0
+        for b in value.utf8 {
+            run = b == 0x20 ? 0 : run + 1
+            if run > longestFoldableWord { return false }
+        }
+        return true
     }
 
     /// Encoded words separated by folding white space.
@@ -51,13 +66,16 @@ enum HeaderEncoding {
         return out
     }
 
-    /// `Name <address>` with the name quoted or encoded as needed.
+    /// `Name <address>` with the name quoted or encoded as needed; a long ASCII name is folded
+    /// at its spaces (folding white space is allowed between words and inside quotes), one with
+    /// a word too long to fold is encoded like a non-ASCII one.
     static func mailbox(_ a: MailAddress) -> String {
         guard let name = a.name, !name.isEmpty else { return a.address }
-        if !isPlainASCII(name) { return encodedWords(name, first: 0) + " <" + a.address + ">" }
+        if !isPlainASCII(name) || !foldable(name) { return encodedWords(name, first: 0) + " <" + a.address + ">" }
         let atext = name.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || "!#$%&'*+-/=?^_`{|}~".contains($0) }
-        if atext { return name + " <" + a.address + ">" }
-        return "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\" <" + a.address + ">"
+        let phrase = atext ? name
+            : "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return fold(phrase, first: 10) + " <" + a.address + ">"
     }
 
     /// RFC 2231 `name*=UTF-8''percent-encoded` for non-ASCII parameter values; quoted otherwise.

@@ -26,7 +26,14 @@ public enum MIMEBuilder {
 
         let body = try Self.body(m)
         var out = ""
-        for (k, v) in h { out += k + ": " + v + "\r\n" }
+        for (k, v) in h {
+            let field = k + ": " + v
+            // What could not be folded (a URL, an id) is refused here rather than by the relay.
+            for line in field.utf8.split(separator: 0x0A) where line.count - (line.last == 0x0D ? 1 : 0) > 998 {
+                throw .headerTooLong(field: k)
+            }
+            out += field + "\r\n"
+        }
         out += body.headers
         var bytes = Array(out.utf8)
         bytes += [0x0D, 0x0A]

@@ -6,11 +6,12 @@ public struct Event: Sendable {
 
     public var id: Int64?
     public var name: String
-    public var title: String
+    /// One line: control characters are removed however it is set (it becomes a mail subject).
+    public var title: String { didSet { title = title.singleLine } }
     public var list: String
     public var channels: [CampaignChannel]
     public var schedule: EventSchedule
-    public var location: String?
+    public var location: String? { didSet { location = location?.singleLine } }
     /// The iCalendar UID, stable for the event's whole life.
     public var uid: String
     /// The iCalendar SEQUENCE: 0 at creation, raised on every change and on cancel.
@@ -24,11 +25,11 @@ public struct Event: Sendable {
     public init(name: String, title: String, list: String, channels: [CampaignChannel], schedule: EventSchedule,
                 location: String?, uid: String) {
         self.name = name
-        self.title = title
+        self.title = title.singleLine
         self.list = list
         self.channels = channels
         self.schedule = schedule
-        self.location = location
+        self.location = location?.singleLine
         self.uid = uid
         self.sequence = 0
         self.state = .active

@@ -12,9 +12,11 @@ public struct EmailComposer: Sendable {
 
     public func build(_ c: ClaimedDelivery, rendered r: RenderedTemplate, unsubscribeURL: String?,
                       calendar: CalendarPart? = nil) throws(MIMEError) -> [UInt8] {
-        let name = c.delivery.name ?? c.contact?.name
+        // Header text as one line: data rendered into the subject, or a name stored before names
+        // were cleaned on entry, must not make the message unbuildable (dead) or inject a header.
+        let name = (c.delivery.name ?? c.contact?.name)?.singleLine
         var m = MailMessage(from: from, to: [MailAddress(name: name, address: c.delivery.address)],
-                            subject: r.subject ?? "", text: r.text, html: r.html,
+                            subject: (r.subject ?? "").singleLine, text: r.text, html: r.html,
                             messageID: MailMessage.stableID(deliveryID: c.delivery.id, messageID: c.message.id ?? 0,
                                                             createdAt: c.delivery.createdAt, domain: from.domain))
         m.replyTo = replyTo

@@ -17,14 +17,16 @@ struct ContactsShowCommand: Command {
             context.printJSON(.object(o))
             return 0
         }
-        context.print("id:        \(c.id!)")
-        context.print("email:     \(c.email ?? "-")")
-        context.print("phone:     \(c.phone ?? "-")")
-        context.print("name:      \(c.name ?? "-")")
-        context.print("locale:    \(c.locale ?? "-")")
-        context.print("timezone:  \(c.timeZone ?? "-")")
-        for k in c.attributes.keys.sorted() { context.print("attr:      \(k)=\(c.attributes[k]!)") }
-        for m in memberships { context.print("list:      \(m.list) (\(m.state.rawValue), \(m.consent.source))") }
+        // Stored text shown escaped: a name or attribute must not drive the operator's terminal.
+        func show(_ label: String, _ value: String) { context.print(label + value.escapingControlCharacters) }
+        show("id:        ", String(c.id!))
+        show("email:     ", c.email ?? "-")
+        show("phone:     ", c.phone ?? "-")
+        show("name:      ", c.name ?? "-")
+        show("locale:    ", c.locale ?? "-")
+        show("timezone:  ", c.timeZone ?? "-")
+        for k in c.attributes.keys.sorted() { show("attr:      ", "\(k)=\(c.attributes[k]!)") }
+        for m in memberships { show("list:      ", "\(m.list) (\(m.state.rawValue), \(m.consent.source))") }
         return 0
     }
 }

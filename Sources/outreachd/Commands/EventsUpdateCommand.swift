@@ -38,7 +38,7 @@ struct EventsUpdateCommand: Command {
                                        exdates: exdates, reminders: reminders)
         if let l = args.value("--location") { e.location = l.isEmpty ? nil : l }
         if let title = args.value("--title") {
-            guard !title.trimmingCharacters(in: .whitespaces).isEmpty else { throw UsageError("--title must not be empty") }
+            guard !title.singleLine.isEmpty else { throw UsageError("--title must not be empty") }
             e.title = title
         }
         let templates = try EventsCreateCommand.eventTemplates(context)

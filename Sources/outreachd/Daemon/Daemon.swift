@@ -78,11 +78,13 @@ final class Daemon {
         }
         let api = API(store: store, committer: committer, links: links, metrics: metrics, live: live(loaded),
                       availability: availability) { scheduler.wake($0) }
-        let server = HTTPServer(maxBodyBytes: loaded.settings.maxBodyBytes, trustProxy: loaded.settings.trustProxy) { api.handle($0) }
+        let server = HTTPServer(maxBodyBytes: loaded.settings.maxBodyBytes, trustProxy: loaded.settings.trustProxy,
+                                headerTimeoutMillis: loaded.settings.headerTimeoutMillis) { api.handle($0) }
         let address = try ListenAddress(loaded.settings.listen)
 
         committer.start()
-        try server.start(listen: address, threads: loaded.settings.threads)
+        try server.start(listen: address, threads: loaded.settings.threads,
+                         perAddressLimit: loaded.settings.perIPConnections)
         scheduler.start()
         for w in config.warnings { Log.warning(w) }
         if loaded.settings.tokens.isEmpty && loaded.settings.webhookSecret == nil {
@@ -114,8 +116,12 @@ final class Daemon {
                     if !changed.isEmpty {
                         Log.warning("settings of \(changed.map { "[channels.\($0)]" }.joined(separator: ", ")) changed; apart from quiet hours they apply after a restart")
                     }
-                    if next.settings.listen != loaded.settings.listen {
-                        Log.warning("[server] listen changed; restart outreachd to apply that")
+                    let (was, now) = (loaded.settings, next.settings)
+                    for (key, changed) in [("listen", now.listen != was.listen),
+                                           ("per_ip_connections", now.perIPConnections != was.perIPConnections),
+                                           ("header_timeout", now.headerTimeoutMillis != was.headerTimeoutMillis)]
+                    where changed {
+                        Log.warning("[server] \(key) changed; restart outreachd to apply that")
                     }
                     loaded = next
                     api.live.replace(live(next))

@@ -13,7 +13,14 @@ extension API {
         let store = self.store
         let parsed = try TriggerParser(live: live, contact: { try store.contact(matching: $0) }, now: Clock.nowMillis()).parse(req.body)
         var key = req.header("idempotency-key")
-        if key == nil, case .webhook(let id) = caller { key = id }
+        // A signed request's key is its signed webhook-id: a key added by whoever replays a
+        // captured request would make each replay a new message.
+        if case .webhook(let id) = caller {
+            if let k = key, k != id {
+                throw .badField("Idempotency-Key", "must be left out of a signed request or equal its webhook-id, which is its key")
+            }
+            key = id
+        }
         if let k = key, k.isEmpty || k.utf8.count > 255 {
             throw .badField("Idempotency-Key", "must be 1 to 255 characters")
         }

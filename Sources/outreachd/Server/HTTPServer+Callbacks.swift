@@ -14,6 +14,7 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
     guard let raw = conCls.pointee else {
         conCls.pointee = Unmanaged.passRetained(HTTPConnection()).toOpaque()
         server.active.add(1, ordering: .relaxed)
+        headComplete(connection)
         // A declared length over the limit is refused before the body is read.
         if let cl = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
            let n = Int(String(cString: cl)), n > server.maxBodyBytes.load(ordering: .relaxed) {
@@ -71,10 +72,12 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
     }
 }
 
-/// Releases the request's HTTPConnection.
-let httpRequestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+/// Releases the request's HTTPConnection and starts the clock for the connection's next head.
+let httpRequestCompleted: MHD_RequestCompletedCallback = { cls, connection, conCls, _ in
     guard let cls, let conCls, let raw = conCls.pointee else { return }
-    Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().active.subtract(1, ordering: .relaxed)
+    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+    server.active.subtract(1, ordering: .relaxed)
+    if let connection { responseSent(connection, server.heads) }
     Unmanaged<HTTPConnection>.fromOpaque(raw).release()
     conCls.pointee = nil
 }

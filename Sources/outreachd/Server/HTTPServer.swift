@@ -15,11 +15,17 @@ final class HTTPServer: Sendable {
     let suspended = Atomic<Int>(0)
     /// Requests begun and not yet completed (answered or aborted).
     let active = Atomic<Int>(0)
+    /// The deadline of each connection's request head (`[server] header_timeout`).
+    let heads: HeadDeadlines
+    /// libmicrohttpd's inactivity timeout: a connection with no bytes for this long is closed.
+    static let idleTimeoutSeconds: UInt32 = 60
 
-    init(maxBodyBytes: Int, trustProxy: Bool, handler: @escaping @Sendable (HTTPRequest) -> Reply) {
+    init(maxBodyBytes: Int, trustProxy: Bool, headerTimeoutMillis: Int64 = 10_000,
+         handler: @escaping @Sendable (HTTPRequest) -> Reply) {
         self.handler = handler
         self.maxBodyBytes = Atomic(maxBodyBytes)
         self.trustProxy = Atomic(trustProxy)
+        heads = HeadDeadlines(firstMillis: headerTimeoutMillis, idleMillis: Int64(Self.idleTimeoutSeconds) * 1000)
     }
 
     /// Starts listening on `address` (`127.0.0.1:8025`, `[::1]:8025`, `0.0.0.0:8025`).
@@ -29,11 +35,16 @@ final class HTTPServer: Sendable {
     /// daemon with a thread pool shares one socket, and whichever thread wakes first accepts a
     /// whole burst: under load one thread held most connections and answered them one by one
     /// while the other idled.
-    func start(listen address: ListenAddress, threads: Int, connectionLimit: Int = 4096) throws(ServerError) {
+    ///
+    /// `perAddressLimit` (0: none) is split evenly over the daemons, since libmicrohttpd counts
+    /// per daemon: one address is refused once it holds its share on any one of them.
+    func start(listen address: ListenAddress, threads: Int, connectionLimit: Int = 4096,
+               perAddressLimit: Int = 0) throws(ServerError) {
         var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue | MHD_USE_TURBO.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         let me = Unmanaged.passUnretained(self).toOpaque()
         let count = max(1, threads)
+        let perAddress = perAddressLimit > 0 ? UInt32(max(1, perAddressLimit / count)) : 0
         if count > 1, address.port != 0, let reason = address.bindProbe() {
             throw .cannotListen(address.description, reason: reason)
         }
@@ -42,7 +53,8 @@ final class HTTPServer: Sendable {
         for _ in 0..<count {
             let d: OpaquePointer? = address.withSockaddr { sa in
                 outreach_mhd_start(flags, address.port, sa, httpAccessHandler, me, httpRequestCompleted, me,
-                                   1, UInt32(max(1, connectionLimit / count)), 16 * 1024, 60, count > 1 ? 1 : 0)
+                                   1, UInt32(max(1, connectionLimit / count)), 16 * 1024, Self.idleTimeoutSeconds,
+                                   count > 1 ? 1 : 0, perAddress, httpConnectionNotify, me)
             }
             guard let d else {
                 let reason = String(cString: strerror(errno))
@@ -54,6 +66,7 @@ final class HTTPServer: Sendable {
             started.append(DaemonHandle(pointer: d))
         }
         daemons.withLock { $0 = started }
+        heads.start()
     }
 
     /// Stops accepting new connections; requests already received are still answered.
@@ -73,6 +86,7 @@ final class HTTPServer: Sendable {
             return ds
         }
         for d in ds { MHD_stop_daemon(d.pointer) }
+        heads.stop()
     }
 }
 

@@ -18,9 +18,15 @@ struct ServerSettings: Sendable {
     var leaseMillis: Int64 = 5 * 60_000
     var tokens: [String] = []
     var webhookSecret: String?
+    /// Connections one client address may hold (0: no limit). Behind a proxy every connection
+    /// comes from the proxy, so with `trust_proxy` the default is no limit.
+    var perIPConnections = 64
+    /// How long a request head (request line and headers) may take to arrive in full.
+    var headerTimeoutMillis: Int64 = 10_000
 
     static let known: Set<String> = ["listen", "threads", "max_body_bytes", "trust_proxy", "subscribe_rate", "confirm_template",
-                                     "drain_timeout", "lease", "tokens", "tokens_file", "webhook_secret", "webhook_secret_file"]
+                                     "drain_timeout", "lease", "tokens", "tokens_file", "webhook_secret", "webhook_secret_file",
+                                     "per_ip_connections", "header_timeout"]
 
     init() {}
 
@@ -39,6 +45,19 @@ struct ServerSettings: Sendable {
             maxBodyBytes = n
         }
         if let b = try s.bool("trust_proxy") { trustProxy = b }
+        if trustProxy { perIPConnections = 0 }
+        if let n = try s.int("per_ip_connections") {
+            guard (0...4096).contains(n) else {
+                throw s.invalid("per_ip_connections", "must be between 0 (no limit) and 4096")
+            }
+            perIPConnections = n
+        }
+        if let d = try s.string("header_timeout") {
+            guard let ms = Clock.parseDuration(d), (1000...300_000).contains(ms) else {
+                throw s.invalid("header_timeout", "must be a duration from 1s to 5m, like 10s")
+            }
+            headerTimeoutMillis = ms
+        }
         if let r = try s.string("subscribe_rate") {
             guard let l = RateLimit(r) else { throw s.invalid("subscribe_rate", "must be COUNT/UNIT like 5/m (units s, m, h, d)") }
             subscribeLimit = l

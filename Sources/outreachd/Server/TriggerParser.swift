@@ -143,8 +143,8 @@ struct TriggerParser {
             throw .badField(field.description, "needs an email, a phone or a contact")
         }
         if let n = try string(o.name, "name") {
-            let breaks = n.utf8.contains { $0 == 0x0A || $0 == 0x0D }
-            r.name = breaks ? n.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).joined(separator: " ") : n
+            let line = n.singleLine
+            r.name = line.isEmpty ? nil : line
         }
         if let l = try string(o.locale, "locale") {
             guard Locales.isValid(l) else { throw .badField("\(field).locale", "'\(l)' is not a language tag like da, en or pt-BR") }

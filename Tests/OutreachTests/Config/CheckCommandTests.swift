@@ -116,4 +116,41 @@ import Testing
         let quiet = try TestSupport.outreachd(["--config", set, "check"])
         #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
+
+    /// Issue 14.4: a channel whose receipts endpoint takes callbacks with neither a token nor a
+    /// signature lets anyone mark deliveries failed or unsubscribe any number; check says so.
+    @Test func warnsAboutReceiptChannelsWithoutATokenOrSignature() throws {
+        let head = "public_url = \"https://o.example.org\"\n"
+        let kannel = "[channels.sms]\ntype = \"sms\"\npreset = \"kannel\"\nurl = \"http://127.0.0.1:13013/cgi-bin/sendsms\"\n"
+            + "username = \"u\"\npassword = \"p\"\nfrom = \"Club\"\n"
+        let twilio = "[channels.tw]\ntype = \"sms\"\npreset = \"twilio\"\naccount_sid = \"AC1\"\nauth_token = \"t\"\nfrom = \"+4512345678\"\n"
+        let open = try Self.write(head + kannel + twilio + "verify_signature = false\n")
+        let r = try TestSupport.outreachd(["--config", open, "check"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for channel in ["sms", "tw"] {
+            #expect(r.stderr.contains("warning: [channels.\(channel)] takes receipts at /v1/receipts/\(channel) without"), "\(r.stderr)")
+        }
+        let json = try JSON.parse(try TestSupport.outreachd(["--config", open, "check", "--json"]).stdout)
+        #expect(json["warnings"]?.arrayValue?.count == 2)
+        let closed = try Self.write(head + kannel + "receipt_token = \"abc123\"\n" + twilio)
+        let quiet = try TestSupport.outreachd(["--config", closed, "check"])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
+    /// The example configuration checks clean with its credentials in place: no warning, so its
+    /// Kannel channel asks for a receipt token.
+    @Test func theExampleConfigurationHasNoWarnings() throws {
+        let dir = TestSupport.temporaryDirectory("example")
+        var text = try String(contentsOfFile: TestSupport.packageRoot + "/deploy/outreachd.conf.example", encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"/var/lib/outreach\"", with: "\"\(dir)/data\"")
+            .replacingOccurrences(of: "\"/usr/share/outreach/templates\"", with: "\"\(TestSupport.packageRoot)/templates\"")
+        try text.write(toFile: dir + "/outreachd.conf", atomically: true, encoding: .utf8)
+        let secrets = ["api-tokens": "tok", "webhook-secret": "whsec_" + Data("a test secret of enough length".utf8).base64EncodedString(),
+                       "smtp-password": "pw", "kannel-password": "pw", "receipt-token": "0123abcd"]
+        for (k, v) in secrets { try v.write(toFile: dir + "/" + k, atomically: true, encoding: .utf8) }
+        #expect(try TestSupport.run("openssl", ["genrsa", "-out", dir + "/dkim.pem", "2048"]).status == 0)
+        let r = try TestSupport.outreachd(["--config", dir + "/outreachd.conf", "check"], environment: ["CREDENTIALS_DIRECTORY": dir])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stderr.contains("warning"), "\(r.stderr)")
+    }
 }

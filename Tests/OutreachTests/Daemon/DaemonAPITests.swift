@@ -85,6 +85,43 @@ struct DaemonAPITests {
         d.stop()
     }
 
+    /// Issue 14.5: a captured signed trigger replayed with an `Idempotency-Key` of the attacker's
+    /// choosing once got 202 and a new message each time. For a signed request `webhook-id` is the
+    /// key: another Idempotency-Key is refused, the same one is the ordinary replay.
+    @Test func aSignedTriggerRefusesAnIdempotencyKeyOtherThanItsWebhookID() throws {
+        let secret = "whsec_" + Data("a test secret of enough length".utf8).base64EncodedString()
+        let d = try DaemonHarness(server: "webhook_secret = \"\(secret)\"")
+        try d.start()
+        let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
+        let sign = try TestSupport.python("""
+            import sys, json, datetime
+            from standardwebhooks.webhooks import Webhook
+            ts = datetime.datetime.now(tz=datetime.timezone.utc)
+            sig = Webhook(sys.argv[1]).sign("msg_7", ts, sys.argv[2])
+            print(json.dumps({"webhook-id": "msg_7", "webhook-timestamp": str(int(ts.timestamp())), "webhook-signature": sig}))
+            """, [secret, body])
+        var h = try JSON.parse(sign.stdout).objectValue!
+        h["Content-Type"] = "application/json"
+        func with(_ key: String) -> JSON {
+            var k = h
+            k["Idempotency-Key"] = .string(key)
+            return ["method": "POST", "path": "/v1/messages", "headers": .object(k), "body": .string(body)]
+        }
+        let rs = try d.send([
+            ["method": "POST", "path": "/v1/messages", "headers": .object(h), "body": .string(body)],
+            with("anything"), with("anything-else"), with("msg_7"),
+        ])
+        #expect(rs[0].status == 202)
+        for r in rs[1...2] {
+            #expect(r.status == 400, "\(r.status) \(r.body)")
+            #expect(r.error.hasPrefix("Idempotency-Key"), "\(r.error)")
+        }
+        #expect(rs[3].status == 202)
+        #expect(rs[3].json == rs[0].json)
+        #expect(try d.queueCounts()["total"]?.intValue == 1)
+        #expect(d.stop().status == 0)
+    }
+
     /// Issue 14.1: a timestamp at the edge of Int once trapped while the "too old" message was
     /// built, so one unauthenticated request killed the daemon. Each extreme now gets 401.
     @Test func extremeWebhookTimestampsAreRefusedNotFatal() throws {
