@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Outreach
 
@@ -27,5 +28,33 @@ import Testing
         #expect(try ids(2) == Array(a.deliveryIDs.prefix(2)))
         #expect(try s.deliveries(state: .sent, messageID: a.messageID, limit: 100).isEmpty)
         #expect(try s.deliveries(state: .queued, messageID: nil, limit: 100).count == 4)
+    }
+
+    /// A replayed answer must not wait for the group committer's transaction, nor hold it up:
+    /// one message's deliveries are read on the reading connection, from committed data.
+    @Test func aMessagesDeliveriesAreReadWithoutWaitingForTheWriter() throws {
+        let s = try SQLiteStore(path: TestSupport.temporaryDirectory("replay-read-lock") + "/o.db")
+        let a = try s.enqueue(Message(template: "welcome"), deliveries: [NewDelivery(channel: "outbox", address: "a@x.org")],
+                              idempotency: nil)
+        let inside = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let events = Mutex<[String]>([])
+        let writer = Thread {
+            _ = try? s.write { db -> Int in
+                try? db.prepare("UPDATE deliveries SET attempts = attempts WHERE id = 1").run()
+                inside.signal()
+                // Held until the read is done, or 5 s if the read waits for this transaction.
+                _ = release.wait(timeout: .now() + 5)
+                events.withLock { $0.append("writer done") }
+                return 0
+            }
+        }
+        writer.start()
+        inside.wait()
+        let ids = try s.deliveries(state: nil, messageID: a.messageID, limit: 100).map(\.id)
+        events.withLock { $0.append("read") }
+        release.signal()
+        #expect(ids == a.deliveryIDs)
+        while events.withLock({ $0.count }) < 2 { usleep(1000) }
+        #expect(events.withLock { $0 } == ["read", "writer done"])
     }
 }

@@ -223,10 +223,12 @@ extension SQLiteStore {
     }
 
     public func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery] {
-        try with { db in
-            try db.prepare(Self.deliveriesQuery(ofOneMessage: messageID != nil))
-                .rows([SQLiteValue(state?.rawValue), SQLiteValue(messageID), .integer(Int64(limit))], Self.readDelivery)
-        }
+        let query = Self.deliveriesQuery(ofOneMessage: messageID != nil)
+        let values = [SQLiteValue(state?.rawValue), SQLiteValue(messageID), .integer(Int64(limit))]
+        // One message's (a replayed trigger's answer, GET /v1/messages/{id}) on the reading
+        // connection: committed data, without waiting for the group committer or holding it up.
+        if messageID != nil { return try reading { db in try db.prepare(query).rows(values, Self.readDelivery) } }
+        return try with { db in try db.prepare(query).rows(values, Self.readDelivery) }
     }
 
     /// The query of `deliveries(state:messageID:limit:)`; ?1 state or NULL, ?2 message id or NULL, ?3 limit.
