@@ -10,6 +10,14 @@
                                        load-i on THREADS keep-alive connections (retrying a request
                                        whose connection failed); prints {"accepted": n, "errors": [...]}
                                        and exits 1 if any was not 202
+  daemon_client.py twins URL TOKEN KEYS PAIRS [seeded]
+                                       sends every Idempotency-Key twin-K (K < KEYS) twice at once, from two
+                                       threads of a pair (PAIRS pairs, keep-alive connections) released by a
+                                       barrier per key; the twin has the same body, except for every tenth key
+                                       (another address); prints a JSON list, per key, of the two answers
+                                       {status, replayed (the Idempotent-Replayed header), body}. With
+                                       "seeded", the second thread's body is first sent alone, and its
+                                       answer is a third element
 """
 import http.client
 import json
@@ -97,6 +105,43 @@ def main():
             t.join()
         print(json.dumps({"accepted": len(results), "errors": errors[:10]}))
         sys.exit(1 if errors else 0)
+    elif mode == "twins":
+        twins(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), len(sys.argv) > 6 and sys.argv[6] == "seeded")
+
+
+def twins(url, token, keys, pairs, seeded):
+    answers = [[None, None, None] if seeded else [None, None] for _ in range(keys)]
+
+    def body(k, side):
+        address = "other%d@example.org" % k if side == 1 and k % 10 == 9 else "twin%d@example.org" % k
+        return json.dumps({"template": "welcome", "to": [{"email": address}], "data": {"n": k}})
+
+    def worker(pair, side, barrier):
+        conn, path = connection(url)
+
+        def send(k, b):
+            conn.request("POST", path, body=b, headers={"Authorization": "Bearer " + token,
+                         "Content-Type": "application/json", "Idempotency-Key": "twin-%d" % k})
+            r = conn.getresponse()
+            data = r.read().decode("utf-8", "replace")
+            return {"status": r.status, "replayed": r.getheader("Idempotent-Replayed"), "body": data}
+
+        for k in range(pair, keys, pairs):
+            if seeded and side == 1:
+                answers[k][2] = send(k, body(k, 1))
+            barrier.wait()
+            answers[k][side] = send(k, body(k, side))
+        conn.close()
+
+    ts = []
+    for p in range(pairs):
+        barrier = threading.Barrier(2, timeout=60)
+        ts += [threading.Thread(target=worker, args=(p, side, barrier)) for side in (0, 1)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    print(json.dumps(answers))
 
 
 if __name__ == "__main__":

@@ -11,10 +11,15 @@
 #   2. the same without a key (trigger-static.lua: one fixed request that wrk resends, as it does
 #      for the reference; each is still a new durable enqueue);
 #   3. GET /healthz: no body, no store (the reference: what the HTTP layer alone sustains).
+#   4. POST /v1/messages with twins (trigger-twins.lua): trigger.lua's requests, but the wrk threads
+#      go in pairs sending the same keys and bodies in the same order, so half the requests repeat
+#      the key of one in flight (a client retrying on timeout, an at-least-once webhook source).
+#      Reported as a ratio of load 1's requests/s in the same round (goal >= 0.8); needs an even
+#      THREADS (the twins of a key are sent by two threads).
 # The triggers carry a send_at a day ahead so the channel workers stay idle and the numbers
 # are the API's, not the outbox's. Prints requests/s and p99 latency of every round, the medians,
 # and the median of the per-round ratios.
-# Goals: ratio >= 0.25, POST p99 < 20 ms.
+# Goals: ratio >= 0.25, POST p99 < 20 ms; with twins, >= 0.8 of the unique-key requests/s.
 #
 # Latency is reported twice: wrk's p99 and the daemon's own `outreach_enqueue_duration_seconds`
 # (monotonic clock, from the trigger reaching the group committer to its answer being released).
@@ -84,6 +89,8 @@ h2() {
     awk -v n="$n" -v s="$SECONDS_PER_RUN" -v p="$p99" -v b="$bad" 'BEGIN { printf "%.0f %s%s\n", n / s, p, (b > 0 ? " (" b " non-2xx)" : "") }'
 }
 HAVE_H2=$(command -v h2load >/dev/null && echo 1 || echo 0)
+HAVE_TWINS=$(( THREADS % 2 == 0 ))
+[ "$HAVE_TWINS" = 1 ] || echo "THREADS=$THREADS is odd: the twin case needs pairs of threads and is skipped" >&2
 # Warm-up (page cache, SQLite file growth).
 wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT" >/dev/null
 
@@ -94,16 +101,29 @@ echo "machine: $(nproc) cores; wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s x $
 echo "disk before (fsync.py, 5 s): $(python3 bench/daemon/fsync.py "$WORK" 5)"
 printf "%-7s %-30s %12s %10s %14s %18s\n" "round" "" "requests/s" "p99 ms" "daemon p99 ms" "slowest fsync ms"
 : > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio" ; : > "$WORK/server" ; : > "$WORK/h2" ; : > "$WORK/ratio-static"
+: > "$WORK/twins" ; : > "$WORK/ratio-twins" ; : > "$WORK/server-twins"
 for r in $(seq "$ROUNDS"); do
     B0=$(buckets); F0=$(buckets outreach_flush_duration_seconds)
     POST=$(run -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
     B1=$(buckets); F1=$(buckets outreach_flush_duration_seconds)
+    if [ "$HAVE_TWINS" = 1 ]; then
+        TWINS=$(run -s bench/daemon/trigger-twins.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
+        B2=$(buckets)
+        errors "$TWINS"
+    fi
     STATIC=$(run -s bench/daemon/trigger-static.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
     HEALTH=$(run "http://127.0.0.1:$PORT/healthz")
     errors "$POST"; errors "$STATIC"; errors "$HEALTH"
     SP99=$(server_p99 "$B0" "$B1")
     FSYNC=$(slowest "$F0" "$F1")
     printf "%-7s %-30s %12s %10s %14s %18s\n" "$r" "POST /v1/messages (durable)" "$(rps "$POST")" "$(ms "$(p99 "$POST")")" "<= $SP99" "<= $FSYNC"
+    if [ "$HAVE_TWINS" = 1 ]; then
+        TP99=$(server_p99 "$B1" "$B2")
+        printf "%-7s %-30s %12s %10s %14s\n" "$r" "POST, half twins" "$(rps "$TWINS")" "$(ms "$(p99 "$TWINS")")" "<= $TP99"
+        echo "$(rps "$TWINS") $(ms "$(p99 "$TWINS")")" >> "$WORK/twins"
+        echo "$TP99" >> "$WORK/server-twins"
+        awk -v a="$(rps "$TWINS")" -v b="$(rps "$POST")" 'BEGIN { printf "%.3f\n", a / b }' >> "$WORK/ratio-twins"
+    fi
     printf "%-7s %-30s %12s %10s\n" "$r" "POST, no key (static)" "$(rps "$STATIC")" "$(ms "$(p99 "$STATIC")")"
     printf "%-7s %-30s %12s %10s\n" "$r" "GET /healthz (reference)" "$(rps "$HEALTH")" "$(ms "$(p99 "$HEALTH")")"
     awk -v a="$(rps "$STATIC")" -v b="$(rps "$HEALTH")" 'BEGIN { printf "%.3f\n", a / b }' >> "$WORK/ratio-static"
@@ -123,6 +143,8 @@ METRICS=$(curl -fs "http://127.0.0.1:$PORT/metrics")
 BATCHES=$(awk '/^outreach_commit_batch_size_count/ {print $2}' <<<"$METRICS")
 REQS=$(awk '/^outreach_commit_batch_size_sum/ {print $2}' <<<"$METRICS")
 QUEUED=$(awk '/^outreach_deliveries\{state="queued"\}/ {print $2}' <<<"$METRICS")
+TWINS_MEMORY=$(awk '/^outreach_idempotent_twins_total/ {print $2}' <<<"$METRICS")
+SLOW_PATH=$(awk '/^outreach_commit_slow_path_total/ {print $2}' <<<"$METRICS")
 
 printf "%-7s %-30s %12s %10s\n" "median" "POST /v1/messages (durable)" "$(cut -d' ' -f1 "$WORK/post" | median)" "$(cut -d' ' -f2 "$WORK/post" | median)"
 printf "%-7s %-30s %12s %10s\n" "median" "GET /healthz (reference)" "$(cut -d' ' -f1 "$WORK/health" | median)" "$(cut -d' ' -f2 "$WORK/health" | median)"
@@ -130,6 +152,12 @@ echo "ratio POST/healthz per round: $(tr '\n' ' ' < "$WORK/ratio")"
 echo "ratio POST/healthz, median: $(median < "$WORK/ratio") (goal >= 0.25); POST p99, worst round: $(cut -d' ' -f2 "$WORK/post" | sort -g | tail -1) ms by wrk, <= $(sort -g "$WORK/server" | tail -1) ms by the daemon (goal < 20 ms)"
 echo "ratio POST without key/healthz per round: $(tr '\n' ' ' < "$WORK/ratio-static")"
 echo "ratio POST without key/healthz, median: $(median < "$WORK/ratio-static")"
+if [ -s "$WORK/twins" ]; then
+    printf "%-7s %-30s %12s %10s\n" "median" "POST, half twins" "$(cut -d' ' -f1 "$WORK/twins" | median)" "$(cut -d' ' -f2 "$WORK/twins" | median)"
+    echo "ratio twins/unique keys per round: $(tr '\n' ' ' < "$WORK/ratio-twins")"
+    echo "ratio twins/unique keys, median: $(median < "$WORK/ratio-twins") (goal >= 0.8); twins p99, worst round: $(cut -d' ' -f2 "$WORK/twins" | sort -g | tail -1) ms by wrk, <= $(sort -g "$WORK/server-twins" | tail -1) ms by the daemon"
+    echo "twins answered from the first's outcome (not written): ${TWINS_MEMORY:-?}; group commits redone on the slow path: ${SLOW_PATH:-?}"
+fi
 if [ -s "$WORK/h2" ]; then
     echo "h2load: ratio POST/healthz per round: $(awk '{printf "%.3f ", $1 / $2}' "$WORK/h2")"
     echo "h2load: ratio median: $(awk '{printf "%.3f\n", $1 / $2}' "$WORK/h2" | median); POST p99, worst round: $(awk '{print $3}' "$WORK/h2" | sort -g | tail -1) ms"

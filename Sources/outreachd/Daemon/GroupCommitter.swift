@@ -10,8 +10,22 @@ import Synchronization
 /// the last one) and only then answers. The committer runs at most one commit ahead of the
 /// flusher: while a flush is under way, requests gather into the next batch instead of being
 /// written as many small commits, which would multiply the pages written per request.
+///
+/// A request repeating the Idempotency-Key of one still in flight (waiting, committed or being
+/// flushed: a client retrying on timeout, an at-least-once webhook source) is a twin: it is not
+/// written, it waits for the first's outcome and is answered with it (see `Outcome`). Written, it
+/// would cost a replay's reads inside the batch that every request waits for.
 final class GroupCommitter: Sendable {
-    typealias Completion = @Sendable (Result<EnqueueResult, any Error>) -> Void
+    typealias Completion = @Sendable (Outcome) -> Void
+
+    /// What a request is answered with.
+    struct Outcome: Sendable {
+        var result: Result<EnqueueResult, any Error>
+        /// The request `result` belongs to: the request itself, or for a twin the first with its key.
+        var request: EnqueueRequest
+        /// A twin answered from the first's outcome (the client hears it as a replay).
+        var twin = false
+    }
 
     private struct Waiting {
         var request: EnqueueRequest
@@ -20,9 +34,18 @@ final class GroupCommitter: Sendable {
         var submitted: UInt64
     }
 
+    /// A request submitted with a key already in flight, waiting for the first's outcome.
+    private struct Twin {
+        var request: EnqueueRequest
+        var completion: Completion
+        var submitted: UInt64
+    }
+
     private struct State {
         var waiting: [Waiting] = []
         var stopping = false
+        /// Every key submitted and not yet answered, with the twins waiting for its outcome.
+        var inFlight: [String: [Twin]] = [:]
     }
 
     /// Committed, not yet on disk.
@@ -71,14 +94,23 @@ final class GroupCommitter: Sendable {
     }
 
     /// Queues `request`; `completion` runs on the flush thread once it is on disk (or refused).
+    /// A twin of a request in flight is not queued: it is answered when the first is.
     func submit(_ request: EnqueueRequest, completion: @escaping Completion) {
+        let now = DispatchTime.now().uptimeNanoseconds
         let (accepted, first) = state.withLock { s -> (Bool, Bool) in
             guard !s.stopping else { return (false, false) }
-            s.waiting.append(Waiting(request: request, completion: completion, submitted: DispatchTime.now().uptimeNanoseconds))
+            if let key = request.idempotency?.key {
+                if s.inFlight[key] != nil {
+                    s.inFlight[key]!.append(Twin(request: request, completion: completion, submitted: now))
+                    return (true, false)
+                }
+                s.inFlight[key] = []
+            }
+            s.waiting.append(Waiting(request: request, completion: completion, submitted: now))
             return (true, s.waiting.count == 1)
         }
         guard accepted else {
-            completion(.failure(CommitterError.stopping))
+            completion(Outcome(result: .failure(CommitterError.stopping), request: request))
             return
         }
         // Only a request finding the queue empty wakes the committer, which takes everything
@@ -137,7 +169,7 @@ final class GroupCommitter: Sendable {
         } catch {
             // The transaction failed as a whole (disk full, I/O error): nobody's request is on disk.
             Log.error("group commit of \(batch.count) request(s) failed: \(error)")
-            for w in batch { w.completion(.failure(error)) }
+            answer(batch, results: batch.map { _ in .failure(error) })
             aheadOfFlush.signal()
             return
         }
@@ -184,13 +216,49 @@ final class GroupCommitter: Sendable {
                 var channels: [String: Int64] = [:]
                 for c in ready { channels.merge(c.channels) { min($0, $1) } }
                 if failure == nil, !channels.isEmpty { onCommit(channels) }
-                for c in ready {
-                    for (w, r) in zip(c.batch, c.results) { w.completion(failure.map { .failure($0) } ?? r) }
+                let twins = ready.reduce(0) { n, c in
+                    n + answer(c.batch, results: failure.map { f in c.results.map { _ in .failure(f) } } ?? c.results)
                 }
                 let now = DispatchTime.now().uptimeNanoseconds
                 metrics.observeEnqueues(seconds: ready.flatMap { $0.batch.map { Double(now - $0.submitted) / 1e9 } })
+                if twins > 0 { metrics.countTwins(twins) }
             }
         }
+    }
+
+    /// Answers a batch and the twins of its keys, taking the keys out of flight.
+    /// - Returns: how many twins were answered from their first's outcome.
+    @discardableResult
+    private func answer(_ batch: [Waiting], results: [Result<EnqueueResult, any Error>]) -> Int {
+        let keys = batch.compactMap(\.request.idempotency?.key)
+        let twinsByKey = keys.isEmpty ? [:] : state.withLock { s -> [String: [Twin]] in
+            var out: [String: [Twin]] = [:]
+            for k in keys { if let ts = s.inFlight.removeValue(forKey: k), !ts.isEmpty { out[k] = ts } }
+            return out
+        }
+        var answered: [UInt64] = []
+        var again: [Twin] = []
+        for (w, r) in zip(batch, results) {
+            w.completion(Outcome(result: r, request: w.request))
+            guard let idem = w.request.idempotency, let twins = twinsByKey[idem.key] else { continue }
+            for t in twins {
+                guard case .success(let first) = r else {
+                    // The first was refused or not stored: the store decides the twin's own fate.
+                    again.append(t)
+                    continue
+                }
+                answered.append(t.submitted)
+                let result: Result<EnqueueResult, any Error> = t.request.idempotency?.requestHash == idem.requestHash
+                    ? .success(first) : .failure(StoreError.idempotencyConflict(key: idem.key))
+                t.completion(Outcome(result: result, request: w.request, twin: true))
+            }
+        }
+        if !answered.isEmpty {
+            let now = DispatchTime.now().uptimeNanoseconds
+            metrics.observeEnqueues(seconds: answered.map { Double(now - $0) / 1e9 })
+        }
+        for t in again { submit(t.request, completion: t.completion) }
+        return answered.count
     }
 }
 

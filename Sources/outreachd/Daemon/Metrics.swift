@@ -26,6 +26,11 @@ struct Metrics: Sendable {
         registry.declare("outreach_enqueue_duration_seconds", .histogram,
                          help: "Time from a trigger reaching the group committer to its answer being released (on disk, or refused).",
                          buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+        registry.declare("outreach_commit_slow_path_total", .counter,
+                         help: "Group commits redone with a savepoint per request (an error other than a key's).")
+        registry.declare("outreach_idempotent_twins_total", .counter,
+                         help: "Triggers repeating the Idempotency-Key of one in flight, answered with its outcome.")
+        registry.add("outreach_idempotent_twins_total", [:], 0)
         registry.declare("outreach_flush_duration_seconds", .histogram,
                          help: "Time of one fsync of the write-ahead log; every waiting trigger waits for it.",
                          buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
@@ -37,6 +42,10 @@ struct Metrics: Sendable {
 
     func observeEnqueues(seconds: [Double]) {
         registry.observe("outreach_enqueue_duration_seconds", values: seconds)
+    }
+
+    func countTwins(_ n: Int) {
+        registry.add("outreach_idempotent_twins_total", [:], Double(n))
     }
 
     func observeCommit(size: Int, seconds: Double) {

@@ -27,15 +27,17 @@ extension API {
         let idem = key.map { IdempotencyKey(key: $0, requestHash: Crypto.sha256(req.body)) }
         let request = EnqueueRequest(message: parsed.message, deliveries: parsed.deliveries, idempotency: idem)
         return .later { [self] responder in
-            committer.submit(request) { result in
-                responder.send { self.answer(result, request: request) }
+            committer.submit(request) { outcome in
+                responder.send { self.answer(outcome) }
             }
         }
     }
 
-    /// The 202 body, built the same way for a first answer and for a replay.
-    func answer(_ result: Result<EnqueueResult, any Error>, request: EnqueueRequest) -> HTTPResponse {
-        switch result {
+    /// The 202 body, built the same way for a first answer and for a replay. A twin of a request
+    /// in flight gets the first's answer as the first got it, marked as a replay.
+    func answer(_ outcome: GroupCommitter.Outcome) -> HTTPResponse {
+        let request = outcome.request
+        switch outcome.result {
         case .success(let r) where r.replayed:
             do {
                 let ds = try store.deliveries(state: nil, messageID: r.messageID, limit: 100_000)
@@ -46,7 +48,10 @@ extension API {
                 return internalError(error, "read the earlier answer").response
             }
         case .success(let r):
-            return accepted(r.messageID, zip(r.deliveryIDs, request.deliveries).map { ($0, $1.channel, $1.address) })
+            let ds = zip(r.deliveryIDs, request.deliveries).map { ($0, $1.channel, $1.address) }
+            var resp = accepted(r.messageID, ds)
+            if outcome.twin { resp.headers.append(("Idempotent-Replayed", "true")) }
+            return resp
         case .failure(let e as StoreError):
             if case .idempotencyConflict = e { return APIError(409, "Idempotency-Key: \(e.description)").response }
             return internalError(e, "store the message").response

@@ -258,12 +258,28 @@ extension SQLiteStore {
     }
 
     public func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery] {
-        try with { db in
-            try db.prepare("""
-                SELECT \(Self.deliveryColumns) FROM deliveries d WHERE (?1 IS NULL OR d.state = ?1) AND (?2 IS NULL OR d.message_id = ?2)
-                ORDER BY d.id LIMIT ?3
-                """).rows([SQLiteValue(state?.rawValue), SQLiteValue(messageID), .integer(Int64(limit))], Self.readDelivery)
-        }
+        let query = Self.deliveriesQuery(ofOneMessage: messageID != nil)
+        let values = [SQLiteValue(state?.rawValue), SQLiteValue(messageID), .integer(Int64(limit))]
+        // One message's (a replayed trigger's answer, GET /v1/messages/{id}) on the reading
+        // connection: committed data, without waiting for the group committer or holding it up.
+        if messageID != nil { return try reading { db in try db.prepare(query).rows(values, Self.readDelivery) } }
+        return try with { db in try db.prepare(query).rows(values, Self.readDelivery) }
+    }
+
+    /// The query of `deliveries(state:messageID:limit:)`; ?1 state or NULL, ?2 message id or NULL, ?3 limit.
+    /// One message's: `d.message_id = ?2` stands alone so the planner can search the (message_id,
+    /// channel, address) index; written `?2 IS NULL OR …`, as for the whole queue, it walks the
+    /// table, and every replayed trigger answer did so under the writer's lock.
+    static func deliveriesQuery(ofOneMessage: Bool) -> String {
+        ofOneMessage
+            ? """
+              SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.message_id = ?2 AND (?1 IS NULL OR d.state = ?1)
+              ORDER BY d.id LIMIT ?3
+              """
+            : """
+              SELECT \(Self.deliveryColumns) FROM deliveries d WHERE (?1 IS NULL OR d.state = ?1) AND (?2 IS NULL OR d.message_id = ?2)
+              ORDER BY d.id LIMIT ?3
+              """
     }
 
     public func delivery(id: Int64) throws -> Delivery? {
@@ -304,6 +320,9 @@ extension SQLiteStore {
         try enqueueBatch(requests, syncing: true)
     }
 
+    /// How many group-commit batches took the savepoint path since the store was opened (`/metrics`).
+    public var slowPathBatches: Int { slowPathCount.load(ordering: .relaxed) }
+
     public func enqueueBatchUnsynced(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>] {
         try enqueueBatch(requests, syncing: false)
     }
@@ -323,6 +342,7 @@ extension SQLiteStore {
                 }
             }
         } catch {
+            slowPathCount.add(1, ordering: .relaxed)
             return try write(checkingReferences: true, syncing: syncing) { db in
                 try requests.map { r in
                     try db.execute("SAVEPOINT one")

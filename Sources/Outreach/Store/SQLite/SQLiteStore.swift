@@ -12,6 +12,8 @@ public final class SQLiteStore: Store {
     /// on, so such a read never holds up the group committer.
     private let reader = Mutex<SQLiteDatabase?>(nil)
     public let path: String
+    /// Group-commit batches rolled back and redone one savepoint per request (see `enqueueBatch`).
+    let slowPathCount = Atomic<Int>(0)
 
     /// Opens or creates the database and applies pending migrations.
     /// A scheduled campaign found this much past its time (the daemon was down) is paused for the
