@@ -79,6 +79,7 @@ final class Daemon {
 
         committer.start()
         try server.start(listen: address, threads: loaded.settings.threads)
+        Self.resumeLeasesOfStoppedProcesses(store)
         scheduler.start()
         for w in config.warnings { Log.warning(w) }
         if loaded.settings.tokens.isEmpty && loaded.settings.webhookSecret == nil {
