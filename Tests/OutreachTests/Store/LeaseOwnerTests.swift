@@ -62,7 +62,8 @@ import Testing
     @Test func expiringLeasesEndsOnlyThoseOfStoppedProcesses() throws {
         let s = try SQLiteStore(path: TestSupport.temporaryDirectory("lease") + "/o.db")
         _ = try s.enqueue(Message(template: "welcome"),
-                          deliveries: (0..<8).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") }, idempotency: nil)
+                          deliveries: (0..<8).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") },
+                          idempotency: nil)
         let (p, stopped) = try child()
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
