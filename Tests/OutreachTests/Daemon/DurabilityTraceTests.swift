@@ -51,15 +51,16 @@ struct DurabilityTraceTests {
     /// Checks the order around one acknowledgement; returns what is wrong, or nil.
     /// `marker` is in the rows written and `isAnswer` picks the write that acknowledges them.
     static func violation(_ calls: [Call], wal: String, marker: String, isAnswer: (Call) -> Bool) -> String? {
-        guard let rows = calls.first(where: { writes.contains($0.name) && $0.path == wal && $0.text.contains(marker) }) else {
+        let logWrites = calls.filter { writes.contains($0.name) && $0.path == wal }
+        guard let rows = logWrites.first(where: { $0.text.contains(marker) }) else {
             return "no write to \(wal) holds \(marker): the trace does not show the rows"
         }
-        guard let answer = calls.first(where: { $0.started > rows.completed && writes.contains($0.name) && isAnswer($0) }) else {
+        let answers = calls.filter { writes.contains($0.name) && isAnswer($0) }
+        guard let answer = answers.first(where: { $0.started > rows.completed }) else {
             return "no answer was written after the rows holding \(marker)"
         }
         // Every write to the log before the answer, the request's rows among them, must be flushed.
-        let lastWrite = calls.filter { writes.contains($0.name) && $0.path == wal && $0.completed < answer.started }
-            .map(\.completed).max() ?? rows.completed
+        let lastWrite = logWrites.filter { $0.completed < answer.started }.map(\.completed).max() ?? rows.completed
         let flushed = calls.contains {
             ($0.name == "fdatasync" || $0.name == "fsync") && $0.path == wal && $0.text.hasSuffix("= 0")
                 && $0.started > lastWrite && $0.completed < answer.started
