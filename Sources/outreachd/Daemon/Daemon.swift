@@ -93,6 +93,7 @@ final class Daemon {
         var stopSignal: Int32 = 0
         var nextHousekeeping: UInt64 = 0
         while stopSignal == 0 {
+            api.storeHealth.check(store)
             if DispatchTime.now().uptimeNanoseconds >= nextHousekeeping {
                 Self.extendReminders(store, scheduler: scheduler)
                 nextHousekeeping = DispatchTime.now().uptimeNanoseconds + Self.housekeepingInterval

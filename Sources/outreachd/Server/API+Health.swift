@@ -1,11 +1,14 @@
 import Outreach
 
 extension API {
-    /// `GET /healthz`: no disk access; 503 while draining so a balancer stops sending.
+    /// `GET /healthz`: no disk access; 503 while draining, or while the store cannot take writes
+    /// (a full disk, see `StoreHealth`), so a balancer stops sending.
     func health() -> Reply {
-        draining.load(ordering: .relaxed)
-            ? .now(.json(503, ["status": "draining"]))
-            : .now(.json(200, ["status": "ok"]))
+        if draining.load(ordering: .relaxed) { return .now(.json(503, ["status": "draining"])) }
+        if let problem = storeHealth.problem {
+            return .now(.json(503, ["status": "unwritable", "error": .string(problem)]))
+        }
+        return .now(.json(200, ["status": "ok"]))
     }
 
     /// `GET /metrics`: Prometheus text, with the queue depth read now.

@@ -39,6 +39,7 @@ extension API {
                 return internalError(error, "read the earlier answer").response
             }
         case .success(let r):
+            storeHealth.succeeded()
             return accepted(r.messageID, zip(r.deliveryIDs, request.deliveries).map { ($0, $1.channel, $1.address) })
         case .failure(let e as StoreError):
             if case .idempotencyConflict = e { return APIError(409, "Idempotency-Key: \(e.description)").response }
