@@ -119,7 +119,7 @@ struct DurabilityTraceTests {
         #expect(r.status == 0, "\(r.stderr)")
         let calls = Self.calls((try? String(contentsOfFile: trace, encoding: .utf8)) ?? "")
         let wrong = Self.violation(calls, wal: d.dir + "/data/outreach.db-wal", marker: marker) { c in
-            c.name == "write" && c.text.hasPrefix("write(1")
+            c.name == "write" && c.text.hasPrefix("write(1<")
         }
         #expect(wrong == nil, "\(wrong ?? "")")
     }
