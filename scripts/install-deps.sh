@@ -5,7 +5,7 @@ set -euo pipefail
 
 debs=(pkg-config libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev sqlite3)
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
-    debs+=(postfix python3 python3-pip openssl kannel kannel-extras)
+    debs+=(postfix python3 python3-pip openssl kannel kannel-extras strace)
 fi
 if [ "${1:-}" = "--bench" ]; then
     debs+=(wrk time nginx-light nghttp2-client)

@@ -36,9 +36,10 @@ public final class DeliveryWorker: Sendable {
         self.leaseMillis = leaseMillis
     }
 
-    /// host:pid:random — unique per process, readable in `queue list`.
+    /// Host, pid, process start and a random part (`LeaseOwner`): unique per worker, and enough
+    /// for a restart to tell that the holder of a lease has died.
     public static func defaultOwner() -> String {
-        "\(ProcessInfo.processInfo.hostName):\(getpid()):\(Crypto.hex(Crypto.randomBytes(3)))"
+        LeaseOwner.current().text
     }
 
     /// Sends one batch on `channel`; returns how many deliveries it handled (0 when nothing was due).

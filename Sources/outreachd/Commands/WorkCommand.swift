@@ -18,6 +18,12 @@ struct WorkCommand: Command {
         guard args.has("--until-idle") else { throw UsageError("use --until-idle (the daemon is `outreachd serve`)") }
         // Open-ended event series get the reminders their rolling horizon has reached.
         try context.store.extendOpenSeriesReminders(now: Clock.nowMillis())
+        // Deliveries leased by a run (or daemon) of this host that was killed are taken over now,
+        // not when their lease expires (`--until-idle` would otherwise stop without them).
+        let resumed = try context.store.expireLeasesOfStoppedProcesses()
+        if resumed > 0 && !args.has("--json") {
+            Output.error("Resuming \(resumed) deliveries leased by a process of this host that is no longer running.")
+        }
         let worker = try context.worker(only: args.values("--channel"))
         defer { worker.close() }
         let terminal = context.stderrIsTerminal && !args.has("--json")

@@ -85,6 +85,7 @@ final class Daemon {
         committer.start()
         try server.start(listen: address, threads: loaded.settings.threads,
                          perAddressLimit: loaded.settings.perIPConnections)
+        Self.resumeLeasesOfStoppedProcesses(store)
         scheduler.start()
         for w in config.warnings { Log.warning(w) }
         if loaded.settings.tokens.isEmpty && loaded.settings.webhookSecret == nil {
@@ -98,6 +99,7 @@ final class Daemon {
         var stopSignal: Int32 = 0
         var nextHousekeeping: UInt64 = 0
         while stopSignal == 0 {
+            api.storeHealth.check(store)
             if DispatchTime.now().uptimeNanoseconds >= nextHousekeeping {
                 Self.extendReminders(store, scheduler: scheduler)
                 nextHousekeeping = DispatchTime.now().uptimeNanoseconds + Self.housekeepingInterval

@@ -13,6 +13,9 @@ struct SignalWaiter {
         for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
         signal(SIGPIPE, SIG_IGN)
+        // A file-size limit (RLIMIT_FSIZE) reached would kill the process; ignored, the write fails
+        // with EFBIG instead and the request is refused with 503 like on a full disk.
+        signal(SIGXFSZ, SIG_IGN)
     }
 
     mutating func wait(seconds: Double) -> Event {

@@ -1,11 +1,15 @@
 import Outreach
 
 extension API {
-    /// `GET /healthz`: no disk access; 503 while draining so a balancer stops sending. A channel
-    /// whose endpoint is down is reported (since when, why) but keeps the daemon healthy: triggers
-    /// are still accepted and wait for it.
+    /// `GET /healthz`: no disk access; 503 while draining, or while the store cannot take writes
+    /// (a full disk, see `StoreHealth`), so a balancer stops sending. A channel whose endpoint is
+    /// down is reported (since when, why) but keeps the daemon healthy: triggers are still
+    /// accepted and wait for it.
     func health() -> Reply {
         if draining.load(ordering: .relaxed) { return .now(.json(503, ["status": "draining"])) }
+        if let problem = storeHealth.problem {
+            return .now(.json(503, ["status": "unwritable", "error": .string(problem)]))
+        }
         let outages = availability.all
         guard !outages.isEmpty else { return .now(.json(200, ["status": "ok"])) }
         var down: [String: JSON] = [:]

@@ -48,6 +48,7 @@ extension API {
                 return internalError(error, "read the earlier answer").response
             }
         case .success(let r):
+            storeHealth.succeeded()
             let ds = zip(r.deliveryIDs, request.deliveries).map { ($0, $1.channel, $1.address) }
             var resp = accepted(r.messageID, ds)
             if outcome.twin { resp.headers.append(("Idempotent-Replayed", "true")) }

@@ -48,6 +48,8 @@ final class API: Sendable {
     let draining = Atomic<Bool>(false)
     /// Which channels' endpoints are down, as the workers found them.
     let availability: ChannelAvailability
+    /// Whether the store takes writes (a full disk): /healthz answers 503 while it does not.
+    let storeHealth: StoreHealth
 
     init(store: SQLiteStore, committer: GroupCommitter, links: LinkSigner, metrics: Metrics, live: Live,
          availability: ChannelAvailability = ChannelAvailability(), wake: @escaping @Sendable (Set<String>) -> Void) {
@@ -58,9 +60,13 @@ final class API: Sendable {
         self.metrics = metrics
         self.live = ReadMostly(live)
         self.wake = wake
+        self.storeHealth = StoreHealth(directory: (store.path as NSString).deletingLastPathComponent)
     }
 
     var snapshot: Live { live.read() }
+
+    /// `Retry-After` when the disk is full: long enough not to hammer it, short enough to resume soon.
+    static let storageRetryAfterSeconds = 30
 
     static let router: Router = {
         var r = Router()
@@ -96,9 +102,16 @@ final class API: Sendable {
         }
     }
 
-    /// Store failures the client cannot fix: logged, answered 500 without details.
+    /// Store failures the client cannot fix: logged, answered 500 without details — except a disk
+    /// that is full or failing: 503 with `Retry-After`, since the same request succeeds once an
+    /// operator has made room, and /healthz reports it meanwhile.
     func internalError(_ error: any Error, _ what: String) -> APIError {
         Log.error("\(what): \(error)")
+        if let unavailable = StorageUnavailable(error) {
+            storeHealth.failed(unavailable)
+            return APIError(503, "The server could not \(what): \(unavailable.reason); try again later.",
+                            headers: [("Retry-After", String(Self.storageRetryAfterSeconds))])
+        }
         return APIError(500, "The server could not \(what); the error was logged.")
     }
 }

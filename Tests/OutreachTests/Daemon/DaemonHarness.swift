@@ -42,11 +42,12 @@ final class DaemonHarness: @unchecked Sendable {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    /// Starts the daemon and waits until /healthz answers.
-    func start(environment: [String: String] = [:]) throws {
+    /// Starts the daemon and waits until /healthz answers; `wrapper` runs it under another program
+    /// (`["strace", …, "--"]`), which then is the process `stop` signals.
+    func start(environment: [String: String] = [:], wrapper: [String] = []) throws {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: TestSupport.outreachd)
-        p.arguments = ["--config", configPath, "serve"]
+        p.executableURL = URL(fileURLWithPath: wrapper.isEmpty ? TestSupport.outreachd : "/usr/bin/env")
+        p.arguments = (wrapper.isEmpty ? [] : wrapper + [TestSupport.outreachd]) + ["--config", configPath, "serve"]
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = nil
         env["WATCHDOG_USEC"] = nil
