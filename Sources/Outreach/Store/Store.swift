@@ -1,41 +1,11 @@
-/// The durable store behind the CLI and the daemon. SQLite today; narrow enough for PostgreSQL later.
-///
+/// The durable store behind the CLI and the daemon: one protocol per concern, and `Store` all of
+/// them. SQLite implements it (`Store/SQLite/`); nothing else names a concrete store but the
+/// composition root, and `StoreConformanceTests` holds every implementation to the same promises.
+public protocol Store: ContactStore, ConsentStore, DeliveryQueue, CampaignStore, EventStore {}
+
+/// The delivery queue: durable enqueue (group commit, idempotency keys), leased claims, outcomes.
 /// Every method is one transaction: what it writes is on disk when it returns.
-public protocol Store: AnyObject, Sendable {
-    // Contacts
-    /// Inserts or updates contacts matched by email, then phone; all or nothing.
-    func upsertContacts(_ contacts: [Contact]) throws -> ImportCounts
-    func contact(matching key: String) throws -> Contact?
-    func contacts(inList list: String?, limit: Int?) throws -> [Contact]
-    /// Removes personal data; keeps hashed suppression entries so the person is never mailed again.
-    /// Cancels every pending delivery to the person and overwrites what it deletes.
-    /// - Returns: the person's deliveries (id and channel), so channels that keep copies (the
-    ///   outbox) can remove them.
-    @discardableResult
-    func eraseContact(id: Int64) throws -> [(id: Int64, channel: String)]
-
-    // Lists
-    func createList(name: String, doubleOptIn: Bool) throws -> MailingList
-    func list(named name: String) throws -> MailingList?
-    func lists() throws -> [MailingList]
-    /// Changes memberships as `MembershipDecision` allows for `authority`, in one transaction; an
-    /// unsubscribe cancels the contact's pending mail of that list in the same transaction.
-    /// - Throws: `StoreError.resubscribeRefused` (and changes nothing) when an officer asks to
-    ///   subscribe someone who unsubscribed.
-    @discardableResult
-    func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
-                       by authority: ConsentAuthority) throws -> MembershipChanges
-    /// A public sign-up in one transaction: the contact, the membership and the confirmation.
-    /// - Throws: `StoreError.unknownList`; `StoreError.noConfirmationChannel` when the person must
-    ///   confirm and the request carries no confirmation.
-    func signUp(_ request: SignUpRequest) throws -> SignUpOutcome
-    func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)]
-
-    // Suppressions
-    func suppress(address: String, reason: SuppressionReason, detail: String?) throws
-    func suppression(for address: String) throws -> SuppressionReason?
-
-    // Queue
+public protocol DeliveryQueue: AnyObject, Sendable {
     /// Stores a message and its deliveries in one transaction (group commit). With an idempotency
     /// key, a repeat returns the first result; the same key with another request hash throws `conflict`.
     func enqueue(_ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult
@@ -52,9 +22,6 @@ public protocol Store: AnyObject, Sendable {
     func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws
     /// Gives leased deliveries back untouched (graceful shutdown).
     func release(ids: [Int64], owner: String) throws
-    /// Gives leased deliveries back to be tried at a later instant without counting the attempt
-    /// (quiet hours: nothing was sent); a lease that was lost is left alone.
-    func reschedule(_ deferrals: [(id: Int64, at: Int64)], owner: String, note: String) throws
     func nextDueTime(channels: [String]?) throws -> Int64?
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int]
     /// Records that a channel's endpoint is down (or, with nil, up again).
@@ -68,6 +35,23 @@ public protocol Store: AnyObject, Sendable {
     /// Puts dead or failed deliveries back in the queue; returns how many.
     func retry(ids: [Int64]?, now: Int64) throws -> Int
     func cancel(ids: [Int64]) throws -> Int
+    /// Gives leased deliveries back to be tried at a later instant without counting the attempt
+    /// (quiet hours: nothing was sent); a lease that was lost is left alone.
+    func reschedule(_ deferrals: [(id: Int64, at: Int64)], owner: String, note: String) throws
+    /// Gives back every lease `owner` still holds (shutdown after the drain timeout); returns how many.
+    @discardableResult
+    func releaseAll(owner: String) throws -> Int
+    /// Ends at once the leases held by processes of this host that are gone (a restart after a crash).
+    @discardableResult
+    func expireLeasesOfStoppedProcesses(now: Int64) throws -> Int
+    /// When the next delivery of `channel` is due (or a lease on it expires).
+    func nextDue(channel: String) throws -> Int64?
+    /// Records a gateway's receipt on the delivery it names; returns the delivery's id, or nil.
+    func recordReceipt(_ r: Receipt, channel: String, now: Int64) throws -> Int64?
+    /// Batches of a group commit that were redone with a savepoint per request.
+    var slowPathBatches: Int { get }
+    /// Commits a write that changes nothing, to learn whether the disk takes writes again.
+    func probeWrite() throws
 }
 
 /// What an import or upsert did.
@@ -156,4 +140,9 @@ extension Store {
         try setMembership(list: list, contactIDs: contactIDs, state: state, consent: consent,
                           by: state == .unsubscribed ? .person : .officer)
     }
+}
+
+extension DeliveryQueue {
+    @discardableResult
+    public func expireLeasesOfStoppedProcesses() throws -> Int { try expireLeasesOfStoppedProcesses(now: Clock.nowMillis()) }
 }

@@ -6,7 +6,7 @@ import Channels
 final class CommandContext {
     let configPath: String?
     private var _config: Config?
-    private var _store: SQLiteStore?
+    private var _store: (any Store)?
     /// Set by `templates` (CommandContext+Delivery).
     var cachedTemplates: TemplateLibrary?
 
@@ -21,10 +21,10 @@ final class CommandContext {
         }
     }
 
-    var store: SQLiteStore {
+    var store: any Store {
         get throws {
             if let s = _store { return s }
-            let s = try SQLiteStore.open(try config)
+            let s = try Composition.openStore(try config)
             _store = s
             return s
         }

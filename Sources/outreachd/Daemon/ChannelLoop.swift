@@ -7,14 +7,14 @@ import Synchronization
 final class ChannelLoop: Sendable {
     let channel: String
     let worker: DeliveryWorker
-    let store: SQLiteStore
+    let store: any Store
     let wakeup: Wakeup
     let stopping: StopFlag
     let done = DispatchSemaphore(value: 0)
     /// The longest sleep: a safety net for work another process queued without waking us.
     let maxIdleMillis: Int64
 
-    init(channel: String, worker: DeliveryWorker, store: SQLiteStore, wakeup: Wakeup, stopping: StopFlag, maxIdleMillis: Int64 = 5_000) {
+    init(channel: String, worker: DeliveryWorker, store: any Store, wakeup: Wakeup, stopping: StopFlag, maxIdleMillis: Int64 = 5_000) {
         self.channel = channel
         self.worker = worker
         self.store = store

@@ -7,7 +7,7 @@ extension Daemon {
 
     /// Queues the reminders of open-ended event series that the rolling horizon has reached, and
     /// wakes the channel loops when some were queued (one may be due soon after a long stop).
-    static func extendReminders(_ store: SQLiteStore, scheduler: Scheduler) {
+    static func extendReminders(_ store: any Store, scheduler: Scheduler) {
         do {
             let q = try store.extendOpenSeriesReminders(now: Clock.nowMillis())
             guard q.reminders > 0 else { return }

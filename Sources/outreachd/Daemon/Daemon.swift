@@ -47,7 +47,7 @@ final class Daemon {
         let notifier = SystemdNotifier()
         var loaded = try load()
         let config = loaded.config
-        let store = try SQLiteStore.open(config)
+        let store = try Composition.openStore(config)
         let links = try LinkSigner.load(config: config)
         let metrics = Metrics()
 
@@ -76,7 +76,7 @@ final class Daemon {
             API.Live(settings: l.settings, auth: Authenticator(settings: l.settings), templates: l.library, channels: infos,
                      defaultCountry: l.config.defaultCountry, defaultLocale: l.config.defaultLocale)
         }
-        let api = API(store: store, committer: committer, links: links, metrics: metrics, live: live(loaded),
+        let api = API(store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics, live: live(loaded),
                       availability: availability) { scheduler.wake($0) }
         let server = HTTPServer(maxBodyBytes: loaded.settings.maxBodyBytes, trustProxy: loaded.settings.trustProxy,
                                 headerTimeoutMillis: loaded.settings.headerTimeoutMillis) { api.handle($0) }

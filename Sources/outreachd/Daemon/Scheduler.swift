@@ -10,7 +10,7 @@ final class Scheduler: Sendable {
     let loops: [ChannelLoop]
     let stopping = StopFlag()
 
-    init(worker: DeliveryWorker, store: SQLiteStore, workers: [String: Int]) {
+    init(worker: DeliveryWorker, store: any Store, workers: [String: Int]) {
         var wakeups: [String: Wakeup] = [:]
         var loops: [ChannelLoop] = []
         for (name, n) in workers.sorted(by: { $0.key < $1.key }) {

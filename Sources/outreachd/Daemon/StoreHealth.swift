@@ -57,7 +57,7 @@ final class StoreHealth: Sendable {
     }
 
     /// Run by the main loop: reads the free space, and probes the store while it is marked.
-    func check(_ store: SQLiteStore) {
+    func check(_ store: any Store) {
         var fs = statvfs()
         if statvfs(directory, &fs) == 0 {
             // root may use the blocks reserved for it; anyone else only the available ones.

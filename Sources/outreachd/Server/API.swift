@@ -36,7 +36,7 @@ final class API: Sendable {
         }
     }
 
-    let store: SQLiteStore
+    let store: any Store
     let committer: GroupCommitter
     let links: LinkSigner
     let metrics: Metrics
@@ -51,7 +51,7 @@ final class API: Sendable {
     /// Whether the store takes writes (a full disk): /healthz answers 503 while it does not.
     let storeHealth: StoreHealth
 
-    init(store: SQLiteStore, committer: GroupCommitter, links: LinkSigner, metrics: Metrics, live: Live,
+    init(store: any Store, dataDirectory: String, committer: GroupCommitter, links: LinkSigner, metrics: Metrics, live: Live,
          availability: ChannelAvailability = ChannelAvailability(), wake: @escaping @Sendable (Set<String>) -> Void) {
         self.availability = availability
         self.store = store
@@ -60,7 +60,7 @@ final class API: Sendable {
         self.metrics = metrics
         self.live = ReadMostly(live)
         self.wake = wake
-        self.storeHealth = StoreHealth(directory: (store.path as NSString).deletingLastPathComponent)
+        self.storeHealth = StoreHealth(directory: dataDirectory)
     }
 
     var snapshot: Live { live.read() }
