@@ -48,15 +48,11 @@ public struct CampaignChannel: Sendable, Equatable {
         self.attribute = attribute
     }
 
-    /// How a channel addresses a campaign's recipients.
+    /// How a channel addresses a campaign's recipients (`RecipientAddress.field`).
     public init(channel: any Channel) {
-        if channel.target == .room {
-            self.init(name: channel.name, address: .room)
-        } else if let a = channel.addressAttribute {
-            self.init(name: channel.name, address: .attribute, attribute: a)
-        } else {
-            self.init(name: channel.name, address: channel.kind == .sms ? .phone : .email)
-        }
+        let (address, attribute) = RecipientAddress.field(kind: channel.kind, target: channel.target,
+                                                          attribute: channel.addressAttribute)
+        self.init(name: channel.name, address: address, attribute: attribute)
     }
 }
 

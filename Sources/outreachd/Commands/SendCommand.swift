@@ -39,7 +39,7 @@ struct SendCommand: Command {
                 d = NewDelivery(channel: "", address: "", contactID: c.id, name: c.name, locale: c.locale, timeZone: c.timeZone)
                 let channel = try pick(args.value("--channel"), forEmail: c.email != nil && (args.value("--channel").map { channels[$0]?.kind == .email } ?? true), channels)
                 d.channel = channel.name
-                d.address = address(of: c, on: channel) ?? ""
+                d.address = RecipientAddress.resolve(c, on: channel) ?? ""
                 guard !d.address.isEmpty else { throw CLIError.failed("Contact \(raw) has no address for channel '\(channel.name)'.") }
             } else {
                 let isEmail = raw.contains("@")
@@ -48,7 +48,7 @@ struct SendCommand: Command {
                 }
                 let c = try validator.contact(email: isEmail ? raw : nil, phone: isEmail ? nil : raw, name: nil, locale: nil, timeZone: nil, attributes: [:])
                 let channel = try pick(args.value("--channel"), forEmail: isEmail, channels)
-                d = NewDelivery(channel: channel.name, address: channel.target == .room ? "room" : (c.email ?? c.phone!))
+                d = NewDelivery(channel: channel.name, address: RecipientAddress.resolve(c, on: channel) ?? (c.email ?? c.phone!))
             }
             if let l = args.value("--locale") { d.locale = Locales.canonical(l) }
             // A broken template is refused before anything is queued; once per channel and language.
@@ -75,17 +75,6 @@ struct SendCommand: Command {
             }
         }
         return states.contains { $0.state == .dead } && summary.dead > 0 ? 1 : 0
-    }
-
-    /// The address a channel uses for a contact: email, phone, the chat attribute, or the room.
-    static func address(of c: Contact, on channel: any Channel) -> String? {
-        if channel.target == .room { return "room" }
-        if let attribute = channel.addressAttribute { return c.attributes[attribute] }
-        switch channel.kind {
-        case .email: return c.email
-        case .sms: return c.phone
-        case .chat: return c.email ?? c.phone
-        }
     }
 
     static func pick(_ named: String?, forEmail: Bool, _ channels: [String: any Channel]) throws -> any Channel {

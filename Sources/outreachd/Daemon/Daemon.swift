@@ -59,7 +59,8 @@ final class Daemon {
             let raw = try ChannelFactory.make(name: name, section: section, config: config)
             let schedule = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
             channels[name] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: schedule.batchCap)
-            infos[name] = ChannelInfo(name: name, kind: raw.kind, target: raw.target, section: section, receipts: schedule.receipts)
+            infos[name] = ChannelInfo(name: name, kind: raw.kind, target: raw.target, addressAttribute: raw.addressAttribute,
+                                      section: section, receipts: schedule.receipts)
             workers[name] = schedule.workers
             policies[name] = schedule.policy
         }

@@ -29,12 +29,14 @@ extension API {
         let evidence = "ip=\(req.clientAddress); user-agent=\(req.header("user-agent") ?? "-")"
         // The confirmation, in case the person must confirm (decided by the store, with the membership).
         let useEmail = contact.email != nil
-        let address = useEmail ? contact.email! : contact.phone!
         let channel = live.channels.values.filter { $0.target == .contact && $0.kind == (useEmail ? .email : .sms) }
             .min { $0.name < $1.name }
-        let confirmation = channel.map { ch in
-            (message: Message(template: live.settings.confirmTemplate, data: ["list": .string(name)], kind: .transactional, listName: name),
-             delivery: NewDelivery(channel: ch.name, address: address))
+        let confirmation = channel.flatMap { ch -> (message: Message, delivery: NewDelivery)? in
+            guard let address = RecipientAddress.resolve(email: contact.email, phone: contact.phone, kind: ch.kind, target: ch.target,
+                                                         attribute: ch.addressAttribute) else { return nil }
+            return (message: Message(template: live.settings.confirmTemplate, data: ["list": .string(name)], kind: .transactional,
+                                     listName: name),
+                    delivery: NewDelivery(channel: ch.name, address: address))
         }
         let outcome: SignUpOutcome
         do {

@@ -121,6 +121,8 @@ struct ChannelInfo: Sendable {
     var name: String
     var kind: ChannelKind
     var target: ChannelTarget
+    /// For chat channels that post to each contact: the contact attribute holding the address.
+    var addressAttribute: String? = nil
     var section: ConfigSection
     /// For channels with `preset = "kannel"` or `"twilio"`: how their receipts are authenticated.
     var receipts: SMSReceiptAuth?

@@ -66,16 +66,13 @@ struct TriggerParser {
             var any = false
             for c in targets {
                 if c.target == .room {
-                    add(NewDelivery(channel: c.name, address: "", notBefore: notBefore))
+                    add(NewDelivery(channel: c.name, address: RecipientAddress.room, notBefore: notBefore))
                     any = true
                     continue
                 }
-                let address: String?
-                switch c.kind {
-                case .email: address = recipient.email
-                case .sms: address = recipient.phone
-                case .chat: address = recipient.address
-                }
+                let address = RecipientAddress.resolve(email: recipient.email, phone: recipient.phone, attributes: recipient.attributes,
+                                                       explicit: recipient.address, kind: c.kind, target: c.target,
+                                                       attribute: c.addressAttribute)
                 guard let address else {
                     if explicit != nil && targets.count == 1 {
                         throw .badField(field.description, "has no \(c.kind == .email ? "email" : c.kind == .sms ? "phone" : "address") for channel '\(c.name)'")
@@ -107,6 +104,7 @@ struct TriggerParser {
         var locale: String?
         var timeZone: String?
         var contactID: Int64?
+        var attributes: [String: String] = [:]
     }
 
     func recipient(_ value: TriggerBody.Element, field: FieldName) throws(APIError) -> Recipient {
@@ -130,6 +128,7 @@ struct TriggerParser {
             r.name = c.name
             r.locale = c.locale
             r.timeZone = c.timeZone
+            r.attributes = c.attributes
             return r
         }
         if let e = try string(o.email, "email") {

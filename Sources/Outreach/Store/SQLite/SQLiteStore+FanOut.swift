@@ -29,8 +29,8 @@ extension SQLiteStore {
                 // A room gets one post per campaign, not one per person.
                 try db.prepare("""
                     INSERT INTO deliveries(message_id, channel, address, state, next_attempt_at, created_at, updated_at)
-                    VALUES(?, ?, 'room', 'queued', ?, ?, ?) ON CONFLICT(message_id, channel, address) DO NOTHING
-                    """).run([.integer(messageID), .text(ch.name), .integer(at), .integer(now), .integer(now)])
+                    VALUES(?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT(message_id, channel, address) DO NOTHING
+                    """).run([.integer(messageID), .text(ch.name), .text(RecipientAddress.room), .integer(at), .integer(now), .integer(now)])
                 out.queued += db.changes
                 continue
             }
