@@ -12,10 +12,14 @@ public final class DeliveryWorker: Sendable {
     public let policies: [String: RetryPolicy]
     public let owner: String
     public let leaseMillis: Int64
+    /// Applied to every failure's reason before it is recorded: what a peer or libcurl says can
+    /// quote a URL with credentials in it, and the recorded reason is shown and exported.
+    public let redactor: SecretRedactor
 
     public init(store: any Store, channels: [String: any Channel], composer: any DeliveryComposer,
                 policies: [String: RetryPolicy] = [:], owner: String = DeliveryWorker.defaultOwner(),
-                leaseMillis: Int64 = 5 * 60_000) {
+                leaseMillis: Int64 = 5 * 60_000, redactor: SecretRedactor = SecretRedactor()) {
+        self.redactor = redactor
         self.store = store
         self.channels = channels
         self.composer = composer
@@ -44,11 +48,12 @@ public final class DeliveryWorker: Sendable {
                 sendable.append(c)
             } catch {
                 // A template that fails at send time will fail again: dead, with the reason kept.
-                results.append(DeliveryResult(id: c.delivery.id, outcome: .permanent("cannot compose the message: \(error)"),
+                let reason = redactor.redact("cannot compose the message: \(error)")
+                results.append(DeliveryResult(id: c.delivery.id, outcome: .permanent(reason),
                                               retryAt: nil, address: c.delivery.address))
             }
         }
-        let outcomes = outgoing.isEmpty ? [] : channel.send(outgoing)
+        let outcomes = outgoing.isEmpty ? [] : channel.send(outgoing).map(redactor.redact)
         let policy = policies[name] ?? RetryPolicy()
         let done = Clock.nowMillis()
         for (c, outcome) in zip(sendable, outcomes) {

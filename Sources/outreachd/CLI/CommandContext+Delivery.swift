@@ -53,7 +53,9 @@ extension CommandContext {
         let composer = TemplateComposer(library: try templates, config: config, links: try LinkSigner.load(config: config))
         // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
         let store: any Store = quiet.isEmpty ? try store : QuietHoursStore(base: try store, rules: quiet) { Output.error($0) }
-        return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies)
+        // After the channels: the redactor knows every secret they read.
+        return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies,
+                              redactor: SecretRedactor(secrets: config.secretValues))
     }
 
     /// Refuses a template that does not exist or does not render for the channel's kind.

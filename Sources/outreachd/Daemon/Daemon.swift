@@ -65,8 +65,10 @@ final class Daemon {
         }
         let quietStore = QuietHoursStore(base: store, rules: loaded.quiet)
         let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))
+        // After the channels and the server settings: the redactor knows every secret they read.
         let worker = DeliveryWorker(store: quietStore, channels: channels, composer: composer, policies: policies,
-                                    leaseMillis: loaded.settings.leaseMillis)
+                                    leaseMillis: loaded.settings.leaseMillis,
+                                    redactor: SecretRedactor(secrets: config.secretValues))
         let scheduler = Scheduler(worker: worker, store: store, workers: workers)
         let committer = GroupCommitter(store: store, metrics: metrics) { scheduler.wake($0) }
         func live(_ l: Loaded) -> API.Live {
