@@ -8,7 +8,8 @@ extension CommandContext {
         get throws {
             if let t = cachedTemplates { return t }
             let c = try config
-            let t = try TemplateLibrary(directory: c.templatesDir, defaultLocale: c.defaultLocale)
+            let t = try TemplateLibrary(directory: c.templatesDir, defaultLocale: c.defaultLocale,
+                                        maxRenderBytes: c.maxRenderBytes)
             cachedTemplates = t
             return t
         }

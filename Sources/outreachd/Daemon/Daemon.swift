@@ -26,7 +26,8 @@ final class Daemon {
         let config = try Config.load(explicitPath: configPath)
         var settings = try ServerSettings(section: config.server)
         if let l = listenOverride { settings.listen = l }
-        let library = try TemplateLibrary(directory: config.templatesDir, defaultLocale: config.defaultLocale)
+        let library = try TemplateLibrary(directory: config.templatesDir, defaultLocale: config.defaultLocale,
+                                          maxRenderBytes: config.maxRenderBytes)
         var quiet: [String: QuietHours] = [:]
         for (name, section) in config.channels {
             if let q = try QuietHours.from(section) { quiet[name] = q }

@@ -80,7 +80,8 @@ struct SecretRedactionTests {
 
     /// A gateway that refuses with the request's credentials in its error text, as some do.
     static func echoingGateway() throws -> HTTPRecorder {
-        try HTTPRecorder(responses: #"[{"status": 500, "body": "internal error: api_secret=VonSec-3e9f Authorization: Bearer HdrBearer-2c7d"}]"#)
+        try HTTPRecorder(responses: #"[{"status": 500, "body": "internal error: api_secret=VonSec-3e9f "#
+                         + #"Authorization: Bearer HdrBearer-2c7d"}]"#)
     }
 
     static let names = ["kannel", "telegram", "hook", "slack", "vonage", "mail"]
@@ -100,10 +101,13 @@ struct SecretRedactionTests {
         for name in Self.names {
             _ = try run(["send", "welcome", "--to", "ana@example.org", "--channel", name])
             _ = try run(["send", "welcome", "--to", "ana@example.org", "--channel", name, "--json"])
-            #expect(try run(["send", "welcome", "--to", "ana@example.org", "--channel", name, "--queue-only"]).status == 0)
+            let queued = try run(["send", "welcome", "--to", "ana@example.org", "--channel", name, "--queue-only"])
+            #expect(queued.status == 0)
         }
         _ = try run(["work", "--until-idle"])
-        #expect(try run(["campaigns", "create", "dec", "--template", "welcome", "--list", "members", "--channel", "kannel"]).status == 0)
+        let created = try run(["campaigns", "create", "dec", "--template", "welcome", "--list", "members",
+                               "--channel", "kannel"])
+        #expect(created.status == 0)
         #expect(try run(["campaigns", "start", "dec"]).status == 0)
         _ = try run(["work", "--until-idle"])
         _ = try run(["queue", "list"])
@@ -118,7 +122,8 @@ struct SecretRedactionTests {
         // Every channel failed and kept a reason, so there was something to leak.
         let errors = try JSON.parse(list.stdout).arrayValue ?? []
         for name in Self.names {
-            let reasons = errors.filter { $0["channel"]?.stringValue == name }.compactMap { $0["last_error"]?.stringValue }
+            let reasons = errors.filter { $0["channel"]?.stringValue == name }
+                .compactMap { $0["last_error"]?.stringValue }
             #expect(!reasons.isEmpty, "no stored error for channel \(name): \(list.stdout)")
         }
         for (what, text) in outputs {
@@ -159,9 +164,11 @@ struct SecretRedactionTests {
             + "&dlr-url=http%3A%2F%2Fx%2Fv1%2Freceipts%2Fsms%3Ftoken%3DRcptTok-91c2%26id%3D5 failed: refused."
         let out = r.redact(kannel)
         #expect(!out.contains("Kp%2Fss") && !out.contains("RcptTok-91c2"), "\(out)")
-        #expect(out.contains("username=outreach") && out.contains("to=%2B45") && out.contains("failed: refused."), "\(out)")
+        #expect(out.contains("username=outreach") && out.contains("to=%2B45") && out.contains("failed: refused."),
+                "\(out)")
         #expect(!r.redact("https://api.telegram.org/bot123456:AAE-x_y/sendMessage").contains("AAE-x_y"))
-        #expect(r.redact("https://api.telegram.org/bot123456:AAE-x_y/sendMessage").hasPrefix("https://api.telegram.org/bot"))
+        #expect(r.redact("https://api.telegram.org/bot123456:AAE-x_y/sendMessage")
+                == "https://api.telegram.org/bot[redacted]/sendMessage")
         #expect(r.redact("smtp://user:pw@relay:587/x") == "smtp://[redacted]@relay:587/x")
         #expect(r.redact("http://h/p?api_key=1&Token=2&signature=3&sig=4&keep=5")
                 == "http://h/p?api_key=[redacted]&Token=[redacted]&signature=[redacted]&sig=[redacted]&keep=5")
