@@ -88,7 +88,7 @@ public struct Config: Sendable {
         return config
     }
 
-    /// `[templates]`: only `max_render_bytes`, at least 1 KiB (the starter templates are larger)
+    /// `[templates]`: only `max_render_bytes`, at least 1 KiB (less would refuse ordinary messages)
     /// and at most 1 GiB (a limit is the point).
     static func readTemplates(_ t: ConfigSection) throws(ConfigError) -> Int {
         if let k = t.keys.first(where: { $0 != "max_render_bytes" }) {

@@ -174,5 +174,8 @@ struct SecretRedactionTests {
                 == "http://h/p?api_key=[redacted]&Token=[redacted]&signature=[redacted]&sig=[redacted]&keep=5")
         #expect(r.redact("the gateway said: s3cr3t-value is wrong") == "the gateway said: [redacted] is wrong")
         #expect(r.redact("no url here, 50% off") == "no url here, 50% off")
+        // What an HTTP error names: the endpoint, without the query (the message and credentials of a GET gateway).
+        #expect(SecretRedactor.endpoint("http://u:p@gw/send?to=%2B45&text=hi&password=x#f")
+                == "http://[redacted]@gw/send")
     }
 }
