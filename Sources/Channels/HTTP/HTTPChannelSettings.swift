@@ -30,6 +30,13 @@ struct HTTPChannelSettings {
             let token = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) }
             guard !name.isEmpty, token else { throw section.invalid("headers", "has the header name \"\(name)\", which is not a valid HTTP token") }
             guard !value.contains(where: { $0.isNewline }) else { throw section.invalid("headers", "has a line break in the value of \(name)") }
+            if SecretRedactor.isSecretName(name) {
+                // "Authorization: Bearer X": the whole value, and X alone, are credentials.
+                section.noteSecret(value)
+                if let token = value.split(separator: " ").last, token.count < value.count {
+                    section.noteSecret(String(token))
+                }
+            }
             headers.append((name, value))
         }
         if let secret = try section.secret("signing_secret") {

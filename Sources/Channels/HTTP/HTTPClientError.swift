@@ -1,5 +1,6 @@
 import CCurl
-/// A request that got no HTTP response.
+
+/// A request that got no HTTP response. `url` is the endpoint as `SecretRedactor.endpoint` shows it.
 public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The peer did not answer in time.
     case timeout(url: String, message: String)

@@ -1,4 +1,5 @@
 import CCurl
+import Outreach
 
 /// One request in flight: the buffers libcurl writes into and the C lists it reads from.
 ///
@@ -67,7 +68,7 @@ final class HTTPTransfer {
         set(outreach_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, me))
         set(outreach_curl_setopt_header(easy, httpTransferHeader))
         set(outreach_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me))
-        if code != CURLE_OK { return .invalidRequest(url: request.url, message: String(cString: curl_easy_strerror(code))) }
+        if code != CURLE_OK { return .invalidRequest(url: shownURL, message: String(cString: curl_easy_strerror(code))) }
         return nil
     }
 
@@ -82,18 +83,21 @@ final class HTTPTransfer {
                 var connected: curl_off_t = 0
                 _ = outreach_curl_getinfo_off_t(easy, CURLINFO_CONNECT_TIME_T, &connected)
                 if connected == 0 {
-                    return .failure(.transport(url: request.url, code: Int(CURLE_COULDNT_CONNECT.rawValue), message: message))
+                    return .failure(.transport(url: shownURL, code: Int(CURLE_COULDNT_CONNECT.rawValue), message: message))
                 }
-                return .failure(.timeout(url: request.url, message: message))
+                return .failure(.timeout(url: shownURL, message: message))
             case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
-                return .failure(.invalidRequest(url: request.url, message: message))
-            default: return .failure(.transport(url: request.url, code: Int(code.rawValue), message: message))
+                return .failure(.invalidRequest(url: shownURL, message: message))
+            default: return .failure(.transport(url: shownURL, code: Int(code.rawValue), message: message))
             }
         }
         var status = 0
         _ = outreach_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         return .success(HTTPResponse(status: status, headers: headers, body: body))
     }
+
+    /// The URL as an error names it: stored errors are shown and logged, so no credentials, no query.
+    var shownURL: String { SecretRedactor.endpoint(request.url) }
 
     /// Frees the C memory; called once the easy handle no longer points here.
     func release() {

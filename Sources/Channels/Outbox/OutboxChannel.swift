@@ -40,10 +40,10 @@ public final class OutboxChannel: Channel {
     }
 
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do throws(PrivateFileError) {
+            try PrivateFiles.makeDirectory(directory)
         } catch {
-            return batch.map { _ in .transient("cannot create the outbox folder \(directory): \(error.localizedDescription)") }
+            return batch.map { _ in .transient("cannot create the outbox folder: \(error)") }
         }
         return batch.map(write)
     }
@@ -55,7 +55,8 @@ public final class OutboxChannel: Channel {
         let final = "\(directory)/\(m.deliveryID).\(ext)"
         let temp = "\(directory)/.\(m.deliveryID).\(ext).tmp"
         let bytes = m.mime ?? Array(((m.address.isEmpty ? "" : "To: \(m.address)\n\n") + m.text).utf8)
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Owner-only (0600): a message is personal data.
+        let fd = PrivateFiles.openForWriting(temp)
         guard fd >= 0 else { return .transient("cannot write \(temp): \(String(cString: strerror(errno)))") }
         var off = 0
         while off < bytes.count {

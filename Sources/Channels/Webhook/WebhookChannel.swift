@@ -68,6 +68,14 @@ public final class WebhookChannel: Channel {
             room = try section.string("channel")
         }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw section.invalid("url", "must start with http:// or https://") }
+        if [.slack, .mattermost, .discord, .teams].contains(preset) {
+            // These services' webhook URLs are capabilities: whoever has the path can post.
+            let afterScheme = url[url.index(url.firstIndex(of: ":")!, offsetBy: 3)...]
+            if let slash = afterScheme.firstIndex(of: "/") {
+                let path = afterScheme[afterScheme.index(after: slash)...].prefix { $0 != "?" && $0 != "#" }
+                section.noteSecret(String(path))
+            }
+        }
         let configuredMethod = try section.string("method")
         method = (configuredMethod ?? (preset == .matrix ? "PUT" : "POST")).uppercased()
         guard ["POST", "PUT", "PATCH", "GET"].contains(method), preset == .generic || configuredMethod == nil

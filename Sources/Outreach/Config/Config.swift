@@ -16,6 +16,8 @@ public struct Config: Sendable {
     public var sections: [String: ConfigSection]
     /// `[channels.NAME]` by channel name.
     public var channels: [String: ConfigSection]
+    /// `[templates] max_render_bytes`: the largest rendered part (text, HTML, JSON body, subject).
+    public var maxRenderBytes = Template.defaultMaxRenderBytes
 
     public var server: ConfigSection { sections["server"] ?? ConfigSection(name: "server", file: file ?? "(defaults)", baseDirectory: "") }
 
@@ -69,6 +71,7 @@ public struct Config: Sendable {
         if let dc = try top.string("default_country") { config.defaultCountry = dc }
         if let from = try sections["sender"]?.string("from") { config.senderFrom = from }
         if let url = try sections["storage"]?.string("url") { config.storageURL = url }
+        if let t = sections["templates"] { config.maxRenderBytes = try readTemplates(t) }
         let known: Set<String> = ["data_dir", "templates_dir", "default_locale", "public_url", "default_country"]
         for k in top.keys where !known.contains(k) {
             throw top.invalid(k, "is not a known setting")
@@ -83,6 +86,19 @@ public struct Config: Sendable {
             config.channels = channels
         }
         return config
+    }
+
+    /// `[templates]`: only `max_render_bytes`, at least 1 KiB (less would refuse ordinary messages)
+    /// and at most 1 GiB (a limit is the point).
+    static func readTemplates(_ t: ConfigSection) throws(ConfigError) -> Int {
+        if let k = t.keys.first(where: { $0 != "max_render_bytes" }) {
+            throw t.invalid(k, "is not a setting of [templates]")
+        }
+        guard let n = try t.int("max_render_bytes") else { return Template.defaultMaxRenderBytes }
+        guard (1024...(1 << 30)).contains(n) else {
+            throw t.invalid("max_render_bytes", "must be at least 1024 and at most 1073741824 (1 GiB)")
+        }
+        return n
     }
 
     /// Resolves a path relative to the data directory.

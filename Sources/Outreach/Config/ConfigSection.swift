@@ -18,6 +18,8 @@ public struct ConfigSection: Sendable {
     var entries: [String: (value: ConfigValue, line: Int)] = [:]
     /// Every key asked for, present or not, shared by all copies of the section (see `unreadKeys`).
     let reads = KeyReads()
+    /// The credentials read through `secret(_:)` or marked with `noteSecret(_:)`, shared likewise.
+    let secretsRead = SecretValues()
 
     public init(name: String, file: String, baseDirectory: String, values: [String: ConfigValue] = [:]) {
         self.name = name
@@ -84,6 +86,7 @@ public struct ConfigSection: Sendable {
         let fileKey = key + "_file"
         if let v = try string(key) {
             if has(fileKey) { throw invalid(fileKey, "is set together with '\(key)'; keep one of them") }
+            noteSecret(v)
             return v
         }
         guard let path = try string(fileKey) else { return nil }
@@ -92,6 +95,7 @@ public struct ConfigSection: Sendable {
               var text = String(data: data, encoding: .utf8)
         else { throw .unreadableSecret(file: file, line: line(fileKey), key: fileKey, path: resolved) }
         while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        noteSecret(text)
         return text
     }
 

@@ -17,7 +17,7 @@ public struct LinkSigner: Sendable {
         if let d = FileManager.default.contents(atPath: path), let k = Crypto.base64URLDecode(String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), k.count >= 32 {
             return LinkSigner(key: k, baseURL: config.publicURL)
         }
-        try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+        try PrivateFiles.makeDirectory(config.dataDir)
         let k = Crypto.randomBytes(32)
         let temp = path + ".tmp"
         guard FileManager.default.createFile(atPath: temp, contents: Data((Crypto.base64URL(k) + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {

@@ -20,11 +20,16 @@ public final class DeliveryWorker: Sendable {
     public let quietHours: Mutex<[String: QuietHours]>
     /// Where deferrals are told: the daemon's log, or a CLI run's stderr.
     let report: @Sendable (String) -> Void
+    /// Applied to every failure's reason before it is recorded: what a peer or libcurl says can
+    /// quote a URL with credentials in it, and the recorded reason is shown and exported.
+    public let redactor: SecretRedactor
 
     public init(store: any Store, channels: [String: any Channel], composer: any DeliveryComposer,
                 policies: [String: RetryPolicy] = [:], owner: String = DeliveryWorker.defaultOwner(),
                 leaseMillis: Int64 = 5 * 60_000, availability: ChannelAvailability = ChannelAvailability(),
-                quietHours: [String: QuietHours] = [:], report: @escaping @Sendable (String) -> Void = { _ in }) {
+                quietHours: [String: QuietHours] = [:], redactor: SecretRedactor = SecretRedactor(),
+                report: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.redactor = redactor
         self.availability = availability
         self.quietHours = Mutex(quietHours)
         self.report = report
@@ -80,11 +85,12 @@ public final class DeliveryWorker: Sendable {
                 sendable.append(c)
             } catch {
                 // A template that fails at send time will fail again: dead, with the reason kept.
-                results.append(DeliveryResult(id: c.delivery.id, outcome: .permanent("cannot compose the message: \(error)"),
+                let reason = redactor.redact("cannot compose the message: \(error)")
+                results.append(DeliveryResult(id: c.delivery.id, outcome: .permanent(reason),
                                               retryAt: nil, address: c.delivery.address))
             }
         }
-        var outcomes = outgoing.isEmpty ? [] : channel.send(outgoing)
+        var outcomes = outgoing.isEmpty ? [] : channel.send(outgoing).map(redactor.redact)
         // A channel must answer every message; a missing answer would leave its row leased.
         let answered = outcomes.count
         if answered < sendable.count {

@@ -20,17 +20,22 @@ public struct Template: Sendable {
         (nodes, references) = try TemplateParser.parse(source, file: file, firstLine: firstLine)
     }
 
-    /// Renders with `context` at the bottom of the context stack.
-    public func render(_ context: JSON, partials: [String: Template] = [:]) throws(TemplateError) -> String {
+    /// The default of `[templates] max_render_bytes`: 4 MiB, far above any message, far below memory.
+    public static let defaultMaxRenderBytes = 4 << 20
+
+    /// Renders with `context` at the bottom of the context stack; refuses output over `maxBytes`.
+    public func render(_ context: JSON, partials: [String: Template] = [:],
+                       maxBytes: Int = Template.defaultMaxRenderBytes) throws(TemplateError) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
-        try render(context, partials: partials, into: &out)
+        try render(context, partials: partials, into: &out, maxBytes: maxBytes)
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends the rendering to `out` (no intermediate strings).
-    public func render(_ context: JSON, partials: [String: Template], into out: inout [UInt8]) throws(TemplateError) {
-        var r = TemplateRenderer(escaping: escaping, partials: partials, file: file, out: out)
+    /// Appends the rendering to `out` (no intermediate strings); `out` may grow by at most `maxBytes`.
+    public func render(_ context: JSON, partials: [String: Template], into out: inout [UInt8],
+                       maxBytes: Int = Template.defaultMaxRenderBytes) throws(TemplateError) {
+        var r = TemplateRenderer(escaping: escaping, partials: partials, file: file, out: out, maxBytes: maxBytes)
         out = []
         r.stack.append(context)
         try r.render(nodes, indent: [])

@@ -22,6 +22,8 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
     case noVariant(template: String, kind: String, locales: [String])
     /// Partials or parents include each other without end.
     case recursionTooDeep(file: String)
+    /// The rendered text would be larger than `[templates] max_render_bytes` (bytes).
+    case renderTooLarge(file: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +39,9 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noVariant(let t, let k, let ls):
             return "Template '\(t)' has no \(k) variant for any of the locales \(ls.joined(separator: ", "))."
         case .recursionTooDeep(let f): return "\(f): partials or parents include each other more than 100 levels deep."
+        case .renderTooLarge(let f, let limit):
+            return "\(f): the rendered text would be larger than \(limit) bytes, the limit set by [templates]"
+                + " max_render_bytes (partials that include each other several times multiply it)."
         }
     }
 }

@@ -1,6 +1,7 @@
 extension TemplateLibrary {
     /// Every problem in the folder, for `outreachd check`: parse errors, bad front matter and file
-    /// names, unknown partials or parents, emails without a subject, HTML without a text part.
+    /// names, unknown partials or parents, emails without a subject, HTML without a text part, and
+    /// files whose partials expand past `maxRenderBytes`.
     public func check() -> [TemplateError] {
         var out = folderProblems
         for name in sharedFiles.keys.sorted() {
@@ -31,15 +32,18 @@ extension TemplateLibrary {
 
     /// Problems of one file: its own, then partials and parents it names that do not resolve for its locale.
     func problems(of f: File, locale: String) -> [TemplateError] {
-        Self.problems(of: f, table: partials(locale: locale, ext: f.ext))
+        Self.problems(of: f, table: partials(locale: locale, ext: f.ext), maxRenderBytes: maxRenderBytes)
     }
 
-    static func problems(of f: File, table: [String: Template]) -> [TemplateError] {
+    static func problems(of f: File, table: [String: Template], maxRenderBytes: Int) -> [TemplateError] {
         var out = f.problems
         guard let t = f.template else { return out }
         for r in t.references where table[r.name] == nil {
             out.append(r.isParent ? .unknownParent(name: r.name, file: f.path, line: r.line, column: r.column)
                                   : .unknownPartial(name: r.name, file: f.path, line: r.line, column: r.column))
+        }
+        if t.expansionSize(partials: table) > maxRenderBytes {
+            out.append(.renderTooLarge(file: f.path, limit: maxRenderBytes))
         }
         return out
     }
@@ -53,7 +57,8 @@ extension TemplateLibrary {
         return check().filter { e in
             switch e {
             case .syntax(let f, _, _, _), .unknownPartial(_, let f, _, _), .unknownParent(_, let f, _, _), .frontMatter(let f, _, _),
-                 .missingSubject(let f), .htmlWithoutText(let f), .badFileName(let f, _), .unreadable(let f, _):
+                 .missingSubject(let f), .htmlWithoutText(let f), .badFileName(let f, _), .unreadable(let f, _),
+                 .renderTooLarge(let f, _):
                 return f.hasPrefix(prefix)
             default: return false
             }

@@ -30,6 +30,8 @@ public final class TemplateLibrary: Sendable {
 
     public let directory: String
     public let defaultLocale: String
+    /// The largest rendered part, in bytes (`[templates] max_render_bytes`).
+    public let maxRenderBytes: Int
     let templates: [String: [ChannelKind: [String: Variant]]]
     /// Partials and layouts by name (`partials/footer`, `layouts/email`), then locale ("" when none), then extension.
     let sharedFiles: [String: [String: [String: File]]]
@@ -39,9 +41,11 @@ public final class TemplateLibrary: Sendable {
     let folderProblems: [TemplateError]
 
     /// Loads and compiles every file under `directory`; throws only when the folder cannot be read.
-    public init(directory: String, defaultLocale: String) throws(TemplateError) {
+    public init(directory: String, defaultLocale: String,
+                maxRenderBytes: Int = Template.defaultMaxRenderBytes) throws(TemplateError) {
         self.directory = directory
         self.defaultLocale = Locales.canonical(defaultLocale)
+        self.maxRenderBytes = maxRenderBytes
         var loader = TemplateLoader(directory: directory)
         try loader.load()
         sharedFiles = loader.sharedFiles
@@ -67,7 +71,10 @@ public final class TemplateLibrary: Sendable {
                         if let f { templates[name]![kind]![locale]!.frontMatter.merge(f.frontMatter) { $1 } }
                     }
                     for f in [v.txt, v.html, v.json] {
-                        guard let f, let p = Self.problems(of: f, table: tables[locale + "|" + f.ext] ?? [:]).first else { continue }
+                        guard let f else { continue }
+                        let table = tables[locale + "|" + f.ext] ?? [:]
+                        let problems = Self.problems(of: f, table: table, maxRenderBytes: maxRenderBytes)
+                        guard let p = problems.first else { continue }
                         templates[name]![kind]![locale]!.broken = p
                         break
                     }
@@ -127,11 +134,16 @@ public final class TemplateLibrary: Sendable {
         // A variant that does not parse or names a missing partial is refused, never sent half-rendered.
         if let p = v.broken { throw p }
         var result = RenderedTemplate(locale: l, text: "", frontMatter: v.frontMatter)
-        if let f = v.txt { result.text = try f.template!.render(context, partials: v.txtPartials) }
-        if kind == .email, let f = v.html { result.html = try f.template!.render(context, partials: v.htmlPartials) }
-        if kind == .chat, let f = v.json { result.json = try f.template!.render(context, partials: v.jsonPartials) }
+        let max = maxRenderBytes
+        if let f = v.txt { result.text = try f.template!.render(context, partials: v.txtPartials, maxBytes: max) }
+        if kind == .email, let f = v.html {
+            result.html = try f.template!.render(context, partials: v.htmlPartials, maxBytes: max)
+        }
+        if kind == .chat, let f = v.json {
+            result.json = try f.template!.render(context, partials: v.jsonPartials, maxBytes: max)
+        }
         if kind == .email, let s = v.txt?.subject ?? v.html?.subject {
-            result.subject = try s.render(context, partials: v.txtPartials)
+            result.subject = try s.render(context, partials: v.txtPartials, maxBytes: max)
         }
         return result
     }

@@ -12,12 +12,19 @@ struct TemplateRenderer {
     /// True when the output is at the start of a template line, so the next output gets the indentation.
     var atLineStart = true
     var depth = 0
+    /// How many bytes this rendering may add to `out`, and the size `out` may reach: checked after
+    /// every node, so the renderer stops there instead of building gigabytes from partials that
+    /// include each other many times.
+    let maxBytes: Int
+    let limit: Int
 
-    init(escaping: TemplateEscaping, partials: [String: Template], file: String, out: [UInt8]) {
+    init(escaping: TemplateEscaping, partials: [String: Template], file: String, out: [UInt8], maxBytes: Int) {
         self.escaping = escaping
         self.partials = partials
         self.file = file
         self.out = out
+        self.maxBytes = maxBytes
+        limit = out.count > Int.max - maxBytes ? Int.max : out.count + maxBytes
         stack.reserveCapacity(16)
     }
 
@@ -152,6 +159,7 @@ struct TemplateRenderer {
                 }
                 try render(chosen, indent: own.isEmpty ? indent : indent + own)
             }
+            if out.count > limit { throw TemplateError.renderTooLarge(file: file, limit: maxBytes) }
         }
     }
 

@@ -8,7 +8,8 @@ extension CommandContext {
         get throws {
             if let t = cachedTemplates { return t }
             let c = try config
-            let t = try TemplateLibrary(directory: c.templatesDir, defaultLocale: c.defaultLocale)
+            let t = try TemplateLibrary(directory: c.templatesDir, defaultLocale: c.defaultLocale,
+                                        maxRenderBytes: c.maxRenderBytes)
             cachedTemplates = t
             return t
         }
@@ -55,7 +56,9 @@ extension CommandContext {
         // What an earlier run found down is for it to know; this run finds out afresh.
         for name in channels.keys { try? store.setChannelOutage(name, nil) }
         // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
-        return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies, quietHours: quiet) { Output.error($0) }
+        // After the channels: the redactor knows every secret they read.
+        return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies, quietHours: quiet,
+                              redactor: SecretRedactor(secrets: config.secretValues)) { Output.error($0) }
     }
 
     /// Refuses a template that does not exist or does not render for the channel's kind.

@@ -10,8 +10,9 @@ struct CheckCommand: Command {
           Reads the configuration, checks [server], builds every channel as serve does (secrets
           readable, keys valid; rate, workers, retries, quiet hours, receipt settings) and checks every
           template: parse errors, unknown partials or parents, email variants without a subject, a
-          language with HTML but no text part. Exits 1 on any problem, listing each. Warnings (a
-          sending channel without public_url, SMTP without [sender] from) are listed but do not fail.
+          language with HTML but no text part, partials that expand past [templates] max_render_bytes.
+          Exits 1 on any problem, listing each. Warnings (a sending channel without public_url, SMTP
+          without [sender] from) are listed but do not fail.
           --probe also connects once to each channel's endpoint (TCP, TLS, the SMTP greeting and EHLO),
           sending nothing; an endpoint that cannot be reached is a problem.
         """

@@ -22,11 +22,14 @@ struct RenderCommand: Command {
         let looksLikeFile = target.contains("/") || TemplateEscaping(fileExtension: (target as NSString).pathExtension) != nil
         if args.value("--partials") != nil || looksLikeFile
             || FileManager.default.fileExists(atPath: target, isDirectory: &isDir) && !isDir.boolValue {
-            try renderFile(target, data: data, partialsDir: args.value("--partials"))
+            // A file needs no configuration; one that reads gives its limit.
+            let limit = (try? context.config)?.maxRenderBytes ?? Template.defaultMaxRenderBytes
+            try renderFile(target, data: data, partialsDir: args.value("--partials"), maxBytes: limit)
             return 0
         }
         let config = try context.config
-        let library = try TemplateLibrary(directory: args.value("--templates") ?? config.templatesDir, defaultLocale: config.defaultLocale)
+        let library = try TemplateLibrary(directory: args.value("--templates") ?? config.templatesDir,
+                                          defaultLocale: config.defaultLocale, maxRenderBytes: config.maxRenderBytes)
         guard library.has(target) else { throw TemplateError.unknownTemplate(name: target) }
         let problems = library.problems(of: target)
         for p in problems { Output.error(p.description) }
@@ -83,7 +86,7 @@ struct RenderCommand: Command {
     }
 
     /// `render FILE`: the file as it is (no front matter), partials `DIR/x.mustache`.
-    static func renderFile(_ file: String, data: JSON, partialsDir: String?) throws {
+    static func renderFile(_ file: String, data: JSON, partialsDir: String?, maxBytes: Int) throws {
         let ext = (file as NSString).pathExtension
         let escaping = TemplateEscaping(fileExtension: ext) ?? .none
         let template = try Template(source: try readText(file), file: file, escaping: escaping)
@@ -96,7 +99,7 @@ struct RenderCommand: Command {
             }
         }
         var out: [UInt8] = []
-        try template.render(data, partials: partials, into: &out)
+        try template.render(data, partials: partials, into: &out, maxBytes: maxBytes)
         Output.write(String(decoding: out, as: UTF8.self))
     }
 }

@@ -26,7 +26,8 @@ final class Daemon {
         let config = try Config.load(explicitPath: configPath)
         var settings = try ServerSettings(section: config.server)
         if let l = listenOverride { settings.listen = l }
-        let library = try TemplateLibrary(directory: config.templatesDir, defaultLocale: config.defaultLocale)
+        let library = try TemplateLibrary(directory: config.templatesDir, defaultLocale: config.defaultLocale,
+                                          maxRenderBytes: config.maxRenderBytes)
         var quiet: [String: QuietHours] = [:]
         for (name, section) in config.channels {
             if let q = try QuietHours.from(section) { quiet[name] = q }
@@ -68,9 +69,10 @@ final class Daemon {
         let availability = ChannelAvailability()
         // What an earlier process found down is for it to know; this one finds out afresh.
         for name in channels.keys { try? store.setChannelOutage(name, nil) }
+        // After the channels and the server settings: the redactor knows every secret they read.
         let worker = DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies,
                                     leaseMillis: loaded.settings.leaseMillis, availability: availability,
-                                    quietHours: loaded.quiet) { Log.info($0) }
+                                    quietHours: loaded.quiet, redactor: SecretRedactor(secrets: config.secretValues)) { Log.info($0) }
         let scheduler = Scheduler(worker: worker, store: store, workers: workers)
         let committer = GroupCommitter(store: store, metrics: metrics) { scheduler.wake($0) }
         func live(_ l: Loaded) -> API.Live {

@@ -23,7 +23,9 @@ public final class SQLiteStore: Store {
     public init(path: String, lateCampaignGraceMillis: Int64 = 3_600_000) throws {
         self.lateCampaignGraceMillis = lateCampaignGraceMillis
         let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        // Owner-only: the file holds personal data, and SQLite makes its -wal and -shm like it.
+        if !dir.isEmpty { try PrivateFiles.makeDirectory(dir) }
+        try PrivateFiles.createFile(path)
         let database = try SQLiteDatabase(path: path)
         try SQLiteStore.migrate(database)
         self.path = path
