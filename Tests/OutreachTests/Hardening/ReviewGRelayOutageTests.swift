@@ -1,0 +1,76 @@
+import Foundation
+import Outreach
+import Testing
+
+/// Review of issue 14.12 (helper g): the outage handling, through `outreachd serve` and a relay
+/// that is down, then back. Each fails on 23b641f.
+@Suite(.serialized)
+struct ReviewGRelayOutageTests {
+    static func mailChannel(_ port: Int, extra: String = "") -> String {
+        """
+        [channels.mail]
+        type = "smtp"
+        url = "smtp://127.0.0.1:\(port)"
+        tls = "none"
+        timeout = 10
+        retry_base = "1s"
+        retry_max = "2s"
+        max_attempts = 3
+        \(extra)
+        """
+    }
+
+    static func unreachableCount(_ d: DaemonHarness) throws -> Int {
+        let m = try d.send(["method": "GET", "path": "/metrics"]).body
+        let line = m.split(separator: "\n").first { $0.hasPrefix(#"outreach_failed_total{channel="mail",kind="unreachable"}"#) }
+        guard let line, let value = line.split(separator: " ").last, let n = Double(String(value)) else { return 0 }
+        return Int(n)
+    }
+
+    /// "Deliveries wait without spending attempts (only max_age still applies)". While the channel
+    /// is down only the one probe message is ever looked at again, so max_age ends at most the
+    /// probes; every other delivery is sent when the relay returns, however old it is by then.
+    @Test func reviewG_maxAgeStillEndsDeliveriesThatWaitedOutAnOutage() throws {
+        let port = TestSupport.freePort()
+        let d = try DaemonHarness(channels: Self.mailChannel(port, extra: #"max_age = "4s""#),
+                                  top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+        let to = (0..<10).flatMap { ["--to", "p\($0)@example.org"] }
+        #expect(try d.cli(["send", "welcome", "--channel", "mail", "--queue-only"] + to).status == 0)
+        let queuedAt = Date()
+        try d.start()
+        try DaemonCrashTests.waitFor("a batch that cannot reach the relay", seconds: 30) { try Self.unreachableCount(d) > 0 }
+        // Well past max_age (4 s) for every one of them, the relay comes back.
+        try DaemonCrashTests.waitFor("max_age to pass", seconds: 30) { Date().timeIntervalSince(queuedAt) > 8 }
+        let smtp = try SMTPServer(port: port)
+        try DaemonCrashTests.waitFor("an empty queue", seconds: 60) {
+            let c = try d.queueCounts()
+            return (c["queued"]?.intValue ?? 0) + (c["failed"]?.intValue ?? 0) + (c["sending"]?.intValue ?? 0) == 0
+        }
+        let counts = try d.queueCounts()
+        let sentAfterOutage = smtp.messages().count
+        #expect(sentAfterOutage == 0, "\(sentAfterOutage) messages older than max_age were sent after the outage")
+        #expect(counts["dead"] == JSON(10), "\(counts)")
+        d.stop()
+    }
+
+    /// `queue status` (another process) reads the outage from channel_status. A row written by a
+    /// `send`/`work` run is cleared only by a process that itself saw the outage: the daemon that
+    /// later sends on the channel fine never clears it, so `queue status` says "down" indefinitely.
+    @Test func reviewG_queueStatusStopsSayingDownOnceTheChannelSendsAgain() throws {
+        let port = TestSupport.freePort()
+        let d = try DaemonHarness(channels: Self.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+        try d.start()
+        // A CLI send while the relay is down: it marks the channel down in the database and exits.
+        _ = try d.cli(["send", "welcome", "--channel", "mail", "--to", "a@example.org"])
+        let during = try JSON.parse(try d.cli(["queue", "status", "--json"]).stdout)
+        #expect(during["channels_down"]?["mail"] != nil, "\(during)")
+        // The relay comes back; the daemon sends the waiting mail.
+        let smtp = try SMTPServer(port: port)
+        try DaemonCrashTests.waitFor("the mail", seconds: 30) { smtp.messages().count >= 1 }
+        try DaemonCrashTests.waitFor("queue status to stop reporting mail as down", seconds: 15) {
+            let s = try JSON.parse(try d.cli(["queue", "status", "--json"]).stdout)
+            return s["channels_down"]?["mail"] == nil
+        }
+        d.stop()
+    }
+}
