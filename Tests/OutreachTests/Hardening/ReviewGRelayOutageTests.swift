@@ -53,6 +53,64 @@ struct ReviewGRelayOutageTests {
         d.stop()
     }
 
+    /// A gateway that answers 503 to one message while it accepts the others is not down: that
+    /// message should spend its attempts. Today the 503 always gives the attempt back (the batch
+    /// marks the channel up, yet the message is retried a second later for free), and alone in a
+    /// batch it marks the whole channel down: it is retried until max_age (3 days by default),
+    /// never reaching max_attempts, and /healthz reports the channel down meanwhile.
+    @Test func reviewG_aMessageOnlyItGets503ForSpendsItsAttempts() throws {
+        let port = TestSupport.freePort()
+        let dir = TestSupport.temporaryDirectory("rg-503")
+        let script = dir + "/gw.py"
+        try """
+            import http.server, sys
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                    bad = b"Poison" in body
+                    with open(sys.argv[2], "a") as f: f.write("503\\n" if bad else "200\\n")
+                    out = b'{"ok":false}' if bad else b'{"ok":true,"result":{"message_id":1}}'
+                    self.send_response(503 if bad else 200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(out)))
+                    self.end_headers()
+                    self.wfile.write(out)
+                def log_message(self, *a): pass
+            http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let gw = Process()
+        gw.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gw.arguments = ["python3", script, String(port), dir + "/hits"]
+        try gw.run()
+        // SIGKILL: the test runner's children may have SIGTERM blocked.
+        defer { kill(gw.processIdentifier, SIGKILL); gw.waitUntilExit() }
+        try "123:ABC\n".write(toFile: dir + "/tg-token", atomically: true, encoding: .utf8)
+        let d = try DaemonHarness(channels: """
+            [channels.team]
+            type = "webhook"
+            preset = "telegram"
+            url = "http://127.0.0.1:\(port)"
+            bot_token_file = "\(dir)/tg-token"
+            chat_id = "-100123"
+            retry_base = "1s"
+            retry_max = "2s"
+            max_attempts = 3
+            """)
+        #expect(try d.cli(["contacts", "add", "--email", "p@example.org", "--name", "Poison"]).status == 0)
+        #expect(try d.cli(["contacts", "add", "--email", "ok@example.org", "--name", "Okay"]).status == 0)
+        #expect(try d.cli(["send", "welcome", "--channel", "team", "--to", "p@example.org", "--to", "ok@example.org",
+                           "--queue-only"]).status == 0)
+        try d.start()
+        func hits503() -> Int {
+            ((try? String(contentsOfFile: dir + "/hits", encoding: .utf8)) ?? "").split(separator: "\n").filter { $0 == "503" }.count
+        }
+        try DaemonCrashTests.waitFor("the 503 message to go dead after max_attempts = 3", seconds: 30) {
+            (try d.queueCounts())["dead"]?.intValue == 1
+        }
+        #expect(hits503() <= 3, "the message that only it gets 503 for was tried \(hits503()) times with max_attempts = 3")
+        d.stop()
+    }
+
     /// `queue status` (another process) reads the outage from channel_status. A row written by a
     /// `send`/`work` run is cleared only by a process that itself saw the outage: the daemon that
     /// later sends on the channel fine never clears it, so `queue status` says "down" indefinitely.
