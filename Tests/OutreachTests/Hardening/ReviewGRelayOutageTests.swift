@@ -111,6 +111,66 @@ struct ReviewGRelayOutageTests {
         d.stop()
     }
 
+    /// CURLE_GOT_NOTHING is counted as "could not reach the endpoint" (HTTPClientError.unreachableCodes),
+    /// but for HTTP it means the peer read the whole request and closed without an answer — it may
+    /// well have acted on it. The attempt is given back every time, so a receiver that processes
+    /// and then drops the connection gets the same message again at every probe until max_age
+    /// (3 days by default), not max_attempts times.
+    @Test func reviewG_aRequestThePeerReadButDidNotAnswerIsNotRepeatedBeyondMaxAttempts() throws {
+        let port = TestSupport.freePort()
+        let dir = TestSupport.temporaryDirectory("rg-nothing")
+        let script = dir + "/peer.py"
+        try """
+            import socket, sys
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+            while True:
+                c, _ = s.accept()
+                data = b""
+                while b"\\r\\n\\r\\n" not in data:
+                    chunk = c.recv(65536)
+                    if not chunk: break
+                    data += chunk
+                head, _, body = data.partition(b"\\r\\n\\r\\n")
+                n = 0
+                for line in head.split(b"\\r\\n"):
+                    if line.lower().startswith(b"content-length:"): n = int(line.split(b":")[1])
+                while len(body) < n:
+                    chunk = c.recv(65536)
+                    if not chunk: break
+                    body += chunk
+                with open(sys.argv[2], "a") as f: f.write("got\\n")   # acted on it
+                c.close()                                            # ...and answered nothing
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let peer = Process()
+        peer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        peer.arguments = ["python3", script, String(port), dir + "/hits"]
+        try peer.run()
+        defer { kill(peer.processIdentifier, SIGKILL); peer.waitUntilExit() }
+        try "123:ABC\n".write(toFile: dir + "/tg-token", atomically: true, encoding: .utf8)
+        let d = try DaemonHarness(channels: """
+            [channels.team]
+            type = "webhook"
+            preset = "telegram"
+            url = "http://127.0.0.1:\(port)"
+            bot_token_file = "\(dir)/tg-token"
+            chat_id = "-100123"
+            retry_base = "1s"
+            retry_max = "2s"
+            max_attempts = 3
+            """)
+        #expect(try d.cli(["send", "welcome", "--channel", "team", "--to", "a@example.org", "--queue-only"]).status == 0)
+        try d.start()
+        func received() -> Int {
+            ((try? String(contentsOfFile: dir + "/hits", encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+        try DaemonCrashTests.waitFor("the delivery to end after max_attempts = 3", seconds: 30) {
+            (try d.queueCounts())["dead"]?.intValue == 1
+        }
+        #expect(received() <= 3, "the peer received the same message \(received()) times with max_attempts = 3")
+        d.stop()
+    }
+
     /// `queue status` (another process) reads the outage from channel_status. A row written by a
     /// `send`/`work` run is cleared only by a process that itself saw the outage: the daemon that
     /// later sends on the channel fine never clears it, so `queue status` says "down" indefinitely.
