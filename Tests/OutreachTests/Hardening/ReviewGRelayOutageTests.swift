@@ -171,6 +171,34 @@ struct ReviewGRelayOutageTests {
         d.stop()
     }
 
+    /// A probe is lost when it learns nothing: `ChannelAvailability.mode` pushes the next probe 60 s
+    /// out when it hands out a probe, and only markUp/markDown/allowProbe bring it back. A probe
+    /// whose one delivery cannot be composed (or a claim that throws) calls none of them, so the
+    /// channel waits the full 60 s cap after the relay is back instead of the probe backoff.
+    @Test func reviewG_aProbeThatCannotBeComposedDoesNotStallTheChannelForAMinute() throws {
+        let port = TestSupport.freePort()
+        let d = try DaemonHarness(channels: Self.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+        let db = d.dir + "/data/outreach.db"
+        #expect(try d.cli(["send", "welcome", "--channel", "mail", "--to", "good@example.org", "--queue-only"]).status == 0)
+        #expect(try d.cli(["send", "welcome", "--channel", "mail", "--to", "bad@example.org", "--queue-only"]).status == 0)
+        // The second cannot be composed (what an erased in-flight delivery looks like: 'erased:ID'), and waits.
+        let r = try TestSupport.run("sqlite3", ["-cmd", ".timeout 10000", db,
+            "UPDATE deliveries SET address = 'erased:' || id, next_attempt_at = 9000000000000 WHERE address = 'bad@example.org'"])
+        #expect(r.status == 0, "\(r.stderr)")
+        try d.start()
+        try DaemonCrashTests.waitFor("a batch that cannot reach the relay", seconds: 30) { try Self.unreachableCount(d) > 0 }
+        // Now the broken one is due before the next probe: the probe takes it.
+        let due = try TestSupport.run("sqlite3", ["-cmd", ".timeout 10000", db,
+            "UPDATE deliveries SET next_attempt_at = 0 WHERE address LIKE 'erased:%'"])
+        #expect(due.status == 0, "\(due.stderr)")
+        try DaemonCrashTests.waitFor("the broken probe to end", seconds: 30) { (try d.queueCounts())["dead"]?.intValue == 1 }
+        let smtp = try SMTPServer(port: port)
+        try DaemonCrashTests.waitFor("the good mail within the probe backoff (not the 60 s cap)", seconds: 20) {
+            smtp.messages().count >= 1
+        }
+        d.stop()
+    }
+
     /// `queue status` (another process) reads the outage from channel_status. A row written by a
     /// `send`/`work` run is cleared only by a process that itself saw the outage: the daemon that
     /// later sends on the channel fine never clears it, so `queue status` says "down" indefinitely.
