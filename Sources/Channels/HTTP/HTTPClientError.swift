@@ -20,11 +20,12 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
 
 extension HTTPClientError {
     /// libcurl's codes for a peer that could not be reached at all: DNS, connection refused or
-    /// timed out, TLS handshake or certificate, nothing answered.
+    /// timed out, TLS handshake or certificate. Not "empty reply": the peer read the request and
+    /// may have acted on it, so a resend must spend an attempt.
     static let unreachableCodes: Set<Int> = [
         Int(CURLE_COULDNT_RESOLVE_PROXY.rawValue), Int(CURLE_COULDNT_RESOLVE_HOST.rawValue),
         Int(CURLE_COULDNT_CONNECT.rawValue), Int(CURLE_SSL_CONNECT_ERROR.rawValue),
-        Int(CURLE_PEER_FAILED_VERIFICATION.rawValue), Int(CURLE_GOT_NOTHING.rawValue),
+        Int(CURLE_PEER_FAILED_VERIFICATION.rawValue),
     ]
 
     /// True when the request never reached an answering peer: the channel, not the message, failed.

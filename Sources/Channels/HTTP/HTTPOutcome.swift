@@ -16,8 +16,9 @@ enum HTTPOutcome {
             if (200..<300).contains(response.status) { return .sent(providerID: providerID(response)) }
             let message = "\(peer) answered HTTP \(response.status)" + snippet(response)
             // A gateway or proxy in front of the peer says the peer is down: the channel waits and
-            // probes (a Retry-After here would only pace the attempts each message spends).
-            if [502, 503, 504].contains(response.status) { return .unreachable(message) }
+            // probes (a Retry-After here would only pace the attempts each message spends). Not
+            // 504: the origin may have acted on the request, so it must spend an attempt.
+            if [502, 503].contains(response.status) { return .unreachable(message, peerAnswered: true) }
             if isTransient(response.status) {
                 return .transient(message, retryAfter: response.retryAfter() ?? bodyRetryAfter(response))
             }

@@ -16,7 +16,7 @@ extension SMTPChannel {
         if code == CURLE_OK { return nil }
         switch t.outcome(easy, code: code) {
         case .sent: return nil
-        case .transient(let why, _), .permanent(let why, _), .unreachable(let why): return why
+        case .transient(let why, _), .permanent(let why, _), .unreachable(let why, _): return why
         }
     }
 }

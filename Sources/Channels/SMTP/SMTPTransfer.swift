@@ -77,7 +77,7 @@ final class SMTPTransfer {
         let failure = SMTPTransfer.text(failureReply)
         let reply = !failure.isEmpty ? failure : (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
         // 421: the relay is closing the session for itself (maintenance, overload), not for this message.
-        if status == 421 { return .unreachable("the relay is not available: \(reply)") }
+        if status == 421 { return .unreachable("the relay is not available: \(reply)", peerAnswered: true) }
         // A reply code from the relay decides first (curl reports a refused RCPT as a send error).
         if (400..<500).contains(status), code != CURLE_LOGIN_DENIED, code != CURLE_USE_SSL_FAILED { return .transient(reply) }
         if (500..<600).contains(status), code != CURLE_LOGIN_DENIED, code != CURLE_USE_SSL_FAILED {

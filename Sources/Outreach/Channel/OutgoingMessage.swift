@@ -40,7 +40,9 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// Never try again (SMTP 5xx, HTTP 4xx); `suppress` marks the address as a hard bounce.
     case permanent(String, suppress: Bool = false)
     /// The endpoint could not be reached at all (connection refused or timed out, DNS, TLS
-    /// handshake, SMTP 421, a gateway's HTTP 502/503/504): not this message's fault. The message
-    /// waits without spending an attempt, and the channel is probed until it answers again.
-    case unreachable(String)
+    /// handshake), or said it is not available (SMTP 421, a gateway's HTTP 502/503: then
+    /// `peerAnswered`): not this message's fault. The message waits without spending an attempt,
+    /// and the channel is probed until it answers again. A message that alone gets such an answer
+    /// while the channel otherwise works is charged as transient (`DeliveryWorker`).
+    case unreachable(String, peerAnswered: Bool = false)
 }

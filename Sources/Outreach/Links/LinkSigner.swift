@@ -35,8 +35,12 @@ public struct LinkSigner: Sendable {
     public static let unsubscribeLifetime: Int64 = 400 * 86_400
     public static let confirmLifetime: Int64 = 7 * 86_400
 
+    /// `u|EXPIRES|LIST|ADDRESS`, or with a contact `U|EXPIRES|LIST|ID|ADDRESS` (the capital letter
+    /// says which, so links already sent keep working; the address stays last, whatever it holds).
     public func token(_ t: LinkToken) -> String {
-        let payload = Array("\(t.action.rawValue)|\(t.expires)|\(t.list)|\(t.address)".utf8)
+        let text = t.contactID.map { "\(t.action.rawValue.uppercased())|\(t.expires)|\(t.list)|\($0)|\(t.address)" }
+            ?? "\(t.action.rawValue)|\(t.expires)|\(t.list)|\(t.address)"
+        let payload = Array(text.utf8)
         let mac = Crypto.hmacSHA256(key: key, payload)
         return Crypto.base64URL(payload) + "." + Crypto.base64URL(Array(mac.prefix(16)))
     }
@@ -47,17 +51,27 @@ public struct LinkSigner: Sendable {
             throw .malformed
         }
         guard Crypto.constantTimeEqual(Array(Crypto.hmacSHA256(key: key, payload).prefix(16)), mac) else { throw .badSignature }
-        let fields = String(decoding: payload, as: UTF8.self).split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
-        guard fields.count == 4, let action = LinkToken.Action(rawValue: String(fields[0])), let exp = Int64(fields[1]) else { throw .malformed }
+        let text = String(decoding: payload, as: UTF8.self)
+        let withContact = text.first?.isUppercase == true
+        let fields = text.split(separator: "|", maxSplits: withContact ? 4 : 3, omittingEmptySubsequences: false)
+        guard fields.count == (withContact ? 5 : 4), let action = LinkToken.Action(rawValue: fields[0].lowercased()),
+              let exp = Int64(fields[1]) else { throw .malformed }
+        var contactID: Int64?
+        if withContact {
+            guard let id = Int64(fields[3]) else { throw .malformed }
+            contactID = id
+        }
         guard exp >= now else { throw .expired }
-        return LinkToken(action: action, list: String(fields[2]), address: String(fields[3]), expires: exp)
+        return LinkToken(action: action, list: String(fields[2]), address: String(fields.last!), expires: exp, contactID: contactID)
     }
 
-    public func unsubscribeURL(list: String, address: String, now: Int64 = Clock.nowMillis() / 1000) -> String {
-        baseURL + "/unsubscribe/" + token(LinkToken(action: .unsubscribe, list: list, address: address, expires: now + Self.unsubscribeLifetime))
+    public func unsubscribeURL(list: String, address: String, contactID: Int64? = nil, now: Int64 = Clock.nowMillis() / 1000) -> String {
+        baseURL + "/unsubscribe/" + token(LinkToken(action: .unsubscribe, list: list, address: address,
+                                                    expires: now + Self.unsubscribeLifetime, contactID: contactID))
     }
 
-    public func confirmURL(list: String, address: String, now: Int64 = Clock.nowMillis() / 1000) -> String {
-        baseURL + "/confirm/" + token(LinkToken(action: .confirm, list: list, address: address, expires: now + Self.confirmLifetime))
+    public func confirmURL(list: String, address: String, contactID: Int64? = nil, now: Int64 = Clock.nowMillis() / 1000) -> String {
+        baseURL + "/confirm/" + token(LinkToken(action: .confirm, list: list, address: address,
+                                                expires: now + Self.confirmLifetime, contactID: contactID))
     }
 }

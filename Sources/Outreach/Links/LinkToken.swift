@@ -10,12 +10,15 @@ public struct LinkToken: Sendable, Equatable {
     public var address: String
     /// Seconds since 1970 after which the link no longer works.
     public var expires: Int64
+    /// The contact the link was made for: it still finds them after their address changed.
+    public var contactID: Int64?
 
-    public init(action: Action, list: String, address: String, expires: Int64) {
+    public init(action: Action, list: String, address: String, expires: Int64, contactID: Int64? = nil) {
         self.action = action
         self.list = list
         self.address = address
         self.expires = expires
+        self.contactID = contactID
     }
 }
 

@@ -20,6 +20,8 @@ public final class DeliveryWorker: Sendable {
     public let quietHours: Mutex<[String: QuietHours]>
     /// Where deferrals are told: the daemon's log, or a CLI run's stderr.
     let report: @Sendable (String) -> Void
+    /// Channels whose `channel_status` row this process has cleared since it last found them down.
+    private let clearedStatus = Mutex<Set<String>>([])
     /// Applied to every failure's reason before it is recorded: what a peer or libcurl says can
     /// quote a URL with credentials in it, and the recorded reason is shown and exported.
     public let redactor: SecretRedactor
@@ -66,20 +68,28 @@ public final class DeliveryWorker: Sendable {
             s.waitUntil = until
             return s
         }
+        // A probe that ends without learning whether the endpoint answers (nothing due, nothing
+        // composable, an error) gives the next probe back at once instead of a minute later.
+        let probing = limit == 1 && availability.outage(name) != nil
+        var probeSettled = false
+        defer { if probing && !probeSettled { availability.allowProbe(name, at: Clock.nowMillis() + availability.firstProbeMillis) } }
+
         var claimed = try store.claim(channels: [name], limit: limit, owner: owner, leaseMillis: leaseMillis, now: now)
         if let quiet = quietHours.withLock({ $0[name] }), !claimed.isEmpty {
             claimed = try deferQuiet(claimed, quiet, channel: name, now: now)
-            if claimed.isEmpty { return BatchSummary() }
         }
-        if claimed.isEmpty {
-            // A probe with nothing to send learns nothing; the next may come as soon as work does.
-            if limit == 1, availability.outage(name) != nil { availability.allowProbe(name, at: now + availability.firstProbeMillis) }
-            return BatchSummary()
-        }
+        if claimed.isEmpty { return BatchSummary() }
+        let policy = policies[name] ?? RetryPolicy()
         var outgoing: [OutgoingMessage] = []
         var sendable: [ClaimedDelivery] = []
         var results: [DeliveryResult] = []
         for c in claimed {
+            // max_age ends a delivery however it waited (an outage, quiet hours, a paused campaign).
+            if now - c.delivery.createdAt > policy.maxAgeMillis {
+                results.append(DeliveryResult(id: c.delivery.id, outcome: .permanent("not sent within max_age; too late to send now"),
+                                              retryAt: nil, address: c.delivery.address))
+                continue
+            }
             do {
                 outgoing.append(try composer.compose(c, for: channel))
                 sendable.append(c)
@@ -96,20 +106,24 @@ public final class DeliveryWorker: Sendable {
         if answered < sendable.count {
             outcomes += Array(repeating: .transient("the channel \(name) gave no outcome for this message"), count: sendable.count - answered)
         }
-        let policy = policies[name] ?? RetryPolicy()
         let done = Clock.nowMillis()
-        let outage = availabilityAfter(name, outcomes: outcomes.prefix(sendable.count), now: done)
+        let verdict = availabilityAfter(name, outcomes: outcomes.prefix(sendable.count), now: done)
+        if verdict != .nothingLearned { probeSettled = true }
         for (c, outcome) in zip(sendable, outcomes) {
+            var outcome = outcome
             var retryAt: Int64? = nil
-            switch outcome {
-            case .transient(_, let ra):
+            if case .unreachable(let why, _) = outcome {
+                switch verdict {
+                case .down(let nextProbe):
+                    // Waits for the endpoint without spending an attempt; only max_age ends it.
+                    retryAt = nextProbe - c.delivery.createdAt <= policy.maxAgeMillis ? nextProbe : nil
+                case .up, .nothingLearned:
+                    // The endpoint answers; this message alone was refused: it spends its attempt.
+                    outcome = .transient(why)
+                }
+            }
+            if case .transient(_, let ra) = outcome {
                 retryAt = policy.retryAt(attempts: c.delivery.attempts, createdAt: c.delivery.createdAt, now: done, retryAfterSeconds: ra)
-            case .unreachable:
-                // Waits for the endpoint without spending an attempt; only max_age ends it.
-                let at = outage ?? done + availability.firstProbeMillis
-                retryAt = at - c.delivery.createdAt <= policy.maxAgeMillis ? at : nil
-            case .sent, .permanent:
-                break
             }
             results.append(DeliveryResult(id: c.delivery.id, outcome: outcome, retryAt: retryAt, address: c.delivery.address))
         }
@@ -124,7 +138,7 @@ public final class DeliveryWorker: Sendable {
             case .permanent: summary.dead += 1
             }
         }
-        if let outage { summary.waitUntil = outage }
+        if case .down(let nextProbe) = verdict { summary.waitUntil = nextProbe }
         guard answered == sendable.count else {
             throw DeliveryWorkerError.wrongOutcomeCount(channel: name, messages: sendable.count, outcomes: answered)
         }
@@ -149,22 +163,43 @@ public final class DeliveryWorker: Sendable {
         return keep
     }
 
-    /// Marks the channel down when no message reached its endpoint (returns the next probe's
-    /// instant), up when any answer came back from it.
-    private func availabilityAfter(_ name: String, outcomes: ArraySlice<DeliveryOutcome>, now: Int64) -> Int64? {
-        var unreachable: String?
+    /// What a batch told about the channel's endpoint.
+    enum Verdict: Equatable {
+        /// Something came back from the endpoint: it is up.
+        case up
+        /// Nothing reached it: down, with the next probe's instant.
+        case down(nextProbe: Int64)
+        case nothingLearned
+    }
+
+    /// Marks the channel up when any answer came back from its endpoint, down when nothing reached
+    /// it. One message that alone gets "not available" (HTTP 502/503, SMTP 421) from a channel that
+    /// is up proves nothing about the endpoint: it is charged as that message's failure.
+    private func availabilityAfter(_ name: String, outcomes: ArraySlice<DeliveryOutcome>, now: Int64) -> Verdict {
+        var unreached: String?
+        var refused: String?
         var answered = false
         for o in outcomes {
-            if case .unreachable(let why) = o { unreachable = unreachable ?? why } else { answered = true }
+            switch o {
+            case .unreachable(let why, let peerAnswered):
+                if peerAnswered { refused = refused ?? why } else { unreached = unreached ?? why }
+            case .sent, .transient, .permanent:
+                answered = true
+            }
         }
         if answered {
-            if availability.markUp(name) != nil { try? store.setChannelOutage(name, nil) }
-            return nil
+            // The row another process (or an earlier run) left is cleared on this process's first answer.
+            if availability.markUp(name) != nil || clearedStatus.withLock({ $0.insert(name).inserted }) {
+                try? store.setChannelOutage(name, nil)
+            }
+            return .up
         }
-        guard let why = unreachable else { return nil }
+        guard let why = unreached ?? refused else { return .nothingLearned }
+        guard unreached != nil || outcomes.count >= 2 || availability.outage(name) != nil else { return .nothingLearned }
         let next = availability.markDown(name, now: now, error: why)
         try? store.setChannelOutage(name, availability.outage(name))
-        return next
+        clearedStatus.withLock { _ = $0.remove(name) }
+        return .down(nextProbe: next)
     }
 
     /// Sends everything due now on every channel, then returns (the CLI's `work --until-idle`).

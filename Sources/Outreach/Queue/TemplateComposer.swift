@@ -26,10 +26,10 @@ public struct TemplateComposer: DeliveryComposer {
         addEvent(c, to: &o)
         if let list = c.message.listName {
             o["list"] = ["name": .string(list)]
-            o["unsubscribe_url"] = .string(links.unsubscribeURL(list: list, address: c.delivery.address))
+            o["unsubscribe_url"] = .string(links.unsubscribeURL(list: list, address: c.delivery.address, contactID: c.delivery.contactID))
             // Only confirmations (transactional) need a confirm link; list mail skips the signing.
             if c.message.kind == .transactional {
-                o["confirm_url"] = .string(links.confirmURL(list: list, address: c.delivery.address))
+                o["confirm_url"] = .string(links.confirmURL(list: list, address: c.delivery.address, contactID: c.delivery.contactID))
             }
         }
         return .object(o)

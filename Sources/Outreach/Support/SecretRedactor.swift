@@ -45,7 +45,7 @@ public struct SecretRedactor: Sendable {
         case .sent: return outcome
         case .transient(let reason, let retryAfter): return .transient(redact(reason), retryAfter: retryAfter)
         case .permanent(let reason, let suppress): return .permanent(redact(reason), suppress: suppress)
-        case .unreachable(let reason): return .unreachable(redact(reason))
+        case .unreachable(let reason, let answered): return .unreachable(redact(reason), peerAnswered: answered)
         }
     }
 

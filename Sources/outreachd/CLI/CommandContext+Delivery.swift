@@ -53,8 +53,6 @@ extension CommandContext {
         }
         let composer = TemplateComposer(library: try templates, config: config, links: try LinkSigner.load(config: config))
         let store = try store
-        // What an earlier run found down is for it to know; this run finds out afresh.
-        for name in channels.keys { try? store.setChannelOutage(name, nil) }
         // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
         // After the channels: the redactor knows every secret they read.
         return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies, quietHours: quiet,

@@ -67,8 +67,6 @@ final class Daemon {
         }
         let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))
         let availability = ChannelAvailability()
-        // What an earlier process found down is for it to know; this one finds out afresh.
-        for name in channels.keys { try? store.setChannelOutage(name, nil) }
         // After the channels and the server settings: the redactor knows every secret they read.
         let worker = DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies,
                                     leaseMillis: loaded.settings.leaseMillis, availability: availability,

@@ -22,7 +22,9 @@ extension API {
         do { t = try links.verify(token) } catch { return .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error))) }
         guard t.action == .confirm else { return .now(.html(404, LinkPages.invalid(lang, .malformed))) }
         do {
-            guard try store.list(named: t.list) != nil, let c = try store.contact(matching: t.address), let id = c.id else {
+            guard try store.list(named: t.list) != nil,
+                  let c = try t.contactID.flatMap({ try store.contact(matching: String($0)) }) ?? store.contact(matching: t.address),
+                  let id = c.id else {
                 return .now(.html(404, LinkPages.invalid(lang, .malformed)))
             }
             let l = c.locale.map(LinkPages.language) ?? lang
@@ -65,11 +67,12 @@ extension API {
             return .now(.error(400, "body: must be List-Unsubscribe=One-Click (RFC 8058), form-encoded or multipart/form-data"))
         }
         do {
-            let contact = try store.contact(matching: t.address)
+            // The contact the link was made for, even if their address changed since.
+            let contact = try t.contactID.flatMap { try store.contact(matching: String($0)) } ?? store.contact(matching: t.address)
             let consent = Consent(source: "one-click", evidence: "POST from ip=\(req.clientAddress); user-agent=\(req.header("user-agent") ?? "-")")
             let listExists = t.list.isEmpty ? false : try store.list(named: t.list) != nil
-            if !listExists {
-                // No list (or it is gone): the person wants no more list mail at all.
+            if !listExists || contact == nil {
+                // No list (or it is gone), or nobody to find: the address itself gets no more list mail.
                 try store.suppress(address: t.address, reason: .unsubscribed, detail: "one-click unsubscribe")
             } else if let id = contact?.id {
                 try store.setMembership(list: t.list, contactIDs: [id], state: .unsubscribed, consent: consent)

