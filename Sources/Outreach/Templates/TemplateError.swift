@@ -22,6 +22,8 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
     case noVariant(template: String, kind: String, locales: [String])
     /// Partials or parents include each other without end.
     case recursionTooDeep(file: String)
+    /// One rendering visited more than `steps` tags and texts (sections over lists nested in each other).
+    case tooMuchWork(file: String, steps: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +39,9 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noVariant(let t, let k, let ls):
             return "Template '\(t)' has no \(k) variant for any of the locales \(ls.joined(separator: ", "))."
         case .recursionTooDeep(let f): return "\(f): partials or parents include each other more than 100 levels deep."
+        case .tooMuchWork(let f, let n):
+            return "\(f): rendering took more than \(n) steps; sections over lists are nested in each other too deeply"
+                + " or partials include each other too often."
         }
     }
 }

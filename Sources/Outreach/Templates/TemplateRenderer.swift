@@ -12,6 +12,11 @@ struct TemplateRenderer {
     /// True when the output is at the start of a template line, so the next output gets the indentation.
     var atLineStart = true
     var depth = 0
+    /// Nodes visited so far. Sections over the same list nested in each other (or partials fanning
+    /// out) can loop exponentially while writing nothing, which no output limit sees; a fuzzed
+    /// template looped 6^133 times. Ordinary templates stay far below `maxSteps`.
+    var steps = 0
+    static let maxSteps = 1_000_000
 
     init(escaping: TemplateEscaping, partials: [String: Template], file: String, out: [UInt8]) {
         self.escaping = escaping
@@ -116,6 +121,8 @@ struct TemplateRenderer {
 
     mutating func render(_ nodes: [TemplateNode], indent: [UInt8]) throws(TemplateError) {
         for node in nodes {
+            steps += 1
+            guard steps <= Self.maxSteps else { throw TemplateError.tooMuchWork(file: file, steps: Self.maxSteps) }
             switch node {
             case .text(let t):
                 text(t, indent: indent)
