@@ -24,6 +24,8 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
     case recursionTooDeep(file: String)
     /// One rendering visited more than `steps` tags and texts (sections over lists nested in each other).
     case tooMuchWork(file: String, steps: Int)
+    /// Sections, partials, parents and blocks open inside each other more than `levels` deep while rendering.
+    case nestedTooDeep(file: String, levels: Int)
 
     public var description: String {
         switch self {
@@ -42,6 +44,7 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooMuchWork(let f, let n):
             return "\(f): rendering took more than \(n) steps; sections over lists are nested in each other too deeply"
                 + " or partials include each other too often."
+        case .nestedTooDeep(let f, let n): return "\(f): sections and partials open inside each other more than \(n) levels deep."
         }
     }
 }

@@ -119,19 +119,23 @@ enum FuzzCLI {
         let settings = FuzzSettings.current
         let indices = settings.indices(count)
         let failures = FailureList()
+        let slowest = FailureList()
         let started = Date()
         DispatchQueue.concurrentPerform(iterations: 2) { lane in
             for i in indices where i % 2 == lane || indices.count == 1 && lane == 0 {
                 var rng = SplitMix64.forCase(seed: settings.seed, target: target, index: i)
+                let t0 = Date()
                 do {
                     if let p = try body(i, &rng) { failures.add(i, p) }
                 } catch {
                     failures.add(i, "the harness failed: \(error)")
                 }
+                slowest.note(i, Date().timeIntervalSince(t0))
             }
         }
         print("fuzz \(target): \(indices.count) cases, seed \(settings.seedText), "
-            + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(failures.all.count) failed")
+            + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(failures.all.count) failed; slowest: "
+            + slowest.all.map { "case \($0.0) \($0.1)" }.joined(separator: ", "))
         for (i, p) in failures.all.sorted(by: { $0.0 < $1.0 }).prefix(20) {
             Issue.record("\(settings.reproduce(target, i)): \(p)")
         }
@@ -141,5 +145,13 @@ enum FuzzCLI {
         private let items = Mutex<[(Int, String)]>([])
         func add(_ i: Int, _ p: String) { items.withLock { $0.append((i, p)) } }
         var all: [(Int, String)] { items.withLock { $0 } }
+        /// Keeps the three slowest cases (as "1.2 s").
+        func note(_ i: Int, _ seconds: TimeInterval) {
+            items.withLock { list in
+                list.append((i, String(format: "%.1f s", seconds)))
+                list.sort { Double($0.1.dropLast(2))! > Double($1.1.dropLast(2))! }
+                if list.count > 3 { list.removeLast() }
+            }
+        }
     }
 }

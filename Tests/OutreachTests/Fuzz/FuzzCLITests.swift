@@ -53,7 +53,7 @@ import Testing
     @Test func csvImport() throws {
         let store = Self.csvStore
         #expect(FileManager.default.fileExists(atPath: store + "/data"), "the list could not be created")
-        FuzzCLI.fuzz("csv", count: FuzzSettings.current.cases(160)) { i, rng in
+        FuzzCLI.fuzz("csv", count: FuzzSettings.current.cases(120)) { i, rng in
             try Self.inCase("csv", i) { dir in
                 // Each case imports into its own copy of a store holding the list, so it can be rerun alone.
                 try FileManager.default.copyItem(atPath: store + "/data", toPath: dir + "/data")
@@ -176,7 +176,7 @@ import Testing
         nesting: [("[", "]"), ("[\"a\",", "]"), ("{a=", "}")])
 
     @Test func configurationCheck() throws {
-        FuzzCLI.fuzz("toml", count: FuzzSettings.current.cases(160)) { i, rng in
+        FuzzCLI.fuzz("toml", count: FuzzSettings.current.cases(120)) { i, rng in
             try Self.inCase("toml", i) { dir in
                 try Array("tok-1\n".utf8).write(dir + "/tokens")
                 try Array("whsec_dGVzdCBzZWNyZXQgb2YgZW5vdWdoIGxlbmd0aA==\n".utf8).write(dir + "/secret")
@@ -228,7 +228,7 @@ import Testing
 
     @Test func templateRender() throws {
         let partials = Self.partialsDir
-        FuzzCLI.fuzz("render", count: FuzzSettings.current.cases(200)) { i, rng in
+        FuzzCLI.fuzz("render", count: FuzzSettings.current.cases(150)) { i, rng in
             try Self.inCase("render", i) { dir in
                 let file = dir + "/t." + rng.pick(["mustache", "html", "txt", "json", "form"])
                 try Self.write(Self.templateMutator.mutate(rng.pick(Self.templateSeeds), &rng), file)
@@ -253,7 +253,7 @@ import Testing
     ]
 
     @Test func templateFolderCheck() throws {
-        FuzzCLI.fuzz("templates", count: FuzzSettings.current.cases(80)) { i, rng in
+        FuzzCLI.fuzz("templates", count: FuzzSettings.current.cases(60)) { i, rng in
             try Self.inCase("templates", i) { dir in
                 let names = Self.folderSeeds.keys.sorted()
                 let mutated = Set((0..<(1 + rng.below(2))).map { _ in rng.pick(names) })

@@ -26,6 +26,36 @@ import Testing
         #expect(ok.stdout == "12;12;")
     }
 
+    /// render case 501 and templates case 135 of seed 7: 18,000 nested sections overflowed the
+    /// stack while the template was parsed (SIGSEGV in `render` and in `check`), and a chain of
+    /// partials each nesting sections could still overflow it while rendering. Both are now errors.
+    @Test func deeplyNestedSectionsAndPartialsAreErrorsNotCrashes() throws {
+        let deep = String(repeating: "{{#a}}", count: 5_000) + "x" + String(repeating: "{{/a}}", count: 5_000)
+        var files = ["t.txt": deep, "d.json": #"{"a": [1]}"#, "chain.txt": "{{>p0}}"]
+        for i in 0..<100 {
+            files["p\(i).mustache"] = String(repeating: "{{#a}}", count: 99) + "{{>p\(i + 1)}}" + String(repeating: "{{/a}}", count: 99)
+        }
+        let dir = try Self.folder(files)
+        let parse = try FuzzCLI.run(["render", dir + "/t.txt", "--data", dir + "/d.json"], in: dir)
+        #expect(parse.signal == nil, "killed by signal \(parse.signal ?? 0)")
+        #expect(parse.status == 1)
+        #expect(parse.stderr.contains("t.txt:1:601: sections, blocks and parents nest more than 100 levels deep."), "\(parse.stderr)")
+        let chain = try FuzzCLI.run(["render", dir + "/chain.txt", "--data", dir + "/d.json", "--partials", dir], in: dir)
+        #expect(chain.signal == nil, "killed by signal \(chain.signal ?? 0)")
+        #expect(chain.status == 1)
+        #expect(chain.stderr.contains("open inside each other more than 400 levels deep."), "\(chain.stderr)")
+        // The same folder as a templates_dir: `check` reports the file instead of crashing.
+        let tdir = TestSupport.temporaryDirectory("fuzz-found")
+        try FileManager.default.createDirectory(atPath: tdir + "/templates/t", withIntermediateDirectories: true)
+        try deep.write(toFile: tdir + "/templates/t/sms.en.txt", atomically: true, encoding: .utf8)
+        try "data_dir = \"data\"\ntemplates_dir = \"templates\"\n[channels.outbox]\ntype = \"outbox\"\n"
+            .write(toFile: tdir + "/outreachd.conf", atomically: true, encoding: .utf8)
+        let check = try FuzzCLI.run(["--config", tdir + "/outreachd.conf", "check"], in: tdir)
+        #expect(check.signal == nil, "killed by signal \(check.signal ?? 0)")
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("sms.en.txt:1:601: sections, blocks and parents nest more than 100 levels deep."), "\(check.stderr)")
+    }
+
     /// toml case 0, render case 35, templates case 22: an error quoting its input printed a raw
     /// newline, CR or ESC, so one error took two lines or rewrote the terminal. Quoted control
     /// characters are now escaped, and every message stays one line.

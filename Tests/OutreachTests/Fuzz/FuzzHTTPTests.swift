@@ -32,7 +32,7 @@ import Testing
         #expect(try d.cli(["lists", "create", "double", "--double-opt-in"]).status == 0)
         try d.start()
         let maker = FuzzHTTPRequests(port: d.port, token: d.token, signer: try StandardWebhooks(secret: Self.secret))
-        let indices = settings.indices(settings.cases(3_000))
+        let indices = settings.indices(settings.cases(2_400))
         let started = Date()
         var failures: [String] = []
         for chunk in stride(from: 0, to: indices.count, by: 1_000).map({ Array(indices[$0..<min(indices.count, $0 + 1_000)]) }) {

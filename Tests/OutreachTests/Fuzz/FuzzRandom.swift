@@ -38,7 +38,7 @@ struct SplitMix64: RandomNumberGenerator {
 /// of each target alone (to reproduce a failure).
 struct FuzzSettings {
     static let defaultSeed: UInt64 = 0x2026_1205_0014
-    static let defaultTotal = 3_600
+    static let defaultTotal = 2_850
 
     let seed: UInt64
     let total: Int
