@@ -54,10 +54,12 @@ enum FuzzCLI {
             kill(p.processIdentifier, SIGKILL)
             done.wait()
         }
-        let text = (try? String(contentsOfFile: errPath, encoding: .utf8))
+        let text =
+            (try? String(contentsOfFile: errPath, encoding: .utf8))
             ?? String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
-        return Outcome(status: p.terminationStatus, signal: p.terminationReason == .uncaughtSignal ? p.terminationStatus : nil,
-                       timedOut: timedOut, stderr: text, stdout: Array(FileManager.default.contents(atPath: outPath) ?? Data()))
+        return Outcome(
+            status: p.terminationStatus, signal: p.terminationReason == .uncaughtSignal ? p.terminationStatus : nil,
+            timedOut: timedOut, stderr: text, stdout: Array(FileManager.default.contents(atPath: outPath) ?? Data()))
     }
 
     /// What is wrong with an outcome, or nil when it keeps the promises.
@@ -72,8 +74,11 @@ enum FuzzCLI {
         guard o.status == 1 else { return nil }
         if listing == .checkJSON, !o.stdout.isEmpty {
             guard let j = try? JSON.parse(o.stdout), j["ok"] == .bool(false), let list = j["problems"]?.arrayValue,
-                  !list.isEmpty else { return "exit 1 without a JSON list of problems" }
-            if let p = list.first(where: { $0.stringValue?.contains("\n") != false }) { return "a problem of many lines: \(p)" }
+                !list.isEmpty
+            else { return "exit 1 without a JSON list of problems" }
+            if let p = list.first(where: { $0.stringValue?.contains("\n") != false }) {
+                return "a problem of many lines: \(p)"
+            }
             return nil
         }
         guard o.stderr.hasSuffix("\n") else { return "exit 1 without a message line" }
@@ -82,7 +87,9 @@ enum FuzzCLI {
             .filter { !($0.hasPrefix("importing: ") && $0.hasSuffix("%)")) }
         if lines.contains(where: \.isEmpty) { return "an empty line in the error output" }
         // A raw control character means input was echoed unescaped: a CR or ESC rewrites the line.
-        if let bad = o.stderr.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F }) {
+        if let bad = o.stderr.unicodeScalars.first(where: {
+            $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F
+        }) {
             return "control character U+\(String(bad.value, radix: 16)) in the error output"
         }
         guard let lastLine = lines.last else { return "exit 1 without a message line" }
@@ -115,7 +122,9 @@ enum FuzzCLI {
     }
 
     /// Runs `cases` (numbered) on two lanes and records each failure with its seed and number.
-    static func fuzz(_ target: String, count: Int, _ body: @escaping @Sendable (Int, inout SplitMix64) throws -> String?) {
+    static func fuzz(
+        _ target: String, count: Int, _ body: @escaping @Sendable (Int, inout SplitMix64) throws -> String?
+    ) {
         let settings = FuzzSettings.current
         let indices = settings.indices(count)
         let failures = FailureList()
@@ -133,9 +142,11 @@ enum FuzzCLI {
                 slowest.note(i, Date().timeIntervalSince(t0))
             }
         }
-        print("fuzz \(target): \(indices.count) cases, seed \(settings.seedText), "
-            + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(failures.all.count) failed; slowest: "
-            + slowest.all.map { "case \($0.0) \($0.1)" }.joined(separator: ", "))
+        print(
+            "fuzz \(target): \(indices.count) cases, seed \(settings.seedText), "
+                + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(failures.all.count) failed; "
+                + "slowest: "
+                + slowest.all.map { "case \($0.0) \($0.1)" }.joined(separator: ", "))
         for (i, p) in failures.all.sorted(by: { $0.0 < $1.0 }).prefix(20) {
             Issue.record("\(settings.reproduce(target, i)): \(p)")
         }

@@ -9,8 +9,9 @@ import Testing
 
     /// Writes `bytes` to `path`, creating its folder.
     static func write(_ bytes: [UInt8], _ path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
@@ -37,8 +38,10 @@ import Testing
         "name,email,locale\n\"Zoë \"\"Z\"\" Ødegård\",zoe@example.org,nb\n日本語,ja@example.jp,ja\n",
     ]
     static let csvMutator = FuzzMutator(
-        dictionary: [",", "\"", "\"\"", "\r\n", "\n", ";", "\t", "email", "phone", "name", "locale", "timezone",
-                     "\u{FEFF}", ",,,,", "\"\n\"", "=cmd|' /C calc'!A0", "Europe/Copenhagen", "Mars/Olympus"],
+        dictionary: [
+            ",", "\"", "\"\"", "\r\n", "\n", ";", "\t", "email", "phone", "name", "locale", "timezone",
+            "\u{FEFF}", ",,,,", "\"\n\"", "=cmd|' /C calc'!A0", "Europe/Copenhagen", "Mars/Olympus",
+        ],
         nesting: [])
 
     static let csvStore: String = {
@@ -168,11 +171,13 @@ import Testing
         """,
     ]
     static let tomlMutator = FuzzMutator(
-        dictionary: ["[", "]", "[[", "]]", "[channels.", "=", " = ", "\"", "'", "\"\"\"", "'''", "#", "\n", "\n[server]\n",
-                     "\n[channels.x]\ntype = \"outbox\"\n", "true", "false", "[\"a\", ", "{ a = 1 }", "_file", "0x10",
-                     "1979-05-27T07:32:00Z", "inf", "\\u0000", "\\U0010FFFF", "\\x", "type", "preset", "url", "rate",
-                     "quiet_hours", "retry_base", "max_attempts", "max_connections", "workers", "listen", "threads",
-                     "\"999999999999999999999/s\"", "\"-1s\"", "\"99999999999d\"", "\"25:61-00:00\"", "\"0.0.0.0:99999\""],
+        dictionary: [
+            "[", "]", "[[", "]]", "[channels.", "=", " = ", "\"", "'", "\"\"\"", "'''", "#", "\n", "\n[server]\n",
+            "\n[channels.x]\ntype = \"outbox\"\n", "true", "false", "[\"a\", ", "{ a = 1 }", "_file", "0x10",
+            "1979-05-27T07:32:00Z", "inf", "\\u0000", "\\U0010FFFF", "\\x", "type", "preset", "url", "rate",
+            "quiet_hours", "retry_base", "max_attempts", "max_connections", "workers", "listen", "threads",
+            "\"999999999999999999999/s\"", "\"-1s\"", "\"99999999999d\"", "\"25:61-00:00\"", "\"0.0.0.0:99999\"",
+        ],
         nesting: [("[", "]"), ("[\"a\",", "]"), ("{a=", "}")])
 
     @Test func configurationCheck() throws {
@@ -182,7 +187,8 @@ import Testing
                 try Array("whsec_dGVzdCBzZWNyZXQgb2YgZW5vdWdoIGxlbmd0aA==\n".utf8).write(dir + "/secret")
                 try Self.write(Self.tomlMutator.mutate(rng.pick(Self.tomlSeeds), &rng), dir + "/outreachd.conf")
                 let json = rng.chance(20)
-                let outcome = try FuzzCLI.run(["--config", dir + "/outreachd.conf", "check"] + (json ? ["--json"] : []), in: dir)
+                let outcome = try FuzzCLI.run(
+                    ["--config", dir + "/outreachd.conf", "check"] + (json ? ["--json"] : []), in: dir)
                 return FuzzCLI.problem(outcome, json ? .checkJSON : .check)
             }
         }
@@ -194,22 +200,30 @@ import Testing
         "Hello {{name}}, {{#items}}{{.}}, {{/items}}{{^items}}none{{/items}} — {{{raw}}} {{&raw}}\n",
         "{{! a comment }}{{#person}}{{first}} {{last}}{{/person}}\n{{>footer}}\n",
         "{{<layout}}{{$title}}Welcome {{name}}{{/title}}{{$body}}<p>{{text}}</p>{{/body}}{{/layout}}\n",
-        "{{=<% %>=}}<% name %> <%={{ }}=%>{{name}}\n{{#nested.deep.value}}{{nested.deep.value}}{{/nested.deep.value}}\n",
+        "{{=<% %>=}}<% name %> <%={{ }}=%>{{name}}\n"
+            + "{{#nested.deep.value}}{{nested.deep.value}}{{/nested.deep.value}}\n",
         "{\"text\": \"{{text}}\", \"n\": {{n}}, \"items\": [{{#items}}\"{{.}}\"{{^-last}},{{/-last}}{{/items}}]}\n",
         "---\nsubject: \"Hi {{name}}\"\n---\nDear {{name}},\n{{#list}}* {{title}}\n{{/list}}\n",
     ]
     static let templateMutator = FuzzMutator(
-        dictionary: ["{{", "}}", "{{{", "}}}", "{{#", "{{/", "{{^", "{{>", "{{<", "{{$", "{{&", "{{!", "{{=", "=}}",
-                     "{{.}}", "{{name}}", "{{#items}}", "{{/items}}", "{{>footer}}", "{{>self}}", "{{>loop}}",
-                     "{{<layout}}", "{{/layout}}", "{{$body}}", "{{/body}}", "{{=| |=}}", "{{=  =}}", "{{ . }}",
-                     "{{#-first}}", "{{a.b.c.d}}", "---\n", "subject:", "\n"],
-        nesting: [("{{#items}}", "{{/items}}"), ("{{#a}}", "{{/a}}"), ("{{^x}}", "{{/x}}"), ("{{<layout}}", "{{/layout}}"),
-                  ("{{$body}}", "{{/body}}")])
-    static let dataSeed = #"{"name": "Ana <b>&</b>", "raw": "<i>x</i>", "items": ["a", "b", 3, true, null, {"x": 1}], "#
+        dictionary: [
+            "{{", "}}", "{{{", "}}}", "{{#", "{{/", "{{^", "{{>", "{{<", "{{$", "{{&", "{{!", "{{=", "=}}",
+            "{{.}}", "{{name}}", "{{#items}}", "{{/items}}", "{{>footer}}", "{{>self}}", "{{>loop}}",
+            "{{<layout}}", "{{/layout}}", "{{$body}}", "{{/body}}", "{{=| |=}}", "{{=  =}}", "{{ . }}",
+            "{{#-first}}", "{{a.b.c.d}}", "---\n", "subject:", "\n",
+        ],
+        nesting: [
+            ("{{#items}}", "{{/items}}"), ("{{#a}}", "{{/a}}"), ("{{^x}}", "{{/x}}"), ("{{<layout}}", "{{/layout}}"),
+            ("{{$body}}", "{{/body}}"),
+        ])
+    static let dataSeed =
+        #"{"name": "Ana <b>&</b>", "raw": "<i>x</i>", "items": ["a", "b", 3, true, null, {"x": 1}], "#
         + #""text": "line\nbreak \"quoted\"", "n": 1e400, "person": {"first": "Ana", "last": "Lima"}, "#
-        + #""nested": {"deep": {"value": [1, [2, [3]]]}}, "list": [{"title": "one"}, {"title": "two"}], "a": {"a": {"a": 1}}}"#
-    static let dataMutator = FuzzMutator(dictionary: ["{", "}", "[", "]", ":", ",", "\"", "1e400", "-0", "\\u0000"],
-                                         nesting: [("[", "]"), ("{\"a\":", "}")])
+        + #""nested": {"deep": {"value": [1, [2, [3]]]}}, "list": [{"title": "one"}, {"title": "two"}], "#
+        + #""a": {"a": {"a": 1}}}"#
+    static let dataMutator = FuzzMutator(
+        dictionary: ["{", "}", "[", "]", ":", ",", "\"", "1e400", "-0", "\\u0000"],
+        nesting: [("[", "]"), ("{\"a\":", "}")])
     /// Partials the templates may name; `self` and `loop` include themselves, `deep` fans out.
     static let partials = [
         "footer.mustache": "-- {{name}} {{#items}}[{{.}}]{{/items}}\n",
@@ -244,10 +258,12 @@ import Testing
     /// A template folder as `check` reads it: one template's variants, a layout and partials.
     static let folderSeeds: [String: String] = [
         "t/email.en.txt": "---\nsubject: \"Hi {{contact.first_name}}\"\n---\nHello {{contact.name}}\n{{>footer}}\n",
-        "t/email.en.html": "{{<layouts/email}}{{$title}}Hi{{/title}}{{$body}}<p>{{name}}</p>{{/body}}{{/layouts/email}}\n",
+        "t/email.en.html":
+            "{{<layouts/email}}{{$title}}Hi{{/title}}{{$body}}<p>{{name}}</p>{{/body}}{{/layouts/email}}\n",
         "t/sms.en.txt": "Hi {{contact.first_name}}, {{#items}}{{.}} {{/items}}\n",
         "t/chat.da.txt": "Hej {{contact.first_name}}\n",
-        "layouts/email.html": "<html><title>{{$title}}{{/title}}</title><body>{{$body}}{{/body}}{{>footer}}</body></html>\n",
+        "layouts/email.html":
+            "<html><title>{{$title}}{{/title}}</title><body>{{$body}}{{/body}}{{>footer}}</body></html>\n",
         "partials/footer.en.txt": "-- unsubscribe: {{unsubscribe_url}}\n",
         "partials/footer.en.html": "<a href=\"{{unsubscribe_url}}\">unsubscribe</a>\n",
     ]
@@ -259,12 +275,16 @@ import Testing
                 let mutated = Set((0..<(1 + rng.below(2))).map { _ in rng.pick(names) })
                 for name in names {
                     let text = Self.folderSeeds[name]!
-                    try Self.write(mutated.contains(name) ? Self.templateMutator.mutate(text, &rng) : Array(text.utf8),
-                                   dir + "/templates/" + name)
+                    try Self.write(
+                        mutated.contains(name) ? Self.templateMutator.mutate(text, &rng) : Array(text.utf8),
+                        dir + "/templates/" + name)
                 }
-                try Array("data_dir = \"data\"\ntemplates_dir = \"templates\"\n[channels.outbox]\ntype = \"outbox\"\n".utf8)
-                    .write(dir + "/outreachd.conf")
-                return FuzzCLI.problem(try FuzzCLI.run(["--config", dir + "/outreachd.conf", "check"], in: dir), .check)
+                try Array(
+                    "data_dir = \"data\"\ntemplates_dir = \"templates\"\n[channels.outbox]\ntype = \"outbox\"\n".utf8
+                )
+                .write(dir + "/outreachd.conf")
+                return FuzzCLI.problem(
+                    try FuzzCLI.run(["--config", dir + "/outreachd.conf", "check"], in: dir), .check)
             }
         }
     }

@@ -20,7 +20,9 @@ import Testing
         #expect(o.stderr.contains("t.txt: rendering took more than"), "\(o.stderr)")
         #expect(FuzzCLI.problem(o, .single) == nil, "\(FuzzCLI.problem(o, .single) ?? "")")
         // An ordinary loop is untouched.
-        let flat = try Self.folder(["t.txt": "{{#items}}{{#items}}{{.}}{{/items}};{{/items}}", "d.json": #"{"items": [1, 2]}"#])
+        let flat = try Self.folder([
+            "t.txt": "{{#items}}{{#items}}{{.}}{{/items}};{{/items}}", "d.json": #"{"items": [1, 2]}"#,
+        ])
         let ok = try TestSupport.outreachd(["render", flat + "/t.txt", "--data", flat + "/d.json"])
         #expect(ok.status == 0)
         #expect(ok.stdout == "12;12;")
@@ -33,14 +35,18 @@ import Testing
         let deep = String(repeating: "{{#a}}", count: 5_000) + "x" + String(repeating: "{{/a}}", count: 5_000)
         var files = ["t.txt": deep, "d.json": #"{"a": [1]}"#, "chain.txt": "{{>p0}}"]
         for i in 0..<100 {
-            files["p\(i).mustache"] = String(repeating: "{{#a}}", count: 99) + "{{>p\(i + 1)}}" + String(repeating: "{{/a}}", count: 99)
+            files["p\(i).mustache"] =
+                String(repeating: "{{#a}}", count: 99) + "{{>p\(i + 1)}}" + String(repeating: "{{/a}}", count: 99)
         }
         let dir = try Self.folder(files)
         let parse = try FuzzCLI.run(["render", dir + "/t.txt", "--data", dir + "/d.json"], in: dir)
         #expect(parse.signal == nil, "killed by signal \(parse.signal ?? 0)")
         #expect(parse.status == 1)
-        #expect(parse.stderr.contains("t.txt:1:601: sections, blocks and parents nest more than 100 levels deep."), "\(parse.stderr)")
-        let chain = try FuzzCLI.run(["render", dir + "/chain.txt", "--data", dir + "/d.json", "--partials", dir], in: dir)
+        #expect(
+            parse.stderr.contains("t.txt:1:601: sections, blocks and parents nest more than 100 levels deep."),
+            "\(parse.stderr)")
+        let chain = try FuzzCLI.run(
+            ["render", dir + "/chain.txt", "--data", dir + "/d.json", "--partials", dir], in: dir)
         #expect(chain.signal == nil, "killed by signal \(chain.signal ?? 0)")
         #expect(chain.status == 1)
         #expect(chain.stderr.contains("open inside each other more than 400 levels deep."), "\(chain.stderr)")
@@ -53,7 +59,9 @@ import Testing
         let check = try FuzzCLI.run(["--config", tdir + "/outreachd.conf", "check"], in: tdir)
         #expect(check.signal == nil, "killed by signal \(check.signal ?? 0)")
         #expect(check.status == 1)
-        #expect(check.stderr.contains("sms.en.txt:1:601: sections, blocks and parents nest more than 100 levels deep."), "\(check.stderr)")
+        #expect(
+            check.stderr.contains("sms.en.txt:1:601: sections, blocks and parents nest more than 100 levels deep."),
+            "\(check.stderr)")
     }
 
     /// toml case 0, render case 35, templates case 22: an error quoting its input printed a raw
@@ -71,7 +79,9 @@ import Testing
         let csv = try FuzzCLI.run(["--config", dir + "/good.conf", "contacts", "import", dir + "/c.csv"], in: dir)
         for (o, listing) in [(render, FuzzCLI.Listing.single), (check, .check), (csv, .importRows)] {
             #expect(o.status == 1)
-            #expect(FuzzCLI.problem(o, listing) == nil, "\(FuzzCLI.problem(o, listing) ?? ""): \(o.stderr.debugDescription)")
+            #expect(
+                FuzzCLI.problem(o, listing) == nil, "\(FuzzCLI.problem(o, listing) ?? ""): \(o.stderr.debugDescription)"
+            )
         }
         #expect(render.stderr.contains(#"the name 'na\u{1B}[2Jme\nx' contains whitespace"#), "\(render.stderr)")
         #expect(check.stderr.contains(#"'templat\u{1E}es_dir' is not a valid key"#), "\(check.stderr)")

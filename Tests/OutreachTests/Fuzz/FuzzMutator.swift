@@ -21,7 +21,9 @@ struct FuzzMutator {
     ]
 
     /// Bytes that are not UTF-8: a lone continuation, an overlong NUL, a surrogate, a cut sequence.
-    static let invalidUTF8: [[UInt8]] = [[0x80], [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80]]
+    static let invalidUTF8: [[UInt8]] = [
+        [0x80], [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80],
+    ]
 
     func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var b = input
