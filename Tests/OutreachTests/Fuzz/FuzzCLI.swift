@@ -142,7 +142,7 @@ enum FuzzCLI {
                 slowest.note(i, Date().timeIntervalSince(t0))
             }
         }
-        print(
+        FuzzSettings.report(
             "fuzz \(target): \(indices.count) cases, seed \(settings.seedText), "
                 + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(failures.all.count) failed; "
                 + "slowest: "

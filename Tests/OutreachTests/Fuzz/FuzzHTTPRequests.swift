@@ -154,7 +154,10 @@ struct FuzzHTTPRequests {
             }
             switch rng.below(4) {
             case 0: a.remove(at: i)
-            case 1: a += Array(repeating: a[i], count: rng.pick([2, 100, 1_001, 10_000]))
+            case 1:
+                // Many elements, but at most about 1 MiB of them: copies of copies grew to gigabytes.
+                let size = max(1, a[i].serializedBytes.count)
+                a += Array(repeating: a[i], count: min(rng.pick([2, 100, 1_001, 10_000]), max(1, 1_000_000 / size)))
             default: a[i] = oddValue(&rng)
             }
             return .array(a)
@@ -209,7 +212,8 @@ struct FuzzHTTPRequests {
         if structural {
             var v = seed
             for _ in 0..<(1 + rng.below(3)) { v = Self.mutate(v, &rng) }
-            return rng.chance(10) ? Self.bodyMutator.mutate(v.serializedBytes, &rng) : v.serializedBytes
+            let body = rng.chance(10) ? Self.bodyMutator.mutate(v.serializedBytes, &rng) : v.serializedBytes
+            return Array(body.prefix(2_000_000))
         }
         return Self.bodyMutator.mutate(seed.serializedBytes, &rng)
     }

@@ -60,7 +60,7 @@ import Testing
                 break
             }
         }
-        print(
+        FuzzSettings.report(
             "fuzz http: \(indices.count) cases, seed \(settings.seedText), "
                 + "\(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(failures.count) failed")
         for f in failures.prefix(20) { Issue.record(Comment(rawValue: f)) }

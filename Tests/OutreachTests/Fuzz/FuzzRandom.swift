@@ -60,6 +60,9 @@ struct FuzzSettings {
     /// The case numbers to run for a target with `count` cases.
     func indices(_ count: Int) -> [Int] { only.map { [$0] } ?? Array(0..<count) }
 
+    /// A summary line, written at once (print is buffered when a long run goes to a file).
+    static func report(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
     var seedText: String { "0x" + String(seed, radix: 16) }
 
     /// How to rerun one case, for failure messages.
