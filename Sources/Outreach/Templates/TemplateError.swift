@@ -24,6 +24,10 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
     case recursionTooDeep(file: String)
     /// The rendered text would be larger than `[templates] max_render_bytes` (bytes).
     case renderTooLarge(file: String, limit: Int)
+    /// One rendering visited more than `steps` tags and texts (sections over lists nested in each other).
+    case tooMuchWork(file: String, steps: Int)
+    /// Sections, partials, parents and blocks open inside each other more than `levels` deep while rendering.
+    case nestedTooDeep(file: String, levels: Int)
 
     public var description: String {
         switch self {
@@ -42,6 +46,10 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
         case .renderTooLarge(let f, let limit):
             return "\(f): the rendered text would be larger than \(limit) bytes, the limit set by [templates]"
                 + " max_render_bytes (partials that include each other several times multiply it)."
+        case .tooMuchWork(let f, let n):
+            return "\(f): rendering took more than \(n) steps; sections over lists are nested in each other too deeply"
+                + " or partials include each other too often."
+        case .nestedTooDeep(let f, let n): return "\(f): sections and partials open inside each other more than \(n) levels deep."
         }
     }
 }

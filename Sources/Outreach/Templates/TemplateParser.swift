@@ -163,6 +163,8 @@ struct TemplateParser {
 
     // MARK: pass 2: structure and standalone lines
 
+    static let maxNesting = 100
+
     mutating func match() throws(TemplateError) {
         var stack: [Int] = []
         for (k, t) in tokens.enumerated() {
@@ -170,6 +172,10 @@ struct TemplateParser {
             if let top = stack.last, case .tag(let o) = tokens[top], o.kind == .parent { inParent.insert(k) }
             switch tag.kind {
             case .section, .inverted, .parent, .block:
+                // The tree is built and walked recursively: thousands of levels overflowed the stack.
+                guard stack.count < Self.maxNesting else {
+                    throw error(tag.start, "sections, blocks and parents nest more than \(Self.maxNesting) levels deep")
+                }
                 stack.append(k)
             case .close:
                 guard let top = stack.popLast(), case .tag(let o) = tokens[top] else {

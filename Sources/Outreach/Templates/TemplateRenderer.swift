@@ -17,6 +17,15 @@ struct TemplateRenderer {
     /// include each other many times.
     let maxBytes: Int
     let limit: Int
+    /// Nodes visited (and context frames a section searched) so far. Sections over the same list nested in each other (or partials fanning
+    /// out) can loop exponentially while writing nothing, which no output limit sees; a fuzzed
+    /// template looped 6^133 times. Ordinary templates stay far below `maxSteps`.
+    var steps = 0
+    static let maxSteps = 1_000_000
+    /// Sections, partials, parents and blocks open right now: each is a level of recursion, and a
+    /// chain of 100 partials each nesting 100 sections would overflow the stack.
+    var levels = 0
+    static let maxLevels = 400
 
     init(escaping: TemplateEscaping, partials: [String: Template], file: String, out: [UInt8], maxBytes: Int) {
         self.escaping = escaping
@@ -122,13 +131,19 @@ struct TemplateRenderer {
     // MARK: the walk
 
     mutating func render(_ nodes: [TemplateNode], indent: [UInt8]) throws(TemplateError) {
+        levels += 1
+        defer { levels -= 1 }
+        guard levels <= Self.maxLevels else { throw TemplateError.nestedTooDeep(file: file, levels: Self.maxLevels) }
         for node in nodes {
+            steps += 1
+            guard steps <= Self.maxSteps else { throw TemplateError.tooMuchWork(file: file, steps: Self.maxSteps) }
             switch node {
             case .text(let t):
                 text(t, indent: indent)
             case .value(let name, let escaped):
                 value(lookup(name), escaped: escaped, indent: indent)
             case .section(let name, let body):
+                steps += stack.count  // the lookup may search every frame: deep nesting makes each step dearer
                 let v = lookup(name)
                 guard Self.isTruthy(v), let v else { continue }
                 if case .array(let items) = v {

@@ -50,5 +50,25 @@ enum Output {
         }
     }
 
-    static func error(_ s: String) { write(s + "\n", to: 2) }
+    /// One message, one line: control characters a message quotes from its input (a key, a tag, a
+    /// cell) are written as escapes, so a quoted CR, newline or ESC cannot split, rewrite or hide it.
+    static func error(_ s: String) { write(escapingControls(s) + "\n", to: 2) }
+
+    static func escapingControls(_ s: String) -> String {
+        func isControl(_ c: Unicode.Scalar) -> Bool {
+            c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029
+        }
+        guard s.unicodeScalars.contains(where: isControl) else { return s }
+        var out = String.UnicodeScalarView()
+        for c in s.unicodeScalars {
+            guard isControl(c) else { out.append(c); continue }
+            switch c {
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            default: out.append(contentsOf: "\\u{\(String(c.value, radix: 16, uppercase: true))}".unicodeScalars)
+            }
+        }
+        return String(out)
+    }
 }
