@@ -51,8 +51,9 @@ extension MembershipDecision {
             case .officer: return .refused
             case .officerResubscribe: return .apply
             case .personConfirmed(let issuedAt):
-                // Links carry whole seconds: one issued in the second of the unsubscribe counts as after it.
-                return issuedAt >= (changedAt ?? 0) / 1000 * 1000 ? .apply : .unchanged
+                // Strictly after: a link of the same instant (or, for an old link that carries only
+                // whole seconds, of the same second) is taken as made before the unsubscribe.
+                return issuedAt > (changedAt ?? 0) ? .apply : .unchanged
             case .person, .signUpForm: return .refused
             }
         }

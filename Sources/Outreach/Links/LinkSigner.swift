@@ -35,11 +35,12 @@ public struct LinkSigner: Sendable {
     public static let unsubscribeLifetime: Int64 = 400 * 86_400
     public static let confirmLifetime: Int64 = 7 * 86_400
 
-    /// `u|EXPIRES|LIST|ADDRESS`, or with a contact `U|EXPIRES|LIST|ID|ADDRESS` (the capital letter
-    /// says which, so links already sent keep working; the address stays last, whatever it holds).
+    /// `u|EXPIRES|LIST|ADDRESS`, or with a contact `U|EXPIRES|LIST|ID|ISSUED_MS|ADDRESS` (the capital
+    /// letter says which, so links already sent keep working; the address stays last, whatever it holds).
     public func token(_ t: LinkToken) -> String {
-        let text = t.contactID.map { "\(t.action.rawValue.uppercased())|\(t.expires)|\(t.list)|\($0)|\(t.address)" }
-            ?? "\(t.action.rawValue)|\(t.expires)|\(t.list)|\(t.address)"
+        let text = t.contactID.map {
+            "\(t.action.rawValue.uppercased())|\(t.expires)|\(t.list)|\($0)|\(t.issuedAt ?? Clock.nowMillis())|\(t.address)"
+        } ?? "\(t.action.rawValue)|\(t.expires)|\(t.list)|\(t.address)"
         let payload = Array(text.utf8)
         let mac = Crypto.hmacSHA256(key: key, payload)
         return Crypto.base64URL(payload) + "." + Crypto.base64URL(Array(mac.prefix(16)))
@@ -53,16 +54,19 @@ public struct LinkSigner: Sendable {
         guard Crypto.constantTimeEqual(Array(Crypto.hmacSHA256(key: key, payload).prefix(16)), mac) else { throw .badSignature }
         let text = String(decoding: payload, as: UTF8.self)
         let withContact = text.first?.isUppercase == true
-        let fields = text.split(separator: "|", maxSplits: withContact ? 4 : 3, omittingEmptySubsequences: false)
-        guard fields.count == (withContact ? 5 : 4), let action = LinkToken.Action(rawValue: fields[0].lowercased()),
+        let fields = text.split(separator: "|", maxSplits: withContact ? 5 : 3, omittingEmptySubsequences: false)
+        guard fields.count == (withContact ? 6 : 4), let action = LinkToken.Action(rawValue: fields[0].lowercased()),
               let exp = Int64(fields[1]) else { throw .malformed }
         var contactID: Int64?
+        var issuedAt: Int64?
         if withContact {
-            guard let id = Int64(fields[3]) else { throw .malformed }
+            guard let id = Int64(fields[3]), let issued = Int64(fields[4]) else { throw .malformed }
             contactID = id
+            issuedAt = issued
         }
         guard exp >= now else { throw .expired }
-        return LinkToken(action: action, list: String(fields[2]), address: String(fields.last!), expires: exp, contactID: contactID)
+        return LinkToken(action: action, list: String(fields[2]), address: String(fields.last!), expires: exp, contactID: contactID,
+                         issuedAt: issuedAt)
     }
 
     public func unsubscribeURL(list: String, address: String, contactID: Int64? = nil, now: Int64 = Clock.nowMillis() / 1000) -> String {

@@ -12,8 +12,12 @@ public struct LinkToken: Sendable, Equatable {
     public var expires: Int64
     /// The contact the link was made for: it still finds them after their address changed.
     public var contactID: Int64?
+    /// When the link was made (ms; links made for a contact carry it): a confirmation counts only
+    /// if it was issued after the person's last unsubscribe.
+    public var issuedAt: Int64?
 
-    public init(action: Action, list: String, address: String, expires: Int64, contactID: Int64? = nil) {
+    public init(action: Action, list: String, address: String, expires: Int64, contactID: Int64? = nil, issuedAt: Int64? = nil) {
+        self.issuedAt = issuedAt
         self.action = action
         self.list = list
         self.address = address

@@ -28,7 +28,7 @@ extension API {
                 return .now(.html(404, LinkPages.invalid(lang, .malformed)))
             }
             let l = c.locale.map(LinkPages.language) ?? lang
-            let issuedAt = (t.expires - LinkSigner.confirmLifetime) * 1000
+            let issuedAt = t.issuedAt ?? (t.expires - LinkSigner.confirmLifetime) * 1000
             let changes = try store.setMembership(list: t.list, contactIDs: [id], state: .subscribed,
                                                   consent: Consent(source: "double-opt-in", evidence: "confirmed by link from ip=\(req.clientAddress)"),
                                                   by: .personConfirmed(issuedAt: issuedAt))

@@ -31,3 +31,27 @@ extension SQLiteSchema {
         ) WITHOUT ROWID;
         """
 }
+
+extension SQLiteSchema {
+    /// 7: when consent last changed away from a yes (a member leaving or removed, an address
+    /// suppressed, a contact erased, a campaign paused or cancelled), moved by triggers so that no
+    /// path — not even SQL typed into the sqlite3 shell — can change it unseen. The claim compares
+    /// it with its batch's oldest delivery and skips the per-delivery check when nothing changed.
+    static let consentClock = """
+        CREATE TABLE consent_clock(id INTEGER PRIMARY KEY CHECK (id = 1), changed_at INTEGER NOT NULL);
+        INSERT INTO consent_clock VALUES(1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+        CREATE TRIGGER consent_clock_left AFTER UPDATE OF state ON memberships
+            WHEN old.state = 'subscribed' AND new.state <> 'subscribed'
+            BEGIN UPDATE consent_clock SET changed_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + 1 WHERE id = 1; END;
+        CREATE TRIGGER consent_clock_removed AFTER DELETE ON memberships WHEN old.state = 'subscribed'
+            BEGIN UPDATE consent_clock SET changed_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + 1 WHERE id = 1; END;
+        CREATE TRIGGER consent_clock_suppressed AFTER INSERT ON suppressions
+            BEGIN UPDATE consent_clock SET changed_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + 1 WHERE id = 1; END;
+        CREATE TRIGGER consent_clock_suppression_changed AFTER UPDATE ON suppressions
+            BEGIN UPDATE consent_clock SET changed_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + 1 WHERE id = 1; END;
+        CREATE TRIGGER consent_clock_erased AFTER DELETE ON contacts
+            BEGIN UPDATE consent_clock SET changed_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + 1 WHERE id = 1; END;
+        CREATE TRIGGER consent_clock_campaign AFTER UPDATE OF state ON campaigns WHEN new.state IN ('paused', 'cancelled')
+            BEGIN UPDATE consent_clock SET changed_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + 1 WHERE id = 1; END;
+        """
+}

@@ -94,6 +94,7 @@ enum SQLiteSchema {
         idempotencyOnMessages,
         consent,
         channelStatus,
+        consentClock,
     ]
 }
 

@@ -104,16 +104,21 @@ extension SQLiteStore {
             // Expired leases first: their deliveries have waited longest. INDEXED BY: without it the
             // planner walks every queued delivery by state, so a claim costs O(queue) (daemon benchmark).
             let pick = try db.prepare("""
-                SELECT id FROM deliveries INDEXED BY deliveries_leased WHERE state = 'sending' AND lease_expires_at <= ?1\(channelFilter)
+                SELECT id, created_at FROM deliveries INDEXED BY deliveries_leased WHERE state = 'sending' AND lease_expires_at <= ?1\(channelFilter)
                 UNION ALL
-                SELECT id FROM (SELECT id FROM deliveries INDEXED BY deliveries_due WHERE state IN ('queued','failed') AND next_attempt_at <= ?1\(channelFilter) ORDER BY next_attempt_at)
+                SELECT id, created_at FROM (SELECT id, created_at FROM deliveries INDEXED BY deliveries_due WHERE state IN ('queued','failed') AND next_attempt_at <= ?1\(channelFilter) ORDER BY next_attempt_at)
                 LIMIT ?2
                 """)
-            var ids = try pick.rows([.integer(now), .integer(Int64(limit))]) { $0.int(0) }
-            if ids.isEmpty { return [] }
+            let picked = try pick.rows([.integer(now), .integer(Int64(limit))]) { (id: $0.int(0), created: $0.int(1)) }
+            if picked.isEmpty { return [] }
+            var ids = picked.map(\.id)
             // Consent is checked again at the moment of sending: whoever left a list, was
             // suppressed or erased since the delivery was queued is never handed to a channel.
-            let refusals = try Self.consentRefusals(db, ids: ids)
+            // A delivery is consistent when made (fan-out and enqueue read the consent of that
+            // moment), so only a batch holding one older than the last change needs the check:
+            // one lookup of `consent_clock`, which triggers move on every change away from a yes.
+            let lastChange = try db.prepare(literal: "SELECT changed_at FROM consent_clock WHERE id = 1").rows { $0.int(0) }.first ?? .max
+            let refusals = lastChange < picked.map(\.created).min()! ? [] : try Self.consentRefusals(db, ids: ids)
             if !refusals.isEmpty {
                 let cancel = try db.prepare("""
                     UPDATE deliveries SET state='cancelled', cancel_reason=?, last_error=COALESCE(?, last_error),
