@@ -7,6 +7,8 @@ struct CampaignReport {
     let timeline: [(start: Int64, count: Int)]
     let bucketMillis: Int64
     let failures: [(state: DeliveryState, reason: String, count: Int)]
+    /// Deliveries never sent, by why (unsubscribed, suppressed, erased, …).
+    var cancelled: [CancelReason: Int] = [:]
 
     static func escape(_ t: String) -> String { TemplateEscaping.html(t) }
 
@@ -41,6 +43,10 @@ struct CampaignReport {
         let failureRows = failures.isEmpty ? "<p>No failures.</p>" : "<table><tr><th>state</th><th>reason</th><th>deliveries</th></tr>"
             + failures.map { "<tr><td>\($0.state.rawValue)</td><td>\(Self.escape($0.reason.isEmpty ? "(no reason recorded)" : $0.reason))</td><td class=n>\($0.count)</td></tr>" }.joined()
             + "</table>"
+        let cancelledRows = cancelled.isEmpty ? "<p>None.</p>" : "<table><tr><th>reason</th><th>deliveries</th></tr>"
+            + cancelled.sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "<tr><td>\($0.key.rawValue)</td><td class=n>\($0.value)</td></tr>" }.joined()
+            + "</table>"
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Campaign \(Self.escape(campaign.name))</title>
@@ -51,6 +57,7 @@ struct CampaignReport {
             <h2>Deliveries: \(total)</h2><table>\(rows)</table>
             <h2>Timeline</h2>\(chart)
             <h2>Failures by reason</h2>\(failureRows)
+            <h2>Not sent, by reason</h2>\(cancelledRows)
             <p><small>Generated \(Clock.rfc3339(Clock.nowMillis())) by outreachd.</small></p>
             </body></html>
             """

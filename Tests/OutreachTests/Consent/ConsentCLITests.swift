@@ -100,6 +100,9 @@ import Testing
         let s = try json(config, ["campaigns", "status", "n1"])
         #expect(s["sent"] == JSON(900) && s["cancelled"] == JSON(100), "\(s)")
         #expect(s["cancelled_reasons"]?["unsubscribed"] == JSON(100), "\(s)")
+        #expect(try o(config, ["campaigns", "report", "n1", "--html", dir + "/report.html"]).status == 0)
+        let report = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
+        #expect(report.contains("<tr><td>unsubscribed</td><td class=n>100</td></tr>"), "\(report)")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/data/outbox").filter { $0.hasSuffix(".eml") }
         #expect(files.count == 900)
         let all = try files.map { try String(contentsOfFile: dir + "/data/outbox/" + $0, encoding: .utf8) }.joined()
