@@ -7,8 +7,10 @@ extension API {
     func confirmPage(_ req: HTTPRequest, token: String) -> Reply {
         var lang = LinkPages.language(req.header("accept-language"))
         let t: LinkToken
-        do { t = try links.verify(token) } catch { return .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error))) }
-        guard t.action == .confirm else { return .now(.html(404, LinkPages.invalid(lang, .malformed))) }
+        switch verified(token, .confirm, lang) {
+        case .success(let token): t = token
+        case .failure(let refusal): return refusal.reply
+        }
         if let locale = (try? store.contact(matching: t.address))??.locale { lang = LinkPages.language(locale) }
         return .now(.html(200, LinkPages.confirmForm(lang, list: t.list, address: t.address)))
     }
@@ -19,8 +21,10 @@ extension API {
     func confirm(_ req: HTTPRequest, token: String) -> Reply {
         let lang = LinkPages.language(req.header("accept-language"))
         let t: LinkToken
-        do { t = try links.verify(token) } catch { return .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error))) }
-        guard t.action == .confirm else { return .now(.html(404, LinkPages.invalid(lang, .malformed))) }
+        switch verified(token, .confirm, lang) {
+        case .success(let token): t = token
+        case .failure(let refusal): return refusal.reply
+        }
         do {
             guard try store.list(named: t.list) != nil,
                   let c = try t.contactID.flatMap({ try store.contact(matching: String($0)) }) ?? store.contact(matching: t.address),
@@ -50,8 +54,10 @@ extension API {
     func unsubscribePage(_ req: HTTPRequest, token: String) -> Reply {
         var lang = LinkPages.language(req.header("accept-language"))
         let t: LinkToken
-        do { t = try links.verify(token) } catch { return .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error))) }
-        guard t.action == .unsubscribe else { return .now(.html(404, LinkPages.invalid(lang, .malformed))) }
+        switch verified(token, .unsubscribe, lang) {
+        case .success(let token): t = token
+        case .failure(let refusal): return refusal.reply
+        }
         if let locale = (try? store.contact(matching: t.address))??.locale { lang = LinkPages.language(locale) }
         return .now(.html(200, LinkPages.unsubscribeForm(lang, list: t.list, address: t.address)))
     }
@@ -61,8 +67,10 @@ extension API {
     func unsubscribe(_ req: HTTPRequest, token: String) -> Reply {
         let lang = LinkPages.language(req.header("accept-language"))
         let t: LinkToken
-        do { t = try links.verify(token) } catch { return .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error))) }
-        guard t.action == .unsubscribe else { return .now(.html(404, LinkPages.invalid(lang, .malformed))) }
+        switch verified(token, .unsubscribe, lang) {
+        case .success(let token): t = token
+        case .failure(let refusal): return refusal.reply
+        }
         guard Self.isOneClick(req) else {
             return .now(.error(400, "body: must be List-Unsubscribe=One-Click (RFC 8058), form-encoded or multipart/form-data"))
         }
@@ -95,4 +103,20 @@ extension API {
         }
         return Receipts.formFields(String(decoding: req.body, as: UTF8.self))["List-Unsubscribe"] == "One-Click"
     }
+
+    /// A link's token if it is ours, unexpired and for `action`; else the page that says why.
+    private func verified(_ token: String, _ action: LinkToken.Action, _ lang: LinkPages.Strings) -> Result<LinkToken, LinkRefusal> {
+        do {
+            let t = try links.verify(token)
+            guard t.action == action else { return .failure(LinkRefusal(reply: .now(.html(404, LinkPages.invalid(lang, .malformed))))) }
+            return .success(t)
+        } catch {
+            return .failure(LinkRefusal(reply: .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error)))))
+        }
+    }
+}
+
+/// The answer to a link that cannot be used.
+struct LinkRefusal: Error {
+    let reply: Reply
 }

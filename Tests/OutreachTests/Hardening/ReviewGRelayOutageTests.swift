@@ -181,18 +181,19 @@ struct ReviewGRelayOutageTests {
         let db = d.dir + "/data/outreach.db"
         #expect(try d.cli(["send", "welcome", "--channel", "mail", "--to", "good@example.org", "--queue-only"]).status == 0)
         #expect(try d.cli(["send", "welcome", "--channel", "mail", "--to", "bad@example.org", "--queue-only"]).status == 0)
-        // The second cannot be composed (what an erased in-flight delivery looks like: 'erased:ID'), and waits.
-        let r = try TestSupport.run("sqlite3", ["-cmd", ".timeout 10000", db,
-            "UPDATE deliveries SET address = 'erased:' || id, next_attempt_at = 9000000000000 WHERE address = 'bad@example.org'"])
+        // The second cannot be composed (its template is gone), and waits.
+        let r = try TestSupport.run("sqlite3", ["-cmd", ".timeout 10000", db, """
+            UPDATE messages SET template = 'gone' WHERE id = (SELECT message_id FROM deliveries WHERE address = 'bad@example.org');
+            UPDATE deliveries SET next_attempt_at = 9000000000000 WHERE address = 'bad@example.org'
+            """])
         #expect(r.status == 0, "\(r.stderr)")
         try d.start()
         try DaemonCrashTests.waitFor("a batch that cannot reach the relay", seconds: 30) { try Self.unreachableCount(d) > 0 }
         // Now the broken one is due before the next probe: the probe takes it.
         let due = try TestSupport.run("sqlite3", ["-cmd", ".timeout 10000", db,
-            "UPDATE deliveries SET next_attempt_at = 0 WHERE address LIKE 'erased:%'"])
+            "UPDATE deliveries SET next_attempt_at = 0 WHERE address = 'bad@example.org'"])
         #expect(due.status == 0, "\(due.stderr)")
-        // An erased delivery is cancelled at the claim (finding 11), so this probe sends nothing.
-        try DaemonCrashTests.waitFor("the broken probe to end", seconds: 30) { (try d.queueCounts())["cancelled"]?.intValue == 1 }
+        try DaemonCrashTests.waitFor("the broken probe to end", seconds: 30) { (try d.queueCounts())["dead"]?.intValue == 1 }
         let smtp = try SMTPServer(port: port)
         try DaemonCrashTests.waitFor("the good mail within the probe backoff (not the 60 s cap)", seconds: 20) {
             smtp.messages().count >= 1
