@@ -4,22 +4,15 @@ import Foundation
 public enum Clock {
     public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
+    /// `2026-12-01T08:00:00Z`: the one RFC 3339 formatter (`RFC3339.utc`), on milliseconds.
     public static func rfc3339(_ millis: Int64) -> String {
-        var t = time_t(millis / 1000)
-        var tm = tm()
-        gmtime_r(&t, &tm)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                      tm.tm_hour, tm.tm_min, tm.tm_sec)
+        RFC3339.utc(Date(timeIntervalSince1970: Double(millis / 1000)))
     }
 
-    /// Reads RFC 3339 / ISO 8601 (`2026-12-01T09:00:00+01:00`, `…Z`, fractional seconds optional).
+    /// Reads RFC 3339 with a zone (`2026-12-01T09:00:00+01:00`, `…Z`, fractional seconds optional):
+    /// the one parser (`Timestamps.parse`), so `--at` and the API's `send_at` agree.
     public static func parseRFC3339(_ s: String) -> Int64? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: s) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: s) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
-        return nil
+        Timestamps.parse(s)
     }
 
     /// Parses durations like `30s`, `5m`, `2h`, `3d`, `1h30m` into milliseconds.
