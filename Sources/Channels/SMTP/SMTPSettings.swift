@@ -35,11 +35,8 @@ struct SMTPSettings: Sendable {
         maxConnections = try section.int("max_connections") ?? 4
         guard (1...64).contains(maxConnections) else { throw section.invalid("max_connections", "must be between 1 and 64") }
         if let r = try section.string("rate") {
-            let parts = r.split(separator: "/")
-            guard parts.count == 2, let n = Double(parts[0]), n > 0, let per = ["s": 1.0, "m": 60.0, "h": 3600.0][String(parts[1])] else {
-                throw section.invalid("rate", "must look like 50/s, 600/m or 1000/h")
-            }
-            rate = n / per
+            guard let limit = RateLimit(r) else { throw section.invalid("rate", "must be COUNT/UNIT like 50/s, 600/m or 1000/h") }
+            rate = limit.perSecond
         }
         timeout = Double(try section.int("timeout") ?? 60)
     }

@@ -81,34 +81,3 @@ struct ServerSettings: Sendable {
         }
     }
 }
-
-/// `COUNT/UNIT`, as in `5/m` or `50/s`.
-struct RateLimit: Sendable, Equatable {
-    var count: Int
-    var windowMillis: Int64
-
-    init(count: Int, windowMillis: Int64) {
-        self.count = count
-        self.windowMillis = windowMillis
-    }
-
-    init?(_ text: String) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let n = Int(parts[0].trimmingCharacters(in: .whitespaces)), n > 0 else { return nil }
-        let unit = parts[1].trimmingCharacters(in: .whitespaces)
-        let ms: Int64
-        switch unit {
-        case "s": ms = 1000
-        case "m": ms = 60_000
-        case "h": ms = 3_600_000
-        case "d": ms = 86_400_000
-        default:
-            guard let d = Clock.parseDuration(unit) else { return nil }
-            ms = d
-        }
-        count = n
-        windowMillis = ms
-    }
-
-    var perSecond: Double { Double(count) * 1000 / Double(windowMillis) }
-}
