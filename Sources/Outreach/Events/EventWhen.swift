@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `event.when`: an instant written out in a reader's language and time zone,
 /// e.g. "torsdag den 3. december 2026 kl. 18.00".
@@ -55,19 +56,18 @@ public enum EventWhen {
     static let cache = FormatterCache()
 
     /// DateFormatter is costly to build and not Sendable: keep one per locale and zone, behind a lock.
-    final class FormatterCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var formatters: [String: DateFormatter] = [:]
+    final class FormatterCache: Sendable {
+        private let formatters = Mutex<[String: DateFormatter]>([:])
 
-        func withFormatter<T>(tag: String, timeZone: TimeZone, _ body: (DateFormatter) -> T) -> T {
-            lock.lock()
-            defer { lock.unlock() }
-            let key = tag + "|" + timeZone.identifier
-            if let f = formatters[key] { return body(f) }
-            if formatters.count > 500 { formatters.removeAll() }
-            let f = EventWhen.makeFormatter(tag: tag, timeZone: timeZone)
-            formatters[key] = f
-            return body(f)
+        func withFormatter<T: Sendable>(tag: String, timeZone: TimeZone, _ body: (DateFormatter) -> T) -> T {
+            formatters.withLock { formatters in
+                let key = tag + "|" + timeZone.identifier
+                if let f = formatters[key] { return body(f) }
+                if formatters.count > 500 { formatters.removeAll() }
+                let f = EventWhen.makeFormatter(tag: tag, timeZone: timeZone)
+                formatters[key] = f
+                return body(f)
+            }
         }
     }
 }
