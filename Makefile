@@ -13,10 +13,11 @@ build: deps
 run: build
 	@scripts/demo.sh
 
+# Warnings are errors here: the code is warning-free in Swift 6 mode and stays so.
 test:
 	@scripts/install-deps.sh --test
-	$(SWIFT) build
-	$(SWIFT) test
+	$(SWIFT) build -Xswiftc -warnings-as-errors
+	$(SWIFT) test -Xswiftc -warnings-as-errors
 
 bench:
 	@scripts/install-deps.sh --bench

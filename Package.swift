@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Every existential spelled `any` (a protocol used as a type is a boundary, and should read as one).
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 // No package dependencies: C libraries come from Debian's -dev packages (see scripts/install-deps.sh).
 let package = Package(
     name: "Outreach",
@@ -17,9 +20,9 @@ let package = Package(
                        providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .target(name: "Outreach", dependencies: ["CSQLite", "COpenSSL"]),
-        .target(name: "Channels", dependencies: ["Outreach", "CCurl", "COpenSSL"]),
-        .executableTarget(name: "outreachd", dependencies: ["Outreach", "Channels", "CMicroHTTPD"]),
-        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Channels"], exclude: ["Fixtures"]),
+        .target(name: "Outreach", dependencies: ["CSQLite", "COpenSSL"], swiftSettings: strict),
+        .target(name: "Channels", dependencies: ["Outreach", "CCurl", "COpenSSL"], swiftSettings: strict),
+        .executableTarget(name: "outreachd", dependencies: ["Outreach", "Channels", "CMicroHTTPD"], swiftSettings: strict),
+        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Channels"], exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )
