@@ -148,7 +148,9 @@ extension String {
         try #require(try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)["state"] == "scheduled",
                      "the machine was too slow to start the campaign before its time")
         // The "daemon" was down past the send time and the grace (1 s).
-        try TestSupport.waitFor("the campaign's time and its 1 s grace to pass") { Clock.nowMillis() > atMillis + 2_500 }
+        try TestSupport.waitFor("the campaign's time and its 1 s grace to pass") {
+            Clock.nowMillis() > atMillis + 2_500
+        }
         _ = try o(config, ["work", "--until-idle"])
         var s = try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)
         #expect(s["sent"] == JSON(0))

@@ -49,7 +49,8 @@ extension TestSupport {
         guard line.hasPrefix("ready") else {
             if !process.isRunning { process.waitUntilExit() }
             let status = process.isRunning ? "" : " (exit status \(process.terminationStatus))"
-            throw NotReadyError(description: "\(peer) did not say it was ready\(status); it printed \(line.debugDescription)")
+            throw NotReadyError(
+                description: "\(peer) did not say it was ready\(status); it printed \(line.debugDescription)")
         }
     }
 
