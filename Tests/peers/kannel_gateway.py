@@ -45,7 +45,8 @@ def wait_port(port, seconds=20):
 def main():
     missing = [p for p in (BEARERBOX, SMSBOX, FAKESMSC) if not os.access(p, os.X_OK)]
     if missing:
-        print("Kannel is not installed (missing " + ", ".join(missing) + "; apt-get install kannel kannel-extras)", file=sys.stderr)
+        print("Kannel is not installed (missing " + ", ".join(missing)
+              + "; run scripts/install-deps.sh --test, or apt-get install kannel kannel-extras)", file=sys.stderr)
         sys.exit(3)
     d = os.path.abspath(sys.argv[1])
     os.makedirs(d, exist_ok=True)

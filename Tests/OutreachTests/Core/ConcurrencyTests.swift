@@ -128,9 +128,13 @@ extension String {
         try #require(Clock.nowMillis() < atMillis, "the machine was too slow to test before the embargo")
         #expect(s["sent"] == JSON(0))
         #expect(s["state"] == "scheduled")
-        usleep(useconds_t(max(0, atMillis + 1_200 - Clock.nowMillis()) * 1000))
-        _ = try o(config, ["work", "--until-idle"])
-        s = try JSON.parse(try o(config, ["campaigns", "status", "release", "--json"]).stdout)
+        // Once its time has come, runs again until it is sent (no fixed sleep).
+        try TestSupport.waitFor("the embargo to pass") { Clock.nowMillis() >= atMillis }
+        try TestSupport.waitFor("the embargoed campaign to be sent after its time", interval: 0.2) {
+            _ = try o(config, ["work", "--until-idle"])
+            s = try JSON.parse(try o(config, ["campaigns", "status", "release", "--json"]).stdout)
+            return s["sent"] != JSON(0)
+        }
         #expect(s["sent"] == JSON(2))
         #expect(s["state"] == "running")
     }
@@ -144,7 +148,9 @@ extension String {
         try #require(try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)["state"] == "scheduled",
                      "the machine was too slow to start the campaign before its time")
         // The "daemon" was down past the send time and the grace (1 s).
-        usleep(useconds_t(max(0, atMillis + 2_500 - Clock.nowMillis()) * 1000))
+        try TestSupport.waitFor("the campaign's time and its 1 s grace to pass") {
+            Clock.nowMillis() > atMillis + 2_500
+        }
         _ = try o(config, ["work", "--until-idle"])
         var s = try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)
         #expect(s["sent"] == JSON(0))

@@ -25,8 +25,8 @@ struct DaemonCrashTests {
             let out = Pipe()
             p.standardOutput = out
             try p.run()
-            _ = out.fileHandleForReading.availableData  // "ready"
             process = p
+            try TestSupport.readReadyLine("the webhook peer (Tests/peers/daemon_recorder.py)", from: out, process: p)
         }
 
         func stop() {
@@ -68,13 +68,9 @@ struct DaemonCrashTests {
         #expect(try JSON.parse(r.stdout)["accepted"]?.intValue == count)
     }
 
+    /// The old name of `TestSupport.waitFor` (which throws when the deadline passes).
     static func waitFor(_ what: String, seconds: Double, _ condition: () throws -> Bool) throws {
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(100_000)
-        }
-        Issue.record("timed out after \(Int(seconds))s waiting for \(what)")
+        try TestSupport.waitFor(what, seconds: seconds, interval: 0.1, condition)
     }
 
     @Test func sigkillMidwayLosesNothingAndRepeatsAtMostWhatWasOnTheWire() throws {

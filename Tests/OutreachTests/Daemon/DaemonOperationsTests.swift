@@ -233,7 +233,8 @@ struct DaemonOperationsTests {
         let out = Pipe()
         listener.standardOutput = out
         try listener.run()
-        _ = out.fileHandleForReading.availableData  // "ready"
+        try TestSupport.readReadyLine("the notify listener (Tests/peers/daemon_notify.py)", from: out,
+                                      process: listener)
         try d.start(environment: ["NOTIFY_SOCKET": socket, "WATCHDOG_USEC": "200000"])
         let log = socket + ".log"
         func lines() -> [String] { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }

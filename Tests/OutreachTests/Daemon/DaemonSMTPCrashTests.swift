@@ -23,10 +23,14 @@ struct DaemonSMTPCrashTests {
                            "--ready", ready, "--delay", String(delay)]
             let input = Pipe()
             p.standardInput = input
+            let stderr = dir + "/stderr"
+            p.standardError = TestSupport.stderrFile(stderr)
+            try? FileManager.default.removeItem(atPath: ready)  // a restart must not see the last run's file
             try p.run()
             process = p
             stdin = input
-            for _ in 0..<200 where !FileManager.default.fileExists(atPath: ready) { usleep(50_000) }
+            try TestSupport.waitForPeer("the slow SMTP peer (Tests/peers/smtp_server.py)", readyFile: ready, process: p,
+                                        stderrFile: stderr)
         }
 
         func stop() {

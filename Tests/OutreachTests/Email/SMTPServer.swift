@@ -22,8 +22,11 @@ final class SMTPServer {
         process.arguments = args
         process.standardInput = stdin
         process.standardOutput = FileHandle.nullDevice
+        let stderr = dir + "/.stderr"
+        process.standardError = TestSupport.stderrFile(stderr)
         try process.run()
-        for _ in 0..<500 where !FileManager.default.fileExists(atPath: ready) { usleep(20_000) }
+        try TestSupport.waitForPeer("the SMTP peer (Tests/peers/smtp_server.py)", readyFile: ready, process: process,
+                                    stderrFile: stderr)
     }
 
     /// The received messages, in arrival order.

@@ -6,15 +6,15 @@ import Testing
 /// The kannel preset through a real Kannel (bearerbox + smsbox + fakesmsc) on loopback.
 @Suite struct KannelTests {
     static let binaries = ["/usr/sbin/bearerbox", "/usr/sbin/smsbox", "/usr/lib/kannel/test/fakesmsc"]
-    static let available: Bool = {
-        let missing = binaries.filter { !FileManager.default.isExecutableFile(atPath: $0) }
-        if !missing.isEmpty {
-            print("KannelTests skipped: Kannel is not installed (missing \(missing.joined(separator: ", "))); apt-get install kannel kannel-extras")
-        }
-        return missing.isEmpty
-    }()
 
-    @Test(.enabled(if: KannelTests.available, "Kannel (Debian packages kannel, kannel-extras) is not installed"))
+    /// `make test` requires every peer: a missing Kannel fails the test (it used to skip it, exit 0, so CI
+    /// could go green without ever sending an SMS) with the sentence that says how to install it.
+    static func requireKannel() throws {
+        let missing = binaries.filter { !FileManager.default.isExecutableFile(atPath: $0) }
+        guard missing.isEmpty else { throw KannelMissingError(missing: missing) }
+    }
+
+    @Test
     func danishAndArabicArriveAndDeliveryReportsComeBack() throws {
         let gateway = try KannelGateway()
         let receipts = try HTTPRecorder()
@@ -77,7 +77,7 @@ extension KannelTests {
     /// From the queue: `outreachd send` renders the Danish SMS template (with Arabic data, so it
     /// must go as UCS-2), the worker hands it to the kannel preset, and fakesmsc receives as many
     /// concatenated parts as `SMSText.analyze` counted, which join back into the rendered text.
-    @Test(.enabled(if: KannelTests.available, "Kannel (Debian packages kannel, kannel-extras) is not installed"))
+    @Test
     func queuedTemplateThroughOutreachd() throws {
         let gateway = try KannelGateway()
         let receipts = try HTTPRecorder()
@@ -142,7 +142,7 @@ extension KannelTests {
 extension KannelTests {
     /// Kannel splits long texts itself (concatenation = true); its part counts must equal ours,
     /// at the GSM-7 and UCS-2 boundaries and with extension characters.
-    @Test(.enabled(if: KannelTests.available, "Kannel (Debian packages kannel, kannel-extras) is not installed"))
+    @Test
     func segmentCountsAgreeWithKannel() throws {
         let gateway = try KannelGateway()
         let channel = try SMSChannel(name: "sms", section: ChannelSections.make("sms", [
@@ -192,11 +192,14 @@ final class KannelGateway {
     private let stdin = Pipe()
 
     init() throws {
+        try KannelTests.requireKannel()
         directory = TestSupport.temporaryDirectory("kannel")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", TestSupport.packageRoot + "/Tests/peers/kannel_gateway.py", directory]
         process.standardInput = stdin
         process.standardOutput = FileHandle.nullDevice
+        // Its stderr beside Kannel's own logs, which KannelGatewayError points to.
+        process.standardError = TestSupport.stderrFile(directory + "/gateway.stderr")
         try process.run()
         var port: Int?
         for _ in 0..<300 {
@@ -224,6 +227,14 @@ final class KannelGateway {
     deinit {
         try? stdin.fileHandleForWriting.close()
         process.waitUntilExit()
+    }
+}
+
+struct KannelMissingError: Error, CustomStringConvertible {
+    let missing: [String]
+    var description: String {
+        "Kannel is not installed (missing \(missing.joined(separator: ", "))) and the SMS tests need it: "
+            + "run scripts/install-deps.sh --test (or apt-get install kannel kannel-extras)."
     }
 }
 

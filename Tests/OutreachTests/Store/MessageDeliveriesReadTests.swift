@@ -54,7 +54,7 @@ import Testing
         events.withLock { $0.append("read") }
         release.signal()
         #expect(ids == a.deliveryIDs)
-        while events.withLock({ $0.count }) < 2 { usleep(1000) }
+        try TestSupport.waitFor("the writer thread to finish", interval: 0.001) { events.withLock { $0.count } >= 2 }
         #expect(events.withLock { $0 } == ["read", "writer done"])
     }
 }

@@ -174,7 +174,7 @@ import Testing
         events.withLock { $0.append("counted") }
         release.signal()
         #expect(counts[.queued] == 3)
-        while events.withLock({ $0.count }) < 2 { usleep(1000) }
+        try TestSupport.waitFor("the writer thread to finish", interval: 0.001) { events.withLock { $0.count } >= 2 }
         #expect(events.withLock { $0 } == ["counted", "writer done"])
     }
 

@@ -63,10 +63,11 @@ final class HTTPRecorder {
         process.arguments = args
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = stdin
+        let stderr = dir + "/stderr"
+        process.standardError = TestSupport.stderrFile(stderr)
         try process.run()
-        for _ in 0..<500 where !FileManager.default.fileExists(atPath: ready) {
-            usleep(20_000)
-        }
+        try TestSupport.waitForPeer("the HTTP recorder (Tests/peers/http_recorder.py)", readyFile: ready,
+                                    process: process, stderrFile: stderr)
     }
 
     func requests() -> [Request] {
