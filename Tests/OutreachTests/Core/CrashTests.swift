@@ -72,7 +72,8 @@ import Testing
         // from expiring, so no machine is slow enough to see them expire during the first run.
         let nowMillis = { Int64(Date().timeIntervalSince1970 * 1000) }
         _ = try TestSupport.run("sqlite3", [db, """
-            UPDATE deliveries SET state='sending', lease_owner='dead', lease_expires_at=\(nowMillis() + 3_600_000), attempts=1
+            UPDATE deliveries SET state='sending', lease_owner='dead',
+                lease_expires_at=\(nowMillis() + 3_600_000), attempts=1
             """])
         var r = try TestSupport.outreachd(["--config", config, "work", "--until-idle", "--json"])
         #expect(r.stdout.contains("\"sent\":0"), "\(r.stdout) \(r.stderr)")
