@@ -52,7 +52,11 @@ public struct Config: Sendable {
 
     public static func parse(_ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
         let base = (file as NSString).deletingLastPathComponent
-        let sections = try TOMLParser(file: file, baseDirectory: base).parse(text)
+        let sections = try TOMLParser(file: file, baseDirectory: base).parse(text).mapValues { section in
+            var s = section
+            s.credentialsDirectory = environment["CREDENTIALS_DIRECTORY"]
+            return s
+        }
         let defaults = embeddedDefaults(environment: environment)
         let top = sections[""]!
         var config = defaults

@@ -15,6 +15,9 @@ public struct ConfigSection: Sendable {
     public let file: String
     /// Directory relative secret paths are resolved against when no credentials directory has them.
     public let baseDirectory: String
+    /// systemd's `$CREDENTIALS_DIRECTORY`, searched first for relative secret paths; `Config.parse`
+    /// sets it from the environment it is given, so the lookup sees the same environment as the rest.
+    var credentialsDirectory = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"]
     var entries: [String: (value: ConfigValue, line: Int)] = [:]
     /// Every key asked for, present or not, shared by all copies of the section (see `unreadKeys`).
     let reads = KeyReads()
@@ -90,7 +93,7 @@ public struct ConfigSection: Sendable {
             return v
         }
         guard let path = try string(fileKey) else { return nil }
-        let resolved = ConfigSection.resolveSecretPath(path, base: baseDirectory)
+        let resolved = ConfigSection.resolveSecretPath(path, base: baseDirectory, credentials: credentialsDirectory)
         guard let data = FileManager.default.contents(atPath: resolved),
               var text = String(data: data, encoding: .utf8)
         else { throw .unreadableSecret(file: file, line: line(fileKey), key: fileKey, path: resolved) }
@@ -103,16 +106,16 @@ public struct ConfigSection: Sendable {
     /// file), refused now if it cannot be read, rather than at the first send.
     public func readableFile(_ key: String) throws(ConfigError) -> String? {
         guard let path = try string(key) else { return nil }
-        let resolved = ConfigSection.resolveSecretPath(path, base: baseDirectory)
+        let resolved = ConfigSection.resolveSecretPath(path, base: baseDirectory, credentials: credentialsDirectory)
         guard FileManager.default.isReadableFile(atPath: resolved) else {
             throw .unreadableSecret(file: file, line: line(key), key: key, path: resolved)
         }
         return resolved
     }
 
-    static func resolveSecretPath(_ path: String, base: String) -> String {
+    static func resolveSecretPath(_ path: String, base: String, credentials: String?) -> String {
         if path.hasPrefix("/") { return path }
-        if let creds = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], !creds.isEmpty {
+        if let creds = credentials, !creds.isEmpty {
             let p = creds + "/" + path
             if FileManager.default.fileExists(atPath: p) { return p }
         }

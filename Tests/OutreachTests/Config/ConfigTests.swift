@@ -72,6 +72,18 @@ import Testing
         #expect(throws: ConfigError.unreadableSecret(file: dir + "/o.conf", line: 3, key: "password_file", path: dir + "/nope")) {
             try missing.channels["e"]!.secret("password")
         }
+        // systemd's LoadCredential: a relative path is looked up in $CREDENTIALS_DIRECTORY first.
+        let creds = TestSupport.temporaryDirectory("credentials")
+        try "from-credentials\n".write(toFile: creds + "/pw", atomically: true, encoding: .utf8)
+        let env = ["CREDENTIALS_DIRECTORY": creds]
+        let section = { (name: String) in "[channels.e]\ntype = \"smtp\"\npassword_file = \"\(name)\"\n" }
+        let withCreds = try Config.parse(section("pw"), file: dir + "/o.conf", environment: env)
+        #expect(try withCreds.channels["e"]!.secret("password") == "from-credentials")
+        #expect(try withCreds.channels["e"]!.readableFile("password_file") == creds + "/pw")
+        // A name the credentials directory lacks still falls back to the configuration's folder.
+        try "beside-config\n".write(toFile: dir + "/other", atomically: true, encoding: .utf8)
+        let fallback = try Config.parse(section("other"), file: dir + "/o.conf", environment: env)
+        #expect(try fallback.channels["e"]!.secret("password") == "beside-config")
     }
 
     @Test func embeddedDefaultsUseStateDirectory() {

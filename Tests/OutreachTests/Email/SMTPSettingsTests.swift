@@ -39,4 +39,25 @@ import Testing
         var limited = RateLimiter(perSecond: 50)
         #expect(limited.take(max: 1000) == 50)
     }
+
+    /// Over many takes the limiter never grants more than its burst plus the rate times the time
+    /// elapsed. Only an upper bound on what was granted: a slow machine loosens it, never breaks it.
+    @Test func rateHoldsOverManyTakes() {
+        let rate = 100.0
+        let start = Date()
+        var limiter = RateLimiter(perSecond: rate)
+        // From a full bucket: one second's worth (100) is there at once, in pieces.
+        #expect(limiter.take(max: 30) == 30)
+        #expect(limiter.take(max: 30) == 30)
+        #expect(limiter.take(max: 30) == 30)
+        var granted = 90
+        while granted < 250 {
+            let n = limiter.take(max: 7)
+            #expect(n >= 1 && n <= 7)
+            granted += n
+            let allowed = rate + rate * Date().timeIntervalSince(start)
+            #expect(Double(granted) <= allowed, "granted \(granted), the rate allows \(allowed)")
+            if Double(granted) > allowed { break }
+        }
+    }
 }

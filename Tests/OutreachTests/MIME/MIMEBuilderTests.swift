@@ -99,6 +99,18 @@ import Testing
         let b = String(decoding: try MIMEBuilder.build(m), as: UTF8.self)
         #expect(a != b)
         #expect(a.contains("Message-ID: <outreach.1.2.x@sprogcenter.example>") && b.contains("Message-ID: <outreach.1.2.x@sprogcenter.example>"))
-        #expect(MailMessage.stableID(deliveryID: 7, messageID: 3, createdAt: 1000, domain: "d.org") == MailMessage.stableID(deliveryID: 7, messageID: 3, createdAt: 1000, domain: "d.org"))
+    }
+
+    /// The ID a delivery's mail carries is made from the delivery alone, so a retry sends the same
+    /// Message-ID: a hand-written expectation (1000 is "rs" in base 36), read back by Python.
+    @Test func stableIDsAreMadeFromTheDeliveryAlone() throws {
+        let id = MailMessage.stableID(deliveryID: 7, messageID: 3, createdAt: 1000, domain: "d.org")
+        #expect(id == "outreach.7.3.rs@d.org")
+        let next = MailMessage.stableID(deliveryID: 8, messageID: 3, createdAt: 1000, domain: "d.org")
+        #expect(next == "outreach.8.3.rs@d.org")
+        var m = message(to: MailAddress(address: "a@example.org"), subject: "x")
+        m.messageID = id
+        let p = try Self.parse(try MIMEBuilder.build(m))
+        #expect(p["headers"]?["Message-ID"] == "<outreach.7.3.rs@d.org>")
     }
 }
