@@ -20,7 +20,7 @@ public struct RateLimit: Sendable, Equatable {
         case "h": ms = 3_600_000
         case "d": ms = 86_400_000
         default:
-            guard let d = Clock.parseDuration(unit) else { return nil }
+            guard let d = WallClock.parseDuration(unit) else { return nil }
             ms = d
         }
         count = n

@@ -39,14 +39,14 @@ public struct LinkSigner: Sendable {
     /// letter says which, so links already sent keep working; the address stays last, whatever it holds).
     public func token(_ t: LinkToken) -> String {
         let text = t.contactID.map {
-            "\(t.action.rawValue.uppercased())|\(t.expires)|\(t.list)|\($0)|\(t.issuedAt ?? Clock.nowMillis())|\(t.address)"
+            "\(t.action.rawValue.uppercased())|\(t.expires)|\(t.list)|\($0)|\(t.issuedAt ?? WallClock.nowMillis())|\(t.address)"
         } ?? "\(t.action.rawValue)|\(t.expires)|\(t.list)|\(t.address)"
         let payload = Array(text.utf8)
         let mac = Crypto.hmacSHA256(key: key, payload)
         return Crypto.base64URL(payload) + "." + Crypto.base64URL(Array(mac.prefix(16)))
     }
 
-    public func verify(_ token: String, now: Int64 = Clock.nowMillis() / 1000) throws(LinkTokenError) -> LinkToken {
+    public func verify(_ token: String, now: Int64 = WallClock.nowMillis() / 1000) throws(LinkTokenError) -> LinkToken {
         let parts = token.split(separator: ".")
         guard parts.count == 2, let payload = Crypto.base64URLDecode(String(parts[0])), let mac = Crypto.base64URLDecode(String(parts[1])) else {
             throw .malformed
@@ -69,12 +69,12 @@ public struct LinkSigner: Sendable {
                          issuedAt: issuedAt)
     }
 
-    public func unsubscribeURL(list: String, address: String, contactID: Int64? = nil, now: Int64 = Clock.nowMillis() / 1000) -> String {
+    public func unsubscribeURL(list: String, address: String, contactID: Int64? = nil, now: Int64 = WallClock.nowMillis() / 1000) -> String {
         baseURL + "/unsubscribe/" + token(LinkToken(action: .unsubscribe, list: list, address: address,
                                                     expires: now + Self.unsubscribeLifetime, contactID: contactID))
     }
 
-    public func confirmURL(list: String, address: String, contactID: Int64? = nil, now: Int64 = Clock.nowMillis() / 1000) -> String {
+    public func confirmURL(list: String, address: String, contactID: Int64? = nil, now: Int64 = WallClock.nowMillis() / 1000) -> String {
         baseURL + "/confirm/" + token(LinkToken(action: .confirm, list: list, address: address,
                                                 expires: now + Self.confirmLifetime, contactID: contactID))
     }

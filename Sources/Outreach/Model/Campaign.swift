@@ -31,7 +31,7 @@ public struct Campaign: Sendable, Equatable {
         self.filters = filters
         self.sendAt = sendAt
         self.state = .draft
-        self.createdAt = Clock.nowMillis()
+        self.createdAt = WallClock.nowMillis()
     }
 }
 

@@ -82,13 +82,13 @@ public struct Delivery: Sendable, Equatable {
         var o: [String: JSON] = [
             "id": JSON(Int(id)), "message": JSON(Int(messageID)), "channel": .string(channel),
             "address": .string(address), "state": .string(state.rawValue), "attempts": JSON(attempts),
-            "created_at": .string(Clock.rfc3339(createdAt)), "updated_at": .string(Clock.rfc3339(updatedAt)),
+            "created_at": .string(WallClock.rfc3339(createdAt)), "updated_at": .string(WallClock.rfc3339(updatedAt)),
         ]
         if let contactID { o["contact"] = JSON(Int(contactID)) }
-        if let nextAttemptAt, state == .queued || state == .failed { o["next_attempt_at"] = .string(Clock.rfc3339(nextAttemptAt)) }
+        if let nextAttemptAt, state == .queued || state == .failed { o["next_attempt_at"] = .string(WallClock.rfc3339(nextAttemptAt)) }
         if let lastError { o["last_error"] = .string(lastError) }
         if let providerID { o["provider_id"] = .string(providerID) }
-        if let sentAt { o["sent_at"] = .string(Clock.rfc3339(sentAt)) }
+        if let sentAt { o["sent_at"] = .string(WallClock.rfc3339(sentAt)) }
         if let cancelReason { o["cancel_reason"] = .string(cancelReason.rawValue) }
         return .object(o)
     }

@@ -34,7 +34,7 @@ public struct Event: Sendable {
         self.sequence = 0
         self.state = .active
         self.reminderMessageIDs = []
-        self.createdAt = Clock.nowMillis()
+        self.createdAt = WallClock.nowMillis()
         self.updatedAt = createdAt
     }
 }

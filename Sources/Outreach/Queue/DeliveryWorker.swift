@@ -57,7 +57,7 @@ public final class DeliveryWorker: Sendable {
     /// - Throws: the store's errors; `DeliveryWorkerError.wrongOutcomeCount` after recording the
     ///   batch, when the channel did not answer every message (the missing ones are retried).
     @discardableResult
-    public func runBatch(channel name: String, now: Int64 = Clock.nowMillis()) throws -> BatchSummary {
+    public func runBatch(channel name: String, now: Int64 = WallClock.nowMillis()) throws -> BatchSummary {
         guard let channel = channels[name] else { return BatchSummary() }
         var limit = channel.batchSize
         switch availability.mode(name, now: now) {
@@ -72,7 +72,7 @@ public final class DeliveryWorker: Sendable {
         // composable, an error) gives the next probe back at once instead of a minute later.
         let probing = limit == 1 && availability.outage(name) != nil
         var probeSettled = false
-        defer { if probing && !probeSettled { availability.allowProbe(name, at: Clock.nowMillis() + availability.firstProbeMillis) } }
+        defer { if probing && !probeSettled { availability.allowProbe(name, at: WallClock.nowMillis() + availability.firstProbeMillis) } }
 
         var claimed = try store.claim(channels: [name], limit: limit, owner: owner, leaseMillis: leaseMillis, now: now)
         if let quiet = quietHours.withLock({ $0[name] }), !claimed.isEmpty {
@@ -106,7 +106,7 @@ public final class DeliveryWorker: Sendable {
         if answered < sendable.count {
             outcomes += Array(repeating: .transient("the channel \(name) gave no outcome for this message"), count: sendable.count - answered)
         }
-        let done = Clock.nowMillis()
+        let done = WallClock.nowMillis()
         let verdict = availabilityAfter(name, outcomes: outcomes.prefix(sendable.count), now: done)
         if verdict != .nothingLearned { probeSettled = true }
         for (c, outcome) in zip(sendable, outcomes) {

@@ -15,7 +15,7 @@ public struct RetryPolicy: Sendable, Equatable {
         }
         func duration(_ key: String) throws(ConfigError) -> Int64? {
             guard let s = try section.string(key) else { return nil }
-            guard let ms = Clock.parseDuration(s), ms > 0 else { throw section.invalid(key, "must be a duration like 30s, 5m, 2h or 3d") }
+            guard let ms = WallClock.parseDuration(s), ms > 0 else { throw section.invalid(key, "must be a duration like 30s, 5m, 2h or 3d") }
             return ms
         }
         if let v = try duration("max_age") { maxAgeMillis = v }

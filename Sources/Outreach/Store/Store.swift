@@ -144,5 +144,5 @@ extension Store {
 
 extension DeliveryQueue {
     @discardableResult
-    public func expireLeasesOfStoppedProcesses() throws -> Int { try expireLeasesOfStoppedProcesses(now: Clock.nowMillis()) }
+    public func expireLeasesOfStoppedProcesses() throws -> Int { try expireLeasesOfStoppedProcesses(now: WallClock.nowMillis()) }
 }

@@ -23,14 +23,14 @@ struct CampaignReport {
         for point in timeline {
             let i = Double((point.start - first.start) / bucketMillis)
             let h = height * Double(point.count) / Double(peak)
-            bars += "<rect x=\"\(i * barWidth)\" y=\"\(height - h)\" width=\"\(max(barWidth - 1, 1))\" height=\"\(h)\" fill=\"#2f6f8f\"><title>\(Clock.rfc3339(point.start)): \(point.count) sent</title></rect>"
+            bars += "<rect x=\"\(i * barWidth)\" y=\"\(height - h)\" width=\"\(max(barWidth - 1, 1))\" height=\"\(h)\" fill=\"#2f6f8f\"><title>\(WallClock.rfc3339(point.start)): \(point.count) sent</title></rect>"
         }
         return """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height) + 30)" role="img" aria-label="Deliveries sent over time" style="width:100%;max-width:760px">
             \(bars)
             <line x1="0" y1="\(height)" x2="\(width)" y2="\(height)" stroke="#333"/>
-            <text x="0" y="\(height + 20)" font-size="12">\(Clock.rfc3339(first.start))</text>
-            <text x="\(width)" y="\(height + 20)" font-size="12" text-anchor="end">\(Clock.rfc3339(timeline.last!.start + bucketMillis))</text>
+            <text x="0" y="\(height + 20)" font-size="12">\(WallClock.rfc3339(first.start))</text>
+            <text x="\(width)" y="\(height + 20)" font-size="12" text-anchor="end">\(WallClock.rfc3339(timeline.last!.start + bucketMillis))</text>
             <text x="4" y="14" font-size="12">peak \(peak) per \(bucketMillis / 1000) s</text>
             </svg>
             """
@@ -53,12 +53,12 @@ struct CampaignReport {
             <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
             td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}.n{text-align:right}</style></head><body>
             <h1>Campaign \(Self.escape(campaign.name))</h1>
-            <p>List <b>\(Self.escape(campaign.list))</b> over \(Self.escape(campaign.channels.map(\.name).joined(separator: ", "))), state <b>\(campaign.state.rawValue)</b>\(campaign.sendAt.map { ", scheduled for \(Clock.rfc3339($0))" } ?? "").</p>
+            <p>List <b>\(Self.escape(campaign.list))</b> over \(Self.escape(campaign.channels.map(\.name).joined(separator: ", "))), state <b>\(campaign.state.rawValue)</b>\(campaign.sendAt.map { ", scheduled for \(WallClock.rfc3339($0))" } ?? "").</p>
             <h2>Deliveries: \(total)</h2><table>\(rows)</table>
             <h2>Timeline</h2>\(chart)
             <h2>Failures by reason</h2>\(failureRows)
             <h2>Not sent, by reason</h2>\(cancelledRows)
-            <p><small>Generated \(Clock.rfc3339(Clock.nowMillis())) by outreachd.</small></p>
+            <p><small>Generated \(WallClock.rfc3339(WallClock.nowMillis())) by outreachd.</small></p>
             </body></html>
             """
     }

@@ -35,7 +35,7 @@ struct CampaignsCreateCommand: Command {
         }
         var at: Int64?
         if let t = args.value("--at") {
-            guard let ms = Clock.parseRFC3339(t) ?? CampaignsCreateCommand.parseLocal(t) else {
+            guard let ms = WallClock.parseRFC3339(t) ?? CampaignsCreateCommand.parseLocal(t) else {
                 throw UsageError("--at '\(t)' is not a time like 2026-12-01T09:00:00+01:00 or \"2026-12-01 09:00\"")
             }
             at = ms

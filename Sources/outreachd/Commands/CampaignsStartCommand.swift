@@ -12,7 +12,7 @@ struct CampaignsStartCommand: Command {
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
-        let r = try context.store.fanOut(campaign: name, now: Clock.nowMillis())
+        let r = try context.store.fanOut(campaign: name, now: WallClock.nowMillis())
         if args.has("--json") {
             context.printJSON(["queued": JSON(r.queued), "suppressed": JSON(r.suppressed), "no_address": JSON(r.noAddress)])
         } else {

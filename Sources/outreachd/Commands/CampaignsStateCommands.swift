@@ -4,7 +4,7 @@ import Outreach
 /// The shared body of pause, resume and cancel.
 func changeCampaign(_ args: Arguments, _ context: CommandContext, to state: Campaign.State, done: String) throws -> Int32 {
     let name = try args.positionals("NAME")[0]
-    try context.store.setCampaignState(name, to: state, now: Clock.nowMillis())
+    try context.store.setCampaignState(name, to: state, now: WallClock.nowMillis())
     context.print("\(done) \(name).")
     return 0
 }

@@ -36,7 +36,7 @@ struct EventsCreateCommand: Command {
                           location: args.value("--location"), uid: uid)
         let templates = try eventTemplates(context)
         try validateTemplates(event, templates, context)
-        let (e, q) = try store.createEvent(event, templates: templates, now: Clock.nowMillis())
+        let (e, q) = try store.createEvent(event, templates: templates, now: WallClock.nowMillis())
         report(e, q, verb: "Created", args, context)
         return 0
     }

@@ -40,8 +40,8 @@ struct EventsShowCommand: Command {
         o["uid"] = .string(e.uid)
         o["sequence"] = JSON(e.sequence)
         o["state"] = .string(e.state.rawValue)
-        o["created_at"] = .string(Clock.rfc3339(e.createdAt))
-        o["updated_at"] = .string(Clock.rfc3339(e.updatedAt))
+        o["created_at"] = .string(WallClock.rfc3339(e.createdAt))
+        o["updated_at"] = .string(WallClock.rfc3339(e.updatedAt))
         return .object(o)
     }
 }

@@ -43,7 +43,7 @@ struct EventsUpdateCommand: Command {
         }
         let templates = try EventsCreateCommand.eventTemplates(context)
         try EventsCreateCommand.validateTemplates(e, templates, context)
-        let (updated, q) = try store.updateEvent(e, templates: templates, now: Clock.nowMillis())
+        let (updated, q) = try store.updateEvent(e, templates: templates, now: WallClock.nowMillis())
         EventsCreateCommand.report(updated, q, verb: "Updated", args, context)
         return 0
     }

@@ -16,7 +16,7 @@ struct QueueStatusCommand: Command {
             var o = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, JSON(counts[$0] ?? 0)) })
             o["total"] = JSON(total)
             o["cancelled_reasons"] = .object(Dictionary(uniqueKeysWithValues: cancelled.map { ($0.key.rawValue, JSON($0.value)) }))
-            o["channels_down"] = .object(outages.mapValues { ["since": .string(Clock.rfc3339($0.since)), "error": .string($0.lastError)] })
+            o["channels_down"] = .object(outages.mapValues { ["since": .string(WallClock.rfc3339($0.since)), "error": .string($0.lastError)] })
             context.printJSON(.object(o))
             return 0
         }
@@ -28,7 +28,7 @@ struct QueueStatusCommand: Command {
         }
         context.print("total".padding(toLength: 11, withPad: " ", startingAt: 0) + String(total))
         for (name, o) in outages.sorted(by: { $0.key < $1.key }) {
-            context.print("channel \(name) is down since \(Clock.rfc3339(o.since)): \(o.lastError)")
+            context.print("channel \(name) is down since \(WallClock.rfc3339(o.since)): \(o.lastError)")
         }
         return 0
     }

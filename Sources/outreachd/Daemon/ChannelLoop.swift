@@ -45,23 +45,23 @@ final class ChannelLoop: Sendable {
                     if s.handled > 0 {
                         Log.warning("\(channel): cannot reach the endpoint; \(s.deferred) deliveries wait without spending an attempt")
                     }
-                    Thread.sleep(forTimeInterval: Double(max(10, min(until - Clock.nowMillis(), 1_000))) / 1000)
+                    Thread.sleep(forTimeInterval: Double(max(10, min(until - WallClock.nowMillis(), 1_000))) / 1000)
                     continue
                 }
                 if s.handled > 0 {
                     Log.info("\(channel): sent \(s.sent), will retry \(s.failed), dead \(s.dead)")
                     continue
                 }
-                let now = Clock.nowMillis()
+                let now = WallClock.nowMillis()
                 let next = try store.nextDue(channel: channel)
                 var wait = min(maxIdleMillis, next.map { $0 - now } ?? maxIdleMillis)
                 // Due but nothing claimed: another worker holds it; do not spin.
                 if wait <= 0 { wait = 50 }
-                wakeup.wait(loop: index, after: seen, until: Clock.nowMillis() + wait)
+                wakeup.wait(loop: index, after: seen, until: WallClock.nowMillis() + wait)
             } catch {
                 failures += 1
                 Log.error("\(channel): \(error)")
-                wakeup.wait(loop: index, after: seen, until: Clock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6))))
+                wakeup.wait(loop: index, after: seen, until: WallClock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6))))
             }
         }
     }

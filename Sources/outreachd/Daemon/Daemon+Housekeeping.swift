@@ -9,7 +9,7 @@ extension Daemon {
     /// wakes the channel loops when some were queued (one may be due soon after a long stop).
     static func extendReminders(_ store: any Store, scheduler: Scheduler) {
         do {
-            let q = try store.extendOpenSeriesReminders(now: Clock.nowMillis())
+            let q = try store.extendOpenSeriesReminders(now: WallClock.nowMillis())
             guard q.reminders > 0 else { return }
             Log.info("queued \(q.reminders) reminder deliveries (\(q.reminderMessages) reminders) of open-ended event series")
             scheduler.wake(Set(scheduler.wakeups.keys))

@@ -14,7 +14,7 @@ extension API {
         guard !outages.isEmpty else { return .now(.json(200, ["status": "ok"])) }
         var down: [String: JSON] = [:]
         for (name, o) in outages {
-            down[name] = ["since": .string(Clock.rfc3339(o.since)), "error": .string(o.lastError)]
+            down[name] = ["since": .string(WallClock.rfc3339(o.since)), "error": .string(o.lastError)]
         }
         return .now(.json(200, ["status": "ok", "channels_down": .object(down)]))
     }

@@ -11,7 +11,7 @@ extension API {
             throw APIError(415, "Content-Type: must be application/json, not \(req.header("content-type") ?? "missing")")
         }
         let store = self.store
-        let parsed = try TriggerParser(live: live, contact: { try store.contact(matching: $0) }, now: Clock.nowMillis()).parse(req.body)
+        let parsed = try TriggerParser(live: live, contact: { try store.contact(matching: $0) }, now: WallClock.nowMillis()).parse(req.body)
         var key = req.header("idempotency-key")
         // A signed request's key is its signed webhook-id: a key added by whoever replays a
         // captured request would make each replay a new message.

@@ -33,7 +33,7 @@ extension API {
         do {
             switch event {
             case .receipt(let r):
-                let id = try store.recordReceipt(r, channel: name, now: Clock.nowMillis())
+                let id = try store.recordReceipt(r, channel: name, now: WallClock.nowMillis())
                 if let id { Log.info("receipt on \(name): delivery \(id) \(r.state.rawValue)") }
                 return .now(.json(200, ["matched": .bool(id != nil), "state": .string(r.state.rawValue)]))
             case .suppression(let s):

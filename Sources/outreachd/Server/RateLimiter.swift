@@ -11,7 +11,7 @@ final class RateLimiter: Sendable {
     private let buckets = Mutex<[String: Bucket]>([:])
 
     /// Takes one token for `key`; returns nil when allowed, else the seconds to wait.
-    func take(_ key: String, limit: RateLimit, now: Int64 = Clock.nowMillis()) -> Int? {
+    func take(_ key: String, limit: RateLimit, now: Int64 = WallClock.nowMillis()) -> Int? {
         let perMilli = Double(limit.count) / Double(limit.windowMillis)
         return buckets.withLock { all in
             // Full buckets carry no information; forget them now and then so memory stays bounded.

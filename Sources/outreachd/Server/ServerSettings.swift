@@ -53,7 +53,7 @@ struct ServerSettings: Sendable {
             perIPConnections = n
         }
         if let d = try s.string("header_timeout") {
-            guard let ms = Clock.parseDuration(d), (1000...300_000).contains(ms) else {
+            guard let ms = WallClock.parseDuration(d), (1000...300_000).contains(ms) else {
                 throw s.invalid("header_timeout", "must be a duration from 1s to 5m, like 10s")
             }
             headerTimeoutMillis = ms
@@ -64,11 +64,11 @@ struct ServerSettings: Sendable {
         }
         if let t = try s.string("confirm_template") { confirmTemplate = t }
         if let d = try s.string("drain_timeout") {
-            guard let ms = Clock.parseDuration(d) else { throw s.invalid("drain_timeout", "must be a duration like 20s") }
+            guard let ms = WallClock.parseDuration(d) else { throw s.invalid("drain_timeout", "must be a duration like 20s") }
             drainTimeoutMillis = ms
         }
         if let d = try s.string("lease") {
-            guard let ms = Clock.parseDuration(d), ms >= 1000 else { throw s.invalid("lease", "must be a duration of at least 1s, like 5m") }
+            guard let ms = WallClock.parseDuration(d), ms >= 1000 else { throw s.invalid("lease", "must be a duration of at least 1s, like 5m") }
             leaseMillis = ms
         }
         if let text = try s.secret("tokens") {

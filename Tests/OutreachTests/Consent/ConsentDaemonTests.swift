@@ -191,7 +191,7 @@ struct ConsentDaemonTests {
             """)
         #expect(try d.cli(["lists", "create", "news"]).status == 0)
         #expect(try d.cli(["lists", "subscribe", "news", "gone@example.org", "ok@example.org"]).status == 0)
-        let at = Clock.rfc3339(Clock.nowMillis() + 3_600_000)
+        let at = WallClock.rfc3339(WallClock.nowMillis() + 3_600_000)
         let c = try d.cli(["campaigns", "create", "later", "--template", "newsletter", "--list", "news", "--channel", "mail", "--at", at])
         #expect(c.status == 0, "\(c.stderr)")
         #expect(try d.cli(["campaigns", "start", "later"]).status == 0)

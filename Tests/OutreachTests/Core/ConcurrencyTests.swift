@@ -132,7 +132,7 @@ extension String {
     @Test func anEmbargoedCampaignIsNotSentBeforeItsTime() throws {
         let (db, config) = try setUp(grace: "1h")
         // An hour ahead: no machine is slow enough to reach it during the test.
-        let at = Clock.rfc3339(Clock.nowMillis() + Self.hour)
+        let at = WallClock.rfc3339(WallClock.nowMillis() + Self.hour)
         #expect(try o(config, ["campaigns", "create", "release", "--template", "note", "--list", "press", "--channel", "outbox", "--at", at]).status == 0)
         #expect(try o(config, ["campaigns", "start", "release"]).status == 0)
         _ = try o(config, ["work", "--until-idle"])
@@ -149,7 +149,7 @@ extension String {
 
     @Test func aCampaignFoundFarPastItsTimeWaitsForTheOfficer() throws {
         let (db, config) = try setUp(grace: "1s")
-        let at = Clock.rfc3339(Clock.nowMillis() + Self.hour)
+        let at = WallClock.rfc3339(WallClock.nowMillis() + Self.hour)
         _ = try o(config, ["campaigns", "create", "late", "--template", "note", "--list", "press", "--channel", "outbox", "--at", at])
         _ = try o(config, ["campaigns", "start", "late"])
         #expect(try JSON.parse(try o(config, ["campaigns", "status", "late", "--json"]).stdout)["state"] == "scheduled")

@@ -43,7 +43,7 @@ import Testing
         for d in sms {
             #expect(d["state"]?.stringValue == "queued")
             #expect(d["attempts"]?.intValue == 0)
-            let next = try #require(d["next_attempt_at"]?.stringValue.flatMap(Clock.parseRFC3339))
+            let next = try #require(d["next_attempt_at"]?.stringValue.flatMap(WallClock.parseRFC3339))
             #expect(cal.component(.hour, from: Date(timeIntervalSince1970: Double(next) / 1000)) == (h + 2) % 24)
         }
         #expect((try? FileManager.default.contentsOfDirectory(atPath: dir + "/data/sms"))?.isEmpty ?? true)

@@ -130,7 +130,7 @@ struct DaemonOperationsTests {
         let delivery = try #require(try Self.message(d, mid)["deliveries"]?.arrayValue?.first)
         #expect(delivery["state"]?.stringValue == "delivered")
         // A message to the number, due tomorrow, waits in the queue.
-        let later = Clock.rfc3339(Clock.nowMillis() + 86_400_000)
+        let later = WallClock.rfc3339(WallClock.nowMillis() + 86_400_000)
         let queued = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677"}],"send_at":"\#(later)"}"#))
         let laterID = try #require(queued.json?["id"]?.intValue)
         // An inbound STOP, signed the same way, suppresses the number.
@@ -181,7 +181,7 @@ struct DaemonOperationsTests {
         let sms = try #require(try Self.message(d, mid)["deliveries"]?.arrayValue?.first { $0["channel"]?.stringValue == "texts" })
         #expect(sms["state"]?.stringValue == "queued")
         #expect(sms["attempts"]?.intValue == 0)
-        let next = try #require(sms["next_attempt_at"]?.stringValue.flatMap(Clock.parseRFC3339))
+        let next = try #require(sms["next_attempt_at"]?.stringValue.flatMap(WallClock.parseRFC3339))
         #expect(cal.component(.hour, from: Date(timeIntervalSince1970: Double(next) / 1000)) == (h + 2) % 24)
         #expect(cal.component(.minute, from: Date(timeIntervalSince1970: Double(next) / 1000)) == 0)
         d.stop()

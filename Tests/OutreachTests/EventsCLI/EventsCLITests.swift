@@ -132,7 +132,7 @@ import Testing
             let offset = x["utc_offset_hours"]!.serialized.hasPrefix("2") ? "+02:00" : "+01:00"
             #expect(o["start_local"]?.stringValue?.hasSuffix("T18:00:00" + offset) == true, "\(o)")
             let reminders = o["reminders"]?.arrayValue ?? []
-            #expect(reminders.map { Clock.parseRFC3339($0["at_utc"]?.stringValue ?? "") } == [x["-1d"]?.intValue.map(Int64.init), x["-2h"]?.intValue.map(Int64.init)])
+            #expect(reminders.map { WallClock.parseRFC3339($0["at_utc"]?.stringValue ?? "") } == [x["-1d"]?.intValue.map(Int64.init), x["-2h"]?.intValue.map(Int64.init)])
         }
         #expect(Set(expected.map { $0["utc_offset_hours"]!.serialized }).count == 2, "the series must straddle the DST change")
         #expect(show["uid"]?.stringValue?.hasSuffix("@sprogcenter.example") == true)
@@ -161,7 +161,7 @@ import Testing
         #expect(queued.filter { $0["channel"]?.stringValue == "team" }.allSatisfy { $0["address"]?.stringValue == "room" })
         // `queue list --json` shows the same instants.
         let listed = try s.json(["queue", "list", "--state", "queued", "--limit", "1000"]).arrayValue ?? []
-        let times = Set(listed.compactMap { $0["next_attempt_at"]?.stringValue }.compactMap(Clock.parseRFC3339))
+        let times = Set(listed.compactMap { $0["next_attempt_at"]?.stringValue }.compactMap(WallClock.parseRFC3339))
         #expect(Set(expected.flatMap { [Int64($0["-1d"]!.intValue!), Int64($0["-2h"]!.intValue!)] }).isSubset(of: times))
 
         let work = try s.json(["work", "--until-idle"])
@@ -258,7 +258,7 @@ import Testing
         // Two occurrences × one reminder × two members.
         let queued = try Self.reminderRows(s, state: "queued")
         #expect(queued.count == 4)
-        let starts = (try Self.expected(start, count: 2)).compactMap { $0["start_utc"]?.stringValue.flatMap(Clock.parseRFC3339) }
+        let starts = (try Self.expected(start, count: 2)).compactMap { $0["start_utc"]?.stringValue.flatMap(WallClock.parseRFC3339) }
         #expect(Set(queued.compactMap { $0["at"]?.intValue.map(Int64.init) }) == Set(starts.map { $0 - 3 * 3_600_000 }))
         _ = try s.json(["work", "--until-idle"])
         let update = try s.emails().suffix(2)

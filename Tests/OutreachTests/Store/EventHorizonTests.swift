@@ -45,7 +45,7 @@ import Testing
 
     @Test func theRollingHorizonQueuesEachReminderOnce() throws {
         let (s, path) = try setUp()
-        let now0 = try #require(Clock.parseRFC3339("2027-01-01T00:00:00Z"))
+        let now0 = try #require(WallClock.parseRFC3339("2027-01-01T00:00:00Z"))
         _ = try s.createEvent(try event("weekly", rrule: "FREQ=WEEKLY"), now: now0)
         _ = try s.createEvent(try event("finite", rrule: "FREQ=WEEKLY;COUNT=3"), now: now0)
         _ = try s.createEvent(try event("gone", rrule: "FREQ=WEEKLY"), now: now0)

@@ -69,7 +69,7 @@ import Testing
         p.waitUntilExit()
         var remote = stopped
         remote.host += "-elsewhere"
-        let now = Clock.nowMillis()
+        let now = WallClock.nowMillis()
         let owners = [stopped.text, remote.text, LeaseOwner.current().text, "mail1:1:a1b2c3"]
         for o in owners {
             #expect(try s.claim(channels: nil, limit: 2, owner: o, leaseMillis: 300_000, now: now).count == 2)

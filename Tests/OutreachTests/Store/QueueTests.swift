@@ -16,7 +16,7 @@ import Testing
     @Test func claimLeasesSoNoOneElseTakesTheSameDelivery() throws {
         let s = try store()
         _ = try enqueue(s, 10)
-        let now = Clock.nowMillis()
+        let now = WallClock.nowMillis()
         let a = try s.claim(channels: ["outbox"], limit: 6, owner: "a", leaseMillis: 60_000, now: now)
         let b = try s.claim(channels: ["outbox"], limit: 6, owner: "b", leaseMillis: 60_000, now: now)
         #expect(a.count == 6)
@@ -32,7 +32,7 @@ import Testing
         do {
             let s = try SQLiteStore(path: path)
             _ = try enqueue(s, 3)
-            now = Clock.nowMillis()
+            now = WallClock.nowMillis()
             #expect(try s.claim(channels: nil, limit: 3, owner: "dead-worker", leaseMillis: 1_000, now: now).count == 3)
         }
         // A reopened store (a new process) resumes claimed-but-unsent deliveries once the lease expires.
@@ -52,7 +52,7 @@ import Testing
     @Test func transientRetriesLaterAndPermanentBounceSuppresses() throws {
         let s = try store()
         _ = try enqueue(s, 2)
-        let now = Clock.nowMillis()
+        let now = WallClock.nowMillis()
         let c = try s.claim(channels: nil, limit: 2, owner: "w", leaseMillis: 60_000, now: now)
         try s.complete([
             DeliveryResult(id: c[0].delivery.id, outcome: .transient("451 try later"), retryAt: now + 30_000, address: c[0].delivery.address),

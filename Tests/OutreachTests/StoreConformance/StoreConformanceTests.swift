@@ -5,14 +5,14 @@ import Testing
 /// What every `Store` must do, whatever holds the data: written against the protocol only.
 @Suite struct StoreConformanceTests {
     /// A little ahead of every enqueue of a test, so what was queued is due.
-    static var now: Int64 { Clock.nowMillis() + 1 }
+    static var now: Int64 { WallClock.nowMillis() + 1 }
 
     func contacts(_ s: any Store, _ emails: [String]) throws -> [Int64] {
         try s.upsertContacts(emails.map { Contact(email: $0, name: $0.uppercased()) }).ids
     }
 
     func claimAll(_ s: any Store, owner: String = "w") throws -> [ClaimedDelivery] {
-        try s.claim(channels: nil, limit: 1_000, owner: owner, leaseMillis: 60_000, now: Clock.nowMillis() + 1)
+        try s.claim(channels: nil, limit: 1_000, owner: owner, leaseMillis: 60_000, now: WallClock.nowMillis() + 1)
     }
 
     @Test(arguments: StoreFactory.all)
@@ -119,7 +119,7 @@ import Testing
                                         by: .personConfirmed(issuedAt: Self.now - 86_400_000))
         #expect(stale.changed.isEmpty)
         let fresh = try s.setMembership(list: "news", contactIDs: [id], state: .subscribed, consent: Consent(source: "c"),
-                                        by: .personConfirmed(issuedAt: Clock.nowMillis() + 1_000))
+                                        by: .personConfirmed(issuedAt: WallClock.nowMillis() + 1_000))
         #expect(fresh.changed == [id])
         #expect(try s.memberships(contactID: id).first?.state == .subscribed)
     }

@@ -19,7 +19,7 @@ extension SQLiteStore {
 
     static func upsert(_ rows: [ContactRow], db: SQLiteDatabase) throws -> ImportCounts {
         var counts = ImportCounts()
-        let now = Clock.nowMillis()
+        let now = WallClock.nowMillis()
         let byEmail = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE email = ?")
         let byPhone = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE phone = ?")
         let insert = try db.prepare("INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
@@ -119,7 +119,7 @@ extension SQLiteStore {
             guard let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(id)], { Self.readContact($0) }).first else {
                 throw StoreError.unknownContact(String(id))
             }
-            let now = Clock.nowMillis()
+            let now = WallClock.nowMillis()
             let addresses = [c.email, c.phone].compactMap { $0 }
             // Every pending delivery to the person: theirs as a contact, and any sent to their
             // address without naming the contact (a trigger's ad-hoc recipient).
@@ -214,7 +214,7 @@ extension SQLiteStore {
             throw StoreError.unknownList(list)
         }
         if let first = c.firstInsertedID, let last = c.lastInsertedID {
-            let values: [SQLiteValue] = [.integer(listID), .text(source), .integer(Clock.nowMillis()), .integer(first), .integer(last)]
+            let values: [SQLiteValue] = [.integer(listID), .text(source), .integer(WallClock.nowMillis()), .integer(first), .integer(last)]
             try db.prepare("""
                 INSERT INTO memberships(list_id, contact_id, state, consent_source, consent_evidence, updated_at)
                 SELECT ?1, id, 'subscribed', ?2, NULL, ?3 FROM contacts WHERE id BETWEEN ?4 AND ?5
@@ -223,7 +223,7 @@ extension SQLiteStore {
                 INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at)
                 SELECT ?1, id, 'subscribed', ?2, NULL, ?3 FROM contacts WHERE id BETWEEN ?4 AND ?5
                 """).run(values)
-            try joinEvents(db, list: list, members: .between(first, last), now: Clock.nowMillis())
+            try joinEvents(db, list: list, members: .between(first, last), now: WallClock.nowMillis())
         }
         if !c.existingIDs.isEmpty {
             return try setMembership(db, list: list, contactIDs: c.existingIDs, state: .subscribed,
@@ -245,7 +245,7 @@ extension SQLiteStore {
                 WHERE g.contact_id = ? ORDER BY g.id
                 """).rows([.integer(contactID)]) { s -> JSON in
                 var o: [String: JSON] = ["list": .string(s.text(0)), "state": .string(s.text(1)), "source": .string(s.text(2)),
-                                         "at": .string(Clock.rfc3339(s.int(4)))]
+                                         "at": .string(WallClock.rfc3339(s.int(4)))]
                 if let e = s.optionalText(3) { o["evidence"] = .string(e) }
                 if let f = s.optionalText(5) { o["from"] = .string(f) }
                 return .object(o)

@@ -24,7 +24,7 @@ extension SQLiteStore {
 
     /// Ends the leases of processes of this machine that are no longer running (see `LeaseOwner`);
     /// `serve` and `work` call it when they start.
-    public func expireLeasesOfStoppedProcesses(now: Int64 = Clock.nowMillis()) throws -> Int {
+    public func expireLeasesOfStoppedProcesses(now: Int64 = WallClock.nowMillis()) throws -> Int {
         try expireLeases(now: now) { LeaseOwner($0)?.isGone ?? false }
     }
 }

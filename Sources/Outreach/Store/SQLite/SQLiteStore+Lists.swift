@@ -5,7 +5,7 @@ extension SQLiteStore {
                 throw StoreError.listExists(name)
             }
             try db.prepare("INSERT INTO lists(name, double_opt_in, created_at) VALUES(?, ?, ?)")
-                .run([.text(name), .integer(doubleOptIn ? 1 : 0), .integer(Clock.nowMillis())])
+                .run([.text(name), .integer(doubleOptIn ? 1 : 0), .integer(WallClock.nowMillis())])
             return MailingList(id: db.lastInsertRowID, name: name, doubleOptIn: doubleOptIn)
         }
     }
@@ -49,7 +49,7 @@ extension SQLiteStore {
         guard let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first else {
             throw StoreError.unknownList(list)
         }
-        let now = Clock.nowMillis()
+        let now = WallClock.nowMillis()
         let current = try db.prepare("SELECT state, updated_at FROM memberships WHERE list_id = ? AND contact_id = ?")
         let upsert = try db.prepare("""
             INSERT INTO memberships(list_id, contact_id, state, consent_source, consent_evidence, updated_at) VALUES(?,?,?,?,?,?)
@@ -116,7 +116,7 @@ extension SQLiteStore {
     /// `unsubscribed` kind, so that kind cancels list mail alone.
     @discardableResult
     static func suppress(_ db: SQLiteDatabase, address: String, reason: SuppressionReason, detail: String?) throws -> Int {
-        let now = Clock.nowMillis()
+        let now = WallClock.nowMillis()
         let normalized = normalizedAddress(address)
         // An address unsubscribed from all list mail that later bounces, complains or says STOP
         // gets the stronger reason, which stops transactional mail too; no reason ever weakens.

@@ -19,7 +19,7 @@ extension SQLiteStore {
 
     static func enqueue(_ db: SQLiteDatabase, _ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?,
                         suppressions: SuppressionKinds = .withErased, dataText: String? = nil) throws -> EnqueueResult {
-        let now = Clock.nowMillis()
+        let now = WallClock.nowMillis()
         let messageID: Int64
         if let id = message.id {
             messageID = id
@@ -237,7 +237,7 @@ extension SQLiteStore {
                 INSERT INTO channel_status(channel, down_since, last_error, next_probe_at, updated_at) VALUES(?,?,?,?,?)
                 ON CONFLICT(channel) DO UPDATE SET down_since = MIN(down_since, excluded.down_since),
                     last_error = excluded.last_error, next_probe_at = excluded.next_probe_at, updated_at = excluded.updated_at
-                """).run([.text(channel), .integer(o.since), .text(o.lastError), .integer(o.nextProbeAt), .integer(Clock.nowMillis())])
+                """).run([.text(channel), .integer(o.since), .text(o.lastError), .integer(o.nextProbeAt), .integer(WallClock.nowMillis())])
         }
     }
 
@@ -309,7 +309,7 @@ extension SQLiteStore {
         try write { db in
             var n = 0
             let q = try db.prepare("UPDATE deliveries SET state='cancelled', cancel_reason='manual', updated_at=? WHERE id=? AND state IN ('queued','failed')")
-            for id in ids { try q.run([.integer(Clock.nowMillis()), .integer(id)]); n += db.changes }
+            for id in ids { try q.run([.integer(WallClock.nowMillis()), .integer(id)]); n += db.changes }
             return n
         }
     }

@@ -37,7 +37,7 @@ public final class SQLiteStore: Store {
         guard let p = config.sqlitePath else { throw StoreError.unsupportedURL(config.storageURL) }
         var grace: Int64 = 3_600_000
         if let section = config.sections["campaigns"], let g = try section.string("grace") {
-            guard let ms = Clock.parseDuration(g) else { throw section.invalid("grace", "must be a duration like 30m, 2h or 1d") }
+            guard let ms = WallClock.parseDuration(g) else { throw section.invalid("grace", "must be a duration like 30m, 2h or 1d") }
             grace = ms
         }
         return try SQLiteStore(path: p, lateCampaignGraceMillis: grace)
@@ -56,7 +56,7 @@ public final class SQLiteStore: Store {
                 guard now < i + 1 else { return }
                 try db.execute(sql)
                 try db.prepare("INSERT INTO schema_migrations(version, applied_at) VALUES(?, ?)")
-                    .run([.integer(Int64(i + 1)), .integer(Clock.nowMillis())])
+                    .run([.integer(Int64(i + 1)), .integer(WallClock.nowMillis())])
             }
         }
     }
@@ -135,11 +135,11 @@ extension SQLiteStore {
     /// - Returns: whether the log was emptied.
     @discardableResult
     public func checkpointTruncating(deadlineMillis: Int64) throws -> Bool {
-        let end = Clock.nowMillis() + deadlineMillis
+        let end = WallClock.nowMillis() + deadlineMillis
         while true {
             let done = try with { db in try db.checkpointTruncate() }
             if done { return true }
-            if Clock.nowMillis() >= end { return false }
+            if WallClock.nowMillis() >= end { return false }
             usleep(20_000)
         }
     }

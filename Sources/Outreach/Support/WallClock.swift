@@ -1,7 +1,7 @@
 import Foundation
 
 /// Time as the store keeps it: milliseconds since 1970, UTC.
-public enum Clock {
+public enum WallClock {
     public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
     /// `2026-12-01T08:00:00Z`: the one RFC 3339 formatter (`RFC3339.utc`), on milliseconds.
