@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps run test build bench clean
+.PHONY: deps run test build bench clean lint format
 
 deps:
 	@scripts/install-deps.sh
@@ -13,8 +13,15 @@ build: deps
 run: build
 	@scripts/demo.sh
 
-# Warnings are errors here: the code is warning-free in Swift 6 mode and stays so.
-test:
+# The toolchain's formatter, with .swift-format (120 columns): `make lint` checks, `make format` fixes.
+lint:
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Sources Tests
+
+format:
+	$(SWIFT) format format --in-place --recursive --configuration .swift-format Sources Tests
+
+# Lint first; warnings are errors: the code is warning-free in Swift 6 mode and stays so.
+test: lint
 	@scripts/install-deps.sh --test
 	$(SWIFT) build -Xswiftc -warnings-as-errors
 	$(SWIFT) test -Xswiftc -warnings-as-errors

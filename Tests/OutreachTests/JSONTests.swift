@@ -38,7 +38,8 @@ import Testing
             #"{"a":1} x"#, "{", #"{"a":[1,{"b":[]}],"c":{"d":"e\n"}}"#, #"{"a":tru}"#, #"{"a":-}"#,
             #"{"a":"\x"}"#, #"{1:2}"#, #"{"a":[}"#, #"{"a":1.5e3,"b":-0}"#, "{\"a\":\"\u{1}\"}",
         ]
-        let py = try TestSupport.python("""
+        let py = try TestSupport.python(
+            """
             import sys, json
             for line in sys.stdin.read().split("\\0"):
                 try: json.loads(line); print("ok")
@@ -66,7 +67,9 @@ import Testing
     @Test func base64URLMatchesPython() throws {
         for n in [0, 1, 2, 3, 4, 5, 31, 32, 33] {
             let bytes = Crypto.randomBytes(n)
-            let py = try TestSupport.python("import sys, base64; print(base64.urlsafe_b64encode(sys.stdin.buffer.read()).decode().rstrip('='))", stdin: bytes)
+            let py = try TestSupport.python(
+                "import sys, base64; print(base64.urlsafe_b64encode(sys.stdin.buffer.read()).decode().rstrip('='))",
+                stdin: bytes)
             #expect(Crypto.base64URL(bytes) == py.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect(Crypto.base64URLDecode(Crypto.base64URL(bytes)) == bytes)
         }

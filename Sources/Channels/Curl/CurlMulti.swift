@@ -45,7 +45,8 @@ struct CurlMulti: ~Copyable {
             var left: Int32 = 0
             while let msg = curl_multi_info_read(multi, &left) {
                 guard msg.pointee.msg == CURLMSG_DONE, let easy = msg.pointee.easy_handle,
-                      let i = active.removeValue(forKey: easy) else { continue }
+                    let i = active.removeValue(forKey: easy)
+                else { continue }
                 results[i] = transfers[i].finish(easy, code: msg.pointee.data.result)
                 // What the transfer lent libcurl (a recipient list, headers) is freed only now.
                 _ = curl_multi_remove_handle(multi, easy)

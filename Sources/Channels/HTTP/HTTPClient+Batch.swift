@@ -4,9 +4,11 @@ extension HTTPClient {
     /// Sends a batch as one request per message, all on the wire together. A message whose
     /// request cannot be built gets `refused`'s outcome and never reaches the peer; the others get
     /// `outcome` of their result, in the batch's order.
-    func send<Failure: Error>(_ batch: [OutgoingMessage], build: (OutgoingMessage) throws(Failure) -> HTTPRequest,
-                              refused: (Failure) -> DeliveryOutcome,
-                              outcome: (Result<HTTPResponse, HTTPClientError>) -> DeliveryOutcome) -> [DeliveryOutcome] {
+    func send<Failure: Error>(
+        _ batch: [OutgoingMessage], build: (OutgoingMessage) throws(Failure) -> HTTPRequest,
+        refused: (Failure) -> DeliveryOutcome,
+        outcome: (Result<HTTPResponse, HTTPClientError>) -> DeliveryOutcome
+    ) -> [DeliveryOutcome] {
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
         var requests: [HTTPRequest] = []
         var slots: [Int] = []

@@ -18,8 +18,10 @@ public final class HTTPClient: Sendable {
         public var verifyTLS: Bool
         public var userAgent: String
 
-        public init(maxConnections: Int = 4, timeout: Double = 30, connectTimeout: Double = 10,
-                    caFile: String? = nil, verifyTLS: Bool = true, userAgent: String = "outreachd") {
+        public init(
+            maxConnections: Int = 4, timeout: Double = 30, connectTimeout: Double = 10,
+            caFile: String? = nil, verifyTLS: Bool = true, userAgent: String = "outreachd"
+        ) {
             self.maxConnections = max(1, maxConnections)
             self.timeout = timeout
             self.connectTimeout = connectTimeout
@@ -45,7 +47,8 @@ public final class HTTPClient: Sendable {
         let options = self.options
         // The transfers are made under the lock: they hold C state that must not cross threads.
         return state.withLock { multi in
-            multi.run(requests.enumerated().map { HTTPTransfer(index: $0.offset, request: $0.element, options: options) })
+            multi.run(
+                requests.enumerated().map { HTTPTransfer(index: $0.offset, request: $0.element, options: options) })
         }
     }
 

@@ -10,9 +10,13 @@ public enum HTTPForm {
     public static func escape(_ s: String) -> String {
         let utf8 = Array(s.utf8)
         if utf8.isEmpty { return "" }
-        guard let p = utf8.withUnsafeBufferPointer({ b in
-            b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { curl_easy_escape(nil, $0, Int32(b.count)) }
-        }) else { return s }
+        guard
+            let p = utf8.withUnsafeBufferPointer({ b in
+                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                    curl_easy_escape(nil, $0, Int32(b.count))
+                }
+            })
+        else { return s }
         defer { curl_free(p) }
         return String(cString: p)
     }

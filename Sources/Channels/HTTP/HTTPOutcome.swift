@@ -3,8 +3,10 @@ import Outreach
 /// Turns an HTTP result into a delivery outcome: 2xx sent; 408, 429 and 5xx, timeouts and
 /// connection failures transient (honouring `Retry-After`); other statuses permanent.
 enum HTTPOutcome {
-    static func classify(_ result: Result<HTTPResponse, HTTPClientError>, peer: String,
-                         providerID: (HTTPResponse) -> String? = { _ in nil }) -> DeliveryOutcome {
+    static func classify(
+        _ result: Result<HTTPResponse, HTTPClientError>, peer: String,
+        providerID: (HTTPResponse) -> String? = { _ in nil }
+    ) -> DeliveryOutcome {
         switch result {
         case .failure(.invalidRequest(_, let message)):
             return .permanent("\(peer): \(message)")

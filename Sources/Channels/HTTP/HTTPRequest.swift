@@ -8,8 +8,10 @@ public struct HTTPRequest: Sendable {
     /// HTTP basic authentication (libcurl builds the header).
     public var basicAuth: (user: String, password: String)?
 
-    public init(method: String = "POST", url: String, headers: [(name: String, value: String)] = [],
-                body: [UInt8] = [], basicAuth: (user: String, password: String)? = nil) {
+    public init(
+        method: String = "POST", url: String, headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [], basicAuth: (user: String, password: String)? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

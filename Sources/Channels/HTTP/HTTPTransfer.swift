@@ -68,7 +68,9 @@ final class HTTPTransfer {
         set(outreach_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, me))
         set(outreach_curl_setopt_header(easy, httpTransferHeader))
         set(outreach_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me))
-        if code != CURLE_OK { return .invalidRequest(url: shownURL, message: String(cString: curl_easy_strerror(code))) }
+        if code != CURLE_OK {
+            return .invalidRequest(url: shownURL, message: String(cString: curl_easy_strerror(code)))
+        }
         return nil
     }
 
@@ -83,7 +85,8 @@ final class HTTPTransfer {
                 var connected: curl_off_t = 0
                 _ = outreach_curl_getinfo_off_t(easy, CURLINFO_CONNECT_TIME_T, &connected)
                 if connected == 0 {
-                    return .failure(.transport(url: shownURL, code: Int(CURLE_COULDNT_CONNECT.rawValue), message: message))
+                    return .failure(
+                        .transport(url: shownURL, code: Int(CURLE_COULDNT_CONNECT.rawValue), message: message))
                 }
                 return .failure(.timeout(url: shownURL, message: message))
             case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
@@ -109,7 +112,8 @@ final class HTTPTransfer {
     /// One raw header line from libcurl; parsed as bytes, since this runs for every line of every response.
     func receivedHeader(_ line: UnsafeBufferPointer<UInt8>) {
         var end = line.count
-        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09
+        { end -= 1 }
         if end >= 5, line[0] == 0x48, line[1] == 0x54, line[2] == 0x54, line[3] == 0x50, line[4] == 0x2F {  // "HTTP/"
             headers.removeAll()  // a new response (after 100 Continue or a redirect) starts over
             return
@@ -124,20 +128,26 @@ final class HTTPTransfer {
 }
 
 /// CURLOPT_WRITEFUNCTION: appends body bytes to the transfer.
-let httpTransferWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
+let httpTransferWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    data, size, count, user in
     guard let data, let user else { return 0 }
     let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user).takeUnretainedValue()
     let n = size * count
-    data.withMemoryRebound(to: UInt8.self, capacity: n) { transfer.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+    data.withMemoryRebound(to: UInt8.self, capacity: n) {
+        transfer.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n))
+    }
     return n
 }
 
 /// CURLOPT_HEADERFUNCTION: one header line (with CRLF) per call.
-let httpTransferHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
+let httpTransferHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    data, size, count, user in
     guard let data, let user else { return 0 }
     let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user).takeUnretainedValue()
     let n = size * count
-    data.withMemoryRebound(to: UInt8.self, capacity: n) { transfer.receivedHeader(UnsafeBufferPointer(start: $0, count: n)) }
+    data.withMemoryRebound(to: UInt8.self, capacity: n) {
+        transfer.receivedHeader(UnsafeBufferPointer(start: $0, count: n))
+    }
     return n
 }
 

@@ -18,7 +18,9 @@ public final class OutboxChannel: Channel {
     public convenience init(name: String, section: ConfigSection, config: Config) throws(ConfigError) {
         let dir = try section.string("dir") ?? name
         let kindName = try section.string("kind") ?? "email"
-        guard let kind = ChannelKind(rawValue: kindName) else { throw section.invalid("kind", "must be email, sms or chat") }
+        guard let kind = ChannelKind(rawValue: kindName) else {
+            throw section.invalid("kind", "must be email, sms or chat")
+        }
         self.init(name: name, directory: config.dataPath(dir), kind: kind)
     }
 
@@ -29,7 +31,8 @@ public final class OutboxChannel: Channel {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             return "cannot create the outbox folder \(directory): \(error.localizedDescription)"
         }
-        return access(directory, W_OK) == 0 ? nil : "cannot write to the outbox folder \(directory): \(String(cString: strerror(errno)))"
+        return access(directory, W_OK) == 0
+            ? nil : "cannot write to the outbox folder \(directory): \(String(cString: strerror(errno)))"
     }
 
     /// The outbox holds every message as sent: an erased person's files go with them.
@@ -70,7 +73,9 @@ public final class OutboxChannel: Channel {
         }
         fsync(fd)
         Glibc.close(fd)
-        guard rename(temp, final) == 0 else { return .transient("cannot rename \(temp): \(String(cString: strerror(errno)))") }
+        guard rename(temp, final) == 0 else {
+            return .transient("cannot rename \(temp): \(String(cString: strerror(errno)))")
+        }
         return .sent(providerID: final)
     }
 }

@@ -22,9 +22,11 @@ extension SMSChannel {
             if let receiptURL { fields.append(("StatusCallback", receiptURL)) }
             let base = url.hasSuffix("/") ? String(url.dropLast()) : url
             let sid = user ?? ""
-            return finish(HTTPRequest(method: "POST", url: base + "/2010-04-01/Accounts/" + HTTPForm.escape(sid) + "/Messages.json",
-                                      basicAuth: (sid, password ?? "")),
-                          fields: fields, type: .form, id: message.deliveryID, timestamp: timestamp)
+            return finish(
+                HTTPRequest(
+                    method: "POST", url: base + "/2010-04-01/Accounts/" + HTTPForm.escape(sid) + "/Messages.json",
+                    basicAuth: (sid, password ?? "")),
+                fields: fields, type: .form, id: message.deliveryID, timestamp: timestamp)
         case .vonage:
             // Vonage wants the number without "+"; "type=unicode" sends UCS-2.
             var fields: [(name: String, value: String)] = [
@@ -33,34 +35,47 @@ extension SMSChannel {
                 ("type", analysis.encoding == .ucs2 ? "unicode" : "text"), ("client-ref", id),
             ]
             if let receiptURL { fields.append(("callback", receiptURL)) }
-            return finish(HTTPRequest(method: "POST", url: url), fields: fields, type: contentType,
-                          id: message.deliveryID, timestamp: timestamp)
+            return finish(
+                HTTPRequest(method: "POST", url: url), fields: fields, type: contentType,
+                id: message.deliveryID, timestamp: timestamp)
         case .kannel:
             var fields: [(name: String, value: String)] = [("username", user ?? ""), ("password", password ?? "")]
             if let from { fields.append(("from", from)) }
-            fields += [("to", number), ("text", message.text), ("charset", "UTF-8"),
-                       ("coding", analysis.encoding == .ucs2 ? "2" : "0")]
+            fields += [
+                ("to", number), ("text", message.text), ("charset", "UTF-8"),
+                ("coding", analysis.encoding == .ucs2 ? "2" : "0"),
+            ]
             if let receiptURL {
-                fields += [("dlr-mask", String(dlrMask)), ("dlr-url", receiptURL + (receiptURL.contains("?") ? "&" : "?") + "id=" + id + "&status=%d")]
+                fields += [
+                    ("dlr-mask", String(dlrMask)),
+                    ("dlr-url", receiptURL + (receiptURL.contains("?") ? "&" : "?") + "id=" + id + "&status=%d"),
+                ]
             }
             let query = HTTPForm.encode(fields)
-            let request = HTTPRequest(method: "GET", url: url + (url.contains("?") ? "&" : "?") + query,
-                                      headers: settings.headers + settings.webhookHeaders(id: message.deliveryID, body: [], timestamp: timestamp))
+            let request = HTTPRequest(
+                method: "GET", url: url + (url.contains("?") ? "&" : "?") + query,
+                headers: settings.headers
+                    + settings.webhookHeaders(id: message.deliveryID, body: [], timestamp: timestamp))
             return request
         case .generic:
             var fields: [(name: String, value: String)] = [("to", number)]
             if let from { fields.append(("from", from)) }
-            fields += [("text", message.text), ("encoding", analysis.encoding.rawValue),
-                       ("segments", String(analysis.segments)), ("id", id)]
+            fields += [
+                ("text", message.text), ("encoding", analysis.encoding.rawValue),
+                ("segments", String(analysis.segments)), ("id", id),
+            ]
             if let receiptURL { fields.append(("receipt_url", receiptURL)) }
-            return finish(HTTPRequest(method: "POST", url: url), fields: fields, type: contentType,
-                          id: message.deliveryID, timestamp: timestamp)
+            return finish(
+                HTTPRequest(method: "POST", url: url), fields: fields, type: contentType,
+                id: message.deliveryID, timestamp: timestamp)
         }
     }
 
     /// Encodes the fields as the body and adds content type, configured headers and webhook headers.
-    private func finish(_ request: HTTPRequest, fields: [(name: String, value: String)], type: WebhookContentType,
-                        id: Int64, timestamp: Int) -> HTTPRequest {
+    private func finish(
+        _ request: HTTPRequest, fields: [(name: String, value: String)], type: WebhookContentType,
+        id: Int64, timestamp: Int
+    ) -> HTTPRequest {
         var r = request
         switch type {
         case .form:
@@ -70,7 +85,8 @@ extension SMSChannel {
             for f in fields { o[f.name] = f.name == "segments" ? .number(f.value) : .string(f.value) }
             r.body = Array(JSON.object(o).serialized.utf8)
         }
-        r.headers = [("Content-Type", type.mimeType)].merged(with: settings.headers)
+        r.headers =
+            [("Content-Type", type.mimeType)].merged(with: settings.headers)
             + settings.webhookHeaders(id: id, body: r.body, timestamp: timestamp)
         return r
     }

@@ -35,13 +35,16 @@ public final class SMSChannel: Channel {
         try self.init(name: name, section: section, publicURL: config.publicURL)
     }
 
-    public init(name: String, section: ConfigSection, publicURL: String?,
-                clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) throws(ConfigError) {
+    public init(
+        name: String, section: ConfigSection, publicURL: String?,
+        clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
+    ) throws(ConfigError) {
         self.name = name
         self.clock = clock
         let presetName = try section.string("preset") ?? "generic"
         guard let preset = SMSPreset(rawValue: presetName) else {
-            throw section.invalid("preset", "must be one of " + SMSPreset.allCases.map(\.rawValue).joined(separator: ", "))
+            throw section.invalid(
+                "preset", "must be one of " + SMSPreset.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self.preset = preset
         settings = try HTTPChannelSettings(section)
@@ -56,41 +59,54 @@ public final class SMSChannel: Channel {
         messagingServiceSID = try section.string("messaging_service_sid")
         dlrMask = try section.int("dlr_mask") ?? 31
         let ct = try section.string("content_type") ?? "json"
-        guard let contentType = WebhookContentType(rawValue: ct) else { throw section.invalid("content_type", "must be json or form") }
+        guard let contentType = WebhookContentType(rawValue: ct) else {
+            throw section.invalid("content_type", "must be json or form")
+        }
         self.contentType = contentType
         receiptURL = try SMSReceiptAuth(name: name, section: section, publicURL: publicURL).callbackURL
         switch preset {
         case .twilio:
             url = try section.string("url") ?? "https://api.twilio.com"
             user = try section.requireString("account_sid")
-            guard let token = try section.secret("auth_token") else { throw .missing(file: section.file, section: section.name, key: "auth_token_file") }
+            guard let token = try section.secret("auth_token") else {
+                throw .missing(file: section.file, section: section.name, key: "auth_token_file")
+            }
             password = token
-            if from == nil, messagingServiceSID == nil { throw .missing(file: section.file, section: section.name, key: "from") }
+            if from == nil, messagingServiceSID == nil {
+                throw .missing(file: section.file, section: section.name, key: "from")
+            }
         case .vonage:
             url = try section.string("url") ?? "https://rest.nexmo.com/sms/json"
             user = try section.requireString("api_key")
-            guard let secret = try section.secret("api_secret") else { throw .missing(file: section.file, section: section.name, key: "api_secret_file") }
+            guard let secret = try section.secret("api_secret") else {
+                throw .missing(file: section.file, section: section.name, key: "api_secret_file")
+            }
             password = secret
             if from == nil { throw .missing(file: section.file, section: section.name, key: "from") }
         case .kannel:
             url = try section.requireString("url")
             user = try section.requireString("username")
-            guard let p = try section.secret("password") else { throw .missing(file: section.file, section: section.name, key: "password_file") }
+            guard let p = try section.secret("password") else {
+                throw .missing(file: section.file, section: section.name, key: "password_file")
+            }
             password = p
         case .generic:
             url = try section.requireString("url")
             user = nil
             password = nil
         }
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw section.invalid("url", "must start with http:// or https://") }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw section.invalid("url", "must start with http:// or https://")
+        }
         client = HTTPClient(options: settings.options)
     }
 
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
         let now = clock()
-        return client.send(batch, build: { (m: OutgoingMessage) throws(SMSSendError) in try request(for: m, timestamp: now) },
-                           refused: { .permanent($0.description, suppress: $0.suppressesNumber) },
-                           outcome: outcome)
+        return client.send(
+            batch, build: { (m: OutgoingMessage) throws(SMSSendError) in try request(for: m, timestamp: now) },
+            refused: { .permanent($0.description, suppress: $0.suppressesNumber) },
+            outcome: outcome)
     }
 
     public func close() { client.close() }

@@ -17,12 +17,15 @@ public struct SMSReceiptAuth: Sendable {
         // Unreserved URL characters only: nothing to escape, and nothing Kannel could take for one
         // of its %-codes when it fills in its dlr-url.
         if let t = token, t.isEmpty || !t.utf8.allSatisfy({ Self.unreserved.contains($0) }) {
-            throw section.invalid(section.has("receipt_token") ? "receipt_token" : "receipt_token_file",
-                                  "must be letters, digits, '-', '_', '.' or '~' (e.g. from openssl rand -hex 32)")
+            throw section.invalid(
+                section.has("receipt_token") ? "receipt_token" : "receipt_token_file",
+                "must be letters, digits, '-', '_', '.' or '~' (e.g. from openssl rand -hex 32)")
         }
         var base = publicURL ?? ""
         while base.hasSuffix("/") { base.removeLast() }
-        callbackURL = base.isEmpty ? nil
+        callbackURL =
+            base.isEmpty
+            ? nil
             : base + "/v1/receipts/" + HTTPForm.escape(name) + (token.map { "?token=" + HTTPForm.escape($0) } ?? "")
         if try section.string("preset") == "twilio", try section.bool("verify_signature") ?? true {
             twilioAuthToken = try section.secret("auth_token")
@@ -35,7 +38,8 @@ public struct SMSReceiptAuth: Sendable {
 
     /// Why the callback must be refused (a sentence for the 401), or nil to accept it.
     /// `form` is the POST body's fields only; `query` the URL's.
-    public func refusal(method: String, query: [String: String], form: [String: String], signature: String?) -> String? {
+    public func refusal(method: String, query: [String: String], form: [String: String], signature: String?) -> String?
+    {
         if let token {
             guard let given = query["token"], Crypto.constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
                 return "token: the receipt URL's token does not match the channel's receipt_token"
@@ -43,7 +47,8 @@ public struct SMSReceiptAuth: Sendable {
         }
         guard let key = twilioAuthToken else { return nil }
         guard let signature, !signature.isEmpty else {
-            return "X-Twilio-Signature: missing; Twilio signs every callback (or set verify_signature = false for the channel)"
+            return
+                "X-Twilio-Signature: missing; Twilio signs every callback (or set verify_signature = false for the channel)"
         }
         guard method == "POST" else {
             return "X-Twilio-Signature: only POST callbacks can be checked; set the callback method to POST"
@@ -54,7 +59,8 @@ public struct SMSReceiptAuth: Sendable {
         }
         let expected = Receipts.twilioSignature(url: url, fields: form, authToken: key)
         guard Crypto.constantTimeEqual(Array(signature.utf8), Array(expected.utf8)) else {
-            return "X-Twilio-Signature: does not match the request signed with the channel's auth_token for its callback URL"
+            return
+                "X-Twilio-Signature: does not match the request signed with the channel's auth_token for its callback URL"
         }
         return nil
     }

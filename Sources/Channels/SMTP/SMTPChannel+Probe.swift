@@ -7,8 +7,9 @@ extension SMTPChannel {
     public func probe() -> String? {
         guard let easy = curl_easy_init() else { return "libcurl could not start a transfer" }
         defer { curl_easy_cleanup(easy) }
-        let t = SMTPTransfer(slot: 0, message: SMTPMessage(index: 0, from: "probe@localhost", to: "probe@localhost", bytes: []),
-                             settings: settings)
+        let t = SMTPTransfer(
+            slot: 0, message: SMTPMessage(index: 0, from: "probe@localhost", to: "probe@localhost", bytes: []),
+            settings: settings)
         defer { t.release() }
         if let why = t.configure(easy, settings: settings) { return why }
         _ = outreach_curl_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)

@@ -48,7 +48,8 @@ public final class SMTPChannel: Channel {
             let slice = Array(prepared[start..<start + n])
             let settings = self.settings
             let results = state.withLock { multi in
-                multi.run(slice.enumerated().map { SMTPTransfer(slot: $0.offset, message: $0.element, settings: settings) })
+                multi.run(
+                    slice.enumerated().map { SMTPTransfer(slot: $0.offset, message: $0.element, settings: settings) })
             }
             for (msg, r) in zip(slice, results) { outcomes[msg.index] = r }
             start += n

@@ -18,24 +18,36 @@ struct SMTPSettings: Sendable {
     init(section: ConfigSection) throws(ConfigError) {
         var url = try section.requireString("url")
         let scheme = url.split(separator: ":").first.map(String.init) ?? ""
-        guard scheme == "smtp" || scheme == "smtps" else { throw section.invalid("url", "must start with smtp:// or smtps://") }
+        guard scheme == "smtp" || scheme == "smtps" else {
+            throw section.invalid("url", "must start with smtp:// or smtps://")
+        }
         let tlsName = try section.string("tls") ?? (scheme == "smtps" ? "implicit" : "starttls")
-        guard let tls = TLS(rawValue: tlsName) else { throw section.invalid("tls", "must be none, starttls or implicit") }
+        guard let tls = TLS(rawValue: tlsName) else {
+            throw section.invalid("tls", "must be none, starttls or implicit")
+        }
         if tls == .implicit, scheme != "smtps" { throw section.invalid("tls", "implicit TLS needs an smtps:// url") }
-        if tls != .implicit, scheme == "smtps" { throw section.invalid("tls", "an smtps:// url always uses implicit TLS") }
+        if tls != .implicit, scheme == "smtps" {
+            throw section.invalid("tls", "an smtps:// url always uses implicit TLS")
+        }
         // The path names the EHLO host; without one curl would send its own guess.
         if url.split(separator: "/", omittingEmptySubsequences: false).count <= 3 { url += "/localhost" }
         self.url = url
         self.tls = tls
         username = try section.string("username")
         password = try section.secret("password")
-        if username != nil, password == nil { throw .missing(file: section.file, section: section.name, key: "password_file") }
+        if username != nil, password == nil {
+            throw .missing(file: section.file, section: section.name, key: "password_file")
+        }
         caFile = try section.readableFile("ca_file")
         verifyTLS = try section.bool("tls_verify") ?? true
         maxConnections = try section.int("max_connections") ?? 4
-        guard (1...64).contains(maxConnections) else { throw section.invalid("max_connections", "must be between 1 and 64") }
+        guard (1...64).contains(maxConnections) else {
+            throw section.invalid("max_connections", "must be between 1 and 64")
+        }
         if let r = try section.string("rate") {
-            guard let limit = RateLimit(r) else { throw section.invalid("rate", "must be COUNT/UNIT like 50/s, 600/m or 1000/h") }
+            guard let limit = RateLimit(r) else {
+                throw section.invalid("rate", "must be COUNT/UNIT like 50/s, 600/m or 1000/h")
+            }
             rate = limit.perSecond
         }
         timeout = Double(try section.int("timeout") ?? 60)

@@ -25,7 +25,8 @@ final class SMTPTransfer {
 
     /// Sets the options; returns a reason if the message cannot be sent at all.
     func configure(_ easy: UnsafeMutableRawPointer, settings: SMTPSettings) -> String? {
-        guard !message.to.isEmpty, !message.to.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" }) else {
+        guard !message.to.isEmpty, !message.to.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" })
+        else {
             return "'\(message.to)' is not a deliverable address"
         }
         var code = CURLE_OK
@@ -79,7 +80,9 @@ final class SMTPTransfer {
         // 421: the relay is closing the session for itself (maintenance, overload), not for this message.
         if status == 421 { return .unreachable("the relay is not available: \(reply)", peerAnswered: true) }
         // A reply code from the relay decides first (curl reports a refused RCPT as a send error).
-        if (400..<500).contains(status), code != CURLE_LOGIN_DENIED, code != CURLE_USE_SSL_FAILED { return .transient(reply) }
+        if (400..<500).contains(status), code != CURLE_LOGIN_DENIED, code != CURLE_USE_SSL_FAILED {
+            return .transient(reply)
+        }
         if (500..<600).contains(status), code != CURLE_LOGIN_DENIED, code != CURLE_USE_SSL_FAILED {
             // A 5xx to RCPT TO is about this recipient: a hard bounce. libcurl names the refused
             // command in its error ("RCPT failed: 550"); 554 to RCPT is often policy, so it does not suppress.
@@ -88,12 +91,14 @@ final class SMTPTransfer {
         }
         switch code {
         case CURLE_USE_SSL_FAILED:
-            return .transient("the relay does not offer STARTTLS, and tls = \"starttls\" forbids sending in plaintext (\(reply))")
+            return .transient(
+                "the relay does not offer STARTTLS, and tls = \"starttls\" forbids sending in plaintext (\(reply))")
         case CURLE_LOGIN_DENIED:
             return .transient("the relay refused the username or password: \(reply)")
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_GOT_NOTHING,
-             CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION:
-            return .unreachable("cannot reach the relay: \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)")
+            CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION:
+            return .unreachable(
+                "cannot reach the relay: \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)")
         case CURLE_OPERATION_TIMEDOUT:
             // Timed out before the connection was made: the relay is unreachable, not slow with this message.
             var connected: curl_off_t = 0
@@ -101,7 +106,8 @@ final class SMTPTransfer {
             let why = "cannot reach the relay: \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)"
             return connected == 0 ? .unreachable(why) : .transient(why)
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR:
-            return .transient("cannot reach the relay: \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)")
+            return .transient(
+                "cannot reach the relay: \(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)")
         default:
             break
         }
@@ -135,7 +141,8 @@ final class SMTPTransfer {
 }
 
 /// CURLOPT_READFUNCTION: hands libcurl the next piece of the message.
-let smtpTransferRead: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { buffer, size, count, user in
+let smtpTransferRead: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    buffer, size, count, user in
     guard let buffer, let user else { return 0 }
     let t = Unmanaged<SMTPTransfer>.fromOpaque(user).takeUnretainedValue()
     let n = min(size * count, t.message.bytes.count - t.offset)
@@ -148,7 +155,8 @@ let smtpTransferRead: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, Un
 }
 
 /// CURLOPT_HEADERFUNCTION: for SMTP, libcurl passes each server reply line here.
-let smtpTransferReply: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
+let smtpTransferReply: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    data, size, count, user in
     guard let data, let user else { return 0 }
     let t = Unmanaged<SMTPTransfer>.fromOpaque(user).takeUnretainedValue()
     let n = size * count

@@ -31,9 +31,11 @@ extension WebhookChannel {
             body = Array(Self.adaptiveCard(message).serialized.utf8)
         case .telegram:
             requestURL = trimmedURL + "/bot" + (token ?? "") + "/sendMessage"
-            body = Array(JSON.object(["chat_id": .string(address ?? ""), "text": .string(message.text)]).serialized.utf8)
+            body = Array(
+                JSON.object(["chat_id": .string(address ?? ""), "text": .string(message.text)]).serialized.utf8)
         case .matrix:
-            requestURL = trimmedURL + "/_matrix/client/v3/rooms/" + HTTPForm.escape(address ?? "")
+            requestURL =
+                trimmedURL + "/_matrix/client/v3/rooms/" + HTTPForm.escape(address ?? "")
                 + "/send/m.room.message/" + String(message.deliveryID)
             httpMethod = "PUT"
             var o: [String: JSON] = ["msgtype": "m.text", "body": .string(message.text)]
@@ -55,7 +57,9 @@ extension WebhookChannel {
         headers += settings.webhookHeaders(id: message.deliveryID, body: body, timestamp: timestamp)
         if httpMethod == "GET" {
             // A GET carries its fields in the query string instead of a body.
-            if !body.isEmpty { requestURL += (requestURL.contains("?") ? "&" : "?") + String(decoding: body, as: UTF8.self) }
+            if !body.isEmpty {
+                requestURL += (requestURL.contains("?") ? "&" : "?") + String(decoding: body, as: UTF8.self)
+            }
             body = []
         }
         return HTTPRequest(method: httpMethod, url: requestURL, headers: headers, body: body)
@@ -72,7 +76,9 @@ extension WebhookChannel {
     func genericBody(_ message: OutgoingMessage, address: String?) throws(WebhookError) -> [UInt8] {
         let json: JSON
         if let body = message.body {
-            do throws(JSONError) { json = try JSON.parse(body) } catch { throw .invalidBody("it is not JSON (\(error.description))") }
+            do throws(JSONError) { json = try JSON.parse(body) } catch {
+                throw .invalidBody("it is not JSON (\(error.description))")
+            }
         } else {
             var o: [String: JSON] = ["text": .string(message.text), "delivery_id": .string(String(message.deliveryID))]
             if let address { o["address"] = .string(address) }
@@ -99,13 +105,18 @@ extension WebhookChannel {
     static func adaptiveCard(_ message: OutgoingMessage) -> JSON {
         var blocks: [JSON] = []
         if let subject = message.subject, !subject.isEmpty {
-            blocks.append(["type": "TextBlock", "text": .string(subject), "weight": "Bolder", "size": "Medium", "wrap": true])
+            blocks.append([
+                "type": "TextBlock", "text": .string(subject), "weight": "Bolder", "size": "Medium", "wrap": true,
+            ])
         }
         blocks.append(["type": "TextBlock", "text": .string(message.text), "wrap": true])
         let card: JSON = [
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "type": "AdaptiveCard", "version": "1.4", "body": .array(blocks),
         ]
-        return ["type": "message", "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "content": card]]]
+        return [
+            "type": "message",
+            "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "content": card]],
+        ]
     }
 }

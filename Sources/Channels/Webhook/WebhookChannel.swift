@@ -32,16 +32,22 @@ public final class WebhookChannel: Channel {
         try self.init(name: name, section: section)
     }
 
-    public init(name: String, section: ConfigSection, clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) throws(ConfigError) {
+    public init(
+        name: String, section: ConfigSection,
+        clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
+    ) throws(ConfigError) {
         self.name = name
         self.clock = clock
         let presetName = try section.string("preset") ?? "generic"
         guard let preset = WebhookPreset(rawValue: presetName) else {
-            throw section.invalid("preset", "must be one of " + WebhookPreset.allCases.map(\.rawValue).joined(separator: ", "))
+            throw section.invalid(
+                "preset", "must be one of " + WebhookPreset.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self.preset = preset
         let targetName = try section.string("target") ?? "room"
-        guard let target = ChannelTarget(rawValue: targetName) else { throw section.invalid("target", "must be room or contact") }
+        guard let target = ChannelTarget(rawValue: targetName) else {
+            throw section.invalid("target", "must be room or contact")
+        }
         self.target = target
         addressAttribute = try section.string("address_attribute")
         if target == .contact, addressAttribute == nil {
@@ -52,13 +58,19 @@ public final class WebhookChannel: Channel {
         switch preset {
         case .telegram:
             url = try section.string("url") ?? "https://api.telegram.org"
-            guard let t = try section.secret("bot_token") else { throw .missing(file: section.file, section: section.name, key: "bot_token_file") }
+            guard let t = try section.secret("bot_token") else {
+                throw .missing(file: section.file, section: section.name, key: "bot_token_file")
+            }
             token = t
             room = try section.string("chat_id")
-            if target == .room, room == nil { throw .missing(file: section.file, section: section.name, key: "chat_id") }
+            if target == .room, room == nil {
+                throw .missing(file: section.file, section: section.name, key: "chat_id")
+            }
         case .matrix:
             url = try section.requireString("url")
-            guard let t = try section.secret("access_token") else { throw .missing(file: section.file, section: section.name, key: "access_token_file") }
+            guard let t = try section.secret("access_token") else {
+                throw .missing(file: section.file, section: section.name, key: "access_token_file")
+            }
             token = t
             room = try section.string("room")
             if target == .room, room == nil { throw .missing(file: section.file, section: section.name, key: "room") }
@@ -67,7 +79,9 @@ public final class WebhookChannel: Channel {
             token = nil
             room = try section.string("channel")
         }
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw section.invalid("url", "must start with http:// or https://") }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw section.invalid("url", "must start with http:// or https://")
+        }
         if [.slack, .mattermost, .discord, .teams].contains(preset) {
             // These services' webhook URLs are capabilities: whoever has the path can post.
             let afterScheme = url[url.index(url.firstIndex(of: ":")!, offsetBy: 3)...]
@@ -81,7 +95,9 @@ public final class WebhookChannel: Channel {
         guard ["POST", "PUT", "PATCH", "GET"].contains(method), preset == .generic || configuredMethod == nil
         else { throw section.invalid("method", "must be POST, PUT, PATCH or GET, and only for the generic preset") }
         let ct = try section.string("content_type") ?? "json"
-        guard let contentType = WebhookContentType(rawValue: ct) else { throw section.invalid("content_type", "must be json or form") }
+        guard let contentType = WebhookContentType(rawValue: ct) else {
+            throw section.invalid("content_type", "must be json or form")
+        }
         self.contentType = contentType
         client = HTTPClient(options: settings.options)
     }
@@ -89,9 +105,10 @@ public final class WebhookChannel: Channel {
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
         let now = clock()
         let peer = "\(preset.rawValue) webhook \(name)"
-        return client.send(batch, build: { (m: OutgoingMessage) throws(WebhookError) in try request(for: m, timestamp: now) },
-                           refused: { .permanent($0.description) },
-                           outcome: { [preset] in HTTPOutcome.classify($0, peer: peer) { WebhookChannel.providerID(preset, $0) } })
+        return client.send(
+            batch, build: { (m: OutgoingMessage) throws(WebhookError) in try request(for: m, timestamp: now) },
+            refused: { .permanent($0.description) },
+            outcome: { [preset] in HTTPOutcome.classify($0, peer: peer) { WebhookChannel.providerID(preset, $0) } })
     }
 
     public func close() { client.close() }

@@ -12,7 +12,8 @@ public struct CalendarAddress: Sendable, Hashable {
     public init?(parsing text: String) {
         let t = text.trimmingCharacters(in: .whitespaces)
         if let open = t.lastIndex(of: "<"), t.hasSuffix(">") {
-            let address = String(t[t.index(after: open)..<t.index(before: t.endIndex)]).trimmingCharacters(in: .whitespaces)
+            let address = String(t[t.index(after: open)..<t.index(before: t.endIndex)]).trimmingCharacters(
+                in: .whitespaces)
             let name = t[..<open].trimmingCharacters(in: CharacterSet(charactersIn: " \""))
             guard address.contains("@") else { return nil }
             self.init(email: address, name: name.isEmpty ? nil : name)

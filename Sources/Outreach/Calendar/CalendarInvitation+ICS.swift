@@ -29,7 +29,8 @@ extension CalendarInvitation {
         }
         if let rule = schedule.rule { lines.append("RRULE:\(rule.icalendar)") }
         if !schedule.exceptions.isEmpty {
-            lines.append("EXDATE;TZID=\(ICSText.parameter(zone)):" + schedule.exceptions.map(\.icalendar).joined(separator: ","))
+            lines.append(
+                "EXDATE;TZID=\(ICSText.parameter(zone)):" + schedule.exceptions.map(\.icalendar).joined(separator: ","))
         }
         lines.append("SUMMARY:\(ICSText.escape(summary))")
         if let location, !location.isEmpty { lines.append("LOCATION:\(ICSText.escape(location))") }
@@ -37,7 +38,8 @@ extension CalendarInvitation {
         lines.append("ORGANIZER\(commonName(organizer)):\(ICSText.mailto(organizer.email))")
         for a in attendees {
             let partstat = method == .cancel ? "" : ";PARTSTAT=NEEDS-ACTION;RSVP=TRUE"
-            lines.append("ATTENDEE\(commonName(a));CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT\(partstat):\(ICSText.mailto(a.email))")
+            lines.append(
+                "ATTENDEE\(commonName(a));CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT\(partstat):\(ICSText.mailto(a.email))")
         }
         lines.append("STATUS:\(method == .cancel ? "CANCELLED" : "CONFIRMED")")
         lines.append("TRANSP:OPAQUE")
@@ -52,7 +54,8 @@ extension CalendarInvitation {
 
     /// Years the VTIMEZONE must describe: from the start to the last occurrence (or the horizon).
     var coveredYears: ClosedRange<Int> {
-        let last = schedule.occurrences().last.map { schedule.timeZone.localDateTime(for: $0.end).year } ?? schedule.start.year
+        let last =
+            schedule.occurrences().last.map { schedule.timeZone.localDateTime(for: $0.end).year } ?? schedule.start.year
         return schedule.start.year...max(schedule.start.year, last, schedule.horizon?.year ?? 0)
     }
 }

@@ -20,10 +20,11 @@ public struct CalendarInvitation: Sendable {
     public var attendees: [CalendarAddress]
     public var productID: String
 
-    public init(method: Method, uid: String, sequence: Int, stamp: Date, schedule: EventSchedule, summary: String,
-                location: String? = nil, description: String? = nil, organizer: CalendarAddress,
-                attendees: [CalendarAddress], productID: String = "-//Outreach//outreachd//EN")
-    {
+    public init(
+        method: Method, uid: String, sequence: Int, stamp: Date, schedule: EventSchedule, summary: String,
+        location: String? = nil, description: String? = nil, organizer: CalendarAddress,
+        attendees: [CalendarAddress], productID: String = "-//Outreach//outreachd//EN"
+    ) {
         self.method = method
         self.uid = uid
         self.sequence = sequence

@@ -24,13 +24,18 @@ public enum ICSText {
 
     /// A parameter value (§3.2): quoted when it holds `:` `;` or `,`; DQUOTE and controls cannot appear, so they go.
     public static func parameter(_ value: String) -> String {
-        let clean = String(String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\"" && $0.value >= 0x20 && $0.value != 0x7F }))
+        let clean = String(
+            String.UnicodeScalarView(value.unicodeScalars.filter { $0 != "\"" && $0.value >= 0x20 && $0.value != 0x7F })
+        )
         return clean.contains(where: { ":;,".contains($0) }) ? "\"\(clean)\"" : clean
     }
 
     /// A `mailto:` URI for an address; controls, spaces and DQUOTE cannot appear in a CAL-ADDRESS, so they go.
     public static func mailto(_ address: String) -> String {
-        "mailto:" + String(String.UnicodeScalarView(address.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F && $0 != "\"" }))
+        "mailto:"
+            + String(
+                String.UnicodeScalarView(
+                    address.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F && $0 != "\"" }))
     }
 
     /// Folds one content line (§3.1): at most 75 octets per line, continuation lines start with a

@@ -16,9 +16,11 @@ public struct OutgoingMessage: Sendable {
     /// SMTP envelope sender (bounce address).
     public var envelopeFrom: String?
 
-    public init(deliveryID: Int64, address: String, recipientName: String? = nil, subject: String? = nil,
-                text: String, html: String? = nil, body: String? = nil, mime: [UInt8]? = nil,
-                envelopeFrom: String? = nil) {
+    public init(
+        deliveryID: Int64, address: String, recipientName: String? = nil, subject: String? = nil,
+        text: String, html: String? = nil, body: String? = nil, mime: [UInt8]? = nil,
+        envelopeFrom: String? = nil
+    ) {
         self.deliveryID = deliveryID
         self.address = address
         self.recipientName = recipientName

@@ -6,7 +6,9 @@ public enum RecipientAddress {
 
     /// Which field of a recipient a channel sends to: the room, a contact attribute (chat ids),
     /// the email, or the phone.
-    public static func field(kind: ChannelKind, target: ChannelTarget, attribute: String?) -> (CampaignChannel.Address, String?) {
+    public static func field(kind: ChannelKind, target: ChannelTarget, attribute: String?) -> (
+        CampaignChannel.Address, String?
+    ) {
         if target == .room { return (.room, nil) }
         if let attribute { return (.attribute, attribute) }
         switch kind {
@@ -20,8 +22,10 @@ public enum RecipientAddress {
 
     /// The recipient's address on a channel, or nil when they have none for it. `explicit` is an
     /// address given with an ad-hoc recipient (the API's `address`), standing for the attribute.
-    public static func resolve(email: String?, phone: String?, attributes: [String: String] = [:], explicit: String? = nil,
-                               kind: ChannelKind, target: ChannelTarget, attribute: String?) -> String? {
+    public static func resolve(
+        email: String?, phone: String?, attributes: [String: String] = [:], explicit: String? = nil,
+        kind: ChannelKind, target: ChannelTarget, attribute: String?
+    ) -> String? {
         switch field(kind: kind, target: target, attribute: attribute) {
         case (.room, _): return room
         case (.email, _): return email
@@ -32,7 +36,8 @@ public enum RecipientAddress {
 
     /// `contact`'s address on `channel`.
     public static func resolve(_ contact: Contact, on channel: any Channel) -> String? {
-        resolve(email: contact.email, phone: contact.phone, attributes: contact.attributes,
-                kind: channel.kind, target: channel.target, attribute: channel.addressAttribute)
+        resolve(
+            email: contact.email, phone: contact.phone, attributes: contact.attributes,
+            kind: channel.kind, target: channel.target, attribute: channel.addressAttribute)
     }
 }

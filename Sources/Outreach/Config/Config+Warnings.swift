@@ -7,10 +7,13 @@ extension Config {
         let sending = channels.values.filter { (try? $0.string("type")) != "outbox" }
         guard !sending.isEmpty else { return out }
         if sections[""]?.has("public_url") != true {
-            out.append("public_url is not set, so unsubscribe, confirmation and receipt links point to \(publicURL), which recipients and gateways cannot open")
+            out.append(
+                "public_url is not set, so unsubscribe, confirmation and receipt links point to \(publicURL), which recipients and gateways cannot open"
+            )
         }
         if sending.contains(where: { (try? $0.string("type")) == "smtp" }), sections["sender"]?.has("from") != true {
-            out.append("[sender] from is not set, so email goes out from \(senderFrom), which relays and recipients refuse")
+            out.append(
+                "[sender] from is not set, so email goes out from \(senderFrom), which relays and recipients refuse")
         }
         return out
     }
@@ -23,7 +26,8 @@ extension Config {
             let s = channels[name]!
             guard let preset = try? s.string("preset"), preset == "kannel" || preset == "twilio" else { return nil }
             if s.has("receipt_token") || s.has("receipt_token_file") { return nil }
-            let signed = preset == "twilio" && ((try? s.bool("verify_signature")) ?? true) != false
+            let signed =
+                preset == "twilio" && ((try? s.bool("verify_signature")) ?? true) != false
                 && (s.has("auth_token") || s.has("auth_token_file"))
             if signed { return nil }
             return "[channels.\(name)] takes receipts at /v1/receipts/\(name) without receipt_token_file"

@@ -19,11 +19,15 @@ public struct Config: Sendable {
     /// `[templates] max_render_bytes`: the largest rendered part (text, HTML, JSON body, subject).
     public var maxRenderBytes = Template.defaultMaxRenderBytes
 
-    public var server: ConfigSection { sections["server"] ?? ConfigSection(name: "server", file: file ?? "(defaults)", baseDirectory: "") }
+    public var server: ConfigSection {
+        sections["server"] ?? ConfigSection(name: "server", file: file ?? "(defaults)", baseDirectory: "")
+    }
 
     /// Finds and reads the configuration: `explicitPath`, else `$OUTREACH_CONFIG`, else
     /// `/etc/outreach/outreachd.conf` if present, else embedded defaults.
-    public static func load(explicitPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
+    public static func load(explicitPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigError) -> Config
+    {
         if let p = explicitPath ?? environment["OUTREACH_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
             return try read(path: p, environment: environment)
         }
@@ -34,23 +38,35 @@ public struct Config: Sendable {
     }
 
     public static func embeddedDefaults(environment: [String: String] = ProcessInfo.processInfo.environment) -> Config {
-        let dataDir = environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0.split(separator: ":").first.map(String.init) } ?? "outreach-data"
-        let outbox = ConfigSection(name: "channels.outbox", file: "(defaults)", baseDirectory: "",
-                                   values: ["type": .string("outbox"), "dir": .string("outbox")])
-        return Config(file: nil, dataDir: dataDir, templatesDir: "templates", defaultLocale: "en",
-                      publicURL: "http://127.0.0.1:8025", senderFrom: "Outreach <outreach@localhost>",
-                      storageURL: "sqlite:outreach.db", defaultCountry: nil, sections: [:], channels: ["outbox": outbox])
+        let dataDir =
+            environment["STATE_DIRECTORY"].flatMap {
+                $0.isEmpty ? nil : $0.split(separator: ":").first.map(String.init)
+            } ?? "outreach-data"
+        let outbox = ConfigSection(
+            name: "channels.outbox", file: "(defaults)", baseDirectory: "",
+            values: ["type": .string("outbox"), "dir": .string("outbox")])
+        return Config(
+            file: nil, dataDir: dataDir, templatesDir: "templates", defaultLocale: "en",
+            publicURL: "http://127.0.0.1:8025", senderFrom: "Outreach <outreach@localhost>",
+            storageURL: "sqlite:outreach.db", defaultCountry: nil, sections: [:], channels: ["outbox": outbox])
     }
 
-    public static func read(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
+    public static func read(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigError) -> Config
+    {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadableFile(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+            throw .unreadableFile(
+                path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw .unreadableFile(path: path, reason: "not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .unreadableFile(path: path, reason: "not UTF-8 text")
+        }
         return try parse(text, file: path, environment: environment)
     }
 
-    public static func parse(_ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
+    public static func parse(
+        _ text: String, file: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> Config {
         let base = (file as NSString).deletingLastPathComponent
         let sections = try TOMLParser(file: file, baseDirectory: base).parse(text).mapValues { section in
             var s = section
@@ -69,7 +85,9 @@ public struct Config: Sendable {
             config.defaultLocale = l
         }
         if let u = try top.string("public_url") {
-            guard u.hasPrefix("http://") || u.hasPrefix("https://") else { throw top.invalid("public_url", "must start with http:// or https://") }
+            guard u.hasPrefix("http://") || u.hasPrefix("https://") else {
+                throw top.invalid("public_url", "must start with http:// or https://")
+            }
             config.publicURL = u.hasSuffix("/") ? String(u.dropLast()) : u
         }
         if let dc = try top.string("default_country") { config.defaultCountry = dc }

@@ -46,7 +46,9 @@ public struct ConfigSection: Sendable {
     public func string(_ key: String) throws(ConfigError) -> String? {
         reads.note(key)
         guard let e = entries[key] else { return nil }
-        guard case .string(let s) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "a string") }
+        guard case .string(let s) = e.value else {
+            throw .wrongType(file: file, line: e.line, key: key, expected: "a string")
+        }
         return s
     }
 
@@ -58,21 +60,27 @@ public struct ConfigSection: Sendable {
     public func int(_ key: String) throws(ConfigError) -> Int? {
         reads.note(key)
         guard let e = entries[key] else { return nil }
-        guard case .integer(let i) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "an integer") }
+        guard case .integer(let i) = e.value else {
+            throw .wrongType(file: file, line: e.line, key: key, expected: "an integer")
+        }
         return i
     }
 
     public func bool(_ key: String) throws(ConfigError) -> Bool? {
         reads.note(key)
         guard let e = entries[key] else { return nil }
-        guard case .bool(let b) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "true or false") }
+        guard case .bool(let b) = e.value else {
+            throw .wrongType(file: file, line: e.line, key: key, expected: "true or false")
+        }
         return b
     }
 
     public func strings(_ key: String) throws(ConfigError) -> [String]? {
         reads.note(key)
         guard let e = entries[key] else { return nil }
-        guard case .strings(let a) = e.value else { throw .wrongType(file: file, line: e.line, key: key, expected: "an array of strings") }
+        guard case .strings(let a) = e.value else {
+            throw .wrongType(file: file, line: e.line, key: key, expected: "an array of strings")
+        }
         return a
     }
 
@@ -95,7 +103,7 @@ public struct ConfigSection: Sendable {
         guard let path = try string(fileKey) else { return nil }
         let resolved = ConfigSection.resolveSecretPath(path, base: baseDirectory, credentials: credentialsDirectory)
         guard let data = FileManager.default.contents(atPath: resolved),
-              var text = String(data: data, encoding: .utf8)
+            var text = String(data: data, encoding: .utf8)
         else { throw .unreadableSecret(file: file, line: line(fileKey), key: fileKey, path: resolved) }
         while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
         noteSecret(text)

@@ -20,7 +20,9 @@ struct TOMLParser {
                     throw .syntax(file: file, line: lineNo, message: "a table header must look like [name]")
                 }
                 let name = String(trimmed.dropFirst().dropLast()).trimmingSpaces
-                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" }) else {
+                guard !name.isEmpty,
+                    name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" })
+                else {
                     throw .syntax(file: file, line: lineNo, message: "'\(name)' is not a valid table name")
                 }
                 if sections[name] != nil, name != "" {
@@ -62,7 +64,13 @@ struct TOMLParser {
         var out = ""
         for c in line {
             if let q = inString {
-                if escaped { escaped = false } else if c == "\\" && q == "\"" { escaped = true } else if c == q { inString = nil }
+                if escaped {
+                    escaped = false
+                } else if c == "\\" && q == "\"" {
+                    escaped = true
+                } else if c == q {
+                    inString = nil
+                }
             } else if c == "\"" || c == "'" {
                 inString = c
             } else if c == "#" {
@@ -85,7 +93,9 @@ struct TOMLParser {
             return .string(s)
         }
         if text.hasPrefix("[") {
-            guard text.hasSuffix("]") else { throw .syntax(file: file, line: line, message: "unclosed array for '\(key)'") }
+            guard text.hasSuffix("]") else {
+                throw .syntax(file: file, line: line, message: "unclosed array for '\(key)'")
+            }
             var rest = Substring(text.dropFirst().dropLast())
             var items: [String] = []
             while true {
@@ -97,7 +107,9 @@ struct TOMLParser {
                 items.append(try parseString(&rest, key: key, line: line))
                 rest = Substring(rest.trimmingSpaces)
                 if rest.isEmpty { break }
-                guard rest.first == "," else { throw .syntax(file: file, line: line, message: "expected ',' in the array for '\(key)'") }
+                guard rest.first == "," else {
+                    throw .syntax(file: file, line: line, message: "expected ',' in the array for '\(key)'")
+                }
                 rest = rest.dropFirst()
             }
             return .strings(items)

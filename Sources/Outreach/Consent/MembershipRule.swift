@@ -30,8 +30,10 @@ public enum MembershipDecision: Sendable, Equatable {
 extension MembershipDecision {
     /// The rule. `current` is nil when the contact is not on the list; `changedAt` is when the
     /// current state was set (ms).
-    public static func decide(current: MembershipState?, changedAt: Int64?, requested: MembershipState,
-                              by authority: ConsentAuthority) -> MembershipDecision {
+    public static func decide(
+        current: MembershipState?, changedAt: Int64?, requested: MembershipState,
+        by authority: ConsentAuthority
+    ) -> MembershipDecision {
         if current == requested { return .unchanged }
         switch requested {
         case .unsubscribed:

@@ -11,7 +11,9 @@ public struct SignUpRequest: Sendable {
     /// The store fills in the contact id. Nil when no channel can carry it.
     public var confirmation: (message: Message, delivery: NewDelivery)?
 
-    public init(contact: Contact, list: String, consent: Consent, confirmation: (message: Message, delivery: NewDelivery)?) {
+    public init(
+        contact: Contact, list: String, consent: Consent, confirmation: (message: Message, delivery: NewDelivery)?
+    ) {
         self.contact = contact
         self.list = list
         self.consent = consent

@@ -31,7 +31,9 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
         var quoted = false
         func text(_ end: Int) -> String {
             if let f = field { return String(decoding: f, as: UTF8.self) }
-            return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[fieldStart..<end]), as: UTF8.self) }
+            return bytes.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[fieldStart..<end]), as: UTF8.self)
+            }
         }
         while i < bytes.count {
             let c = bytes[i]

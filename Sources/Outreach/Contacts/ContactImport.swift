@@ -95,7 +95,9 @@ public struct ContactImport: Sendable {
 
     private func contact(_ row: CSVReader.Row) -> Result<ContactRow, ContactError> {
         func f(_ i: Int?) -> String? { i.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
-        guard row.fields.count <= names.count else { return .failure(.fieldCount(found: row.fields.count, expected: names.count)) }
+        guard row.fields.count <= names.count else {
+            return .failure(.fieldCount(found: row.fields.count, expected: names.count))
+        }
         var attributes = "{"
         for a in attributeColumns where a.index < row.fields.count {
             let v = row.fields[a.index].trimmingSpaces
@@ -106,8 +108,9 @@ public struct ContactImport: Sendable {
         }
         attributes += "}"
         do throws(ContactError) {
-            let c = try validator.contact(email: f(iEmail), phone: f(iPhone), name: f(iName), locale: f(iLocale), timeZone: f(iTZ),
-                                          attributes: [:])
+            let c = try validator.contact(
+                email: f(iEmail), phone: f(iPhone), name: f(iName), locale: f(iLocale), timeZone: f(iTZ),
+                attributes: [:])
             return .success(ContactRow(contact: c, attributesJSON: attributes))
         } catch {
             return .failure(error)
@@ -115,7 +118,9 @@ public struct ContactImport: Sendable {
     }
 
     /// The whole file at once (small files and tests).
-    public static func parse(_ text: String, validator: ContactValidator) throws(CSVError) -> (contacts: [Contact], errors: [RowError], rows: Int) {
+    public static func parse(_ text: String, validator: ContactValidator) throws(CSVError) -> (
+        contacts: [Contact], errors: [RowError], rows: Int
+    ) {
         var r = try ContactImport(text, validator: validator)
         var all: [Contact] = []
         while let chunk = try r.next(max: 4096) { all += chunk.map(\.fullContact) }

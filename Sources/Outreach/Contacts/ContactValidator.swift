@@ -9,8 +9,10 @@ public struct ContactValidator: Sendable {
     /// IANA zone names, read once: creating a TimeZone per row is slow.
     static let timeZones: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC"])
 
-    public func contact(email: String?, phone: String?, name: String?, locale: String?, timeZone: String?,
-                        attributes: [String: String]) throws(ContactError) -> Contact {
+    public func contact(
+        email: String?, phone: String?, name: String?, locale: String?, timeZone: String?,
+        attributes: [String: String]
+    ) throws(ContactError) -> Contact {
         func blank(_ s: String?) -> String? {
             guard let t = s?.trimmingSpaces, !t.isEmpty else { return nil }
             return t
@@ -19,7 +21,9 @@ public struct ContactValidator: Sendable {
         var c = Contact(name: blank(name?.singleLine), attributes: attributes)
         if let e = blank(email) { c.email = try EmailAddress.normalize(e) }
         if let p = blank(phone) {
-            do { c.phone = try PhoneNumber.normalize(p, defaultCountry: defaultCountry) } catch { throw .badPhone(p, reason: error.description) }
+            do { c.phone = try PhoneNumber.normalize(p, defaultCountry: defaultCountry) } catch {
+                throw .badPhone(p, reason: error.description)
+            }
         }
         guard c.email != nil || c.phone != nil else { throw .noAddress }
         if let l = blank(locale) {

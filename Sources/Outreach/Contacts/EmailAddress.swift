@@ -23,8 +23,12 @@ public enum EmailAddress {
         }
         guard at >= 0 else { throw .badEmail(raw, reason: "it needs exactly one @") }
         let local = bytes[..<at], domain = bytes[(at + 1)...]
-        guard !local.isEmpty, local.count <= 64 else { throw .badEmail(raw, reason: "the part before @ is empty or too long") }
-        guard local.first != 0x2E, local.last != 0x2E, !zip(local, local.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E }) else {
+        guard !local.isEmpty, local.count <= 64 else {
+            throw .badEmail(raw, reason: "the part before @ is empty or too long")
+        }
+        guard local.first != 0x2E, local.last != 0x2E,
+            !zip(local, local.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E })
+        else {
             throw .badEmail(raw, reason: "the part before @ has a misplaced dot")
         }
         var labels = 0, labelLength = 0, previous: UInt8 = 0x2E
@@ -34,7 +38,8 @@ public enum EmailAddress {
                 labels += 1
                 labelLength = 0
             } else {
-                let ok = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b >= 0x80 || (b == 0x2D && labelLength > 0)
+                let ok =
+                    (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b >= 0x80 || (b == 0x2D && labelLength > 0)
                 guard ok, labelLength < 63 else { throw badDomain(raw, domain) }
                 labelLength += 1
             }

@@ -55,7 +55,8 @@ public enum Crypto {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static let base64URLAlphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    static let base64URLAlphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// RFC 4648 §5 base64url without padding (links carry one per message, so no Foundation detour).
     public static func base64URL(_ bytes: [UInt8]) -> String {

@@ -28,8 +28,10 @@ public struct StandardWebhooks: Sendable {
 
     /// The three headers to send with `body`, in the order the spec lists them.
     public func headers(id: String, timestamp: Int, body: [UInt8]) -> [(name: String, value: String)] {
-        [("webhook-id", id), ("webhook-timestamp", String(timestamp)),
-         ("webhook-signature", signature(id: id, timestamp: timestamp, body: body))]
+        [
+            ("webhook-id", id), ("webhook-timestamp", String(timestamp)),
+            ("webhook-signature", signature(id: id, timestamp: timestamp, body: body)),
+        ]
     }
 
     /// Checks the headers of a received request; header names are matched case-insensitively.
@@ -37,8 +39,10 @@ public struct StandardWebhooks: Sendable {
     /// Returns the `webhook-id` (for idempotency). The signature header may hold several
     /// space-separated `v1,…` signatures (key rotation); one match suffices.
     @discardableResult
-    public func verify(headers: [String: String], body: [UInt8], now: Date = Date(),
-                       tolerance: Double = StandardWebhooks.defaultTolerance) throws(StandardWebhooksError) -> String {
+    public func verify(
+        headers: [String: String], body: [UInt8], now: Date = Date(),
+        tolerance: Double = StandardWebhooks.defaultTolerance
+    ) throws(StandardWebhooksError) -> String {
         var lower: [String: String] = [:]
         for (k, v) in headers { lower[k.lowercased()] = v }
         guard let id = lower["webhook-id"], !id.isEmpty else { throw .missingHeader("webhook-id") }
@@ -74,8 +78,10 @@ public enum StandardWebhooksError: Error, Equatable, Sendable, CustomStringConve
         case .invalidSecret: return "The webhook secret must be whsec_ followed by base64 key bytes."
         case .missingHeader(let h): return "The request has no \(h) header."
         case .invalidTimestamp(let t): return "The webhook-timestamp \"\(t)\" is not a Unix time in seconds."
-        case .timestampTooOld(let s): return "The webhook-timestamp is \(s) seconds old, more than the 5 minutes allowed."
-        case .timestampInFuture(let s): return "The webhook-timestamp is \(s) seconds in the future, more than the 5 minutes allowed."
+        case .timestampTooOld(let s):
+            return "The webhook-timestamp is \(s) seconds old, more than the 5 minutes allowed."
+        case .timestampInFuture(let s):
+            return "The webhook-timestamp is \(s) seconds in the future, more than the 5 minutes allowed."
         case .signatureMismatch: return "No webhook-signature matches the body with the configured secret."
         }
     }

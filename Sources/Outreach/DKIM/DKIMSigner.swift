@@ -11,8 +11,10 @@ public final class DKIMSigner: @unchecked Sendable {
     private let key: OpaquePointer
 
     /// Header fields signed when present; From is signed twice so none can be added.
-    static let signedHeaders = ["from", "to", "subject", "date", "message-id", "reply-to", "mime-version", "content-type",
-                                "list-id", "list-unsubscribe", "list-unsubscribe-post"]
+    static let signedHeaders = [
+        "from", "to", "subject", "date", "message-id", "reply-to", "mime-version", "content-type",
+        "list-id", "list-unsubscribe", "list-unsubscribe-post",
+    ]
 
     public init(domain: String, selector: String, keyPEM: String, keyName: String = "key") throws(DKIMError) {
         self.domain = domain
@@ -50,7 +52,8 @@ public final class DKIMSigner: @unchecked Sendable {
             data += Array((DKIMCanonicalization.header(name: f.name, value: f.value) + "\r\n").utf8)
         }
         names.append("from")  // over-signing: a second From would break the signature
-        let tags = "v=1; a=\(algorithm); c=relaxed/relaxed; d=\(domain); s=\(selector); t=\(time); h=\(names.joined(separator: ":")); bh=\(bodyHash); b="
+        let tags =
+            "v=1; a=\(algorithm); c=relaxed/relaxed; d=\(domain); s=\(selector); t=\(time); h=\(names.joined(separator: ":")); bh=\(bodyHash); b="
         data += Array(DKIMCanonicalization.header(name: "DKIM-Signature", value: tags).utf8)
         let signature = try sign(data)
         var b64 = Data(signature).base64EncodedString()
@@ -61,7 +64,11 @@ public final class DKIMSigner: @unchecked Sendable {
             b64 = String(b64.dropFirst(70))
         }
         folded += b64
-        let header = "DKIM-Signature: " + tags.replacingOccurrences(of: "; h=", with: ";\r\n\th=").replacingOccurrences(of: "; bh=", with: ";\r\n\tbh=")
+        let header =
+            "DKIM-Signature: "
+            + tags.replacingOccurrences(of: "; h=", with: ";\r\n\th=").replacingOccurrences(
+                of: "; bh=", with: ";\r\n\tbh="
+            )
             .replacingOccurrences(of: "; b=", with: ";\r\n\tb=") + folded + "\r\n"
         return Array(header.utf8) + message
     }
@@ -78,7 +85,8 @@ public final class DKIMSigner: @unchecked Sendable {
             throw .signingFailed(Self.opensslError())
         }
         var out = [UInt8](repeating: 0, count: length)
-        guard input.withUnsafeBufferPointer({ EVP_DigestSign(ctx, &out, &length, $0.baseAddress, $0.count) }) == 1 else {
+        guard input.withUnsafeBufferPointer({ EVP_DigestSign(ctx, &out, &length, $0.baseAddress, $0.count) }) == 1
+        else {
             throw .signingFailed(Self.opensslError())
         }
         return Array(out.prefix(length))
@@ -93,7 +101,9 @@ public final class DKIMSigner: @unchecked Sendable {
     /// Index of the CRLF CRLF that ends the header block.
     static func headerEnd(_ m: [UInt8]) -> Int? {
         guard m.count >= 4 else { return nil }
-        for i in 0...(m.count - 4) where m[i] == 0x0D && m[i + 1] == 0x0A && m[i + 2] == 0x0D && m[i + 3] == 0x0A { return i }
+        for i in 0...(m.count - 4) where m[i] == 0x0D && m[i + 1] == 0x0A && m[i + 2] == 0x0D && m[i + 3] == 0x0A {
+            return i
+        }
         return nil
     }
 
@@ -121,7 +131,8 @@ extension DKIMSigner {
             throw ConfigError.missing(file: section.file, section: section.name, key: "dkim_key_file")
         }
         let keyName = try section.string("dkim_key_file") ?? "dkim_key"
-        do throws(DKIMError) { try self.init(domain: domain, selector: selector, keyPEM: pem, keyName: keyName) } catch {
+        do throws(DKIMError) { try self.init(domain: domain, selector: selector, keyPEM: pem, keyName: keyName) } catch
+        {
             throw section.invalid("dkim_key_file", "is not usable: \(error.description)")
         }
     }

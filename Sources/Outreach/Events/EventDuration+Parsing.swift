@@ -6,14 +6,20 @@ extension EventDuration {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         var body = Substring(trimmed.uppercased())
         var sign = 0
-        if body.hasPrefix("-") { sign = -1; body = body.dropFirst() } else if body.hasPrefix("+") { sign = 1; body = body.dropFirst() }
+        if body.hasPrefix("-") {
+            sign = -1; body = body.dropFirst()
+        } else if body.hasPrefix("+") {
+            sign = 1; body = body.dropFirst()
+        }
         let example = field == .remind ? "-1d, -2h, -30m, -1w or -P1D" : "2h, 90m, 1h30m or 1d"
         func fail(_ why: String? = nil) -> EventError {
             .invalid(field: field, value: text, reason: why ?? "expected a duration such as \(example), got '\(text)'")
         }
         guard !body.isEmpty else { throw fail() }
         if signRequired && sign == 0 {
-            throw fail("write '-\(body.lowercased())' for before the start (or '+\(body.lowercased())' for after), got '\(text)'")
+            throw fail(
+                "write '-\(body.lowercased())' for before the start (or '+\(body.lowercased())' for after), got '\(text)'"
+            )
         }
         var days = 0, seconds = 0
         if body.hasPrefix("P") {

@@ -21,7 +21,9 @@ public enum EventError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(field: EventField, value: String, reason: String)
 
     public var field: EventField {
-        switch self { case .invalid(let field, _, _): field }
+        switch self {
+        case .invalid(let field, _, _): field
+        }
     }
 
     public var description: String {

@@ -15,22 +15,24 @@ extension EventSchedule {
             "open_ended": .bool(!isFinite),
         ]
         if let horizon { object["horizon"] = .string(RFC3339.local(timeZone.instant(for: horizon), in: timeZone)) }
-        object["occurrences"] = .array(occurrences(endingAfter: moment).map { o in
-            .object([
-                "index": JSON(o.index),
-                "start_utc": .string(RFC3339.utc(o.start)),
-                "start_local": .string(RFC3339.local(o.start, in: timeZone)),
-                "end_utc": .string(RFC3339.utc(o.end)),
-                "end_local": .string(RFC3339.local(o.end, in: timeZone)),
-                "reminders": .array(o.reminders.map { r in
-                    .object([
-                        "offset": .string(r.offset.signed),
-                        "at_utc": .string(RFC3339.utc(r.at)),
-                        "at_local": .string(RFC3339.local(r.at, in: timeZone)),
-                    ])
-                }),
-            ])
-        })
+        object["occurrences"] = .array(
+            occurrences(endingAfter: moment).map { o in
+                .object([
+                    "index": JSON(o.index),
+                    "start_utc": .string(RFC3339.utc(o.start)),
+                    "start_local": .string(RFC3339.local(o.start, in: timeZone)),
+                    "end_utc": .string(RFC3339.utc(o.end)),
+                    "end_local": .string(RFC3339.local(o.end, in: timeZone)),
+                    "reminders": .array(
+                        o.reminders.map { r in
+                            .object([
+                                "offset": .string(r.offset.signed),
+                                "at_utc": .string(RFC3339.utc(r.at)),
+                                "at_local": .string(RFC3339.local(r.at, in: timeZone)),
+                            ])
+                        }),
+                ])
+            })
         return .object(object)
     }
 }

@@ -17,7 +17,8 @@ extension EventSchedule {
     func horizon(from local: LocalDateTime) -> LocalDateTime? {
         guard !isFinite else { return nil }
         let year = local.year + Self.horizonYears
-        return local.on(year: year, month: local.month, day: min(local.day, LocalDateTime.daysIn(year: year, month: local.month)))
+        return local.on(
+            year: year, month: local.month, day: min(local.day, LocalDateTime.daysIn(year: year, month: local.month)))
     }
 
     /// Every occurrence in order, exceptions left out. Open-ended series stop at `horizon` or after
@@ -39,8 +40,9 @@ extension EventSchedule {
         }
         let skip = Set(exceptions)
         let all = locals.filter { !skip.contains($0) }.enumerated().map { index, local in
-            EventOccurrence(index: index, local: local, start: timeZone.instant(for: local), end: instant(local, plus: duration),
-                            reminders: reminders.map { EventReminder(offset: $0, at: instant(local, plus: $0)) })
+            EventOccurrence(
+                index: index, local: local, start: timeZone.instant(for: local), end: instant(local, plus: duration),
+                reminders: reminders.map { EventReminder(offset: $0, at: instant(local, plus: $0)) })
         }
         guard let moment else { return all }
         return Array(all.filter { $0.end > moment }.prefix(RecurrenceRule.maximumCount))

@@ -32,7 +32,8 @@ extension LocalDateTime {
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d, hour: hour, minute: minute, second: second)
+        self.init(
+            year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d, hour: hour, minute: minute, second: second)
     }
 
     /// Seconds since 1970-01-01 00:00 as if this wall time were UTC.

@@ -25,7 +25,7 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
             .invalid(field: field, value: text, reason: "expected YYYY-MM-DD HH:MM, got '\(text)'")
         }
         guard s.count == 16, s[4] == UInt8(ascii: "-"), s[7] == UInt8(ascii: "-"),
-              s[10] == UInt8(ascii: " ") || s[10] == UInt8(ascii: "T"), s[13] == UInt8(ascii: ":")
+            s[10] == UInt8(ascii: " ") || s[10] == UInt8(ascii: "T"), s[13] == UInt8(ascii: ":")
         else { throw fail() }
         func number(_ r: Range<Int>) throws(EventError) -> Int {
             var n = 0
@@ -35,8 +35,9 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
             }
             return n
         }
-        let value = LocalDateTime(year: try number(0..<4), month: try number(5..<7), day: try number(8..<10),
-                                  hour: try number(11..<13), minute: try number(14..<16))
+        let value = LocalDateTime(
+            year: try number(0..<4), month: try number(5..<7), day: try number(8..<10),
+            hour: try number(11..<13), minute: try number(14..<16))
         guard value.isValid else {
             throw .invalid(field: field, value: text, reason: "'\(text)' is not a real date and time")
         }

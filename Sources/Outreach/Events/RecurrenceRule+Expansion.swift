@@ -20,7 +20,9 @@ extension RecurrenceRule {
                 out.append(date)
                 if case .count(let n) = end, out.count == n { return (out, true) }
             }
-            if let horizon, let first = firstDay(period: k + 1, start: start), first >= horizon.dayNumber { return (out, false) }
+            if let horizon, let first = firstDay(period: k + 1, start: start), first >= horizon.dayNumber {
+                return (out, false)
+            }
         }
         return (out, false)
     }

@@ -28,14 +28,18 @@ extension RecurrenceRule {
         }
         var interval = 1
         if let t = fields["INTERVAL"] {
-            guard let n = Int(t), n >= 1, n <= 1000 else { throw fail("INTERVAL must be a whole number from 1 to 1000, got '\(t)'") }
+            guard let n = Int(t), n >= 1, n <= 1000 else {
+                throw fail("INTERVAL must be a whole number from 1 to 1000, got '\(t)'")
+            }
             interval = n
         }
         var end = End.never
         if fields["COUNT"] != nil && fields["UNTIL"] != nil { throw fail("give COUNT or UNTIL, not both") }
         if let t = fields["COUNT"] {
             guard let n = Int(t), n >= 1 else { throw fail("COUNT must be a whole number of at least 1, got '\(t)'") }
-            guard n <= Self.maximumCount else { throw fail("COUNT \(n) is more than the \(Self.maximumCount) occurrences a series may have") }
+            guard n <= Self.maximumCount else {
+                throw fail("COUNT \(n) is more than the \(Self.maximumCount) occurrences a series may have")
+            }
             end = .count(n)
         }
         if let t = fields["UNTIL"] {
@@ -48,14 +52,19 @@ extension RecurrenceRule {
         if let t = fields["BYDAY"] {
             for item in t.split(separator: ",", omittingEmptySubsequences: false) {
                 let code = String(item.suffix(2))
-                guard let weekday = Weekday(rawValue: code) else { throw fail("unknown day '\(item)' in BYDAY (use MO, TU, WE, TH, FR, SA, SU)") }
+                guard let weekday = Weekday(rawValue: code) else {
+                    throw fail("unknown day '\(item)' in BYDAY (use MO, TU, WE, TH, FR, SA, SU)")
+                }
                 let prefix = item.dropLast(2)
                 var ordinal: Int?
                 if !prefix.isEmpty {
-                    guard let n = Int(prefix.hasPrefix("+") ? prefix.dropFirst() : prefix), n != 0, (-5...5).contains(n) else {
+                    guard let n = Int(prefix.hasPrefix("+") ? prefix.dropFirst() : prefix), n != 0, (-5...5).contains(n)
+                    else {
                         throw fail("'\(item)' in BYDAY: the number before the day must be 1 to 5 or -1 to -5")
                     }
-                    guard frequency == .monthly else { throw fail("'\(item)' in BYDAY: a numbered day (like 1MO or -1FR) needs FREQ=MONTHLY") }
+                    guard frequency == .monthly else {
+                        throw fail("'\(item)' in BYDAY: a numbered day (like 1MO or -1FR) needs FREQ=MONTHLY")
+                    }
                     ordinal = n
                 }
                 let spec = DaySpec(ordinal: ordinal, weekday: weekday)
@@ -78,7 +87,8 @@ extension RecurrenceRule {
             for i in r { guard digits[i] >= 0 && digits[i] <= 9 else { return nil }; n = n * 10 + digits[i] }
             return n
         }
-        guard t.count == 8 || t.count == 15 || t.count == 16, let y = num(0..<4), let m = num(4..<6), let d = num(6..<8) else { return nil }
+        guard t.count == 8 || t.count == 15 || t.count == 16, let y = num(0..<4), let m = num(4..<6), let d = num(6..<8)
+        else { return nil }
         if t.count == 8 {
             let local = LocalDateTime(year: y, month: m, day: d, hour: 23, minute: 59, second: 59)
             return local.isValid ? timeZone.instant(for: local) : nil

@@ -27,7 +27,9 @@ public struct RecurrenceRule: Sendable, Hashable {
     public var byDay: [DaySpec]
     public var weekStart: Weekday
 
-    public init(frequency: Frequency, interval: Int = 1, end: End = .never, byDay: [DaySpec] = [], weekStart: Weekday = .monday) {
+    public init(
+        frequency: Frequency, interval: Int = 1, end: End = .never, byDay: [DaySpec] = [], weekStart: Weekday = .monday
+    ) {
         self.frequency = frequency
         self.interval = interval
         self.end = end

@@ -14,13 +14,19 @@ public struct LinkSigner: Sendable {
     /// Loads `link-key` from the data directory, creating it (mode 0600) if missing.
     public static func load(config: Config) throws -> LinkSigner {
         let path = config.dataPath("link-key")
-        if let d = FileManager.default.contents(atPath: path), let k = Crypto.base64URLDecode(String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), k.count >= 32 {
+        if let d = FileManager.default.contents(atPath: path),
+            let k = Crypto.base64URLDecode(
+                String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), k.count >= 32
+        {
             return LinkSigner(key: k, baseURL: config.publicURL)
         }
         try PrivateFiles.makeDirectory(config.dataDir)
         let k = Crypto.randomBytes(32)
         let temp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temp, contents: Data((Crypto.base64URL(k) + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: temp, contents: Data((Crypto.base64URL(k) + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
         // Two processes starting together: link(2) fails for the loser, who then reads the winner's key.
@@ -38,9 +44,10 @@ public struct LinkSigner: Sendable {
     /// `u|EXPIRES|LIST|ADDRESS`, or with a contact `U|EXPIRES|LIST|ID|ISSUED_MS|ADDRESS` (the capital
     /// letter says which, so links already sent keep working; the address stays last, whatever it holds).
     public func token(_ t: LinkToken) -> String {
-        let text = t.contactID.map {
-            "\(t.action.rawValue.uppercased())|\(t.expires)|\(t.list)|\($0)|\(t.issuedAt ?? WallClock.nowMillis())|\(t.address)"
-        } ?? "\(t.action.rawValue)|\(t.expires)|\(t.list)|\(t.address)"
+        let text =
+            t.contactID.map {
+                "\(t.action.rawValue.uppercased())|\(t.expires)|\(t.list)|\($0)|\(t.issuedAt ?? WallClock.nowMillis())|\(t.address)"
+            } ?? "\(t.action.rawValue)|\(t.expires)|\(t.list)|\(t.address)"
         let payload = Array(text.utf8)
         let mac = Crypto.hmacSHA256(key: key, payload)
         return Crypto.base64URL(payload) + "." + Crypto.base64URL(Array(mac.prefix(16)))
@@ -48,15 +55,20 @@ public struct LinkSigner: Sendable {
 
     public func verify(_ token: String, now: Int64 = WallClock.nowMillis() / 1000) throws(LinkTokenError) -> LinkToken {
         let parts = token.split(separator: ".")
-        guard parts.count == 2, let payload = Crypto.base64URLDecode(String(parts[0])), let mac = Crypto.base64URLDecode(String(parts[1])) else {
+        guard parts.count == 2, let payload = Crypto.base64URLDecode(String(parts[0])),
+            let mac = Crypto.base64URLDecode(String(parts[1]))
+        else {
             throw .malformed
         }
-        guard Crypto.constantTimeEqual(Array(Crypto.hmacSHA256(key: key, payload).prefix(16)), mac) else { throw .badSignature }
+        guard Crypto.constantTimeEqual(Array(Crypto.hmacSHA256(key: key, payload).prefix(16)), mac) else {
+            throw .badSignature
+        }
         let text = String(decoding: payload, as: UTF8.self)
         let withContact = text.first?.isUppercase == true
         let fields = text.split(separator: "|", maxSplits: withContact ? 5 : 3, omittingEmptySubsequences: false)
         guard fields.count == (withContact ? 6 : 4), let action = LinkToken.Action(rawValue: fields[0].lowercased()),
-              let exp = Int64(fields[1]) else { throw .malformed }
+            let exp = Int64(fields[1])
+        else { throw .malformed }
         var contactID: Int64?
         var issuedAt: Int64?
         if withContact {
@@ -65,17 +77,28 @@ public struct LinkSigner: Sendable {
             issuedAt = issued
         }
         guard exp >= now else { throw .expired }
-        return LinkToken(action: action, list: String(fields[2]), address: String(fields.last!), expires: exp, contactID: contactID,
-                         issuedAt: issuedAt)
+        return LinkToken(
+            action: action, list: String(fields[2]), address: String(fields.last!), expires: exp, contactID: contactID,
+            issuedAt: issuedAt)
     }
 
-    public func unsubscribeURL(list: String, address: String, contactID: Int64? = nil, now: Int64 = WallClock.nowMillis() / 1000) -> String {
-        baseURL + "/unsubscribe/" + token(LinkToken(action: .unsubscribe, list: list, address: address,
-                                                    expires: now + Self.unsubscribeLifetime, contactID: contactID))
+    public func unsubscribeURL(
+        list: String, address: String, contactID: Int64? = nil, now: Int64 = WallClock.nowMillis() / 1000
+    ) -> String {
+        baseURL + "/unsubscribe/"
+            + token(
+                LinkToken(
+                    action: .unsubscribe, list: list, address: address,
+                    expires: now + Self.unsubscribeLifetime, contactID: contactID))
     }
 
-    public func confirmURL(list: String, address: String, contactID: Int64? = nil, now: Int64 = WallClock.nowMillis() / 1000) -> String {
-        baseURL + "/confirm/" + token(LinkToken(action: .confirm, list: list, address: address,
-                                                expires: now + Self.confirmLifetime, contactID: contactID))
+    public func confirmURL(
+        list: String, address: String, contactID: Int64? = nil, now: Int64 = WallClock.nowMillis() / 1000
+    ) -> String {
+        baseURL + "/confirm/"
+            + token(
+                LinkToken(
+                    action: .confirm, list: list, address: address,
+                    expires: now + Self.confirmLifetime, contactID: contactID))
     }
 }

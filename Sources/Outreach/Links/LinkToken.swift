@@ -16,7 +16,9 @@ public struct LinkToken: Sendable, Equatable {
     /// if it was issued after the person's last unsubscribe.
     public var issuedAt: Int64?
 
-    public init(action: Action, list: String, address: String, expires: Int64, contactID: Int64? = nil, issuedAt: Int64? = nil) {
+    public init(
+        action: Action, list: String, address: String, expires: Int64, contactID: Int64? = nil, issuedAt: Int64? = nil
+    ) {
         self.issuedAt = issuedAt
         self.action = action
         self.list = list

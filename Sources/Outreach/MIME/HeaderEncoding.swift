@@ -73,18 +73,25 @@ enum HeaderEncoding {
         guard let name = a.name, !name.isEmpty else { return a.address }
         if !isPlainASCII(name) || !foldable(name) { return encodedWords(name, first: 0) + " <" + a.address + ">" }
         let atext = name.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || "!#$%&'*+-/=?^_`{|}~".contains($0) }
-        let phrase = atext ? name
-            : "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        let phrase =
+            atext
+            ? name
+            : "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                + "\""
         return fold(phrase, first: 10) + " <" + a.address + ">"
     }
 
     /// RFC 2231 `name*=UTF-8''percent-encoded` for non-ASCII parameter values; quoted otherwise.
     static func parameter(_ name: String, _ value: String) -> String {
-        if isPlainASCII(value), !value.contains("\"") , !value.contains("\\") { return "\(name)=\"\(value)\"" }
+        if isPlainASCII(value), !value.contains("\""), !value.contains("\\") { return "\(name)=\"\(value)\"" }
         var enc = "UTF-8''"
         for b in value.utf8 {
             let c = Character(Unicode.Scalar(b))
-            if b < 0x80, c.isLetter || c.isNumber || "-._~".contains(c) { enc.append(c) } else { enc += String(format: "%%%02X", b) }
+            if b < 0x80, c.isLetter || c.isNumber || "-._~".contains(c) {
+                enc.append(c)
+            } else {
+                enc += String(format: "%%%02X", b)
+            }
         }
         return "\(name)*=\(enc)"
     }

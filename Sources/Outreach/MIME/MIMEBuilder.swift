@@ -6,7 +6,9 @@ public enum MIMEBuilder {
     public static func build(_ m: MailMessage) throws(MIMEError) -> [UInt8] {
         var h: [(String, String)] = []
         func checked(_ field: String, _ value: String) throws(MIMEError) -> String {
-            guard !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { throw .lineBreakInHeader(field: field) }
+            guard !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+                throw .lineBreakInHeader(field: field)
+            }
             return value
         }
         h.append(("Date", rfc5322Date(m.date)))
@@ -45,7 +47,8 @@ public enum MIMEBuilder {
         for s in [a.address, a.name ?? ""] where s.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
             throw .lineBreakInHeader(field: field)
         }
-        guard a.address.contains("@"), !a.address.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," }) else {
+        guard a.address.contains("@"), !a.address.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," })
+        else {
             throw .badAddress(a.address)
         }
         return HeaderEncoding.mailbox(a)
@@ -58,12 +61,16 @@ public enum MIMEBuilder {
     }
 
     static func textPart(_ text: String, subtype: String, extra: String = "") -> Part {
-        Part(headers: "Content-Type: text/\(subtype); charset=UTF-8\(extra)\r\nContent-Transfer-Encoding: quoted-printable\r\n",
-             content: QuotedPrintable.encode(text))
+        Part(
+            headers:
+                "Content-Type: text/\(subtype); charset=UTF-8\(extra)\r\nContent-Transfer-Encoding: quoted-printable\r\n",
+            content: QuotedPrintable.encode(text))
     }
 
     static func base64Part(_ data: [UInt8], headers: String) -> Part {
-        let b64 = Data(data).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let b64 = Data(data).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+        ])
         return Part(headers: headers + "Content-Transfer-Encoding: base64\r\n", content: Array(b64.utf8))
     }
 
@@ -88,16 +95,23 @@ public enum MIMEBuilder {
         let main = alternatives.count == 1 ? alternatives[0] : multipart("alternative", alternatives)
         var attachments = m.attachments
         if let cal = m.calendar {
-            attachments.append(MailAttachment(filename: "invite.ics", contentType: "application/ics", data: Array(cal.ics.utf8)))
+            attachments.append(
+                MailAttachment(filename: "invite.ics", contentType: "application/ics", data: Array(cal.ics.utf8)))
         }
         if attachments.isEmpty { return main }
         var parts = [main]
         for a in attachments {
-            guard !a.filename.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }), !a.contentType.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            guard !a.filename.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }),
+                !a.contentType.contains(where: { $0 == "\r" || $0 == "\n" })
+            else {
                 throw .lineBreakInHeader(field: "attachment name")
             }
-            parts.append(base64Part(a.data, headers: "Content-Type: \(a.contentType);\r\n \(HeaderEncoding.parameter("name", a.filename))\r\n"
-                + "Content-Disposition: attachment;\r\n \(HeaderEncoding.parameter("filename", a.filename))\r\n"))
+            parts.append(
+                base64Part(
+                    a.data,
+                    headers: "Content-Type: \(a.contentType);\r\n \(HeaderEncoding.parameter("name", a.filename))\r\n"
+                        + "Content-Disposition: attachment;\r\n \(HeaderEncoding.parameter("filename", a.filename))\r\n"
+                ))
         }
         return multipart("mixed", parts)
     }

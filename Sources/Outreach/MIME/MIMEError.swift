@@ -9,7 +9,8 @@ public enum MIMEError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .lineBreakInHeader(let f): return "the \(f) contains a line break, which could inject mail headers; it was refused"
+        case .lineBreakInHeader(let f):
+            return "the \(f) contains a line break, which could inject mail headers; it was refused"
         case .headerTooLong(let f): return "the \(f) header has a line over 998 bytes that cannot be folded"
         case .badAddress(let a): return "'\(a)' is not an address like Name <name@example.org>"
         case .unreadableAttachment(let p): return "the attachment \(p) cannot be read"

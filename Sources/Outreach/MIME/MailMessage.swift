@@ -20,8 +20,10 @@ public struct MailMessage: Sendable {
     /// Other headers (name, value), e.g. `Auto-Submitted`.
     public var extraHeaders: [(String, String)] = []
 
-    public init(from: MailAddress, to: [MailAddress], subject: String, text: String, html: String? = nil,
-                messageID: String, date: Date = Date()) {
+    public init(
+        from: MailAddress, to: [MailAddress], subject: String, text: String, html: String? = nil,
+        messageID: String, date: Date = Date()
+    ) {
         self.from = from
         self.to = to
         self.subject = subject
@@ -52,7 +54,8 @@ public struct MailAttachment: Sendable, Equatable {
     public static func file(_ path: String) throws(MIMEError) -> MailAttachment {
         guard let d = FileManager.default.contents(atPath: path) else { throw .unreadableAttachment(path: path) }
         let name = (path as NSString).lastPathComponent
-        return MailAttachment(filename: name, contentType: contentType(forExtension: (name as NSString).pathExtension), data: Array(d))
+        return MailAttachment(
+            filename: name, contentType: contentType(forExtension: (name as NSString).pathExtension), data: Array(d))
     }
 
     public static func contentType(forExtension ext: String) -> String {

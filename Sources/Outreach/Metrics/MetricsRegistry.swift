@@ -17,7 +17,8 @@ public final class MetricsRegistry: Sendable {
 
         mutating func observe(_ key: String, _ observed: [Double]) {
             let buckets = self.buckets
-            histograms[key, default: Histogram(counts: Array(repeating: 0, count: buckets.count))].add(observed, buckets: buckets)
+            histograms[key, default: Histogram(counts: Array(repeating: 0, count: buckets.count))].add(
+                observed, buckets: buckets)
         }
     }
 

@@ -24,7 +24,9 @@ public struct Campaign: Sendable, Equatable {
     /// Paused because the daemon found it far past its scheduled time; `resume` sends it.
     public var missedItsTime = false
 
-    public init(name: String, list: String, channels: [CampaignChannel], filters: [String: String] = [:], sendAt: Int64? = nil) {
+    public init(
+        name: String, list: String, channels: [CampaignChannel], filters: [String: String] = [:], sendAt: Int64? = nil
+    ) {
         self.name = name
         self.list = list
         self.channels = channels
@@ -50,8 +52,9 @@ public struct CampaignChannel: Sendable, Equatable {
 
     /// How a channel addresses a campaign's recipients (`RecipientAddress.field`).
     public init(channel: any Channel) {
-        let (address, attribute) = RecipientAddress.field(kind: channel.kind, target: channel.target,
-                                                          attribute: channel.addressAttribute)
+        let (address, attribute) = RecipientAddress.field(
+            kind: channel.kind, target: channel.target,
+            attribute: channel.addressAttribute)
         self.init(name: channel.name, address: address, attribute: attribute)
     }
 }

@@ -10,8 +10,10 @@ public struct Contact: Sendable, Equatable {
     public var timeZone: String?
     public var attributes: [String: String]
 
-    public init(id: Int64? = nil, email: String? = nil, phone: String? = nil, name: String? = nil,
-                locale: String? = nil, timeZone: String? = nil, attributes: [String: String] = [:]) {
+    public init(
+        id: Int64? = nil, email: String? = nil, phone: String? = nil, name: String? = nil,
+        locale: String? = nil, timeZone: String? = nil, attributes: [String: String] = [:]
+    ) {
         self.id = id
         self.email = email
         self.phone = phone

@@ -20,8 +20,10 @@ public struct Message: Sendable, Equatable {
     /// Attachment paths (read at send time, checked at creation).
     public var attachments: [String]
 
-    public init(id: Int64? = nil, template: String, data: JSON = .object([:]), kind: MessageKind = .transactional,
-                listName: String? = nil, campaignID: Int64? = nil, eventID: Int64? = nil, attachments: [String] = []) {
+    public init(
+        id: Int64? = nil, template: String, data: JSON = .object([:]), kind: MessageKind = .transactional,
+        listName: String? = nil, campaignID: Int64? = nil, eventID: Int64? = nil, attachments: [String] = []
+    ) {
         self.id = id
         self.template = template
         self.data = data
@@ -45,8 +47,10 @@ public struct NewDelivery: Sendable, Equatable {
     /// Not before this instant (milliseconds since 1970); nil = now.
     public var notBefore: Int64?
 
-    public init(channel: String, address: String, contactID: Int64? = nil, name: String? = nil,
-                locale: String? = nil, timeZone: String? = nil, notBefore: Int64? = nil) {
+    public init(
+        channel: String, address: String, contactID: Int64? = nil, name: String? = nil,
+        locale: String? = nil, timeZone: String? = nil, notBefore: Int64? = nil
+    ) {
         self.channel = channel
         self.address = address
         self.contactID = contactID
@@ -85,7 +89,9 @@ public struct Delivery: Sendable, Equatable {
             "created_at": .string(WallClock.rfc3339(createdAt)), "updated_at": .string(WallClock.rfc3339(updatedAt)),
         ]
         if let contactID { o["contact"] = JSON(Int(contactID)) }
-        if let nextAttemptAt, state == .queued || state == .failed { o["next_attempt_at"] = .string(WallClock.rfc3339(nextAttemptAt)) }
+        if let nextAttemptAt, state == .queued || state == .failed {
+            o["next_attempt_at"] = .string(WallClock.rfc3339(nextAttemptAt))
+        }
         if let lastError { o["last_error"] = .string(lastError) }
         if let providerID { o["provider_id"] = .string(providerID) }
         if let sentAt { o["sent_at"] = .string(WallClock.rfc3339(sentAt)) }

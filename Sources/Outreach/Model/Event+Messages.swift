@@ -40,12 +40,13 @@ public struct EventMessageInfo: Sendable {
 
     public init?(_ data: JSON) {
         guard let e = data["event"], let role = e["role"]?.stringValue.flatMap(EventMessageRole.init),
-              let title = e["title"]?.stringValue, let uid = e["uid"]?.stringValue,
-              let start = e["schedule_start"]?.stringValue, let tz = e["schedule_time_zone"]?.stringValue,
-              let duration = e["schedule_duration"]?.stringValue,
-              let schedule = try? EventSchedule(start: start, timeZone: tz, duration: duration, rrule: e["schedule_rrule"]?.stringValue,
-                                                exdates: (e["schedule_exdates"]?.arrayValue ?? []).compactMap(\.stringValue),
-                                                reminders: (e["schedule_reminders"]?.arrayValue ?? []).compactMap(\.stringValue))
+            let title = e["title"]?.stringValue, let uid = e["uid"]?.stringValue,
+            let start = e["schedule_start"]?.stringValue, let tz = e["schedule_time_zone"]?.stringValue,
+            let duration = e["schedule_duration"]?.stringValue,
+            let schedule = try? EventSchedule(
+                start: start, timeZone: tz, duration: duration, rrule: e["schedule_rrule"]?.stringValue,
+                exdates: (e["schedule_exdates"]?.arrayValue ?? []).compactMap(\.stringValue),
+                reminders: (e["schedule_reminders"]?.arrayValue ?? []).compactMap(\.stringValue))
         else { return nil }
         self.role = role
         self.title = title
@@ -77,7 +78,10 @@ extension Event {
         var out: [PlannedReminder] = []
         for o in schedule.occurrences(endingAfter: moment) {
             for r in o.reminders where r.at > moment {
-                out.append(PlannedReminder(occurrence: o.index, offset: r.offset.signed, at: Int64((r.at.timeIntervalSince1970 * 1000).rounded())))
+                out.append(
+                    PlannedReminder(
+                        occurrence: o.index, offset: r.offset.signed,
+                        at: Int64((r.at.timeIntervalSince1970 * 1000).rounded())))
             }
         }
         return out.sorted { ($0.at, $0.occurrence) < ($1.at, $1.occurrence) }
@@ -89,7 +93,10 @@ public struct EventTemplates: Sendable {
     public var invitation: String
     public var reminder: String
     public var cancellation: String
-    public init(invitation: String = "event-invitation", reminder: String = "event-reminder", cancellation: String = "event-invitation") {
+    public init(
+        invitation: String = "event-invitation", reminder: String = "event-reminder",
+        cancellation: String = "event-invitation"
+    ) {
         self.invitation = invitation
         self.reminder = reminder
         self.cancellation = cancellation

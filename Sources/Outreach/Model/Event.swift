@@ -22,8 +22,10 @@ public struct Event: Sendable {
     public var createdAt: Int64
     public var updatedAt: Int64
 
-    public init(name: String, title: String, list: String, channels: [CampaignChannel], schedule: EventSchedule,
-                location: String?, uid: String) {
+    public init(
+        name: String, title: String, list: String, channels: [CampaignChannel], schedule: EventSchedule,
+        location: String?, uid: String
+    ) {
         self.name = name
         self.title = title.singleLine
         self.list = list

@@ -26,11 +26,13 @@ public final class DeliveryWorker: Sendable {
     /// quote a URL with credentials in it, and the recorded reason is shown and exported.
     public let redactor: SecretRedactor
 
-    public init(store: any Store, channels: [String: any Channel], composer: any DeliveryComposer,
-                policies: [String: RetryPolicy] = [:], owner: String = DeliveryWorker.defaultOwner(),
-                leaseMillis: Int64 = 5 * 60_000, availability: ChannelAvailability = ChannelAvailability(),
-                quietHours: [String: QuietHours] = [:], redactor: SecretRedactor = SecretRedactor(),
-                report: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        store: any Store, channels: [String: any Channel], composer: any DeliveryComposer,
+        policies: [String: RetryPolicy] = [:], owner: String = DeliveryWorker.defaultOwner(),
+        leaseMillis: Int64 = 5 * 60_000, availability: ChannelAvailability = ChannelAvailability(),
+        quietHours: [String: QuietHours] = [:], redactor: SecretRedactor = SecretRedactor(),
+        report: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.redactor = redactor
         self.availability = availability
         self.quietHours = Mutex(quietHours)
@@ -72,7 +74,11 @@ public final class DeliveryWorker: Sendable {
         // composable, an error) gives the next probe back at once instead of a minute later.
         let probing = limit == 1 && availability.outage(name) != nil
         var probeSettled = false
-        defer { if probing && !probeSettled { availability.allowProbe(name, at: WallClock.nowMillis() + availability.firstProbeMillis) } }
+        defer {
+            if probing && !probeSettled {
+                availability.allowProbe(name, at: WallClock.nowMillis() + availability.firstProbeMillis)
+            }
+        }
 
         var claimed = try store.claim(channels: [name], limit: limit, owner: owner, leaseMillis: leaseMillis, now: now)
         if let quiet = quietHours.withLock({ $0[name] }), !claimed.isEmpty {
@@ -86,8 +92,10 @@ public final class DeliveryWorker: Sendable {
         for c in claimed {
             // max_age ends a delivery however it waited (an outage, quiet hours, a paused campaign).
             if now - c.delivery.createdAt > policy.maxAgeMillis {
-                results.append(DeliveryResult(id: c.delivery.id, outcome: .permanent("not sent within max_age; too late to send now"),
-                                              retryAt: nil, address: c.delivery.address))
+                results.append(
+                    DeliveryResult(
+                        id: c.delivery.id, outcome: .permanent("not sent within max_age; too late to send now"),
+                        retryAt: nil, address: c.delivery.address))
                 continue
             }
             do {
@@ -96,15 +104,19 @@ public final class DeliveryWorker: Sendable {
             } catch {
                 // A template that fails at send time will fail again: dead, with the reason kept.
                 let reason = redactor.redact("cannot compose the message: \(error)")
-                results.append(DeliveryResult(id: c.delivery.id, outcome: .permanent(reason),
-                                              retryAt: nil, address: c.delivery.address))
+                results.append(
+                    DeliveryResult(
+                        id: c.delivery.id, outcome: .permanent(reason),
+                        retryAt: nil, address: c.delivery.address))
             }
         }
         var outcomes = outgoing.isEmpty ? [] : channel.send(outgoing).map(redactor.redact)
         // A channel must answer every message; a missing answer would leave its row leased.
         let answered = outcomes.count
         if answered < sendable.count {
-            outcomes += Array(repeating: .transient("the channel \(name) gave no outcome for this message"), count: sendable.count - answered)
+            outcomes += Array(
+                repeating: .transient("the channel \(name) gave no outcome for this message"),
+                count: sendable.count - answered)
         }
         let done = WallClock.nowMillis()
         let verdict = availabilityAfter(name, outcomes: outcomes.prefix(sendable.count), now: done)
@@ -123,9 +135,11 @@ public final class DeliveryWorker: Sendable {
                 }
             }
             if case .transient(_, let ra) = outcome {
-                retryAt = policy.retryAt(attempts: c.delivery.attempts, createdAt: c.delivery.createdAt, now: done, retryAfterSeconds: ra)
+                retryAt = policy.retryAt(
+                    attempts: c.delivery.attempts, createdAt: c.delivery.createdAt, now: done, retryAfterSeconds: ra)
             }
-            results.append(DeliveryResult(id: c.delivery.id, outcome: outcome, retryAt: retryAt, address: c.delivery.address))
+            results.append(
+                DeliveryResult(id: c.delivery.id, outcome: outcome, retryAt: retryAt, address: c.delivery.address))
         }
         try store.complete(results, owner: owner, now: done)
         var summary = BatchSummary()
@@ -146,7 +160,9 @@ public final class DeliveryWorker: Sendable {
     }
 
     /// Gives back the deliveries whose recipient is in the channel's quiet hours; returns the rest.
-    private func deferQuiet(_ claimed: [ClaimedDelivery], _ quiet: QuietHours, channel: String, now: Int64) throws -> [ClaimedDelivery] {
+    private func deferQuiet(_ claimed: [ClaimedDelivery], _ quiet: QuietHours, channel: String, now: Int64) throws
+        -> [ClaimedDelivery]
+    {
         var keep: [ClaimedDelivery] = []
         var deferred: [(id: Int64, at: Int64)] = []
         for c in claimed {
@@ -158,7 +174,9 @@ public final class DeliveryWorker: Sendable {
         }
         if !deferred.isEmpty {
             try store.reschedule(deferred, owner: owner, note: "deferred by quiet hours")
-            report("deferred \(deferred.count) deliver\(deferred.count == 1 ? "y" : "ies") on \(channel) to the end of quiet hours")
+            report(
+                "deferred \(deferred.count) deliver\(deferred.count == 1 ? "y" : "ies") on \(channel) to the end of quiet hours"
+            )
         }
         return keep
     }
@@ -195,7 +213,9 @@ public final class DeliveryWorker: Sendable {
             return .up
         }
         guard let why = unreached ?? refused else { return .nothingLearned }
-        guard unreached != nil || outcomes.count >= 2 || availability.outage(name) != nil else { return .nothingLearned }
+        guard unreached != nil || outcomes.count >= 2 || availability.outage(name) != nil else {
+            return .nothingLearned
+        }
         let next = availability.markDown(name, now: now, error: why)
         try? store.setChannelOutage(name, availability.outage(name))
         clearedStatus.withLock { _ = $0.remove(name) }
@@ -207,7 +227,9 @@ public final class DeliveryWorker: Sendable {
     ///
     /// Two lanes run side by side, so one lane claims, renders and records while the other's batch
     /// is on the wire; the channel itself serialises its connections.
-    public func runUntilIdle(lanes: Int = 2, progress: @escaping @Sendable (BatchSummary) -> Void = { _ in }) throws -> BatchSummary {
+    public func runUntilIdle(lanes: Int = 2, progress: @escaping @Sendable (BatchSummary) -> Void = { _ in }) throws
+        -> BatchSummary
+    {
         let total = Mutex(BatchSummary())
         let failure = Mutex<(any Error)?>(nil)
         let names = channels.keys.sorted()
@@ -217,7 +239,9 @@ public final class DeliveryWorker: Sendable {
                     var round = BatchSummary()
                     for name in names { round.add(try runBatch(channel: name)) }
                     if round.handled == 0 { return }
-                    let now = total.withLock { t -> BatchSummary in t.add(round); return t }
+                    let now = total.withLock { t -> BatchSummary in
+                        t.add(round); return t
+                    }
                     progress(now)
                 }
             } catch {
@@ -261,7 +285,8 @@ public enum DeliveryWorkerError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .wrongOutcomeCount(let c, let m, let o):
-            return "The channel \(c) answered \(o) of \(m) messages; the rest will be retried. This is a bug in the channel."
+            return
+                "The channel \(c) answered \(o) of \(m) messages; the rest will be retried. This is a bug in the channel."
         }
     }
 }

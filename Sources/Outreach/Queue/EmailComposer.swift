@@ -7,18 +7,26 @@ public struct EmailComposer: Sendable {
 
     public init(config: Config) throws {
         from = try MailAddress.parse(config.senderFrom)
-        if let r = try config.sections["sender"]?.string("reply_to") { replyTo = try MailAddress.parse(r) } else { replyTo = nil }
+        if let r = try config.sections["sender"]?.string("reply_to") {
+            replyTo = try MailAddress.parse(r)
+        } else {
+            replyTo = nil
+        }
     }
 
-    public func build(_ c: ClaimedDelivery, rendered r: RenderedTemplate, unsubscribeURL: String?,
-                      calendar: CalendarPart? = nil) throws(MIMEError) -> [UInt8] {
+    public func build(
+        _ c: ClaimedDelivery, rendered r: RenderedTemplate, unsubscribeURL: String?,
+        calendar: CalendarPart? = nil
+    ) throws(MIMEError) -> [UInt8] {
         // Header text as one line: data rendered into the subject, or a name stored before names
         // were cleaned on entry, must not make the message unbuildable (dead) or inject a header.
         let name = (c.delivery.name ?? c.contact?.name)?.singleLine
-        var m = MailMessage(from: from, to: [MailAddress(name: name, address: c.delivery.address)],
-                            subject: (r.subject ?? "").singleLine, text: r.text, html: r.html,
-                            messageID: MailMessage.stableID(deliveryID: c.delivery.id, messageID: c.message.id ?? 0,
-                                                            createdAt: c.delivery.createdAt, domain: from.domain))
+        var m = MailMessage(
+            from: from, to: [MailAddress(name: name, address: c.delivery.address)],
+            subject: (r.subject ?? "").singleLine, text: r.text, html: r.html,
+            messageID: MailMessage.stableID(
+                deliveryID: c.delivery.id, messageID: c.message.id ?? 0,
+                createdAt: c.delivery.createdAt, domain: from.domain))
         m.replyTo = replyTo
         m.calendar = calendar
         if c.message.kind == .list, let list = c.message.listName {

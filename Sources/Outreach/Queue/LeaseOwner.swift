@@ -41,8 +41,9 @@ public struct LeaseOwner: Sendable, Equatable {
     /// This process, with a fresh nonce (each worker has its own owner).
     public static func current() -> LeaseOwner {
         let here = Machine.current
-        return LeaseOwner(host: here.host, pid: getpid(), startTicks: here.startTicks, boot: here.boot,
-                          pidNamespace: here.pidNamespace, nonce: Crypto.hex(Crypto.randomBytes(3)))
+        return LeaseOwner(
+            host: here.host, pid: getpid(), startTicks: here.startTicks, boot: here.boot,
+            pidNamespace: here.pidNamespace, nonce: Crypto.hex(Crypto.randomBytes(3)))
     }
 
     /// Whether the holder has certainly stopped: it ran on this machine (host, boot and pid
@@ -53,7 +54,8 @@ public struct LeaseOwner: Sendable, Equatable {
 
     func isGone(on here: Machine) -> Bool {
         guard host == here.host, boot == here.boot, pidNamespace == here.pidNamespace, !boot.isEmpty,
-              !pidNamespace.isEmpty, let ticks = startTicks else { return false }
+            !pidNamespace.isEmpty, let ticks = startTicks
+        else { return false }
         if kill(pid, 0) != 0 && errno == ESRCH { return true }
         guard let now = Self.stat(of: pid) else { return false }
         return now.zombie || now.startTicks != ticks
@@ -68,23 +70,27 @@ public struct LeaseOwner: Sendable, Equatable {
 
         static let current: Machine = {
             var name = [UInt8](repeating: 0, count: 256)
-            let host = name.withUnsafeMutableBufferPointer { b in
-                gethostname(UnsafeMutableRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), b.count) == 0
-            } ? String(decoding: name.prefix { $0 != 0 }, as: UTF8.self) : "localhost"
+            let host =
+                name.withUnsafeMutableBufferPointer { b in
+                    gethostname(UnsafeMutableRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self), b.count)
+                        == 0
+                } ? String(decoding: name.prefix { $0 != 0 }, as: UTF8.self) : "localhost"
             let bootID = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? ""
             // "pid:[4026531836]": the namespace's inode.
             let ns = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
-            return Machine(host: host.replacingOccurrences(of: ":", with: "_"),
-                           boot: String(bootID.filter(\.isHexDigit).prefix(8)),
-                           pidNamespace: String(ns.filter(\.isNumber)),
-                           startTicks: LeaseOwner.stat(of: getpid())?.startTicks)
+            return Machine(
+                host: host.replacingOccurrences(of: ":", with: "_"),
+                boot: String(bootID.filter(\.isHexDigit).prefix(8)),
+                pidNamespace: String(ns.filter(\.isNumber)),
+                startTicks: LeaseOwner.stat(of: getpid())?.startTicks)
         }()
     }
 
     /// Fields 3 (state) and 22 (start time) of /proc/PID/stat; nil when it cannot be read.
     static func stat(of pid: Int32) -> (startTicks: UInt64, zombie: Bool)? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         // The command name (field 2) is in parentheses and may hold spaces: count from after it.
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 19, let ticks = UInt64(fields[19]) else { return nil }

@@ -11,7 +11,9 @@ public struct QuietHours: Sendable, Equatable {
 
     public init?(_ text: String, fallbackZone: TimeZone) {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, let s = Self.minutes(parts[0]), let e = Self.minutes(parts[1]), s != e else { return nil }
+        guard parts.count == 2, let s = Self.minutes(parts[0]), let e = Self.minutes(parts[1]), s != e else {
+            return nil
+        }
         start = s
         end = e
         self.fallbackZone = fallbackZone
@@ -19,7 +21,9 @@ public struct QuietHours: Sendable, Equatable {
 
     static func minutes(_ s: Substring) -> Int? {
         let hm = s.trimmingCharacters(in: .whitespaces).split(separator: ":")
-        guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0...24).contains(h), (0..<60).contains(m), h * 60 + m <= 1440 else { return nil }
+        guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0...24).contains(h), (0..<60).contains(m),
+            h * 60 + m <= 1440
+        else { return nil }
         return h * 60 + m
     }
 
@@ -28,7 +32,9 @@ public struct QuietHours: Sendable, Equatable {
         guard let text = try section.string("quiet_hours") else { return nil }
         var zone = TimeZone.current
         if let z = try section.string("quiet_hours_zone") {
-            guard let tz = TimeZone(identifier: z) else { throw section.invalid("quiet_hours_zone", "is not an IANA time zone like Europe/Copenhagen") }
+            guard let tz = TimeZone(identifier: z) else {
+                throw section.invalid("quiet_hours_zone", "is not an IANA time zone like Europe/Copenhagen")
+            }
             zone = tz
         }
         guard let q = QuietHours(text, fallbackZone: zone) else {
@@ -49,7 +55,9 @@ public struct QuietHours: Sendable, Equatable {
         guard quiet else { return nil }
         // The next local end time; `.nextTime` moves past a wall-clock time that DST skips.
         let endComponents = DateComponents(hour: (end / 60) % 24, minute: end % 60)
-        guard let until = cal.nextDate(after: date, matching: endComponents, matchingPolicy: .nextTime) else { return nil }
+        guard let until = cal.nextDate(after: date, matching: endComponents, matchingPolicy: .nextTime) else {
+            return nil
+        }
         return Int64((until.timeIntervalSince1970 * 1000).rounded())
     }
 }

@@ -15,7 +15,9 @@ public struct RetryPolicy: Sendable, Equatable {
         }
         func duration(_ key: String) throws(ConfigError) -> Int64? {
             guard let s = try section.string(key) else { return nil }
-            guard let ms = WallClock.parseDuration(s), ms > 0 else { throw section.invalid(key, "must be a duration like 30s, 5m, 2h or 3d") }
+            guard let ms = WallClock.parseDuration(s), ms > 0 else {
+                throw section.invalid(key, "must be a duration like 30s, 5m, 2h or 3d")
+            }
             return ms
         }
         if let v = try duration("max_age") { maxAgeMillis = v }
@@ -26,8 +28,10 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The instant to retry at after `attempts` tries, or nil when the delivery should go dead.
     /// Exponential backoff with ±20% jitter, so a relay that comes back is not hit by everyone at once;
     /// a peer's Retry-After wins over the backoff.
-    public func retryAt(attempts: Int, createdAt: Int64, now: Int64, retryAfterSeconds: Double?,
-                        random: Double = Double.random(in: 0.8...1.2)) -> Int64? {
+    public func retryAt(
+        attempts: Int, createdAt: Int64, now: Int64, retryAfterSeconds: Double?,
+        random: Double = Double.random(in: 0.8...1.2)
+    ) -> Int64? {
         guard attempts < maxAttempts else { return nil }
         let delay: Int64
         // Retry-After comes from a peer and may be any number ("1e300"): every step saturates, and a

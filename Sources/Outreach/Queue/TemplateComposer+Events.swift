@@ -6,11 +6,13 @@ extension TemplateComposer {
     /// zone, else the event's), `start`, `end`, `location`.
     func addEvent(_ c: ClaimedDelivery, to o: inout [String: JSON]) {
         guard let info = EventMessageInfo(c.message.data), let occurrence = Self.occurrence(info, c) else { return }
-        let zone = (c.delivery.timeZone ?? c.contact?.timeZone).flatMap(TimeZone.init(identifier:)) ?? info.schedule.timeZone
+        let zone =
+            (c.delivery.timeZone ?? c.contact?.timeZone).flatMap(TimeZone.init(identifier:)) ?? info.schedule.timeZone
         let locale = c.delivery.locale ?? c.contact?.locale
         var title = info.title
         if info.role == .cancellation { title = "Cancelled: " + title }
-        var e = occurrence.templateContext(title: title, location: info.location, locale: locale, timeZone: zone, defaultLocale: config.defaultLocale)
+        var e = occurrence.templateContext(
+            title: title, location: info.location, locale: locale, timeZone: zone, defaultLocale: config.defaultLocale)
         if case .object(var fields) = e {
             fields["cancelled"] = .bool(info.role == .cancellation)
             fields["updated"] = .bool(info.role == .update)
@@ -34,7 +36,8 @@ extension TemplateComposer {
     /// to one email recipient; nil for other messages.
     func calendarPart(_ c: ClaimedDelivery) -> CalendarPart? {
         guard let info = EventMessageInfo(c.message.data), info.role != .reminder,
-              let organizer = CalendarAddress(parsing: config.senderFrom) else { return nil }
+            let organizer = CalendarAddress(parsing: config.senderFrom)
+        else { return nil }
         let method: CalendarInvitation.Method = info.role == .cancellation ? .cancel : .request
         let invitation = CalendarInvitation(
             method: method, uid: info.uid, sequence: info.sequence,

@@ -19,17 +19,20 @@ public struct TemplateComposer: DeliveryComposer {
     /// `unsubscribe_url`, `confirm_url`.
     public func context(_ c: ClaimedDelivery) -> JSON {
         var o = c.message.data.objectValue ?? [:]
-        var contact = c.contact ?? Contact(name: c.delivery.name, locale: c.delivery.locale, timeZone: c.delivery.timeZone)
+        var contact =
+            c.contact ?? Contact(name: c.delivery.name, locale: c.delivery.locale, timeZone: c.delivery.timeZone)
         if contact.email == nil, c.delivery.address.contains("@") { contact.email = c.delivery.address }
         if contact.phone == nil, c.delivery.address.hasPrefix("+") { contact.phone = c.delivery.address }
         o["contact"] = contact.templateValue
         addEvent(c, to: &o)
         if let list = c.message.listName {
             o["list"] = ["name": .string(list)]
-            o["unsubscribe_url"] = .string(links.unsubscribeURL(list: list, address: c.delivery.address, contactID: c.delivery.contactID))
+            o["unsubscribe_url"] = .string(
+                links.unsubscribeURL(list: list, address: c.delivery.address, contactID: c.delivery.contactID))
             // Only confirmations (transactional) need a confirm link; list mail skips the signing.
             if c.message.kind == .transactional {
-                o["confirm_url"] = .string(links.confirmURL(list: list, address: c.delivery.address, contactID: c.delivery.contactID))
+                o["confirm_url"] = .string(
+                    links.confirmURL(list: list, address: c.delivery.address, contactID: c.delivery.contactID))
             }
         }
         return .object(o)
@@ -39,11 +42,13 @@ public struct TemplateComposer: DeliveryComposer {
         let locale = c.delivery.locale ?? c.contact?.locale
         let ctx = context(c)
         let r = try library.render(c.message.template, kind: channel.kind, locale: locale, context: ctx)
-        var m = OutgoingMessage(deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
-                                subject: r.subject, text: r.text, html: r.html, body: r.json)
+        var m = OutgoingMessage(
+            deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
+            subject: r.subject, text: r.text, html: r.html, body: r.json)
         if channel.kind == .email {
             let email = try self.email ?? EmailComposer(config: config)
-            m.mime = try email.build(c, rendered: r, unsubscribeURL: ctx["unsubscribe_url"]?.stringValue, calendar: calendarPart(c))
+            m.mime = try email.build(
+                c, rendered: r, unsubscribeURL: ctx["unsubscribe_url"]?.stringValue, calendar: calendarPart(c))
             m.envelopeFrom = email.envelopeFrom
         }
         return m

@@ -21,8 +21,10 @@ public struct Receipt: Sendable, Equatable {
     /// Whether the failure means the number itself is bad, so it should be suppressed.
     public var suppress: Bool
 
-    public init(deliveryID: Int64? = nil, providerID: String? = nil, state: State, reason: String? = nil,
-                phone: String? = nil, suppress: Bool = false) {
+    public init(
+        deliveryID: Int64? = nil, providerID: String? = nil, state: State, reason: String? = nil,
+        phone: String? = nil, suppress: Bool = false
+    ) {
         self.deliveryID = deliveryID
         self.providerID = providerID
         self.state = state

@@ -3,11 +3,14 @@ extension Receipts {
     /// `to=%p` and `answer=%A`; or an inbound message (`from` and `text`, from an sms-service `get-url`).
     ///
     /// Kannel's DLR types: 1 delivered, 2 undeliverable, 4 buffered, 8 accepted by the SMSC, 16 rejected by the SMSC.
-    public static func parseKannel(_ fields: [String: String], defaultCountry: String? = nil) throws(ReceiptError) -> ReceiptEvent {
+    public static func parseKannel(_ fields: [String: String], defaultCountry: String? = nil) throws(ReceiptError)
+        -> ReceiptEvent
+    {
         if fields["status"] == nil, let from = fields["from"] {
             let text = fields["text"] ?? ""
             if let word = stopKeyword(in: text) {
-                return .suppression(SuppressionRequest(phone: phone(from, defaultCountry: defaultCountry), keyword: word))
+                return .suppression(
+                    SuppressionRequest(phone: phone(from, defaultCountry: defaultCountry), keyword: word))
             }
             return .ignored("An inbound message that is not a stop keyword.")
         }
@@ -27,7 +30,9 @@ extension Receipts {
         }
         var reason = "Kannel DLR \(status): \(word)"
         if let answer = fields["answer"], !answer.isEmpty { reason += " (\(answer))" }
-        return .receipt(Receipt(deliveryID: id, state: state, reason: reason,
-                                phone: fields["to"].map { phone($0, defaultCountry: defaultCountry) }))
+        return .receipt(
+            Receipt(
+                deliveryID: id, state: state, reason: reason,
+                phone: fields["to"].map { phone($0, defaultCountry: defaultCountry) }))
     }
 }

@@ -5,8 +5,10 @@ import Foundation
 /// The HTTP endpoint hands over the query string (GET) or the form body (POST) as fields.
 public enum Receipts {
     /// Parses a callback for a channel of the given preset (`kannel`, `twilio`).
-    public static func parse(preset: String, fields: [String: String],
-                             defaultCountry: String? = nil) throws(ReceiptError) -> ReceiptEvent {
+    public static func parse(
+        preset: String, fields: [String: String],
+        defaultCountry: String? = nil
+    ) throws(ReceiptError) -> ReceiptEvent {
         switch preset {
         case "kannel": return try parseKannel(fields, defaultCountry: defaultCountry)
         case "twilio": return try parseTwilio(fields, defaultCountry: defaultCountry)
@@ -38,8 +40,10 @@ public enum Receipts {
         return stopWords.contains(word) ? word : nil
     }
 
-    static let stopWords: Set<String> = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-                                         "AFMELD", "AVMELD", "AVSLUTA"]
+    static let stopWords: Set<String> = [
+        "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
+        "AFMELD", "AVMELD", "AVSLUTA",
+    ]
 
     static func phone(_ raw: String, defaultCountry: String?) -> String {
         (try? PhoneNumber.normalize(raw, defaultCountry: defaultCountry)) ?? raw

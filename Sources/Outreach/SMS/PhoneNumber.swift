@@ -20,17 +20,21 @@ public enum PhoneNumber {
             try check(national, rule: rule, raw: trimmed)
             return "+" + rule.code + national
         }
-        guard let country = defaultCountry?.trimmingWhitespace(), !country.isEmpty else { throw .noCountryCode(trimmed) }
+        guard let country = defaultCountry?.trimmingWhitespace(), !country.isEmpty else {
+            throw .noCountryCode(trimmed)
+        }
         guard let rule = CallingCodes.rule(forCountry: country) else { throw .unknownCountry(country) }
         var national = digits
         // A local number written with its trunk prefix ("040 12 34 56", "1 202 555 0123").
-        for trunk in rule.trunkPrefixes where national.hasPrefix(trunk) && national.count - trunk.count >= rule.minDigits {
+        for trunk in rule.trunkPrefixes
+        where national.hasPrefix(trunk) && national.count - trunk.count >= rule.minDigits {
             national.removeFirst(trunk.count)
             break
         }
         // Someone wrote the calling code without + or 00 ("45 21 43 66 77" in Denmark).
         if national.count > rule.maxDigits, national.hasPrefix(rule.code),
-           national.count - rule.code.count >= rule.minDigits, national.count - rule.code.count <= rule.maxDigits {
+            national.count - rule.code.count >= rule.minDigits, national.count - rule.code.count <= rule.maxDigits
+        {
             national.removeFirst(rule.code.count)
         }
         try check(national, rule: rule, raw: trimmed)
@@ -61,7 +65,9 @@ public enum PhoneNumber {
     }
 
     /// The digits of any number, Character by Character, or what is wrong with it.
-    private static func digits(_ raw: String) throws(PhoneNumberError) -> (trimmed: String, digits: String, international: Bool) {
+    private static func digits(_ raw: String) throws(PhoneNumberError) -> (
+        trimmed: String, digits: String, international: Bool
+    ) {
         let trimmed = raw.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .empty }
         var text = Substring(trimmed)

@@ -24,15 +24,18 @@ public enum PhoneNumberError: Error, Equatable, Sendable, CustomStringConvertibl
         case .letters(let raw):
             return "The phone number \"\(raw)\" contains letters; write digits only, e.g. +4521436677."
         case .invalidCharacter(let c, let raw):
-            return "The phone number \"\(raw)\" contains \"\(c)\"; only digits, spaces, dashes, dots, slashes, parentheses and a leading + are allowed."
+            return
+                "The phone number \"\(raw)\" contains \"\(c)\"; only digits, spaces, dashes, dots, slashes, parentheses and a leading + are allowed."
         case .tooShort(let raw, let min):
             return "The phone number \"\(raw)\" is too short: it needs at least \(min) digits after the country code."
         case .tooLong(let raw, let max):
             return "The phone number \"\(raw)\" is too long: at most \(max) digits are allowed after the country code."
         case .noCountryCode(let raw):
-            return "The phone number \"\(raw)\" has no country code; write it as +<country code><number> or configure default_country."
+            return
+                "The phone number \"\(raw)\" has no country code; write it as +<country code><number> or configure default_country."
         case .unknownCountry(let code):
-            return "The country \"\(code)\" is not a known ISO 3166 alpha-2 code with a calling code (e.g. DK, SE, DE, GB, US)."
+            return
+                "The country \"\(code)\" is not a known ISO 3166 alpha-2 code with a calling code (e.g. DK, SE, DE, GB, US)."
         case .invalidCountryCode(let raw):
             return "The phone number \"\(raw)\" has no valid country calling code after + or 00."
         }

@@ -10,20 +10,26 @@ public enum SMSText {
         var foreign: [Character] = []
         for ch in text {
             for scalar in ch.unicodeScalars {
-                if GSMAlphabet.basic.contains(scalar) { septets.append(1) }
-                else if GSMAlphabet.extension.contains(scalar) { septets.append(2) }
-                else { foreign.append(ch); break }
+                if GSMAlphabet.basic.contains(scalar) {
+                    septets.append(1)
+                } else if GSMAlphabet.extension.contains(scalar) {
+                    septets.append(2)
+                } else {
+                    foreign.append(ch); break
+                }
             }
         }
         if foreign.isEmpty {
-            return SMSAnalysis(encoding: .gsm7, units: septets.reduce(0, +),
-                               segments: segments(of: septets, encoding: .gsm7), nonGSMCharacters: [])
+            return SMSAnalysis(
+                encoding: .gsm7, units: septets.reduce(0, +),
+                segments: segments(of: septets, encoding: .gsm7), nonGSMCharacters: [])
         }
         let units = text.unicodeScalars.map { $0.utf16.count }
         var unique: [Character] = []
         for c in foreign where !unique.contains(c) { unique.append(c) }
-        return SMSAnalysis(encoding: .ucs2, units: units.reduce(0, +),
-                           segments: segments(of: units, encoding: .ucs2), nonGSMCharacters: unique)
+        return SMSAnalysis(
+            encoding: .ucs2, units: units.reduce(0, +),
+            segments: segments(of: units, encoding: .ucs2), nonGSMCharacters: unique)
     }
 
     /// Refuses a text longer than `maxSegments` parts (the `max_segments` channel setting).
@@ -31,8 +37,9 @@ public enum SMSText {
     public static func check(_ text: String, maxSegments: Int) throws(SMSTextError) -> SMSAnalysis {
         let a = analyze(text)
         if a.segments > maxSegments {
-            throw .tooManySegments(segments: a.segments, maximum: maxSegments, encoding: a.encoding,
-                                   units: a.units, nonGSM: a.nonGSMCharacters)
+            throw .tooManySegments(
+                segments: a.segments, maximum: maxSegments, encoding: a.encoding,
+                units: a.units, nonGSM: a.nonGSMCharacters)
         }
         return a
     }

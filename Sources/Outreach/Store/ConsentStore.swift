@@ -9,8 +9,10 @@ public protocol ConsentStore: AnyObject, Sendable {
     /// - Throws: `StoreError.resubscribeRefused` (and changes nothing) when an officer asks to
     ///   subscribe someone who unsubscribed.
     @discardableResult
-    func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
-                       by authority: ConsentAuthority) throws -> MembershipChanges
+    func setMembership(
+        list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
+        by authority: ConsentAuthority
+    ) throws -> MembershipChanges
     /// A public sign-up in one transaction: the contact, the membership and the confirmation.
     /// - Throws: `StoreError.unknownList`; `StoreError.noConfirmationChannel` when the person must
     ///   confirm and the request carries no confirmation.

@@ -6,8 +6,10 @@ public protocol ContactStore: AnyObject, Sendable {
     /// Upserts the chunks `next` hands over and subscribes them to `list` (keeping unsubscribes),
     /// in one transaction that commits only if `shouldCommit` says so at the end.
     /// - Returns: the counts, or nil when the import was rolled back.
-    func importContacts(list: String?, source: String, next: () throws -> [ContactRow]?, shouldCommit: () -> Bool,
-                        progress: (Int) -> Void) throws -> ImportCounts?
+    func importContacts(
+        list: String?, source: String, next: () throws -> [ContactRow]?, shouldCommit: () -> Bool,
+        progress: (Int) -> Void
+    ) throws -> ImportCounts?
     /// By id, email (case-insensitive) or phone.
     func contact(matching key: String) throws -> Contact?
     func contacts(inList list: String?, limit: Int?) throws -> [Contact]

@@ -17,7 +17,8 @@ public protocol DeliveryQueue: AnyObject, Sendable {
     /// Flushes every commit made so far to disk.
     func syncCommitted() throws
     /// Leases up to `limit` due deliveries (queued/failed past their time, or sending with an expired lease).
-    func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery]
+    func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws
+        -> [ClaimedDelivery]
     /// Records outcomes for leased deliveries; a lease that was lost is left alone.
     func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws
     /// Gives leased deliveries back untouched (graceful shutdown).
@@ -135,14 +136,19 @@ public struct MembershipChanges: Sendable, Equatable {
 extension Store {
     /// An officer's change (the CLI): refused on an unsubscribed member.
     @discardableResult
-    public func setMembership(list: String, contactIDs: [Int64], state: MembershipState,
-                              consent: Consent) throws -> MembershipChanges {
-        try setMembership(list: list, contactIDs: contactIDs, state: state, consent: consent,
-                          by: state == .unsubscribed ? .person : .officer)
+    public func setMembership(
+        list: String, contactIDs: [Int64], state: MembershipState,
+        consent: Consent
+    ) throws -> MembershipChanges {
+        try setMembership(
+            list: list, contactIDs: contactIDs, state: state, consent: consent,
+            by: state == .unsubscribed ? .person : .officer)
     }
 }
 
 extension DeliveryQueue {
     @discardableResult
-    public func expireLeasesOfStoppedProcesses() throws -> Int { try expireLeasesOfStoppedProcesses(now: WallClock.nowMillis()) }
+    public func expireLeasesOfStoppedProcesses() throws -> Int {
+        try expireLeasesOfStoppedProcesses(now: WallClock.nowMillis())
+    }
 }

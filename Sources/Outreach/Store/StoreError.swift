@@ -19,11 +19,14 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .unsupportedURL(let u): return "The storage url '\(u)' is not supported; use sqlite:PATH."
         case .syncFailed(let p, let r): return "Could not flush \(p) to disk: \(r); check the disk and its free space."
         case .noConfirmationChannel(let l):
-            return "A sign-up to \(l) must be confirmed, but no channel can send the confirmation to that address; configure one."
+            return
+                "A sign-up to \(l) must be confirmed, but no channel can send the confirmation to that address; configure one."
         case .resubscribeRefused(let l, let c, let since):
-            return "\(c) unsubscribed from \(l) on \(WallClock.rfc3339(since)); subscribe them again only at their own request, "
+            return
+                "\(c) unsubscribed from \(l) on \(WallClock.rfc3339(since)); subscribe them again only at their own request, "
                 + "with --resubscribe --evidence \"how they asked\"."
-        case .schemaTooNew(let f, let s): return "The database has schema version \(f) but this outreachd knows only up to \(s); upgrade outreachd."
+        case .schemaTooNew(let f, let s):
+            return "The database has schema version \(f) but this outreachd knows only up to \(s); upgrade outreachd."
         }
     }
 }

@@ -43,7 +43,9 @@ public struct JSONReader {
 
     /// Reads the object at the cursor (`peek()` is `{`), handing each key to `member`, which reads
     /// its value. A repeated key is handed over again; the last one read wins, as in `JSON.parse`.
-    public mutating func readMembers(depth: Int, _ member: (String, inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
+    public mutating func readMembers(depth: Int, _ member: (String, inout JSONReader) throws(JSONError) -> Void)
+        throws(JSONError)
+    {
         guard depth < 512 else { throw fail("JSON nested too deeply") }
         i += 1
         skipSpace()
@@ -66,7 +68,9 @@ public struct JSONReader {
     }
 
     /// Reads the array at the cursor (`peek()` is `[`), handing over once per element to read it.
-    public mutating func readElements(depth: Int, _ element: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
+    public mutating func readElements(depth: Int, _ element: (inout JSONReader) throws(JSONError) -> Void)
+        throws(JSONError)
+    {
         guard depth < 512 else { throw fail("JSON nested too deeply") }
         i += 1
         skipSpace()
@@ -164,7 +168,9 @@ public struct JSONReader {
         i += 1  // opening quote
         var start = i
         // Most strings have no escapes: decoded straight from the input, without a copy to build.
-        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 {
+            i += 1
+        }
         if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
             defer { i += 1 }
             return String(decoding: bytes[start..<i], as: UTF8.self)

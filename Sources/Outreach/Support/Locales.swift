@@ -4,9 +4,12 @@ public enum Locales {
     public static func isValid(_ tag: String) -> Bool {
         if isSimpleLanguage(tag) { return true }
         let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
-        guard let lang = parts.first, (2...3).contains(lang.count), lang.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        guard let lang = parts.first, (2...3).contains(lang.count), lang.allSatisfy({ $0.isASCII && $0.isLetter })
+        else { return false }
         for p in parts.dropFirst() {
-            guard (2...8).contains(p.count), p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return false }
+            guard (2...8).contains(p.count), p.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                return false
+            }
         }
         return true
     }
@@ -25,7 +28,13 @@ public enum Locales {
         var out = first.lowercased()
         for p in parts.dropFirst() {
             out += "-"
-            if p.count == 2 { out += p.uppercased() } else if p.count == 4 { out += p.prefix(1).uppercased() + p.dropFirst().lowercased() } else { out += p.lowercased() }
+            if p.count == 2 {
+                out += p.uppercased()
+            } else if p.count == 4 {
+                out += p.prefix(1).uppercased() + p.dropFirst().lowercased()
+            } else {
+                out += p.lowercased()
+            }
         }
         return out
     }

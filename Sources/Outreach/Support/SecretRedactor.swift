@@ -23,8 +23,10 @@ public struct SecretRedactor: Sendable {
             let lines = secret.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces }
             for s in [secret] + lines where s.count >= Self.minimumLength {
                 let encoded = Self.percentEncode(s)
-                all.formUnion([s, encoded, encoded.lowercased(), encoded.replacingOccurrences(of: "%20", with: "+"),
-                               Self.jsonEscaped(s)])
+                all.formUnion([
+                    s, encoded, encoded.lowercased(), encoded.replacingOccurrences(of: "%20", with: "+"),
+                    Self.jsonEscaped(s),
+                ])
             }
         }
         needles = all.sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count > $1.utf8.count : $0 < $1 }

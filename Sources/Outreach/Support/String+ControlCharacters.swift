@@ -10,7 +10,8 @@ extension String {
         var previous: UInt8 = 0, second: UInt8 = 0
         for b in utf8 {
             if b < 0x20 || b == 0x7F || (previous == 0xC2 && b < 0xA0 && b >= 0x80)
-                || (second == 0xE2 && previous == 0x80 && (b == 0xA8 || b == 0xA9)) {
+                || (second == 0xE2 && previous == 0x80 && (b == 0xA8 || b == 0xA9))
+            {
                 clean = false
                 break
             }

@@ -11,14 +11,19 @@ struct FrontMatter {
     /// Splits `source` into front matter and body; a file without a leading `---` line is all body.
     static func split(_ source: String, file: String) throws(TemplateError) -> FrontMatter {
         // Split on LF bytes: Swift treats CR LF as one Character, which `split(separator: "\n")` would miss.
-        var lines = source.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring(String(decoding: $0, as: UTF8.self)) }
-        func clean(_ s: Substring) -> Substring { s.utf8.last == 0x0D ? Substring(String(decoding: s.utf8.dropLast(), as: UTF8.self)) : s }
+        var lines = source.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+            Substring(String(decoding: $0, as: UTF8.self))
+        }
+        func clean(_ s: Substring) -> Substring {
+            s.utf8.last == 0x0D ? Substring(String(decoding: s.utf8.dropLast(), as: UTF8.self)) : s
+        }
         guard let first = lines.first, clean(first) == "---" else { return FrontMatter(body: source) }
         var fm = FrontMatter(body: "")
         var i = 1
         while true {
             guard i < lines.count else {
-                throw TemplateError.frontMatter(file: file, line: 1, message: "is not closed: add a '---' line after the last 'key: value' line")
+                throw TemplateError.frontMatter(
+                    file: file, line: 1, message: "is not closed: add a '---' line after the last 'key: value' line")
             }
             let line = clean(lines[i])
             if line == "---" { break }
@@ -28,14 +33,18 @@ struct FrontMatter {
                 throw TemplateError.frontMatter(file: file, line: i + 1, message: "line '\(line)' is not 'key: value'")
             }
             let key = String(line[..<colon]).trimmingSpaces
-            guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
-                throw TemplateError.frontMatter(file: file, line: i + 1, message: "key '\(key)' must be letters, digits, '_' or '-'")
+            guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+            else {
+                throw TemplateError.frontMatter(
+                    file: file, line: i + 1, message: "key '\(key)' must be letters, digits, '_' or '-'")
             }
             guard fm.values[key] == nil else {
                 throw TemplateError.frontMatter(file: file, line: i + 1, message: "repeats the key '\(key)'")
             }
             var value = String(line[line.index(after: colon)...]).trimmingSpaces
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
             fm.values[key] = value
             fm.lines[key] = i + 1
             i += 1

@@ -13,8 +13,10 @@ public struct RenderedTemplate: Sendable, Equatable {
     /// All front matter keys of the files used (the text part's win).
     public var frontMatter: [String: String]
 
-    public init(locale: String, subject: String? = nil, text: String, html: String? = nil, json: String? = nil,
-                frontMatter: [String: String] = [:]) {
+    public init(
+        locale: String, subject: String? = nil, text: String, html: String? = nil, json: String? = nil,
+        frontMatter: [String: String] = [:]
+    ) {
         self.locale = locale
         self.subject = subject
         self.text = text

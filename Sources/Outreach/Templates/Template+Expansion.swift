@@ -10,8 +10,10 @@ extension Template {
         return Self.expansionSize(nodes, partials, &measured, &open)
     }
 
-    private static func expansionSize(_ nodes: [TemplateNode], _ partials: [String: Template],
-                                      _ measured: inout [String: Int], _ open: inout Set<String>) -> Int {
+    private static func expansionSize(
+        _ nodes: [TemplateNode], _ partials: [String: Template],
+        _ measured: inout [String: Int], _ open: inout Set<String>
+    ) -> Int {
         var total = 0
         for node in nodes {
             let n: Int
@@ -32,8 +34,10 @@ extension Template {
         return total
     }
 
-    private static func partialSize(_ ref: TemplateReferenceName, _ partials: [String: Template],
-                                    _ measured: inout [String: Int], _ open: inout Set<String>) -> Int {
+    private static func partialSize(
+        _ ref: TemplateReferenceName, _ partials: [String: Template],
+        _ measured: inout [String: Int], _ open: inout Set<String>
+    ) -> Int {
         guard case .fixed(let name) = ref, let t = partials[name] else { return 0 }
         if let size = measured[name] { return size }
         guard open.insert(name).inserted else { return 0 }

@@ -24,8 +24,10 @@ public struct Template: Sendable {
     public static let defaultMaxRenderBytes = 4 << 20
 
     /// Renders with `context` at the bottom of the context stack; refuses output over `maxBytes`.
-    public func render(_ context: JSON, partials: [String: Template] = [:],
-                       maxBytes: Int = Template.defaultMaxRenderBytes) throws(TemplateError) -> String {
+    public func render(
+        _ context: JSON, partials: [String: Template] = [:],
+        maxBytes: Int = Template.defaultMaxRenderBytes
+    ) throws(TemplateError) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
         try render(context, partials: partials, into: &out, maxBytes: maxBytes)
@@ -33,8 +35,10 @@ public struct Template: Sendable {
     }
 
     /// Appends the rendering to `out` (no intermediate strings); `out` may grow by at most `maxBytes`.
-    public func render(_ context: JSON, partials: [String: Template], into out: inout [UInt8],
-                       maxBytes: Int = Template.defaultMaxRenderBytes) throws(TemplateError) {
+    public func render(
+        _ context: JSON, partials: [String: Template], into out: inout [UInt8],
+        maxBytes: Int = Template.defaultMaxRenderBytes
+    ) throws(TemplateError) {
         var r = TemplateRenderer(escaping: escaping, partials: partials, file: file, out: out, maxBytes: maxBytes)
         out = []
         r.stack.append(context)

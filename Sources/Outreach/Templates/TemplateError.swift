@@ -36,7 +36,8 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownParent(let n, let f, let l, let c): return "\(f):\(l):\(c): unknown parent layout '\(n)'."
         case .frontMatter(let f, let l, let m): return "\(f):\(l): front matter \(m)."
         case .missingSubject(let f): return "\(f): an email needs a 'subject:' line in its front matter."
-        case .htmlWithoutText(let f): return "\(f): this locale has an HTML part but no text part; add the .txt file beside it."
+        case .htmlWithoutText(let f):
+            return "\(f): this locale has an HTML part but no text part; add the .txt file beside it."
         case .badFileName(let f, let m): return "\(f): \(m)."
         case .unreadable(let f, let r): return "Cannot read template \(f): \(r)."
         case .unknownTemplate(let n): return "There is no template named '\(n)'."
@@ -49,7 +50,8 @@ public enum TemplateError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooMuchWork(let f, let n):
             return "\(f): rendering took more than \(n) steps; sections over lists are nested in each other too deeply"
                 + " or partials include each other too often."
-        case .nestedTooDeep(let f, let n): return "\(f): sections and partials open inside each other more than \(n) levels deep."
+        case .nestedTooDeep(let f, let n):
+            return "\(f): sections and partials open inside each other more than \(n) levels deep."
         }
     }
 }

@@ -20,7 +20,9 @@ extension TemplateLibrary {
                     }
                     if kind == .email {
                         if let h = v.html, v.txt == nil { out.append(.htmlWithoutText(file: h.path)) }
-                        if v.txt?.frontMatter["subject"] == nil, v.html?.frontMatter["subject"] == nil, let f = v.txt ?? v.html {
+                        if v.txt?.frontMatter["subject"] == nil, v.html?.frontMatter["subject"] == nil,
+                            let f = v.txt ?? v.html
+                        {
                             out.append(.missingSubject(file: f.path))
                         }
                     }
@@ -39,8 +41,10 @@ extension TemplateLibrary {
         var out = f.problems
         guard let t = f.template else { return out }
         for r in t.references where table[r.name] == nil {
-            out.append(r.isParent ? .unknownParent(name: r.name, file: f.path, line: r.line, column: r.column)
-                                  : .unknownPartial(name: r.name, file: f.path, line: r.line, column: r.column))
+            out.append(
+                r.isParent
+                    ? .unknownParent(name: r.name, file: f.path, line: r.line, column: r.column)
+                    : .unknownPartial(name: r.name, file: f.path, line: r.line, column: r.column))
         }
         if t.expansionSize(partials: table) > maxRenderBytes {
             out.append(.renderTooLarge(file: f.path, limit: maxRenderBytes))
@@ -56,9 +60,10 @@ extension TemplateLibrary {
         let prefix = directory + "/" + template + "/"
         return check().filter { e in
             switch e {
-            case .syntax(let f, _, _, _), .unknownPartial(_, let f, _, _), .unknownParent(_, let f, _, _), .frontMatter(let f, _, _),
-                 .missingSubject(let f), .htmlWithoutText(let f), .badFileName(let f, _), .unreadable(let f, _),
-                 .renderTooLarge(let f, _):
+            case .syntax(let f, _, _, _), .unknownPartial(_, let f, _, _), .unknownParent(_, let f, _, _),
+                .frontMatter(let f, _, _),
+                .missingSubject(let f), .htmlWithoutText(let f), .badFileName(let f, _), .unreadable(let f, _),
+                .renderTooLarge(let f, _):
                 return f.hasPrefix(prefix)
             default: return false
             }

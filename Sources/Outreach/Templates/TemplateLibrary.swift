@@ -41,8 +41,10 @@ public final class TemplateLibrary: Sendable {
     let folderProblems: [TemplateError]
 
     /// Loads and compiles every file under `directory`; throws only when the folder cannot be read.
-    public init(directory: String, defaultLocale: String,
-                maxRenderBytes: Int = Template.defaultMaxRenderBytes) throws(TemplateError) {
+    public init(
+        directory: String, defaultLocale: String,
+        maxRenderBytes: Int = Template.defaultMaxRenderBytes
+    ) throws(TemplateError) {
         self.directory = directory
         self.defaultLocale = Locales.canonical(defaultLocale)
         self.maxRenderBytes = maxRenderBytes
@@ -56,7 +58,8 @@ public final class TemplateLibrary: Sendable {
         var tables: [String: [String: Template]] = [:]
         for locale in locales {
             for ext in ["html", "txt", "json"] {
-                tables[locale + "|" + ext] = Self.table(loader.sharedFiles, locale: locale, ext: ext, defaultLocale: self.defaultLocale)
+                tables[locale + "|" + ext] = Self.table(
+                    loader.sharedFiles, locale: locale, ext: ext, defaultLocale: self.defaultLocale)
             }
         }
         self.tables = tables
@@ -84,7 +87,9 @@ public final class TemplateLibrary: Sendable {
         self.templates = templates
     }
 
-    static func table(_ shared: [String: [String: [String: File]]], locale: String, ext: String, defaultLocale: String) -> [String: Template] {
+    static func table(_ shared: [String: [String: [String: File]]], locale: String, ext: String, defaultLocale: String)
+        -> [String: Template]
+    {
         let chain = Locales.fallbackChain(locale, defaultLocale: defaultLocale) + [""]
         var out: [String: Template] = [:]
         for (name, byLocale) in shared {
@@ -126,10 +131,16 @@ public final class TemplateLibrary: Sendable {
 
     /// Renders the template for one recipient. For email: subject, text and (when present) HTML;
     /// for sms: text; for chat: text and (when present) the JSON body.
-    public func render(_ template: String, kind: ChannelKind, locale: String?, context: JSON) throws(TemplateError) -> RenderedTemplate {
+    public func render(_ template: String, kind: ChannelKind, locale: String?, context: JSON) throws(TemplateError)
+        -> RenderedTemplate
+    {
         guard let kinds = templates[template] else { throw TemplateError.unknownTemplate(name: template) }
-        guard let byLocale = kinds[kind], let l = resolvedLocale(template, kind: kind, locale: locale), let v = byLocale[l] else {
-            throw TemplateError.noVariant(template: template, kind: kind.rawValue, locales: Locales.fallbackChain(locale, defaultLocale: defaultLocale))
+        guard let byLocale = kinds[kind], let l = resolvedLocale(template, kind: kind, locale: locale),
+            let v = byLocale[l]
+        else {
+            throw TemplateError.noVariant(
+                template: template, kind: kind.rawValue,
+                locales: Locales.fallbackChain(locale, defaultLocale: defaultLocale))
         }
         // A variant that does not parse or names a missing partial is refused, never sent half-rendered.
         if let p = v.broken { throw p }

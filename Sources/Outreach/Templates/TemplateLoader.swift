@@ -23,7 +23,8 @@ struct TemplateLoader {
         }
         for entry in entries where !entry.hasPrefix(".") {
             let path = directory + "/" + entry
-            guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { continue }  // README and such
+            // Files beside the template folders (README and such) are not templates.
+            guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { continue }
             let files = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
             if entry == "partials" || entry == "layouts" {
                 for f in files { loadShared(folder: entry, file: f) }
@@ -37,19 +38,25 @@ struct TemplateLoader {
     mutating func loadShared(folder: String, file: String) {
         let path = directory + "/" + folder + "/" + file
         let parts = file.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 || parts.count == 3, let ext = parts.last, Self.extensions.contains(ext), !parts[0].isEmpty else {
-            problems.append(.badFileName(file: path, message: "name it <name>.<locale>.<ext> or <name>.<ext>, with ext html, txt or json"))
+        guard parts.count == 2 || parts.count == 3, let ext = parts.last, Self.extensions.contains(ext),
+            !parts[0].isEmpty
+        else {
+            problems.append(
+                .badFileName(
+                    file: path, message: "name it <name>.<locale>.<ext> or <name>.<ext>, with ext html, txt or json"))
             return
         }
         var locale = ""
         if parts.count == 3 {
             guard Locales.isValid(parts[1]) else {
-                problems.append(.badFileName(file: path, message: "'\(parts[1])' is not a language tag like en, da or pt-BR"))
+                problems.append(
+                    .badFileName(file: path, message: "'\(parts[1])' is not a language tag like en, da or pt-BR"))
                 return
             }
             locale = Locales.canonical(parts[1])
         }
-        sharedFiles[folder + "/" + parts[0], default: [:]][locale, default: [:]][ext] = compile(path: path, ext: ext, frontMatterAllowed: false)
+        sharedFiles[folder + "/" + parts[0], default: [:]][locale, default: [:]][ext] = compile(
+            path: path, ext: ext, frontMatterAllowed: false)
     }
 
     /// `<name>/<kind>.<locale>.<ext>`.
@@ -57,16 +64,25 @@ struct TemplateLoader {
         let path = directory + "/" + template + "/" + file
         let parts = file.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, let kind = ChannelKind(rawValue: parts[0]), Self.extensions.contains(parts[2]) else {
-            problems.append(.badFileName(file: path, message: "name it <kind>.<locale>.<ext>: kind email, sms or chat; ext html, txt or json"))
+            problems.append(
+                .badFileName(
+                    file: path, message: "name it <kind>.<locale>.<ext>: kind email, sms or chat; ext html, txt or json"
+                ))
             return
         }
         guard Locales.isValid(parts[1]) else {
-            problems.append(.badFileName(file: path, message: "'\(parts[1])' is not a language tag like en, da or pt-BR"))
+            problems.append(
+                .badFileName(file: path, message: "'\(parts[1])' is not a language tag like en, da or pt-BR"))
             return
         }
         let ext = parts[2]
         if kind != .email && ext == "html" || kind != .chat && ext == "json" {
-            problems.append(.badFileName(file: path, message: "\(kind.rawValue) templates cannot be .\(ext): email is .txt and .html, sms .txt, chat .txt and .json"))
+            problems.append(
+                .badFileName(
+                    file: path,
+                    message:
+                        "\(kind.rawValue) templates cannot be .\(ext): email is .txt and .html, sms .txt, chat .txt and .json"
+                ))
             return
         }
         let locale = Locales.canonical(parts[1])
@@ -95,16 +111,23 @@ struct TemplateLoader {
         do {
             let fm = try FrontMatter.split(source, file: path)
             if !frontMatterAllowed, !fm.values.isEmpty || fm.lineOffset > 0 {
-                file.problems.append(.frontMatter(file: path, line: 1, message: "is only read in template files, not in partials and layouts"))
+                file.problems.append(
+                    .frontMatter(
+                        file: path, line: 1, message: "is only read in template files, not in partials and layouts"))
             }
             file.frontMatter = fm.values
             if let s = fm.values["subject"] {
-                do { file.subject = try Template(source: s, file: path, escaping: .none, firstLine: fm.lines["subject"] ?? 1) } catch {
+                do {
+                    file.subject = try Template(
+                        source: s, file: path, escaping: .none, firstLine: fm.lines["subject"] ?? 1)
+                } catch {
                     file.problems.append(Self.inSubject(error, column: "subject: ".count))
                 }
             }
             do {
-                file.template = try Template(source: fm.body, file: path, escaping: TemplateEscaping(fileExtension: ext) ?? .none, firstLine: fm.lineOffset + 1)
+                file.template = try Template(
+                    source: fm.body, file: path, escaping: TemplateEscaping(fileExtension: ext) ?? .none,
+                    firstLine: fm.lineOffset + 1)
             } catch {
                 file.problems.append(error)
             }
@@ -116,7 +139,9 @@ struct TemplateLoader {
 
     /// Marks an error as the subject's and moves it to its column on the `subject:` line.
     static func inSubject(_ e: TemplateError, column: Int) -> TemplateError {
-        if case .syntax(let f, let l, let c, let m) = e { return .syntax(file: f, line: l, column: c + column, message: "in the subject: " + m) }
+        if case .syntax(let f, let l, let c, let m) = e {
+            return .syntax(file: f, line: l, column: c + column, message: "in the subject: " + m)
+        }
         return e
     }
 }

@@ -44,7 +44,9 @@ struct TemplateParser {
         self.firstLine = firstLine
     }
 
-    static func parse(_ source: String, file: String, firstLine: Int) throws(TemplateError) -> (nodes: [TemplateNode], references: [TemplateReference]) {
+    static func parse(_ source: String, file: String, firstLine: Int) throws(TemplateError) -> (
+        nodes: [TemplateNode], references: [TemplateReference]
+    ) {
         var p = TemplateParser(source: source, file: file, firstLine: firstLine)
         try p.tokenize()
         try p.match()
@@ -110,7 +112,12 @@ struct TemplateParser {
             if p > i { tokens.append(.text(i, p)) }
             var j = p + open.count
             while j < src.count, src[j] == 0x20 || src[j] == 0x09 { j += 1 }
-            guard j < src.count else { throw error(p, "unclosed tag: no '\(String(decoding: close, as: UTF8.self))' after '\(String(decoding: open, as: UTF8.self))'") }
+            guard j < src.count else {
+                throw error(
+                    p,
+                    "unclosed tag: no '\(String(decoding: close, as: UTF8.self))' after '\(String(decoding: open, as: UTF8.self))'"
+                )
+            }
             let sigil = src[j]
             let kind: Kind
             switch sigil {
@@ -128,11 +135,18 @@ struct TemplateParser {
             }
             let contentStart = kind == .value ? j : j + 1
             let terminator: [UInt8]
-            if sigil == UInt8(ascii: "{") { terminator = [UInt8(ascii: "}")] + close }
-            else if sigil == UInt8(ascii: "=") { terminator = [UInt8(ascii: "=")] + close }
-            else { terminator = close }
+            if sigil == UInt8(ascii: "{") {
+                terminator = [UInt8(ascii: "}")] + close
+            } else if sigil == UInt8(ascii: "=") {
+                terminator = [UInt8(ascii: "=")] + close
+            } else {
+                terminator = close
+            }
             guard let e = Self.find(terminator, in: src, from: contentStart) else {
-                throw error(p, "unclosed tag: no '\(String(decoding: terminator, as: UTF8.self))' after '\(String(decoding: src[p..<min(src.count, contentStart)], as: UTF8.self))'")
+                throw error(
+                    p,
+                    "unclosed tag: no '\(String(decoding: terminator, as: UTF8.self))' after '\(String(decoding: src[p..<min(src.count, contentStart)], as: UTF8.self))'"
+                )
             }
             let end = e + terminator.count
             let name = trimmed(contentStart, e)
@@ -182,7 +196,9 @@ struct TemplateParser {
                     throw error(tag.start, "closing tag '\(tag.name)' has no open section")
                 }
                 guard o.name == tag.name else {
-                    throw error(tag.start, "closing tag '\(tag.name)' does not match '\(o.name)' opened at line \(position(o.start).line)")
+                    throw error(
+                        tag.start,
+                        "closing tag '\(tag.name)' does not match '\(o.name)' opened at line \(position(o.start).line)")
                 }
                 closeOf[top] = k
             default: break
@@ -356,7 +372,9 @@ struct TemplateParser {
                     let c = closeOf[k]!
                     let body = try build(&i, until: c, dedent: dedent)
                     i = c + 1
-                    add(t.kind == .section ? .section(TemplateName(t.name), body) : .inverted(TemplateName(t.name), body))
+                    add(
+                        t.kind == .section
+                            ? .section(TemplateName(t.name), body) : .inverted(TemplateName(t.name), body))
                 case .partial:
                     addReference(t)
                     add(.partial(referenceName(t.name), indent: indentOf[k].map { Self.relative($0, to: dedent) }))
@@ -385,7 +403,10 @@ struct TemplateParser {
                         }
                     }
                     i = c + 1
-                    add(.parent(referenceName(t.name), indent: indentOf[k].map { Self.relative($0, to: dedent) }, arguments: arguments))
+                    add(
+                        .parent(
+                            referenceName(t.name), indent: indentOf[k].map { Self.relative($0, to: dedent) },
+                            arguments: arguments))
                 }
             }
         }

@@ -64,7 +64,9 @@ struct Arguments {
     func pairs(_ name: String) throws(UsageError) -> [String: String] {
         var out: [String: String] = [:]
         for p in values(name) {
-            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else { throw UsageError("\(name) \(p): expected key=value") }
+            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+                throw UsageError("\(name) \(p): expected key=value")
+            }
             out[String(p[..<eq])] = String(p[p.index(after: eq)...])
         }
         return out

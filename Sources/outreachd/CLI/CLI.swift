@@ -7,13 +7,16 @@ enum CLI {
         WorkCommand.self, CheckCommand.self, SendCommand.self,
         ContactsAddCommand.self, ContactsImportCommand.self, ContactsListCommand.self, ContactsShowCommand.self,
         ContactsExportCommand.self, ContactsEraseCommand.self,
-        ListsCreateCommand.self, ListsSubscribeCommand.self, ListsUnsubscribeCommand.self, ListsShowCommand.self, ListsListCommand.self,
+        ListsCreateCommand.self, ListsSubscribeCommand.self, ListsUnsubscribeCommand.self, ListsShowCommand.self,
+        ListsListCommand.self,
         ServeCommand.self,
         QueueStatusCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self,
         RenderCommand.self,
-        CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self, CampaignsResumeCommand.self,
+        CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self,
+        CampaignsResumeCommand.self,
         CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsReportCommand.self,
-        EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self, EventsCancelCommand.self,
+        EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self,
+        EventsCancelCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {
@@ -42,12 +45,15 @@ enum CLI {
             return words.isEmpty ? 2 : 0
         }
         // The longest command path that matches the leading words.
-        let match = commands.filter { Array(words.prefix($0.path.count)) == $0.path }.max { $0.path.count < $1.path.count }
+        let match = commands.filter { Array(words.prefix($0.path.count)) == $0.path }.max {
+            $0.path.count < $1.path.count
+        }
         guard let command = match else {
             let group = commands.filter { $0.path.first == words[0] }
             if !group.isEmpty {
-                Output.error("outreachd: '\(words.dropFirst().first ?? "")' is not a \(words[0]) command; use one of: "
-                    + group.map { $0.path.dropFirst().joined(separator: " ") }.joined(separator: ", ") + ".")
+                Output.error(
+                    "outreachd: '\(words.dropFirst().first ?? "")' is not a \(words[0]) command; use one of: "
+                        + group.map { $0.path.dropFirst().joined(separator: " ") }.joined(separator: ", ") + ".")
             } else {
                 Output.error("outreachd: unknown command '\(words[0])'. Run `outreachd --help`.")
             }
@@ -63,7 +69,9 @@ enum CLI {
             let args = try Arguments(rest, valueOptions: command.valueOptions, flags: command.flags)
             return try command.run(args, context)
         } catch let e as UsageError {
-            Output.error("outreachd \(command.path.joined(separator: " ")): \(e.message). Run `outreachd \(command.path.joined(separator: " ")) --help`.")
+            Output.error(
+                "outreachd \(command.path.joined(separator: " ")): \(e.message). Run `outreachd \(command.path.joined(separator: " ")) --help`."
+            )
             return 2
         } catch {
             Output.error("outreachd: \(sentence(error))")

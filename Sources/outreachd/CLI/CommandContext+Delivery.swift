@@ -8,8 +8,9 @@ extension CommandContext {
         get throws {
             if let t = cachedTemplates { return t }
             let c = try config
-            let t = try TemplateLibrary(directory: c.templatesDir, defaultLocale: c.defaultLocale,
-                                        maxRenderBytes: c.maxRenderBytes)
+            let t = try TemplateLibrary(
+                directory: c.templatesDir, defaultLocale: c.defaultLocale,
+                maxRenderBytes: c.maxRenderBytes)
             cachedTemplates = t
             return t
         }
@@ -21,7 +22,9 @@ extension CommandContext {
     }
 
     /// The channels and what is read beside each: both built, so every setting has been read.
-    private func channelsAndSchedules() throws -> (channels: [String: any Channel], schedules: [String: ChannelSchedule]) {
+    private func channelsAndSchedules() throws -> (
+        channels: [String: any Channel], schedules: [String: ChannelSchedule]
+    ) {
         let config = try config
         let channels = try ChannelFactory.makeAll(config)
         var schedules: [String: ChannelSchedule] = [:]
@@ -37,7 +40,8 @@ extension CommandContext {
         var (channels, schedules) = try channelsAndSchedules()
         if !names.isEmpty {
             for n in names where channels[n] == nil {
-                throw CLIError.failed("There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
+                throw CLIError.failed(
+                    "There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
             }
             channels = channels.filter { names.contains($0.key) }
         }
@@ -49,14 +53,19 @@ extension CommandContext {
             quiet[n] = schedule.quiet
             // Paced by `rate` as under serve. Batches stay the channel's own size: a run that is
             // killed can resend one batch, where serve keeps a batch to the connections.
-            if let raw = channels[n] { channels[n] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: nil) }
+            if let raw = channels[n] {
+                channels[n] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: nil)
+            }
         }
-        let composer = TemplateComposer(library: try templates, config: config, links: try LinkSigner.load(config: config))
+        let composer = TemplateComposer(
+            library: try templates, config: config, links: try LinkSigner.load(config: config))
         let store = try store
         // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
         // After the channels: the redactor knows every secret they read.
-        return DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies, quietHours: quiet,
-                              redactor: SecretRedactor(secrets: config.secretValues)) { Output.error($0) }
+        return DeliveryWorker(
+            store: store, channels: channels, composer: composer, policies: policies, quietHours: quiet,
+            redactor: SecretRedactor(secrets: config.secretValues)
+        ) { Output.error($0) }
     }
 
     /// Refuses a template that does not exist or does not render for the channel's kind.

@@ -18,7 +18,9 @@ struct ProgressBar {
             guard pct != lastShown else { return }
             let width = 30
             let filled = width * pct / 100
-            Output.write("\r\(label) [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(pct)% (\(done)/\(total))", to: 2)
+            Output.write(
+                "\r\(label) [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+                    + "] \(pct)% (\(done)/\(total))", to: 2)
             if done >= total { Output.write("\n", to: 2) }
         } else {
             // Plain lines at every 10%.

@@ -23,7 +23,8 @@ struct CampaignReport {
         for point in timeline {
             let i = Double((point.start - first.start) / bucketMillis)
             let h = height * Double(point.count) / Double(peak)
-            bars += "<rect x=\"\(i * barWidth)\" y=\"\(height - h)\" width=\"\(max(barWidth - 1, 1))\" height=\"\(h)\" fill=\"#2f6f8f\"><title>\(WallClock.rfc3339(point.start)): \(point.count) sent</title></rect>"
+            bars +=
+                "<rect x=\"\(i * barWidth)\" y=\"\(height - h)\" width=\"\(max(barWidth - 1, 1))\" height=\"\(h)\" fill=\"#2f6f8f\"><title>\(WallClock.rfc3339(point.start)): \(point.count) sent</title></rect>"
         }
         return """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height) + 30)" role="img" aria-label="Deliveries sent over time" style="width:100%;max-width:760px">
@@ -40,13 +41,21 @@ struct CampaignReport {
         let total = counts.values.reduce(0, +)
         let rows = DeliveryState.allCases.filter { (counts[$0] ?? 0) > 0 }
             .map { "<tr><td>\($0.rawValue)</td><td class=n>\(counts[$0]!)</td></tr>" }.joined()
-        let failureRows = failures.isEmpty ? "<p>No failures.</p>" : "<table><tr><th>state</th><th>reason</th><th>deliveries</th></tr>"
-            + failures.map { "<tr><td>\($0.state.rawValue)</td><td>\(Self.escape($0.reason.isEmpty ? "(no reason recorded)" : $0.reason))</td><td class=n>\($0.count)</td></tr>" }.joined()
-            + "</table>"
-        let cancelledRows = cancelled.isEmpty ? "<p>None.</p>" : "<table><tr><th>reason</th><th>deliveries</th></tr>"
-            + cancelled.sorted { $0.key.rawValue < $1.key.rawValue }
+        let failureRows =
+            failures.isEmpty
+            ? "<p>No failures.</p>"
+            : "<table><tr><th>state</th><th>reason</th><th>deliveries</th></tr>"
+                + failures.map {
+                    "<tr><td>\($0.state.rawValue)</td><td>\(Self.escape($0.reason.isEmpty ? "(no reason recorded)" : $0.reason))</td><td class=n>\($0.count)</td></tr>"
+                }.joined()
+                + "</table>"
+        let cancelledRows =
+            cancelled.isEmpty
+            ? "<p>None.</p>"
+            : "<table><tr><th>reason</th><th>deliveries</th></tr>"
+                + cancelled.sorted { $0.key.rawValue < $1.key.rawValue }
                 .map { "<tr><td>\($0.key.rawValue)</td><td class=n>\($0.value)</td></tr>" }.joined()
-            + "</table>"
+                + "</table>"
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Campaign \(Self.escape(campaign.name))</title>

@@ -12,7 +12,9 @@ struct CampaignsCreateCommand: Command {
           every channel, attachments are readable, channels exist. TIME is RFC 3339
           (2026-12-01T09:00:00+01:00) or "YYYY-MM-DD HH:MM" in the default time zone of the machine.
         """
-    static let valueOptions: Set<String> = ["--template", "--list", "--channel", "--where", "--at", "--attach", "--data"]
+    static let valueOptions: Set<String> = [
+        "--template", "--list", "--channel", "--where", "--at", "--attach", "--data",
+    ]
     static let flags: Set<String> = ["--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
@@ -24,12 +26,15 @@ struct CampaignsCreateCommand: Command {
         let store = try context.store
         guard try store.list(named: list) != nil else { throw StoreError.unknownList(list) }
         let library = try context.templates
-        guard library.has(template) else { throw CampaignError.invalid("There is no template '\(template)' in \(try context.config.templatesDir).") }
+        guard library.has(template) else {
+            throw CampaignError.invalid("There is no template '\(template)' in \(try context.config.templatesDir).")
+        }
         let channels = try context.channels
         var campaignChannels: [CampaignChannel] = []
         for n in channelNames {
             guard let ch = channels[n] else {
-                throw CampaignError.invalid("There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
+                throw CampaignError.invalid(
+                    "There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
             }
             campaignChannels.append(CampaignChannel(channel: ch))
         }
@@ -41,7 +46,9 @@ struct CampaignsCreateCommand: Command {
             at = ms
         }
         for f in args.values("--attach") {
-            guard FileManager.default.isReadableFile(atPath: f) else { throw CampaignError.invalid("The attachment \(f) cannot be read.") }
+            guard FileManager.default.isReadableFile(atPath: f) else {
+                throw CampaignError.invalid("The attachment \(f) cannot be read.")
+            }
         }
         var data = JSON.object([:])
         if let f = args.value("--data") { data = try SendCommand.readJSON(f) }
@@ -53,15 +60,23 @@ struct CampaignsCreateCommand: Command {
                 do {
                     try context.validate(template: template, channel: channels[ch.name]!, locale: l, data: data)
                 } catch {
-                    throw CampaignError.invalid("The template '\(template)' does not render for \(l ?? "the default language") on channel \(ch.name): \(error).")
+                    throw CampaignError.invalid(
+                        "The template '\(template)' does not render for \(l ?? "the default language") on channel \(ch.name): \(error)."
+                    )
                 }
             }
         }
         let attachments = args.values("--attach").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        let c = try store.createCampaign(Campaign(name: name, list: list, channels: campaignChannels, filters: try args.pairs("--where"), sendAt: at),
-                                         message: Message(template: template, data: data, kind: .list, listName: list, attachments: attachments))
-        if args.has("--json") { context.printJSON(CampaignsStatusCommand.json(c, counts: [:])) } else {
-            context.print("Created campaign \(c.name) (\(template) to \(list) over \(channelNames.joined(separator: ", "))). Start it with `outreachd campaigns start \(c.name)`.")
+        let c = try store.createCampaign(
+            Campaign(
+                name: name, list: list, channels: campaignChannels, filters: try args.pairs("--where"), sendAt: at),
+            message: Message(template: template, data: data, kind: .list, listName: list, attachments: attachments))
+        if args.has("--json") {
+            context.printJSON(CampaignsStatusCommand.json(c, counts: [:]))
+        } else {
+            context.print(
+                "Created campaign \(c.name) (\(template) to \(list) over \(channelNames.joined(separator: ", "))). Start it with `outreachd campaigns start \(c.name)`."
+            )
         }
         return 0
     }

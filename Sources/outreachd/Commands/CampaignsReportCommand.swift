@@ -22,9 +22,13 @@ struct CampaignsReportCommand: Command {
         let bucket = max(1000, ((span.map { $0.last - $0.first } ?? 0) / 60 / 1000 + 1) * 1000)
         let timeline = try store.sendTimeline(messageID: mid, bucketMillis: bucket)
         let failures = try store.failureReasons(messageID: mid)
-        let html = CampaignReport(campaign: c, counts: counts, timeline: timeline, bucketMillis: bucket, failures: failures,
-                                  cancelled: try store.cancelReasons(messageID: mid)).html
-        do { try html.write(toFile: file, atomically: true, encoding: .utf8) } catch { throw CLIError.failed("Cannot write \(file): \(error.localizedDescription).") }
+        let html = CampaignReport(
+            campaign: c, counts: counts, timeline: timeline, bucketMillis: bucket, failures: failures,
+            cancelled: try store.cancelReasons(messageID: mid)
+        ).html
+        do { try html.write(toFile: file, atomically: true, encoding: .utf8) } catch {
+            throw CLIError.failed("Cannot write \(file): \(error.localizedDescription).")
+        }
         context.print("Wrote \(file).")
         return 0
     }

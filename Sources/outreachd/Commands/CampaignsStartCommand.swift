@@ -14,9 +14,13 @@ struct CampaignsStartCommand: Command {
         let name = try args.positionals("NAME")[0]
         let r = try context.store.fanOut(campaign: name, now: WallClock.nowMillis())
         if args.has("--json") {
-            context.printJSON(["queued": JSON(r.queued), "suppressed": JSON(r.suppressed), "no_address": JSON(r.noAddress)])
+            context.printJSON([
+                "queued": JSON(r.queued), "suppressed": JSON(r.suppressed), "no_address": JSON(r.noAddress),
+            ])
         } else {
-            context.print("Campaign \(name): \(r.queued) queued, \(r.suppressed) suppressed, \(r.noAddress) without an address for a channel.")
+            context.print(
+                "Campaign \(name): \(r.queued) queued, \(r.suppressed) suppressed, \(r.noAddress) without an address for a channel."
+            )
         }
         return 0
     }

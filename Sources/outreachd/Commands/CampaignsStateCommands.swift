@@ -2,7 +2,9 @@ import Outreach
 
 /// `campaigns pause|resume|cancel NAME`.
 /// The shared body of pause, resume and cancel.
-func changeCampaign(_ args: Arguments, _ context: CommandContext, to state: Campaign.State, done: String) throws -> Int32 {
+func changeCampaign(_ args: Arguments, _ context: CommandContext, to state: Campaign.State, done: String) throws
+    -> Int32
+{
     let name = try args.positionals("NAME")[0]
     try context.store.setCampaignState(name, to: state, now: WallClock.nowMillis())
     context.print("\(done) \(name).")

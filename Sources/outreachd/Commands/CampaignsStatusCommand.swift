@@ -12,12 +12,15 @@ struct CampaignsStatusCommand: Command {
     static let flags: Set<String> = ["--json", "--watch"]
 
     static func json(_ c: Campaign, counts: [DeliveryState: Int], cancelled: [CancelReason: Int] = [:]) -> JSON {
-        var o: [String: JSON] = ["name": .string(c.name), "state": .string(c.state.rawValue), "list": .string(c.list),
-                                 "channels": .array(c.channels.map { .string($0.name) }), "total": JSON(counts.values.reduce(0, +))]
+        var o: [String: JSON] = [
+            "name": .string(c.name), "state": .string(c.state.rawValue), "list": .string(c.list),
+            "channels": .array(c.channels.map { .string($0.name) }), "total": JSON(counts.values.reduce(0, +)),
+        ]
         for s in DeliveryState.allCases { o[s.rawValue] = JSON(counts[s] ?? 0) }
         if let at = c.sendAt { o["send_at"] = .string(WallClock.rfc3339(at)) }
         o["missed_its_time"] = .bool(c.missedItsTime)
-        o["cancelled_reasons"] = .object(Dictionary(uniqueKeysWithValues: cancelled.map { ($0.key.rawValue, JSON($0.value)) }))
+        o["cancelled_reasons"] = .object(
+            Dictionary(uniqueKeysWithValues: cancelled.map { ($0.key.rawValue, JSON($0.value)) }))
         return .object(o)
     }
 
@@ -39,14 +42,21 @@ struct CampaignsStatusCommand: Command {
         }
         let cancelled = try store.cancelReasons(messageID: c.messageID)
         if args.has("--json") { context.printJSON(json(c, counts: counts, cancelled: cancelled)); return 0 }
-        context.print("\(c.name): \(c.state.rawValue), \(c.list) over \(c.channels.map(\.name).joined(separator: ", "))"
-            + (c.sendAt.map { " at \(WallClock.rfc3339($0))" } ?? ""))
+        context.print(
+            "\(c.name): \(c.state.rawValue), \(c.list) over \(c.channels.map(\.name).joined(separator: ", "))"
+                + (c.sendAt.map { " at \(WallClock.rfc3339($0))" } ?? ""))
         if c.missedItsTime {
-            context.print("  It was found far past its time and is held; send it with `outreachd campaigns resume \(c.name)` or cancel it.")
+            context.print(
+                "  It was found far past its time and is held; send it with `outreachd campaigns resume \(c.name)` or cancel it."
+            )
         }
         context.print("  total       \(counts.values.reduce(0, +))")
-        for s in DeliveryState.allCases where (counts[s] ?? 0) > 0 { context.print("  " + s.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(counts[s]!)) }
-        for (r, n) in cancelled.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { context.print("    \(r.rawValue): \(n)") }
+        for s in DeliveryState.allCases where (counts[s] ?? 0) > 0 {
+            context.print("  " + s.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + String(counts[s]!))
+        }
+        for (r, n) in cancelled.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            context.print("    \(r.rawValue): \(n)")
+        }
         return 0
     }
 }

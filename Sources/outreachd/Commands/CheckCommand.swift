@@ -44,14 +44,19 @@ struct CheckCommand: Command {
         }
         let warnings = config.warnings
         if args.has("--json") {
-            context.printJSON(["ok": .bool(problems.isEmpty), "templates": JSON(templateCount), "channels": JSON(config.channels.count),
-                               "problems": .array(problems.map { .string($0) }), "warnings": .array(warnings.map { .string($0) })])
+            context.printJSON([
+                "ok": .bool(problems.isEmpty), "templates": JSON(templateCount),
+                "channels": JSON(config.channels.count),
+                "problems": .array(problems.map { .string($0) }), "warnings": .array(warnings.map { .string($0) }),
+            ])
         } else {
             for p in problems { Output.error(p) }
             for w in warnings { Output.error("warning: " + w + ".") }
             let source = config.file ?? "embedded defaults"
             if problems.isEmpty {
-                context.print("OK: \(source), \(config.channels.count) channel\(config.channels.count == 1 ? "" : "s"), \(templateCount) templates in \(config.templatesDir).")
+                context.print(
+                    "OK: \(source), \(config.channels.count) channel\(config.channels.count == 1 ? "" : "s"), \(templateCount) templates in \(config.templatesDir)."
+                )
             } else {
                 Output.error("\(problems.count) problem\(problems.count == 1 ? "" : "s") found.")
             }

@@ -11,7 +11,9 @@ struct ContactsAddCommand: Command {
           with the evidence given). Someone who unsubscribed from L is subscribed again only with --resubscribe and
           --evidence saying how they asked; without it the command is refused and changes nothing.
         """
-    static let valueOptions: Set<String> = ["--email", "--phone", "--name", "--locale", "--tz", "--attr", "--list", "--evidence"]
+    static let valueOptions: Set<String> = [
+        "--email", "--phone", "--name", "--locale", "--tz", "--attr", "--list", "--evidence",
+    ]
     static let flags: Set<String> = ["--json", "--resubscribe"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
@@ -24,26 +26,33 @@ struct ContactsAddCommand: Command {
         let evidence = args.value("--evidence")
         let resubscribe = args.has("--resubscribe")
         if resubscribe, evidence?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
-            throw UsageError("--resubscribe needs --evidence \"TEXT\" saying how the person asked to be subscribed again")
+            throw UsageError(
+                "--resubscribe needs --evidence \"TEXT\" saying how the person asked to be subscribed again")
         }
         // A refused resubscription must change nothing, so it is decided before the contact is written.
         let authority: ConsentAuthority = resubscribe ? .officerResubscribe : .officer
         if let list = args.value("--list"), let key = contact.email ?? contact.phone,
-           let existing = try store.contact(matching: key), let id = existing.id,
-           let m = try store.memberships(contactID: id).first(where: { $0.list == list }),
-           MembershipDecision.decide(current: m.state, changedAt: m.at, requested: .subscribed, by: authority) == .refused {
+            let existing = try store.contact(matching: key), let id = existing.id,
+            let m = try store.memberships(contactID: id).first(where: { $0.list == list }),
+            MembershipDecision.decide(current: m.state, changedAt: m.at, requested: .subscribed, by: authority)
+                == .refused
+        {
             throw StoreError.resubscribeRefused(list: list, contact: key, since: m.at)
         }
         let counts = try store.upsertContacts([contact])
         if let list = args.value("--list") {
-            try store.setMembership(list: list, contactIDs: counts.ids, state: .subscribed, consent: Consent(source: "cli", evidence: evidence),
-                                    by: authority)
+            try store.setMembership(
+                list: list, contactIDs: counts.ids, state: .subscribed,
+                consent: Consent(source: "cli", evidence: evidence),
+                by: authority)
         }
         let stored = try store.contact(matching: String(counts.ids[0]))!
         if args.has("--json") {
             context.printJSON(stored.json)
         } else {
-            context.print("\(counts.inserted > 0 ? "Added" : counts.updated > 0 ? "Updated" : "Unchanged") contact \(stored.id!) (\(stored.email ?? stored.phone ?? "")).")
+            context.print(
+                "\(counts.inserted > 0 ? "Added" : counts.updated > 0 ? "Updated" : "Unchanged") contact \(stored.id!) (\(stored.email ?? stored.phone ?? ""))."
+            )
         }
         return 0
     }

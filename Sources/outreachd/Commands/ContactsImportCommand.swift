@@ -23,7 +23,9 @@ struct ContactsImportCommand: Command {
         let config = try context.config
         let validator = ContactValidator(defaultCountry: args.value("--default-country") ?? config.defaultCountry)
         let checked: ContactImport
-        do { checked = try ContactImport(text, validator: validator) } catch { throw CLIError.badFile(path: file, problem: error.description) }
+        do { checked = try ContactImport(text, validator: validator) } catch {
+            throw CLIError.badFile(path: file, problem: error.description)
+        }
         let store = try context.store
         let list = args.value("--list")
         if let list, try store.list(named: list) == nil { throw StoreError.unknownList(list) }
@@ -42,7 +44,9 @@ struct ContactsImportCommand: Command {
             do throws(CSVError) {
                 while let chunk = try reader.next(max: 4000, lanes: 2) {
                     chunks.push(chunk)
-                    let done = spent.withLock { s in defer { s = [] }; return s }
+                    let done = spent.withLock { s in
+                        defer { s = [] }; return s
+                    }
                     _ = consume done
                 }
             } catch {
@@ -54,26 +58,31 @@ struct ContactsImportCommand: Command {
         }
         parser.start()
         var previous: [ContactRow]?
-        var bar = ProgressBar(total: estimate, label: "importing", terminal: context.stderrIsTerminal && !args.has("--json"))
-        let counts = try store.importContacts(list: list, source: "import:" + (file as NSString).lastPathComponent,
-                                              next: {
-                                                  if let stored = previous { spent.withLock { $0.append(stored) } }
-                                                  previous = chunks.pop()
-                                                  return previous
-                                              },
-                                              shouldCommit: { outcome.csvError == nil && (skipInvalid || outcome.errors.isEmpty) },
-                                              progress: { bar.update(min($0, estimate - 1)) })
+        var bar = ProgressBar(
+            total: estimate, label: "importing", terminal: context.stderrIsTerminal && !args.has("--json"))
+        let counts = try store.importContacts(
+            list: list, source: "import:" + (file as NSString).lastPathComponent,
+            next: {
+                if let stored = previous { spent.withLock { $0.append(stored) } }
+                previous = chunks.pop()
+                return previous
+            },
+            shouldCommit: { outcome.csvError == nil && (skipInvalid || outcome.errors.isEmpty) },
+            progress: { bar.update(min($0, estimate - 1)) })
         if let e = outcome.csvError { throw CLIError.badFile(path: file, problem: e.description) }
         for e in outcome.errors { Output.error("\(file):\(e.line): \(e.error.description)") }
         guard let counts else { throw CLIError.badRows(path: file, count: outcome.errors.count) }
         bar.update(estimate)
         if args.has("--json") {
-            context.printJSON(["rows": JSON(outcome.rows), "inserted": JSON(counts.inserted), "updated": JSON(counts.updated),
-                               "unchanged": JSON(counts.unchanged), "kept_unsubscribed": JSON(counts.keptUnsubscribed),
-                               "skipped": JSON(outcome.errors.count)])
+            context.printJSON([
+                "rows": JSON(outcome.rows), "inserted": JSON(counts.inserted), "updated": JSON(counts.updated),
+                "unchanged": JSON(counts.unchanged), "kept_unsubscribed": JSON(counts.keptUnsubscribed),
+                "skipped": JSON(outcome.errors.count),
+            ])
         } else {
-            context.print("Imported \(file): \(counts.inserted) new, \(counts.updated) updated, \(counts.unchanged) unchanged, "
-                + "\(counts.keptUnsubscribed) kept unsubscribed, \(outcome.errors.count) skipped.")
+            context.print(
+                "Imported \(file): \(counts.inserted) new, \(counts.updated) updated, \(counts.unchanged) unchanged, "
+                    + "\(counts.keptUnsubscribed) kept unsubscribed, \(outcome.errors.count) skipped.")
         }
         return 0
     }

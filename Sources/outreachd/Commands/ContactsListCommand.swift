@@ -24,7 +24,9 @@ struct ContactsListCommand: Command {
         for c in contacts {
             let attrs = c.attributes.keys.sorted().map { "\($0)=\(c.attributes[$0]!)" }.joined(separator: " ")
             // Escaped, so a stored tab or line break cannot forge a column or a row.
-            let fields = [String(c.id!), c.email ?? "-", c.phone ?? "-", c.name ?? "-", c.locale ?? "-", c.timeZone ?? "-", attrs]
+            let fields = [
+                String(c.id!), c.email ?? "-", c.phone ?? "-", c.name ?? "-", c.locale ?? "-", c.timeZone ?? "-", attrs,
+            ]
             context.print(fields.map(\.escapingControlCharacters).joined(separator: "\t"))
         }
         return 0

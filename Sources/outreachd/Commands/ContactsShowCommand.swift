@@ -13,7 +13,8 @@ struct ContactsShowCommand: Command {
         let memberships = try store.memberships(contactID: c.id!)
         if args.has("--json") {
             var o = c.json.objectValue!
-            o["lists"] = .object(Dictionary(uniqueKeysWithValues: memberships.map { ($0.list, JSON.string($0.state.rawValue)) }))
+            o["lists"] = .object(
+                Dictionary(uniqueKeysWithValues: memberships.map { ($0.list, JSON.string($0.state.rawValue)) }))
             context.printJSON(.object(o))
             return 0
         }

@@ -13,8 +13,10 @@ struct EventsCreateCommand: Command {
           invite.ics) to every subscribed member of L on every channel (default: every email channel),
           and each reminder (template event-reminder) for its instant. A room channel gets one post.
         """
-    static let valueOptions: Set<String> = ["--start", "--tz", "--duration", "--list", "--rrule", "--exdate", "--remind",
-                                            "--location", "--title", "--channel"]
+    static let valueOptions: Set<String> = [
+        "--start", "--tz", "--duration", "--list", "--rrule", "--exdate", "--remind",
+        "--location", "--title", "--channel",
+    ]
     static let flags: Set<String> = ["--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
@@ -23,8 +25,9 @@ struct EventsCreateCommand: Command {
         let tz = try args.require("--tz")
         let duration = try args.require("--duration")
         let list = try args.require("--list")
-        let schedule = try EventSchedule(start: start, timeZone: tz, duration: duration, rrule: args.value("--rrule"),
-                                         exdates: args.values("--exdate"), reminders: args.values("--remind"))
+        let schedule = try EventSchedule(
+            start: start, timeZone: tz, duration: duration, rrule: args.value("--rrule"),
+            exdates: args.values("--exdate"), reminders: args.values("--remind"))
         let store = try context.store
         guard try store.list(named: list) != nil else { throw StoreError.unknownList(list) }
         guard try store.event(named: name) == nil else { throw EventStoreError.exists(name) }
@@ -32,8 +35,9 @@ struct EventsCreateCommand: Command {
         let config = try context.config
         let domain = (try? MailAddress.parse(config.senderFrom))?.domain ?? "localhost"
         let uid = "evt-" + Crypto.hex(Crypto.randomBytes(12)) + "@" + domain
-        let event = Event(name: name, title: args.value("--title") ?? name, list: list, channels: channels, schedule: schedule,
-                          location: args.value("--location"), uid: uid)
+        let event = Event(
+            name: name, title: args.value("--title") ?? name, list: list, channels: channels, schedule: schedule,
+            location: args.value("--location"), uid: uid)
         let templates = try eventTemplates(context)
         try validateTemplates(event, templates, context)
         let (e, q) = try store.createEvent(event, templates: templates, now: WallClock.nowMillis())
@@ -44,11 +48,15 @@ struct EventsCreateCommand: Command {
     /// The channels named (each addressed as a campaign would: email, phone or room), or every email channel.
     static func eventChannels(_ names: [String], _ context: CommandContext) throws -> [CampaignChannel] {
         let channels = try context.channels
-        let chosen = names.isEmpty ? channels.filter { $0.value.kind == .email && $0.value.target == .contact }.keys.sorted() : names
+        let chosen =
+            names.isEmpty
+            ? channels.filter { $0.value.kind == .email && $0.value.target == .contact }.keys.sorted() : names
         guard !chosen.isEmpty else { throw UsageError("--channel is required: no email channel is configured") }
         return try chosen.map { n in
             guard let ch = channels[n] else {
-                throw CLIError.failed("--channel: there is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
+                throw CLIError.failed(
+                    "--channel: there is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", "))."
+                )
             }
             return CampaignChannel(name: n, address: ch.target == .room ? .room : ch.kind == .sms ? .phone : .email)
         }
@@ -73,14 +81,18 @@ struct EventsCreateCommand: Command {
         let channels = try context.channels
         guard let first = event.schedule.occurrences().first else { return }
         for locale in try context.store.audienceLocales(list: event.list).map(Optional.some) + [nil] {
-            let sample = first.templateContext(title: event.title, location: event.location, locale: locale,
-                                               timeZone: event.schedule.timeZone, defaultLocale: config.defaultLocale)
+            let sample = first.templateContext(
+                title: event.title, location: event.location, locale: locale,
+                timeZone: event.schedule.timeZone, defaultLocale: config.defaultLocale)
             for ch in event.channels {
                 for t in [templates.invitation, templates.reminder] {
                     do {
-                        try context.validate(template: t, channel: channels[ch.name]!, locale: locale, data: ["event": sample])
+                        try context.validate(
+                            template: t, channel: channels[ch.name]!, locale: locale, data: ["event": sample])
                     } catch {
-                        throw CLIError.failed("The template '\(t)' does not render for \(locale ?? "the default language") on channel \(ch.name): \(error)")
+                        throw CLIError.failed(
+                            "The template '\(t)' does not render for \(locale ?? "the default language") on channel \(ch.name): \(error)"
+                        )
                     }
                 }
             }
@@ -90,12 +102,15 @@ struct EventsCreateCommand: Command {
     static func report(_ e: Event, _ q: EventQueued, verb: String, _ args: Arguments, _ context: CommandContext) {
         if args.has("--json") {
             var o = EventsShowCommand.json(e).objectValue ?? [:]
-            o["queued"] = ["invitation": JSON(q.invitation.queued), "suppressed": JSON(q.invitation.suppressed),
-                           "no_address": JSON(q.invitation.noAddress), "reminders": JSON(q.reminders),
-                           "reminder_messages": JSON(q.reminderMessages), "cancelled_reminders": JSON(q.cancelledReminders)]
+            o["queued"] = [
+                "invitation": JSON(q.invitation.queued), "suppressed": JSON(q.invitation.suppressed),
+                "no_address": JSON(q.invitation.noAddress), "reminders": JSON(q.reminders),
+                "reminder_messages": JSON(q.reminderMessages), "cancelled_reminders": JSON(q.cancelledReminders),
+            ]
             context.printJSON(.object(o))
         } else {
-            var s = "\(verb) event \(e.name) (sequence \(e.sequence)): \(q.invitation.queued) \(e.state == .cancelled ? "cancellation" : "invitation") deliveries queued"
+            var s =
+                "\(verb) event \(e.name) (sequence \(e.sequence)): \(q.invitation.queued) \(e.state == .cancelled ? "cancellation" : "invitation") deliveries queued"
             if q.invitation.suppressed > 0 { s += ", \(q.invitation.suppressed) suppressed" }
             s += ", \(q.reminders) reminder deliveries scheduled"
             if q.cancelledReminders > 0 { s += ", \(q.cancelledReminders) pending reminders cancelled" }

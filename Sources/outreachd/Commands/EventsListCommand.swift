@@ -12,18 +12,26 @@ struct EventsListCommand: Command {
         _ = try args.positionals()
         let events = try context.store.events()
         if args.has("--json") {
-            context.printJSON(.array(events.map { e in
-                let t = e.schedule.texts
-                return .object(["name": .string(e.name), "title": .string(e.title), "list": .string(e.list), "start": .string(t.start),
-                                "time_zone": .string(t.timeZone), "duration": .string(t.duration), "rrule": t.rrule.map { .string($0) } ?? .null,
-                                "location": e.location.map { .string($0) } ?? .null, "state": .string(e.state.rawValue),
-                                "sequence": JSON(e.sequence), "uid": .string(e.uid)])
-            }))
+            context.printJSON(
+                .array(
+                    events.map { e in
+                        let t = e.schedule.texts
+                        return .object([
+                            "name": .string(e.name), "title": .string(e.title), "list": .string(e.list),
+                            "start": .string(t.start),
+                            "time_zone": .string(t.timeZone), "duration": .string(t.duration),
+                            "rrule": t.rrule.map { .string($0) } ?? .null,
+                            "location": e.location.map { .string($0) } ?? .null, "state": .string(e.state.rawValue),
+                            "sequence": JSON(e.sequence), "uid": .string(e.uid),
+                        ])
+                    }))
             return 0
         }
         for e in events {
             let t = e.schedule.texts
-            context.print([e.name, e.state.rawValue, "\(t.start) \(t.timeZone)", t.rrule ?? "once", e.list, e.location ?? ""].joined(separator: "\t"))
+            context.print(
+                [e.name, e.state.rawValue, "\(t.start) \(t.timeZone)", t.rrule ?? "once", e.list, e.location ?? ""]
+                    .joined(separator: "\t"))
         }
         return 0
     }

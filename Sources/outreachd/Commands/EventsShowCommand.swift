@@ -21,9 +21,13 @@ struct EventsShowCommand: Command {
         let t = e.schedule.texts
         context.print("  \(t.start) \(t.timeZone) for \(t.duration)" + (t.rrule.map { ", \($0)" } ?? ""))
         for o in j["occurrences"]?.arrayValue ?? [] {
-            context.print("  #\(o["index"]?.intValue ?? 0)  \(o["start_local"]?.stringValue ?? "")  (\(o["start_utc"]?.stringValue ?? ""))")
+            context.print(
+                "  #\(o["index"]?.intValue ?? 0)  \(o["start_local"]?.stringValue ?? "")  (\(o["start_utc"]?.stringValue ?? ""))"
+            )
             for r in o["reminders"]?.arrayValue ?? [] {
-                context.print("      reminder \(r["offset"]?.stringValue ?? "")  \(r["at_local"]?.stringValue ?? "")  (\(r["at_utc"]?.stringValue ?? ""))")
+                context.print(
+                    "      reminder \(r["offset"]?.stringValue ?? "")  \(r["at_local"]?.stringValue ?? "")  (\(r["at_utc"]?.stringValue ?? ""))"
+                )
             }
         }
         return 0

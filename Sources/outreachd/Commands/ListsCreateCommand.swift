@@ -11,11 +11,16 @@ struct ListsCreateCommand: Command {
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." })
+        else {
             throw UsageError("a list name uses letters, digits, - _ and . only")
         }
         let list = try context.store.createList(name: name, doubleOptIn: args.has("--double-opt-in"))
-        if args.has("--json") { context.printJSON(ListsShowCommand.json(list)) } else { context.print("Created list \(list.name).") }
+        if args.has("--json") {
+            context.printJSON(ListsShowCommand.json(list))
+        } else {
+            context.print("Created list \(list.name).")
+        }
         return 0
     }
 }

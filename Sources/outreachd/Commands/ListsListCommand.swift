@@ -10,7 +10,10 @@ struct ListsListCommand: Command {
         _ = try args.positionals()
         let lists = try context.store.lists()
         if args.has("--json") { context.printJSON(.array(lists.map(ListsShowCommand.json))); return 0 }
-        for l in lists { context.print("\(l.name)\t\(l.counts[.subscribed] ?? 0) subscribed\(l.doubleOptIn ? "\tdouble opt-in" : "")") }
+        for l in lists {
+            context.print(
+                "\(l.name)\t\(l.counts[.subscribed] ?? 0) subscribed\(l.doubleOptIn ? "\tdouble opt-in" : "")")
+        }
         return 0
     }
 }

@@ -7,8 +7,12 @@ struct ListsShowCommand: Command {
     static let flags: Set<String> = ["--json"]
 
     static func json(_ l: MailingList) -> JSON {
-        ["name": .string(l.name), "double_opt_in": .bool(l.doubleOptIn),
-         "members": .object(Dictionary(uniqueKeysWithValues: MembershipState.allCases.map { ($0.rawValue, JSON(l.counts[$0] ?? 0)) }))]
+        [
+            "name": .string(l.name), "double_opt_in": .bool(l.doubleOptIn),
+            "members": .object(
+                Dictionary(
+                    uniqueKeysWithValues: MembershipState.allCases.map { ($0.rawValue, JSON(l.counts[$0] ?? 0)) })),
+        ]
     }
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {

@@ -30,8 +30,14 @@ struct ListsSubscribeCommand: Command {
                 ids.append(c.id!)
             } else if state == .subscribed {
                 let isEmail = a.contains("@")
-                let c = try validator.contact(email: isEmail ? a : nil, phone: isEmail ? nil : a, name: nil, locale: nil, timeZone: nil, attributes: [:])
-                if let existing = try store.contact(matching: c.email ?? c.phone!) { ids.append(existing.id!) } else { ids.append(contentsOf: try store.upsertContacts([c]).ids) }
+                let c = try validator.contact(
+                    email: isEmail ? a : nil, phone: isEmail ? nil : a, name: nil, locale: nil, timeZone: nil,
+                    attributes: [:])
+                if let existing = try store.contact(matching: c.email ?? c.phone!) {
+                    ids.append(existing.id!)
+                } else {
+                    ids.append(contentsOf: try store.upsertContacts([c]).ids)
+                }
             } else {
                 throw StoreError.unknownContact(a)
             }
@@ -39,12 +45,17 @@ struct ListsSubscribeCommand: Command {
         let resubscribe = args.has("--resubscribe")
         let evidence = args.value("--evidence")
         if resubscribe, evidence?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
-            throw UsageError("--resubscribe needs --evidence \"TEXT\" saying how the person asked to be subscribed again")
+            throw UsageError(
+                "--resubscribe needs --evidence \"TEXT\" saying how the person asked to be subscribed again")
         }
-        let authority: ConsentAuthority = state == .unsubscribed ? .person : resubscribe ? .officerResubscribe : .officer
-        try store.setMembership(list: name, contactIDs: ids, state: state, consent: Consent(source: "cli", evidence: evidence),
-                                by: authority)
-        context.print("\(state == .subscribed ? "Subscribed" : "Unsubscribed") \(ids.count) contact\(ids.count == 1 ? "" : "s") \(state == .subscribed ? "to" : "from") \(name).")
+        let authority: ConsentAuthority =
+            state == .unsubscribed ? .person : resubscribe ? .officerResubscribe : .officer
+        try store.setMembership(
+            list: name, contactIDs: ids, state: state, consent: Consent(source: "cli", evidence: evidence),
+            by: authority)
+        context.print(
+            "\(state == .subscribed ? "Subscribed" : "Unsubscribed") \(ids.count) contact\(ids.count == 1 ? "" : "s") \(state == .subscribed ? "to" : "from") \(name)."
+        )
         return 0
     }
 }

@@ -13,7 +13,11 @@ struct QueueCancelCommand: Command {
             return id
         }
         let n = try context.store.cancel(ids: ids)
-        if args.has("--json") { context.printJSON(["cancelled": JSON(n)]) } else { context.print("Cancelled \(n) deliver\(n == 1 ? "y" : "ies").") }
+        if args.has("--json") {
+            context.printJSON(["cancelled": JSON(n)])
+        } else {
+            context.print("Cancelled \(n) deliver\(n == 1 ? "y" : "ies").")
+        }
         return n == ids.count ? 0 : 1
     }
 }

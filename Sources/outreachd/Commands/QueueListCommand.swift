@@ -14,7 +14,8 @@ struct QueueListCommand: Command {
         _ = try args.positionals()
         let state = try args.value("--state").map { s throws(UsageError) -> DeliveryState in
             guard let st = DeliveryState(rawValue: s) else {
-                throw UsageError("--state must be one of " + DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))
+                throw UsageError(
+                    "--state must be one of " + DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))
             }
             return st
         }
@@ -23,7 +24,9 @@ struct QueueListCommand: Command {
         let list = try context.store.deliveries(state: state, messageID: message, limit: limit)
         if args.has("--json") { context.printJSON(.array(list.map(\.json))); return 0 }
         for d in list {
-            context.print([String(d.id), d.state.rawValue, d.channel, d.address, "attempts=\(d.attempts)", d.lastError ?? ""].joined(separator: "\t"))
+            context.print(
+                [String(d.id), d.state.rawValue, d.channel, d.address, "attempts=\(d.attempts)", d.lastError ?? ""]
+                    .joined(separator: "\t"))
         }
         return 0
     }

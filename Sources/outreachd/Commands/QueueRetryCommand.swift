@@ -16,7 +16,11 @@ struct QueueRetryCommand: Command {
         }
         guard args.has("--dead") != !ids.isEmpty else { throw UsageError("give delivery IDs or --dead") }
         let n = try context.store.retry(ids: args.has("--dead") ? nil : ids, now: WallClock.nowMillis())
-        if args.has("--json") { context.printJSON(["retried": JSON(n)]) } else { context.print("Queued \(n) deliver\(n == 1 ? "y" : "ies") again.") }
+        if args.has("--json") {
+            context.printJSON(["retried": JSON(n)])
+        } else {
+            context.print("Queued \(n) deliver\(n == 1 ? "y" : "ies") again.")
+        }
         return n == 0 && !ids.isEmpty ? 1 : 0
     }
 }

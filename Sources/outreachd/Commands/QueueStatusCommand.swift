@@ -13,17 +13,23 @@ struct QueueStatusCommand: Command {
         let cancelled = (counts[.cancelled] ?? 0) > 0 ? try context.store.cancelReasons(messageID: nil) : [:]
         let outages = try context.store.channelOutages()
         if args.has("--json") {
-            var o = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, JSON(counts[$0] ?? 0)) })
+            var o = Dictionary(
+                uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, JSON(counts[$0] ?? 0)) })
             o["total"] = JSON(total)
-            o["cancelled_reasons"] = .object(Dictionary(uniqueKeysWithValues: cancelled.map { ($0.key.rawValue, JSON($0.value)) }))
-            o["channels_down"] = .object(outages.mapValues { ["since": .string(WallClock.rfc3339($0.since)), "error": .string($0.lastError)] })
+            o["cancelled_reasons"] = .object(
+                Dictionary(uniqueKeysWithValues: cancelled.map { ($0.key.rawValue, JSON($0.value)) }))
+            o["channels_down"] = .object(
+                outages.mapValues { ["since": .string(WallClock.rfc3339($0.since)), "error": .string($0.lastError)] })
             context.printJSON(.object(o))
             return 0
         }
-        for s in DeliveryState.allCases where (counts[s] ?? 0) > 0 || [.queued, .sending, .sent, .failed, .dead].contains(s) {
+        for s in DeliveryState.allCases
+        where (counts[s] ?? 0) > 0 || [.queued, .sending, .sent, .failed, .dead].contains(s) {
             context.print(s.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + String(counts[s] ?? 0))
             if s == .cancelled {
-                for (r, n) in cancelled.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { context.print("  \(r.rawValue): \(n)") }
+                for (r, n) in cancelled.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                    context.print("  \(r.rawValue): \(n)")
+                }
             }
         }
         context.print("total".padding(toLength: 11, withPad: " ", startingAt: 0) + String(total))

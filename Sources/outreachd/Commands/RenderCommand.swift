@@ -12,24 +12,29 @@ struct RenderCommand: Command {
           TEMPLATE: a folder of the templates directory; shows the locale used, and for email the
           subject, text and HTML parts. --contact looks the contact up in the store.
         """
-    static let valueOptions: Set<String> = ["--data", "--partials", "--kind", "--locale", "--contact", "--templates", "--bench"]
+    static let valueOptions: Set<String> = [
+        "--data", "--partials", "--kind", "--locale", "--contact", "--templates", "--bench",
+    ]
     static let flags: Set<String> = ["--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let target = try args.positionals("FILE-OR-TEMPLATE")[0]
         let data = try args.value("--data").map(readJSON) ?? .object([:])
         var isDir: ObjCBool = false
-        let looksLikeFile = target.contains("/") || TemplateEscaping(fileExtension: (target as NSString).pathExtension) != nil
+        let looksLikeFile =
+            target.contains("/") || TemplateEscaping(fileExtension: (target as NSString).pathExtension) != nil
         if args.value("--partials") != nil || looksLikeFile
-            || FileManager.default.fileExists(atPath: target, isDirectory: &isDir) && !isDir.boolValue {
+            || FileManager.default.fileExists(atPath: target, isDirectory: &isDir) && !isDir.boolValue
+        {
             // A file needs no configuration; one that reads gives its limit.
             let limit = (try? context.config)?.maxRenderBytes ?? Template.defaultMaxRenderBytes
             try renderFile(target, data: data, partialsDir: args.value("--partials"), maxBytes: limit)
             return 0
         }
         let config = try context.config
-        let library = try TemplateLibrary(directory: args.value("--templates") ?? config.templatesDir,
-                                          defaultLocale: config.defaultLocale, maxRenderBytes: config.maxRenderBytes)
+        let library = try TemplateLibrary(
+            directory: args.value("--templates") ?? config.templatesDir,
+            defaultLocale: config.defaultLocale, maxRenderBytes: config.maxRenderBytes)
         guard library.has(target) else { throw TemplateError.unknownTemplate(name: target) }
         let problems = library.problems(of: target)
         for p in problems { Output.error(p.description) }
@@ -37,7 +42,8 @@ struct RenderCommand: Command {
         let kindName = args.value("--kind") ?? "email"
         guard let kind = ChannelKind(rawValue: kindName) else { throw UsageError("--kind must be email, sms or chat") }
         if let bench = args.value("--bench") {
-            return try benchmark(library: library, template: target, kind: kind, locale: args.value("--locale"), contextsFile: bench)
+            return try benchmark(
+                library: library, template: target, kind: kind, locale: args.value("--locale"), contextsFile: bench)
         }
         var contact: Contact?
         if let c = args.value("--contact") {
@@ -54,7 +60,9 @@ struct RenderCommand: Command {
             if let j = r.json { o["json"] = .string(j) }
             if kind == .sms {
                 let a = SMSText.analyze(r.text)
-                o["sms"] = ["encoding": .string(a.encoding.rawValue), "units": JSON(a.units), "segments": JSON(a.segments)]
+                o["sms"] = [
+                    "encoding": .string(a.encoding.rawValue), "units": JSON(a.units), "segments": JSON(a.segments),
+                ]
             }
             context.printJSON(.object(o))
             return 0
@@ -67,8 +75,12 @@ struct RenderCommand: Command {
         if kind == .sms {
             // Known before sending: what the gateway will bill.
             let a = SMSText.analyze(r.text)
-            out += "--- sms: \(a.encoding.rawValue), \(a.units) units, \(a.segments) segment\(a.segments == 1 ? "" : "s")"
-                + (a.nonGSMCharacters.isEmpty ? "" : " (UCS-2 because of " + a.nonGSMCharacters.prefix(5).map { "'\($0)'" }.joined(separator: " ") + ")") + " ---\n"
+            out +=
+                "--- sms: \(a.encoding.rawValue), \(a.units) units, \(a.segments) segment\(a.segments == 1 ? "" : "s")"
+                + (a.nonGSMCharacters.isEmpty
+                    ? ""
+                    : " (UCS-2 because of " + a.nonGSMCharacters.prefix(5).map { "'\($0)'" }.joined(separator: " ")
+                        + ")") + " ---\n"
         }
         Output.write(out)
         return 0
@@ -95,7 +107,8 @@ struct RenderCommand: Command {
             let files = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).sorted()
             for rel in files where rel.hasSuffix(".mustache") {
                 let name = String(rel.dropLast(".mustache".count))
-                partials[name] = try Template(source: try readText(dir + "/" + rel), file: dir + "/" + rel, escaping: escaping)
+                partials[name] = try Template(
+                    source: try readText(dir + "/" + rel), file: dir + "/" + rel, escaping: escaping)
             }
         }
         var out: [UInt8] = []

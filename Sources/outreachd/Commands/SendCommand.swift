@@ -22,10 +22,14 @@ struct SendCommand: Command {
         let config = try context.config
         let store = try context.store
         let library = try context.templates
-        guard library.has(template) else { throw CLIError.failed("There is no template '\(template)' in \(config.templatesDir).") }
+        guard library.has(template) else {
+            throw CLIError.failed("There is no template '\(template)' in \(config.templatesDir).")
+        }
         var data = JSON.object([:])
         if let f = args.value("--data") { data = try readJSON(f) }
-        if let l = args.value("--locale"), !Locales.isValid(l) { throw UsageError("--locale '\(l)' is not a language tag like da or pt-BR") }
+        if let l = args.value("--locale"), !Locales.isValid(l) {
+            throw UsageError("--locale '\(l)' is not a language tag like da or pt-BR")
+        }
 
         let channels = try context.channels
         // Phone numbers without + take the top-level default country, else the SMS channel's.
@@ -36,19 +40,29 @@ struct SendCommand: Command {
         for raw in to {
             var d: NewDelivery
             if let c = try store.contact(matching: raw) {
-                d = NewDelivery(channel: "", address: "", contactID: c.id, name: c.name, locale: c.locale, timeZone: c.timeZone)
-                let channel = try pick(args.value("--channel"), forEmail: c.email != nil && (args.value("--channel").map { channels[$0]?.kind == .email } ?? true), channels)
+                d = NewDelivery(
+                    channel: "", address: "", contactID: c.id, name: c.name, locale: c.locale, timeZone: c.timeZone)
+                let channel = try pick(
+                    args.value("--channel"),
+                    forEmail: c.email != nil && (args.value("--channel").map { channels[$0]?.kind == .email } ?? true),
+                    channels)
                 d.channel = channel.name
                 d.address = RecipientAddress.resolve(c, on: channel) ?? ""
-                guard !d.address.isEmpty else { throw CLIError.failed("Contact \(raw) has no address for channel '\(channel.name)'.") }
+                guard !d.address.isEmpty else {
+                    throw CLIError.failed("Contact \(raw) has no address for channel '\(channel.name)'.")
+                }
             } else {
                 let isEmail = raw.contains("@")
                 if !isEmail, raw.unicodeScalars.contains(where: { CharacterSet.letters.contains($0) }) {
-                    throw CLIError.failed("--to \(raw): not an email address (it has no @) and not a phone number (it has letters).")
+                    throw CLIError.failed(
+                        "--to \(raw): not an email address (it has no @) and not a phone number (it has letters).")
                 }
-                let c = try validator.contact(email: isEmail ? raw : nil, phone: isEmail ? nil : raw, name: nil, locale: nil, timeZone: nil, attributes: [:])
+                let c = try validator.contact(
+                    email: isEmail ? raw : nil, phone: isEmail ? nil : raw, name: nil, locale: nil, timeZone: nil,
+                    attributes: [:])
                 let channel = try pick(args.value("--channel"), forEmail: isEmail, channels)
-                d = NewDelivery(channel: channel.name, address: RecipientAddress.resolve(c, on: channel) ?? (c.email ?? c.phone!))
+                d = NewDelivery(
+                    channel: channel.name, address: RecipientAddress.resolve(c, on: channel) ?? (c.email ?? c.phone!))
             }
             if let l = args.value("--locale") { d.locale = Locales.canonical(l) }
             // A broken template is refused before anything is queued; once per channel and language.
@@ -57,7 +71,8 @@ struct SendCommand: Command {
             }
             deliveries.append(d)
         }
-        let result = try store.enqueue(Message(template: template, data: data, kind: .transactional), deliveries: deliveries, idempotency: nil)
+        let result = try store.enqueue(
+            Message(template: template, data: data, kind: .transactional), deliveries: deliveries, idempotency: nil)
         var summary = BatchSummary()
         if !args.has("--queue-only") {
             let worker = try context.worker(only: Array(Set(deliveries.map(\.channel))))
@@ -68,10 +83,13 @@ struct SendCommand: Command {
         if args.has("--json") {
             context.printJSON(["id": JSON(Int(result.messageID)), "deliveries": .array(states.map(\.json))])
         } else if args.has("--queue-only") {
-            context.print("Queued message \(result.messageID): \(result.inserted) deliver\(result.inserted == 1 ? "y" : "ies").")
+            context.print(
+                "Queued message \(result.messageID): \(result.inserted) deliver\(result.inserted == 1 ? "y" : "ies").")
         } else {
             for d in states {
-                context.print("\(d.id)\t\(d.state.rawValue)\t\(d.channel)\t\(d.address)\(d.lastError.map { "\t" + $0 } ?? "")\(d.providerID.map { "\t" + $0 } ?? "")")
+                context.print(
+                    "\(d.id)\t\(d.state.rawValue)\t\(d.channel)\t\(d.address)\(d.lastError.map { "\t" + $0 } ?? "")\(d.providerID.map { "\t" + $0 } ?? "")"
+                )
             }
         }
         return states.contains { $0.state == .dead } && summary.dead > 0 ? 1 : 0
@@ -80,7 +98,8 @@ struct SendCommand: Command {
     static func pick(_ named: String?, forEmail: Bool, _ channels: [String: any Channel]) throws -> any Channel {
         if let named {
             guard let c = channels[named] else {
-                throw CLIError.failed("There is no channel '\(named)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
+                throw CLIError.failed(
+                    "There is no channel '\(named)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
             }
             return c
         }
@@ -91,6 +110,8 @@ struct SendCommand: Command {
 
     static func readJSON(_ path: String) throws -> JSON {
         guard let d = FileManager.default.contents(atPath: path) else { throw CLIError.unreadable(path: path) }
-        do { return try JSON.parse(Array(d)) } catch { throw CLIError.badFile(path: path, problem: "not valid JSON: \(error.description)") }
+        do { return try JSON.parse(Array(d)) } catch {
+            throw CLIError.badFile(path: path, problem: "not valid JSON: \(error.description)")
+        }
     }
 }

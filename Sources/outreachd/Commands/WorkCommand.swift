@@ -32,13 +32,18 @@ struct WorkCommand: Command {
         }
         if terminal { Output.write("\n", to: 2) }
         if args.has("--json") {
-            context.printJSON(["handled": JSON(summary.handled), "sent": JSON(summary.sent), "failed": JSON(summary.failed), "dead": JSON(summary.dead),
-                               "waiting_for_endpoint": JSON(summary.deferred),
-                               "channels_down": .array(worker.availability.all.keys.sorted().map { .string($0) })])
+            context.printJSON([
+                "handled": JSON(summary.handled), "sent": JSON(summary.sent), "failed": JSON(summary.failed),
+                "dead": JSON(summary.dead),
+                "waiting_for_endpoint": JSON(summary.deferred),
+                "channels_down": .array(worker.availability.all.keys.sorted().map { .string($0) }),
+            ])
         } else {
             context.print("Sent \(summary.sent), will retry \(summary.failed), dead \(summary.dead).")
             for (name, o) in worker.availability.all.sorted(by: { $0.key < $1.key }) {
-                context.print("Channel \(name) cannot be reached (\(o.lastError)); \(summary.deferred) deliveries wait for it without spending an attempt.")
+                context.print(
+                    "Channel \(name) cannot be reached (\(o.lastError)); \(summary.deferred) deliveries wait for it without spending an attempt."
+                )
             }
         }
         return 0

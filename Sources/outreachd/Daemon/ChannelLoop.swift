@@ -14,7 +14,10 @@ final class ChannelLoop: Sendable {
     /// The longest sleep: a safety net for work another process queued without waking us.
     let maxIdleMillis: Int64
 
-    init(channel: String, worker: DeliveryWorker, store: any Store, wakeup: Wakeup, stopping: StopFlag, maxIdleMillis: Int64 = 5_000) {
+    init(
+        channel: String, worker: DeliveryWorker, store: any Store, wakeup: Wakeup, stopping: StopFlag,
+        maxIdleMillis: Int64 = 5_000
+    ) {
         self.channel = channel
         self.worker = worker
         self.store = store
@@ -43,7 +46,9 @@ final class ChannelLoop: Sendable {
                 if let until = s.waitUntil {
                     // The endpoint is down: nothing until the next probe (the API's wake-ups do not help).
                     if s.handled > 0 {
-                        Log.warning("\(channel): cannot reach the endpoint; \(s.deferred) deliveries wait without spending an attempt")
+                        Log.warning(
+                            "\(channel): cannot reach the endpoint; \(s.deferred) deliveries wait without spending an attempt"
+                        )
                     }
                     Thread.sleep(forTimeInterval: Double(max(10, min(until - WallClock.nowMillis(), 1_000))) / 1000)
                     continue
@@ -61,7 +66,9 @@ final class ChannelLoop: Sendable {
             } catch {
                 failures += 1
                 Log.error("\(channel): \(error)")
-                wakeup.wait(loop: index, after: seen, until: WallClock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6))))
+                wakeup.wait(
+                    loop: index, after: seen, until: WallClock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6)))
+                )
             }
         }
     }

@@ -28,14 +28,16 @@ struct ChannelSchedule: Sendable {
         workers = try section.int("workers") ?? 1
         guard (1...64).contains(workers) else { throw section.invalid("workers", "must be between 1 and 64") }
         policy = try RetryPolicy(section: section)
-        receipts = ["kannel", "twilio"].contains(try section.string("preset") ?? "")
+        receipts =
+            ["kannel", "twilio"].contains(try section.string("preset") ?? "")
             ? try SMSReceiptAuth(name: name, section: section, publicURL: publicURL) : nil
         quiet = try QuietHours.from(section)
     }
 
     /// `ChannelSchedule` after the channel itself was built from `section`: then every setting
     /// has been read, and one that was not is refused as a typo.
-    static func checked(name: String, section: ConfigSection, publicURL: String?) throws(ConfigError) -> ChannelSchedule {
+    static func checked(name: String, section: ConfigSection, publicURL: String?) throws(ConfigError) -> ChannelSchedule
+    {
         let schedule = try ChannelSchedule(name: name, section: section, publicURL: publicURL)
         try section.refuseUnreadKeys()
         return schedule

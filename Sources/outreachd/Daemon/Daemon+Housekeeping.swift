@@ -11,7 +11,9 @@ extension Daemon {
         do {
             let q = try store.extendOpenSeriesReminders(now: WallClock.nowMillis())
             guard q.reminders > 0 else { return }
-            Log.info("queued \(q.reminders) reminder deliveries (\(q.reminderMessages) reminders) of open-ended event series")
+            Log.info(
+                "queued \(q.reminders) reminder deliveries (\(q.reminderMessages) reminders) of open-ended event series"
+            )
             scheduler.wake(Set(scheduler.wakeups.keys))
         } catch {
             Log.error("could not queue the reminders of open-ended event series: \(CLI.sentence(error))")

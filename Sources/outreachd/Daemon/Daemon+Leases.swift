@@ -8,11 +8,13 @@ extension Daemon {
         do {
             let n = try store.expireLeasesOfStoppedProcesses()
             guard n > 0 else { return }
-            Log.notice("resuming \(n) deliveries at once: their lease was held by a process of this host "
-                       + "that is no longer running")
+            Log.notice(
+                "resuming \(n) deliveries at once: their lease was held by a process of this host "
+                    + "that is no longer running")
         } catch {
-            Log.warning("could not take over the leases of stopped processes; they resume when they expire: "
-                        + CLI.sentence(error))
+            Log.warning(
+                "could not take over the leases of stopped processes; they resume when they expire: "
+                    + CLI.sentence(error))
         }
     }
 }

@@ -26,14 +26,17 @@ final class Daemon {
         let config = try Config.load(explicitPath: configPath)
         var settings = try ServerSettings(section: config.server)
         if let l = listenOverride { settings.listen = l }
-        let library = try TemplateLibrary(directory: config.templatesDir, defaultLocale: config.defaultLocale,
-                                          maxRenderBytes: config.maxRenderBytes)
+        let library = try TemplateLibrary(
+            directory: config.templatesDir, defaultLocale: config.defaultLocale,
+            maxRenderBytes: config.maxRenderBytes)
         var quiet: [String: QuietHours] = [:]
         for (name, section) in config.channels {
             if let q = try QuietHours.from(section) { quiet[name] = q }
         }
         if !library.has(settings.confirmTemplate) {
-            Log.warning("the confirmation template '\(settings.confirmTemplate)' is not in \(config.templatesDir); double opt-in sign-ups will fail to send")
+            Log.warning(
+                "the confirmation template '\(settings.confirmTemplate)' is not in \(config.templatesDir); double opt-in sign-ups will fail to send"
+            )
         }
         return Loaded(config: config, settings: settings, library: library, quiet: quiet)
     }
@@ -59,33 +62,44 @@ final class Daemon {
         for (name, section) in config.channels {
             let raw = try ChannelFactory.make(name: name, section: section, config: config)
             let schedule = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
-            channels[name] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: schedule.batchCap)
-            infos[name] = ChannelInfo(name: name, kind: raw.kind, target: raw.target, addressAttribute: raw.addressAttribute,
-                                      section: section, receipts: schedule.receipts)
+            channels[name] = InstrumentedChannel(
+                raw, metrics: metrics, rate: schedule.rate, batchCap: schedule.batchCap)
+            infos[name] = ChannelInfo(
+                name: name, kind: raw.kind, target: raw.target, addressAttribute: raw.addressAttribute,
+                section: section, receipts: schedule.receipts)
             workers[name] = schedule.workers
             policies[name] = schedule.policy
         }
         let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))
         let availability = ChannelAvailability()
         // After the channels and the server settings: the redactor knows every secret they read.
-        let worker = DeliveryWorker(store: store, channels: channels, composer: composer, policies: policies,
-                                    leaseMillis: loaded.settings.leaseMillis, availability: availability,
-                                    quietHours: loaded.quiet, redactor: SecretRedactor(secrets: config.secretValues)) { Log.info($0) }
+        let worker = DeliveryWorker(
+            store: store, channels: channels, composer: composer, policies: policies,
+            leaseMillis: loaded.settings.leaseMillis, availability: availability,
+            quietHours: loaded.quiet, redactor: SecretRedactor(secrets: config.secretValues)
+        ) { Log.info($0) }
         let scheduler = Scheduler(worker: worker, store: store, workers: workers)
         let committer = GroupCommitter(store: store, metrics: metrics) { scheduler.wake($0) }
         func live(_ l: Loaded) -> API.Live {
-            API.Live(settings: l.settings, auth: Authenticator(settings: l.settings), templates: l.library, channels: infos,
-                     defaultCountry: l.config.defaultCountry, defaultLocale: l.config.defaultLocale)
+            API.Live(
+                settings: l.settings, auth: Authenticator(settings: l.settings), templates: l.library, channels: infos,
+                defaultCountry: l.config.defaultCountry, defaultLocale: l.config.defaultLocale)
         }
-        let api = API(store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics, live: live(loaded),
-                      availability: availability) { scheduler.wake($0) }
-        let server = HTTPServer(maxBodyBytes: loaded.settings.maxBodyBytes, trustProxy: loaded.settings.trustProxy,
-                                headerTimeoutMillis: loaded.settings.headerTimeoutMillis) { api.handle($0) }
+        let api = API(
+            store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics,
+            live: live(loaded),
+            availability: availability
+        ) { scheduler.wake($0) }
+        let server = HTTPServer(
+            maxBodyBytes: loaded.settings.maxBodyBytes, trustProxy: loaded.settings.trustProxy,
+            headerTimeoutMillis: loaded.settings.headerTimeoutMillis
+        ) { api.handle($0) }
         let address = try ListenAddress(loaded.settings.listen)
 
         committer.start()
-        try server.start(listen: address, threads: loaded.settings.threads,
-                         perAddressLimit: loaded.settings.perIPConnections)
+        try server.start(
+            listen: address, threads: loaded.settings.threads,
+            perAddressLimit: loaded.settings.perIPConnections)
         Self.resumeLeasesOfStoppedProcesses(store)
         scheduler.start()
         for w in config.warnings { Log.warning(w) }
@@ -93,7 +107,9 @@ final class Daemon {
             Log.warning("no [server] tokens_file or webhook_secret_file: POST /v1/messages will refuse every request")
         }
         let status = "Listening on \(address), channels: \(channels.keys.sorted().joined(separator: ", "))"
-        Log.notice("outreachd \(CLI.version) started; \(status.prefix(1).lowercased() + status.dropFirst()); data in \(config.dataDir)")
+        Log.notice(
+            "outreachd \(CLI.version) started; \(status.prefix(1).lowercased() + status.dropFirst()); data in \(config.dataDir)"
+        )
         notifier.ready(status: status)
 
         let tick = notifier.watchdogInterval.map { min($0, 5) } ?? 5
@@ -114,15 +130,20 @@ final class Daemon {
                     let next = try load()
                     let changed = try Self.checkChannels(of: next.config, against: config)
                     if Set(next.config.channels.keys) != Set(config.channels.keys) {
-                        Log.warning("channels were added or removed in the configuration; restart outreachd to apply that")
+                        Log.warning(
+                            "channels were added or removed in the configuration; restart outreachd to apply that")
                     }
                     if !changed.isEmpty {
-                        Log.warning("settings of \(changed.map { "[channels.\($0)]" }.joined(separator: ", ")) changed; apart from quiet hours they apply after a restart")
+                        Log.warning(
+                            "settings of \(changed.map { "[channels.\($0)]" }.joined(separator: ", ")) changed; apart from quiet hours they apply after a restart"
+                        )
                     }
                     let (was, now) = (loaded.settings, next.settings)
-                    for (key, changed) in [("listen", now.listen != was.listen),
-                                           ("per_ip_connections", now.perIPConnections != was.perIPConnections),
-                                           ("header_timeout", now.headerTimeoutMillis != was.headerTimeoutMillis)]
+                    for (key, changed) in [
+                        ("listen", now.listen != was.listen),
+                        ("per_ip_connections", now.perIPConnections != was.perIPConnections),
+                        ("header_timeout", now.headerTimeoutMillis != was.headerTimeoutMillis),
+                    ]
                     where changed {
                         Log.warning("[server] \(key) changed; restart outreachd to apply that")
                     }
@@ -154,7 +175,9 @@ final class Daemon {
         let finished = scheduler.drain(timeoutMillis: loaded.settings.drainTimeoutMillis)
         if !finished {
             let n = (try? store.releaseAll(owner: worker.owner)) ?? 0
-            Log.warning("in-flight batches did not finish within \(loaded.settings.drainTimeoutMillis / 1000)s; gave back \(n) leased deliveries")
+            Log.warning(
+                "in-flight batches did not finish within \(loaded.settings.drainTimeoutMillis / 1000)s; gave back \(n) leased deliveries"
+            )
         }
         if finished { worker.close() }
         Log.notice("stopped")

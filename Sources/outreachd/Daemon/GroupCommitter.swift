@@ -77,7 +77,10 @@ final class GroupCommitter: Sendable {
     private let onCommit: @Sendable ([String: Int64]) -> Void
     let metrics: Metrics
 
-    init(store: any Store, maxBatch: Int = 1024, metrics: Metrics, onCommit: @escaping @Sendable ([String: Int64]) -> Void) {
+    init(
+        store: any Store, maxBatch: Int = 1024, metrics: Metrics,
+        onCommit: @escaping @Sendable ([String: Int64]) -> Void
+    ) {
         self.store = store
         self.maxBatch = maxBatch
         self.metrics = metrics
@@ -231,11 +234,14 @@ final class GroupCommitter: Sendable {
     @discardableResult
     private func answer(_ batch: [Waiting], results: [Result<EnqueueResult, any Error>]) -> Int {
         let keys = batch.compactMap(\.request.idempotency?.key)
-        let twinsByKey = keys.isEmpty ? [:] : state.withLock { s -> [String: [Twin]] in
-            var out: [String: [Twin]] = [:]
-            for k in keys { if let ts = s.inFlight.removeValue(forKey: k), !ts.isEmpty { out[k] = ts } }
-            return out
-        }
+        let twinsByKey =
+            keys.isEmpty
+            ? [:]
+            : state.withLock { s -> [String: [Twin]] in
+                var out: [String: [Twin]] = [:]
+                for k in keys { if let ts = s.inFlight.removeValue(forKey: k), !ts.isEmpty { out[k] = ts } }
+                return out
+            }
         var answered: [UInt64] = []
         var again: [Twin] = []
         for (w, r) in zip(batch, results) {
@@ -248,7 +254,8 @@ final class GroupCommitter: Sendable {
                     continue
                 }
                 answered.append(t.submitted)
-                let result: Result<EnqueueResult, any Error> = t.request.idempotency?.requestHash == idem.requestHash
+                let result: Result<EnqueueResult, any Error> =
+                    t.request.idempotency?.requestHash == idem.requestHash
                     ? .success(first) : .failure(StoreError.idempotencyConflict(key: idem.key))
                 t.completion(Outcome(result: result, request: w.request, twin: true))
             }

@@ -46,7 +46,8 @@ final class InstrumentedChannel: Channel {
         }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let outcomes = inner.send(batch)
-        metrics.observeSend(channel: name, outcomes: outcomes, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        metrics.observeSend(
+            channel: name, outcomes: outcomes, seconds: Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         return outcomes
     }
 }

@@ -24,7 +24,11 @@ extension API {
         let counts = (try? store.queueCounts(messageID: nil)) ?? [:]
         let cancelled = (counts[.cancelled] ?? 0) > 0 ? (try? store.cancelReasons(messageID: nil)) ?? [:] : [:]
         metrics.registry.set("outreach_commit_slow_path_total", [:], Double(store.slowPathBatches))
-        return .now(.text(200, metrics.render(queueCounts: counts, cancelled: cancelled, channels: snapshot.channels.keys.sorted(),
-                                                outages: availability.all), contentType: "text/plain; version=0.0.4; charset=utf-8"))
+        return .now(
+            .text(
+                200,
+                metrics.render(
+                    queueCounts: counts, cancelled: cancelled, channels: snapshot.channels.keys.sorted(),
+                    outages: availability.all), contentType: "text/plain; version=0.0.4; charset=utf-8"))
     }
 }

@@ -27,15 +27,18 @@ extension API {
         }
         do {
             guard try store.list(named: t.list) != nil,
-                  let c = try t.contactID.flatMap({ try store.contact(matching: String($0)) }) ?? store.contact(matching: t.address),
-                  let id = c.id else {
+                let c = try t.contactID.flatMap({ try store.contact(matching: String($0)) })
+                    ?? store.contact(matching: t.address),
+                let id = c.id
+            else {
                 return .now(.html(404, LinkPages.invalid(lang, .malformed)))
             }
             let l = c.locale.map(LinkPages.language) ?? lang
             let issuedAt = t.issuedAt ?? (t.expires - LinkSigner.confirmLifetime) * 1000
-            let changes = try store.setMembership(list: t.list, contactIDs: [id], state: .subscribed,
-                                                  consent: Consent(source: "double-opt-in", evidence: "confirmed by link from ip=\(req.clientAddress)"),
-                                                  by: .personConfirmed(issuedAt: issuedAt))
+            let changes = try store.setMembership(
+                list: t.list, contactIDs: [id], state: .subscribed,
+                consent: Consent(source: "double-opt-in", evidence: "confirmed by link from ip=\(req.clientAddress)"),
+                by: .personConfirmed(issuedAt: issuedAt))
             if !changes.changed.isEmpty {
                 Log.info("contact \(id) confirmed the subscription to \(t.list)")
                 wake(Set(snapshot.channels.keys))  // the list's events may have queued an invitation for them
@@ -72,12 +75,17 @@ extension API {
         case .failure(let refusal): return refusal.reply
         }
         guard Self.isOneClick(req) else {
-            return .now(.error(400, "body: must be List-Unsubscribe=One-Click (RFC 8058), form-encoded or multipart/form-data"))
+            return .now(
+                .error(400, "body: must be List-Unsubscribe=One-Click (RFC 8058), form-encoded or multipart/form-data"))
         }
         do {
             // The contact the link was made for, even if their address changed since.
-            let contact = try t.contactID.flatMap { try store.contact(matching: String($0)) } ?? store.contact(matching: t.address)
-            let consent = Consent(source: "one-click", evidence: "POST from ip=\(req.clientAddress); user-agent=\(req.header("user-agent") ?? "-")")
+            let contact =
+                try t.contactID.flatMap { try store.contact(matching: String($0)) }
+                ?? store.contact(matching: t.address)
+            let consent = Consent(
+                source: "one-click",
+                evidence: "POST from ip=\(req.clientAddress); user-agent=\(req.header("user-agent") ?? "-")")
             let listExists = t.list.isEmpty ? false : try store.list(named: t.list) != nil
             if !listExists || contact == nil {
                 // No list (or it is gone), or nobody to find: the address itself gets no more list mail.
@@ -85,7 +93,9 @@ extension API {
             } else if let id = contact?.id {
                 try store.setMembership(list: t.list, contactIDs: [id], state: .unsubscribed, consent: consent)
             }
-            Log.info("unsubscribed \(contact?.id.map { "contact \($0)" } ?? "an address") from \(t.list.isEmpty ? "all lists" : t.list) (one-click)")
+            Log.info(
+                "unsubscribed \(contact?.id.map { "contact \($0)" } ?? "an address") from \(t.list.isEmpty ? "all lists" : t.list) (one-click)"
+            )
             let l = contact?.locale.map(LinkPages.language) ?? lang
             return .now(.html(200, LinkPages.unsubscribed(l, list: t.list)))
         } catch {
@@ -105,13 +115,18 @@ extension API {
     }
 
     /// A link's token if it is ours, unexpired and for `action`; else the page that says why.
-    private func verified(_ token: String, _ action: LinkToken.Action, _ lang: LinkPages.Strings) -> Result<LinkToken, LinkRefusal> {
+    private func verified(_ token: String, _ action: LinkToken.Action, _ lang: LinkPages.Strings) -> Result<
+        LinkToken, LinkRefusal
+    > {
         do {
             let t = try links.verify(token)
-            guard t.action == action else { return .failure(LinkRefusal(reply: .now(.html(404, LinkPages.invalid(lang, .malformed))))) }
+            guard t.action == action else {
+                return .failure(LinkRefusal(reply: .now(.html(404, LinkPages.invalid(lang, .malformed)))))
+            }
             return .success(t)
         } catch {
-            return .failure(LinkRefusal(reply: .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error)))))
+            return .failure(
+                LinkRefusal(reply: .now(.html(error == .expired ? 410 : 404, LinkPages.invalid(lang, error)))))
         }
     }
 }

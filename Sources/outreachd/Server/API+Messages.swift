@@ -8,16 +8,20 @@ extension API {
         let live = snapshot
         let caller = try live.auth.check(req)
         guard req.mediaType == "application/json" else {
-            throw APIError(415, "Content-Type: must be application/json, not \(req.header("content-type") ?? "missing")")
+            throw APIError(
+                415, "Content-Type: must be application/json, not \(req.header("content-type") ?? "missing")")
         }
         let store = self.store
-        let parsed = try TriggerParser(live: live, contact: { try store.contact(matching: $0) }, now: WallClock.nowMillis()).parse(req.body)
+        let parsed = try TriggerParser(
+            live: live, contact: { try store.contact(matching: $0) }, now: WallClock.nowMillis()
+        ).parse(req.body)
         var key = req.header("idempotency-key")
         // A signed request's key is its signed webhook-id: a key added by whoever replays a
         // captured request would make each replay a new message.
         if case .webhook(let id) = caller {
             if let k = key, k != id {
-                throw .badField("Idempotency-Key", "must be left out of a signed request or equal its webhook-id, which is its key")
+                throw .badField(
+                    "Idempotency-Key", "must be left out of a signed request or equal its webhook-id, which is its key")
             }
             key = id
         }
@@ -86,10 +90,13 @@ extension API {
         _ = try snapshot.auth.check(req)
         guard let mid = Int64(id), mid > 0 else { throw .badField("id", "'\(id)' is not a message id") }
         let ds: [Delivery]
-        do { ds = try store.deliveries(state: nil, messageID: mid, limit: 100_000) } catch { throw internalError(error, "read the message") }
+        do { ds = try store.deliveries(state: nil, messageID: mid, limit: 100_000) } catch {
+            throw internalError(error, "read the message")
+        }
         guard !ds.isEmpty else { throw APIError(404, "There is no message \(mid).") }
         var counts: [String: JSON] = [:]
         for d in ds { counts[d.state.rawValue] = JSON((counts[d.state.rawValue]?.intValue ?? 0) + 1) }
-        return .now(.json(200, ["id": JSON(Int(mid)), "counts": .object(counts), "deliveries": .array(ds.map(\.json))]))
+        return .now(
+            .json(200, ["id": JSON(Int(mid)), "counts": .object(counts), "deliveries": .array(ds.map(\.json))]))
     }
 }

@@ -15,11 +15,16 @@ extension API {
         var form: [String: String] = [:]
         if req.method == "POST" {
             guard req.body.isEmpty || req.mediaType == "application/x-www-form-urlencoded" else {
-                throw APIError(415, "Content-Type: must be application/x-www-form-urlencoded, not \(req.header("content-type") ?? "missing")")
+                throw APIError(
+                    415,
+                    "Content-Type: must be application/x-www-form-urlencoded, not \(req.header("content-type") ?? "missing")"
+                )
             }
             form = Receipts.formFields(String(decoding: req.body, as: UTF8.self))
         }
-        if let why = auth.refusal(method: req.method, query: req.query, form: form, signature: req.header("x-twilio-signature")) {
+        if let why = auth.refusal(
+            method: req.method, query: req.query, form: form, signature: req.header("x-twilio-signature"))
+        {
             Log.warning("receipt on \(name) refused: \(why)")
             throw APIError(401, why)
         }
@@ -52,6 +57,8 @@ extension API {
     /// `<Response/>` replies nothing (JSON would be logged as error 12300 in Twilio's console).
     private func inbound(_ preset: String, _ json: [String: JSON]) -> HTTPResponse {
         guard preset == "twilio" else { return .json(200, .object(json)) }
-        return .text(200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", contentType: "text/xml; charset=utf-8")
+        return .text(
+            200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>",
+            contentType: "text/xml; charset=utf-8")
     }
 }

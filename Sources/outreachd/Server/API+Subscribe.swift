@@ -7,7 +7,9 @@ extension API {
     func subscribe(_ req: HTTPRequest, list name: String) throws(APIError) -> Reply {
         let live = snapshot
         if let wait = limiter.take(req.clientAddress, limit: live.settings.subscribeLimit) {
-            throw APIError(429, "Too many sign-ups from \(req.clientAddress); try again in \(wait) seconds.", headers: [("Retry-After", String(wait))])
+            throw APIError(
+                429, "Too many sign-ups from \(req.clientAddress); try again in \(wait) seconds.",
+                headers: [("Retry-After", String(wait))])
         }
         let fields = try formOrJSON(req)
         let contact: Contact
@@ -32,16 +34,24 @@ extension API {
         let channel = live.channels.values.filter { $0.target == .contact && $0.kind == (useEmail ? .email : .sms) }
             .min { $0.name < $1.name }
         let confirmation = channel.flatMap { ch -> (message: Message, delivery: NewDelivery)? in
-            guard let address = RecipientAddress.resolve(email: contact.email, phone: contact.phone, kind: ch.kind, target: ch.target,
-                                                         attribute: ch.addressAttribute) else { return nil }
-            return (message: Message(template: live.settings.confirmTemplate, data: ["list": .string(name)], kind: .transactional,
-                                     listName: name),
-                    delivery: NewDelivery(channel: ch.name, address: address))
+            guard
+                let address = RecipientAddress.resolve(
+                    email: contact.email, phone: contact.phone, kind: ch.kind, target: ch.target,
+                    attribute: ch.addressAttribute)
+            else { return nil }
+            return (
+                message: Message(
+                    template: live.settings.confirmTemplate, data: ["list": .string(name)], kind: .transactional,
+                    listName: name),
+                delivery: NewDelivery(channel: ch.name, address: address)
+            )
         }
         let outcome: SignUpOutcome
         do {
-            outcome = try store.signUp(SignUpRequest(contact: contact, list: name, consent: Consent(source: "api-signup", evidence: evidence),
-                                                     confirmation: confirmation))
+            outcome = try store.signUp(
+                SignUpRequest(
+                    contact: contact, list: name, consent: Consent(source: "api-signup", evidence: evidence),
+                    confirmation: confirmation))
         } catch StoreError.unknownList {
             throw APIError(404, "There is no list named '\(name)'.")
         } catch {
@@ -68,7 +78,9 @@ extension API {
             return Receipts.formFields(String(decoding: req.body, as: UTF8.self))
         case "application/json":
             let json: JSON
-            do { json = try JSON.parse(req.body) } catch { throw APIError(400, "body: not valid JSON (\(error.description))") }
+            do { json = try JSON.parse(req.body) } catch {
+                throw APIError(400, "body: not valid JSON (\(error.description))")
+            }
             guard let o = json.objectValue else { throw APIError(400, "body: must be a JSON object") }
             var out: [String: String] = [:]
             for (k, v) in o {
@@ -77,7 +89,10 @@ extension API {
             }
             return out
         default:
-            throw APIError(415, "Content-Type: must be application/x-www-form-urlencoded or application/json, not \(req.header("content-type") ?? "missing")")
+            throw APIError(
+                415,
+                "Content-Type: must be application/x-www-form-urlencoded or application/json, not \(req.header("content-type") ?? "missing")"
+            )
         }
     }
 }

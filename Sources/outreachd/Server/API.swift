@@ -16,8 +16,10 @@ final class API: Sendable {
         /// Per kind, the contact channel a trigger without `channels` uses: the first by name.
         private(set) var firstContactChannels: [ChannelKind: ChannelInfo]
 
-        init(settings: ServerSettings, auth: Authenticator, templates: TemplateLibrary, channels: [String: ChannelInfo],
-             defaultCountry: String?, defaultLocale: String) {
+        init(
+            settings: ServerSettings, auth: Authenticator, templates: TemplateLibrary, channels: [String: ChannelInfo],
+            defaultCountry: String?, defaultLocale: String
+        ) {
             self.settings = settings
             self.auth = auth
             self.templates = templates
@@ -29,7 +31,8 @@ final class API: Sendable {
 
         private static func firstContactChannels(_ channels: [String: ChannelInfo]) -> [ChannelKind: ChannelInfo] {
             var out: [ChannelKind: ChannelInfo] = [:]
-            for c in channels.values.sorted(by: { $0.name < $1.name }) where c.target == .contact && out[c.kind] == nil {
+            for c in channels.values.sorted(by: { $0.name < $1.name }) where c.target == .contact && out[c.kind] == nil
+            {
                 out[c.kind] = c
             }
             return out
@@ -51,8 +54,11 @@ final class API: Sendable {
     /// Whether the store takes writes (a full disk): /healthz answers 503 while it does not.
     let storeHealth: StoreHealth
 
-    init(store: any Store, dataDirectory: String, committer: GroupCommitter, links: LinkSigner, metrics: Metrics, live: Live,
-         availability: ChannelAvailability = ChannelAvailability(), wake: @escaping @Sendable (Set<String>) -> Void) {
+    init(
+        store: any Store, dataDirectory: String, committer: GroupCommitter, links: LinkSigner, metrics: Metrics,
+        live: Live,
+        availability: ChannelAvailability = ChannelAvailability(), wake: @escaping @Sendable (Set<String>) -> Void
+    ) {
         self.availability = availability
         self.store = store
         self.committer = committer
@@ -72,12 +78,20 @@ final class API: Sendable {
         var r = Router()
         r.add(["POST"], "/v1/messages") { api, req, _ throws(APIError) in try api.postMessage(req) }
         r.add(["GET"], "/v1/messages/{id}") { api, req, p throws(APIError) in try api.getMessage(req, id: p["id"]!) }
-        r.add(["POST"], "/v1/lists/{list}/subscribe") { api, req, p throws(APIError) in try api.subscribe(req, list: p["list"]!) }
+        r.add(["POST"], "/v1/lists/{list}/subscribe") { api, req, p throws(APIError) in
+            try api.subscribe(req, list: p["list"]!)
+        }
         r.add(["GET"], "/confirm/{token}") { api, req, p throws(APIError) in api.confirmPage(req, token: p["token"]!) }
         r.add(["POST"], "/confirm/{token}") { api, req, p throws(APIError) in api.confirm(req, token: p["token"]!) }
-        r.add(["GET"], "/unsubscribe/{token}") { api, req, p throws(APIError) in api.unsubscribePage(req, token: p["token"]!) }
-        r.add(["POST"], "/unsubscribe/{token}") { api, req, p throws(APIError) in api.unsubscribe(req, token: p["token"]!) }
-        r.add(["GET", "POST"], "/v1/receipts/{channel}") { api, req, p throws(APIError) in try api.receipt(req, channel: p["channel"]!) }
+        r.add(["GET"], "/unsubscribe/{token}") { api, req, p throws(APIError) in
+            api.unsubscribePage(req, token: p["token"]!)
+        }
+        r.add(["POST"], "/unsubscribe/{token}") { api, req, p throws(APIError) in
+            api.unsubscribe(req, token: p["token"]!)
+        }
+        r.add(["GET", "POST"], "/v1/receipts/{channel}") { api, req, p throws(APIError) in
+            try api.receipt(req, channel: p["channel"]!)
+        }
         r.add(["GET"], "/healthz") { api, _, _ throws(APIError) in api.health() }
         r.add(["GET"], "/metrics") { api, _, _ throws(APIError) in api.metricsPage() }
         return r
@@ -91,13 +105,14 @@ final class API: Sendable {
             return .now(r)
         case .later(let start):
             return .later { [metrics] responder in
-                start(Responder { make in
-                    responder.send {
-                        let r = make()
-                        metrics.countRequest(status: r.status)
-                        return r
-                    }
-                })
+                start(
+                    Responder { make in
+                        responder.send {
+                            let r = make()
+                            metrics.countRequest(status: r.status)
+                            return r
+                        }
+                    })
             }
         }
     }
@@ -109,8 +124,9 @@ final class API: Sendable {
         Log.error("\(what): \(error)")
         if let unavailable = StorageUnavailable(error) {
             storeHealth.failed(unavailable)
-            return APIError(503, "The server could not \(what): \(unavailable.reason); try again later.",
-                            headers: [("Retry-After", String(Self.storageRetryAfterSeconds))])
+            return APIError(
+                503, "The server could not \(what): \(unavailable.reason); try again later.",
+                headers: [("Retry-After", String(Self.storageRetryAfterSeconds))])
         }
         return APIError(500, "The server could not \(what); the error was logged.")
     }

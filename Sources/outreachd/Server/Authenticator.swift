@@ -21,18 +21,26 @@ struct Authenticator: Sendable {
         if let auth = request.header("authorization") {
             let bytes = Array(auth.utf8)
             guard bytes.count > 7, String(decoding: bytes[..<7], as: UTF8.self).lowercased() == "bearer " else {
-                throw APIError(401, "Authorization: use the Bearer scheme with a token from [server] tokens_file", headers: challenge)
+                throw APIError(
+                    401, "Authorization: use the Bearer scheme with a token from [server] tokens_file",
+                    headers: challenge)
             }
             let given = Array(String(decoding: bytes[7...], as: UTF8.self).trimmingSpaces.utf8)
             // Compare against every token so the time taken says nothing about which one nearly matched.
             var ok = false
             for t in tokens where Crypto.constantTimeEqual(t, given) { ok = true }
-            guard ok else { throw APIError(401, "Authorization: the bearer token is not one of the configured tokens", headers: challenge) }
+            guard ok else {
+                throw APIError(
+                    401, "Authorization: the bearer token is not one of the configured tokens", headers: challenge)
+            }
             return .token
         }
         if request.header("webhook-signature") != nil || request.header("webhook-id") != nil {
             guard let webhooks else {
-                throw APIError(401, "webhook-signature: signed requests are not accepted; no [server] webhook_secret_file is configured", headers: challenge)
+                throw APIError(
+                    401,
+                    "webhook-signature: signed requests are not accepted; no [server] webhook_secret_file is configured",
+                    headers: challenge)
             }
             do {
                 let id = try webhooks.verify(headers: request.headerFields, body: request.body)
@@ -41,6 +49,8 @@ struct Authenticator: Sendable {
                 throw APIError(401, error.description, headers: challenge)
             }
         }
-        throw APIError(401, "Authorization: send a bearer token (Authorization: Bearer …) or a Standard Webhooks signature", headers: challenge)
+        throw APIError(
+            401, "Authorization: send a bearer token (Authorization: Bearer …) or a Standard Webhooks signature",
+            headers: challenge)
     }
 }

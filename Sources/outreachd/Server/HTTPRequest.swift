@@ -28,9 +28,13 @@ struct HTTPRequest: Sendable {
     var mediaType: String? {
         guard let ct = header("content-type") else { return nil }
         // Already bare and lower-case (`application/json`), as clients nearly always send it.
-        if !ct.utf8.contains(where: { $0 == 0x3B || $0 == 0x20 || $0 == 0x09 || ($0 >= 0x41 && $0 <= 0x5A) }) { return ct }
+        if !ct.utf8.contains(where: { $0 == 0x3B || $0 == 0x20 || $0 == 0x09 || ($0 >= 0x41 && $0 <= 0x5A) }) {
+            return ct
+        }
         // Bytes, not Foundation's trimming: this runs on every API request.
-        let base = ct.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first ?? ct.utf8[...]
+        let base =
+            ct.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first
+            ?? ct.utf8[...]
         return String(decoding: base, as: UTF8.self).trimmingSpaces.lowercased()
     }
 }

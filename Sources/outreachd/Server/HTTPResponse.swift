@@ -26,10 +26,14 @@ struct HTTPResponse: Sendable {
     }
 
     static func html(_ status: Int, _ page: String) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "text/html; charset=utf-8"),
-                                               ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"),
-                                               ("X-Frame-Options", "DENY"), ("Cache-Control", "no-store")],
-                     body: Array(page.utf8))
+        HTTPResponse(
+            status: status,
+            headers: [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"),
+                ("X-Frame-Options", "DENY"), ("Cache-Control", "no-store"),
+            ],
+            body: Array(page.utf8))
     }
 
     static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {

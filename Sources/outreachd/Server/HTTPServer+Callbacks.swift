@@ -8,7 +8,8 @@ import Synchronization
 /// Called once when the headers are in (answer .YES and nothing else, or it closes the
 /// connection), once per chunk of body, once more when the body is complete, and again after a
 /// suspended connection is resumed.
-let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
+let httpAccessHandler: MHD_AccessHandlerCallback = {
+    cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
     guard let cls, let connection, let conCls else { return .NO }
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
     guard let raw = conCls.pointee else {
@@ -17,7 +18,8 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
         headComplete(connection)
         // A declared length over the limit is refused before the body is read.
         if let cl = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
-           let n = Int(String(cString: cl)), n > server.maxBodyBytes.load(ordering: .relaxed) {
+            let n = Int(String(cString: cl)), n > server.maxBodyBytes.load(ordering: .relaxed)
+        {
             return queue(connection, tooLarge(server))
         }
         return .YES
@@ -25,7 +27,9 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
     let state = Unmanaged<HTTPConnection>.fromOpaque(raw).takeUnretainedValue()
     if let size = uploadDataSize, size.pointee > 0 {
         if let uploadData {
-            state.append(UnsafeRawBufferPointer(start: uploadData, count: size.pointee), limit: server.maxBodyBytes.load(ordering: .relaxed))
+            state.append(
+                UnsafeRawBufferPointer(start: uploadData, count: size.pointee),
+                limit: server.maxBodyBytes.load(ordering: .relaxed))
         }
         size.pointee = 0
         return .YES
@@ -48,12 +52,14 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
     case .wait: return .YES
     case .tooLarge: return queue(connection, tooLarge(server))
     case .dispatch(let body):
-        let request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
-                                  query: queryArguments(connection),
-                                  headers: headerList(connection), body: body,
-                                  clientAddress: "")
+        let request = HTTPRequest(
+            method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
+            query: queryArguments(connection),
+            headers: headerList(connection), body: body,
+            clientAddress: "")
         var req = request
-        req.clientAddress = clientAddress(connection, request: request, trustProxy: server.trustProxy.load(ordering: .relaxed))
+        req.clientAddress = clientAddress(
+            connection, request: request, trustProxy: server.trustProxy.load(ordering: .relaxed))
         switch server.handler(req) {
         case .now(let r):
             return queue(connection, r)
@@ -62,11 +68,12 @@ let httpAccessHandler: MHD_AccessHandlerCallback = { cls, connection, url, metho
             MHD_suspend_connection(connection)
             server.suspended.add(1, ordering: .relaxed)
             let handle = SuspendedConnection(pointer: connection)
-            start(Responder { make in
-                state.state.withLock { $0.response = make }
-                server.suspended.subtract(1, ordering: .relaxed)
-                MHD_resume_connection(handle.pointer)
-            })
+            start(
+                Responder { make in
+                    state.state.withLock { $0.response = make }
+                    server.suspended.subtract(1, ordering: .relaxed)
+                    MHD_resume_connection(handle.pointer)
+                })
             return .YES
         }
     }
@@ -83,13 +90,16 @@ let httpRequestCompleted: MHD_RequestCompletedCallback = { cls, connection, conC
 }
 
 private func tooLarge(_ server: HTTPServer) -> HTTPResponse {
-    .error(413, "The body is larger than the limit of \(server.maxBodyBytes.load(ordering: .relaxed)) bytes ([server] max_body_bytes).",
-           headers: [("Connection", "close")])
+    .error(
+        413,
+        "The body is larger than the limit of \(server.maxBodyBytes.load(ordering: .relaxed)) bytes ([server] max_body_bytes).",
+        headers: [("Connection", "close")])
 }
 
 private func queue(_ connection: OpaquePointer, _ r: HTTPResponse) -> MHD_Result {
     let response = r.body.withUnsafeBytes { buf in
-        MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
+        MHD_create_response_from_buffer(
+            buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
     }
     guard let response else { return .NO }
     defer { MHD_destroy_response(response) }
@@ -108,7 +118,9 @@ private func headerList(_ connection: OpaquePointer) -> [(name: String, value: S
 }
 
 /// libmicrohttpd's name/value pairs of one kind, in order.
-private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseNames: Bool) -> [(name: String, value: String)] {
+private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseNames: Bool) -> [(
+    name: String, value: String
+)] {
     final class Box {
         var fields: [(name: String, value: String)] = []
         let lowercase: Bool
@@ -121,12 +133,15 @@ private func connectionValues(_ connection: OpaquePointer, _ kind: MHD_ValueKind
     box.fields.reserveCapacity(count)
     let unmanaged = Unmanaged.passRetained(box)
     defer { unmanaged.release() }
-    _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
-        guard let cls, let key else { return .YES }
-        let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
-        box.fields.append((box.lowercase ? asciiLowercased(key) : String(cString: key), value.map { String(cString: $0) } ?? ""))
-        return .YES
-    }, unmanaged.toOpaque())
+    _ = MHD_get_connection_values(
+        connection, kind,
+        { cls, _, key, value in
+            guard let cls, let key else { return .YES }
+            let box = Unmanaged<Box>.fromOpaque(cls).takeUnretainedValue()
+            box.fields.append(
+                (box.lowercase ? asciiLowercased(key) : String(cString: key), value.map { String(cString: $0) } ?? ""))
+            return .YES
+        }, unmanaged.toOpaque())
     return box.fields
 }
 
@@ -146,7 +161,9 @@ private func clientAddress(_ connection: OpaquePointer, request: HTTPRequest, tr
         }
         if let real = request.header("x-real-ip") { return real }
     }
-    guard let info = outreach_mhd_client_address(connection), let sa = info.pointee.client_addr else { return "unknown" }
+    guard let info = outreach_mhd_client_address(connection), let sa = info.pointee.client_addr else {
+        return "unknown"
+    }
     switch Int32(sa.pointee.sa_family) {
     case AF_INET:
         // Every request has one; four numbers need no inet_ntop.

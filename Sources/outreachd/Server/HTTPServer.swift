@@ -20,8 +20,10 @@ final class HTTPServer: Sendable {
     /// libmicrohttpd's inactivity timeout: a connection with no bytes for this long is closed.
     static let idleTimeoutSeconds: UInt32 = 60
 
-    init(maxBodyBytes: Int, trustProxy: Bool, headerTimeoutMillis: Int64 = 10_000,
-         handler: @escaping @Sendable (HTTPRequest) -> Reply) {
+    init(
+        maxBodyBytes: Int, trustProxy: Bool, headerTimeoutMillis: Int64 = 10_000,
+        handler: @escaping @Sendable (HTTPRequest) -> Reply
+    ) {
         self.handler = handler
         self.maxBodyBytes = Atomic(maxBodyBytes)
         self.trustProxy = Atomic(trustProxy)
@@ -38,9 +40,13 @@ final class HTTPServer: Sendable {
     ///
     /// `perAddressLimit` (0: none) is split evenly over the daemons, since libmicrohttpd counts
     /// per daemon: one address is refused once it holds its share on any one of them.
-    func start(listen address: ListenAddress, threads: Int, connectionLimit: Int = 4096,
-               perAddressLimit: Int = 0) throws(ServerError) {
-        var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue | MHD_USE_TURBO.rawValue
+    func start(
+        listen address: ListenAddress, threads: Int, connectionLimit: Int = 4096,
+        perAddressLimit: Int = 0
+    ) throws(ServerError) {
+        var flags =
+            MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ERROR_LOG.rawValue
+            | MHD_USE_TURBO.rawValue
         if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
         let me = Unmanaged.passUnretained(self).toOpaque()
         let count = max(1, threads)
@@ -52,9 +58,10 @@ final class HTTPServer: Sendable {
         var started: [DaemonHandle] = []
         for _ in 0..<count {
             let d: OpaquePointer? = address.withSockaddr { sa in
-                outreach_mhd_start(flags, address.port, sa, httpAccessHandler, me, httpRequestCompleted, me,
-                                   1, UInt32(max(1, connectionLimit / count)), 16 * 1024, Self.idleTimeoutSeconds,
-                                   count > 1 ? 1 : 0, perAddress, httpConnectionNotify, me)
+                outreach_mhd_start(
+                    flags, address.port, sa, httpAccessHandler, me, httpRequestCompleted, me,
+                    1, UInt32(max(1, connectionLimit / count)), 16 * 1024, Self.idleTimeoutSeconds,
+                    count > 1 ? 1 : 0, perAddress, httpConnectionNotify, me)
             }
             guard let d else {
                 let reason = String(cString: strerror(errno))

@@ -41,8 +41,11 @@ struct Router: Sendable {
             }
         }
         if !allowed.isEmpty {
-            return .now(.error(405, "\(request.method) is not allowed on \(request.path); use \(allowed.sorted().joined(separator: " or "))",
-                               headers: [("Allow", allowed.sorted().joined(separator: ", "))]))
+            return .now(
+                .error(
+                    405,
+                    "\(request.method) is not allowed on \(request.path); use \(allowed.sorted().joined(separator: " or "))",
+                    headers: [("Allow", allowed.sorted().joined(separator: ", "))]))
         }
         return .now(.error(404, "There is nothing at \(request.path)."))
     }

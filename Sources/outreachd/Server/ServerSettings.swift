@@ -24,16 +24,20 @@ struct ServerSettings: Sendable {
     /// How long a request head (request line and headers) may take to arrive in full.
     var headerTimeoutMillis: Int64 = 10_000
 
-    static let known: Set<String> = ["listen", "threads", "max_body_bytes", "trust_proxy", "subscribe_rate", "confirm_template",
-                                     "drain_timeout", "lease", "tokens", "tokens_file", "webhook_secret", "webhook_secret_file",
-                                     "per_ip_connections", "header_timeout"]
+    static let known: Set<String> = [
+        "listen", "threads", "max_body_bytes", "trust_proxy", "subscribe_rate", "confirm_template",
+        "drain_timeout", "lease", "tokens", "tokens_file", "webhook_secret", "webhook_secret_file",
+        "per_ip_connections", "header_timeout",
+    ]
 
     init() {}
 
     init(section s: ConfigSection) throws(ConfigError) {
         for k in s.keys where !Self.known.contains(k) { throw s.invalid(k, "is not a [server] setting") }
         if let v = try s.string("listen") {
-            do { _ = try ListenAddress(v) } catch { throw s.invalid("listen", "must be HOST:PORT like 127.0.0.1:8025 or [::1]:8025") }
+            do { _ = try ListenAddress(v) } catch {
+                throw s.invalid("listen", "must be HOST:PORT like 127.0.0.1:8025 or [::1]:8025")
+            }
             listen = v
         }
         if let n = try s.int("threads") {
@@ -59,16 +63,22 @@ struct ServerSettings: Sendable {
             headerTimeoutMillis = ms
         }
         if let r = try s.string("subscribe_rate") {
-            guard let l = RateLimit(r) else { throw s.invalid("subscribe_rate", "must be COUNT/UNIT like 5/m (units s, m, h, d)") }
+            guard let l = RateLimit(r) else {
+                throw s.invalid("subscribe_rate", "must be COUNT/UNIT like 5/m (units s, m, h, d)")
+            }
             subscribeLimit = l
         }
         if let t = try s.string("confirm_template") { confirmTemplate = t }
         if let d = try s.string("drain_timeout") {
-            guard let ms = WallClock.parseDuration(d) else { throw s.invalid("drain_timeout", "must be a duration like 20s") }
+            guard let ms = WallClock.parseDuration(d) else {
+                throw s.invalid("drain_timeout", "must be a duration like 20s")
+            }
             drainTimeoutMillis = ms
         }
         if let d = try s.string("lease") {
-            guard let ms = WallClock.parseDuration(d), ms >= 1000 else { throw s.invalid("lease", "must be a duration of at least 1s, like 5m") }
+            guard let ms = WallClock.parseDuration(d), ms >= 1000 else {
+                throw s.invalid("lease", "must be a duration of at least 1s, like 5m")
+            }
             leaseMillis = ms
         }
         if let text = try s.secret("tokens") {
@@ -77,7 +87,11 @@ struct ServerSettings: Sendable {
         }
         webhookSecret = try s.secret("webhook_secret")
         if let w = webhookSecret {
-            do { _ = try StandardWebhooks(secret: w) } catch { throw s.invalid(s.has("webhook_secret") ? "webhook_secret" : "webhook_secret_file", "must hold a secret like whsec_ followed by base64") }
+            do { _ = try StandardWebhooks(secret: w) } catch {
+                throw s.invalid(
+                    s.has("webhook_secret") ? "webhook_secret" : "webhook_secret_file",
+                    "must hold a secret like whsec_ followed by base64")
+            }
         }
     }
 }

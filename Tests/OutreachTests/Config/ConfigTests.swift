@@ -46,14 +46,20 @@ import Testing
     }
 
     @Test func errorsNameFileLineAndKey() {
-        #expect(throws: ConfigError.syntax(file: "c.conf", line: 3, message: "cannot read the value of 'url' (strings need quotes)")) {
+        #expect(
+            throws: ConfigError.syntax(
+                file: "c.conf", line: 3, message: "cannot read the value of 'url' (strings need quotes)")
+        ) {
             try Config.parse("[storage]\n# x\nurl = sqlite:x.db\n", file: "c.conf", environment: [:])
         }
-        #expect(throws: ConfigError.wrongType(file: "c.conf", line: 2, key: "max_connections", expected: "an integer")) {
-            let c = try Config.parse("[channels.e]\nmax_connections = \"four\"\ntype = \"smtp\"\n", file: "c.conf", environment: [:])
+        #expect(throws: ConfigError.wrongType(file: "c.conf", line: 2, key: "max_connections", expected: "an integer"))
+        {
+            let c = try Config.parse(
+                "[channels.e]\nmax_connections = \"four\"\ntype = \"smtp\"\n", file: "c.conf", environment: [:])
             _ = try c.channels["e"]!.int("max_connections")
         }
-        #expect(throws: ConfigError.invalid(file: "c.conf", line: 1, key: "colour", message: "is not a known setting")) {
+        #expect(throws: ConfigError.invalid(file: "c.conf", line: 1, key: "colour", message: "is not a known setting"))
+        {
             try Config.parse("colour = \"blue\"\n", file: "c.conf", environment: [:])
         }
         #expect(throws: ConfigError.missing(file: "c.conf", section: "channels.x", key: "type")) {
@@ -66,10 +72,15 @@ import Testing
     @Test func secretsComeFromFilesAndTheCredentialsDirectory() throws {
         let dir = TestSupport.temporaryDirectory("secret")
         try "from-config-dir\n".write(toFile: dir + "/pw", atomically: true, encoding: .utf8)
-        let c = try Config.parse("[channels.e]\ntype = \"smtp\"\npassword_file = \"pw\"\n", file: dir + "/o.conf", environment: [:])
+        let c = try Config.parse(
+            "[channels.e]\ntype = \"smtp\"\npassword_file = \"pw\"\n", file: dir + "/o.conf", environment: [:])
         #expect(try c.channels["e"]!.secret("password") == "from-config-dir")
-        let missing = try Config.parse("[channels.e]\ntype = \"smtp\"\npassword_file = \"nope\"\n", file: dir + "/o.conf", environment: [:])
-        #expect(throws: ConfigError.unreadableSecret(file: dir + "/o.conf", line: 3, key: "password_file", path: dir + "/nope")) {
+        let missing = try Config.parse(
+            "[channels.e]\ntype = \"smtp\"\npassword_file = \"nope\"\n", file: dir + "/o.conf", environment: [:])
+        #expect(
+            throws: ConfigError.unreadableSecret(
+                file: dir + "/o.conf", line: 3, key: "password_file", path: dir + "/nope")
+        ) {
             try missing.channels["e"]!.secret("password")
         }
         // systemd's LoadCredential: a relative path is looked up in $CREDENTIALS_DIRECTORY first.

@@ -51,17 +51,23 @@ import Testing
         #expect(try o(config, ["lists", "unsubscribe", "news", "a@example.org"]).status == 0)
         let refused = try o(config, ["lists", "subscribe", "news", "a@example.org", "c@example.org"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("a@example.org") && refused.stderr.contains("--resubscribe"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("a@example.org") && refused.stderr.contains("--resubscribe"), "\(refused.stderr)")
         #expect(refused.stderr.split(separator: "\n").count == 1)
         // Nothing changed: c was not added either.
         #expect(try members(config, "news")["subscribed"] == JSON(1))
         let noEvidence = try o(config, ["lists", "subscribe", "news", "a@example.org", "--resubscribe"])
         #expect(noEvidence.status != 0)
-        let ok = try o(config, ["lists", "subscribe", "news", "a@example.org", "--resubscribe",
-                                "--evidence", "asked at the front desk on 3 Dec"])
+        let ok = try o(
+            config,
+            [
+                "lists", "subscribe", "news", "a@example.org", "--resubscribe",
+                "--evidence", "asked at the front desk on 3 Dec",
+            ])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(try members(config, "news")["subscribed"] == JSON(2))
-        let consent = try JSON.parse(try o(config, ["contacts", "export", "a@example.org"]).stdout)["consent"]?.arrayValue ?? []
+        let consent =
+            try JSON.parse(try o(config, ["contacts", "export", "a@example.org"]).stdout)["consent"]?.arrayValue ?? []
         #expect(consent.last?["evidence"] == "asked at the front desk on 3 Dec")
         #expect(consent.last?["from"] == "unsubscribed")
     }
@@ -70,13 +76,20 @@ import Testing
     @Test func contactsAddCannotResubscribeWithoutEvidence() throws {
         let (_, config) = try CrashTests.setUp("consent-add")
         #expect(try o(config, ["lists", "create", "news"]).status == 0)
-        #expect(try o(config, ["contacts", "add", "--email", "a@example.org", "--name", "Ann", "--list", "news"]).status == 0)
+        #expect(
+            try o(config, ["contacts", "add", "--email", "a@example.org", "--name", "Ann", "--list", "news"]).status
+                == 0)
         #expect(try o(config, ["lists", "unsubscribe", "news", "a@example.org"]).status == 0)
-        let refused = try o(config, ["contacts", "add", "--email", "a@example.org", "--name", "Anna", "--list", "news"])
+        let refused = try o(
+            config, ["contacts", "add", "--email", "a@example.org", "--name", "Anna", "--list", "news"])
         #expect(refused.status == 1 && refused.stderr.contains("--resubscribe"), "\(refused.stderr)")
         #expect(try json(config, ["contacts", "show", "a@example.org"])["name"] == "Ann")
-        let ok = try o(config, ["contacts", "add", "--email", "a@example.org", "--list", "news", "--resubscribe",
-                                "--evidence", "signed the paper form on 4 Dec"])
+        let ok = try o(
+            config,
+            [
+                "contacts", "add", "--email", "a@example.org", "--list", "news", "--resubscribe",
+                "--evidence", "signed the paper form on 4 Dec",
+            ])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(try members(config, "news")["subscribed"] == JSON(1))
     }
@@ -89,7 +102,9 @@ import Testing
         try csv.write(toFile: dir + "/c.csv", atomically: true, encoding: .utf8)
         #expect(try o(config, ["lists", "create", "news"]).status == 0)
         #expect(try o(config, ["contacts", "import", dir + "/c.csv", "--list", "news"]).status == 0)
-        #expect(try o(config, ["campaigns", "create", "n1", "--template", "note", "--list", "news", "--channel", "outbox"]).status == 0)
+        #expect(
+            try o(config, ["campaigns", "create", "n1", "--template", "note", "--list", "news", "--channel", "outbox"])
+                .status == 0)
         #expect(try o(config, ["campaigns", "start", "n1"]).status == 0)
         let leavers = (0..<100).map { "p\($0 * 10)@example.org" }
         #expect(try o(config, ["lists", "unsubscribe", "news"] + leavers).status == 0)
@@ -103,7 +118,9 @@ import Testing
         #expect(try o(config, ["campaigns", "report", "n1", "--html", dir + "/report.html"]).status == 0)
         let report = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
         #expect(report.contains("<tr><td>unsubscribed</td><td class=n>100</td></tr>"), "\(report)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/data/outbox").filter { $0.hasSuffix(".eml") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/data/outbox").filter {
+            $0.hasSuffix(".eml")
+        }
         #expect(files.count == 900)
         let all = try files.map { try String(contentsOfFile: dir + "/data/outbox/" + $0, encoding: .utf8) }.joined()
         #expect(!all.contains("p10@example.org") && !all.contains("p990@example.org"))
@@ -114,43 +131,65 @@ import Testing
     @Test func theClaimChecksConsentAgain() throws {
         let (dir, config) = try CrashTests.setUp("consent-claim")
         #expect(try o(config, ["lists", "create", "news"]).status == 0)
-        #expect(try o(config, ["lists", "subscribe", "news", "a@example.org", "b@example.org", "c@example.org"]).status == 0)
-        #expect(try o(config, ["campaigns", "create", "n1", "--template", "note", "--list", "news", "--channel", "outbox"]).status == 0)
+        #expect(
+            try o(config, ["lists", "subscribe", "news", "a@example.org", "b@example.org", "c@example.org"]).status == 0
+        )
+        #expect(
+            try o(config, ["campaigns", "create", "n1", "--template", "note", "--list", "news", "--channel", "outbox"])
+                .status == 0)
         #expect(try o(config, ["campaigns", "start", "n1"]).status == 0)
         let db = dir + "/data/outreach.db"
-        let r = try TestSupport.run("sqlite3", [db, """
-            UPDATE memberships SET state = 'unsubscribed' WHERE contact_id = (SELECT id FROM contacts WHERE email = 'a@example.org');
-            INSERT INTO suppressions(address, reason, created_at) VALUES('b@example.org', 'complaint', 0);
-            """])
+        let r = try TestSupport.run(
+            "sqlite3",
+            [
+                db,
+                """
+                UPDATE memberships SET state = 'unsubscribed' WHERE contact_id = (SELECT id FROM contacts WHERE email = 'a@example.org');
+                INSERT INTO suppressions(address, reason, created_at) VALUES('b@example.org', 'complaint', 0);
+                """,
+            ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try o(config, ["work", "--until-idle"]).status == 0)
         let s = try json(config, ["campaigns", "status", "n1"])
         #expect(s["sent"] == JSON(1) && s["cancelled"] == JSON(2), "\(s)")
-        #expect(s["cancelled_reasons"]?["unsubscribed"] == JSON(1) && s["cancelled_reasons"]?["suppressed"] == JSON(1), "\(s)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/data/outbox").filter { $0.hasSuffix(".eml") }
+        #expect(
+            s["cancelled_reasons"]?["unsubscribed"] == JSON(1) && s["cancelled_reasons"]?["suppressed"] == JSON(1),
+            "\(s)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/data/outbox").filter {
+            $0.hasSuffix(".eml")
+        }
         #expect(files.count == 1)
     }
 
     /// A participant who unsubscribes gets none of the reminders still queued.
     @Test func anUnsubscribeCancelsQueuedEventReminders() throws {
         let (dir, config) = try CrashTests.setUp("consent-event")
-        try FileManager.default.createDirectory(atPath: dir + "/templates/event-invitation", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: dir + "/templates/event-reminder", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dir + "/templates/event-invitation", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dir + "/templates/event-reminder", withIntermediateDirectories: true)
         for t in ["event-invitation", "event-reminder"] {
             try "---\nsubject: {{event.title}}\n---\n{{event.title}} {{event.when}}\n"
                 .write(toFile: dir + "/templates/\(t)/email.en.txt", atomically: true, encoding: .utf8)
         }
         #expect(try o(config, ["lists", "create", "club"]).status == 0)
         #expect(try o(config, ["lists", "subscribe", "club", "a@example.org", "b@example.org"]).status == 0)
-        let c = try o(config, ["events", "create", "dinner", "--start", "2031-03-06 18:00", "--tz", "Europe/Copenhagen",
-                               "--duration", "2h", "--list", "club", "--rrule", "FREQ=WEEKLY;COUNT=4", "--remind", "-1d",
-                               "--channel", "outbox"])
+        let c = try o(
+            config,
+            [
+                "events", "create", "dinner", "--start", "2031-03-06 18:00", "--tz", "Europe/Copenhagen",
+                "--duration", "2h", "--list", "club", "--rrule", "FREQ=WEEKLY;COUNT=4", "--remind", "-1d",
+                "--channel", "outbox",
+            ])
         #expect(c.status == 0, "\(c.stderr)")
         let db = dir + "/data/outreach.db"
-        let aPending = "SELECT COUNT(*) FROM deliveries WHERE address = 'a@example.org' AND state IN ('queued','failed')"
+        let aPending =
+            "SELECT COUNT(*) FROM deliveries WHERE address = 'a@example.org' AND state IN ('queued','failed')"
         #expect(try CrashTests.count(db, aPending) >= 4)
         #expect(try o(config, ["lists", "unsubscribe", "club", "a@example.org"]).status == 0)
         #expect(try CrashTests.count(db, aPending) == 0)
-        #expect(try CrashTests.count(db, "SELECT COUNT(*) FROM deliveries WHERE address = 'b@example.org' AND state = 'queued'") >= 4)
+        #expect(
+            try CrashTests.count(
+                db, "SELECT COUNT(*) FROM deliveries WHERE address = 'b@example.org' AND state = 'queued'") >= 4)
     }
 }

@@ -25,13 +25,16 @@ struct ConsentDaemonTests {
 
     /// The confirm link in a mail, read with Python's email package.
     static func confirmLink(_ d: DaemonHarness, in file: String) throws -> String {
-        let text = try TestSupport.python("""
+        let text = try TestSupport.python(
+            """
             import sys, email, email.policy
             m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
             print(m.get_body(("plain",)).get_content())
-            """, [file]).stdout
-        let link = try #require(text.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" })
-            .first { $0.hasPrefix(d.base + "/confirm/") })
+            """, [file]
+        ).stdout
+        let link = try #require(
+            text.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" })
+                .first { $0.hasPrefix(d.base + "/confirm/") })
         return String(link.dropFirst(d.base.count))
     }
 
@@ -39,7 +42,9 @@ struct ConsentDaemonTests {
         let d = try DaemonHarness(server: #"subscribe_rate = "100/m""#)
         #expect(try d.cli(["lists", "create", "club", "--double-opt-in"]).status == 0)
         try d.start()
-        let signUp: JSON = ["method": "POST", "path": "/v1/lists/club/subscribe", "form": ["email": "bo@example.org", "name": "Bo"]]
+        let signUp: JSON = [
+            "method": "POST", "path": "/v1/lists/club/subscribe", "form": ["email": "bo@example.org", "name": "Bo"],
+        ]
         #expect(try d.send(signUp).status == 202)
         let first = try Self.confirmLink(d, in: try Self.outbox(d, atLeast: 1)[0])
 
@@ -54,8 +59,11 @@ struct ConsentDaemonTests {
 
         // Bo leaves; the old confirmation link, opened again, changes nothing.
         let unsubscribe = try DaemonLinkTests.signer(d).unsubscribeURL(list: "club", address: "bo@example.org")
-        #expect(try d.send(["method": "POST", "path": .string(String(unsubscribe.dropFirst(d.base.count))),
-                            "form": ["List-Unsubscribe": "One-Click"]]).status == 200)
+        #expect(
+            try d.send([
+                "method": "POST", "path": .string(String(unsubscribe.dropFirst(d.base.count))),
+                "form": ["List-Unsubscribe": "One-Click"],
+            ]).status == 200)
         let replay = try d.send(["method": "POST", "path": .string(first), "form": ["confirm": "yes"]])
         #expect(replay.status == 409)
         _ = try d.send(["method": "GET", "path": .string(first)])
@@ -70,8 +78,11 @@ struct ConsentDaemonTests {
         #expect(second != first)
         #expect(try d.send(["method": "POST", "path": .string(second), "form": ["confirm": "yes"]]).status == 200)
         #expect(try Self.membership(d, "bo@example.org", "club") == "subscribed")
-        let consent = try JSON.parse(try d.cli(["contacts", "export", "bo@example.org"]).stdout)["consent"]?.arrayValue ?? []
-        #expect(consent.map { $0["state"]?.stringValue ?? "" } == ["pending", "subscribed", "unsubscribed", "subscribed"], "\(consent)")
+        let consent =
+            try JSON.parse(try d.cli(["contacts", "export", "bo@example.org"]).stdout)["consent"]?.arrayValue ?? []
+        #expect(
+            consent.map { $0["state"]?.stringValue ?? "" } == ["pending", "subscribed", "unsubscribed", "subscribed"],
+            "\(consent)")
         d.stop()
     }
 
@@ -99,16 +110,19 @@ struct ConsentDaemonTests {
     /// One-click from a campaign mail as it arrived at a real SMTP server: exactly that list changes.
     @Test func oneClickFromADeliveredMailLeavesExactlyThatList() throws {
         let smtp = try SMTPServer()
-        let d = try DaemonHarness(channels: """
-            [channels.mail]
-            type = "smtp"
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            tls = "none"
-            """)
+        let d = try DaemonHarness(
+            channels: """
+                [channels.mail]
+                type = "smtp"
+                url = "smtp://127.0.0.1:\(smtp.port)"
+                tls = "none"
+                """)
         for l in ["news", "events"] { #expect(try d.cli(["lists", "create", l]).status == 0) }
         #expect(try d.cli(["lists", "subscribe", "news", "ana@example.org", "bo@example.org"]).status == 0)
         #expect(try d.cli(["lists", "subscribe", "events", "ana@example.org"]).status == 0)
-        #expect(try d.cli(["campaigns", "create", "dec", "--template", "newsletter", "--list", "news", "--channel", "mail"]).status == 0)
+        #expect(
+            try d.cli(["campaigns", "create", "dec", "--template", "newsletter", "--list", "news", "--channel", "mail"])
+                .status == 0)
         #expect(try d.cli(["campaigns", "start", "dec"]).status == 0)
         try d.start()
         try DaemonCrashTests.waitFor("two campaign mails", seconds: 30) { smtp.messages().count >= 2 }
@@ -117,7 +131,8 @@ struct ConsentDaemonTests {
         var headers: [JSON] = []
         for (i, m) in mails.enumerated() {
             _ = FileManager.default.createFile(atPath: dir + "/\(i).eml", contents: Data(m))
-            let r = try TestSupport.python("""
+            let r = try TestSupport.python(
+                """
                 import sys, json, email, email.policy
                 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
                 print(json.dumps({"to": str(m["To"]), "lu": str(m["List-Unsubscribe"]), "post": str(m["List-Unsubscribe-Post"])}))
@@ -127,11 +142,15 @@ struct ConsentDaemonTests {
         let ana = try #require(headers.first { ($0["to"]?.stringValue ?? "").contains("ana@example.org") })
         #expect(ana["post"]?.stringValue == "List-Unsubscribe=One-Click")
         let lu = ana["lu"]?.stringValue ?? ""
-        let url = try #require(lu.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " <>")) }
-            .first { $0.hasPrefix("http") })
+        let url = try #require(
+            lu.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " <>")) }
+                .first { $0.hasPrefix("http") })
         #expect(url.hasPrefix(d.base + "/unsubscribe/"))
         // What a mail provider sends for one-click (RFC 8058).
-        let r = try d.send(["method": "POST", "path": .string(String(url.dropFirst(d.base.count))), "form": ["List-Unsubscribe": "One-Click"]])
+        let r = try d.send([
+            "method": "POST", "path": .string(String(url.dropFirst(d.base.count))),
+            "form": ["List-Unsubscribe": "One-Click"],
+        ])
         #expect(r.status == 200)
         #expect(try Self.membership(d, "ana@example.org", "news") == "unsubscribed")
         #expect(try Self.membership(d, "ana@example.org", "events") == "subscribed")
@@ -145,9 +164,12 @@ struct ConsentDaemonTests {
         let d = try DaemonHarness()
         let email = "zoltan.qwyx@example.org", phone = "+4529384756", name = "Zoltan Qwyxbrandt"
         #expect(try d.cli(["lists", "create", "news"]).status == 0)
-        #expect(try d.cli(["contacts", "add", "--email", email, "--phone", phone, "--name", name, "--list", "news"]).status == 0)
+        #expect(
+            try d.cli(["contacts", "add", "--email", email, "--phone", phone, "--name", name, "--list", "news"]).status
+                == 0)
         try d.start()
-        let body = #"{"template":"welcome","to":[{"email":"\#(email)","name":"\#(name)"}],"data":{"note":"for \#(name)"}}"#
+        let body =
+            #"{"template":"welcome","to":[{"email":"\#(email)","name":"\#(name)"}],"data":{"note":"for \#(name)"}}"#
         #expect(try d.send(d.trigger(body)).status == 202)
         #expect(try d.send(d.trigger(#"{"template":"welcome","to":[{"contact":"\#(email)"}]}"#)).status == 202)
         _ = try Self.outbox(d, atLeast: 2)
@@ -158,7 +180,9 @@ struct ConsentDaemonTests {
             var found: [String] = []
             let data = d.dir + "/data"
             var files = ["outreach.db", "outreach.db-wal", "outreach.db-shm"].map { data + "/" + $0 }
-            files += ((try? FileManager.default.contentsOfDirectory(atPath: data + "/outbox")) ?? []).map { data + "/outbox/" + $0 }
+            files += ((try? FileManager.default.contentsOfDirectory(atPath: data + "/outbox")) ?? []).map {
+                data + "/outbox/" + $0
+            }
             for f in files {
                 guard let bytes = FileManager.default.contents(atPath: f) else { continue }
                 let lower = Array(bytes).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
@@ -174,8 +198,12 @@ struct ConsentDaemonTests {
         #expect(try d.send(["method": "GET", "path": "/healthz"]).status == 200)
         try "email,name\n\(email),Again\n".write(toFile: d.dir + "/again.csv", atomically: true, encoding: .utf8)
         #expect(try d.cli(["contacts", "import", d.dir + "/again.csv", "--list", "news"]).status == 0)
-        let id = try #require(try d.send(d.trigger(#"{"template":"welcome","to":[{"email":"\#(email)"}]}"#)).json?["id"]?.intValue)
-        let get = try d.send(["method": "GET", "path": .string("/v1/messages/\(id)"), "headers": ["Authorization": .string("Bearer " + d.token)]])
+        let id = try #require(
+            try d.send(d.trigger(#"{"template":"welcome","to":[{"email":"\#(email)"}]}"#)).json?["id"]?.intValue)
+        let get = try d.send([
+            "method": "GET", "path": .string("/v1/messages/\(id)"),
+            "headers": ["Authorization": .string("Bearer " + d.token)],
+        ])
         #expect(get.json?["deliveries"]?.arrayValue?.first?["state"]?.stringValue == "suppressed", "\(get.body)")
         d.stop()
     }
@@ -183,16 +211,20 @@ struct ConsentDaemonTests {
     /// A 550 on one delivery cancels the other deliveries queued to that address on that kind of channel.
     @Test func aHardBounceCancelsThePersonsOtherQueuedMail() throws {
         let smtp = try SMTPServer(rejectRecipients: ["gone@example.org": "550 5.1.1 No such user"])
-        let d = try DaemonHarness(channels: """
-            [channels.mail]
-            type = "smtp"
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            tls = "none"
-            """)
+        let d = try DaemonHarness(
+            channels: """
+                [channels.mail]
+                type = "smtp"
+                url = "smtp://127.0.0.1:\(smtp.port)"
+                tls = "none"
+                """)
         #expect(try d.cli(["lists", "create", "news"]).status == 0)
         #expect(try d.cli(["lists", "subscribe", "news", "gone@example.org", "ok@example.org"]).status == 0)
         let at = WallClock.rfc3339(WallClock.nowMillis() + 3_600_000)
-        let c = try d.cli(["campaigns", "create", "later", "--template", "newsletter", "--list", "news", "--channel", "mail", "--at", at])
+        let c = try d.cli([
+            "campaigns", "create", "later", "--template", "newsletter", "--list", "news", "--channel", "mail", "--at",
+            at,
+        ])
         #expect(c.status == 0, "\(c.stderr)")
         #expect(try d.cli(["campaigns", "start", "later"]).status == 0)
         let send = try d.cli(["send", "welcome", "--to", "gone@example.org", "--channel", "mail"])

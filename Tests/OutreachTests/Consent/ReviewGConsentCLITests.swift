@@ -19,13 +19,14 @@ import Testing
     func setUpWithSMS(_ label: String) throws -> (dir: String, config: String, db: String) {
         let (dir, config) = try CrashTests.setUp(label)
         try "Hi {{contact.name}}\n".write(toFile: dir + "/templates/note/sms.en.txt", atomically: true, encoding: .utf8)
-        let text = try String(contentsOfFile: config, encoding: .utf8) + """
+        let text =
+            try String(contentsOfFile: config, encoding: .utf8) + """
 
-            [channels.sms]
-            type = "outbox"
-            kind = "sms"
-            dir = "sms"
-            """
+                [channels.sms]
+                type = "outbox"
+                kind = "sms"
+                dir = "sms"
+                """
         try text.write(toFile: config, atomically: true, encoding: .utf8)
         return (dir, config, dir + "/data/outreach.db")
     }
@@ -37,11 +38,16 @@ import Testing
         let (_, config, db) = try setUpWithSMS("rg-legacy-stop")
         #expect(try o(config, ["lists", "create", "news"]).status == 0)
         // The row exactly as API+Receipts wrote it before this change.
-        _ = try sql(db, "INSERT INTO suppressions(address, reason, detail, created_at) VALUES('+4520000001', 'unsubscribed', 'SMS reply STOP', 0)")
+        _ = try sql(
+            db,
+            "INSERT INTO suppressions(address, reason, detail, created_at) VALUES('+4520000001', 'unsubscribed', 'SMS reply STOP', 0)"
+        )
         let r = try o(config, ["send", "note", "--to", "+4520000001", "--channel", "sms", "--queue-only"])
         #expect(r.status == 0, "\(r.stderr)")
         let state = try sql(db, "SELECT state FROM deliveries WHERE address = '+4520000001'")
-        #expect(state == "suppressed", "a person who texted STOP before the upgrade is queued a transactional SMS: \(state)")
+        #expect(
+            state == "suppressed", "a person who texted STOP before the upgrade is queued a transactional SMS: \(state)"
+        )
     }
 
     /// A suppression never gets stronger: `INSERT … ON CONFLICT(address) DO NOTHING` keeps the first
@@ -54,19 +60,22 @@ import Testing
         let dir = TestSupport.temporaryDirectory("rg-escalate")
         let config = dir + "/outreachd.conf"
         try """
-            data_dir = "\(dir)/data"
-            templates_dir = "\(TestSupport.packageRoot)/templates"
-            [sender]
-            from = "Outreach <news@example.org>"
-            [channels.mail]
-            type = "smtp"
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            tls = "none"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        data_dir = "\(dir)/data"
+        templates_dir = "\(TestSupport.packageRoot)/templates"
+        [sender]
+        from = "Outreach <news@example.org>"
+        [channels.mail]
+        type = "smtp"
+        url = "smtp://127.0.0.1:\(smtp.port)"
+        tls = "none"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let db = dir + "/data/outreach.db"
         #expect(try o(config, ["lists", "create", "news"]).status == 0)
         // What POST /unsubscribe/{token} writes for a token whose list is empty or gone.
-        _ = try sql(db, "INSERT INTO suppressions(address, reason, detail, created_at) VALUES('gone@example.org', 'unsubscribed', 'one-click unsubscribe', 0)")
+        _ = try sql(
+            db,
+            "INSERT INTO suppressions(address, reason, detail, created_at) VALUES('gone@example.org', 'unsubscribed', 'one-click unsubscribe', 0)"
+        )
         // A transactional mail is allowed; the relay answers 550: a hard bounce.
         _ = try o(config, ["send", "welcome", "--to", "gone@example.org", "--channel", "mail"])
         #expect(try sql(db, "SELECT state FROM deliveries ORDER BY id LIMIT 1") == "dead")
@@ -75,7 +84,8 @@ import Testing
         // The next transactional mail to the bouncing address must not be attempted.
         _ = try o(config, ["send", "welcome", "--to", "gone@example.org", "--channel", "mail", "--queue-only"])
         let second = try sql(db, "SELECT state FROM deliveries ORDER BY id DESC LIMIT 1")
-        #expect(second == "suppressed", "a transactional mail is queued again to an address that hard-bounced: \(second)")
+        #expect(
+            second == "suppressed", "a transactional mail is queued again to an address that hard-bounced: \(second)")
     }
 
     /// A paused campaign sends nothing until it is resumed. A delivery that was on the wire at the
@@ -86,16 +96,22 @@ import Testing
         let db = dir + "/data/outreach.db"
         #expect(try o(config, ["lists", "create", "news"]).status == 0)
         #expect(try o(config, ["lists", "subscribe", "news", "a@example.org", "b@example.org"]).status == 0)
-        #expect(try o(config, ["campaigns", "create", "n1", "--template", "note", "--list", "news", "--channel", "outbox"]).status == 0)
+        #expect(
+            try o(config, ["campaigns", "create", "n1", "--template", "note", "--list", "news", "--channel", "outbox"])
+                .status == 0)
         #expect(try o(config, ["campaigns", "start", "n1"]).status == 0)
         // b's delivery is on the wire (leased by a worker that then died) when the officer pauses.
-        _ = try sql(db, """
+        _ = try sql(
+            db,
+            """
             UPDATE deliveries SET state = 'sending', lease_owner = 'crashed-worker', lease_expires_at = 0, attempts = 1
             WHERE address = 'b@example.org'
             """)
         #expect(try o(config, ["campaigns", "pause", "n1"]).status == 0)
         #expect(try o(config, ["work", "--until-idle"]).status == 0)
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/data/outbox")) ?? []).filter { $0.hasSuffix(".eml") }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/data/outbox")) ?? []).filter {
+            $0.hasSuffix(".eml")
+        }
         #expect(files.isEmpty, "sent while the campaign is paused: \(files)")
         let b = try sql(db, "SELECT state FROM deliveries WHERE address = 'b@example.org'")
         #expect(b != "sent", "b's delivery was sent during the pause")
@@ -106,7 +122,9 @@ import Testing
     @Test func reviewG_aRefusedContactsAddChangesNothing() throws {
         let (_, config) = try CrashTests.setUp("rg-add")
         #expect(try o(config, ["lists", "create", "news"]).status == 0)
-        #expect(try o(config, ["contacts", "add", "--email", "a@example.org", "--name", "Ann", "--list", "news"]).status == 0)
+        #expect(
+            try o(config, ["contacts", "add", "--email", "a@example.org", "--name", "Ann", "--list", "news"]).status
+                == 0)
         #expect(try o(config, ["lists", "unsubscribe", "news", "a@example.org"]).status == 0)
         let r = try o(config, ["contacts", "add", "--email", "a@example.org", "--name", "Changed", "--list", "news"])
         #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
@@ -120,10 +138,15 @@ import Testing
     /// an SMS outbox writes "To: erased:1"; an email channel makes it `dead` instead of `cancelled (erased)`.
     @Test func reviewG_anErasedDeliveryThatComesBackIsCancelledNotSent() throws {
         let (dir, config, db) = try setUpWithSMS("rg-erase-inflight")
-        #expect(try o(config, ["contacts", "add", "--email", "a@example.org", "--phone", "+4520000003", "--name", "Ann Secret"]).status == 0)
+        #expect(
+            try o(
+                config,
+                ["contacts", "add", "--email", "a@example.org", "--phone", "+4520000003", "--name", "Ann Secret"]
+            ).status == 0)
         #expect(try o(config, ["send", "note", "--to", "+4520000003", "--channel", "sms", "--queue-only"]).status == 0)
         // On the wire when the erase runs: leased by a worker (that later dies or fails transiently).
-        _ = try sql(db, "UPDATE deliveries SET state = 'sending', lease_owner = 'w', lease_expires_at = 0, attempts = 1")
+        _ = try sql(
+            db, "UPDATE deliveries SET state = 'sending', lease_owner = 'w', lease_expires_at = 0, attempts = 1")
         #expect(try o(config, ["contacts", "erase", "a@example.org"]).status == 0)
         #expect(try o(config, ["work", "--until-idle"]).status == 0)
         let row = try sql(db, "SELECT state || '/' || COALESCE(cancel_reason, '-') FROM deliveries")

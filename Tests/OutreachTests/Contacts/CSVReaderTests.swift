@@ -4,7 +4,8 @@ import Testing
 
 /// The reader against Python's `csv` module, an independent RFC 4180 parser, on awkward input.
 @Suite struct CSVReaderTests {
-    static let awkward = "email,name,note\r\n"
+    static let awkward =
+        "email,name,note\r\n"
         + "a@example.org,Ana,plain\r\n"
         + "b@example.org,\"Jensen, Jens\",\"says \"\"hi\"\"\"\n"
         + "c@example.org,\"Two\nlines\",x\r\n"
@@ -20,7 +21,8 @@ import Testing
         var lines: [Int] = []
         while let row = reader.next() { ours.append(row.fields); lines.append(row.line) }
         #expect(reader.error == nil)
-        let r = try TestSupport.python("""
+        let r = try TestSupport.python(
+            """
             import csv, io, json, sys
             print(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline='')))))
             """, stdin: Array(Self.awkward.utf8))

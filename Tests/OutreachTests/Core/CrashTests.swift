@@ -7,16 +7,18 @@ import Testing
     static func setUp(_ label: String) throws -> (dir: String, config: String) {
         let dir = TestSupport.temporaryDirectory(label)
         try FileManager.default.createDirectory(atPath: dir + "/templates/note", withIntermediateDirectories: true)
-        try "---\nsubject: Hello {{contact.name}}\n---\n<p>Hi {{contact.name}}</p>\n".write(toFile: dir + "/templates/note/email.en.html", atomically: true, encoding: .utf8)
-        try "Hi {{contact.name}}\n".write(toFile: dir + "/templates/note/email.en.txt", atomically: true, encoding: .utf8)
+        try "---\nsubject: Hello {{contact.name}}\n---\n<p>Hi {{contact.name}}</p>\n".write(
+            toFile: dir + "/templates/note/email.en.html", atomically: true, encoding: .utf8)
+        try "Hi {{contact.name}}\n".write(
+            toFile: dir + "/templates/note/email.en.txt", atomically: true, encoding: .utf8)
         let config = dir + "/outreachd.conf"
         try """
-            data_dir = "\(dir)/data"
-            templates_dir = "\(dir)/templates"
-            [channels.outbox]
-            type = "outbox"
-            dir = "outbox"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        data_dir = "\(dir)/data"
+        templates_dir = "\(dir)/templates"
+        [channels.outbox]
+        type = "outbox"
+        dir = "outbox"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         return (dir, config)
     }
 
@@ -53,14 +55,17 @@ import Testing
             p.waitUntilExit()
             let db = dir + "/data/outreach.db"
             guard FileManager.default.fileExists(atPath: db) else { outcomes.append(0); continue }
-            #expect(try TestSupport.run("sqlite3", [db, "PRAGMA integrity_check"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
+            #expect(
+                try TestSupport.run("sqlite3", [db, "PRAGMA integrity_check"]).stdout.trimmingCharacters(
+                    in: .whitespacesAndNewlines) == "ok")
             let tables = try Self.count(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'deliveries'")
             let n = tables == 0 ? 0 : try Self.count(db, "SELECT COUNT(*) FROM deliveries")
             #expect(n == 0 || n == 10_000, "a killed enqueue (after \(delayMillis) ms) left \(n) of 10000 deliveries")
             outcomes.append(n)
         }
         // The sweep must have caught at least one run on each side, or it proved nothing.
-        #expect(outcomes.contains(0) && outcomes.contains(10_000), "kill moments did not straddle the commit: \(outcomes)")
+        #expect(
+            outcomes.contains(0) && outcomes.contains(10_000), "kill moments did not straddle the commit: \(outcomes)")
     }
 
     @Test func aKilledWorkersDeliveriesAreResumedAfterTheLease() throws {
@@ -71,10 +76,15 @@ import Testing
         // Simulate a worker that claimed everything and died: leases held by a dead owner, an hour
         // from expiring, so no machine is slow enough to see them expire during the first run.
         let nowMillis = { Int64(Date().timeIntervalSince1970 * 1000) }
-        _ = try TestSupport.run("sqlite3", [db, """
-            UPDATE deliveries SET state='sending', lease_owner='dead',
-                lease_expires_at=\(nowMillis() + 3_600_000), attempts=1
-            """])
+        _ = try TestSupport.run(
+            "sqlite3",
+            [
+                db,
+                """
+                UPDATE deliveries SET state='sending', lease_owner='dead',
+                    lease_expires_at=\(nowMillis() + 3_600_000), attempts=1
+                """,
+            ])
         var r = try TestSupport.outreachd(["--config", config, "work", "--until-idle", "--json"])
         #expect(r.stdout.contains("\"sent\":0"), "\(r.stdout) \(r.stderr)")
         #expect(try Self.count(db, "SELECT COUNT(*) FROM deliveries WHERE lease_owner='dead'") == 200)

@@ -12,19 +12,21 @@ import Testing
         let dir = TestSupport.temporaryDirectory("quiet")
         let config = dir + "/outreachd.conf"
         try """
-            data_dir = "\(dir)/data"
-            templates_dir = "\(TestSupport.packageRoot)/templates"
-            [channels.mail]
-            type = "outbox"
-            dir = "mail"
-            [channels.texts]
-            type = "outbox"
-            kind = "sms"
-            dir = "sms"
-            quiet_hours = "\(window)"
-            quiet_hours_zone = "UTC"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        func o(_ a: [String]) throws -> TestSupport.ProcessResult { try TestSupport.outreachd(["--config", config] + a) }
+        data_dir = "\(dir)/data"
+        templates_dir = "\(TestSupport.packageRoot)/templates"
+        [channels.mail]
+        type = "outbox"
+        dir = "mail"
+        [channels.texts]
+        type = "outbox"
+        kind = "sms"
+        dir = "sms"
+        quiet_hours = "\(window)"
+        quiet_hours_zone = "UTC"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        func o(_ a: [String]) throws -> TestSupport.ProcessResult {
+            try TestSupport.outreachd(["--config", config] + a)
+        }
 
         #expect(try o(["send", "welcome", "--to", "+4521436677", "--channel", "texts", "--queue-only"]).status == 0)
         #expect(try o(["send", "welcome", "--to", "ana@example.org", "--channel", "mail", "--queue-only"]).status == 0)

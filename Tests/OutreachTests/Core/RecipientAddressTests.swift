@@ -4,9 +4,12 @@ import Testing
 /// Issue 16: which address a recipient gets on a channel is decided once, for every entry point.
 @Suite struct RecipientAddressTests {
     @Test func theRuleForEachKindOfChannel() {
-        func r(_ kind: ChannelKind, _ target: ChannelTarget, _ attribute: String? = nil, explicit: String? = nil) -> String? {
-            RecipientAddress.resolve(email: "a@example.org", phone: "+4511111111", attributes: ["chat_id": "42"], explicit: explicit,
-                                     kind: kind, target: target, attribute: attribute)
+        func r(_ kind: ChannelKind, _ target: ChannelTarget, _ attribute: String? = nil, explicit: String? = nil)
+            -> String?
+        {
+            RecipientAddress.resolve(
+                email: "a@example.org", phone: "+4511111111", attributes: ["chat_id": "42"], explicit: explicit,
+                kind: kind, target: target, attribute: attribute)
         }
         #expect(r(.email, .contact) == "a@example.org")
         #expect(r(.sms, .contact) == "+4511111111")

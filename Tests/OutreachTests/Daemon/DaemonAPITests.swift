@@ -11,9 +11,18 @@ struct DaemonAPITests {
         try d.start()
         let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
         let rs = try d.send([
-            ["method": "POST", "path": "/v1/messages", "headers": ["Content-Type": "application/json"], "body": .string(body)],
-            ["method": "POST", "path": "/v1/messages", "headers": ["Content-Type": "application/json", "Authorization": "Bearer wrong"], "body": .string(body)],
-            ["method": "POST", "path": "/v1/messages", "headers": ["Content-Type": "application/json", "Authorization": "Basic eDp5"], "body": .string(body)],
+            [
+                "method": "POST", "path": "/v1/messages", "headers": ["Content-Type": "application/json"],
+                "body": .string(body),
+            ],
+            [
+                "method": "POST", "path": "/v1/messages",
+                "headers": ["Content-Type": "application/json", "Authorization": "Bearer wrong"], "body": .string(body),
+            ],
+            [
+                "method": "POST", "path": "/v1/messages",
+                "headers": ["Content-Type": "application/json", "Authorization": "Basic eDp5"], "body": .string(body),
+            ],
             ["method": "GET", "path": "/v1/messages/1"],
         ])
         for r in rs {
@@ -28,11 +37,13 @@ struct DaemonAPITests {
     @Test func sameKeyAndBodyReplaysTheFirstAnswerAndOtherBodyConflicts() throws {
         let d = try DaemonHarness()
         try d.start()
-        let body = #"{"template":"welcome","to":[{"email":"ana@example.org","name":"Ana"},{"email":"bo@example.org"}],"data":{"x":1}}"#
+        let body =
+            #"{"template":"welcome","to":[{"email":"ana@example.org","name":"Ana"},{"email":"bo@example.org"}],"data":{"x":1}}"#
         let rs = try d.send([
             d.trigger(body, headers: ["Idempotency-Key": "order-17"]),
             d.trigger(body, headers: ["Idempotency-Key": "order-17"]),
-            d.trigger(#"{"template":"welcome","to":[{"email":"eve@example.org"}]}"#, headers: ["Idempotency-Key": "order-17"]),
+            d.trigger(
+                #"{"template":"welcome","to":[{"email":"eve@example.org"}]}"#, headers: ["Idempotency-Key": "order-17"]),
             d.trigger(body, headers: ["Idempotency-Key": "order-18"]),
         ])
         #expect(rs[0].status == 202)
@@ -47,9 +58,15 @@ struct DaemonAPITests {
         // Two deliveries for order-17, two for order-18: the replay and the conflict queued nothing.
         #expect(try d.queueCounts()["total"]?.intValue == 4)
         let id = try #require(rs[0].json?["id"]?.intValue)
-        let get = try d.send(["method": "GET", "path": .string("/v1/messages/\(id)"), "headers": ["Authorization": .string("Bearer " + d.token)]])
+        let get = try d.send([
+            "method": "GET", "path": .string("/v1/messages/\(id)"),
+            "headers": ["Authorization": .string("Bearer " + d.token)],
+        ])
         #expect(get.status == 200)
-        #expect(Set(get.json?["deliveries"]?.arrayValue?.compactMap { $0["address"]?.stringValue } ?? []) == ["ana@example.org", "bo@example.org"])
+        #expect(
+            Set(get.json?["deliveries"]?.arrayValue?.compactMap { $0["address"]?.stringValue } ?? []) == [
+                "ana@example.org", "bo@example.org",
+            ])
         #expect(d.stop().status == 0)
     }
 
@@ -59,7 +76,8 @@ struct DaemonAPITests {
         try d.start()
         let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
         // Signed by the reference implementation, not by our own code.
-        let sign = try TestSupport.python("""
+        let sign = try TestSupport.python(
+            """
             import sys, json, time, datetime
             from standardwebhooks.webhooks import Webhook
             wh = Webhook(sys.argv[1])
@@ -93,7 +111,8 @@ struct DaemonAPITests {
         let d = try DaemonHarness(server: "webhook_secret = \"\(secret)\"")
         try d.start()
         let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
-        let sign = try TestSupport.python("""
+        let sign = try TestSupport.python(
+            """
             import sys, json, datetime
             from standardwebhooks.webhooks import Webhook
             ts = datetime.datetime.now(tz=datetime.timezone.utc)
@@ -129,11 +148,15 @@ struct DaemonAPITests {
         let d = try DaemonHarness(server: "webhook_secret = \"\(secret)\"")
         try d.start()
         let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
-        let stamps = ["-9223372036854775808", "9223372036854775807", "-9223372036854775000", "99999999999999999999", "1e300"]
+        let stamps = [
+            "-9223372036854775808", "9223372036854775807", "-9223372036854775000", "99999999999999999999", "1e300",
+        ]
         var requests: [JSON] = []
         for ts in stamps {
-            let h: JSON = ["webhook-id": "x", "webhook-timestamp": .string(ts), "webhook-signature": "v1,AAAA",
-                           "Content-Type": "application/json"]
+            let h: JSON = [
+                "webhook-id": "x", "webhook-timestamp": .string(ts), "webhook-signature": "v1,AAAA",
+                "Content-Type": "application/json",
+            ]
             requests.append(["method": "POST", "path": "/v1/messages", "headers": h, "body": .string(body)])
             requests.append(["method": "GET", "path": "/v1/messages/1", "headers": h])
         }
@@ -160,21 +183,39 @@ struct DaemonAPITests {
             (d.trigger(#"{"template":"welcome","to":[{"email":"#), 400, "body"),
             (d.trigger(#"{"template":"no-such-template","to":[{"email":"ana@example.org"}]}"#), 422, "template"),
             (d.trigger(#"{"template":"welcome","to":[{"email":"ana@@example.org"}]}"#), 400, "to[0].email"),
-            (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"},{"phone":"12"}]}"#), 400, "to[1].phone"),
+            (
+                d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"},{"phone":"12"}]}"#), 400,
+                "to[1].phone"
+            ),
             (d.trigger(#"{"template":"welcome"}"#), 400, "to"),
             (d.trigger(#"{"to":[{"email":"ana@example.org"}]}"#), 400, "template"),
-            (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"channels":["fax"]}"#), 400, "channels[0]"),
-            (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"send_at":"tomorrow"}"#), 400, "send_at"),
+            (
+                d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"channels":["fax"]}"#), 400,
+                "channels[0]"
+            ),
+            (
+                d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"send_at":"tomorrow"}"#), 400,
+                "send_at"
+            ),
             (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"colour":"red"}"#), 400, "colour"),
-            (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"size":1,"colour":"red"}"#), 400, "colour"),
+            (
+                d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org"}],"size":1,"colour":"red"}"#), 400,
+                "colour"
+            ),
             (d.trigger(#"{"template":"welcome","to":["ana@example.org"]}"#), 400, "to[0]: must be an object"),
-            (d.trigger(#"{"template":"welcome","to":{"email":"ana@example.org"}}"#), 400, "to: must be a non-empty array"),
+            (
+                d.trigger(#"{"template":"welcome","to":{"email":"ana@example.org"}}"#), 400,
+                "to: must be a non-empty array"
+            ),
             (d.trigger(#"{"template":"welcome","to":[]}"#), 400, "to: must be a non-empty array"),
             (d.trigger(#"{"template":"welcome","to":[{"email":"ana@example.org","mail":"x"}]}"#), 400, "to[0].mail"),
             (d.trigger(#"{"template":"welcome","to":[{"email":5}]}"#), 400, "to[0].email: must be a string"),
             (d.trigger(#"["template","welcome"]"#), 400, "body: must be a JSON object"),
             (d.trigger(#"{"template":7,"to":[{"email":"ana@example.org"}]} {"#), 400, "body: not valid JSON"),
-            (d.trigger(#"{"template":"welcome","template":"nope","to":[{"email":"ana@example.org"}]}"#), 422, "template"),
+            (
+                d.trigger(#"{"template":"welcome","template":"nope","to":[{"email":"ana@example.org"}]}"#), 422,
+                "template"
+            ),
             (oversized, 413, "The body is larger"),
             (wrongType, 415, "Content-Type"),
         ]

@@ -10,25 +10,34 @@ struct DaemonCampaignCrashTests {
         let smtp = DaemonSMTPCrashTests.SMTPPeer()
         try smtp.start(delay: 0.01)
         let connections = DaemonSMTPCrashTests.connections
-        let d = try DaemonHarness(server: #"lease = "3s""#, channels: """
-            [channels.mail]
-            type = "smtp"
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            tls = "none"
-            max_connections = \(connections)
-            timeout = 10
-            retry_base = "1s"
-            retry_max = "2s"
-            max_attempts = 1000
-            """)
+        let d = try DaemonHarness(
+            server: #"lease = "3s""#,
+            channels: """
+                [channels.mail]
+                type = "smtp"
+                url = "smtp://127.0.0.1:\(smtp.port)"
+                tls = "none"
+                max_connections = \(connections)
+                timeout = 10
+                retry_base = "1s"
+                retry_max = "2s"
+                max_attempts = 1000
+                """)
         let total = 2000
         let csv = d.dir + "/members.csv"
-        try ("email,name,locale\n" + (0..<total).map { "m\($0)@example.org,Member \($0),\(["en", "da", "sv"][$0 % 3])" }.joined(separator: "\n"))
+        try
+            ("email,name,locale\n"
+            + (0..<total).map { "m\($0)@example.org,Member \($0),\(["en", "da", "sv"][$0 % 3])" }.joined(
+                separator: "\n"))
             .write(toFile: csv, atomically: true, encoding: .utf8)
-        func o(_ a: [String]) throws -> TestSupport.ProcessResult { try TestSupport.outreachd(["--config", d.configPath] + a) }
+        func o(_ a: [String]) throws -> TestSupport.ProcessResult {
+            try TestSupport.outreachd(["--config", d.configPath] + a)
+        }
         #expect(try o(["lists", "create", "members"]).status == 0)
         #expect(try o(["contacts", "import", csv, "--list", "members"]).status == 0)
-        let c = try o(["campaigns", "create", "december", "--template", "newsletter", "--list", "members", "--channel", "mail"])
+        let c = try o([
+            "campaigns", "create", "december", "--template", "newsletter", "--list", "members", "--channel", "mail",
+        ])
         #expect(c.status == 0, "\(c.stderr)")
         #expect(try o(["campaigns", "start", "december"]).status == 0)
 
@@ -44,7 +53,8 @@ struct DaemonCampaignCrashTests {
         }
         let received = smtp.recipients
         #expect(Set(received) == Set((0..<total).map { "m\($0)@example.org" }))
-        #expect(received.count - Set(received).count <= connections, "\(received.count - Set(received).count) duplicates")
+        #expect(
+            received.count - Set(received).count <= connections, "\(received.count - Set(received).count) duplicates")
         #expect(d.stop().status == 0)
     }
 }

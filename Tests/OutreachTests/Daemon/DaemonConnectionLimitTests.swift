@@ -52,7 +52,8 @@ struct DaemonConnectionLimitTests {
     @Test func aRequestHeadMustBeCompleteWithinTheDeadline() throws {
         let d = try DaemonHarness(server: "header_timeout = \"2s\"")
         try d.start()
-        let r = try TestSupport.python("""
+        let r = try TestSupport.python(
+            """
             import json, socket, sys, time
             s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
             s.sendall(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n")

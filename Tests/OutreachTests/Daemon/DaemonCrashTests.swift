@@ -21,7 +21,10 @@ struct DaemonCrashTests {
         func start(delay: Double) throws {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["python3", TestSupport.packageRoot + "/Tests/peers/daemon_recorder.py", String(port), log, String(delay)]
+            p.arguments = [
+                "python3", TestSupport.packageRoot + "/Tests/peers/daemon_recorder.py", String(port), log,
+                String(delay),
+            ]
             let out = Pipe()
             p.standardOutput = out
             try p.run()
@@ -47,23 +50,27 @@ struct DaemonCrashTests {
         let templates = TestSupport.temporaryDirectory("tpl")
         try FileManager.default.createDirectory(atPath: templates + "/ping", withIntermediateDirectories: true)
         try "ping {{n}}\n".write(toFile: templates + "/ping/chat.en.txt", atomically: true, encoding: .utf8)
-        return try DaemonHarness(server: #"lease = "3s""#, channels: """
-            [channels.hook]
-            type = "webhook"
-            preset = "generic"
-            url = "http://127.0.0.1:\(peerPort)/hook"
-            target = "room"
-            max_connections = \(connections)
-            timeout = 10
-            retry_base = "1s"
-            retry_max = "2s"
-            max_attempts = 1000
-            """, templates: templates)
+        return try DaemonHarness(
+            server: #"lease = "3s""#,
+            channels: """
+                [channels.hook]
+                type = "webhook"
+                preset = "generic"
+                url = "http://127.0.0.1:\(peerPort)/hook"
+                target = "room"
+                max_connections = \(connections)
+                timeout = 10
+                retry_base = "1s"
+                retry_max = "2s"
+                max_attempts = 1000
+                """, templates: templates)
     }
 
     /// Posts `count` triggers through the API (each 202 only once on disk).
     static func load(_ d: DaemonHarness, count: Int) throws {
-        let r = try TestSupport.run("python3", [DaemonHarness.client, "load", d.base + "/v1/messages", d.token, "ping", "hook", String(count), "8"])
+        let r = try TestSupport.run(
+            "python3",
+            [DaemonHarness.client, "load", d.base + "/v1/messages", d.token, "ping", "hook", String(count), "8"])
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
         #expect(try JSON.parse(r.stdout)["accepted"]?.intValue == count)
     }
@@ -89,7 +96,9 @@ struct DaemonCrashTests {
 
         try d.start()
         try Self.waitFor("all \(total) deliveries to arrive", seconds: 240) { Set(peer.received).count >= total }
-        try Self.waitFor("every delivery to be recorded as sent", seconds: 60) { try d.queueCounts()["sent"]?.intValue == total }
+        try Self.waitFor("every delivery to be recorded as sent", seconds: 60) {
+            try d.queueCounts()["sent"]?.intValue == total
+        }
         let received = peer.received
         let distinct = Set(received)
         #expect(distinct == Set((1...total).map(String.init)))

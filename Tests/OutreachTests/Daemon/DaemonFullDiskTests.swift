@@ -24,8 +24,10 @@ struct DaemonFullDiskTests {
         try d.start()
         defer { d.stop(SIGKILL) }
         func trigger(_ n: Int, key: String? = nil) throws -> DaemonHarness.Response {
-            try d.send(d.trigger(#"{"template":"welcome","to":[{"email":"full\#(n)@example.org"}]}"#,
-                                 headers: key.map { ["Idempotency-Key": $0] } ?? [:]))
+            try d.send(
+                d.trigger(
+                    #"{"template":"welcome","to":[{"email":"full\#(n)@example.org"}]}"#,
+                    headers: key.map { ["Idempotency-Key": $0] } ?? [:]))
         }
         func health() throws -> DaemonHarness.Response { try d.send(["method": "GET", "path": "/healthz"]) }
         #expect(try trigger(0).status == 202)
@@ -67,12 +69,15 @@ struct DaemonFullDiskTests {
         let d = try DaemonHarness()
         // Started as systemd starts it: no signal blocked or ignored (a child of the test runner
         // inherits a blocked mask, under which SIGXFSZ could not kill it).
-        try d.start(wrapper: ["python3", "-c", """
+        try d.start(wrapper: [
+            "python3", "-c",
+            """
             import os, signal, sys
             signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             os.execv(sys.argv[1], sys.argv[1:])
-            """])
+            """,
+        ])
         defer { d.stop(SIGKILL) }
         func trigger(_ n: Int) throws -> DaemonHarness.Response {
             try d.send(d.trigger(#"{"template":"welcome","to":[{"email":"limit\#(n)@example.org"}]}"#))

@@ -53,7 +53,9 @@ final class DaemonHarness: @unchecked Sendable {
         env["WATCHDOG_USEC"] = nil
         env.merge(environment) { $1 }
         p.environment = env
-        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         p.standardError = log
@@ -94,12 +96,14 @@ final class DaemonHarness: @unchecked Sendable {
             o["path"] = nil
             return .object(o)
         }
-        let r = try TestSupport.run("python3", [Self.client, "requests"], stdin: Array(JSON.array(withURL).serialized.utf8))
+        let r = try TestSupport.run(
+            "python3", [Self.client, "requests"], stdin: Array(JSON.array(withURL).serialized.utf8))
         guard r.status == 0, let list = try JSON.parse(r.stdout).arrayValue else { throw HarnessError.client(r.stderr) }
         return list.map { j in
-            Response(status: j["status"]?.intValue ?? 0,
-                     headers: (j["headers"]?.objectValue ?? [:]).compactMapValues(\.stringValue),
-                     body: j["body"]?.stringValue ?? "")
+            Response(
+                status: j["status"]?.intValue ?? 0,
+                headers: (j["headers"]?.objectValue ?? [:]).compactMapValues(\.stringValue),
+                body: j["body"]?.stringValue ?? "")
         }
     }
 

@@ -7,7 +7,8 @@ import Testing
 @Suite(.serialized)
 struct DaemonLinkTests {
     static func page(_ html: String) throws -> JSON {
-        let r = try TestSupport.run("python3", [TestSupport.packageRoot + "/Tests/peers/daemon_html.py"], stdin: Array(html.utf8))
+        let r = try TestSupport.run(
+            "python3", [TestSupport.packageRoot + "/Tests/peers/daemon_html.py"], stdin: Array(html.utf8))
         return try JSON.parse(r.stdout)
     }
 
@@ -31,7 +32,10 @@ struct DaemonLinkTests {
         let path = String(url.dropFirst(d.base.count))
 
         // Fetching the link (as a scanner would) changes nothing.
-        let rs = try d.send([["method": "GET", "path": .string(path)], ["method": "GET", "path": .string(path), "headers": ["Accept-Language": "sv"]]])
+        let rs = try d.send([
+            ["method": "GET", "path": .string(path)],
+            ["method": "GET", "path": .string(path), "headers": ["Accept-Language": "sv"]],
+        ])
         #expect(rs[0].status == 200)
         #expect(try Self.membership(d, "ana@example.org", "news") == "subscribed")
         let page = try Self.page(rs[0].body)
@@ -67,7 +71,10 @@ struct DaemonLinkTests {
         #expect(try d.cli(["lists", "create", "club", "--double-opt-in"]).status == 0)
         try d.start()
         let rs = try d.send([
-            ["method": "POST", "path": "/v1/lists/club/subscribe", "form": ["email": "Bo@Example.org", "name": "Bo", "locale": "sv"]],
+            [
+                "method": "POST", "path": "/v1/lists/club/subscribe",
+                "form": ["email": "Bo@Example.org", "name": "Bo", "locale": "sv"],
+            ],
             ["method": "POST", "path": "/v1/lists/nope/subscribe", "form": ["email": "x@example.org"]],
             ["method": "POST", "path": "/v1/lists/club/subscribe", "form": ["email": "y@example.org"]],
         ])
@@ -87,18 +94,23 @@ struct DaemonLinkTests {
             usleep(50_000)
         }
         let mail = try #require(file)
-        let text = try TestSupport.python("""
+        let text = try TestSupport.python(
+            """
             import sys, email, email.policy
             m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
             print(m.get_body(("plain",)).get_content() if m.is_multipart() or m.get_content_type() == "text/plain" else m.get_content())
-            """, [outbox + "/" + mail]).stdout
-        let link = try #require(text.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" })
-            .first { $0.hasPrefix(d.base + "/confirm/") })
+            """, [outbox + "/" + mail]
+        ).stdout
+        let link = try #require(
+            text.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "<" || $0 == ">" })
+                .first { $0.hasPrefix(d.base + "/confirm/") })
         // Opening the link shows a button; its POST confirms (issue 15: scanners only GET).
         let shown = try d.send(["method": "GET", "path": .string(String(link.dropFirst(d.base.count)))])
         #expect(shown.status == 200)
         #expect(try Self.membership(d, "bo@example.org", "club") == "pending")
-        let confirmed = try d.send(["method": "POST", "path": .string(String(link.dropFirst(d.base.count))), "form": ["confirm": "yes"]])
+        let confirmed = try d.send([
+            "method": "POST", "path": .string(String(link.dropFirst(d.base.count))), "form": ["confirm": "yes"],
+        ])
         #expect(confirmed.status == 200)
         #expect(try Self.page(confirmed.body)["lang"]?.stringValue == "sv")
         #expect(try Self.membership(d, "bo@example.org", "club") == "subscribed")

@@ -20,7 +20,11 @@ struct DaemonOperationsTests {
     }
 
     static func message(_ d: DaemonHarness, _ id: Int) throws -> JSON {
-        try #require(try d.send(["method": "GET", "path": .string("/v1/messages/\(id)"), "headers": ["Authorization": .string("Bearer " + d.token)]]).json)
+        try #require(
+            try d.send([
+                "method": "GET", "path": .string("/v1/messages/\(id)"),
+                "headers": ["Authorization": .string("Bearer " + d.token)],
+            ]).json)
     }
 
     /// The listener's threads share their port (SO_REUSEPORT); a second daemon must still be
@@ -36,13 +40,14 @@ struct DaemonOperationsTests {
     }
 
     @Test func kannelReceiptsMarkDeliveriesDeliveredOrBounced() throws {
-        let d = try DaemonHarness(channels: """
-            [channels.texts]
-            type = "outbox"
-            kind = "sms"
-            dir = "sms"
-            preset = "kannel"
-            """)
+        let d = try DaemonHarness(
+            channels: """
+                [channels.texts]
+                type = "outbox"
+                kind = "sms"
+                dir = "sms"
+                preset = "kannel"
+                """)
         try d.start()
         let r = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677"},{"phone":"+4521436678"}]}"#))
         #expect(r.status == 202)
@@ -52,7 +57,10 @@ struct DaemonOperationsTests {
         // Kannel's dlr-url callbacks: status 1 delivered, 16 rejected by the SMSC.
         let rs = try d.send([
             ["method": "GET", "path": .string("/v1/receipts/texts?id=\(ids[0])&status=1")],
-            ["method": "POST", "path": "/v1/receipts/texts", "form": ["id": .string(String(ids[1])), "status": "16", "answer": "NACK/blocked"]],
+            [
+                "method": "POST", "path": "/v1/receipts/texts",
+                "form": ["id": .string(String(ids[1])), "status": "16", "answer": "NACK/blocked"],
+            ],
             ["method": "GET", "path": .string("/v1/receipts/texts?id=\(ids[0])&status=banana")],
             ["method": "GET", "path": "/v1/receipts/nope?id=1&status=1"],
         ])
@@ -72,17 +80,19 @@ struct DaemonOperationsTests {
     /// Twilio's status callbacks are believed only with the URL's receipt token and a signature
     /// Twilio's own helper library computes over the callback URL outreachd handed out.
     @Test func twilioCallbacksNeedTheReceiptTokenAndTwilioSignature() throws {
-        let gateway = try HTTPRecorder(responses: #"[{"status": 201, "body": "{\"sid\":\"SM0123\",\"status\":\"queued\"}"}]"#)
-        let d = try DaemonHarness(channels: """
-            [channels.texts]
-            type = "sms"
-            preset = "twilio"
-            url = "\(gateway.url)"
-            account_sid = "AC42"
-            auth_token = "tok3n"
-            from = "+4512345678"
-            receipt_token = "r3c-t0k.en"
-            """)
+        let gateway = try HTTPRecorder(
+            responses: #"[{"status": 201, "body": "{\"sid\":\"SM0123\",\"status\":\"queued\"}"}]"#)
+        let d = try DaemonHarness(
+            channels: """
+                [channels.texts]
+                type = "sms"
+                preset = "twilio"
+                url = "\(gateway.url)"
+                account_sid = "AC42"
+                auth_token = "tok3n"
+                from = "+4512345678"
+                receipt_token = "r3c-t0k.en"
+                """)
         try d.start()
         let r = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677"}]}"#))
         #expect(r.status == 202)
@@ -93,8 +103,11 @@ struct DaemonOperationsTests {
         let path = String(callback.dropFirst(d.base.count))
 
         func sign(_ url: String, _ params: [String: String], key: String = "tok3n") throws -> String {
-            let input = JSON.object(["url": .string(url), "key": .string(key), "params": .object(params.mapValues { .string($0) })])
-            let out = try TestSupport.python("""
+            let input = JSON.object([
+                "url": .string(url), "key": .string(key), "params": .object(params.mapValues { .string($0) }),
+            ])
+            let out = try TestSupport.python(
+                """
                 import sys, json
                 from twilio.request_validator import RequestValidator
                 a = json.load(sys.stdin)
@@ -103,22 +116,28 @@ struct DaemonOperationsTests {
             #expect(out.status == 0, "\(out.stderr)")
             return out.stdout
         }
-        let delivered = ["MessageSid": "SM0123", "MessageStatus": "delivered", "To": "+4521436677", "AccountSid": "AC42"]
+        let delivered = [
+            "MessageSid": "SM0123", "MessageStatus": "delivered", "To": "+4521436677", "AccountSid": "AC42",
+        ]
         let failed = delivered.merging(["MessageStatus": "failed", "ErrorCode": "30005"]) { $1 }
         let good = try sign(callback, delivered)
         func post(_ path: String, _ form: [String: String], signature: String?) -> JSON {
-            var j: [String: JSON] = ["method": "POST", "path": .string(path), "form": .object(form.mapValues { .string($0) })]
+            var j: [String: JSON] = [
+                "method": "POST", "path": .string(path), "form": .object(form.mapValues { .string($0) }),
+            ]
             if let signature { j["headers"] = ["X-Twilio-Signature": .string(signature)] }
             return .object(j)
         }
         let rs = try d.send([
-            post(path, failed, signature: nil),                                    // unsigned
-            post(path, failed, signature: good),                                   // signed for another body
+            post(path, failed, signature: nil),  // unsigned
+            post(path, failed, signature: good),  // signed for another body
             post(path, failed, signature: try sign(callback, failed, key: "guess")),  // signed with another key
             post(path, failed, signature: try sign("http://elsewhere.example/x", failed)),
             post("/v1/receipts/texts", failed, signature: try sign(d.base + "/v1/receipts/texts", failed)),  // no token
-            ["method": "GET", "path": .string(path + "&MessageSid=SM0123&MessageStatus=failed"),
-             "headers": ["X-Twilio-Signature": .string(good)]],
+            [
+                "method": "GET", "path": .string(path + "&MessageSid=SM0123&MessageStatus=failed"),
+                "headers": ["X-Twilio-Signature": .string(good)],
+            ],
             post(path, delivered, signature: good),
         ])
         #expect(rs.map(\.status) == [401, 401, 401, 401, 401, 401, 200])
@@ -131,7 +150,8 @@ struct DaemonOperationsTests {
         #expect(delivery["state"]?.stringValue == "delivered")
         // A message to the number, due tomorrow, waits in the queue.
         let later = WallClock.rfc3339(WallClock.nowMillis() + 86_400_000)
-        let queued = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677"}],"send_at":"\#(later)"}"#))
+        let queued = try d.send(
+            d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677"}],"send_at":"\#(later)"}"#))
         let laterID = try #require(queued.json?["id"]?.intValue)
         // An inbound STOP, signed the same way, suppresses the number.
         let stop = ["From": "+4521436677", "To": "+4512345678", "Body": "Stop", "MessageSid": "SM9"]
@@ -139,14 +159,19 @@ struct DaemonOperationsTests {
         #expect(s.status == 200)
         // Twilio reads the answer as TwiML: an empty <Response>, so nothing is replied.
         #expect(s.headers["content-type"]?.hasPrefix("text/xml") == true)
-        let twiml = try TestSupport.python("import sys, xml.etree.ElementTree as E; r = E.fromstring(sys.stdin.read()); print(r.tag, len(r))",
-                                           stdin: Array(s.body.utf8))
-        #expect(twiml.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "Response 0", "\(s.body) \(twiml.stderr)")
-        let suppressed = try TestSupport.run("sqlite3", [d.dir + "/data/outreach.db", "SELECT address, reason FROM suppressions"])
+        let twiml = try TestSupport.python(
+            "import sys, xml.etree.ElementTree as E; r = E.fromstring(sys.stdin.read()); print(r.tag, len(r))",
+            stdin: Array(s.body.utf8))
+        #expect(
+            twiml.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "Response 0", "\(s.body) \(twiml.stderr)")
+        let suppressed = try TestSupport.run(
+            "sqlite3", [d.dir + "/data/outreach.db", "SELECT address, reason FROM suppressions"])
         #expect(suppressed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "+4521436677|stop")
         // STOP stops every message not yet sent, transactional too (issue 15), at once.
         let cancelled = try #require(try Self.message(d, laterID)["deliveries"]?.arrayValue?.first)
-        #expect(cancelled["state"]?.stringValue == "cancelled" && cancelled["cancel_reason"]?.stringValue == "suppressed", "\(cancelled)")
+        #expect(
+            cancelled["state"]?.stringValue == "cancelled" && cancelled["cancel_reason"]?.stringValue == "suppressed",
+            "\(cancelled)")
         let metrics = try d.send(["method": "GET", "path": "/metrics"]).body
         #expect(metrics.contains(#"outreach_deliveries_cancelled{reason="suppressed"} 1"#), "\(metrics)")
         d.stop()
@@ -158,27 +183,32 @@ struct DaemonOperationsTests {
         cal.timeZone = TimeZone(identifier: "UTC")!
         let h = cal.component(.hour, from: Date())
         let window = String(format: "%02d:00-%02d:00", (h + 23) % 24, (h + 2) % 24)
-        let d = try DaemonHarness(channels: """
-            [channels.texts]
-            type = "outbox"
-            kind = "sms"
-            dir = "sms"
-            quiet_hours = "\(window)"
-            quiet_hours_zone = "UTC"
-            [channels.mail]
-            type = "outbox"
-            dir = "mail"
-            """)
+        let d = try DaemonHarness(
+            channels: """
+                [channels.texts]
+                type = "outbox"
+                kind = "sms"
+                dir = "sms"
+                quiet_hours = "\(window)"
+                quiet_hours_zone = "UTC"
+                [channels.mail]
+                type = "outbox"
+                dir = "mail"
+                """)
         try d.start()
-        let r = try d.send(d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677","email":"ana@example.org"}]}"#))
+        let r = try d.send(
+            d.trigger(#"{"template":"welcome","to":[{"phone":"+4521436677","email":"ana@example.org"}]}"#))
         #expect(r.status == 202)
         let mid = try #require(r.json?["id"]?.intValue)
         try Self.waitFor("the email to go out and the SMS to be deferred") {
             let ds = try Self.message(d, mid)["deliveries"]?.arrayValue ?? []
             return ds.contains { $0["channel"]?.stringValue == "mail" && $0["state"]?.stringValue == "sent" }
-                && ds.contains { $0["channel"]?.stringValue == "texts" && $0["last_error"]?.stringValue == "deferred by quiet hours" }
+                && ds.contains {
+                    $0["channel"]?.stringValue == "texts" && $0["last_error"]?.stringValue == "deferred by quiet hours"
+                }
         }
-        let sms = try #require(try Self.message(d, mid)["deliveries"]?.arrayValue?.first { $0["channel"]?.stringValue == "texts" })
+        let sms = try #require(
+            try Self.message(d, mid)["deliveries"]?.arrayValue?.first { $0["channel"]?.stringValue == "texts" })
         #expect(sms["state"]?.stringValue == "queued")
         #expect(sms["attempts"]?.intValue == 0)
         let next = try #require(sms["next_attempt_at"]?.stringValue.flatMap(WallClock.parseRFC3339))
@@ -196,7 +226,8 @@ struct DaemonOperationsTests {
         #expect(text.status == 200)
         #expect(text.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         // Parsed by the reference client library.
-        let parsed = try TestSupport.python("""
+        let parsed = try TestSupport.python(
+            """
             import sys, json
             from prometheus_client.parser import text_string_to_metric_families
             out = {}
@@ -207,19 +238,27 @@ struct DaemonOperationsTests {
         #expect(parsed.status == 0, "\(parsed.stderr)")
         let m = try JSON.parse(parsed.stdout)
         #expect(m["outreach_deliveries"]?["type"]?.stringValue == "gauge")
-        let sentGauge = m["outreach_deliveries"]?["samples"]?.arrayValue?.first { $0.arrayValue?[1]["state"]?.stringValue == "sent" }
+        let sentGauge = m["outreach_deliveries"]?["samples"]?.arrayValue?.first {
+            $0.arrayValue?[1]["state"]?.stringValue == "sent"
+        }
         #expect(Self.number(sentGauge?.arrayValue?[2]) == 1)
         #expect(m["outreach_sent"]?["type"]?.stringValue == "counter")
         #expect(m["outreach_send_duration_seconds"]?["type"]?.stringValue == "histogram")
-        let count = m["outreach_send_duration_seconds"]?["samples"]?.arrayValue?.first { $0.arrayValue?[0].stringValue == "outreach_send_duration_seconds_count" }
+        let count = m["outreach_send_duration_seconds"]?["samples"]?.arrayValue?.first {
+            $0.arrayValue?[0].stringValue == "outreach_send_duration_seconds_count"
+        }
         #expect(count?.arrayValue?[1]["channel"]?.stringValue == "outbox")
         #expect(Self.number(count?.arrayValue?[2]) == 1)
         // One trigger went through the group committer.
-        let enqueues = m["outreach_enqueue_duration_seconds"]?["samples"]?.arrayValue?.first { $0.arrayValue?[0].stringValue == "outreach_enqueue_duration_seconds_count" }
+        let enqueues = m["outreach_enqueue_duration_seconds"]?["samples"]?.arrayValue?.first {
+            $0.arrayValue?[0].stringValue == "outreach_enqueue_duration_seconds_count"
+        }
         #expect(m["outreach_enqueue_duration_seconds"]?["type"]?.stringValue == "histogram")
         #expect(Self.number(enqueues?.arrayValue?[2]) == 1)
         // …and was flushed to disk by one fsync.
-        let flushes = m["outreach_flush_duration_seconds"]?["samples"]?.arrayValue?.first { $0.arrayValue?[0].stringValue == "outreach_flush_duration_seconds_count" }
+        let flushes = m["outreach_flush_duration_seconds"]?["samples"]?.arrayValue?.first {
+            $0.arrayValue?[0].stringValue == "outreach_flush_duration_seconds_count"
+        }
         #expect(Self.number(flushes?.arrayValue?[2]) == 1)
         d.stop()
     }
@@ -233,11 +272,14 @@ struct DaemonOperationsTests {
         let out = Pipe()
         listener.standardOutput = out
         try listener.run()
-        try TestSupport.readReadyLine("the notify listener (Tests/peers/daemon_notify.py)", from: out,
-                                      process: listener)
+        try TestSupport.readReadyLine(
+            "the notify listener (Tests/peers/daemon_notify.py)", from: out,
+            process: listener)
         try d.start(environment: ["NOTIFY_SOCKET": socket, "WATCHDOG_USEC": "200000"])
         let log = socket + ".log"
-        func lines() -> [String] { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+        func lines() -> [String] {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
         try Self.waitFor("READY=1 and a watchdog ping") {
             lines().contains { $0.contains("READY=1") } && lines().contains("WATCHDOG=1")
         }
@@ -253,8 +295,10 @@ struct DaemonOperationsTests {
         let body = #"{"template":"welcome","to":[{"email":"ana@example.org"}]}"#
         let newToken = "rotated-token"
         func post(_ token: String) throws -> Int {
-            try d.send(["method": "POST", "path": "/v1/messages", "body": .string(body),
-                        "headers": ["Authorization": .string("Bearer " + token), "Content-Type": "application/json"]]).status
+            try d.send([
+                "method": "POST", "path": "/v1/messages", "body": .string(body),
+                "headers": ["Authorization": .string("Bearer " + token), "Content-Type": "application/json"],
+            ]).status
         }
         #expect(try post(newToken) == 401)
         try (newToken + "\n").write(toFile: d.dir + "/tokens", atomically: true, encoding: .utf8)
@@ -280,7 +324,9 @@ struct DaemonOperationsTests {
         try (original + "\nrate = \"5/s\"\n").write(toFile: d.configPath, atomically: true, encoding: .utf8)
         kill(d.pid, SIGHUP)
         try Self.waitFor("the reload") { d.log.contains("reloaded the configuration") }
-        #expect(d.log.contains("settings of [channels.outbox] changed; apart from quiet hours they apply after a restart"), "\(d.log)")
+        #expect(
+            d.log.contains("settings of [channels.outbox] changed; apart from quiet hours they apply after a restart"),
+            "\(d.log)")
         #expect(d.stop().status == 0)
     }
 }

@@ -29,8 +29,10 @@ struct DaemonRestartTests {
             .write(toFile: csv, atomically: true, encoding: .utf8)
         #expect(try d.cli(["lists", "create", "members"]).status == 0)
         #expect(try d.cli(["contacts", "import", csv, "--list", "members"]).status == 0)
-        let c = try d.cli(["campaigns", "create", "december", "--template", "newsletter", "--list", "members",
-                           "--channel", "mail"])
+        let c = try d.cli([
+            "campaigns", "create", "december", "--template", "newsletter", "--list", "members",
+            "--channel", "mail",
+        ])
         #expect(c.status == 0, "\(c.stderr)")
         #expect(try d.cli(["campaigns", "start", "december"]).status == 0)
     }
@@ -46,8 +48,9 @@ struct DaemonRestartTests {
         try DaemonCrashTests.waitFor("a first part of the campaign", seconds: 120) { smtp.recipients.count >= 100 }
         #expect(!d.stop(SIGKILL).exited)
         #expect(Set(smtp.recipients).count < total, "the crash came after all the work; it proves nothing")
-        #expect((try d.queueCounts()["sending"]?.intValue ?? 0) > 0,
-                "nothing was in flight at the crash; it proves nothing")
+        #expect(
+            (try d.queueCounts()["sending"]?.intValue ?? 0) > 0,
+            "nothing was in flight at the crash; it proves nothing")
 
         try d.start()
         try DaemonCrashTests.waitFor("every delivery recorded as sent within 30 s of the restart", seconds: 30) {
@@ -78,8 +81,9 @@ struct DaemonRestartTests {
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         #expect(Set(smtp.recipients).count < total, "the crash came after all the work; it proves nothing")
-        #expect((try d.queueCounts()["sending"]?.intValue ?? 0) > 0,
-                "nothing was in flight at the crash; it proves nothing")
+        #expect(
+            (try d.queueCounts()["sending"]?.intValue ?? 0) > 0,
+            "nothing was in flight at the crash; it proves nothing")
 
         // The second run ends when nothing is due: without taking the killed run's leases over,
         // it would leave them `sending` for five minutes.

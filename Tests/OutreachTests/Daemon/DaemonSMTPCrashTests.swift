@@ -19,8 +19,11 @@ struct DaemonSMTPCrashTests {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             let ready = dir + "/ready"
-            p.arguments = ["python3", TestSupport.packageRoot + "/Tests/peers/smtp_server.py", "--port", String(port), "--dir", dir,
-                           "--ready", ready, "--delay", String(delay)]
+            p.arguments = [
+                "python3", TestSupport.packageRoot + "/Tests/peers/smtp_server.py", "--port", String(port), "--dir",
+                dir,
+                "--ready", ready, "--delay", String(delay),
+            ]
             let input = Pipe()
             p.standardInput = input
             let stderr = dir + "/stderr"
@@ -29,8 +32,9 @@ struct DaemonSMTPCrashTests {
             try p.run()
             process = p
             stdin = input
-            try TestSupport.waitForPeer("the slow SMTP peer (Tests/peers/smtp_server.py)", readyFile: ready, process: p,
-                                        stderrFile: stderr)
+            try TestSupport.waitForPeer(
+                "the slow SMTP peer (Tests/peers/smtp_server.py)", readyFile: ready, process: p,
+                stderrFile: stderr)
         }
 
         func stop() {
@@ -42,9 +46,12 @@ struct DaemonSMTPCrashTests {
 
         /// The recipient of every message accepted so far (from the envelope files), repeats included.
         var recipients: [String] {
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter {
+                $0.hasSuffix(".json")
+            }
             return files.compactMap { f in
-                guard let d = FileManager.default.contents(atPath: dir + "/" + f), let j = try? JSON.parse(Array(d)) else { return nil }
+                guard let d = FileManager.default.contents(atPath: dir + "/" + f), let j = try? JSON.parse(Array(d))
+                else { return nil }
                 return j["rcpt_tos"]?.arrayValue?.first?.stringValue
             }
         }
@@ -53,32 +60,44 @@ struct DaemonSMTPCrashTests {
     @Test func sigkillMidwayToASlowSMTPServerLosesNothing() throws {
         let smtp = SMTPPeer()
         try smtp.start(delay: 0.01)
-        let d = try DaemonHarness(server: #"lease = "3s""#, channels: """
-            [channels.mail]
-            type = "smtp"
-            url = "smtp://127.0.0.1:\(smtp.port)"
-            tls = "none"
-            max_connections = \(Self.connections)
-            timeout = 10
-            retry_base = "1s"
-            retry_max = "2s"
-            max_attempts = 1000
-            """)
+        let d = try DaemonHarness(
+            server: #"lease = "3s""#,
+            channels: """
+                [channels.mail]
+                type = "smtp"
+                url = "smtp://127.0.0.1:\(smtp.port)"
+                tls = "none"
+                max_connections = \(Self.connections)
+                timeout = 10
+                retry_base = "1s"
+                retry_max = "2s"
+                max_attempts = 1000
+                """)
         try d.start()
         let total = 5000
-        let load = try TestSupport.run("python3", [DaemonHarness.client, "load", d.base + "/v1/messages", d.token, "welcome", "mail",
-                                                   String(total), "8", "email"])
+        let load = try TestSupport.run(
+            "python3",
+            [
+                DaemonHarness.client, "load", d.base + "/v1/messages", d.token, "welcome", "mail",
+                String(total), "8", "email",
+            ])
         #expect(load.status == 0, "\(load.stdout) \(load.stderr)")
-        try DaemonCrashTests.waitFor("the SMTP server to accept a first part", seconds: 180) { smtp.recipients.count >= 1500 }
+        try DaemonCrashTests.waitFor("the SMTP server to accept a first part", seconds: 180) {
+            smtp.recipients.count >= 1500
+        }
         #expect(!d.stop(SIGKILL).exited)
         #expect(Set(smtp.recipients).count < total, "the crash came after all the work; it proves nothing")
 
         try d.start()
         try DaemonCrashTests.waitFor("all \(total) messages", seconds: 300) { Set(smtp.recipients).count >= total }
-        try DaemonCrashTests.waitFor("every delivery recorded as sent", seconds: 60) { try d.queueCounts()["sent"]?.intValue == total }
+        try DaemonCrashTests.waitFor("every delivery recorded as sent", seconds: 60) {
+            try d.queueCounts()["sent"]?.intValue == total
+        }
         let received = smtp.recipients
         #expect(Set(received) == Set((0..<total).map { "u\($0)@example.org" }))
-        #expect(received.count - Set(received).count <= Self.connections, "\(received.count - Set(received).count) duplicates")
+        #expect(
+            received.count - Set(received).count <= Self.connections,
+            "\(received.count - Set(received).count) duplicates")
         #expect(d.stop().status == 0)
     }
 }

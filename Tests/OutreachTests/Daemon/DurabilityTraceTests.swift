@@ -37,7 +37,8 @@ struct DurabilityTraceTests {
             var path = ""
             let args = line[line.index(after: paren)...]
             if let open = args.firstIndex(of: "<"), args[..<open].allSatisfy(\.isNumber),
-               let close = args[open...].firstIndex(of: ">") {
+                let close = args[open...].firstIndex(of: ">")
+            {
                 path = String(args[args.index(after: open)..<close])
             }
             out.append(Call(name: String(line[..<paren]), path: path, text: String(line), started: n, completed: n))
@@ -65,13 +66,17 @@ struct DurabilityTraceTests {
             ($0.name == "fdatasync" || $0.name == "fsync") && $0.path == wal && $0.text.hasSuffix("= 0")
                 && $0.started > lastWrite && $0.completed < answer.started
         }
-        return flushed ? nil : "the write-ahead log was not flushed between the rows holding \(marker) "
-            + "(trace line \(lastWrite + 1)) and the answer (trace line \(answer.started + 1))"
+        return flushed
+            ? nil
+            : "the write-ahead log was not flushed between the rows holding \(marker) "
+                + "(trace line \(lastWrite + 1)) and the answer (trace line \(answer.started + 1))"
     }
 
     static func strace(_ log: String) -> [String] {
-        ["strace", "-f", "-y", "-qq", "-s", "65536", "-o", log,
-         "-e", "trace=write,pwrite64,writev,pwritev,pwritev2,sendto,sendmsg,fdatasync,fsync", "--"]
+        [
+            "strace", "-f", "-y", "-qq", "-s", "65536", "-o", log,
+            "-e", "trace=write,pwrite64,writev,pwritev,pwritev2,sendto,sendmsg,fdatasync,fsync", "--",
+        ]
     }
 
     static var hasStrace: Bool {
@@ -89,8 +94,10 @@ struct DurabilityTraceTests {
         for n in 0..<3 {
             let marker = "durable-\(n)-\(UUID().uuidString.prefix(8).lowercased())@example.org"
             markers.append(marker)
-            let r = try d.send(d.trigger(#"{"template":"welcome","to":[{"email":"\#(marker)"}],"#
-                                         + #""send_at":"2099-01-01T00:00:00Z"}"#))
+            let r = try d.send(
+                d.trigger(
+                    #"{"template":"welcome","to":[{"email":"\#(marker)"}],"#
+                        + #""send_at":"2099-01-01T00:00:00Z"}"#))
             #expect(r.status == 202, "\(r.body)")
         }
         // strace passes no SIGTERM on: stop the daemon itself, and strace ends with it.
@@ -113,9 +120,13 @@ struct DurabilityTraceTests {
         let d = try DaemonHarness()
         let trace = d.dir + "/send.trace"
         let marker = "durable-send-\(UUID().uuidString.prefix(8).lowercased())@example.org"
-        let r = try TestSupport.run("strace", Array(Self.strace(trace).dropFirst())
-                                        + [TestSupport.outreachd, "--config", d.configPath, "send", "welcome",
-                                           "--to", marker, "--queue-only"])
+        let r = try TestSupport.run(
+            "strace",
+            Array(Self.strace(trace).dropFirst())
+                + [
+                    TestSupport.outreachd, "--config", d.configPath, "send", "welcome",
+                    "--to", marker, "--queue-only",
+                ])
         #expect(r.status == 0, "\(r.stderr)")
         let calls = Self.calls((try? String(contentsOfFile: trace, encoding: .utf8)) ?? "")
         let wrong = Self.violation(calls, wal: d.dir + "/data/outreach.db-wal", marker: marker) { c in

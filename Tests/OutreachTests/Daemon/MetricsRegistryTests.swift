@@ -10,7 +10,8 @@ struct MetricsRegistryTests {
         r.declare("t_total", .counter, help: "A counter.")
         for v in [0.05, 0.5, 0.5, 7] { r.observe("t_seconds", ["channel": "mail"], v) }
         r.add("t_total", ["channel": "a \"quoted\" \\ name\nnext"], 3)
-        let parsed = try TestSupport.python("""
+        let parsed = try TestSupport.python(
+            """
             import sys, json
             from prometheus_client.parser import text_string_to_metric_families
             out = {}

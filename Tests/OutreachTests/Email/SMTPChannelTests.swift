@@ -8,7 +8,9 @@ import Testing
     struct Setup {
         var dir: String
         var config: String
-        func o(_ a: [String]) throws -> TestSupport.ProcessResult { try TestSupport.outreachd(["--config", config] + a) }
+        func o(_ a: [String]) throws -> TestSupport.ProcessResult {
+            try TestSupport.outreachd(["--config", config] + a)
+        }
         var db: String { dir + "/data/outreach.db" }
     }
 
@@ -19,16 +21,16 @@ import Testing
             .write(toFile: dir + "/templates/note/email.en.txt", atomically: true, encoding: .utf8)
         try """
 
-            [sender]
-            from = "Connecting Friends <venner@sprogcenter.example>"
+        [sender]
+        from = "Connecting Friends <venner@sprogcenter.example>"
 
-            [channels.email]
-            type = "smtp"
-            url = "\(tls == "implicit" ? "smtps" : "smtp")://127.0.0.1:\(server.port)"
-            tls = "\(tls)"
-            retry_base = "1s"
-            \(extra)
-            """.appendLine(toFile: config)
+        [channels.email]
+        type = "smtp"
+        url = "\(tls == "implicit" ? "smtps" : "smtp")://127.0.0.1:\(server.port)"
+        tls = "\(tls)"
+        retry_base = "1s"
+        \(extra)
+        """.appendLine(toFile: config)
         return Setup(dir: dir, config: config)
     }
 
@@ -41,7 +43,8 @@ import Testing
         for (i, n) in names.enumerated() {
             #expect(try s.o(["contacts", "add", "--email", "p\(i)@example.org", "--name", n]).status == 0)
         }
-        let r = try s.o(["send", "note", "--channel", "email"] + (0..<names.count).flatMap { ["--to", "p\($0)@example.org"] })
+        let r = try s.o(
+            ["send", "note", "--channel", "email"] + (0..<names.count).flatMap { ["--to", "p\($0)@example.org"] })
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
         let received = server.messages()
         #expect(received.count == names.count)
@@ -65,7 +68,8 @@ import Testing
     @Test func startTLSWithAuth() throws {
         let cert = try SMTPServer.selfSignedCertificate()
         let server = try SMTPServer(tls: cert, auth: "news:s3cret")
-        let s = try setUp(server, tls: "starttls", extra: "username = \"news\"\npassword_file = \"pw\"\ntls_verify = false")
+        let s = try setUp(
+            server, tls: "starttls", extra: "username = \"news\"\npassword_file = \"pw\"\ntls_verify = false")
         try "s3cret\n".write(toFile: s.dir + "/pw", atomically: true, encoding: .utf8)
         #expect(try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"]).status == 0)
         #expect(server.messages().count == 1)
@@ -80,7 +84,8 @@ import Testing
     @Test func implicitTLSVerifiedWithCAFile() throws {
         let cert = try SMTPServer.selfSignedCertificate()
         let server = try SMTPServer(tls: cert, implicitTLS: true, auth: "news:s3cret")
-        let s = try setUp(server, tls: "implicit", extra: "username = \"news\"\npassword_file = \"pw\"\nca_file = \"\(cert.cert)\"")
+        let s = try setUp(
+            server, tls: "implicit", extra: "username = \"news\"\npassword_file = \"pw\"\nca_file = \"\(cert.cert)\"")
         try "s3cret\n".write(toFile: s.dir + "/pw", atomically: true, encoding: .utf8)
         let r = try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"])
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
@@ -124,13 +129,17 @@ import Testing
     }
 
     @Test func fiveFiftyOnRecipientIsDeadWithTheReplyAndSuppresses() throws {
-        let server = try SMTPServer(rejectRecipients: ["gone@example.org": "550 5.1.1 <gone@example.org>: Recipient address rejected"])
+        let server = try SMTPServer(rejectRecipients: [
+            "gone@example.org": "550 5.1.1 <gone@example.org>: Recipient address rejected"
+        ])
         let s = try setUp(server)
         _ = try s.o(["send", "note", "--channel", "email", "--to", "gone@example.org"])
         let dead = try JSON.parse(try s.o(["queue", "list", "--state", "dead", "--json"]).stdout).arrayValue ?? []
         #expect(dead.count == 1)
         #expect(dead.first?["last_error"]?.stringValue?.contains("550 5.1.1") == true)
-        #expect(try CrashTests.count(s.db, "SELECT COUNT(*) FROM suppressions WHERE address='gone@example.org' AND reason='bounce'") == 1)
+        #expect(
+            try CrashTests.count(
+                s.db, "SELECT COUNT(*) FROM suppressions WHERE address='gone@example.org' AND reason='bounce'") == 1)
         #expect(server.messages().isEmpty)
     }
 
@@ -148,12 +157,16 @@ import Testing
         let server = try SMTPServer()
         let s = try setUp(server)
         let attachment = s.dir + "/pressemeddelelse-ærø.pdf"
-        let pdf = Crypto.randomBytes(50_000) + [0x0D, 0x0A, 0x2E, 0x0D, 0x0A]  // a CRLF.CRLF inside must survive dot-stuffing
+        // A CRLF.CRLF inside must survive dot-stuffing.
+        let pdf = Crypto.randomBytes(50_000) + [0x0D, 0x0A, 0x2E, 0x0D, 0x0A]
         try Data(pdf).write(to: URL(fileURLWithPath: attachment))
         #expect(try s.o(["lists", "create", "news"]).status == 0)
         #expect(try s.o(["contacts", "add", "--email", "j@example.org", "--name", "João Gonçalves"]).status == 0)
         #expect(try s.o(["lists", "subscribe", "news", "j@example.org"]).status == 0)
-        let c = try s.o(["campaigns", "create", "launch", "--template", "note", "--list", "news", "--channel", "email", "--attach", attachment])
+        let c = try s.o([
+            "campaigns", "create", "launch", "--template", "note", "--list", "news", "--channel", "email", "--attach",
+            attachment,
+        ])
         #expect(c.status == 0, "\(c.stderr)")
         #expect(try s.o(["campaigns", "start", "launch"]).status == 0)
         #expect(try s.o(["work", "--until-idle"]).status == 0)
@@ -171,16 +184,23 @@ import Testing
     @Test(arguments: ["rsa", "ed25519"])
     func dkimSignatureVerifiesWithDkimpy(keyType: String) throws {
         let keys = TestSupport.temporaryDirectory("dkim")
-        let gen = keyType == "rsa" ? ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keys + "/k.pem"]
-                                   : ["genpkey", "-algorithm", "ED25519", "-out", keys + "/k.pem"]
+        let gen =
+            keyType == "rsa"
+            ? ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keys + "/k.pem"]
+            : ["genpkey", "-algorithm", "ED25519", "-out", keys + "/k.pem"]
         #expect(try TestSupport.run("openssl", gen).status == 0)
         let server = try SMTPServer()
-        let s = try setUp(server, extra: "dkim_domain = \"sprogcenter.example\"\ndkim_selector = \"outreach\"\ndkim_key_file = \"\(keys)/k.pem\"")
+        let s = try setUp(
+            server,
+            extra:
+                "dkim_domain = \"sprogcenter.example\"\ndkim_selector = \"outreach\"\ndkim_key_file = \"\(keys)/k.pem\""
+        )
         #expect(try s.o(["contacts", "add", "--email", "a@example.org", "--name", "Søren Ærø"]).status == 0)
         #expect(try s.o(["send", "note", "--channel", "email", "--to", "a@example.org"]).status == 0)
         let m = try #require(server.messages().first)
         // The DNS record is made from the key by OpenSSL and Python, not by our code.
-        let v = try TestSupport.python("""
+        let v = try TestSupport.python(
+            """
             import sys, base64, dkim, subprocess
             from cryptography.hazmat.primitives import serialization
             key = serialization.load_pem_private_key(open(sys.argv[1], "rb").read(), None)
@@ -199,8 +219,10 @@ import Testing
             """, [keys + "/k.pem", keyType], stdin: m)
         #expect(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "verified", "\(v.stdout) \(v.stderr)")
         // Tampering with a signed header breaks it: the check can fail.
-        let tampered = Array(String(decoding: m, as: UTF8.self).replacingOccurrences(of: "Subject: ", with: "Subject: X").utf8)
-        let t = try TestSupport.python("""
+        let tampered = Array(
+            String(decoding: m, as: UTF8.self).replacingOccurrences(of: "Subject: ", with: "Subject: X").utf8)
+        let t = try TestSupport.python(
+            """
             import sys, base64, dkim
             from cryptography.hazmat.primitives import serialization
             key = serialization.load_pem_private_key(open(sys.argv[1], "rb").read(), None)

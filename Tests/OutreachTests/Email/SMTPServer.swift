@@ -8,13 +8,19 @@ final class SMTPServer {
     private let process = Process()
     private let stdin = Pipe()
 
-    init(tls: (cert: String, key: String)? = nil, implicitTLS: Bool = false, auth: String? = nil, dataReplies: [String] = [], rejectRecipients: [String: String] = [:],
-         delay: Double = 0, port: Int? = nil) throws {
+    init(
+        tls: (cert: String, key: String)? = nil, implicitTLS: Bool = false, auth: String? = nil,
+        dataReplies: [String] = [], rejectRecipients: [String: String] = [:],
+        delay: Double = 0, port: Int? = nil
+    ) throws {
         dir = TestSupport.temporaryDirectory("smtp")
         self.port = port ?? TestSupport.freePort()
         let ready = dir + "/.ready"
-        var args = ["python3", TestSupport.packageRoot + "/Tests/peers/smtp_server.py", "--port", String(self.port), "--dir", dir, "--ready", ready,
-                    "--data-replies", JSON.array(dataReplies.map { .string($0) }).serialized, "--delay", String(delay)]
+        var args = [
+            "python3", TestSupport.packageRoot + "/Tests/peers/smtp_server.py", "--port", String(self.port), "--dir",
+            dir, "--ready", ready,
+            "--data-replies", JSON.array(dataReplies.map { .string($0) }).serialized, "--delay", String(delay),
+        ]
         if let tls { args += ["--tls", tls.cert, tls.key] + (implicitTLS ? ["--implicit"] : []) }
         if let auth { args += ["--auth", auth] }
         for (k, v) in rejectRecipients { args += ["--reject-rcpt", "\(k)=\(v)"] }
@@ -25,8 +31,9 @@ final class SMTPServer {
         let stderr = dir + "/.stderr"
         process.standardError = TestSupport.stderrFile(stderr)
         try process.run()
-        try TestSupport.waitForPeer("the SMTP peer (Tests/peers/smtp_server.py)", readyFile: ready, process: process,
-                                    stderrFile: stderr)
+        try TestSupport.waitForPeer(
+            "the SMTP peer (Tests/peers/smtp_server.py)", readyFile: ready, process: process,
+            stderrFile: stderr)
     }
 
     /// The received messages, in arrival order.
@@ -43,9 +50,13 @@ final class SMTPServer {
     /// A throwaway self-signed certificate for 127.0.0.1.
     static func selfSignedCertificate() throws -> (cert: String, key: String) {
         let dir = TestSupport.temporaryDirectory("cert")
-        let r = try TestSupport.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                                                "-addext", "subjectAltName=IP:127.0.0.1",
-                                                "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"])
+        let r = try TestSupport.run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem",
+            ])
         guard r.status == 0 else { throw SMTPTestError(message: r.stderr) }
         return (dir + "/cert.pem", dir + "/key.pem")
     }

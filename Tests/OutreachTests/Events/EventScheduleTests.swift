@@ -7,49 +7,60 @@ struct EventScheduleTests {
     /// UTC instants the tz database gives for wall times in a zone, asked of Python's zoneinfo.
     static func zoneinfoUTC(_ locals: [String], zone: String) throws -> [String] {
         let script = """
-        import sys, datetime, zoneinfo
-        z = zoneinfo.ZoneInfo(sys.argv[1])
-        for s in sys.argv[2:]:
-            d = datetime.datetime.strptime(s, "%Y-%m-%d %H:%M").replace(tzinfo=z)
-            print(d.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
-        """
+            import sys, datetime, zoneinfo
+            z = zoneinfo.ZoneInfo(sys.argv[1])
+            for s in sys.argv[2:]:
+                d = datetime.datetime.strptime(s, "%Y-%m-%d %H:%M").replace(tzinfo=z)
+                print(d.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+            """
         let r = try TestSupport.python(script, [zone] + locals)
         #expect(r.status == 0, "\(r.stderr)")
         return r.stdout.split(separator: "\n").map(String.init)
     }
 
     @Test func weeklySeriesKeepsLocalTimeAcrossEndOfSummerTime() throws {
-        let s = try EventSchedule(start: "2026-10-15 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
-                                  rrule: "FREQ=WEEKLY;COUNT=4", reminders: ["-1d", "-2h"])
+        let s = try EventSchedule(
+            start: "2026-10-15 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
+            rrule: "FREQ=WEEKLY;COUNT=4", reminders: ["-1d", "-2h"])
         let o = s.occurrences()
-        #expect(o.map { RFC3339.utc($0.start) } == [
-            "2026-10-15T16:00:00Z", "2026-10-22T16:00:00Z", "2026-10-29T17:00:00Z", "2026-11-05T17:00:00Z",
-        ])
-        #expect(o.map { RFC3339.local($0.start, in: s.timeZone) } == [
-            "2026-10-15T18:00:00+02:00", "2026-10-22T18:00:00+02:00", "2026-10-29T18:00:00+01:00", "2026-11-05T18:00:00+01:00",
-        ])
-        #expect(o.map { RFC3339.utc($0.start) } == (try Self.zoneinfoUTC(
-            ["2026-10-15 18:00", "2026-10-22 18:00", "2026-10-29 18:00", "2026-11-05 18:00"], zone: "Europe/Copenhagen")))
-        #expect(o.map { RFC3339.utc($0.end) } == [
-            "2026-10-15T18:00:00Z", "2026-10-22T18:00:00Z", "2026-10-29T19:00:00Z", "2026-11-05T19:00:00Z",
-        ])
+        #expect(
+            o.map { RFC3339.utc($0.start) } == [
+                "2026-10-15T16:00:00Z", "2026-10-22T16:00:00Z", "2026-10-29T17:00:00Z", "2026-11-05T17:00:00Z",
+            ])
+        #expect(
+            o.map { RFC3339.local($0.start, in: s.timeZone) } == [
+                "2026-10-15T18:00:00+02:00", "2026-10-22T18:00:00+02:00", "2026-10-29T18:00:00+01:00",
+                "2026-11-05T18:00:00+01:00",
+            ])
+        #expect(
+            o.map { RFC3339.utc($0.start) }
+                == (try Self.zoneinfoUTC(
+                    ["2026-10-15 18:00", "2026-10-22 18:00", "2026-10-29 18:00", "2026-11-05 18:00"],
+                    zone: "Europe/Copenhagen")))
+        #expect(
+            o.map { RFC3339.utc($0.end) } == [
+                "2026-10-15T18:00:00Z", "2026-10-22T18:00:00Z", "2026-10-29T19:00:00Z", "2026-11-05T19:00:00Z",
+            ])
     }
 
     @Test func remindersLandOnTheRightInstantsAcrossTheChange() throws {
         // 2026-10-25 03:00 CEST → 02:00 CET. The series meets on Sunday evenings around it.
-        let s = try EventSchedule(start: "2026-10-18 18:00", timeZone: "Europe/Copenhagen", duration: "90m",
-                                  rrule: "FREQ=WEEKLY;COUNT=3", reminders: ["-P1D", "-2h", "-1w", "-26h"])
+        let s = try EventSchedule(
+            start: "2026-10-18 18:00", timeZone: "Europe/Copenhagen", duration: "90m",
+            rrule: "FREQ=WEEKLY;COUNT=3", reminders: ["-P1D", "-2h", "-1w", "-26h"])
         let o = s.occurrences()
         // Sunday 25 Oct 18:00 CET = 17:00Z. "-P1D" is Saturday 18:00 CEST = 16:00Z (25 hours earlier);
         // "-2h" is exact: 15:00Z; "-1w" is the previous Sunday 18:00 CEST = 16:00Z; "-26h" is exact.
         let second = o[1].reminders.map { RFC3339.utc($0.at) }
         #expect(RFC3339.utc(o[1].start) == "2026-10-25T17:00:00Z")
-        #expect(second == ["2026-10-24T16:00:00Z", "2026-10-25T15:00:00Z", "2026-10-18T16:00:00Z", "2026-10-24T15:00:00Z"])
+        #expect(
+            second == ["2026-10-24T16:00:00Z", "2026-10-25T15:00:00Z", "2026-10-18T16:00:00Z", "2026-10-24T15:00:00Z"])
         #expect(o[1].reminders.map { RFC3339.local($0.at, in: s.timeZone) }[0] == "2026-10-24T18:00:00+02:00")
         #expect(o[1].reminders[3].at == o[1].start.addingTimeInterval(-26 * 3600))
         // Cross-check the calendar-day reminders with the tz database.
-        #expect(try Self.zoneinfoUTC(["2026-10-24 18:00", "2026-10-18 18:00"], zone: "Europe/Copenhagen")
-            == [second[0], second[2]])
+        #expect(
+            try Self.zoneinfoUTC(["2026-10-24 18:00", "2026-10-18 18:00"], zone: "Europe/Copenhagen")
+                == [second[0], second[2]])
         // A 2h reminder before the first occurrence's start is simply two hours.
         #expect(o[0].reminders[1].at == o[0].start.addingTimeInterval(-7200))
     }
@@ -63,10 +74,12 @@ struct EventScheduleTests {
         let twice = zone.instant(for: LocalDateTime(year: 2026, month: 10, day: 25, hour: 2, minute: 30))
         #expect(RFC3339.utc(twice) == "2026-10-25T00:30:00Z")
         // A daily series at 02:30 through the gap keeps 02:30 on the other days.
-        let s = try EventSchedule(start: "2027-03-27 02:30", timeZone: "Europe/Copenhagen", duration: "1h", rrule: "FREQ=DAILY;COUNT=3")
-        #expect(s.occurrences().map { RFC3339.local($0.start, in: zone) } == [
-            "2027-03-27T02:30:00+01:00", "2027-03-28T03:30:00+02:00", "2027-03-29T02:30:00+02:00",
-        ])
+        let s = try EventSchedule(
+            start: "2027-03-27 02:30", timeZone: "Europe/Copenhagen", duration: "1h", rrule: "FREQ=DAILY;COUNT=3")
+        #expect(
+            s.occurrences().map { RFC3339.local($0.start, in: zone) } == [
+                "2027-03-27T02:30:00+01:00", "2027-03-28T03:30:00+02:00", "2027-03-29T02:30:00+02:00",
+            ])
     }
 
     @Test func dayLongDurationKeepsTheClockTime() throws {
@@ -78,46 +91,62 @@ struct EventScheduleTests {
 
     @Test func monthlyByDayWithUntilExdateAndInterval() throws {
         // Every second month on the first Monday and the last Friday, until the end of 2027, minus one.
-        let s = try EventSchedule(start: "2026-11-02 17:30", timeZone: "America/New_York", duration: "1h",
-                                  rrule: "FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO,-1FR;UNTIL=20270331",
-                                  exdates: ["2027-01-04 17:30"])
+        let s = try EventSchedule(
+            start: "2026-11-02 17:30", timeZone: "America/New_York", duration: "1h",
+            rrule: "FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO,-1FR;UNTIL=20270331",
+            exdates: ["2027-01-04 17:30"])
         let locals = s.occurrences().map { "\($0.local)" }
-        #expect(locals == ["2026-11-02 17:30", "2026-11-27 17:30", "2027-01-29 17:30", "2027-03-01 17:30", "2027-03-26 17:30"])
+        #expect(
+            locals == [
+                "2026-11-02 17:30", "2026-11-27 17:30", "2027-01-29 17:30", "2027-03-01 17:30", "2027-03-26 17:30",
+            ])
         // Eastern time: EST (-5) in winter, EDT (-4) from 2027-03-14.
-        #expect(s.occurrences().map { RFC3339.utc($0.start) } == [
-            "2026-11-02T22:30:00Z", "2026-11-27T22:30:00Z", "2027-01-29T22:30:00Z", "2027-03-01T22:30:00Z", "2027-03-26T21:30:00Z",
-        ])
+        #expect(
+            s.occurrences().map { RFC3339.utc($0.start) } == [
+                "2026-11-02T22:30:00Z", "2026-11-27T22:30:00Z", "2027-01-29T22:30:00Z", "2027-03-01T22:30:00Z",
+                "2027-03-26T21:30:00Z",
+            ])
     }
 
     @Test func weeklyByDayAndMonthlyByDate() throws {
-        let s = try EventSchedule(start: "2026-12-01 10:00", timeZone: "Europe/Stockholm", duration: "1h",
-                                  rrule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=5")
-        #expect(s.occurrences().map { "\($0.local)" } == [
-            "2026-12-01 10:00", "2026-12-03 10:00", "2026-12-15 10:00", "2026-12-17 10:00", "2026-12-29 10:00",
-        ])
+        let s = try EventSchedule(
+            start: "2026-12-01 10:00", timeZone: "Europe/Stockholm", duration: "1h",
+            rrule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=5")
+        #expect(
+            s.occurrences().map { "\($0.local)" } == [
+                "2026-12-01 10:00", "2026-12-03 10:00", "2026-12-15 10:00", "2026-12-17 10:00", "2026-12-29 10:00",
+            ])
         // The 31st: months without one are skipped (RFC 5545).
-        let m = try EventSchedule(start: "2027-01-31 09:00", timeZone: "UTC", duration: "1h", rrule: "FREQ=MONTHLY;COUNT=4")
-        #expect(m.occurrences().map { "\($0.local)" } == ["2027-01-31 09:00", "2027-03-31 09:00", "2027-05-31 09:00", "2027-07-31 09:00"])
+        let m = try EventSchedule(
+            start: "2027-01-31 09:00", timeZone: "UTC", duration: "1h", rrule: "FREQ=MONTHLY;COUNT=4")
+        #expect(
+            m.occurrences().map { "\($0.local)" } == [
+                "2027-01-31 09:00", "2027-03-31 09:00", "2027-05-31 09:00", "2027-07-31 09:00",
+            ])
     }
 
     @Test func openEndedSeriesStopsAtTheHorizon() throws {
-        let s = try EventSchedule(start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: "FREQ=WEEKLY")
+        let s = try EventSchedule(
+            start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: "FREQ=WEEKLY")
         let o = s.occurrences()
         #expect(s.horizon == LocalDateTime(year: 2028, month: 1, day: 5, hour: 18))
         // Mondays from 2026-01-05 up to, not including, 2028-01-05: the last is 2028-01-03.
         #expect(o.count == 105)
         #expect("\(o.last!.local)" == "2028-01-03 18:00")
-        let d = try EventSchedule(start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: "FREQ=DAILY")
+        let d = try EventSchedule(
+            start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: "FREQ=DAILY")
         #expect(d.occurrences().count == RecurrenceRule.maximumCount)
     }
 
     @Test func untilInUTCIsInclusive() throws {
-        let s = try EventSchedule(start: "2026-10-15 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
-                                  rrule: "FREQ=WEEKLY;UNTIL=20261029T170000Z")
+        let s = try EventSchedule(
+            start: "2026-10-15 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
+            rrule: "FREQ=WEEKLY;UNTIL=20261029T170000Z")
         #expect(s.occurrences().count == 3)
         #expect(s.rule?.icalendar == "FREQ=WEEKLY;UNTIL=20261029T170000Z")
-        let local = try EventSchedule(start: "2026-10-15 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
-                                      rrule: "FREQ=WEEKLY;UNTIL=20261029")
+        let local = try EventSchedule(
+            start: "2026-10-15 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
+            rrule: "FREQ=WEEKLY;UNTIL=20261029")
         #expect(local.rule?.icalendar == "FREQ=WEEKLY;UNTIL=20261029T225959Z")
         #expect(local.occurrences().count == 3)
     }
@@ -143,9 +172,14 @@ struct EventScheduleTests {
         func error(_ body: () throws -> Void) -> String {
             do { try body(); return "no error" } catch { return "\(error)" }
         }
-        func make(start: String = "2026-10-15 18:00", tz: String = "Europe/Copenhagen", duration: String = "2h",
-                  rrule: String? = nil, exdates: [String] = [], remind: [String] = []) -> String {
-            error { _ = try EventSchedule(start: start, timeZone: tz, duration: duration, rrule: rrule, exdates: exdates, reminders: remind) }
+        func make(
+            start: String = "2026-10-15 18:00", tz: String = "Europe/Copenhagen", duration: String = "2h",
+            rrule: String? = nil, exdates: [String] = [], remind: [String] = []
+        ) -> String {
+            error {
+                _ = try EventSchedule(
+                    start: start, timeZone: tz, duration: duration, rrule: rrule, exdates: exdates, reminders: remind)
+            }
         }
         #expect(make(rrule: "FREQ=HOURLY") == "--rrule: unknown FREQ 'HOURLY' (use DAILY, WEEKLY or MONTHLY)")
         #expect(make(start: "15/10/2026 18:00") == "--start: expected YYYY-MM-DD HH:MM, got '15/10/2026 18:00'")
@@ -158,15 +192,23 @@ struct EventScheduleTests {
         #expect(make(remind: ["-1d", "-P1D"]) == "--remind: the reminder '-1d' is given twice")
         #expect(make(rrule: "FREQ=WEEKLY;BYMONTHDAY=3").hasPrefix("--rrule: BYMONTHDAY is not supported"))
         #expect(make(rrule: "FREQ=WEEKLY;COUNT=3;UNTIL=20261231") == "--rrule: give COUNT or UNTIL, not both")
-        #expect(make(rrule: "FREQ=WEEKLY;BYDAY=1TH") == "--rrule: '1TH' in BYDAY: a numbered day (like 1MO or -1FR) needs FREQ=MONTHLY")
+        #expect(
+            make(rrule: "FREQ=WEEKLY;BYDAY=1TH")
+                == "--rrule: '1TH' in BYDAY: a numbered day (like 1MO or -1FR) needs FREQ=MONTHLY")
         #expect(make(rrule: "FREQ=WEEKLY;BYDAY=XX").hasPrefix("--rrule: unknown day 'XX' in BYDAY"))
         #expect(make(rrule: "FREQ=WEEKLY;INTERVAL=0").hasPrefix("--rrule: INTERVAL must be"))
         #expect(make(rrule: "FREQ=DAILY;COUNT=501").hasPrefix("--rrule: COUNT 501 is more than"))
         #expect(make(rrule: "FREQ=DAILY;UNTIL=20301231").hasPrefix("--rrule: the rule gives more than 500"))
-        #expect(make(rrule: "FREQ=WEEKLY;BYDAY=MO;COUNT=2").hasPrefix("--start: 2026-10-15 18:00 (a Thursday) is not a day the rule"))
-        #expect(make(rrule: "FREQ=WEEKLY;COUNT=2", exdates: ["2026-10-23 18:00"]) == "--exdate: 2026-10-23 18:00 is not an occurrence of the event")
+        #expect(
+            make(rrule: "FREQ=WEEKLY;BYDAY=MO;COUNT=2").hasPrefix(
+                "--start: 2026-10-15 18:00 (a Thursday) is not a day the rule"))
+        #expect(
+            make(rrule: "FREQ=WEEKLY;COUNT=2", exdates: ["2026-10-23 18:00"])
+                == "--exdate: 2026-10-23 18:00 is not an occurrence of the event")
         #expect(make(exdates: ["2026-10-15 18:00"]) == "--exdate: an exception date needs a recurring event (--rrule)")
-        #expect(make(rrule: "FREQ=WEEKLY;COUNT=1", exdates: ["2026-10-15 18:00"]) == "--exdate: the exception dates leave no occurrence at all")
+        #expect(
+            make(rrule: "FREQ=WEEKLY;COUNT=1", exdates: ["2026-10-15 18:00"])
+                == "--exdate: the exception dates leave no occurrence at all")
         do {
             _ = try EventSchedule(start: "x", timeZone: "UTC", duration: "1h")
             Issue.record("accepted a bad start")
@@ -176,8 +218,9 @@ struct EventScheduleTests {
     }
 
     @Test func showJSONListsOccurrencesAndRemindersInUTCAndLocal() throws {
-        let s = try EventSchedule(start: "2026-10-15 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
-                                  rrule: "FREQ=WEEKLY;COUNT=4", reminders: ["-1d", "-2h"])
+        let s = try EventSchedule(
+            start: "2026-10-15 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
+            rrule: "FREQ=WEEKLY;COUNT=4", reminders: ["-1d", "-2h"])
         let json = try JSON.parse(s.showJSON().serialized)
         let occurrences = try #require(json["occurrences"]?.arrayValue)
         #expect(occurrences.count == 4)
@@ -188,7 +231,8 @@ struct EventScheduleTests {
         let reminders = try #require(third["reminders"]?.arrayValue)
         #expect(reminders.map { $0["offset"]?.stringValue } == ["-1d", "-2h"])
         #expect(reminders.map { $0["at_utc"]?.stringValue } == ["2026-10-28T17:00:00Z", "2026-10-29T15:00:00Z"])
-        #expect(reminders.map { $0["at_local"]?.stringValue } == ["2026-10-28T18:00:00+01:00", "2026-10-29T16:00:00+01:00"])
+        #expect(
+            reminders.map { $0["at_local"]?.stringValue } == ["2026-10-28T18:00:00+01:00", "2026-10-29T16:00:00+01:00"])
         #expect(json["time_zone"]?.stringValue == "Europe/Copenhagen")
         #expect(json["open_ended"] == .bool(false))
     }
@@ -197,8 +241,9 @@ struct EventScheduleTests {
 @Suite("Event schedules, later windows")
 struct EventScheduleWindowTests {
     @Test func openEndedSeriesRollsItsHorizonForward() throws {
-        let s = try EventSchedule(start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
-                                  rrule: "FREQ=WEEKLY", exdates: ["2026-01-12 18:00"])
+        let s = try EventSchedule(
+            start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h",
+            rrule: "FREQ=WEEKLY", exdates: ["2026-01-12 18:00"])
         let later = try #require(s.occurrences().last).end  // 2028-01-03 20:00
         let next = s.occurrences(endingAfter: later)
         #expect("\(next.first!.local)" == "2028-01-10 18:00")
@@ -208,13 +253,16 @@ struct EventScheduleWindowTests {
         // Still 18:00 local through all the changes of those years.
         #expect(next.allSatisfy { s.timeZone.localDateTime(for: $0.start).hour == 18 })
         // A finite series does not grow.
-        let f = try EventSchedule(start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: "FREQ=WEEKLY;COUNT=3")
+        let f = try EventSchedule(
+            start: "2026-01-05 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: "FREQ=WEEKLY;COUNT=3")
         #expect(f.occurrences(endingAfter: f.occurrences()[1].start).map(\.index) == [1, 2])
     }
 
     @Test func onlyIANAZoneNames() throws {
         for bad in ["CEST", "GMT+1", "Europe/Atlantis", "europe/copenhagen"] {
-            #expect(throws: EventError.self) { try EventSchedule(start: "2026-01-05 18:00", timeZone: bad, duration: "2h") }
+            #expect(throws: EventError.self) {
+                try EventSchedule(start: "2026-01-05 18:00", timeZone: bad, duration: "2h")
+            }
         }
         for good in ["UTC", "Europe/Kyiv", "America/Argentina/Buenos_Aires", "Etc/GMT-14"] {
             #expect(throws: Never.self) { try EventSchedule(start: "2026-01-05 18:00", timeZone: good, duration: "2h") }

@@ -5,15 +5,23 @@ import Testing
 @Suite("event.when")
 struct EventWhenTests {
     /// 2026-12-03 18:00 in Copenhagen (17:00Z).
-    static let start = try! EventSchedule(start: "2026-12-03 18:00", timeZone: "Europe/Copenhagen", duration: "2h").occurrences()[0].start
+    static let start = try! EventSchedule(start: "2026-12-03 18:00", timeZone: "Europe/Copenhagen", duration: "2h")
+        .occurrences()[0].start
     static let copenhagen = TimeZone(identifier: "Europe/Copenhagen")!
 
     @Test func nordicAndEnglishFormsAreExact() {
-        #expect(EventWhen.text(Self.start, locale: "da", timeZone: Self.copenhagen) == "torsdag den 3. december 2026 kl. 18.00")
-        #expect(EventWhen.text(Self.start, locale: "sv", timeZone: Self.copenhagen) == "torsdag 3 december 2026 kl. 18.00")
-        #expect(EventWhen.text(Self.start, locale: "sv-SE", timeZone: Self.copenhagen) == "torsdag 3 december 2026 kl. 18.00")
-        #expect(EventWhen.text(Self.start, locale: "nb", timeZone: Self.copenhagen) == "torsdag 3. desember 2026 kl. 18.00")
-        #expect(EventWhen.text(Self.start, locale: "en", timeZone: Self.copenhagen) == "Thursday 3 December 2026 at 18:00")
+        #expect(
+            EventWhen.text(Self.start, locale: "da", timeZone: Self.copenhagen)
+                == "torsdag den 3. december 2026 kl. 18.00")
+        #expect(
+            EventWhen.text(Self.start, locale: "sv", timeZone: Self.copenhagen) == "torsdag 3 december 2026 kl. 18.00")
+        #expect(
+            EventWhen.text(Self.start, locale: "sv-SE", timeZone: Self.copenhagen)
+                == "torsdag 3 december 2026 kl. 18.00")
+        #expect(
+            EventWhen.text(Self.start, locale: "nb", timeZone: Self.copenhagen) == "torsdag 3. desember 2026 kl. 18.00")
+        #expect(
+            EventWhen.text(Self.start, locale: "en", timeZone: Self.copenhagen) == "Thursday 3 December 2026 at 18:00")
     }
 
     @Test func recipientsTimeZoneIsUsed() {
@@ -47,22 +55,27 @@ struct EventWhenTests {
         #expect(EventWhen.text(Self.start, locale: "xx", timeZone: Self.copenhagen) == english)
         #expect(EventWhen.text(Self.start, locale: nil, timeZone: Self.copenhagen) == english)
         #expect(EventWhen.text(Self.start, locale: "not a locale!", timeZone: Self.copenhagen) == english)
-        #expect(EventWhen.text(Self.start, locale: "xx", timeZone: Self.copenhagen, defaultLocale: "da")
-            == "torsdag den 3. december 2026 kl. 18.00")
-        #expect(EventWhen.text(Self.start, locale: "da-XX", timeZone: Self.copenhagen) == "torsdag den 3. december 2026 kl. 18.00")
+        #expect(
+            EventWhen.text(Self.start, locale: "xx", timeZone: Self.copenhagen, defaultLocale: "da")
+                == "torsdag den 3. december 2026 kl. 18.00")
+        #expect(
+            EventWhen.text(Self.start, locale: "da-XX", timeZone: Self.copenhagen)
+                == "torsdag den 3. december 2026 kl. 18.00")
     }
 }
 
 @Suite("Event schedule text and template context")
 struct EventScheduleTextTests {
     @Test func textsParseBackToTheSameSchedule() throws {
-        let s = try EventSchedule(start: "2026-11-02 17:30", timeZone: "America/New_York", duration: "1h30m",
-                                  rrule: "RRULE:FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO,-1FR;UNTIL=20270331",
-                                  exdates: ["2027-01-04 17:30"], reminders: ["-P1D", "+15m", "-2h"])
+        let s = try EventSchedule(
+            start: "2026-11-02 17:30", timeZone: "America/New_York", duration: "1h30m",
+            rrule: "RRULE:FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO,-1FR;UNTIL=20270331",
+            exdates: ["2027-01-04 17:30"], reminders: ["-P1D", "+15m", "-2h"])
         let t = s.texts
         #expect(t.reminders == ["-1d", "+15m", "-2h"])
-        let back = try EventSchedule(start: t.start, timeZone: t.timeZone, duration: t.duration, rrule: t.rrule,
-                                     exdates: t.exdates, reminders: t.reminders)
+        let back = try EventSchedule(
+            start: t.start, timeZone: t.timeZone, duration: t.duration, rrule: t.rrule,
+            exdates: t.exdates, reminders: t.reminders)
         #expect(back == s)
         #expect(back.occurrences() == s.occurrences())
     }
@@ -70,8 +83,9 @@ struct EventScheduleTextTests {
     @Test func templateContextUsesTheRecipientsZone() throws {
         let s = try EventSchedule(start: "2026-12-03 18:00", timeZone: "Europe/Copenhagen", duration: "2h")
         let o = try #require(s.occurrences().first)
-        let context = o.templateContext(title: "Middagsklub", location: "Vesterbrogade 1", locale: "da",
-                                        timeZone: TimeZone(identifier: "Europe/London")!)
+        let context = o.templateContext(
+            title: "Middagsklub", location: "Vesterbrogade 1", locale: "da",
+            timeZone: TimeZone(identifier: "Europe/London")!)
         #expect(context["when"]?.stringValue == "torsdag den 3. december 2026 kl. 17.00")
         #expect(context["start"]?.stringValue == "2026-12-03T17:00:00+00:00")
         #expect(context["end"]?.stringValue == "2026-12-03T19:00:00+00:00")

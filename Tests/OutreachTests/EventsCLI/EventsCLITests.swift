@@ -31,8 +31,10 @@ import Testing
 
         /// The .eml files in the outbox, parsed by tests/peers/eventcli_eml.py, oldest first.
         func emails() throws -> [JSON] {
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).filter { $0.hasSuffix(".eml") }
-                .sorted { Int($0.dropLast(4)) ?? 0 < Int($1.dropLast(4)) ?? 0 }.map { outbox + "/" + $0 }
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).filter {
+                $0.hasSuffix(".eml")
+            }
+            .sorted { Int($0.dropLast(4)) ?? 0 < Int($1.dropLast(4)) ?? 0 }.map { outbox + "/" + $0 }
             guard !files.isEmpty else { return [] }
             let r = try TestSupport.run("python3", [TestSupport.packageRoot + "/Tests/peers/eventcli_eml.py"] + files)
             #expect(r.status == 0, "\(r.stderr)")
@@ -68,8 +70,14 @@ import Testing
         try text.write(toFile: config, atomically: true, encoding: .utf8)
         let s = Setup(dir: dir, config: config)
         try s.ok(["lists", "create", "club"])
-        try s.ok(["contacts", "add", "--email", "ana@example.org", "--name", "Ana Søndergård", "--locale", "da", "--tz", "Europe/Copenhagen"])
-        try s.ok(["contacts", "add", "--email", "bo@example.org", "--name", "Bo Smith", "--locale", "en", "--tz", "America/New_York"])
+        try s.ok([
+            "contacts", "add", "--email", "ana@example.org", "--name", "Ana Søndergård", "--locale", "da", "--tz",
+            "Europe/Copenhagen",
+        ])
+        try s.ok([
+            "contacts", "add", "--email", "bo@example.org", "--name", "Bo Smith", "--locale", "en", "--tz",
+            "America/New_York",
+        ])
         try s.ok(["lists", "subscribe", "club", "ana@example.org", "bo@example.org"])
         return s
     }
@@ -89,20 +97,31 @@ import Testing
 
     /// zoneinfo's answer for a weekly series (see Tests/peers/eventcli_expected.py).
     static func expected(_ start: String, count: Int = 4, reader: String = "Europe/Copenhagen") throws -> [JSON] {
-        let r = try TestSupport.run("python3", [TestSupport.packageRoot + "/Tests/peers/eventcli_expected.py", "Europe/Copenhagen", start, String(count), reader])
+        let r = try TestSupport.run(
+            "python3",
+            [
+                TestSupport.packageRoot + "/Tests/peers/eventcli_expected.py", "Europe/Copenhagen", start,
+                String(count), reader,
+            ])
         #expect(r.status == 0, "\(r.stderr)")
         return try JSON.parse(r.stdout).arrayValue ?? []
     }
 
     static func create(_ s: Setup, _ name: String, start: String, channels: [String] = ["outbox"]) throws -> JSON {
-        try s.json(["events", "create", name, "--start", start, "--tz", "Europe/Copenhagen", "--duration", "2h", "--list", "club",
-                    "--rrule", "FREQ=WEEKLY;COUNT=4", "--remind", "-1d", "--remind", "-2h", "--location", "Sprogcenter, Vesterbrogade 1",
-                    "--title", "Dinner club"] + channels.flatMap { ["--channel", $0] })
+        try s.json(
+            [
+                "events", "create", name, "--start", start, "--tz", "Europe/Copenhagen", "--duration", "2h", "--list",
+                "club",
+                "--rrule", "FREQ=WEEKLY;COUNT=4", "--remind", "-1d", "--remind", "-2h", "--location",
+                "Sprogcenter, Vesterbrogade 1",
+                "--title", "Dinner club",
+            ] + channels.flatMap { ["--channel", $0] })
     }
 
     /// (occurrence, offset, at ms) of every reminder delivery in a state, per channel and address.
     static func reminderRows(_ s: Setup, state: String) throws -> [JSON] {
-        try s.rows("""
+        try s.rows(
+            """
             SELECT json_extract(m.data, '$.event.occurrence') AS occurrence, json_extract(m.data, '$.reminder') AS offset,
                    d.next_attempt_at AS at, d.channel AS channel, d.address AS address
             FROM deliveries d JOIN messages m ON m.id = d.message_id
@@ -116,7 +135,10 @@ import Testing
     }
 
     static func actualReminders(_ rows: [JSON]) -> Set<String> {
-        Set(rows.map { "\($0["occurrence"]?.intValue ?? -1) \($0["offset"]?.stringValue ?? "") \($0["at"]?.intValue ?? 0)" })
+        Set(
+            rows.map {
+                "\($0["occurrence"]?.intValue ?? -1) \($0["offset"]?.stringValue ?? "") \($0["at"]?.intValue ?? 0)"
+            })
     }
 
     @Test func aWeeklySeriesKeepsEighteenLocalAcrossTheEndOfSummerTime() throws {
@@ -126,15 +148,22 @@ import Testing
         let occurrences = show["occurrences"]?.arrayValue ?? []
         let expected = try Self.expected("2026-10-15 18:00")
         #expect(occurrences.count == 4)
-        #expect(occurrences.compactMap { $0["start_utc"]?.stringValue } == expected.compactMap { $0["start_utc"]?.stringValue })
+        #expect(
+            occurrences.compactMap { $0["start_utc"]?.stringValue }
+                == expected.compactMap { $0["start_utc"]?.stringValue })
         // Both sides of 25 October: 18:00 local, +02:00 before and +01:00 after, as zoneinfo says.
         for (o, x) in zip(occurrences, expected) {
             let offset = x["utc_offset_hours"]!.serialized.hasPrefix("2") ? "+02:00" : "+01:00"
             #expect(o["start_local"]?.stringValue?.hasSuffix("T18:00:00" + offset) == true, "\(o)")
             let reminders = o["reminders"]?.arrayValue ?? []
-            #expect(reminders.map { WallClock.parseRFC3339($0["at_utc"]?.stringValue ?? "") } == [x["-1d"]?.intValue.map(Int64.init), x["-2h"]?.intValue.map(Int64.init)])
+            #expect(
+                reminders.map { WallClock.parseRFC3339($0["at_utc"]?.stringValue ?? "") } == [
+                    x["-1d"]?.intValue.map(Int64.init), x["-2h"]?.intValue.map(Int64.init),
+                ])
         }
-        #expect(Set(expected.map { $0["utc_offset_hours"]!.serialized }).count == 2, "the series must straddle the DST change")
+        #expect(
+            Set(expected.map { $0["utc_offset_hours"]!.serialized }).count == 2,
+            "the series must straddle the DST change")
         #expect(show["uid"]?.stringValue?.hasSuffix("@sprogcenter.example") == true)
         #expect(show["sequence"]?.intValue == 0 && show["state"]?.stringValue == "active")
         let list = try s.json(["events", "list"]).arrayValue ?? []
@@ -155,14 +184,18 @@ import Testing
         for channel in ["outbox", "team"] {
             let rows = queued.filter { $0["channel"]?.stringValue == channel }
             for address in Set(rows.compactMap { $0["address"]?.stringValue }) {
-                #expect(Self.actualReminders(rows.filter { $0["address"]?.stringValue == address }) == Self.expectedReminders(expected), "\(channel) \(address)")
+                #expect(
+                    Self.actualReminders(rows.filter { $0["address"]?.stringValue == address })
+                        == Self.expectedReminders(expected), "\(channel) \(address)")
             }
         }
-        #expect(queued.filter { $0["channel"]?.stringValue == "team" }.allSatisfy { $0["address"]?.stringValue == "room" })
+        #expect(
+            queued.filter { $0["channel"]?.stringValue == "team" }.allSatisfy { $0["address"]?.stringValue == "room" })
         // `queue list --json` shows the same instants.
         let listed = try s.json(["queue", "list", "--state", "queued", "--limit", "1000"]).arrayValue ?? []
         let times = Set(listed.compactMap { $0["next_attempt_at"]?.stringValue }.compactMap(WallClock.parseRFC3339))
-        #expect(Set(expected.flatMap { [Int64($0["-1d"]!.intValue!), Int64($0["-2h"]!.intValue!)] }).isSubset(of: times))
+        #expect(
+            Set(expected.flatMap { [Int64($0["-1d"]!.intValue!), Int64($0["-2h"]!.intValue!)] }).isSubset(of: times))
 
         let work = try s.json(["work", "--until-idle"])
         #expect(work["sent"]?.intValue == 3, "\(work)")
@@ -195,7 +228,8 @@ import Testing
 
         // One reminder falls due (the day before the third meeting, after Europe left summer time but
         // New York has not): it goes out as a plain email about that meeting, and once to the room.
-        _ = try s.rows("""
+        _ = try s.rows(
+            """
             UPDATE deliveries SET next_attempt_at = 0 WHERE message_id IN (SELECT id FROM messages WHERE template = 'event-reminder'
                 AND json_extract(data, '$.event.occurrence') = 2 AND json_extract(data, '$.reminder') = '-1d')
             """)
@@ -205,9 +239,12 @@ import Testing
         #expect(reminders.count == 2)
         for m in reminders {
             #expect(m["subject"]?.stringValue?.contains("Dinner club") == true)
-            #expect(m["calendar_parts"]?.arrayValue?.isEmpty == true && m["ics"] == nil, "a reminder carries no invitation")
+            #expect(
+                m["calendar_parts"]?.arrayValue?.isEmpty == true && m["ics"] == nil, "a reminder carries no invitation")
             let text = m["text"]?.stringValue ?? ""
-            let hm = m["to"]?.stringValue?.contains("ana@") == true ? "kl. 18.00" : "at " + (expected[2]["reader_hm"]?.stringValue ?? "?")
+            let hm =
+                m["to"]?.stringValue?.contains("ana@") == true
+                ? "kl. 18.00" : "at " + (expected[2]["reader_hm"]?.stringValue ?? "?")
             #expect(text.contains(hm), "\(text)")
         }
     }
@@ -223,10 +260,14 @@ import Testing
         #expect(updated["queued"]?["cancelled_reminders"]?.intValue == 16)
         // The old reminders are cancelled; the new ones wait at zoneinfo's instants for 19:00.
         let cancelled = try Self.reminderRows(s, state: "cancelled")
-        #expect(Self.actualReminders(cancelled.filter { $0["address"]?.stringValue == "ana@example.org" }) == Self.expectedReminders(try Self.expected(start)))
+        #expect(
+            Self.actualReminders(cancelled.filter { $0["address"]?.stringValue == "ana@example.org" })
+                == Self.expectedReminders(try Self.expected(start)))
         let queued = try Self.reminderRows(s, state: "queued")
         #expect(queued.count == 16)
-        #expect(Self.actualReminders(queued.filter { $0["address"]?.stringValue == "bo@example.org" }) == Self.expectedReminders(try Self.expected(later)))
+        #expect(
+            Self.actualReminders(queued.filter { $0["address"]?.stringValue == "bo@example.org" })
+                == Self.expectedReminders(try Self.expected(later)))
 
         _ = try s.json(["work", "--until-idle"])
         let mails = try s.emails()
@@ -236,7 +277,9 @@ import Testing
         #expect(showStarts == (try Self.expected(later)).compactMap { $0["start_utc"]?.stringValue })
         let first = mails.prefix(2).compactMap { $0["ics"] }
         let update = mails.suffix(2).compactMap { $0["ics"] }
-        #expect(Set(first.compactMap { $0["uid"]?.stringValue }) == Set(update.compactMap { $0["uid"]?.stringValue }), "the UID is stable")
+        #expect(
+            Set(first.compactMap { $0["uid"]?.stringValue }) == Set(update.compactMap { $0["uid"]?.stringValue }),
+            "the UID is stable")
         for ics in update {
             #expect(ics["method"]?.stringValue == "REQUEST")
             #expect(ics["sequence"]?.intValue == 1)
@@ -252,13 +295,18 @@ import Testing
         let start = Self.futureStart
         _ = try Self.create(s, "dinner", start: start)
         _ = try s.json(["work", "--until-idle"])
-        let updated = try s.json(["events", "update", "dinner", "--title", "Dinner & talk", "--rrule", "FREQ=WEEKLY;COUNT=2", "--remind", "-3h"])
+        let updated = try s.json([
+            "events", "update", "dinner", "--title", "Dinner & talk", "--rrule", "FREQ=WEEKLY;COUNT=2", "--remind",
+            "-3h",
+        ])
         #expect(updated["sequence"]?.intValue == 1)
         #expect(updated["queued"]?["cancelled_reminders"]?.intValue == 16)
         // Two occurrences × one reminder × two members.
         let queued = try Self.reminderRows(s, state: "queued")
         #expect(queued.count == 4)
-        let starts = (try Self.expected(start, count: 2)).compactMap { $0["start_utc"]?.stringValue.flatMap(WallClock.parseRFC3339) }
+        let starts = (try Self.expected(start, count: 2)).compactMap {
+            $0["start_utc"]?.stringValue.flatMap(WallClock.parseRFC3339)
+        }
         #expect(Set(queued.compactMap { $0["at"]?.intValue.map(Int64.init) }) == Set(starts.map { $0 - 3 * 3_600_000 }))
         _ = try s.json(["work", "--until-idle"])
         let update = try s.emails().suffix(2)
@@ -277,8 +325,11 @@ import Testing
         #expect(show["occurrences"]?.arrayValue?.count == 1)
         #expect(show["sequence"]?.intValue == 3)
         // Refused, naming what is wrong, and nothing changes.
-        for (args, word, status) in [(["--remind", "-1d", "--no-reminders"], "--no-reminders", Int32(2)), (["--rrule", "FREQ=HOURLY"], "--rrule", 1),
-                                     (["--title", " "], "--title", 2), (["--remind", "1d"], "--remind", 1)] {
+        for (args, word, status) in [
+            (["--remind", "-1d", "--no-reminders"], "--no-reminders", Int32(2)),
+            (["--rrule", "FREQ=HOURLY"], "--rrule", 1),
+            (["--title", " "], "--title", 2), (["--remind", "1d"], "--remind", 1),
+        ] {
             let r = try TestSupport.outreachd(["--config", s.config, "events", "update", "dinner"] + args)
             #expect(r.status == status, "\(args): \(r.stderr)")
             #expect(r.stderr.contains(word), "\(args): \(r.stderr)")
@@ -296,11 +347,17 @@ import Testing
         #expect(try s.emails().count == 4)
 
         try s.ok(["contacts", "add", "--email", "cy@example.org", "--name", "Cy", "--locale", "en", "--list", "club"])
-        try "email,name,locale\ndee@example.org,Dee,da\n".write(toFile: s.dir + "/more.csv", atomically: true, encoding: .utf8)
+        try "email,name,locale\ndee@example.org,Dee,da\n".write(
+            toFile: s.dir + "/more.csv", atomically: true, encoding: .utf8)
         try s.ok(["contacts", "import", s.dir + "/more.csv", "--list", "club"])
         func reminders(_ address: String) throws -> [[String]] {
             try Self.reminderRows(s, state: "queued").filter { $0["address"]?.stringValue == address }
-                .map { [$0["occurrence"]?.intValue.map(String.init) ?? "", $0["offset"]?.stringValue ?? "", $0["at"]?.intValue.map(String.init) ?? ""] }
+                .map {
+                    [
+                        $0["occurrence"]?.intValue.map(String.init) ?? "", $0["offset"]?.stringValue ?? "",
+                        $0["at"]?.intValue.map(String.init) ?? "",
+                    ]
+                }
         }
         let bo = try reminders("bo@example.org")
         #expect(bo.count == 8)
@@ -312,7 +369,9 @@ import Testing
         try s.ok(["lists", "unsubscribe", "club", "cy@example.org"])
         #expect(try reminders("cy@example.org").isEmpty)
         // Coming back takes the person's own request (issue 15); their reminders are queued again.
-        try s.ok(["lists", "subscribe", "club", "cy@example.org", "--resubscribe", "--evidence", "asked again by phone"])
+        try s.ok([
+            "lists", "subscribe", "club", "cy@example.org", "--resubscribe", "--evidence", "asked again by phone",
+        ])
         #expect(try reminders("cy@example.org") == bo)
 
         _ = try s.json(["work", "--until-idle"])
@@ -324,7 +383,10 @@ import Testing
             #expect(m["ics"]?["location"]?.stringValue == "Folkets Hus")
         }
         #expect(Set(mails.suffix(2).compactMap { $0["to"]?.stringValue }).count == 2)
-        #expect(mails.suffix(2).allSatisfy { ($0["to"]?.stringValue ?? "").contains("cy@") || ($0["to"]?.stringValue ?? "").contains("dee@") })
+        #expect(
+            mails.suffix(2).allSatisfy {
+                ($0["to"]?.stringValue ?? "").contains("cy@") || ($0["to"]?.stringValue ?? "").contains("dee@")
+            })
         // A cancelled event brings nobody in.
         _ = try s.json(["events", "cancel", "dinner"])
         try s.ok(["contacts", "add", "--email", "eve@example.org", "--list", "club"])
@@ -351,7 +413,9 @@ import Testing
             #expect(m["ics"]?["uid"]?.stringValue == mails[0]["ics"]?["uid"]?.stringValue)
         }
         // A cancelled event cannot be changed or cancelled again; nothing more is queued.
-        let again = try TestSupport.outreachd(["--config", s.config, "events", "update", "dinner", "--location", "Elsewhere"])
+        let again = try TestSupport.outreachd([
+            "--config", s.config, "events", "update", "dinner", "--location", "Elsewhere",
+        ])
         #expect(again.status == 1 && again.stderr.contains("cancelled"))
         #expect(try TestSupport.outreachd(["--config", s.config, "events", "cancel", "dinner"]).status == 1)
         #expect(try s.rows("SELECT id FROM deliveries WHERE state = 'queued'").isEmpty)
@@ -359,7 +423,10 @@ import Testing
 
     @Test func badInputIsRefusedNamingTheOptionAndStoresNothing() throws {
         let s = try Self.setUp("ev-bad")
-        let base = ["events", "create", "x", "--start", "2026-12-03 18:00", "--tz", "Europe/Copenhagen", "--duration", "2h", "--list", "club"]
+        let base = [
+            "events", "create", "x", "--start", "2026-12-03 18:00", "--tz", "Europe/Copenhagen", "--duration", "2h",
+            "--list", "club",
+        ]
         func refused(_ replace: [String: String], extra: [String] = [], naming word: String, status: Int32 = 1) throws {
             var args = base
             for (k, v) in replace { if let i = args.firstIndex(of: k) { args[i + 1] = v } }
@@ -376,7 +443,9 @@ import Testing
         try refused([:], extra: ["--channel", "nope"], naming: "--channel")
         try refused(["--list": "nolist"], naming: "nolist")
         try refused([:], extra: ["--exdate", "2026-12-10 18:00"], naming: "--exdate")
-        let missing = try TestSupport.outreachd(["--config", s.config, "events", "create", "x", "--tz", "UTC", "--duration", "1h", "--list", "club"])
+        let missing = try TestSupport.outreachd([
+            "--config", s.config, "events", "create", "x", "--tz", "UTC", "--duration", "1h", "--list", "club",
+        ])
         #expect(missing.status == 2 && missing.stderr.contains("--start"))
         #expect(try s.json(["events", "list"]).arrayValue?.isEmpty == true)
         #expect(try s.rows("SELECT id FROM deliveries").isEmpty)

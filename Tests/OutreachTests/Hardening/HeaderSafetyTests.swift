@@ -10,7 +10,7 @@ import Testing
     static let injected = "Eve\r\nBcc: x@evil.org"
     static let longASCII = String(repeating: "Verylongname", count: 170)  // 2,040 characters, no space
     static let longWords = String(repeating: "Søren Ærø ", count: 200).trimmingSpaces
-    static let longTitle = String(repeating: "Title", count: 600)          // 3,000 characters
+    static let longTitle = String(repeating: "Title", count: 600)  // 3,000 characters
 
     /// The display name and address of each `To`, read the way RFC 2047 §6.2 says: white space
     /// between two adjacent encoded words is dropped. Python's `policy.default` keeps it as a
@@ -18,7 +18,8 @@ import Testing
     /// spaces, even in what Python itself writes), so the name is decoded with the legacy
     /// `email.header.decode_header`, which follows the RFC.
     static func recipients(_ message: [UInt8]) throws -> [String: String] {
-        let r = try TestSupport.python("""
+        let r = try TestSupport.python(
+            """
             import email, json, re, sys
             from email.header import decode_header, make_header
             from email.utils import parseaddr
@@ -38,8 +39,10 @@ import Testing
         let s = try SMTPChannelTests().setUp(server)
         try "---\nsubject: \"{{title}} {{contact.name}}\"\n---\nHi {{contact.name}}\n"
             .write(toFile: s.dir + "/templates/note/email.en.txt", atomically: true, encoding: .utf8)
-        let names = ["eve@example.org": Self.injected, "long@example.org": Self.longASCII,
-                     "words@example.org": Self.longWords]
+        let names = [
+            "eve@example.org": Self.injected, "long@example.org": Self.longASCII,
+            "words@example.org": Self.longWords,
+        ]
         for (email, name) in names {
             let r = try s.o(["contacts", "add", "--email", email, "--name", name])
             #expect(r.status == 0, "\(r.stderr)")
@@ -57,9 +60,11 @@ import Testing
         let r = try s.o(["send", "note", "--channel", "email", "--data", data] + to.flatMap { ["--to", $0] })
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
 
-        let expected = ["eve@example.org": "Eve Bcc: x@evil.org", "long@example.org": Self.longASCII,
-                        "words@example.org": Self.longWords, "ana@example.org": "Ana Bcc: y@evil.org",
-                        "bo@example.org": "Bo Smith"]
+        let expected = [
+            "eve@example.org": "Eve Bcc: x@evil.org", "long@example.org": Self.longASCII,
+            "words@example.org": Self.longWords, "ana@example.org": "Ana Bcc: y@evil.org",
+            "bo@example.org": "Bo Smith",
+        ]
         let received = server.messages()
         #expect(received.count == to.count)
         var seen: Set<String> = []
@@ -87,8 +92,10 @@ import Testing
     @Test func eventTitlesLoseControlCharactersAndFold() throws {
         let s = try EventsCLITests.setUp("title")
         let title = Self.longTitle + "\r\n\u{1B}[2J"
-        try s.ok(["events", "create", "meet", "--start", EventsCLITests.futureStart, "--tz", "Europe/Copenhagen",
-                  "--duration", "2h", "--list", "club", "--title", title])
+        try s.ok([
+            "events", "create", "meet", "--start", EventsCLITests.futureStart, "--tz", "Europe/Copenhagen",
+            "--duration", "2h", "--list", "club", "--title", title,
+        ])
         let shown = try s.json(["events", "show", "meet"])
         #expect(shown["title"] == .string(Self.longTitle + " [2J"))
         try s.ok(["work", "--until-idle"])
@@ -110,24 +117,30 @@ import Testing
 @Suite(.serialized) struct DaemonNameSafetyTests {
     @Test func triggerAndSignUpNamesAreCleaned() throws {
         let server = try SMTPServer()
-        let d = try DaemonHarness(channels: """
-            [channels.email]
-            type = "smtp"
-            url = "smtp://127.0.0.1:\(server.port)"
-            tls = "none"
-            retry_base = "1s"
-            """, top: "[sender]\nfrom = \"Club <club@example.org>\"\n")
+        let d = try DaemonHarness(
+            channels: """
+                [channels.email]
+                type = "smtp"
+                url = "smtp://127.0.0.1:\(server.port)"
+                tls = "none"
+                retry_base = "1s"
+                """, top: "[sender]\nfrom = \"Club <club@example.org>\"\n")
         #expect(try d.cli(["lists", "create", "club"]).status == 0)
         try d.start()
         let long = String(repeating: "Mallory", count: 300)
-        let body = JSON.object(["template": "welcome", "to": .array([
-            .object(["email": "eve@example.org", "name": .string("Eve\r\nBcc: x@evil.org\u{1B}[2J")]),
-            .object(["email": "long@example.org", "name": .string(long)]),
-        ])]).serialized
+        let body = JSON.object([
+            "template": "welcome",
+            "to": .array([
+                .object(["email": "eve@example.org", "name": .string("Eve\r\nBcc: x@evil.org\u{1B}[2J")]),
+                .object(["email": "long@example.org", "name": .string(long)]),
+            ]),
+        ]).serialized
         let rs = try d.send([
             d.trigger(body),
-            ["method": "POST", "path": "/v1/lists/club/subscribe", "headers": ["Content-Type": "application/json"],
-             "body": .string(#"{"email":"tab@example.org","name":"Tab\tby\u001b[2J\r\nform"}"#)],
+            [
+                "method": "POST", "path": "/v1/lists/club/subscribe", "headers": ["Content-Type": "application/json"],
+                "body": .string(#"{"email":"tab@example.org","name":"Tab\tby\u001b[2J\r\nform"}"#),
+            ],
         ])
         #expect(rs[0].status == 202, "\(rs[0].body)")
         #expect(rs[1].status == 200, "\(rs[1].body)")

@@ -35,8 +35,14 @@ struct PrivateFilesTests {
         try String(contentsOfFile: config, encoding: .utf8)
             .replacingOccurrences(of: "data_dir = \"\(dir)/data\"", with: "data_dir = \"\(dir)/state/data\"")
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let r = try TestSupport.run("/bin/sh", Self.withUmask(umask, ["--config", config, "send", "note",
-                                                                      "--to", "ana@example.org"]))
+        let r = try TestSupport.run(
+            "/bin/sh",
+            Self.withUmask(
+                umask,
+                [
+                    "--config", config, "send", "note",
+                    "--to", "ana@example.org",
+                ]))
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
         let data = dir + "/state/data"
         let all = Self.modes(under: dir + "/state")

@@ -10,22 +10,25 @@ import Testing
 struct RelayOutageTests {
     @Test func aCampaignWaitsOutARelayOutageAndLosesNothing() throws {
         let port = TestSupport.freePort()
-        let d = try DaemonHarness(channels: """
-            [channels.mail]
-            type = "smtp"
-            url = "smtp://127.0.0.1:\(port)"
-            tls = "none"
-            timeout = 10
-            retry_base = "1s"
-            retry_max = "2s"
-            max_attempts = 3
-            """, top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+        let d = try DaemonHarness(
+            channels: """
+                [channels.mail]
+                type = "smtp"
+                url = "smtp://127.0.0.1:\(port)"
+                tls = "none"
+                timeout = 10
+                retry_base = "1s"
+                retry_max = "2s"
+                max_attempts = 3
+                """, top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
         let total = 300
         let csv = "email,name\n" + (0..<total).map { "p\($0)@example.org,P \($0)" }.joined(separator: "\n") + "\n"
         try csv.write(toFile: d.dir + "/people.csv", atomically: true, encoding: .utf8)
         #expect(try d.cli(["lists", "create", "news"]).status == 0)
         #expect(try d.cli(["contacts", "import", d.dir + "/people.csv", "--list", "news"]).status == 0)
-        #expect(try d.cli(["campaigns", "create", "dec", "--template", "newsletter", "--list", "news", "--channel", "mail"]).status == 0)
+        #expect(
+            try d.cli(["campaigns", "create", "dec", "--template", "newsletter", "--list", "news", "--channel", "mail"])
+                .status == 0)
         #expect(try d.cli(["campaigns", "start", "dec"]).status == 0)
         try d.start()
 
@@ -33,7 +36,9 @@ struct RelayOutageTests {
         // well past what three attempts with a 1-2 s backoff would survive.
         func unreachableCount() throws -> Int {
             let m = try d.send(["method": "GET", "path": "/metrics"]).body
-            let line = m.split(separator: "\n").first { $0.hasPrefix(#"outreach_failed_total{channel="mail",kind="unreachable"}"#) }
+            let line = m.split(separator: "\n").first {
+                $0.hasPrefix(#"outreach_failed_total{channel="mail",kind="unreachable"}"#)
+            }
             guard let line, let value = line.split(separator: " ").last, let n = Double(String(value)) else { return 0 }
             return Int(n)
         }
@@ -42,7 +47,9 @@ struct RelayOutageTests {
             first = try unreachableCount()
             return first > 0
         }
-        try DaemonCrashTests.waitFor("four failed probes of the relay", seconds: 60) { try unreachableCount() >= first + 4 }
+        try DaemonCrashTests.waitFor("four failed probes of the relay", seconds: 60) {
+            try unreachableCount() >= first + 4
+        }
         let health = try d.send(["method": "GET", "path": "/healthz"])
         #expect(health.status == 200)
         #expect(health.json?["channels_down"]?["mail"]?["since"] != nil, "\(health.body)")
@@ -52,7 +59,8 @@ struct RelayOutageTests {
         #expect(status["channels_down"]?["mail"] != nil, "\(status)")
         #expect(status["dead"] == JSON(0), "\(status)")
         let probe = try d.cli(["check", "--probe"])
-        #expect(probe.status == 1 && probe.stderr.contains("[channels.mail] cannot reach its endpoint"), "\(probe.stderr)")
+        #expect(
+            probe.status == 1 && probe.stderr.contains("[channels.mail] cannot reach its endpoint"), "\(probe.stderr)")
 
         // The relay comes back on the same port.
         let smtp = try SMTPServer(port: port)
@@ -60,8 +68,12 @@ struct RelayOutageTests {
         let after = try JSON.parse(try d.cli(["campaigns", "status", "dec", "--json"]).stdout)
         #expect(after["sent"] == JSON(total) && after["dead"] == JSON(0), "\(after)")
         var recipients: [String] = []
-        for i in 1...smtp.messages().count { recipients += smtp.envelope(i)?["rcpt_tos"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-        #expect(recipients.count == total && Set(recipients).count == total, "duplicates: \(recipients.count - Set(recipients).count)")
+        for i in 1...smtp.messages().count {
+            recipients += smtp.envelope(i)?["rcpt_tos"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        }
+        #expect(
+            recipients.count == total && Set(recipients).count == total,
+            "duplicates: \(recipients.count - Set(recipients).count)")
         let up = try d.send(["method": "GET", "path": "/metrics"]).body
         #expect(up.contains(#"outreach_channel_up{channel="mail"} 1"#))
         #expect(try d.cli(["check", "--probe"]).status == 0)

@@ -9,7 +9,8 @@ import Testing
     /// A folder with `boom/email.en.txt` including `partials/p1` `fanOut` times, each `pN` including `pN+1`
     /// `fanOut` times, the last one ten bytes; and the same as loose files for `render FILE`.
     static func setUp(_ label: String, levels: Int, fanOut: Int = 10, templatesSection: String = "")
-        throws -> (dir: String, config: String) {
+        throws -> (dir: String, config: String)
+    {
         let dir = TestSupport.temporaryDirectory(label)
         let t = dir + "/templates"
         for sub in ["templates/boom", "templates/partials", "files"] {
@@ -27,12 +28,12 @@ import Testing
         }
         let config = dir + "/outreachd.conf"
         try """
-            data_dir = "\(dir)/data"
-            templates_dir = "\(t)"
-            \(templatesSection)
-            [channels.outbox]
-            type = "outbox"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        data_dir = "\(dir)/data"
+        templates_dir = "\(t)"
+        \(templatesSection)
+        [channels.outbox]
+        type = "outbox"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         return (dir, config)
     }
 
@@ -51,29 +52,35 @@ import Testing
         let (dir, config) = try Self.setUp("explode", levels: 8)
         let limit = 4 * 1024 * 1024
         let check = try Self.bounded(["--config", config, "check"])
-        #expect(Self.refusal(check, file: "boom/email.en.txt", limit: limit),
-                "\(check.status) \(check.stderr.prefix(2000))")
+        #expect(
+            Self.refusal(check, file: "boom/email.en.txt", limit: limit),
+            "\(check.status) \(check.stderr.prefix(2000))")
         let render = try Self.bounded(["--config", config, "render", "boom"])
-        #expect(Self.refusal(render, file: "boom/email.en.txt", limit: limit),
-                "\(render.status) \(render.stderr.prefix(2000))")
+        #expect(
+            Self.refusal(render, file: "boom/email.en.txt", limit: limit),
+            "\(render.status) \(render.stderr.prefix(2000))")
         #expect(render.stdout.utf8.count < limit)
-        let file = try Self.bounded(["--config", config, "render", dir + "/files/boom.txt",
-                                     "--partials", dir + "/files"])
+        let file = try Self.bounded([
+            "--config", config, "render", dir + "/files/boom.txt",
+            "--partials", dir + "/files",
+        ])
         #expect(Self.refusal(file, file: "files/boom.txt", limit: limit), "\(file.status) \(file.stderr.prefix(2000))")
         #expect(file.stdout.utf8.count < limit)
     }
 
     /// Three levels under the template render 10,001 bytes: refused under a limit of 8192, rendered under 16384.
     @Test func theLimitIsASettingOfTheTemplatesSection() throws {
-        let (_, tight) = try Self.setUp("limit-tight", levels: 3,
-                                        templatesSection: "[templates]\nmax_render_bytes = 8192")
+        let (_, tight) = try Self.setUp(
+            "limit-tight", levels: 3,
+            templatesSection: "[templates]\nmax_render_bytes = 8192")
         let check = try TestSupport.outreachd(["--config", tight, "check"])
         #expect(Self.refusal(check, file: "boom/email.en.txt", limit: 8192), "\(check.status) \(check.stderr)")
         let render = try TestSupport.outreachd(["--config", tight, "render", "boom"])
         #expect(Self.refusal(render, file: "boom/email.en.txt", limit: 8192), "\(render.status) \(render.stderr)")
 
-        let (_, roomy) = try Self.setUp("limit-roomy", levels: 3,
-                                        templatesSection: "[templates]\nmax_render_bytes = 16384")
+        let (_, roomy) = try Self.setUp(
+            "limit-roomy", levels: 3,
+            templatesSection: "[templates]\nmax_render_bytes = 16384")
         let ok = try TestSupport.outreachd(["--config", roomy, "check"])
         #expect(ok.status == 0, "\(ok.stderr)")
         let rendered = try TestSupport.outreachd(["--config", roomy, "render", "boom", "--json"])
@@ -81,8 +88,9 @@ import Testing
         #expect(try JSON.parse(rendered.stdout)["text"]?.stringValue?.utf8.count == 10_001)
 
         for (value, why) in [("100", "at least 1024"), ("\"4MB\"", "integer")] {
-            let (_, bad) = try Self.setUp("limit-bad", levels: 1,
-                                          templatesSection: "[templates]\nmax_render_bytes = \(value)")
+            let (_, bad) = try Self.setUp(
+                "limit-bad", levels: 1,
+                templatesSection: "[templates]\nmax_render_bytes = \(value)")
             let r = try TestSupport.outreachd(["--config", bad, "check"])
             #expect(r.status == 1 && r.stderr.contains("max_render_bytes") && r.stderr.contains(why), "\(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
@@ -104,7 +112,8 @@ import Testing
             .write(toFile: dir + "/data.json", atomically: true, encoding: .utf8)
         #expect(try TestSupport.outreachd(["--config", config, "check"]).status == 0)
         let r = try Self.bounded(["--config", config, "render", "grow", "--data", dir + "/data.json"])
-        #expect(Self.refusal(r, file: "grow/email.en.txt", limit: 4 * 1024 * 1024),
-                "\(r.status) \(r.stderr.prefix(2000))")
+        #expect(
+            Self.refusal(r, file: "grow/email.en.txt", limit: 4 * 1024 * 1024),
+            "\(r.status) \(r.stderr.prefix(2000))")
     }
 }

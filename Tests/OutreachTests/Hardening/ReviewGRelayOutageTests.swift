@@ -22,7 +22,9 @@ struct ReviewGRelayOutageTests {
 
     static func unreachableCount(_ d: DaemonHarness) throws -> Int {
         let m = try d.send(["method": "GET", "path": "/metrics"]).body
-        let line = m.split(separator: "\n").first { $0.hasPrefix(#"outreach_failed_total{channel="mail",kind="unreachable"}"#) }
+        let line = m.split(separator: "\n").first {
+            $0.hasPrefix(#"outreach_failed_total{channel="mail",kind="unreachable"}"#)
+        }
         guard let line, let value = line.split(separator: " ").last, let n = Double(String(value)) else { return 0 }
         return Int(n)
     }
@@ -32,13 +34,16 @@ struct ReviewGRelayOutageTests {
     /// probes; every other delivery is sent when the relay returns, however old it is by then.
     @Test func reviewG_maxAgeStillEndsDeliveriesThatWaitedOutAnOutage() throws {
         let port = TestSupport.freePort()
-        let d = try DaemonHarness(channels: Self.mailChannel(port, extra: #"max_age = "4s""#),
-                                  top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+        let d = try DaemonHarness(
+            channels: Self.mailChannel(port, extra: #"max_age = "4s""#),
+            top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
         let to = (0..<10).flatMap { ["--to", "p\($0)@example.org"] }
         #expect(try d.cli(["send", "welcome", "--channel", "mail", "--queue-only"] + to).status == 0)
         let queuedAt = Date()
         try d.start()
-        try DaemonCrashTests.waitFor("a batch that cannot reach the relay", seconds: 30) { try Self.unreachableCount(d) > 0 }
+        try DaemonCrashTests.waitFor("a batch that cannot reach the relay", seconds: 30) {
+            try Self.unreachableCount(d) > 0
+        }
         // Well past max_age (4 s) for every one of them, the relay comes back.
         try DaemonCrashTests.waitFor("max_age to pass", seconds: 30) { Date().timeIntervalSince(queuedAt) > 8 }
         let smtp = try SMTPServer(port: port)
@@ -63,21 +68,21 @@ struct ReviewGRelayOutageTests {
         let dir = TestSupport.temporaryDirectory("rg-503")
         let script = dir + "/gw.py"
         try """
-            import http.server, sys
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_POST(self):
-                    body = self.rfile.read(int(self.headers.get("content-length", "0")))
-                    bad = b"Poison" in body
-                    with open(sys.argv[2], "a") as f: f.write("503\\n" if bad else "200\\n")
-                    out = b'{"ok":false}' if bad else b'{"ok":true,"result":{"message_id":1}}'
-                    self.send_response(503 if bad else 200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(out)))
-                    self.end_headers()
-                    self.wfile.write(out)
-                def log_message(self, *a): pass
-            http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        import http.server, sys
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                bad = b"Poison" in body
+                with open(sys.argv[2], "a") as f: f.write("503\\n" if bad else "200\\n")
+                out = b'{"ok":false}' if bad else b'{"ok":true,"result":{"message_id":1}}'
+                self.send_response(503 if bad else 200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+            def log_message(self, *a): pass
+        http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         let gw = Process()
         gw.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         gw.arguments = ["python3", script, String(port), dir + "/hits"]
@@ -85,29 +90,36 @@ struct ReviewGRelayOutageTests {
         // SIGKILL: the test runner's children may have SIGTERM blocked.
         defer { kill(gw.processIdentifier, SIGKILL); gw.waitUntilExit() }
         try "123:ABC\n".write(toFile: dir + "/tg-token", atomically: true, encoding: .utf8)
-        let d = try DaemonHarness(channels: """
-            [channels.team]
-            type = "webhook"
-            preset = "telegram"
-            url = "http://127.0.0.1:\(port)"
-            bot_token_file = "\(dir)/tg-token"
-            chat_id = "-100123"
-            retry_base = "1s"
-            retry_max = "2s"
-            max_attempts = 3
-            """)
+        let d = try DaemonHarness(
+            channels: """
+                [channels.team]
+                type = "webhook"
+                preset = "telegram"
+                url = "http://127.0.0.1:\(port)"
+                bot_token_file = "\(dir)/tg-token"
+                chat_id = "-100123"
+                retry_base = "1s"
+                retry_max = "2s"
+                max_attempts = 3
+                """)
         #expect(try d.cli(["contacts", "add", "--email", "p@example.org", "--name", "Poison"]).status == 0)
         #expect(try d.cli(["contacts", "add", "--email", "ok@example.org", "--name", "Okay"]).status == 0)
-        #expect(try d.cli(["send", "welcome", "--channel", "team", "--to", "p@example.org", "--to", "ok@example.org",
-                           "--queue-only"]).status == 0)
+        #expect(
+            try d.cli([
+                "send", "welcome", "--channel", "team", "--to", "p@example.org", "--to", "ok@example.org",
+                "--queue-only",
+            ]).status == 0)
         try d.start()
         func hits503() -> Int {
-            ((try? String(contentsOfFile: dir + "/hits", encoding: .utf8)) ?? "").split(separator: "\n").filter { $0 == "503" }.count
+            ((try? String(contentsOfFile: dir + "/hits", encoding: .utf8)) ?? "").split(separator: "\n").filter {
+                $0 == "503"
+            }.count
         }
         try DaemonCrashTests.waitFor("the 503 message to go dead after max_attempts = 3", seconds: 30) {
             (try d.queueCounts())["dead"]?.intValue == 1
         }
-        #expect(hits503() <= 3, "the message that only it gets 503 for was tried \(hits503()) times with max_attempts = 3")
+        #expect(
+            hits503() <= 3, "the message that only it gets 503 for was tried \(hits503()) times with max_attempts = 3")
         d.stop()
     }
 
@@ -121,45 +133,47 @@ struct ReviewGRelayOutageTests {
         let dir = TestSupport.temporaryDirectory("rg-nothing")
         let script = dir + "/peer.py"
         try """
-            import socket, sys
-            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
-            while True:
-                c, _ = s.accept()
-                data = b""
-                while b"\\r\\n\\r\\n" not in data:
-                    chunk = c.recv(65536)
-                    if not chunk: break
-                    data += chunk
-                head, _, body = data.partition(b"\\r\\n\\r\\n")
-                n = 0
-                for line in head.split(b"\\r\\n"):
-                    if line.lower().startswith(b"content-length:"): n = int(line.split(b":")[1])
-                while len(body) < n:
-                    chunk = c.recv(65536)
-                    if not chunk: break
-                    body += chunk
-                with open(sys.argv[2], "a") as f: f.write("got\\n")   # acted on it
-                c.close()                                            # ...and answered nothing
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        import socket, sys
+        s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+        while True:
+            c, _ = s.accept()
+            data = b""
+            while b"\\r\\n\\r\\n" not in data:
+                chunk = c.recv(65536)
+                if not chunk: break
+                data += chunk
+            head, _, body = data.partition(b"\\r\\n\\r\\n")
+            n = 0
+            for line in head.split(b"\\r\\n"):
+                if line.lower().startswith(b"content-length:"): n = int(line.split(b":")[1])
+            while len(body) < n:
+                chunk = c.recv(65536)
+                if not chunk: break
+                body += chunk
+            with open(sys.argv[2], "a") as f: f.write("got\\n")   # acted on it
+            c.close()                                            # ...and answered nothing
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         let peer = Process()
         peer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         peer.arguments = ["python3", script, String(port), dir + "/hits"]
         try peer.run()
         defer { kill(peer.processIdentifier, SIGKILL); peer.waitUntilExit() }
         try "123:ABC\n".write(toFile: dir + "/tg-token", atomically: true, encoding: .utf8)
-        let d = try DaemonHarness(channels: """
-            [channels.team]
-            type = "webhook"
-            preset = "telegram"
-            url = "http://127.0.0.1:\(port)"
-            bot_token_file = "\(dir)/tg-token"
-            chat_id = "-100123"
-            retry_base = "1s"
-            retry_max = "2s"
-            max_attempts = 3
-            """)
-        #expect(try d.cli(["send", "welcome", "--channel", "team", "--to", "a@example.org", "--queue-only"]).status == 0)
+        let d = try DaemonHarness(
+            channels: """
+                [channels.team]
+                type = "webhook"
+                preset = "telegram"
+                url = "http://127.0.0.1:\(port)"
+                bot_token_file = "\(dir)/tg-token"
+                chat_id = "-100123"
+                retry_base = "1s"
+                retry_max = "2s"
+                max_attempts = 3
+                """)
+        #expect(
+            try d.cli(["send", "welcome", "--channel", "team", "--to", "a@example.org", "--queue-only"]).status == 0)
         try d.start()
         func received() -> Int {
             ((try? String(contentsOfFile: dir + "/hits", encoding: .utf8)) ?? "").split(separator: "\n").count
@@ -177,23 +191,39 @@ struct ReviewGRelayOutageTests {
     /// channel waits the full 60 s cap after the relay is back instead of the probe backoff.
     @Test func reviewG_aProbeThatCannotBeComposedDoesNotStallTheChannelForAMinute() throws {
         let port = TestSupport.freePort()
-        let d = try DaemonHarness(channels: Self.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+        let d = try DaemonHarness(
+            channels: Self.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
         let db = d.dir + "/data/outreach.db"
-        #expect(try d.cli(["send", "welcome", "--channel", "mail", "--to", "good@example.org", "--queue-only"]).status == 0)
-        #expect(try d.cli(["send", "welcome", "--channel", "mail", "--to", "bad@example.org", "--queue-only"]).status == 0)
+        #expect(
+            try d.cli(["send", "welcome", "--channel", "mail", "--to", "good@example.org", "--queue-only"]).status == 0)
+        #expect(
+            try d.cli(["send", "welcome", "--channel", "mail", "--to", "bad@example.org", "--queue-only"]).status == 0)
         // The second cannot be composed (its template is gone), and waits.
-        let r = try TestSupport.run("sqlite3", ["-cmd", ".timeout 10000", db, """
-            UPDATE messages SET template = 'gone' WHERE id = (SELECT message_id FROM deliveries WHERE address = 'bad@example.org');
-            UPDATE deliveries SET next_attempt_at = 9000000000000 WHERE address = 'bad@example.org'
-            """])
+        let r = try TestSupport.run(
+            "sqlite3",
+            [
+                "-cmd", ".timeout 10000", db,
+                """
+                UPDATE messages SET template = 'gone' WHERE id = (SELECT message_id FROM deliveries WHERE address = 'bad@example.org');
+                UPDATE deliveries SET next_attempt_at = 9000000000000 WHERE address = 'bad@example.org'
+                """,
+            ])
         #expect(r.status == 0, "\(r.stderr)")
         try d.start()
-        try DaemonCrashTests.waitFor("a batch that cannot reach the relay", seconds: 30) { try Self.unreachableCount(d) > 0 }
+        try DaemonCrashTests.waitFor("a batch that cannot reach the relay", seconds: 30) {
+            try Self.unreachableCount(d) > 0
+        }
         // Now the broken one is due before the next probe: the probe takes it.
-        let due = try TestSupport.run("sqlite3", ["-cmd", ".timeout 10000", db,
-            "UPDATE deliveries SET next_attempt_at = 0 WHERE address = 'bad@example.org'"])
+        let due = try TestSupport.run(
+            "sqlite3",
+            [
+                "-cmd", ".timeout 10000", db,
+                "UPDATE deliveries SET next_attempt_at = 0 WHERE address = 'bad@example.org'",
+            ])
         #expect(due.status == 0, "\(due.stderr)")
-        try DaemonCrashTests.waitFor("the broken probe to end", seconds: 30) { (try d.queueCounts())["dead"]?.intValue == 1 }
+        try DaemonCrashTests.waitFor("the broken probe to end", seconds: 30) {
+            (try d.queueCounts())["dead"]?.intValue == 1
+        }
         let smtp = try SMTPServer(port: port)
         try DaemonCrashTests.waitFor("the good mail within the probe backoff (not the 60 s cap)", seconds: 20) {
             smtp.messages().count >= 1
@@ -206,7 +236,8 @@ struct ReviewGRelayOutageTests {
     /// later sends on the channel fine never clears it, so `queue status` says "down" indefinitely.
     @Test func reviewG_queueStatusStopsSayingDownOnceTheChannelSendsAgain() throws {
         let port = TestSupport.freePort()
-        let d = try DaemonHarness(channels: Self.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+        let d = try DaemonHarness(
+            channels: Self.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
         try d.start()
         // A CLI send while the relay is down: it marks the channel down in the database and exits.
         _ = try d.cli(["send", "welcome", "--channel", "mail", "--to", "a@example.org"])

@@ -10,14 +10,14 @@ import Testing
 struct SecretRedactionTests {
     /// Distinctive values, one per place a secret can be configured.
     static let secrets = [
-        "Kp/ss w0rd+7f3a",          // kannel password: in the query string, percent-encoded
-        "RcptTok-91c2",             // receipt_token: inside the dlr-url query value
-        "123456:TgSecret-44d1",     // telegram bot token: in the URL path
-        "GenKey-5b8e",              // a generic webhook's ?api_key= in its configured url
-        "HdrBearer-2c7d",           // a configured Authorization header
-        "SlackHook-1f4a",           // the secret path of a Slack webhook URL
-        "VonSec-3e9f",              // vonage api_secret, echoed back by the gateway's error body
-        "SmtpUrlPw-8d2e",           // a password in an smtp:// URL's userinfo
+        "Kp/ss w0rd+7f3a",  // kannel password: in the query string, percent-encoded
+        "RcptTok-91c2",  // receipt_token: inside the dlr-url query value
+        "123456:TgSecret-44d1",  // telegram bot token: in the URL path
+        "GenKey-5b8e",  // a generic webhook's ?api_key= in its configured url
+        "HdrBearer-2c7d",  // a configured Authorization header
+        "SlackHook-1f4a",  // the secret path of a Slack webhook URL
+        "VonSec-3e9f",  // vonage api_secret, echoed back by the gateway's error body
+        "SmtpUrlPw-8d2e",  // a password in an smtp:// URL's userinfo
     ]
 
     /// Every form a secret could take in text: raw, percent-encoded (upper and lower hex), form-encoded.
@@ -25,8 +25,10 @@ struct SecretRedactionTests {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let encoded = secret.addingPercentEncoding(withAllowedCharacters: allowed)!
-        return [secret, encoded, encoded.lowercased(), encoded.replacingOccurrences(of: "%20", with: "+"),
-                secret.replacingOccurrences(of: "/", with: "\\/")]
+        return [
+            secret, encoded, encoded.lowercased(), encoded.replacingOccurrences(of: "%20", with: "+"),
+            secret.replacingOccurrences(of: "/", with: "\\/"),
+        ]
     }
 
     /// The secrets (in any form) that `text` contains.
@@ -80,8 +82,9 @@ struct SecretRedactionTests {
 
     /// A gateway that refuses with the request's credentials in its error text, as some do.
     static func echoingGateway() throws -> HTTPRecorder {
-        try HTTPRecorder(responses: #"[{"status": 500, "body": "internal error: api_secret=VonSec-3e9f "#
-                         + #"Authorization: Bearer HdrBearer-2c7d"}]"#)
+        try HTTPRecorder(
+            responses: #"[{"status": 500, "body": "internal error: api_secret=VonSec-3e9f "#
+                + #"Authorization: Bearer HdrBearer-2c7d"}]"#)
     }
 
     static let names = ["kannel", "telegram", "hook", "slack", "vonage", "mail"]
@@ -96,8 +99,11 @@ struct SecretRedactionTests {
             return r
         }
         #expect(try run(["lists", "create", "members"]).status == 0)
-        #expect(try run(["contacts", "add", "--email", "ana@example.org", "--phone", "+4521436677", "--name", "Ana",
-                         "--list", "members"]).status == 0)
+        #expect(
+            try run([
+                "contacts", "add", "--email", "ana@example.org", "--phone", "+4521436677", "--name", "Ana",
+                "--list", "members",
+            ]).status == 0)
         for name in Self.names {
             _ = try run(["send", "welcome", "--to", "ana@example.org", "--channel", name])
             _ = try run(["send", "welcome", "--to", "ana@example.org", "--channel", name, "--json"])
@@ -105,8 +111,10 @@ struct SecretRedactionTests {
             #expect(queued.status == 0)
         }
         _ = try run(["work", "--until-idle"])
-        let created = try run(["campaigns", "create", "dec", "--template", "welcome", "--list", "members",
-                               "--channel", "kannel"])
+        let created = try run([
+            "campaigns", "create", "dec", "--template", "welcome", "--list", "members",
+            "--channel", "kannel",
+        ])
         #expect(created.status == 0)
         #expect(try run(["campaigns", "start", "dec"]).status == 0)
         _ = try run(["work", "--until-idle"])
@@ -145,8 +153,10 @@ struct SecretRedactionTests {
         var answers: [String] = []
         try DaemonCrashTests.waitFor("every delivery's first failure", seconds: 60) {
             answers = try ids.map { id in
-                try d.send(["method": "GET", "path": .string("/v1/messages/\(id)"),
-                            "headers": ["Authorization": .string("Bearer " + d.token)]]).body
+                try d.send([
+                    "method": "GET", "path": .string("/v1/messages/\(id)"),
+                    "headers": ["Authorization": .string("Bearer " + d.token)],
+                ]).body
             }
             return answers.allSatisfy { (try? JSON.parse($0))?["deliveries"]?.arrayValue?.first?["last_error"] != nil }
         }
@@ -160,22 +170,27 @@ struct SecretRedactionTests {
     /// The rule itself, on the shapes of URL the channels build.
     @Test func theRedactorRemovesCredentialsFromURLsAndConfiguredSecretsAnywhere() {
         let r = SecretRedactor(secrets: ["s3cr3t-value"])
-        let kannel = "The request to http://gw:13013/cgi-bin/sendsms?username=outreach&password=Kp%2Fss&to=%2B45"
+        let kannel =
+            "The request to http://gw:13013/cgi-bin/sendsms?username=outreach&password=Kp%2Fss&to=%2B45"
             + "&dlr-url=http%3A%2F%2Fx%2Fv1%2Freceipts%2Fsms%3Ftoken%3DRcptTok-91c2%26id%3D5 failed: refused."
         let out = r.redact(kannel)
         #expect(!out.contains("Kp%2Fss") && !out.contains("RcptTok-91c2"), "\(out)")
-        #expect(out.contains("username=outreach") && out.contains("to=%2B45") && out.contains("failed: refused."),
-                "\(out)")
+        #expect(
+            out.contains("username=outreach") && out.contains("to=%2B45") && out.contains("failed: refused."),
+            "\(out)")
         #expect(!r.redact("https://api.telegram.org/bot123456:AAE-x_y/sendMessage").contains("AAE-x_y"))
-        #expect(r.redact("https://api.telegram.org/bot123456:AAE-x_y/sendMessage")
+        #expect(
+            r.redact("https://api.telegram.org/bot123456:AAE-x_y/sendMessage")
                 == "https://api.telegram.org/bot[redacted]/sendMessage")
         #expect(r.redact("smtp://user:pw@relay:587/x") == "smtp://[redacted]@relay:587/x")
-        #expect(r.redact("http://h/p?api_key=1&Token=2&signature=3&sig=4&keep=5")
+        #expect(
+            r.redact("http://h/p?api_key=1&Token=2&signature=3&sig=4&keep=5")
                 == "http://h/p?api_key=[redacted]&Token=[redacted]&signature=[redacted]&sig=[redacted]&keep=5")
         #expect(r.redact("the gateway said: s3cr3t-value is wrong") == "the gateway said: [redacted] is wrong")
         #expect(r.redact("no url here, 50% off") == "no url here, 50% off")
         // What an HTTP error names: the endpoint, without the query (the message and credentials of a GET gateway).
-        #expect(SecretRedactor.endpoint("http://u:p@gw/send?to=%2B45&text=hi&password=x#f")
+        #expect(
+            SecretRedactor.endpoint("http://u:p@gw/send?to=%2B45&text=hi&password=x#f")
                 == "http://[redacted]@gw/send")
     }
 }

@@ -13,16 +13,18 @@ import Testing
     struct CLIFailure: Error { var message: String }
 
     func message(to: MailAddress, subject: String) -> MailMessage {
-        var m = MailMessage(from: MailAddress(name: "Connecting Friends", address: "venner@sprogcenter.example"), to: [to],
-                            subject: subject, text: "Hej \(to.name ?? "")\nLine two\n" + String(repeating: "æ", count: 600),
-                            html: "<p>Hej <b>\(to.name ?? "")</b></p>", messageID: "outreach.1.2.x@sprogcenter.example")
+        var m = MailMessage(
+            from: MailAddress(name: "Connecting Friends", address: "venner@sprogcenter.example"), to: [to],
+            subject: subject, text: "Hej \(to.name ?? "")\nLine two\n" + String(repeating: "æ", count: 600),
+            html: "<p>Hej <b>\(to.name ?? "")</b></p>", messageID: "outreach.1.2.x@sprogcenter.example")
         m.replyTo = MailAddress(name: "Søren \"SA\" Ærø", address: "soren@example.dk")
         return m
     }
 
     @Test(arguments: ["Søren Ærø", "Åsa Öberg", "João Gonçalves", "محمد", "O'Brien, Pat", "Zoë \"Z\" <x>"])
     func displayNamesDecodeExactly(name: String) throws {
-        let m = message(to: MailAddress(name: name, address: "r@example.org"), subject: "Velkommen, \(name) 🎉 — næste møde")
+        let m = message(
+            to: MailAddress(name: name, address: "r@example.org"), subject: "Velkommen, \(name) 🎉 — næste møde")
         let p = try Self.parse(try MIMEBuilder.build(m))
         #expect(p["defects"] == .array([]))
         #expect(p["to"] == .array([.array([.string(name), "r@example.org"])]))
@@ -32,11 +34,15 @@ import Testing
     }
 
     @Test func alternativesAttachmentsAndLineLimits() throws {
-        var m = message(to: MailAddress(name: "Åsa", address: "asa@example.se"), subject: String(repeating: "Lång ämnesrad med å ä ö ", count: 12))
+        var m = message(
+            to: MailAddress(name: "Åsa", address: "asa@example.se"),
+            subject: String(repeating: "Lång ämnesrad med å ä ö ", count: 12))
         let pdf = Crypto.randomBytes(100_000)
         let png = Crypto.randomBytes(3_000) + [0x0D, 0x0A, 0x0A, 0x0D]
-        m.attachments = [MailAttachment(filename: "pressemeddelelse-ærø.pdf", contentType: "application/pdf", data: pdf),
-                         MailAttachment(filename: "logo.png", contentType: "image/png", data: png)]
+        m.attachments = [
+            MailAttachment(filename: "pressemeddelelse-ærø.pdf", contentType: "application/pdf", data: pdf),
+            MailAttachment(filename: "logo.png", contentType: "image/png", data: png),
+        ]
         m.html = "<p>" + String(repeating: "x", count: 5000) + "</p>"  // one very long line
         let bytes = try MIMEBuilder.build(m)
         let p = try Self.parse(bytes)
@@ -45,7 +51,10 @@ import Testing
         #expect(p["bare_lf"] == JSON(0))
         let parts = p["parts"]!.arrayValue!
         let leaves = parts.filter { !($0["type"]!.stringValue!.hasPrefix("multipart/")) }
-        #expect(parts.map { $0["type"]!.stringValue! } == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html", "application/pdf", "image/png"])
+        #expect(
+            parts.map { $0["type"]!.stringValue! } == [
+                "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "application/pdf", "image/png",
+            ])
         // The parser keeps the wire's CRLF line ends; compare lines.
         #expect(leaves[0]["text"]?.stringValue?.replacingOccurrences(of: "\r\n", with: "\n") == m.text)
         #expect(leaves[1]["text"]?.stringValue == m.html)
@@ -70,14 +79,21 @@ import Testing
 
     @Test func calendarInvitationIsAnAlternativeAndAnAttachment() throws {
         var m = message(to: MailAddress(address: "a@example.org"), subject: "Invitation")
-        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:x@y\r\nSUMMARY:Fællesspisning\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        let ics =
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:x@y\r\nSUMMARY:Fællesspisning\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
         m.calendar = CalendarPart(method: "REQUEST", ics: ics)
         let p = try Self.parse(try MIMEBuilder.build(m))
         let leaves = p["parts"]!.arrayValue!.filter { !($0["type"]!.stringValue!.hasPrefix("multipart/")) }
         let cal = leaves.first { $0["type"] == "text/calendar" }
         #expect(cal?["method"] == "REQUEST")
-        #expect(cal?["text"]?.stringValue?.replacingOccurrences(of: "\r\n", with: "\n") == ics.replacingOccurrences(of: "\r\n", with: "\n"))
-        #expect(leaves.contains { $0["filename"] == "invite.ics" && $0["sha256"]?.stringValue == Crypto.hex(Crypto.sha256(Array(ics.utf8))) })
+        #expect(
+            cal?["text"]?.stringValue?.replacingOccurrences(of: "\r\n", with: "\n")
+                == ics.replacingOccurrences(of: "\r\n", with: "\n"))
+        #expect(
+            leaves.contains {
+                $0["filename"] == "invite.ics"
+                    && $0["sha256"]?.stringValue == Crypto.hex(Crypto.sha256(Array(ics.utf8)))
+            })
     }
 
     @Test func lineBreaksInHeaderDataAreRefused() {
@@ -98,7 +114,9 @@ import Testing
         let a = String(decoding: try MIMEBuilder.build(m), as: UTF8.self)
         let b = String(decoding: try MIMEBuilder.build(m), as: UTF8.self)
         #expect(a != b)
-        #expect(a.contains("Message-ID: <outreach.1.2.x@sprogcenter.example>") && b.contains("Message-ID: <outreach.1.2.x@sprogcenter.example>"))
+        #expect(
+            a.contains("Message-ID: <outreach.1.2.x@sprogcenter.example>")
+                && b.contains("Message-ID: <outreach.1.2.x@sprogcenter.example>"))
     }
 
     /// The ID a delivery's mail carries is made from the delivery alone, so a retry sends the same

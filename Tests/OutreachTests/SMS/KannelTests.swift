@@ -18,14 +18,24 @@ import Testing
     func danishAndArabicArriveAndDeliveryReportsComeBack() throws {
         let gateway = try KannelGateway()
         let receipts = try HTTPRecorder()
-        let channel = try SMSChannel(name: "sms", section: ChannelSections.make("sms", [
-            "type": "sms", "preset": "kannel", "url": .string("http://127.0.0.1:\(gateway.sendsmsPort)/cgi-bin/sendsms"),
-            "username": "outreach", "password": "secret", "from": "CFriends", "default_country": "DK", "receipt_token": "k4nnel-T0k.en_~"]),
-                                     publicURL: receipts.url)
+        let channel = try SMSChannel(
+            name: "sms",
+            section: ChannelSections.make(
+                "sms",
+                [
+                    "type": "sms", "preset": "kannel",
+                    "url": .string("http://127.0.0.1:\(gateway.sendsmsPort)/cgi-bin/sendsms"),
+                    "username": "outreach", "password": "secret", "from": "CFriends", "default_country": "DK",
+                    "receipt_token": "k4nnel-T0k.en_~",
+                ]),
+            publicURL: receipts.url)
         let danish = "Hej Søren! Middag i aften kl. 18 på Åbo – æøå ÆØÅ".replacingOccurrences(of: "–", with: "-")
         let arabic = "مرحبا بكم في نادي العشاء"
-        #expect(channel.send([OutgoingMessage(deliveryID: 101, address: "21 43 66 77", text: danish),
-                              OutgoingMessage(deliveryID: 102, address: "+45 21 43 66 78", text: arabic)])
+        #expect(
+            channel.send([
+                OutgoingMessage(deliveryID: 101, address: "21 43 66 77", text: danish),
+                OutgoingMessage(deliveryID: 102, address: "+45 21 43 66 78", text: arabic),
+            ])
                 == [.sent(providerID: nil), .sent(providerID: nil)])
 
         // Wait (bounded) for fakesmsc to print both messages and for both final DLRs.
@@ -35,8 +45,11 @@ import Testing
             lines = gateway.receivedMessages()
             delivered = []
             for r in receipts.requests() {
-                let fields = Receipts.formFields(String(r.record["raw_path"]?.stringValue?.split(separator: "?", maxSplits: 1).last ?? ""))
-                if case .receipt(let receipt)? = try? Receipts.parse(preset: "kannel", fields: fields), receipt.state == .delivered {
+                let fields = Receipts.formFields(
+                    String(r.record["raw_path"]?.stringValue?.split(separator: "?", maxSplits: 1).last ?? ""))
+                if case .receipt(let receipt)? = try? Receipts.parse(preset: "kannel", fields: fields),
+                    receipt.state == .delivered
+                {
                     delivered.insert(receipt.deliveryID ?? -1)
                 }
             }
@@ -69,7 +82,8 @@ import Testing
         #expect(statuses.contains("8"))
         #expect(statuses.contains("1"))
         // Kannel calls back with the receipt token intact.
-        #expect(receipts.requests().allSatisfy { $0.query["token"] == "k4nnel-T0k.en_~" && $0.path == "/v1/receipts/sms" })
+        #expect(
+            receipts.requests().allSatisfy { $0.query["token"] == "k4nnel-T0k.en_~" && $0.path == "/v1/receipts/sms" })
     }
 }
 
@@ -81,8 +95,10 @@ extension KannelTests {
     func queuedTemplateThroughOutreachd() throws {
         let gateway = try KannelGateway()
         let receipts = try HTTPRecorder()
-        let dir = ChannelSections.secretDirectory(["kannel-password": "secret",
-                                                   "data.json": #"{"list": {"name": "Middagsklubben"}, "organisation": "مركز اللغة"}"#])
+        let dir = ChannelSections.secretDirectory([
+            "kannel-password": "secret",
+            "data.json": #"{"list": {"name": "Middagsklubben"}, "organisation": "مركز اللغة"}"#,
+        ])
         let config = dir + "/outreachd.conf"
         try """
         data_dir = "\(dir)/data"
@@ -100,14 +116,18 @@ extension KannelTests {
         from = "CFriends"
         default_country = "DK"
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        let rendered = try TestSupport.outreachd(["--config", config, "render", "welcome", "--kind", "sms", "--locale", "da",
-                                                  "--data", dir + "/data.json", "--json"])
+        let rendered = try TestSupport.outreachd([
+            "--config", config, "render", "welcome", "--kind", "sms", "--locale", "da",
+            "--data", dir + "/data.json", "--json",
+        ])
         #expect(rendered.status == 0, "\(rendered.stderr)")
         let text = try #require(try JSON.parse(rendered.stdout)["text"]?.stringValue)
         let analysis = SMSText.analyze(text)
         #expect(analysis.encoding == .ucs2 && analysis.segments == 2)  // so Kannel has to concatenate
-        let send = try TestSupport.outreachd(["--config", config, "send", "welcome", "--to", "21 43 66 77", "--channel", "sms",
-                                              "--locale", "da", "--data", dir + "/data.json"])
+        let send = try TestSupport.outreachd([
+            "--config", config, "send", "welcome", "--to", "21 43 66 77", "--channel", "sms",
+            "--locale", "da", "--data", dir + "/data.json",
+        ])
         #expect(send.status == 0, "\(send.stderr)")
         var lines: [String] = []
         for _ in 0..<200 {
@@ -117,18 +137,18 @@ extension KannelTests {
         }
         // Each part: <FROM TO udh %05%00%03REF TOTAL SEQ data UTF-16BE…>; Python reassembles them.
         let script = """
-        import sys, json, urllib.parse
-        un = lambda s: urllib.parse.unquote_to_bytes(s.replace('+', '%20'))
-        parts = []
-        for line in sys.stdin.read().splitlines():
-            f = line.split(' ')
-            assert f[2] == 'udh' and f[4] == 'data', line
-            udh = un(f[3])
-            parts.append((udh[5], udh[4], f[1], un(f[5])))
-        parts.sort()
-        print(json.dumps({"to": sorted({p[2] for p in parts}), "totals": sorted({p[1] for p in parts}),
-                          "seqs": [p[0] for p in parts], "text": b''.join(p[3] for p in parts).decode('utf-16-be')}))
-        """
+            import sys, json, urllib.parse
+            un = lambda s: urllib.parse.unquote_to_bytes(s.replace('+', '%20'))
+            parts = []
+            for line in sys.stdin.read().splitlines():
+                f = line.split(' ')
+                assert f[2] == 'udh' and f[4] == 'data', line
+                udh = un(f[3])
+                parts.append((udh[5], udh[4], f[1], un(f[5])))
+            parts.sort()
+            print(json.dumps({"to": sorted({p[2] for p in parts}), "totals": sorted({p[1] for p in parts}),
+                              "seqs": [p[0] for p in parts], "text": b''.join(p[3] for p in parts).decode('utf-16-be')}))
+            """
         let joined = try TestSupport.python(script, stdin: Array(lines.joined(separator: "\n").utf8))
         #expect(joined.status == 0, "\(joined.stderr)")
         let result = try JSON.parse(joined.stdout)
@@ -145,18 +165,27 @@ extension KannelTests {
     @Test
     func segmentCountsAgreeWithKannel() throws {
         let gateway = try KannelGateway()
-        let channel = try SMSChannel(name: "sms", section: ChannelSections.make("sms", [
-            "type": "sms", "preset": "kannel", "url": .string("http://127.0.0.1:\(gateway.sendsmsPort)/cgi-bin/sendsms"),
-            "username": "outreach", "password": "secret", "from": "CFriends"]), publicURL: nil)
-        let texts = [String(repeating: "a", count: 160), String(repeating: "b", count: 161), String(repeating: "æ", count: 160),
-                     String(repeating: "€", count: 80), String(repeating: "€", count: 81), String(repeating: "ب", count: 70),
-                     String(repeating: "ب", count: 71), String(repeating: "c", count: 306), String(repeating: "d", count: 307),
-                     String(repeating: "🎉", count: 35), String(repeating: "🎉", count: 36)]
+        let channel = try SMSChannel(
+            name: "sms",
+            section: ChannelSections.make(
+                "sms",
+                [
+                    "type": "sms", "preset": "kannel",
+                    "url": .string("http://127.0.0.1:\(gateway.sendsmsPort)/cgi-bin/sendsms"),
+                    "username": "outreach", "password": "secret", "from": "CFriends",
+                ]), publicURL: nil)
+        let texts = [
+            String(repeating: "a", count: 160), String(repeating: "b", count: 161), String(repeating: "æ", count: 160),
+            String(repeating: "€", count: 80), String(repeating: "€", count: 81), String(repeating: "ب", count: 70),
+            String(repeating: "ب", count: 71), String(repeating: "c", count: 306), String(repeating: "d", count: 307),
+            String(repeating: "🎉", count: 35), String(repeating: "🎉", count: 36),
+        ]
         // One number per text, so fakesmsc's lines can be grouped without relying on order.
         let numbers = texts.indices.map { "+45214366" + String(format: "%02d", $0) }
-        let outcomes = channel.send(zip(texts, numbers).enumerated().map { i, p in
-            OutgoingMessage(deliveryID: Int64(i + 1), address: p.1, text: p.0)
-        })
+        let outcomes = channel.send(
+            zip(texts, numbers).enumerated().map { i, p in
+                OutgoingMessage(deliveryID: Int64(i + 1), address: p.1, text: p.0)
+            })
         #expect(outcomes.allSatisfy { $0 == .sent(providerID: nil) }, "\(outcomes)")
         // Wait (bounded) until every number has all the parts its UDH announces.
         var parts: [String: (count: Int, total: Int)] = [:]
@@ -168,7 +197,8 @@ extension KannelTests {
                 var total = 1
                 if f[2] == "udh" {
                     // %05%00%03 REF TOTAL SEQ: the fifth octet is the number of parts.
-                    let udh = try TestSupport.python("import sys, urllib.parse; print(urllib.parse.unquote_to_bytes(sys.argv[1])[4])", [f[3]])
+                    let udh = try TestSupport.python(
+                        "import sys, urllib.parse; print(urllib.parse.unquote_to_bytes(sys.argv[1])[4])", [f[3]])
                     total = Int(udh.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
                 }
                 parts[f[1], default: (0, total)].count += 1
@@ -204,7 +234,8 @@ final class KannelGateway {
         var port: Int?
         for _ in 0..<300 {
             if let data = FileManager.default.contents(atPath: directory + "/ready"),
-               let json = try? JSON.parse(Array(data)), let p = json["sendsms"]?.intValue {
+                let json = try? JSON.parse(Array(data)), let p = json["sendsms"]?.intValue
+            {
                 port = p
                 break
             }
@@ -219,7 +250,8 @@ final class KannelGateway {
     func receivedMessages() -> [String] {
         guard let data = FileManager.default.contents(atPath: directory + "/fakesmsc.log") else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
-            guard line.contains("Got message"), let open = line.firstIndex(of: "<"), let close = line.lastIndex(of: ">") else { return nil }
+            guard line.contains("Got message"), let open = line.firstIndex(of: "<"), let close = line.lastIndex(of: ">")
+            else { return nil }
             return String(line[line.index(after: open)..<close])
         }
     }

@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct SMSEncodingTests {
     @Test func danishIsGSM7() {
-        let a = SMSText.analyze("Hej Søren! Vi ses på Åbo-æblegården kl. 18 – nej, 18:30.".replacingOccurrences(of: "–", with: "-"))
+        let a = SMSText.analyze(
+            "Hej Søren! Vi ses på Åbo-æblegården kl. 18 – nej, 18:30.".replacingOccurrences(of: "–", with: "-"))
         #expect(a.encoding == .gsm7)
         #expect(a.segments == 1)
         #expect(SMSText.analyze("æøåÆØÅ").units == 6)
@@ -47,7 +48,8 @@ import Testing
         #expect(SMSText.analyze(String(repeating: "🎉", count: 35)).segments == 1)
         #expect(SMSText.analyze(String(repeating: "🎉", count: 36)).segments == 2)
         // 66 units then a surrogate pair: the pair moves whole to the next part.
-        #expect(SMSText.analyze(String(repeating: "ب", count: 66) + "🎉" + String(repeating: "ب", count: 66)).segments == 3)
+        #expect(
+            SMSText.analyze(String(repeating: "ب", count: 66) + "🎉" + String(repeating: "ب", count: 66)).segments == 3)
     }
 
     @Test func maxSegmentsCheck() throws {

@@ -21,9 +21,16 @@ import Testing
         let path = TestSupport.temporaryDirectory("erase") + "/o.db"
         let s = try SQLiteStore(path: path)
         _ = try s.createList(name: "news", doubleOptIn: false)
-        let ids = try s.upsertContacts([Contact(email: "maria@example.org", phone: "+4520000001", name: "Maria Sørensen")]).ids
-        try s.setMembership(list: "news", contactIDs: ids, state: .subscribed, consent: Consent(source: "test", evidence: "form 12"))
-        _ = try s.enqueue(Message(template: "t", kind: .list), deliveries: [NewDelivery(channel: "o", address: "maria@example.org", contactID: ids[0], name: "Maria Sørensen")], idempotency: nil)
+        let ids = try s.upsertContacts([
+            Contact(email: "maria@example.org", phone: "+4520000001", name: "Maria Sørensen")
+        ]).ids
+        try s.setMembership(
+            list: "news", contactIDs: ids, state: .subscribed, consent: Consent(source: "test", evidence: "form 12"))
+        _ = try s.enqueue(
+            Message(template: "t", kind: .list),
+            deliveries: [
+                NewDelivery(channel: "o", address: "maria@example.org", contactID: ids[0], name: "Maria Sørensen")
+            ], idempotency: nil)
         try s.eraseContact(id: ids[0])
         #expect(try s.contact(matching: "maria@example.org") == nil)
         #expect(try s.suppression(for: "Maria@Example.org") == .erased)

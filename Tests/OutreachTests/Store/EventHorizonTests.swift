@@ -11,14 +11,18 @@ import Testing
         let s = try SQLiteStore(path: path)
         _ = try s.createList(name: "club", doubleOptIn: false)
         let ids = try s.upsertContacts([Contact(email: "ana@example.org"), Contact(email: "bo@example.org")]).ids
-        try s.setMembership(list: "club", contactIDs: ids, state: .subscribed, consent: Consent(source: "test", evidence: nil))
+        try s.setMembership(
+            list: "club", contactIDs: ids, state: .subscribed, consent: Consent(source: "test", evidence: nil))
         return (s, path)
     }
 
     func event(_ name: String, rrule: String) throws -> Event {
-        let schedule = try EventSchedule(start: "2027-01-07 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: rrule, reminders: ["-1d"])
-        return Event(name: name, title: name, list: "club", channels: [CampaignChannel(name: "o", address: .email)], schedule: schedule,
-                     location: nil, uid: "evt-\(name)@example.org")
+        let schedule = try EventSchedule(
+            start: "2027-01-07 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: rrule, reminders: ["-1d"])
+        return Event(
+            name: name, title: name, list: "club", channels: [CampaignChannel(name: "o", address: .email)],
+            schedule: schedule,
+            location: nil, uid: "evt-\(name)@example.org")
     }
 
     /// Occurrence indices of an event's reminder messages and their deliveries, read by the sqlite3 shell.
@@ -28,7 +32,9 @@ import Testing
             FROM messages m JOIN events e ON e.id = m.event_id
             WHERE e.name = '\(name)' AND json_extract(m.data, '$.event.role') = 'reminder' ORDER BY 1
             """
-        let rows = try TestSupport.run("sqlite3", ["-separator", " ", path, sql]).stdout.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int($0) } }
+        let rows = try TestSupport.run("sqlite3", ["-separator", " ", path, sql]).stdout.split(separator: "\n").map {
+            $0.split(separator: " ").compactMap { Int($0) }
+        }
         return (rows.map { $0[0] }, rows.reduce(0) { $0 + $1[1] })
     }
 
@@ -53,7 +59,9 @@ import Testing
         let first = try reminders(path, "weekly")
         #expect(first.occurrences == Array(0..<first.occurrences.count))
         // Two years from the start (later than two years from now).
-        #expect(first.occurrences.count == Self.weeklyStarts(before: DateComponents(year: 2029, month: 1, day: 7, hour: 18)))
+        #expect(
+            first.occurrences.count == Self.weeklyStarts(before: DateComponents(year: 2029, month: 1, day: 7, hour: 18))
+        )
         #expect(first.deliveries == 2 * first.occurrences.count)
 
         #expect(try s.extendOpenSeriesReminders(now: now0).reminders == 0)
@@ -62,7 +70,9 @@ import Testing
         let second = try reminders(path, "weekly")
         #expect(second.occurrences == Array(0..<second.occurrences.count), "contiguous, none twice")
         // Now two years from `later` (2028-01-01 01:00 in Copenhagen).
-        #expect(second.occurrences.count == Self.weeklyStarts(before: DateComponents(year: 2030, month: 1, day: 1, hour: 1)))
+        #expect(
+            second.occurrences.count == Self.weeklyStarts(before: DateComponents(year: 2030, month: 1, day: 1, hour: 1))
+        )
         #expect(q.reminderMessages == second.occurrences.count - first.occurrences.count)
         #expect(q.reminders == 2 * q.reminderMessages)
         #expect(second.deliveries == 2 * second.occurrences.count)

@@ -50,8 +50,10 @@ import Testing
         let (p, owner) = try child()
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
-        for change in [{ (o: inout LeaseOwner) in o.host += "-elsewhere" }, { $0.boot = "00000000" },
-                       { $0.pidNamespace = "1" }, { $0.startTicks = nil }] {
+        for change in [
+            { (o: inout LeaseOwner) in o.host += "-elsewhere" }, { $0.boot = "00000000" },
+            { $0.pidNamespace = "1" }, { $0.startTicks = nil },
+        ] {
             var o = owner
             change(&o)
             #expect(!o.isGone, "\(o.text)")
@@ -61,9 +63,10 @@ import Testing
 
     @Test func expiringLeasesEndsOnlyThoseOfStoppedProcesses() throws {
         let s = try SQLiteStore(path: TestSupport.temporaryDirectory("lease") + "/o.db")
-        _ = try s.enqueue(Message(template: "welcome"),
-                          deliveries: (0..<8).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") },
-                          idempotency: nil)
+        _ = try s.enqueue(
+            Message(template: "welcome"),
+            deliveries: (0..<8).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") },
+            idempotency: nil)
         let (p, stopped) = try child()
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()

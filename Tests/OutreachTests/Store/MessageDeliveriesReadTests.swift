@@ -20,8 +20,9 @@ import Testing
         func to(_ addresses: [String]) -> [NewDelivery] {
             addresses.map { NewDelivery(channel: "outbox", address: $0) }
         }
-        let a = try s.enqueue(Message(template: "welcome"), deliveries: to(["a0@x.org", "a1@x.org", "a2@x.org"]),
-                              idempotency: nil)
+        let a = try s.enqueue(
+            Message(template: "welcome"), deliveries: to(["a0@x.org", "a1@x.org", "a2@x.org"]),
+            idempotency: nil)
         _ = try s.enqueue(Message(template: "welcome"), deliveries: to(["b@x.org"]), idempotency: nil)
         let ids = { (limit: Int) in try s.deliveries(state: nil, messageID: a.messageID, limit: limit).map(\.id) }
         #expect(try ids(100) == a.deliveryIDs)
@@ -34,8 +35,9 @@ import Testing
     /// one message's deliveries are read on the reading connection, from committed data.
     @Test func aMessagesDeliveriesAreReadWithoutWaitingForTheWriter() throws {
         let s = try SQLiteStore(path: TestSupport.temporaryDirectory("replay-read-lock") + "/o.db")
-        let a = try s.enqueue(Message(template: "welcome"), deliveries: [NewDelivery(channel: "outbox", address: "a@x.org")],
-                              idempotency: nil)
+        let a = try s.enqueue(
+            Message(template: "welcome"), deliveries: [NewDelivery(channel: "outbox", address: "a@x.org")],
+            idempotency: nil)
         let inside = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
         let events = Mutex<[String]>([])
         let writer = Thread {

@@ -8,9 +8,12 @@ import Testing
         try SQLiteStore(path: TestSupport.temporaryDirectory("queue") + "/o.db")
     }
 
-    func enqueue(_ s: SQLiteStore, _ n: Int, kind: MessageKind = .transactional, channel: String = "outbox") throws -> EnqueueResult {
-        try s.enqueue(Message(template: "welcome", kind: kind),
-                      deliveries: (0..<n).map { NewDelivery(channel: channel, address: "p\($0)@example.org") }, idempotency: nil)
+    func enqueue(_ s: SQLiteStore, _ n: Int, kind: MessageKind = .transactional, channel: String = "outbox") throws
+        -> EnqueueResult
+    {
+        try s.enqueue(
+            Message(template: "welcome", kind: kind),
+            deliveries: (0..<n).map { NewDelivery(channel: channel, address: "p\($0)@example.org") }, idempotency: nil)
     }
 
     @Test func claimLeasesSoNoOneElseTakesTheSameDelivery() throws {
@@ -23,7 +26,8 @@ import Testing
         #expect(b.count == 4)
         #expect(Set(a.map(\.delivery.id)).isDisjoint(with: Set(b.map(\.delivery.id))))
         #expect(try s.claim(channels: ["outbox"], limit: 10, owner: "c", leaseMillis: 60_000, now: now).isEmpty)
-        #expect(try s.claim(channels: ["other"], limit: 10, owner: "c", leaseMillis: 60_000, now: now + 120_000).isEmpty)
+        #expect(
+            try s.claim(channels: ["other"], limit: 10, owner: "c", leaseMillis: 60_000, now: now + 120_000).isEmpty)
     }
 
     @Test func anExpiredLeaseIsTakenOverAndTheOldOwnerCannotComplete() throws {
@@ -41,11 +45,19 @@ import Testing
         let taken = try s.claim(channels: nil, limit: 3, owner: "new", leaseMillis: 60_000, now: now + 1_001)
         #expect(taken.count == 3)
         #expect(taken.allSatisfy { $0.delivery.attempts == 2 })
-        try s.complete(taken.map { DeliveryResult(id: $0.delivery.id, outcome: .permanent("late"), retryAt: nil, address: $0.delivery.address) },
-                       owner: "dead-worker", now: now + 2_000)
+        try s.complete(
+            taken.map {
+                DeliveryResult(
+                    id: $0.delivery.id, outcome: .permanent("late"), retryAt: nil, address: $0.delivery.address)
+            },
+            owner: "dead-worker", now: now + 2_000)
         #expect(try s.queueCounts(messageID: nil)[.sending] == 3)
-        try s.complete(taken.map { DeliveryResult(id: $0.delivery.id, outcome: .sent(providerID: "x"), retryAt: nil, address: $0.delivery.address) },
-                       owner: "new", now: now + 2_000)
+        try s.complete(
+            taken.map {
+                DeliveryResult(
+                    id: $0.delivery.id, outcome: .sent(providerID: "x"), retryAt: nil, address: $0.delivery.address)
+            },
+            owner: "new", now: now + 2_000)
         #expect(try s.queueCounts(messageID: nil)[.sent] == 3)
     }
 
@@ -54,10 +66,15 @@ import Testing
         _ = try enqueue(s, 2)
         let now = WallClock.nowMillis()
         let c = try s.claim(channels: nil, limit: 2, owner: "w", leaseMillis: 60_000, now: now)
-        try s.complete([
-            DeliveryResult(id: c[0].delivery.id, outcome: .transient("451 try later"), retryAt: now + 30_000, address: c[0].delivery.address),
-            DeliveryResult(id: c[1].delivery.id, outcome: .permanent("550 no such user", suppress: true), retryAt: nil, address: c[1].delivery.address),
-        ], owner: "w", now: now)
+        try s.complete(
+            [
+                DeliveryResult(
+                    id: c[0].delivery.id, outcome: .transient("451 try later"), retryAt: now + 30_000,
+                    address: c[0].delivery.address),
+                DeliveryResult(
+                    id: c[1].delivery.id, outcome: .permanent("550 no such user", suppress: true), retryAt: nil,
+                    address: c[1].delivery.address),
+            ], owner: "w", now: now)
         #expect(try s.delivery(id: c[0].delivery.id)?.state == .failed)
         #expect(try s.delivery(id: c[0].delivery.id)?.lastError == "451 try later")
         #expect(try s.delivery(id: c[1].delivery.id)?.state == .dead)
@@ -73,8 +90,10 @@ import Testing
         let s = try store()
         let m = Message(template: "welcome")
         let d = [NewDelivery(channel: "outbox", address: "a@example.org")]
-        let first = try s.enqueue(m, deliveries: d, idempotency: IdempotencyKey(key: "k1", requestHash: Array("h1".utf8)))
-        let again = try s.enqueue(m, deliveries: d, idempotency: IdempotencyKey(key: "k1", requestHash: Array("h1".utf8)))
+        let first = try s.enqueue(
+            m, deliveries: d, idempotency: IdempotencyKey(key: "k1", requestHash: Array("h1".utf8)))
+        let again = try s.enqueue(
+            m, deliveries: d, idempotency: IdempotencyKey(key: "k1", requestHash: Array("h1".utf8)))
         #expect(again.replayed)
         #expect(again.messageID == first.messageID)
         #expect(again.deliveryIDs == first.deliveryIDs)
@@ -89,8 +108,10 @@ import Testing
     @Test func keysFromBeforeTheMoveToMessagesStillReplay() throws {
         let path = TestSupport.temporaryDirectory("idem-upgrade") + "/o.db"
         let body = Array(#"{"template":"welcome"}"#.utf8)
-        let hex = try TestSupport.python("import sys, hashlib; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())", stdin: body)
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let hex = try TestSupport.python(
+            "import sys, hashlib; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())", stdin: body
+        )
+        .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         do {
             let db = try SQLiteDatabase(path: path)
             try db.execute("CREATE TABLE schema_migrations(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
@@ -98,24 +119,36 @@ import Testing
                 try db.execute(sql)
                 try db.execute("INSERT INTO schema_migrations VALUES(\(i + 1), 0)")
             }
-            try db.execute("INSERT INTO messages(id, template, kind, created_at) VALUES(7, 'welcome', 'transactional', 0)")
-            try db.execute("INSERT INTO deliveries(id, message_id, channel, address, state, next_attempt_at, created_at, updated_at) VALUES(70, 7, 'outbox', 'a@example.org', 'queued', 0, 0, 0)")
-            try db.execute("INSERT INTO idempotency(key, request_hash, message_id, created_at) VALUES('old-key', '\(hex)', 7, 0)")
+            try db.execute(
+                "INSERT INTO messages(id, template, kind, created_at) VALUES(7, 'welcome', 'transactional', 0)")
+            try db.execute(
+                "INSERT INTO deliveries(id, message_id, channel, address, state, next_attempt_at, created_at, updated_at) VALUES(70, 7, 'outbox', 'a@example.org', 'queued', 0, 0, 0)"
+            )
+            try db.execute(
+                "INSERT INTO idempotency(key, request_hash, message_id, created_at) VALUES('old-key', '\(hex)', 7, 0)")
         }
         let s = try SQLiteStore(path: path)
         let m = Message(template: "welcome")
         let d = [NewDelivery(channel: "outbox", address: "b@example.org")]
-        let again = try s.enqueue(m, deliveries: d, idempotency: IdempotencyKey(key: "old-key", requestHash: Crypto.sha256(body)))
+        let again = try s.enqueue(
+            m, deliveries: d, idempotency: IdempotencyKey(key: "old-key", requestHash: Crypto.sha256(body)))
         #expect(again.replayed)
         #expect(again.messageID == 7)
         #expect(again.deliveryIDs == [70])
         #expect(throws: StoreError.idempotencyConflict(key: "old-key")) {
-            try s.enqueue(m, deliveries: d, idempotency: IdempotencyKey(key: "old-key", requestHash: Crypto.sha256(Array("other".utf8))))
+            try s.enqueue(
+                m, deliveries: d,
+                idempotency: IdempotencyKey(key: "old-key", requestHash: Crypto.sha256(Array("other".utf8))))
         }
         // New keys still work beside it, and nothing else was queued.
-        #expect(try !s.enqueue(m, deliveries: d, idempotency: IdempotencyKey(key: "new-key", requestHash: Crypto.sha256(body))).replayed)
+        #expect(
+            try !s.enqueue(
+                m, deliveries: d, idempotency: IdempotencyKey(key: "new-key", requestHash: Crypto.sha256(body))
+            ).replayed)
         #expect(try s.queueCounts(messageID: nil)[.queued] == 2)
-        let tables = try TestSupport.python("import sqlite3, sys; print(sorted(r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT name FROM sqlite_schema WHERE type='table'\")))", [path])
+        let tables = try TestSupport.python(
+            "import sqlite3, sys; print(sorted(r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"SELECT name FROM sqlite_schema WHERE type='table'\")))",
+            [path])
         #expect(!tables.stdout.contains("'idempotency'"))
     }
 
@@ -125,13 +158,17 @@ import Testing
     @Test func aBatchKeepsGoodRequestsWhenOneFails() throws {
         let s = try store()
         func request(_ address: String, key: String? = nil, messageID: Int64? = nil) -> EnqueueRequest {
-            EnqueueRequest(message: Message(id: messageID, template: "welcome"), deliveries: [NewDelivery(channel: "outbox", address: address)],
-                           idempotency: key.map { IdempotencyKey(key: $0, requestHash: Array("h-\(address)".utf8)) })
+            EnqueueRequest(
+                message: Message(id: messageID, template: "welcome"),
+                deliveries: [NewDelivery(channel: "outbox", address: address)],
+                idempotency: key.map { IdempotencyKey(key: $0, requestHash: Array("h-\(address)".utf8)) })
         }
         let first = try s.enqueueBatch([request("a@example.org", key: "k1")])
         #expect((try? first[0].get())?.inserted == 1)
 
-        let conflict = try s.enqueueBatchUnsynced([request("b@example.org"), request("c@example.org", key: "k1"), request("d@example.org")])
+        let conflict = try s.enqueueBatchUnsynced([
+            request("b@example.org"), request("c@example.org", key: "k1"), request("d@example.org"),
+        ])
         try s.syncCommitted()
         #expect(conflict.map { (try? $0.get()) != nil } == [true, false, true])
         guard case .failure(let e as StoreError) = conflict[1], case .idempotencyConflict = e else {
@@ -141,14 +178,23 @@ import Testing
 
         // A replay in a batch answers with the first message; neither it nor the conflict leaves a message behind.
         let replay = try s.enqueueBatch([request("a@example.org", key: "k1"), request("h@example.org")])
-        #expect((try? replay[0].get()) == (try? first[0].get()).map { EnqueueResult(messageID: $0.messageID, deliveryIDs: $0.deliveryIDs, replayed: true, inserted: 0) })
+        #expect(
+            (try? replay[0].get())
+                == (try? first[0].get()).map {
+                    EnqueueResult(messageID: $0.messageID, deliveryIDs: $0.deliveryIDs, replayed: true, inserted: 0)
+                })
         let messages = try s.with { db in try db.prepare("SELECT COUNT(*) FROM messages").rows { $0.int(0) }.first }
         #expect(messages == 4)  // a, b, d, h
 
-        let broken = try s.enqueueBatch([request("e@example.org"), request("f@example.org", messageID: 999_999), request("g@example.org")])
+        let broken = try s.enqueueBatch([
+            request("e@example.org"), request("f@example.org", messageID: 999_999), request("g@example.org"),
+        ])
         #expect(broken.map { (try? $0.get()) != nil } == [true, false, true])
         let queued = Set(try s.deliveries(state: .queued, messageID: nil, limit: 100).map(\.address))
-        #expect(queued == ["a@example.org", "b@example.org", "d@example.org", "h@example.org", "e@example.org", "g@example.org"])
+        #expect(
+            queued == [
+                "a@example.org", "b@example.org", "d@example.org", "h@example.org", "e@example.org", "g@example.org",
+            ])
     }
 
     /// `/metrics` counts every delivery; that read must not wait for a write transaction (the
@@ -183,7 +229,9 @@ import Testing
         let first = try enqueue(s, 5, kind: .list)
         var m = Message(template: "welcome", kind: .list)
         m.id = first.messageID
-        let again = try s.enqueue(m, deliveries: (0..<7).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") }, idempotency: nil)
+        let again = try s.enqueue(
+            m, deliveries: (0..<7).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") },
+            idempotency: nil)
         #expect(again.inserted == 2)
         #expect(try s.queueCounts(messageID: first.messageID).values.reduce(0, +) == 7)
     }
@@ -193,23 +241,31 @@ import Testing
         try s.suppress(address: "Gone@Example.org", reason: .unsubscribed, detail: nil)
         try s.suppress(address: "bounced@example.org", reason: .bounce, detail: nil)
         let addrs = ["gone@example.org", "bounced@example.org", "ok@example.org"]
-        let list = try s.enqueue(Message(template: "newsletter", kind: .list),
-                                 deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)
+        let list = try s.enqueue(
+            Message(template: "newsletter", kind: .list),
+            deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)
         #expect(try s.queueCounts(messageID: list.messageID) == [.suppressed: 2, .queued: 1])
         // Transactional mail ignores only the unsubscribe kind.
-        let tx = try s.enqueue(Message(template: "confirm", kind: .transactional),
-                               deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)
+        let tx = try s.enqueue(
+            Message(template: "confirm", kind: .transactional),
+            deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)
         #expect(try s.queueCounts(messageID: tx.messageID) == [.suppressed: 1, .queued: 2])
         // The group-commit path reads once per batch what the list holds, erased hashes included.
         let erased = try s.upsertContacts([Contact(email: "erased@example.org")]).ids[0]
         try s.eraseContact(id: erased)
-        let batch = try s.enqueueBatch([EnqueueRequest(message: Message(template: "newsletter", kind: .list),
-                                                       deliveries: (addrs + ["Erased@example.org"]).map { NewDelivery(channel: "outbox", address: $0) },
-                                                       idempotency: nil)])
+        let batch = try s.enqueueBatch([
+            EnqueueRequest(
+                message: Message(template: "newsletter", kind: .list),
+                deliveries: (addrs + ["Erased@example.org"]).map { NewDelivery(channel: "outbox", address: $0) },
+                idempotency: nil)
+        ])
         #expect(try s.queueCounts(messageID: try batch[0].get().messageID) == [.suppressed: 3, .queued: 1])
         let empty = try store()
-        let none = try empty.enqueueBatch([EnqueueRequest(message: Message(template: "newsletter", kind: .list),
-                                                          deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)])
+        let none = try empty.enqueueBatch([
+            EnqueueRequest(
+                message: Message(template: "newsletter", kind: .list),
+                deliveries: addrs.map { NewDelivery(channel: "outbox", address: $0) }, idempotency: nil)
+        ])
         #expect(try empty.queueCounts(messageID: try none[0].get().messageID) == [.queued: 3])
     }
 

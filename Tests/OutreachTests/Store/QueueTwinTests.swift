@@ -5,10 +5,13 @@ import Testing
 /// Issue 14.13: requests repeating an Idempotency-Key ("twins") inside one group-commit batch.
 @Suite struct QueueTwinTests {
     func request(_ address: String, key: String?, body: String? = nil) -> EnqueueRequest {
-        EnqueueRequest(message: Message(template: "welcome", data: ["to": .string(address)]),
-                       deliveries: [NewDelivery(channel: "outbox", address: address),
-                                    NewDelivery(channel: "outbox", address: "copy-" + address)],
-                       idempotency: key.map { IdempotencyKey(key: $0, requestHash: Self.hash(body ?? address)) })
+        EnqueueRequest(
+            message: Message(template: "welcome", data: ["to": .string(address)]),
+            deliveries: [
+                NewDelivery(channel: "outbox", address: address),
+                NewDelivery(channel: "outbox", address: "copy-" + address),
+            ],
+            idempotency: key.map { IdempotencyKey(key: $0, requestHash: Self.hash(body ?? address)) })
     }
 
     static func hash(_ body: String) -> [UInt8] { Crypto.sha256(Array(body.utf8)) }
@@ -59,9 +62,10 @@ import Testing
     @Test func anOtherErrorStillTakesTheSavepointPathAndIsCounted() throws {
         let s = try SQLiteStore(path: TestSupport.temporaryDirectory("twins-slow") + "/o.db")
         // A delivery for a message that does not exist: a foreign-key error.
-        let broken = EnqueueRequest(message: Message(id: 999_999, template: "welcome"),
-                                    deliveries: [NewDelivery(channel: "outbox", address: "x@example.org")],
-                                    idempotency: nil)
+        let broken = EnqueueRequest(
+            message: Message(id: 999_999, template: "welcome"),
+            deliveries: [NewDelivery(channel: "outbox", address: "x@example.org")],
+            idempotency: nil)
         let a = request("a@example.org", key: "k1")
         let results = try s.enqueueBatch([a, broken, a])
         #expect(s.slowPathBatches == 1)

@@ -9,8 +9,10 @@ extension TestSupport {
     /// Polls `condition` every `interval` seconds until it holds; throws naming `what` once `seconds` have passed.
     /// Waits poll a condition with a deadline, never a fixed sleep: a slow machine only waits longer, and a
     /// condition that never comes fails the test instead of letting it run on.
-    static func waitFor(_ what: String, seconds: Double = 30, interval: Double = 0.05,
-                        _ condition: () throws -> Bool) throws {
+    static func waitFor(
+        _ what: String, seconds: Double = 30, interval: Double = 0.05,
+        _ condition: () throws -> Bool
+    ) throws {
         let deadline = Date(timeIntervalSinceNow: seconds)
         while try !condition() {
             guard Date() < deadline else {
@@ -23,8 +25,10 @@ extension TestSupport {
     /// Waits until a peer it started has created `readyFile`. Throws, naming the peer and quoting the end of
     /// `stderrFile`, when the peer exits first or is still not ready after `seconds`: a test must never go on
     /// without its peer (a refusal "passes" just as well when nobody is listening).
-    static func waitForPeer(_ peer: String, readyFile: String, process: Process, stderrFile: String? = nil,
-                            seconds: Double = 30) throws {
+    static func waitForPeer(
+        _ peer: String, readyFile: String, process: Process, stderrFile: String? = nil,
+        seconds: Double = 30
+    ) throws {
         let deadline = Date(timeIntervalSinceNow: seconds)
         let files = FileManager.default
         while !files.fileExists(atPath: readyFile) {

@@ -11,8 +11,10 @@ enum TestSupport {
 
     /// Runs a program to completion, feeding `stdin`, and returns what it printed.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil,
-                    environment: [String: String]? = nil, cwd: String? = nil) throws -> ProcessResult {
+    static func run(
+        _ executable: String, _ arguments: [String], stdin: [UInt8]? = nil,
+        environment: [String: String]? = nil, cwd: String? = nil
+    ) throws -> ProcessResult {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
         p.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
@@ -27,14 +29,17 @@ enum TestSupport {
         let errBox = DataBox()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave()
+        }
         if let stdin { inp.fileHandleForWriting.write(Data(stdin)) }
         try? inp.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
-        return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                             stderr: String(decoding: errBox.data, as: UTF8.self), stdoutBytes: Array(o))
+        return ProcessResult(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: errBox.data, as: UTF8.self), stdoutBytes: Array(o))
     }
 
     final class DataBox: @unchecked Sendable { var data = Data() }
@@ -80,8 +85,10 @@ enum TestSupport {
 
     /// Runs the built `outreachd` with arguments, in `cwd`.
     @discardableResult
-    static func outreachd(_ arguments: [String], cwd: String? = nil, stdin: [UInt8]? = nil,
-                          environment: [String: String]? = nil) throws -> ProcessResult {
+    static func outreachd(
+        _ arguments: [String], cwd: String? = nil, stdin: [UInt8]? = nil,
+        environment: [String: String]? = nil
+    ) throws -> ProcessResult {
         try run(outreachd, arguments, stdin: stdin, environment: environment, cwd: cwd)
     }
 }

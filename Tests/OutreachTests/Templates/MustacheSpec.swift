@@ -26,8 +26,10 @@ struct MustacheSpecCase: Sendable, CustomStringConvertible {
             for t in json["tests"]?.arrayValue ?? [] {
                 var partials: [String: String] = [:]
                 for (k, v) in t["partials"]?.objectValue ?? [:] { partials[k] = v.stringValue }
-                cases.append(MustacheSpecCase(file: f, name: t["name"]?.stringValue ?? "?", template: t["template"]?.stringValue ?? "",
-                                              data: t["data"] ?? .null, partials: partials, expected: t["expected"]?.stringValue ?? ""))
+                cases.append(
+                    MustacheSpecCase(
+                        file: f, name: t["name"]?.stringValue ?? "?", template: t["template"]?.stringValue ?? "",
+                        data: t["data"] ?? .null, partials: partials, expected: t["expected"]?.stringValue ?? ""))
             }
         }
         return cases

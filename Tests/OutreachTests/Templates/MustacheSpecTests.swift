@@ -22,7 +22,9 @@ struct TemplateMustacheSpecTests {
                 for (n, s) in c.partials { partials[n] = try Template(source: s, file: n, escaping: .html) }
                 let t = try Template(source: c.template, file: c.name, escaping: .html)
                 let got = try t.render(c.data, partials: partials)
-                if got != c.expected { failures.append("\(c): expected \(c.expected.debugDescription), got \(got.debugDescription)") }
+                if got != c.expected {
+                    failures.append("\(c): expected \(c.expected.debugDescription), got \(got.debugDescription)")
+                }
             } catch {
                 failures.append("\(c): \(error)")
             }
@@ -43,10 +45,16 @@ extension TemplateMustacheSpecTests {
             try FileManager.default.createDirectory(atPath: dir + "/partials", withIntermediateDirectories: true)
             try Data(c.template.utf8).write(to: URL(fileURLWithPath: dir + "/template.mustache"))
             try Data(c.data.serialized.utf8).write(to: URL(fileURLWithPath: dir + "/data.json"))
-            for (name, s) in c.partials { try Data(s.utf8).write(to: URL(fileURLWithPath: dir + "/partials/\(name).mustache")) }
-            let r = try TestSupport.outreachd(["render", dir + "/template.mustache", "--data", dir + "/data.json", "--partials", dir + "/partials"], cwd: dir)
+            for (name, s) in c.partials {
+                try Data(s.utf8).write(to: URL(fileURLWithPath: dir + "/partials/\(name).mustache"))
+            }
+            let r = try TestSupport.outreachd(
+                ["render", dir + "/template.mustache", "--data", dir + "/data.json", "--partials", dir + "/partials"],
+                cwd: dir)
             if r.status != 0 || r.stdoutBytes != Array(c.expected.utf8) {
-                failures.append("\(c): status \(r.status), expected \(c.expected.debugDescription), got \(r.stdout.debugDescription) \(r.stderr)")
+                failures.append(
+                    "\(c): status \(r.status), expected \(c.expected.debugDescription), got \(r.stdout.debugDescription) \(r.stderr)"
+                )
             }
         }
         #expect(failures.isEmpty, Comment(rawValue: "\(failures.count) failures:\n" + failures.joined(separator: "\n")))

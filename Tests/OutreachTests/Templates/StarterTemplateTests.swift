@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Starter templates")
 struct StarterTemplateTests {
-    static let names = ["confirm", "event-cancellation", "event-invitation", "event-reminder", "newsletter", "press-release", "welcome"]
+    static let names = [
+        "confirm", "event-cancellation", "event-invitation", "event-reminder", "newsletter", "press-release", "welcome",
+    ]
     static let locales = ["en", "da", "sv"]
 
     static func library() throws -> TemplateLibrary {
@@ -14,15 +16,21 @@ struct StarterTemplateTests {
     static let context: JSON = [
         "organisation": "Sprogcenter Aarhus",
         "title": "Nyt fra madklubberne", "intro": "Foråret er her – og tre nye madklubber.",
-        "items": [["title": "Ny klub i Gellerup", "text": "Vi laver mad sammen hver tirsdag.", "link": "https://example.org/gellerup"],
-                  ["title": "Informationsaften", "text": "Om skolesystemet."]],
+        "items": [
+            [
+                "title": "Ny klub i Gellerup", "text": "Vi laver mad sammen hver tirsdag.",
+                "link": "https://example.org/gellerup",
+            ],
+            ["title": "Informationsaften", "text": "Om skolesystemet."],
+        ],
         "web_url": "https://example.org/nyhedsbrev/12",
         "headline": "Partnership opens dinner clubs in four countries", "dateline": "Aarhus, 3 March 2027",
         "summary": "Newcomers meet locals over dinner.", "paragraphs": ["First paragraph.", "Second paragraph."],
         "quote": ["text": "Food opens doors", "by": "Mette Holm, coordinator"],
         "press_contact": ["name": "Mette Holm", "email": "mette@example.org", "phone": "+45 21 43 66 77"],
         "about": "A language centre.", "embargo": "10:00 CET, 3 March 2027",
-        "description": "We cook and eat together.", "rsvp_url": "https://example.org/rsvp/9", "note": "Bring a dish if you like.",
+        "description": "We cook and eat together.", "rsvp_url": "https://example.org/rsvp/9",
+        "note": "Bring a dish if you like.",
         "contact": ["name": "Ana Lima", "first_name": "Ana", "email": "ana@example.org"],
         "event": ["title": "Madklub", "when": "tirsdag 4. marts kl. 18.00", "location": "Gellerup Bibliotek"],
         "list": ["name": "Madklub-nyt"],
@@ -109,11 +117,21 @@ struct StarterTemplateTests {
         let dir = TestSupport.temporaryDirectory("preview")
         try Data(Self.context.serialized.utf8).write(to: URL(fileURLWithPath: dir + "/data.json"))
         let root = TestSupport.packageRoot + "/templates"
-        let r = try TestSupport.outreachd(["render", "event-reminder", "--templates", root, "--locale", "da", "--kind", "email", "--data", dir + "/data.json"], cwd: dir)
+        let r = try TestSupport.outreachd(
+            [
+                "render", "event-reminder", "--templates", root, "--locale", "da", "--kind", "email", "--data",
+                dir + "/data.json",
+            ], cwd: dir)
         #expect(r.status == 0, Comment(rawValue: r.stderr))
-        #expect(r.stdout.hasPrefix("locale: da\nsubject: Påmindelse: Madklub, tirsdag 4. marts kl. 18.00\n--- text ---\nHej Ana,\n"))
+        #expect(
+            r.stdout.hasPrefix(
+                "locale: da\nsubject: Påmindelse: Madklub, tirsdag 4. marts kl. 18.00\n--- text ---\nHej Ana,\n"))
         #expect(r.stdout.contains("\n--- html ---\n<!DOCTYPE html>"))
-        let j = try TestSupport.outreachd(["render", "welcome", "--templates", root, "--locale", "sv", "--kind", "sms", "--json", "--data", dir + "/data.json"], cwd: dir)
+        let j = try TestSupport.outreachd(
+            [
+                "render", "welcome", "--templates", root, "--locale", "sv", "--kind", "sms", "--json", "--data",
+                dir + "/data.json",
+            ], cwd: dir)
         let parsed = try JSON.parse(j.stdout)
         #expect(parsed["locale"] == "sv")
         #expect(parsed["text"]?.stringValue?.hasPrefix("Välkommen till Madklub-nyt!") == true)
@@ -126,16 +144,24 @@ struct StarterTemplateTests {
     func previewForContact() throws {
         let dir = TestSupport.temporaryDirectory("contact")
         let env = ["STATE_DIRECTORY": dir + "/state", "OUTREACH_CONFIG": ""]
-        let add = try TestSupport.outreachd(["contacts", "add", "--email", "ana@example.org", "--name", "Ana Lima", "--locale", "sv"], cwd: dir, environment: env)
+        let add = try TestSupport.outreachd(
+            ["contacts", "add", "--email", "ana@example.org", "--name", "Ana Lima", "--locale", "sv"], cwd: dir,
+            environment: env)
         #expect(add.status == 0, Comment(rawValue: add.stderr))
-        let r = try TestSupport.outreachd(["render", "welcome", "--templates", TestSupport.packageRoot + "/templates", "--kind", "chat",
-                                           "--contact", "ana@example.org", "--json"], cwd: dir, environment: env)
+        let r = try TestSupport.outreachd(
+            [
+                "render", "welcome", "--templates", TestSupport.packageRoot + "/templates", "--kind", "chat",
+                "--contact", "ana@example.org", "--json",
+            ], cwd: dir, environment: env)
         #expect(r.status == 0, Comment(rawValue: r.stderr))
         let j = try JSON.parse(r.stdout)
         #expect(j["locale"] == "sv")
         #expect(j["text"]?.stringValue?.hasSuffix(", Ana!\n") == true)
-        let missing = try TestSupport.outreachd(["render", "welcome", "--templates", TestSupport.packageRoot + "/templates",
-                                                 "--contact", "nobody@example.org"], cwd: dir, environment: env)
+        let missing = try TestSupport.outreachd(
+            [
+                "render", "welcome", "--templates", TestSupport.packageRoot + "/templates",
+                "--contact", "nobody@example.org",
+            ], cwd: dir, environment: env)
         #expect(missing.status == 1)
     }
 
@@ -164,13 +190,17 @@ extension StarterTemplateTests {
             for l in Self.locales {
                 let partials: JSON = ["partials/footer": .string(try body(root + "/partials/footer.\(l).txt"))]
                 for (kind, file) in [(ChannelKind.sms, "sms"), (.chat, "chat"), (.email, "email")] {
-                    jobs.append(["source": .string(try body(root + "/\(name)/\(file).\(l).txt")), "partials": partials, "context": Self.context])
+                    jobs.append([
+                        "source": .string(try body(root + "/\(name)/\(file).\(l).txt")), "partials": partials,
+                        "context": Self.context,
+                    ])
                     ours.append(try lib.render(name, kind: kind, locale: l, context: Self.context).text)
                 }
             }
         }
-        let r = try TestSupport.run("python3", [TestSupport.packageRoot + "/Tests/peers/templates_pystache.py"],
-                                    stdin: Array(JSON.object(["jobs": .array(jobs)]).serialized.utf8))
+        let r = try TestSupport.run(
+            "python3", [TestSupport.packageRoot + "/Tests/peers/templates_pystache.py"],
+            stdin: Array(JSON.object(["jobs": .array(jobs)]).serialized.utf8))
         #expect(r.status == 0, Comment(rawValue: r.stderr))
         let theirs = try JSON.parse(r.stdout).arrayValue?.compactMap(\.stringValue) ?? []
         #expect(theirs.count == ours.count)

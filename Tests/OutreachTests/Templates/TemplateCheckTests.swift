@@ -27,7 +27,9 @@ struct TemplateCheckTests {
     func parseError() throws {
         let p = try check(["news/email.en.html": "<ul>\n{{#items}}\n<li>{{name}}</li>\n"])
         #expect(p.count == 1)
-        guard case .syntax(let f, 2, 1, "unclosed section 'items' opened at line 2")? = p.first else { Issue.record("got \(p)"); return }
+        guard case .syntax(let f, 2, 1, "unclosed section 'items' opened at line 2")? = p.first else {
+            Issue.record("got \(p)"); return
+        }
         #expect(f.hasSuffix("news/email.en.html"))
         #expect(p[0].description.hasSuffix("news/email.en.html:2:1: unclosed section 'items' opened at line 2."))
     }
@@ -36,15 +38,22 @@ struct TemplateCheckTests {
     func unknownPartial() throws {
         let p = try check(["news/email.en.txt": "---\nsubject: News\n---\nHi\n  {{>partials/signature}}\n"])
         #expect(p.count == 1)
-        guard case .unknownPartial("partials/signature", let f, 5, 3)? = p.first else { Issue.record("got \(p)"); return }
+        guard case .unknownPartial("partials/signature", let f, 5, 3)? = p.first else {
+            Issue.record("got \(p)"); return
+        }
         #expect(f.hasSuffix("news/email.en.txt"))
     }
 
     @Test("a partial that exists only in another locale is unknown for this one")
     func partialOtherLocale() throws {
-        let p = try check(["news/email.da.txt": "---\nsubject: Nyt\n---\n{{>partials/footer}}", "news/email.da.html": nil,
-                           "partials/footer.en.txt": nil, "partials/footer.sv.txt": "Afregistrera"])
-        #expect(p.contains { if case .unknownPartial("partials/footer", _, _, _) = $0 { return true }; return false })
+        let p = try check([
+            "news/email.da.txt": "---\nsubject: Nyt\n---\n{{>partials/footer}}", "news/email.da.html": nil,
+            "partials/footer.en.txt": nil, "partials/footer.sv.txt": "Afregistrera",
+        ])
+        #expect(
+            p.contains {
+                if case .unknownPartial("partials/footer", _, _, _) = $0 { return true }; return false
+            })
     }
 
     @Test("an unknown parent layout")
@@ -76,9 +85,12 @@ struct TemplateCheckTests {
         guard case .frontMatter(_, 2, _)? = p.first else { Issue.record("got \(p)"); return }
     }
 
-    @Test("file names that do not follow <kind>.<locale>.<ext>", arguments: [
-        "news/letter.en.txt", "news/email.english.txt", "news/email.en.md", "news/sms.en.html", "news/email.txt", "partials/footer.en.md",
-    ])
+    @Test(
+        "file names that do not follow <kind>.<locale>.<ext>",
+        arguments: [
+            "news/letter.en.txt", "news/email.english.txt", "news/email.en.md", "news/sms.en.html", "news/email.txt",
+            "partials/footer.en.md",
+        ])
     func badNames(_ path: String) throws {
         let p = try check([path: "x"])
         #expect(p.count == 1)
@@ -104,7 +116,10 @@ struct TemplateCheckTests {
         #expect(lib.problems(of: "news") == [])
         #expect(lib.problems(of: "other").count == 1)
         #expect(throws: TemplateError.self) { try lib.render("other", kind: .sms, locale: "en", context: [:]) }
-        #expect(throws: TemplateError.unknownPartial(name: "partials/nope", file: lib.directory + "/third/sms.en.txt", line: 1, column: 4)) {
+        #expect(
+            throws: TemplateError.unknownPartial(
+                name: "partials/nope", file: lib.directory + "/third/sms.en.txt", line: 1, column: 4)
+        ) {
             try lib.render("third", kind: .sms, locale: "en", context: [:])
         }
     }
@@ -116,18 +131,20 @@ struct TemplateParseErrorTests {
         do { _ = try Template(source: source, file: "f.html", escaping: .html); return nil } catch { return error }
     }
 
-    @Test("each parse error says what is wrong and where", arguments: [
-        ("a\nb\n\n{{#items}}\n{{name}}\n", 4, 1, "unclosed section 'items' opened at line 4"),
-        ("x {{/items}}", 1, 3, "closing tag 'items' has no open section"),
-        ("{{#a}}\n  {{/b}}", 2, 3, "closing tag 'b' does not match 'a' opened at line 1"),
-        ("hello {{name", 1, 7, "unclosed tag: no '}}' after '{{'"),
-        ("{{{name}}", 1, 1, "unclosed tag: no '}}}' after '{{{'"),
-        ("{{}}", 1, 1, "empty tag: a name is missing between the delimiters"),
-        ("{{first name}}", 1, 1, "the name 'first name' contains whitespace"),
-        ("{{=<%>=}}", 1, 1, "a delimiter change needs two delimiters, like {{=<% %>=}}"),
-        ("{{<layout}}\n{{$body}}x", 2, 1, "unclosed block 'body' opened at line 2"),
-        ("æøå {{#x}}", 1, 5, "unclosed section 'x' opened at line 1"),
-    ])
+    @Test(
+        "each parse error says what is wrong and where",
+        arguments: [
+            ("a\nb\n\n{{#items}}\n{{name}}\n", 4, 1, "unclosed section 'items' opened at line 4"),
+            ("x {{/items}}", 1, 3, "closing tag 'items' has no open section"),
+            ("{{#a}}\n  {{/b}}", 2, 3, "closing tag 'b' does not match 'a' opened at line 1"),
+            ("hello {{name", 1, 7, "unclosed tag: no '}}' after '{{'"),
+            ("{{{name}}", 1, 1, "unclosed tag: no '}}}' after '{{{'"),
+            ("{{}}", 1, 1, "empty tag: a name is missing between the delimiters"),
+            ("{{first name}}", 1, 1, "the name 'first name' contains whitespace"),
+            ("{{=<%>=}}", 1, 1, "a delimiter change needs two delimiters, like {{=<% %>=}}"),
+            ("{{<layout}}\n{{$body}}x", 2, 1, "unclosed block 'body' opened at line 2"),
+            ("æøå {{#x}}", 1, 5, "unclosed section 'x' opened at line 1"),
+        ])
     func messages(source: String, line: Int, column: Int, message: String) {
         #expect(error(source) == .syntax(file: "f.html", line: line, column: column, message: message))
     }

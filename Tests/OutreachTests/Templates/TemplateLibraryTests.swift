@@ -15,14 +15,16 @@ struct TemplateLibraryTests {
         "partials/sig.txt": "(any)",
     ]
 
-    @Test("fallback pt-BR → pt → default locale → en", arguments: [
-        ("pt-BR", "da", "pt-BR", "Oi (pt)"),
-        ("pt-PT", "da", "pt", "Olá (pt)"),
-        ("pt_pt", "da", "pt", "Olá (pt)"),
-        ("fr", "da", "da", "Hej (any)"),
-        ("fr", "de", "en", "Hello (any)"),
-        (nil, "da", "da", "Hej (any)"),
-    ] as [(String?, String, String, String)])
+    @Test(
+        "fallback pt-BR → pt → default locale → en",
+        arguments: [
+            ("pt-BR", "da", "pt-BR", "Oi (pt)"),
+            ("pt-PT", "da", "pt", "Olá (pt)"),
+            ("pt_pt", "da", "pt", "Olá (pt)"),
+            ("fr", "da", "da", "Hej (any)"),
+            ("fr", "de", "en", "Hello (any)"),
+            (nil, "da", "da", "Hej (any)"),
+        ] as [(String?, String, String, String)])
     func fallback(locale: String?, defaultLocale: String, expectedLocale: String, text: String) throws {
         var f = files
         f["hello/sms.pt-BR.txt"] = "Oi {{>partials/sig}}"
@@ -46,14 +48,19 @@ struct TemplateLibraryTests {
     func email() throws {
         let lib = try TemplateTestSupport.library(files)
         let r = try lib.render("hello", kind: .email, locale: "da", context: ["contact": ["first_name": "Ana"]])
-        #expect(r == RenderedTemplate(locale: "en", subject: "Hello Ana", text: "Hello", html: "<p>Hello</p>",
-                                      frontMatter: ["subject": "Hello {{contact.first_name}}", "reply_to": "team@example.org"]))
+        #expect(
+            r
+                == RenderedTemplate(
+                    locale: "en", subject: "Hello Ana", text: "Hello", html: "<p>Hello</p>",
+                    frontMatter: ["subject": "Hello {{contact.first_name}}", "reply_to": "team@example.org"]))
     }
 
     @Test("unknown template and missing kind are typed errors")
     func missing() throws {
         let lib = try TemplateTestSupport.library(files)
-        #expect(throws: TemplateError.unknownTemplate(name: "nope")) { try lib.render("nope", kind: .sms, locale: "en", context: [:]) }
+        #expect(throws: TemplateError.unknownTemplate(name: "nope")) {
+            try lib.render("nope", kind: .sms, locale: "en", context: [:])
+        }
         #expect(throws: TemplateError.noVariant(template: "hello", kind: "chat", locales: ["en"])) {
             try lib.render("hello", kind: .chat, locale: "en", context: [:])
         }
@@ -71,7 +78,10 @@ struct TemplateLibraryTests {
         let lib = try TemplateTestSupport.library(files)
         let results = await withTaskGroup(of: String?.self) { group in
             for i in 0..<32 {
-                group.addTask { try? lib.render("hello", kind: .email, locale: "en", context: ["contact": ["first_name": JSON(i)]]).subject }
+                group.addTask {
+                    try? lib.render("hello", kind: .email, locale: "en", context: ["contact": ["first_name": JSON(i)]])
+                        .subject
+                }
             }
             var out: [String?] = []
             for await r in group { out.append(r) }
@@ -98,7 +108,9 @@ struct TemplateFrontMatterTests {
 
     @Test("CRLF line endings and a byte order mark are understood")
     func crlf() throws {
-        let lib = try TemplateTestSupport.library(["t/email.en.txt": "\u{FEFF}---\r\nsubject: Hi {{n}}\r\n---\r\n{{#n}}\r\nbody {{n}}\r\n{{/n}}\r\n"])
+        let lib = try TemplateTestSupport.library([
+            "t/email.en.txt": "\u{FEFF}---\r\nsubject: Hi {{n}}\r\n---\r\n{{#n}}\r\nbody {{n}}\r\n{{/n}}\r\n"
+        ])
         #expect(lib.check() == [])
         let r = try lib.render("t", kind: .email, locale: "en", context: ["n": 1])
         #expect(r.subject == "Hi 1")
@@ -113,11 +125,13 @@ struct TemplateFrontMatterTests {
         #expect(m.contains("not closed"))
     }
 
-    @Test("a line without a colon, a bad key, a repeated key: each named with its line", arguments: [
-        ("---\nsubject: a\njust words\n---\n", 3, "is not 'key: value'"),
-        ("---\nsub ject: a\n---\n", 2, "must be letters"),
-        ("---\nsubject: a\nsubject: b\n---\n", 3, "repeats the key 'subject'"),
-    ])
+    @Test(
+        "a line without a colon, a bad key, a repeated key: each named with its line",
+        arguments: [
+            ("---\nsubject: a\njust words\n---\n", 3, "is not 'key: value'"),
+            ("---\nsub ject: a\n---\n", 2, "must be letters"),
+            ("---\nsubject: a\nsubject: b\n---\n", 3, "repeats the key 'subject'"),
+        ])
     func badLines(text: String, line: Int, message: String) throws {
         let p = try problems(text)
         guard case .frontMatter(let f, let l, let m)? = p.first, p.count == 1 else { Issue.record("got \(p)"); return }
@@ -128,7 +142,8 @@ struct TemplateFrontMatterTests {
 
     @Test("errors in the body are reported at their line in the file, after the front matter")
     func bodyLines() throws {
-        let p = try TemplateTestSupport.library(["t/email.en.txt": "---\nsubject: Hi\n---\nline 4\n{{#items}}\nx\n"]).check()
+        let p = try TemplateTestSupport.library(["t/email.en.txt": "---\nsubject: Hi\n---\nline 4\n{{#items}}\nx\n"])
+            .check()
         #expect(p.count == 1)
         guard case .syntax(_, let l, let c, let m)? = p.first else { Issue.record("got \(p)"); return }
         #expect((l, c) == (5, 1))
@@ -137,7 +152,8 @@ struct TemplateFrontMatterTests {
 
     @Test("an error in the subject is reported on the subject's line")
     func subjectError() throws {
-        let p = try TemplateTestSupport.library(["t/email.en.txt": "---\nfrom: x\nsubject: Hi {{name\n---\nbody\n"]).check()
+        let p = try TemplateTestSupport.library(["t/email.en.txt": "---\nfrom: x\nsubject: Hi {{name\n---\nbody\n"])
+            .check()
         guard case .syntax(_, 3, _, let m)? = p.first else { Issue.record("got \(p)"); return }
         #expect(m.contains("in the subject"))
     }

@@ -8,7 +8,8 @@ enum TemplateTestSupport {
         let dir = TestSupport.temporaryDirectory("tpl")
         for (rel, text) in files {
             let path = dir + "/" + rel
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         }
         return dir
@@ -20,7 +21,8 @@ enum TemplateTestSupport {
 
     /// Runs Tests/peers/templates_decode.py in `mode` (html, json, form) on `text`.
     static func decode(_ mode: String, _ text: String) throws -> JSON {
-        let r = try TestSupport.run("python3", [TestSupport.packageRoot + "/Tests/peers/templates_decode.py", mode], stdin: Array(text.utf8))
+        let r = try TestSupport.run(
+            "python3", [TestSupport.packageRoot + "/Tests/peers/templates_decode.py", mode], stdin: Array(text.utf8))
         guard r.status == 0 else { throw DecodeError(message: r.stderr) }
         return try JSON.parse(r.stdout)
     }

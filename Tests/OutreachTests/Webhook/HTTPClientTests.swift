@@ -9,8 +9,9 @@ import Testing
         let client = HTTPClient(options: .init(maxConnections: 2))
         for round in 0..<2 {
             let batch = (0..<10).map { i in
-                HTTPRequest(url: recorder.url + "/hook/\(round)/\(i)", headers: [("Content-Type", "application/json")],
-                            body: Array("{\"n\":\(i)}".utf8))
+                HTTPRequest(
+                    url: recorder.url + "/hook/\(round)/\(i)", headers: [("Content-Type", "application/json")],
+                    body: Array("{\"n\":\(i)}".utf8))
             }
             let results = client.perform(batch)
             #expect(results.count == 10)
@@ -25,10 +26,13 @@ import Testing
     }
 
     @Test func methodsHeadersAndBasicAuth() throws {
-        let recorder = try HTTPRecorder(responses: #"[{"status": 201, "headers": {"X-Id": "abc"}, "body": "{\"id\":1}"}]"#)
+        let recorder = try HTTPRecorder(
+            responses: #"[{"status": 201, "headers": {"X-Id": "abc"}, "body": "{\"id\":1}"}]"#)
         let client = HTTPClient()
-        let put = client.perform(HTTPRequest(method: "PUT", url: recorder.url + "/p?x=1", headers: [("X-A", "1")],
-                                             body: Array("é".utf8), basicAuth: ("user", "pa:ss")))
+        let put = client.perform(
+            HTTPRequest(
+                method: "PUT", url: recorder.url + "/p?x=1", headers: [("X-A", "1")],
+                body: Array("é".utf8), basicAuth: ("user", "pa:ss")))
         let response = try put.get()
         #expect(response.status == 201)
         #expect(response.header("x-id") == "abc")
@@ -50,7 +54,9 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(HTTPResponse(status: 429, headers: [("Retry-After", "7")]).retryAfter(now: now) == 7)
         // 1_700_000_060 is Tue, 14 Nov 2023 22:14:20 GMT
-        #expect(HTTPResponse(status: 503, headers: [("retry-after", "Tue, 14 Nov 2023 22:14:20 GMT")]).retryAfter(now: now) == 60)
+        #expect(
+            HTTPResponse(status: 503, headers: [("retry-after", "Tue, 14 Nov 2023 22:14:20 GMT")]).retryAfter(now: now)
+                == 60)
         #expect(HTTPResponse(status: 503, headers: [("Retry-After", "soon")]).retryAfter(now: now) == nil)
     }
 

@@ -22,7 +22,9 @@ final class HTTPRecorder {
         /// Header values by lower-cased name (all values, in order).
         func headers(_ name: String) -> [String] {
             (record["headers"]?.arrayValue ?? []).compactMap { pair in
-                guard let a = pair.arrayValue, a.count == 2, a[0].stringValue?.lowercased() == name.lowercased() else { return nil }
+                guard let a = pair.arrayValue, a.count == 2, a[0].stringValue?.lowercased() == name.lowercased() else {
+                    return nil
+                }
                 return a[1].stringValue
             }
         }
@@ -31,7 +33,9 @@ final class HTTPRecorder {
         private func pairs(_ key: String) -> [String: String] {
             var out: [String: String] = [:]
             for pair in record[key]?.arrayValue ?? [] {
-                if let a = pair.arrayValue, a.count == 2, let k = a[0].stringValue, let v = a[1].stringValue { out[k] = v }
+                if let a = pair.arrayValue, a.count == 2, let k = a[0].stringValue, let v = a[1].stringValue {
+                    out[k] = v
+                }
             }
             return out
         }
@@ -55,8 +59,10 @@ final class HTTPRecorder {
         port = TestSupport.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var args = ["python3", TestSupport.packageRoot + "/Tests/peers/http_recorder.py",
-                    "--port", String(port), "--log", log, "--ready", ready, "--exit-on-stdin-eof"]
+        var args = [
+            "python3", TestSupport.packageRoot + "/Tests/peers/http_recorder.py",
+            "--port", String(port), "--log", log, "--ready", ready, "--exit-on-stdin-eof",
+        ]
         if let responses { args += ["--responses", responses] }
         if let secret { args += ["--secret", secret] }
         if let tls { args += ["--cert", tls.cert, "--key", tls.key] }
@@ -66,8 +72,9 @@ final class HTTPRecorder {
         let stderr = dir + "/stderr"
         process.standardError = TestSupport.stderrFile(stderr)
         try process.run()
-        try TestSupport.waitForPeer("the HTTP recorder (Tests/peers/http_recorder.py)", readyFile: ready,
-                                    process: process, stderrFile: stderr)
+        try TestSupport.waitForPeer(
+            "the HTTP recorder (Tests/peers/http_recorder.py)", readyFile: ready,
+            process: process, stderrFile: stderr)
     }
 
     func requests() -> [Request] {

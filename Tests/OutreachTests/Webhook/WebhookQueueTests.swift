@@ -9,17 +9,17 @@ import Testing
         let dir = ChannelSections.secretDirectory(["tg-token": "123:ABC"])
         let config = dir + "/outreachd.conf"
         let text = """
-        data_dir = "\(dir)/data"
-        templates_dir = "\(TestSupport.packageRoot)/templates"
-        default_locale = "en"
+            data_dir = "\(dir)/data"
+            templates_dir = "\(TestSupport.packageRoot)/templates"
+            default_locale = "en"
 
-        [channels.team]
-        type = "webhook"
-        preset = "telegram"
-        url = "\(recorder.url)"
-        bot_token_file = "tg-token"
-        chat_id = "-100123"
-        """
+            [channels.team]
+            type = "webhook"
+            preset = "telegram"
+            url = "\(recorder.url)"
+            bot_token_file = "tg-token"
+            chat_id = "-100123"
+            """
         try text.write(toFile: config, atomically: true, encoding: .utf8)
         return (config, recorder)
     }
@@ -30,11 +30,14 @@ import Testing
     }
 
     @Test func tooManyRequestsThenSuccessEndsInOneDelivery() throws {
-        let (config, recorder) = try setUp(responses: #"""
-        [{"status": 429, "headers": {"Retry-After": "1"}, "body": "{\"ok\":false,\"error_code\":429}"},
-         {"status": 200, "body": "{\"ok\":true,\"result\":{\"message_id\":5}}"}]
-        """#)
-        let send = try TestSupport.outreachd(["--config", config, "send", "welcome", "--to", "ana@example.org", "--channel", "team"])
+        let (config, recorder) = try setUp(
+            responses: #"""
+                [{"status": 429, "headers": {"Retry-After": "1"}, "body": "{\"ok\":false,\"error_code\":429}"},
+                 {"status": 200, "body": "{\"ok\":true,\"result\":{\"message_id\":5}}"}]
+                """#)
+        let send = try TestSupport.outreachd([
+            "--config", config, "send", "welcome", "--to", "ana@example.org", "--channel", "team",
+        ])
         #expect(send.status == 0, "\(send.stderr)")
         var list = try deliveries(config)
         try #require(list.count == 1)
@@ -65,20 +68,26 @@ import Testing
         let dir = TestSupport.temporaryDirectory("rate")
         let config = dir + "/outreachd.conf"
         try """
-            data_dir = "\(dir)/data"
-            templates_dir = "\(TestSupport.packageRoot)/templates"
-            [channels.texts]
-            type = "sms"
-            preset = "generic"
-            url = "\(recorder.url)"
-            rate = "4/s"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        data_dir = "\(dir)/data"
+        templates_dir = "\(TestSupport.packageRoot)/templates"
+        [channels.texts]
+        type = "sms"
+        preset = "generic"
+        url = "\(recorder.url)"
+        rate = "4/s"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         // A mistyped address is refused before anything is queued.
-        let typo = try TestSupport.outreachd(["--config", config, "send", "welcome", "--channel", "texts", "--to", "ana.example.org"])
+        let typo = try TestSupport.outreachd([
+            "--config", config, "send", "welcome", "--channel", "texts", "--to", "ana.example.org",
+        ])
         #expect(typo.status == 1)
-        #expect(typo.stderr == "outreachd: --to ana.example.org: not an email address (it has no @) and not a phone number (it has letters).\n", "\(typo.stderr)")
+        #expect(
+            typo.stderr
+                == "outreachd: --to ana.example.org: not an email address (it has no @) and not a phone number (it has letters).\n",
+            "\(typo.stderr)")
         let phones = (1...9).flatMap { ["--to", "+452143660\($0)"] }
-        let q = try TestSupport.outreachd(["--config", config, "send", "welcome", "--channel", "texts", "--queue-only"] + phones)
+        let q = try TestSupport.outreachd(
+            ["--config", config, "send", "welcome", "--channel", "texts", "--queue-only"] + phones)
         #expect(q.status == 0, "\(q.stderr)")
         let w = try TestSupport.outreachd(["--config", config, "work", "--until-idle", "--json"])
         #expect(try JSON.parse(w.stdout)["sent"]?.intValue == 9, "\(w.stderr)")
@@ -89,8 +98,11 @@ import Testing
     }
 
     @Test func badRequestEndsDead() throws {
-        let (config, recorder) = try setUp(responses: #"[{"status": 400, "body": "{\"ok\":false,\"description\":\"Bad Request: chat not found\"}"}]"#)
-        _ = try TestSupport.outreachd(["--config", config, "send", "welcome", "--to", "ana@example.org", "--channel", "team"])
+        let (config, recorder) = try setUp(
+            responses: #"[{"status": 400, "body": "{\"ok\":false,\"description\":\"Bad Request: chat not found\"}"}]"#)
+        _ = try TestSupport.outreachd([
+            "--config", config, "send", "welcome", "--to", "ana@example.org", "--channel", "team",
+        ])
         try TestSupport.outreachd(["--config", config, "work", "--until-idle"])
         let list = try deliveries(config)
         try #require(list.count == 1)

@@ -8,9 +8,13 @@ import Testing
     /// A self-signed certificate for 127.0.0.1 made by the openssl command.
     func certificate() throws -> (cert: String, key: String) {
         let dir = TestSupport.temporaryDirectory("tls")
-        let r = try TestSupport.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                                                "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem",
-                                                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        let r = try TestSupport.run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ])
         try #require(r.status == 0, "\(r.stderr)")
         return (dir + "/cert.pem", dir + "/key.pem")
     }
@@ -21,7 +25,9 @@ import Testing
         #expect(recorder.url.hasPrefix("https://"))
         let message = OutgoingMessage(deliveryID: 1, address: "", text: "over TLS")
         func channel(_ extra: [String: ConfigValue]) throws -> WebhookChannel {
-            var values: [String: ConfigValue] = ["type": "webhook", "preset": "slack", "url": .string(recorder.url + "/hooks")]
+            var values: [String: ConfigValue] = [
+                "type": "webhook", "preset": "slack", "url": .string(recorder.url + "/hooks"),
+            ]
             values.merge(extra) { $1 }
             return try WebhookChannel(name: "team", section: ChannelSections.make("team", values))
         }

@@ -3,14 +3,18 @@ import Outreach
 
 /// Builds `[channels.NAME]` sections for channel tests.
 enum ChannelSections {
-    static func make(_ name: String, _ values: [String: ConfigValue], dir: String = TestSupport.temporaryDirectory("chan")) -> ConfigSection {
+    static func make(
+        _ name: String, _ values: [String: ConfigValue], dir: String = TestSupport.temporaryDirectory("chan")
+    ) -> ConfigSection {
         ConfigSection(name: "channels." + name, file: dir + "/outreachd.conf", baseDirectory: dir, values: values)
     }
 
     /// Writes `content` into a file in a fresh folder and returns the folder.
     static func secretDirectory(_ files: [String: String]) -> String {
         let dir = TestSupport.temporaryDirectory("secret")
-        for (name, content) in files { _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data((content + "\n").utf8)) }
+        for (name, content) in files {
+            _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data((content + "\n").utf8))
+        }
         return dir
     }
 
@@ -20,7 +24,8 @@ enum ChannelSections {
 
 // Literals keep the channel tests' config dictionaries readable.
 extension ConfigValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByBooleanLiteral {
+    ExpressibleByBooleanLiteral
+{
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .integer(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }

@@ -41,7 +41,9 @@ public final class SQLiteStatement {
             case .text(let s): rc = bindText(s, at: idx)
             case .blob(let b):
                 rc = b.withUnsafeBytes { p in
-                    sqlite3_bind_blob(stmt, idx, p.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(p.count), outreach_sqlite_transient())
+                    sqlite3_bind_blob(
+                        stmt, idx, p.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(p.count),
+                        outreach_sqlite_transient())
                 }
             }
             if rc != SQLITE_OK { throw database.error(rc, sql) }
@@ -70,7 +72,9 @@ public final class SQLiteStatement {
     private func bindText(_ s: String, at idx: Int32) -> Int32 {
         var s = s
         return s.withUTF8 { b in
-            guard let base = b.baseAddress else { return sqlite3_bind_text(stmt, idx, "", 0, outreach_sqlite_transient()) }
+            guard let base = b.baseAddress else {
+                return sqlite3_bind_text(stmt, idx, "", 0, outreach_sqlite_transient())
+            }
             return base.withMemoryRebound(to: CChar.self, capacity: b.count) {
                 sqlite3_bind_text(stmt, idx, $0, Int32(b.count), outreach_sqlite_transient())
             }

@@ -1,13 +1,17 @@
 extension SQLiteStore {
-    static let campaignColumns = "id, name, message_id, list_name, channels, filters, send_at, state, created_at, started_at, missed"
+    static let campaignColumns =
+        "id, name, message_id, list_name, channels, filters, send_at, state, created_at, started_at, missed"
 
     static func readCampaign(_ s: SQLiteStatement) -> Campaign {
         let channels = ((try? JSON.parse(s.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
-            guard let n = j["name"]?.stringValue, let a = j["address"]?.stringValue.flatMap(CampaignChannel.Address.init) else { return nil }
+            guard let n = j["name"]?.stringValue,
+                let a = j["address"]?.stringValue.flatMap(CampaignChannel.Address.init)
+            else { return nil }
             return CampaignChannel(name: n, address: a, attribute: j["attribute"]?.stringValue)
         }
         let filters = ((try? JSON.parse(s.text(5)))?.objectValue ?? [:]).compactMapValues(\.stringValue)
-        var c = Campaign(name: s.text(1), list: s.text(3), channels: channels, filters: filters, sendAt: s.optionalInt(6))
+        var c = Campaign(
+            name: s.text(1), list: s.text(3), channels: channels, filters: filters, sendAt: s.optionalInt(6))
         c.id = s.int(0)
         c.messageID = s.int(2)
         c.state = Campaign.State(rawValue: s.text(7)) ?? .draft
@@ -20,27 +24,40 @@ extension SQLiteStore {
     /// Stores the campaign and its message (template, data, attachments) in one transaction.
     public func createCampaign(_ campaign: Campaign, message: Message) throws -> Campaign {
         try write { db in
-            if try db.prepare("SELECT 1 FROM campaigns WHERE name = ?").rows([.text(campaign.name)], { _ in 1 }).first != nil {
+            if try db.prepare("SELECT 1 FROM campaigns WHERE name = ?").rows([.text(campaign.name)], { _ in 1 }).first
+                != nil
+            {
                 throw CampaignError.exists(campaign.name)
             }
-            guard try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(campaign.list)], { _ in 1 }).first != nil else {
+            guard
+                try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(campaign.list)], { _ in 1 }).first
+                    != nil
+            else {
                 throw StoreError.unknownList(campaign.list)
             }
             var m = message
             m.kind = .list
             m.listName = campaign.list
             let result = try Self.enqueue(db, m, deliveries: [], idempotency: nil)
-            let channels = JSON.array(campaign.channels.map { ch -> JSON in
-                var o: [String: JSON] = ["name": .string(ch.name), "address": .string(ch.address.rawValue)]
-                if let a = ch.attribute { o["attribute"] = .string(a) }
-                return .object(o)
-            }).serialized
-            try db.prepare("INSERT INTO campaigns(name, message_id, list_name, channels, filters, send_at, state, created_at) VALUES(?,?,?,?,?,?,?,?)")
-                .run([.text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
-                      .text(JSON.object(campaign.filters.mapValues { .string($0) }).serialized), SQLiteValue(campaign.sendAt),
-                      .text(Campaign.State.draft.rawValue), .integer(campaign.createdAt)])
+            let channels = JSON.array(
+                campaign.channels.map { ch -> JSON in
+                    var o: [String: JSON] = ["name": .string(ch.name), "address": .string(ch.address.rawValue)]
+                    if let a = ch.attribute { o["attribute"] = .string(a) }
+                    return .object(o)
+                }
+            ).serialized
+            try db.prepare(
+                "INSERT INTO campaigns(name, message_id, list_name, channels, filters, send_at, state, created_at) VALUES(?,?,?,?,?,?,?,?)"
+            )
+            .run([
+                .text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
+                .text(JSON.object(campaign.filters.mapValues { .string($0) }).serialized), SQLiteValue(campaign.sendAt),
+                .text(Campaign.State.draft.rawValue), .integer(campaign.createdAt),
+            ])
             let id = db.lastInsertRowID
-            try db.prepare("UPDATE messages SET campaign_id = ? WHERE id = ?").run([.integer(id), .integer(result.messageID)])
+            try db.prepare("UPDATE messages SET campaign_id = ? WHERE id = ?").run([
+                .integer(id), .integer(result.messageID),
+            ])
             var c = campaign
             c.id = id
             c.messageID = result.messageID
@@ -49,11 +66,17 @@ extension SQLiteStore {
     }
 
     public func campaign(named name: String) throws -> Campaign? {
-        try with { db in try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows([.text(name)], Self.readCampaign).first }
+        try with { db in
+            try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows(
+                [.text(name)], Self.readCampaign
+            ).first
+        }
     }
 
     public func campaigns() throws -> [Campaign] {
-        try with { db in try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns ORDER BY id").rows([], Self.readCampaign) }
+        try with { db in
+            try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns ORDER BY id").rows([], Self.readCampaign)
+        }
     }
 
     /// Fans the campaign out: one delivery per subscribed member and channel, inserted by the
@@ -61,12 +84,17 @@ extension SQLiteStore {
     /// inserts nothing new: deliveries are unique per message, channel and address.
     public func fanOut(campaign name: String, now: Int64) throws -> FanOut {
         try write { db in
-            guard let c = try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows([.text(name)], Self.readCampaign).first else {
+            guard
+                let c = try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows(
+                    [.text(name)], Self.readCampaign
+                ).first
+            else {
                 throw CampaignError.unknown(name)
             }
             guard c.state != .cancelled else { throw CampaignError.cancelled(name) }
             let at = max(c.sendAt ?? now, now)
-            let out = try Self.fanOut(db, messageID: c.messageID!, list: c.list, filters: c.filters, channels: c.channels, at: at, now: now)
+            let out = try Self.fanOut(
+                db, messageID: c.messageID!, list: c.list, filters: c.filters, channels: c.channels, at: at, now: now)
             let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
             try db.prepare("UPDATE campaigns SET state = ?, started_at = COALESCE(started_at, ?) WHERE id = ?")
                 .run([.text(state.rawValue), .integer(now), .integer(c.id!)])
@@ -77,19 +105,31 @@ extension SQLiteStore {
     /// Pauses (sending stops: queued deliveries are held), resumes or cancels a campaign.
     public func setCampaignState(_ name: String, to state: Campaign.State, now: Int64) throws {
         try write { db in
-            guard let c = try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows([.text(name)], Self.readCampaign).first else {
+            guard
+                let c = try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows(
+                    [.text(name)], Self.readCampaign
+                ).first
+            else {
                 throw CampaignError.unknown(name)
             }
             switch state {
             case .paused:
-                try db.prepare("UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')").run([.integer(c.messageID!)])
+                try db.prepare(
+                    "UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')"
+                ).run([.integer(c.messageID!)])
             case .running:
-                try db.prepare("UPDATE deliveries SET state = 'queued', cancel_reason = NULL, last_error = NULL, next_attempt_at = MAX(next_attempt_at, ?) WHERE message_id = ? AND state = 'cancelled' AND last_error = 'paused'").run([.integer(now), .integer(c.messageID!)])
+                try db.prepare(
+                    "UPDATE deliveries SET state = 'queued', cancel_reason = NULL, last_error = NULL, next_attempt_at = MAX(next_attempt_at, ?) WHERE message_id = ? AND state = 'cancelled' AND last_error = 'paused'"
+                ).run([.integer(now), .integer(c.messageID!)])
             case .cancelled:
-                try db.prepare("UPDATE deliveries SET state = 'cancelled', cancel_reason = 'campaign-cancelled', last_error = 'campaign cancelled' WHERE message_id = ? AND state IN ('queued','failed') OR (message_id = ? AND state = 'cancelled' AND last_error = 'paused')").run([.integer(c.messageID!), .integer(c.messageID!)])
+                try db.prepare(
+                    "UPDATE deliveries SET state = 'cancelled', cancel_reason = 'campaign-cancelled', last_error = 'campaign cancelled' WHERE message_id = ? AND state IN ('queued','failed') OR (message_id = ? AND state = 'cancelled' AND last_error = 'paused')"
+                ).run([.integer(c.messageID!), .integer(c.messageID!)])
             default: break
             }
-            try db.prepare("UPDATE campaigns SET state = ?, missed = 0 WHERE id = ?").run([.text(state.rawValue), .integer(c.id!)])
+            try db.prepare("UPDATE campaigns SET state = ?, missed = 0 WHERE id = ?").run([
+                .text(state.rawValue), .integer(c.id!),
+            ])
         }
     }
 }
@@ -98,22 +138,28 @@ extension SQLiteStore {
     /// The distinct languages of a list's subscribed members (nil locale counts as the default).
     public func audienceLocales(list: String) throws -> [String] {
         try with { db in
-            try db.prepare("""
+            try db.prepare(
+                """
                 SELECT DISTINCT c.locale FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
                 WHERE l.name = ? AND m.state = 'subscribed' AND c.locale IS NOT NULL ORDER BY 1
-                """).rows([.text(list)]) { $0.text(0) }
+                """
+            ).rows([.text(list)]) { $0.text(0) }
         }
     }
 }
 
 extension SQLiteStore {
     static func promoteScheduledCampaigns(_ db: SQLiteDatabase, now: Int64, grace: Int64) throws {
-        let due = try db.prepare("SELECT id, message_id, send_at FROM campaigns WHERE state = 'scheduled' AND send_at <= ?")
-            .rows([.integer(now)]) { ($0.int(0), $0.int(1), $0.int(2)) }
+        let due = try db.prepare(
+            "SELECT id, message_id, send_at FROM campaigns WHERE state = 'scheduled' AND send_at <= ?"
+        )
+        .rows([.integer(now)]) { ($0.int(0), $0.int(1), $0.int(2)) }
         for (id, messageID, sendAt) in due {
             if now - sendAt > grace {
-                try db.prepare("UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')")
-                    .run([.integer(messageID)])
+                try db.prepare(
+                    "UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')"
+                )
+                .run([.integer(messageID)])
                 try db.prepare("UPDATE campaigns SET state = 'paused', missed = 1 WHERE id = ?").run([.integer(id)])
             } else {
                 try db.prepare("UPDATE campaigns SET state = 'running' WHERE id = ?").run([.integer(id)])
@@ -126,27 +172,37 @@ extension SQLiteStore {
     /// Sent deliveries per time bucket (`bucketMillis` wide), for the report's timeline.
     public func sendTimeline(messageID: Int64, bucketMillis: Int64) throws -> [(start: Int64, count: Int)] {
         try with { db in
-            try db.prepare("""
+            try db.prepare(
+                """
                 SELECT (sent_at / ?1) * ?1 AS b, COUNT(*) FROM deliveries WHERE message_id = ?2 AND sent_at IS NOT NULL GROUP BY b ORDER BY b
-                """).rows([.integer(bucketMillis), .integer(messageID)]) { (start: $0.int(0), count: Int($0.int(1))) }
+                """
+            ).rows([.integer(bucketMillis), .integer(messageID)]) { (start: $0.int(0), count: Int($0.int(1))) }
         }
     }
 
     /// The first and last send instants of a message's deliveries.
     public func sendSpan(messageID: Int64) throws -> (first: Int64, last: Int64)? {
         try with { db in
-            try db.prepare("SELECT MIN(sent_at), MAX(sent_at) FROM deliveries WHERE message_id = ? AND sent_at IS NOT NULL")
-                .rows([.integer(messageID)]) { s -> (first: Int64, last: Int64)? in s.isNull(0) ? nil : (first: s.int(0), last: s.int(1)) }.first ?? nil
+            try db.prepare(
+                "SELECT MIN(sent_at), MAX(sent_at) FROM deliveries WHERE message_id = ? AND sent_at IS NOT NULL"
+            )
+            .rows([.integer(messageID)]) { s -> (first: Int64, last: Int64)? in
+                s.isNull(0) ? nil : (first: s.int(0), last: s.int(1))
+            }.first ?? nil
         }
     }
 
     /// Dead, failed and suppressed deliveries grouped by their last error.
     public func failureReasons(messageID: Int64) throws -> [(state: DeliveryState, reason: String, count: Int)] {
         try with { db in
-            try db.prepare("""
+            try db.prepare(
+                """
                 SELECT state, COALESCE(last_error, ''), COUNT(*) FROM deliveries WHERE message_id = ? AND state IN ('dead','failed','suppressed','bounced')
                 GROUP BY 1, 2 ORDER BY 3 DESC
-                """).rows([.integer(messageID)]) { (state: DeliveryState(rawValue: $0.text(0)) ?? .dead, reason: $0.text(1), count: Int($0.int(2))) }
+                """
+            ).rows([.integer(messageID)]) {
+                (state: DeliveryState(rawValue: $0.text(0)) ?? .dead, reason: $0.text(1), count: Int($0.int(2)))
+            }
         }
     }
 }

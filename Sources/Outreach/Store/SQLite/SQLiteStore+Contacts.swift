@@ -8,9 +8,10 @@ extension SQLiteStore {
         if case .object(let o)? = try? JSON.parse(s.text(offset + 6)) {
             for (k, v) in o { if case .string(let sv) = v { attrs[k] = sv } }
         }
-        return Contact(id: s.int(offset), email: s.optionalText(offset + 1), phone: s.optionalText(offset + 2),
-                       name: s.optionalText(offset + 3), locale: s.optionalText(offset + 4),
-                       timeZone: s.optionalText(offset + 5), attributes: attrs)
+        return Contact(
+            id: s.int(offset), email: s.optionalText(offset + 1), phone: s.optionalText(offset + 2),
+            name: s.optionalText(offset + 3), locale: s.optionalText(offset + 4),
+            timeZone: s.optionalText(offset + 5), attributes: attrs)
     }
 
     public func upsertContacts(_ contacts: [Contact]) throws -> ImportCounts {
@@ -22,10 +23,13 @@ extension SQLiteStore {
         let now = WallClock.nowMillis()
         let byEmail = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE email = ?")
         let byPhone = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE phone = ?")
-        let insert = try db.prepare("INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING")
+        let insert = try db.prepare(
+            "INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+        )
         let erased = try db.prepare("SELECT 1 FROM suppressions WHERE address = ?")
         let anyErased = try anyErased(db)
-        let update = try db.prepare("UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
+        let update = try db.prepare(
+            "UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
         for row in rows {
             // Most rows of an import are new: try the insert first, look up only on a conflict.
             try insert.bind(1, row.contact.email)
@@ -45,7 +49,8 @@ extension SQLiteStore {
                 counts.lastInsertedID = id
                 // Someone erased and imported again stays unreachable: their hash becomes a plain entry.
                 if anyErased {
-                    for a in [row.contact.email, row.contact.phone].compactMap({ $0 }) where try erased.rows([.text(erasedKey(a))], { _ in 1 }).first != nil {
+                    for a in [row.contact.email, row.contact.phone].compactMap({ $0 })
+                    where try erased.rows([.text(erasedKey(a))], { _ in 1 }).first != nil {
                         try suppress(db, address: a, reason: .erased, detail: "imported again after erasure")
                     }
                 }
@@ -66,8 +71,10 @@ extension SQLiteStore {
             if old == before {
                 counts.unchanged += 1
             } else {
-                try update.run([SQLiteValue(old.email), SQLiteValue(old.phone), SQLiteValue(old.name), SQLiteValue(old.locale),
-                                SQLiteValue(old.timeZone), .text(old.attributesJSON), .integer(now), .integer(old.id!)])
+                try update.run([
+                    SQLiteValue(old.email), SQLiteValue(old.phone), SQLiteValue(old.name), SQLiteValue(old.locale),
+                    SQLiteValue(old.timeZone), .text(old.attributesJSON), .integer(now), .integer(old.id!),
+                ])
                 counts.updated += 1
             }
             counts.ids.append(old.id!)
@@ -80,14 +87,20 @@ extension SQLiteStore {
     public func contact(matching key: String) throws -> Contact? {
         try with { db in
             if let id = Int64(key), !key.hasPrefix("+") {
-                if let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(id)], { Self.readContact($0) }).first {
+                if let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows(
+                    [.integer(id)], { Self.readContact($0) }
+                ).first {
                     return c
                 }
             }
             if key.contains("@") {
-                return try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE email = ?").rows([.text(key.lowercased())]) { Self.readContact($0) }.first
+                return try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE email = ?").rows([
+                    .text(key.lowercased())
+                ]) { Self.readContact($0) }.first
             }
-            return try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE phone = ?").rows([.text(key)]) { Self.readContact($0) }.first
+            return try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE phone = ?").rows([.text(key)]) {
+                Self.readContact($0)
+            }.first
         }
     }
 
@@ -95,16 +108,21 @@ extension SQLiteStore {
         try with { db in
             let lim = Int64(limit ?? Int(Int32.max))
             if let list {
-                guard try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(list)], { _ in 1 }).first != nil else {
+                guard try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(list)], { _ in 1 }).first != nil
+                else {
                     throw StoreError.unknownList(list)
                 }
-                return try db.prepare("""
+                return try db.prepare(
+                    """
                     SELECT \(Self.contactColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
                     FROM contacts c JOIN memberships m ON m.contact_id = c.id JOIN lists l ON l.id = m.list_id
                     WHERE l.name = ? AND m.state = 'subscribed' ORDER BY c.id LIMIT ?
-                    """).rows([.text(list), .integer(lim)]) { Self.readContact($0) }
+                    """
+                ).rows([.text(list), .integer(lim)]) { Self.readContact($0) }
             }
-            return try db.prepare("SELECT \(Self.contactColumns) FROM contacts ORDER BY id LIMIT ?").rows([.integer(lim)]) { Self.readContact($0) }
+            return try db.prepare("SELECT \(Self.contactColumns) FROM contacts ORDER BY id LIMIT ?").rows([
+                .integer(lim)
+            ]) { Self.readContact($0) }
         }
     }
 
@@ -116,36 +134,50 @@ extension SQLiteStore {
     @discardableResult
     public func eraseContact(id: Int64) throws -> [(id: Int64, channel: String)] {
         let copies = try write { db -> [(id: Int64, channel: String)] in
-            guard let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(id)], { Self.readContact($0) }).first else {
+            guard
+                let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows(
+                    [.integer(id)], { Self.readContact($0) }
+                ).first
+            else {
                 throw StoreError.unknownContact(String(id))
             }
             let now = WallClock.nowMillis()
             let addresses = [c.email, c.phone].compactMap { $0 }
             // Every pending delivery to the person: theirs as a contact, and any sent to their
             // address without naming the contact (a trigger's ad-hoc recipient).
-            let cancel = try db.prepare("""
+            let cancel = try db.prepare(
+                """
                 UPDATE deliveries SET state = 'cancelled', cancel_reason = 'erased', updated_at = ?
                 WHERE address = ? AND state IN ('queued','failed')
                 """)
             for a in addresses { try cancel.run([.integer(now), .text(a)]) }
-            let theirs = try db.prepare("SELECT id, channel FROM deliveries WHERE contact_id = ? OR address IN (SELECT value FROM json_each(?))")
-                .rows([.integer(id), .text(JSON.array(addresses.map { .string($0) }).serialized)]) { (id: $0.int(0), channel: $0.text(1)) }
+            let theirs = try db.prepare(
+                "SELECT id, channel FROM deliveries WHERE contact_id = ? OR address IN (SELECT value FROM json_each(?))"
+            )
+            .rows([.integer(id), .text(JSON.array(addresses.map { .string($0) }).serialized)]) {
+                (id: $0.int(0), channel: $0.text(1))
+            }
             for address in addresses {
                 try db.prepare("DELETE FROM suppressions WHERE address = ?").run([.text(address)])
-                try db.prepare("INSERT OR REPLACE INTO suppressions(address, reason, detail, created_at) VALUES(?, 'erased', NULL, ?)")
-                    .run([.text(Self.erasedKey(address)), .integer(now)])
+                try db.prepare(
+                    "INSERT OR REPLACE INTO suppressions(address, reason, detail, created_at) VALUES(?, 'erased', NULL, ?)"
+                )
+                .run([.text(Self.erasedKey(address)), .integer(now)])
             }
             // A transactional message sent only to them may carry them in its data (a trigger's
             // fields, a confirmation link): it goes with them.
-            try db.prepare("""
+            try db.prepare(
+                """
                 UPDATE messages SET data = '{}' WHERE kind = 'transactional' AND id IN (
                     SELECT message_id FROM deliveries WHERE id IN (SELECT value FROM json_each(?1)))
                   AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.message_id = messages.id
                                   AND o.id NOT IN (SELECT value FROM json_each(?1)))
-                """).run([.text(JSON.array(theirs.map { JSON(Int($0.id)) }).serialized)])
+                """
+            ).run([.text(JSON.array(theirs.map { JSON(Int($0.id)) }).serialized)])
             // Deliveries keep their state for statistics, but no longer say who they were for
             // ("erased:ID": a message's deliveries are unique per channel and address).
-            let forget = try db.prepare("""
+            let forget = try db.prepare(
+                """
                 UPDATE deliveries SET address = 'erased:' || id, name = NULL, contact_id = NULL, last_error = NULL,
                     provider_id = NULL, cancel_reason = CASE WHEN state IN ('queued','failed') THEN 'erased' ELSE cancel_reason END,
                     state = CASE WHEN state IN ('queued','failed') THEN 'cancelled' ELSE state END
@@ -168,8 +200,10 @@ extension SQLiteStore {
     /// Upserts contacts as `next` hands them over and subscribes them to `list`, all in one
     /// transaction; commits only if `shouldCommit` says so at the end (no bad row), else rolls back
     /// and returns nil. So an import is all or nothing even while it streams.
-    public func importContacts(list: String?, source: String, next: () throws -> [ContactRow]?, shouldCommit: () -> Bool,
-                               progress: (Int) -> Void) throws -> ImportCounts? {
+    public func importContacts(
+        list: String?, source: String, next: () throws -> [ContactRow]?, shouldCommit: () -> Bool,
+        progress: (Int) -> Void
+    ) throws -> ImportCounts? {
         do {
             // Memberships reference the list looked up and contacts selected in this transaction.
             return try write(checkingReferences: false, syncing: true) { db in
@@ -197,8 +231,12 @@ extension SQLiteStore {
     /// Convenience for contacts already in memory.
     public func importContacts(_ contacts: [Contact], list: String?, source: String) throws -> ImportCounts {
         var pending: [ContactRow]? = contacts.map(ContactRow.init)
-        return try importContacts(list: list, source: source, next: { defer { pending = nil }; return pending },
-                                  shouldCommit: { true }, progress: { _ in })!
+        return try importContacts(
+            list: list, source: source,
+            next: {
+                defer { pending = nil }; return pending
+            },
+            shouldCommit: { true }, progress: { _ in })!
     }
 }
 
@@ -209,25 +247,37 @@ extension SQLiteStore {
     /// before it, so new contacts' memberships and consent records are written by one INSERT…SELECT
     /// each; contacts that existed go through `setMembership`, which leaves a subscription alone.
     /// Returns how many existing members stayed unsubscribed.
-    static func subscribeImported(_ db: SQLiteDatabase, list: String, counts c: ImportCounts, source: String) throws -> Int {
-        guard let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first else {
+    static func subscribeImported(_ db: SQLiteDatabase, list: String, counts c: ImportCounts, source: String) throws
+        -> Int
+    {
+        guard
+            let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first
+        else {
             throw StoreError.unknownList(list)
         }
         if let first = c.firstInsertedID, let last = c.lastInsertedID {
-            let values: [SQLiteValue] = [.integer(listID), .text(source), .integer(WallClock.nowMillis()), .integer(first), .integer(last)]
-            try db.prepare("""
+            let values: [SQLiteValue] = [
+                .integer(listID), .text(source), .integer(WallClock.nowMillis()), .integer(first), .integer(last),
+            ]
+            try db.prepare(
+                """
                 INSERT INTO memberships(list_id, contact_id, state, consent_source, consent_evidence, updated_at)
                 SELECT ?1, id, 'subscribed', ?2, NULL, ?3 FROM contacts WHERE id BETWEEN ?4 AND ?5
-                """).run(values)
-            try db.prepare("""
+                """
+            ).run(values)
+            try db.prepare(
+                """
                 INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at)
                 SELECT ?1, id, 'subscribed', ?2, NULL, ?3 FROM contacts WHERE id BETWEEN ?4 AND ?5
-                """).run(values)
+                """
+            ).run(values)
             try joinEvents(db, list: list, members: .between(first, last), now: WallClock.nowMillis())
         }
         if !c.existingIDs.isEmpty {
-            return try setMembership(db, list: list, contactIDs: c.existingIDs, state: .subscribed,
-                                     consent: Consent(source: source), by: .importer).keptUnsubscribed.count
+            return try setMembership(
+                db, list: list, contactIDs: c.existingIDs, state: .subscribed,
+                consent: Consent(source: source), by: .importer
+            ).keptUnsubscribed.count
         }
         return 0
     }
@@ -237,29 +287,45 @@ extension SQLiteStore {
     /// Everything held about one contact, for `contacts export`.
     public func export(contactID: Int64) throws -> JSON {
         try with { db in
-            guard let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows([.integer(contactID)], { Self.readContact($0) }).first else {
+            guard
+                let c = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?").rows(
+                    [.integer(contactID)], { Self.readContact($0) }
+                ).first
+            else {
                 throw StoreError.unknownContact(String(contactID))
             }
-            let consent = try db.prepare("""
+            let consent = try db.prepare(
+                """
                 SELECT l.name, g.state, g.source, g.evidence, g.at, g.from_state FROM consent_log g JOIN lists l ON l.id = g.list_id
                 WHERE g.contact_id = ? ORDER BY g.id
-                """).rows([.integer(contactID)]) { s -> JSON in
-                var o: [String: JSON] = ["list": .string(s.text(0)), "state": .string(s.text(1)), "source": .string(s.text(2)),
-                                         "at": .string(WallClock.rfc3339(s.int(4)))]
+                """
+            ).rows([.integer(contactID)]) { s -> JSON in
+                var o: [String: JSON] = [
+                    "list": .string(s.text(0)), "state": .string(s.text(1)), "source": .string(s.text(2)),
+                    "at": .string(WallClock.rfc3339(s.int(4))),
+                ]
                 if let e = s.optionalText(3) { o["evidence"] = .string(e) }
                 if let f = s.optionalText(5) { o["from"] = .string(f) }
                 return .object(o)
             }
-            let memberships = try db.prepare("SELECT l.name, m.state FROM memberships m JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ?")
-                .rows([.integer(contactID)]) { JSON.object(["list": .string($0.text(0)), "state": .string($0.text(1))]) }
+            let memberships = try db.prepare(
+                "SELECT l.name, m.state FROM memberships m JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ?"
+            )
+            .rows([.integer(contactID)]) { JSON.object(["list": .string($0.text(0)), "state": .string($0.text(1))]) }
             var suppressions: [JSON] = []
             for a in [c.email, c.phone].compactMap({ $0 }) {
-                if let r = try Self.suppression(db, a) { suppressions.append(["address": .string(a), "reason": .string(r.rawValue)]) }
+                if let r = try Self.suppression(db, a) {
+                    suppressions.append(["address": .string(a), "reason": .string(r.rawValue)])
+                }
             }
-            let deliveries = try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.contact_id = ? ORDER BY d.id")
-                .rows([.integer(contactID)], Self.readDelivery).map(\.json)
-            return ["contact": c.json, "memberships": .array(memberships), "consent": .array(consent),
-                    "suppressions": .array(suppressions), "deliveries": .array(deliveries)]
+            let deliveries = try db.prepare(
+                "SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.contact_id = ? ORDER BY d.id"
+            )
+            .rows([.integer(contactID)], Self.readDelivery).map(\.json)
+            return [
+                "contact": c.json, "memberships": .array(memberships), "consent": .array(consent),
+                "suppressions": .array(suppressions), "deliveries": .array(deliveries),
+            ]
         }
     }
 }

@@ -3,7 +3,8 @@ extension SQLiteStore {
     /// (quiet hours: nothing was sent). A lease that was lost is left alone.
     public func reschedule(_ deferrals: [(id: Int64, at: Int64)], owner: String, note: String) throws {
         try write { db in
-            let q = try db.prepare("""
+            let q = try db.prepare(
+                """
                 UPDATE deliveries SET state = CASE WHEN attempts > 1 THEN 'failed' ELSE 'queued' END, attempts = attempts - 1,
                 next_attempt_at = ?1, last_error = ?2, lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ?3 AND lease_owner = ?4 AND state = 'sending'
@@ -16,10 +17,12 @@ extension SQLiteStore {
     @discardableResult
     public func releaseAll(owner: String) throws -> Int {
         try write { db in
-            try db.prepare("""
+            try db.prepare(
+                """
                 UPDATE deliveries SET state = CASE WHEN attempts > 1 THEN 'failed' ELSE 'queued' END, attempts = attempts - 1,
                 lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ? AND state = 'sending'
-                """).run([.text(owner)])
+                """
+            ).run([.text(owner)])
             return db.changes
         }
     }
@@ -31,14 +34,18 @@ extension SQLiteStore {
     /// first row of the channel, so it stays cheap with many deliveries scheduled for later.
     public func nextDue(channel: String) throws -> Int64? {
         try with { db in
-            let due = try db.prepare("""
+            let due = try db.prepare(
+                """
                 SELECT next_attempt_at FROM deliveries INDEXED BY deliveries_due
                 WHERE state IN ('queued','failed') AND channel = ? ORDER BY next_attempt_at LIMIT 1
-                """).rows([.text(channel)]) { $0.int(0) }.first
-            let lease = try db.prepare("""
+                """
+            ).rows([.text(channel)]) { $0.int(0) }.first
+            let lease = try db.prepare(
+                """
                 SELECT lease_expires_at FROM deliveries INDEXED BY deliveries_leased
                 WHERE state = 'sending' AND channel = ? ORDER BY lease_expires_at LIMIT 1
-                """).rows([.text(channel)]) { $0.int(0) }.first
+                """
+            ).rows([.text(channel)]) { $0.int(0) }.first
             return [due, lease].compactMap { $0 }.min()
         }
     }

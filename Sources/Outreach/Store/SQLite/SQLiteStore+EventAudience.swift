@@ -15,31 +15,45 @@ extension SQLiteStore {
         for e in events where !e.schedule.occurrences(endingAfter: moment).isEmpty {
             if let invitation = e.invitationMessageID {
                 queued += try requeueLeft(db, messageID: invitation, members: members, at: now, now: now)
-                queued += try fanOut(db, messageID: invitation, list: list, filters: [:], channels: e.channels, at: now, now: now, only: members).queued
+                queued += try fanOut(
+                    db, messageID: invitation, list: list, filters: [:], channels: e.channels, at: now, now: now,
+                    only: members
+                ).queued
             }
             let due = Dictionary(e.plannedReminders(now: now).map { ($0.key, $0.at) }) { a, _ in a }
             for r in try reminderMessages(db, e) {
                 guard let at = due[r.key] else { continue }
                 queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
-                queued += try fanOut(db, messageID: r.id, list: list, filters: [:], channels: e.channels, at: at, now: now, only: members).queued
+                queued += try fanOut(
+                    db, messageID: r.id, list: list, filters: [:], channels: e.channels, at: at, now: now, only: members
+                ).queued
             }
         }
         return queued
     }
 
     /// The event's current reminder messages: which reminder each is (`Event.reminderKey`), and its template.
-    static func reminderMessages(_ db: SQLiteDatabase, _ e: Event) throws -> [(id: Int64, key: String, template: String)] {
-        try db.prepare(literal: """
-            SELECT id, json_extract(data, '$.event.occurrence'), json_extract(data, '$.reminder'), template
-            FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
-            """).rows([.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized)]) {
-                (id: $0.int(0), key: Event.reminderKey(occurrence: Int($0.int(1)), offset: $0.text(2)), template: $0.text(3))
-            }
+    static func reminderMessages(_ db: SQLiteDatabase, _ e: Event) throws -> [(
+        id: Int64, key: String, template: String
+    )] {
+        try db.prepare(
+            literal: """
+                SELECT id, json_extract(data, '$.event.occurrence'), json_extract(data, '$.reminder'), template
+                FROM messages WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id
+                """
+        ).rows([.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized)]) {
+            (
+                id: $0.int(0), key: Event.reminderKey(occurrence: Int($0.int(1)), offset: $0.text(2)),
+                template: $0.text(3)
+            )
+        }
     }
 
     /// Someone who left and came back: the deliveries their leaving cancelled are queued again
     /// (the fan-out would skip them, as they exist), at the reminder's instant.
-    static func requeueLeft(_ db: SQLiteDatabase, messageID: Int64, members: MemberRange, at: Int64, now: Int64) throws -> Int {
+    static func requeueLeft(_ db: SQLiteDatabase, messageID: Int64, members: MemberRange, at: Int64, now: Int64) throws
+        -> Int
+    {
         var sql = """
             UPDATE deliveries SET state = 'queued', cancel_reason = NULL, last_error = NULL, next_attempt_at = ?, updated_at = ?
             WHERE message_id = ? AND state = 'cancelled' AND cancel_reason IN ('unsubscribed', 'not-subscribed')

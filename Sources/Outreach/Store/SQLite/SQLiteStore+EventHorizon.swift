@@ -11,14 +11,17 @@ extension SQLiteStore {
     public func extendOpenSeriesReminders(now: Int64) throws -> EventQueued {
         try write { db in
             var out = EventQueued()
-            let events = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND rrule IS NOT NULL")
-                .rows([], Self.readEvent)
+            let events = try db.prepare(
+                "SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND rrule IS NOT NULL"
+            )
+            .rows([], Self.readEvent)
             for var e in events where !e.schedule.isFinite {
                 let queued = try Self.reminderMessages(db, e)
                 let have = Set(queued.map(\.key))
                 let missing = e.plannedReminders(now: now).filter { !have.contains($0.key) }
-                let added = try Self.queueReminders(db, e, missing, template: queued.last?.template ?? EventTemplates().reminder,
-                                                    now: now, into: &out)
+                let added = try Self.queueReminders(
+                    db, e, missing, template: queued.last?.template ?? EventTemplates().reminder,
+                    now: now, into: &out)
                 guard !added.isEmpty else { continue }
                 e.reminderMessageIDs += added
                 try db.prepare("UPDATE events SET reminder_message_ids = ? WHERE id = ?")

@@ -9,19 +9,25 @@ extension SQLiteStore {
     static func readEvent(_ s: SQLiteStatement) throws -> Event {
         let strings = { (i: Int32) in ((try? JSON.parse(s.text(i)))?.arrayValue ?? []).compactMap(\.stringValue) }
         let channels = ((try? JSON.parse(s.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
-            guard let n = j["name"]?.stringValue, let a = j["address"]?.stringValue.flatMap(CampaignChannel.Address.init) else { return nil }
+            guard let n = j["name"]?.stringValue,
+                let a = j["address"]?.stringValue.flatMap(CampaignChannel.Address.init)
+            else { return nil }
             return CampaignChannel(name: n, address: a)
         }
         let rrule = s.isNull(8) ? nil : s.text(8)
-        let schedule = try EventSchedule(start: s.text(5), timeZone: s.text(6), duration: s.text(7), rrule: rrule,
-                                         exdates: strings(9), reminders: strings(10))
-        var e = Event(name: s.text(1), title: s.text(2), list: s.text(3), channels: channels, schedule: schedule,
-                      location: s.isNull(11) ? nil : s.text(11), uid: s.text(12))
+        let schedule = try EventSchedule(
+            start: s.text(5), timeZone: s.text(6), duration: s.text(7), rrule: rrule,
+            exdates: strings(9), reminders: strings(10))
+        var e = Event(
+            name: s.text(1), title: s.text(2), list: s.text(3), channels: channels, schedule: schedule,
+            location: s.isNull(11) ? nil : s.text(11), uid: s.text(12))
         e.id = s.int(0)
         e.sequence = Int(s.int(13))
         e.state = Event.State(rawValue: s.text(14)) ?? .active
         e.invitationMessageID = s.optionalInt(15)
-        e.reminderMessageIDs = ((try? JSON.parse(s.text(16)))?.arrayValue ?? []).compactMap { $0.intValue.map(Int64.init) }
+        e.reminderMessageIDs = ((try? JSON.parse(s.text(16)))?.arrayValue ?? []).compactMap {
+            $0.intValue.map(Int64.init)
+        }
         e.createdAt = s.int(17)
         e.updatedAt = s.int(18)
         return e
@@ -29,27 +35,40 @@ extension SQLiteStore {
 
     static func eventRow(_ e: Event) -> [SQLiteValue] {
         let t = e.schedule.texts
-        let channels = JSON.array(e.channels.map { ["name": .string($0.name), "address": .string($0.address.rawValue)] }).serialized
-        return [.text(e.title), .text(e.list), .text(channels), .text(t.start), .text(t.timeZone), .text(t.duration), SQLiteValue(t.rrule),
-                .text(JSON.array(t.exdates.map { .string($0) }).serialized), .text(JSON.array(t.reminders.map { .string($0) }).serialized),
-                SQLiteValue(e.location)]
+        let channels = JSON.array(
+            e.channels.map { ["name": .string($0.name), "address": .string($0.address.rawValue)] }
+        ).serialized
+        return [
+            .text(e.title), .text(e.list), .text(channels), .text(t.start), .text(t.timeZone), .text(t.duration),
+            SQLiteValue(t.rrule),
+            .text(JSON.array(t.exdates.map { .string($0) }).serialized),
+            .text(JSON.array(t.reminders.map { .string($0) }).serialized),
+            SQLiteValue(e.location),
+        ]
     }
 
     /// Stores a new event and queues its invitation (now) and its reminders (each at its instant),
     /// one delivery per subscribed member and channel, in one transaction.
-    public func createEvent(_ event: Event, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (Event, EventQueued) {
+    public func createEvent(_ event: Event, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (
+        Event, EventQueued
+    ) {
         try write { db in
-            if try db.prepare("SELECT 1 FROM events WHERE name = ?").rows([.text(event.name)], { _ in 1 }).first != nil {
+            if try db.prepare("SELECT 1 FROM events WHERE name = ?").rows([.text(event.name)], { _ in 1 }).first != nil
+            {
                 throw EventStoreError.exists(event.name)
             }
-            guard try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(event.list)], { _ in 1 }).first != nil else {
+            guard
+                try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(event.list)], { _ in 1 }).first != nil
+            else {
                 throw StoreError.unknownList(event.list)
             }
-            try db.prepare("""
+            try db.prepare(
+                """
                 INSERT INTO events(title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location,
                                    name, uid, sequence, state, created_at, updated_at)
                 VALUES(?,?,?,?,?,?,?,?,?,?,?,?,0,'active',?,?)
-                """).run(Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now), .integer(now)])
+                """
+            ).run(Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now), .integer(now)])
             var e = event
             e.id = db.lastInsertRowID
             e.sequence = 0
@@ -61,18 +80,28 @@ extension SQLiteStore {
     }
 
     public func event(named name: String) throws -> Event? {
-        try with { db in try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE name = ?").rows([.text(name)], Self.readEvent).first }
+        try with { db in
+            try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE name = ?").rows([.text(name)], Self.readEvent)
+                .first
+        }
     }
 
     public func events() throws -> [Event] {
-        try with { db in try db.prepare("SELECT \(Self.eventColumns) FROM events ORDER BY id").rows([], Self.readEvent) }
+        try with { db in try db.prepare("SELECT \(Self.eventColumns) FROM events ORDER BY id").rows([], Self.readEvent)
+        }
     }
 
     /// Stores a changed time or place: SEQUENCE + 1, the pending reminders cancelled, an update
     /// invitation and the new reminders queued. `event.sequence` must be the one that was read.
-    public func updateEvent(_ event: Event, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (Event, EventQueued) {
+    public func updateEvent(_ event: Event, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (
+        Event, EventQueued
+    ) {
         try write { db in
-            guard let id = event.id, let current = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE id = ?").rows([.integer(id)], Self.readEvent).first else {
+            guard let id = event.id,
+                let current = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE id = ?").rows(
+                    [.integer(id)], Self.readEvent
+                ).first
+            else {
                 throw EventStoreError.unknown(event.name)
             }
             guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
@@ -81,10 +110,12 @@ extension SQLiteStore {
             e.sequence += 1
             var out = EventQueued()
             out.cancelledReminders = try Self.cancelPendingReminders(db, current, now: now)
-            try db.prepare("""
+            try db.prepare(
+                """
                 UPDATE events SET title=?, list_name=?, channels=?, start=?, time_zone=?, duration=?, rrule=?, exdates=?, reminders=?, location=?,
                                   sequence=?, updated_at=? WHERE id=?
-                """).run(Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(id)])
+                """
+            ).run(Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(id)])
             try Self.queueInvitationAndReminders(db, &e, role: .update, templates: templates, now: now, into: &out)
             return (e, out)
         }
@@ -92,9 +123,15 @@ extension SQLiteStore {
 
     /// Cancels the event: SEQUENCE + 1, state cancelled, pending reminders cancelled, a
     /// `METHOD:CANCEL` message queued to the audience.
-    public func cancelEvent(named name: String, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (Event, EventQueued) {
+    public func cancelEvent(named name: String, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (
+        Event, EventQueued
+    ) {
         try write { db in
-            guard var e = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE name = ?").rows([.text(name)], Self.readEvent).first else {
+            guard
+                var e = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE name = ?").rows(
+                    [.text(name)], Self.readEvent
+                ).first
+            else {
                 throw EventStoreError.unknown(name)
             }
             guard e.state == .active else { throw EventStoreError.cancelled(name) }
@@ -104,32 +141,42 @@ extension SQLiteStore {
             e.state = .cancelled
             try db.prepare("UPDATE events SET sequence=?, state='cancelled', updated_at=? WHERE id=?")
                 .run([.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
-            let (_, fan) = try Self.queueEventMessage(db, e, template: templates.cancellation,
-                                                      data: e.messageData(role: .cancellation, occurrence: nil), at: now, now: now)
+            let (_, fan) = try Self.queueEventMessage(
+                db, e, template: templates.cancellation,
+                data: e.messageData(role: .cancellation, occurrence: nil), at: now, now: now)
             out.invitation = fan
             return (e, out)
         }
     }
 
-    static func queueInvitationAndReminders(_ db: SQLiteDatabase, _ e: inout Event, role: EventMessageRole, templates: EventTemplates,
-                                            now: Int64, into out: inout EventQueued) throws {
-        let (invitation, fan) = try queueEventMessage(db, e, template: templates.invitation, data: e.messageData(role: role, occurrence: nil), at: now, now: now)
+    static func queueInvitationAndReminders(
+        _ db: SQLiteDatabase, _ e: inout Event, role: EventMessageRole, templates: EventTemplates,
+        now: Int64, into out: inout EventQueued
+    ) throws {
+        let (invitation, fan) = try queueEventMessage(
+            db, e, template: templates.invitation, data: e.messageData(role: role, occurrence: nil), at: now, now: now)
         out.invitation = fan
-        let reminderIDs = try queueReminders(db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
+        let reminderIDs = try queueReminders(
+            db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
         e.invitationMessageID = invitation
         e.reminderMessageIDs = reminderIDs
         try db.prepare("UPDATE events SET invitation_message_id=?, reminder_message_ids=? WHERE id=?")
-            .run([.integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!)])
+            .run([
+                .integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!),
+            ])
     }
 
     /// One message per planned reminder, fanned out to the list for its instant; their ids.
-    static func queueReminders(_ db: SQLiteDatabase, _ e: Event, _ planned: [Event.PlannedReminder], template: String,
-                               now: Int64, into out: inout EventQueued) throws -> [Int64] {
+    static func queueReminders(
+        _ db: SQLiteDatabase, _ e: Event, _ planned: [Event.PlannedReminder], template: String,
+        now: Int64, into out: inout EventQueued
+    ) throws -> [Int64] {
         var ids: [Int64] = []
         for r in planned {
-            let (mid, f) = try queueEventMessage(db, e, template: template,
-                                                 data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
-                                                 at: r.at, now: now)
+            let (mid, f) = try queueEventMessage(
+                db, e, template: template,
+                data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
+                at: r.at, now: now)
             ids.append(mid)
             out.reminders += f.queued
             out.reminderMessages += 1
@@ -139,17 +186,21 @@ extension SQLiteStore {
 
     /// Cancels the reminder deliveries of the event that have not gone out yet.
     static func cancelPendingReminders(_ db: SQLiteDatabase, _ e: Event, now: Int64) throws -> Int {
-        try db.prepare("""
+        try db.prepare(
+            """
             UPDATE deliveries SET state='cancelled', cancel_reason='event-changed', last_error='event changed', updated_at=?
             WHERE state IN ('queued','failed') AND message_id IN (
                 SELECT id FROM messages WHERE event_id = ? AND json_extract(data, '$.event.role') = 'reminder')
-            """).run([.integer(now), .integer(e.id!)])
+            """
+        ).run([.integer(now), .integer(e.id!)])
         return db.changes
     }
 
     /// Stores one event message and fans it out to the list's subscribed members on every channel
     /// (a room channel gets one post), not before `at`.
-    static func queueEventMessage(_ db: SQLiteDatabase, _ e: Event, template: String, data: JSON, at: Int64, now: Int64) throws -> (Int64, FanOut) {
+    static func queueEventMessage(_ db: SQLiteDatabase, _ e: Event, template: String, data: JSON, at: Int64, now: Int64)
+        throws -> (Int64, FanOut)
+    {
         let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
         let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
         try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(mid)])

@@ -4,8 +4,10 @@ extension SQLiteStore {
     /// Suppressed addresses are inserted as `suppressed`; a room channel gets one delivery.
     /// Running it again for the same message inserts nothing new.
     /// `only` restricts it to some members (those who just joined the list).
-    static func fanOut(_ db: SQLiteDatabase, messageID: Int64, list: String, filters: [String: String],
-                       channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil) throws -> FanOut {
+    static func fanOut(
+        _ db: SQLiteDatabase, messageID: Int64, list: String, filters: [String: String],
+        channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil
+    ) throws -> FanOut {
         var out = FanOut()
         var filterSQL = ""
         var filterValues: [SQLiteValue] = []
@@ -22,15 +24,22 @@ extension SQLiteStore {
             filterSQL += " AND json_extract(c.attributes, ?) = ?"
             filterValues += [.text("$.\"" + k.replacingOccurrences(of: "\"", with: "") + "\""), .text(v)]
         }
-        let members = "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id WHERE l.name = ? AND m.state = 'subscribed'" + filterSQL
+        let members =
+            "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id WHERE l.name = ? AND m.state = 'subscribed'"
+            + filterSQL
         let base: [SQLiteValue] = [.text(list)] + filterValues
         for ch in channels {
             if ch.address == .room {
                 // A room gets one post per campaign, not one per person.
-                try db.prepare("""
+                try db.prepare(
+                    """
                     INSERT INTO deliveries(message_id, channel, address, state, next_attempt_at, created_at, updated_at)
                     VALUES(?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT(message_id, channel, address) DO NOTHING
-                    """).run([.integer(messageID), .text(ch.name), .text(RecipientAddress.room), .integer(at), .integer(now), .integer(now)])
+                    """
+                ).run([
+                    .integer(messageID), .text(ch.name), .text(RecipientAddress.room), .integer(at), .integer(now),
+                    .integer(now),
+                ])
                 out.queued += db.changes
                 continue
             }
@@ -38,22 +47,32 @@ extension SQLiteStore {
             switch ch.address {
             case .email: col = "c.email"
             case .phone: col = "c.phone"
-            default: col = "json_extract(c.attributes, '$.\"" + (ch.attribute ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "") + "\"')"
+            default:
+                col =
+                    "json_extract(c.attributes, '$.\""
+                    + (ch.attribute ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(
+                        of: "'", with: "") + "\"')"
             }
-            out.noAddress += Int(try db.prepare("SELECT COUNT(*) \(members) AND \(col) IS NULL").rows(base) { $0.int(0) }.first ?? 0)
+            out.noAddress += Int(
+                try db.prepare("SELECT COUNT(*) \(members) AND \(col) IS NULL").rows(base) { $0.int(0) }.first ?? 0)
             // Erased people who were imported again carry a plain suppression (see upsert), so one join suffices.
-            try db.prepare("""
+            try db.prepare(
+                """
                 INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
                 SELECT ?, c.id, ?, \(col), c.name, c.locale, c.timezone,
                        CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END, ?,
                        CASE WHEN s.address IS NULL THEN NULL ELSE 'suppressed: ' || s.reason END, ?, ?
                 \(members.replacingOccurrences(of: "WHERE", with: "LEFT JOIN suppressions s ON s.address = \(col) WHERE")) AND \(col) IS NOT NULL
                 ON CONFLICT(message_id, channel, address) DO NOTHING
-                """)
-                .run([.integer(messageID), .text(ch.name), .integer(at), .integer(now), .integer(now)] + base)
+                """
+            )
+            .run([.integer(messageID), .text(ch.name), .integer(at), .integer(now), .integer(now)] + base)
             out.queued += db.changes
         }
-        out.suppressed = Int(try db.prepare("SELECT COUNT(*) FROM deliveries WHERE message_id = ? AND state = 'suppressed'").rows([.integer(messageID)]) { $0.int(0) }.first ?? 0)
+        out.suppressed = Int(
+            try db.prepare("SELECT COUNT(*) FROM deliveries WHERE message_id = ? AND state = 'suppressed'").rows([
+                .integer(messageID)
+            ]) { $0.int(0) }.first ?? 0)
         out.queued -= out.suppressed
         return out
     }

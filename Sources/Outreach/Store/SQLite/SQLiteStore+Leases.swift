@@ -5,11 +5,14 @@ extension SQLiteStore {
     public func expireLeases(now: Int64, heldBy isGone: (String) -> Bool) throws -> Int {
         try write { db in
             // Only deliveries in flight are read (the partial index), however long the queue.
-            let owners = try db.prepare("""
+            let owners = try db.prepare(
+                """
                 SELECT DISTINCT lease_owner FROM deliveries INDEXED BY deliveries_leased
                 WHERE state = 'sending' AND lease_expires_at > ?
-                """).rows([.integer(now)]) { $0.optionalText(0) }
-            let expire = try db.prepare("""
+                """
+            ).rows([.integer(now)]) { $0.optionalText(0) }
+            let expire = try db.prepare(
+                """
                 UPDATE deliveries SET lease_expires_at = ?1
                 WHERE lease_owner = ?2 AND state = 'sending' AND lease_expires_at > ?1
                 """)

@@ -11,11 +11,14 @@ extension SQLiteStore {
     }
 
     static func readList(_ db: SQLiteDatabase, name: String) throws -> MailingList? {
-        guard var l = try db.prepare("SELECT id, name, double_opt_in FROM lists WHERE name = ?")
-            .rows([.text(name)], { MailingList(id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0) }).first
+        guard
+            var l = try db.prepare("SELECT id, name, double_opt_in FROM lists WHERE name = ?")
+                .rows([.text(name)], { MailingList(id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0) })
+                .first
         else { return nil }
         for (state, n) in try db.prepare("SELECT state, COUNT(*) FROM memberships WHERE list_id = ? GROUP BY state")
-            .rows([.integer(l.id)], { ($0.text(0), Int($0.int(1))) }) {
+            .rows([.integer(l.id)], { ($0.text(0), Int($0.int(1))) })
+        {
             if let s = MembershipState(rawValue: state) { l.counts[s] = n }
         }
         return l
@@ -33,10 +36,13 @@ extension SQLiteStore {
     }
 
     @discardableResult
-    public func setMembership(list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
-                              by authority: ConsentAuthority) throws -> MembershipChanges {
+    public func setMembership(
+        list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
+        by authority: ConsentAuthority
+    ) throws -> MembershipChanges {
         try write { db in
-            try Self.setMembership(db, list: list, contactIDs: contactIDs, state: state, consent: consent, by: authority)
+            try Self.setMembership(
+                db, list: list, contactIDs: contactIDs, state: state, consent: consent, by: authority)
         }
     }
 
@@ -44,20 +50,26 @@ extension SQLiteStore {
     /// and cancels at once the pending list mail of whoever left. A refusal throws, so the
     /// caller's transaction (the whole command) changes nothing.
     @discardableResult
-    static func setMembership(_ db: SQLiteDatabase, list: String, contactIDs: [Int64], state: MembershipState,
-                              consent: Consent, by authority: ConsentAuthority) throws -> MembershipChanges {
-        guard let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first else {
+    static func setMembership(
+        _ db: SQLiteDatabase, list: String, contactIDs: [Int64], state: MembershipState,
+        consent: Consent, by authority: ConsentAuthority
+    ) throws -> MembershipChanges {
+        guard
+            let listID = try db.prepare("SELECT id FROM lists WHERE name = ?").rows([.text(list)], { $0.int(0) }).first
+        else {
             throw StoreError.unknownList(list)
         }
         let now = WallClock.nowMillis()
         let current = try db.prepare("SELECT state, updated_at FROM memberships WHERE list_id = ? AND contact_id = ?")
-        let upsert = try db.prepare("""
+        let upsert = try db.prepare(
+            """
             INSERT INTO memberships(list_id, contact_id, state, consent_source, consent_evidence, updated_at) VALUES(?,?,?,?,?,?)
             ON CONFLICT(list_id, contact_id) DO UPDATE SET state=excluded.state, consent_source=excluded.consent_source,
             consent_evidence=excluded.consent_evidence, updated_at=excluded.updated_at
             """)
         let log = try db.prepare(
-            "INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at, from_state) VALUES(?,?,?,?,?,?,?)")
+            "INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at, from_state) VALUES(?,?,?,?,?,?,?)"
+        )
         var out = MembershipChanges()
         for id in contactIDs {
             let row = try current.rows([.integer(listID), .integer(id)], { ($0.text(0), $0.int(1)) }).first
@@ -74,10 +86,14 @@ extension SQLiteStore {
             case .apply:
                 break
             }
-            try upsert.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),
-                            SQLiteValue(consent.evidence), .integer(now)])
-            try log.run([.integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),
-                         SQLiteValue(consent.evidence), .integer(now), SQLiteValue(from?.rawValue)])
+            try upsert.run([
+                .integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),
+                SQLiteValue(consent.evidence), .integer(now),
+            ])
+            try log.run([
+                .integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),
+                SQLiteValue(consent.evidence), .integer(now), SQLiteValue(from?.rawValue),
+            ])
             out.changed.append(id)
         }
         if state == .unsubscribed, !out.changed.isEmpty {
@@ -95,14 +111,20 @@ extension SQLiteStore {
             .rows([.integer(id)], { $0.text(0) }).first ?? String(id)
     }
 
-    public func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)] {
+    public func memberships(contactID: Int64) throws -> [(
+        list: String, state: MembershipState, consent: Consent, at: Int64
+    )] {
         try with { db in
-            try db.prepare("""
+            try db.prepare(
+                """
                 SELECT l.name, m.state, m.consent_source, m.consent_evidence, m.updated_at FROM memberships m
                 JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ? ORDER BY l.name
-                """).rows([.integer(contactID)]) {
-                (list: $0.text(0), state: MembershipState(rawValue: $0.text(1)) ?? .pending,
-                 consent: Consent(source: $0.text(2), evidence: $0.optionalText(3)), at: $0.int(4))
+                """
+            ).rows([.integer(contactID)]) {
+                (
+                    list: $0.text(0), state: MembershipState(rawValue: $0.text(1)) ?? .pending,
+                    consent: Consent(source: $0.text(2), evidence: $0.optionalText(3)), at: $0.int(4)
+                )
             }
         }
     }
@@ -115,22 +137,28 @@ extension SQLiteStore {
     /// address (an address belongs to one kind of channel). Transactional mail ignores only the
     /// `unsubscribed` kind, so that kind cancels list mail alone.
     @discardableResult
-    static func suppress(_ db: SQLiteDatabase, address: String, reason: SuppressionReason, detail: String?) throws -> Int {
+    static func suppress(_ db: SQLiteDatabase, address: String, reason: SuppressionReason, detail: String?) throws
+        -> Int
+    {
         let now = WallClock.nowMillis()
         let normalized = normalizedAddress(address)
         // An address unsubscribed from all list mail that later bounces, complains or says STOP
         // gets the stronger reason, which stops transactional mail too; no reason ever weakens.
-        try db.prepare("""
+        try db.prepare(
+            """
             INSERT INTO suppressions(address, reason, detail, created_at) VALUES(?,?,?,?)
             ON CONFLICT(address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at
             WHERE suppressions.reason = 'unsubscribed' AND excluded.reason <> 'unsubscribed'
-            """).run([.text(normalized), .text(reason.rawValue), SQLiteValue(detail), .integer(now)])
-        try db.prepare("""
+            """
+        ).run([.text(normalized), .text(reason.rawValue), SQLiteValue(detail), .integer(now)])
+        try db.prepare(
+            """
             UPDATE deliveries SET state = 'cancelled', cancel_reason = 'suppressed', last_error = 'suppressed: ' || ?2,
                 updated_at = ?3
             WHERE address IN (?1, ?4) AND state IN ('queued','failed')
               AND (?2 <> 'unsubscribed' OR message_id IN (SELECT id FROM messages WHERE kind = 'list'))
-            """).run([.text(normalized), .text(reason.rawValue), .integer(now), .text(address)])
+            """
+        ).run([.text(normalized), .text(reason.rawValue), .integer(now), .text(address)])
         return db.changes
     }
 
@@ -146,12 +174,16 @@ extension SQLiteStore {
         case none, plain, withErased
 
         static func read(_ db: SQLiteDatabase) throws -> SuppressionKinds {
-            guard try db.prepare(literal: "SELECT 1 FROM suppressions LIMIT 1").rows([], { _ in 1 }).first != nil else { return .none }
+            guard try db.prepare(literal: "SELECT 1 FROM suppressions LIMIT 1").rows([], { _ in 1 }).first != nil else {
+                return .none
+            }
             return try anyErased(db) ? .withErased : .plain
         }
     }
 
-    static func suppression(_ db: SQLiteDatabase, _ address: String, kinds: SuppressionKinds = .withErased) throws -> SuppressionReason? {
+    static func suppression(_ db: SQLiteDatabase, _ address: String, kinds: SuppressionKinds = .withErased) throws
+        -> SuppressionReason?
+    {
         switch kinds {
         case .none:
             return nil
@@ -159,7 +191,8 @@ extension SQLiteStore {
             let q = try db.prepare(literal: "SELECT reason, detail FROM suppressions WHERE address = ?")
             return try q.rows([.text(normalizedAddress(address))], readReason).first ?? nil
         case .withErased:
-            let q = try db.prepare(literal: "SELECT reason, detail FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
+            let q = try db.prepare(
+                literal: "SELECT reason, detail FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
             return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))], readReason).first ?? nil
         }
     }
@@ -173,6 +206,7 @@ extension SQLiteStore {
 
     /// Whether any erased person's hash is on the suppression list.
     static func anyErased(_ db: SQLiteDatabase) throws -> Bool {
-        try db.prepare(literal: "SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1").rows { _ in 1 }.first != nil
+        try db.prepare(literal: "SELECT 1 FROM suppressions WHERE address >= 'sha256:' AND address < 'sha256;' LIMIT 1")
+            .rows { _ in 1 }.first != nil
     }
 }

@@ -5,20 +5,25 @@ extension SQLiteStore {
         """
 
     static func readDelivery(_ s: SQLiteStatement) -> Delivery {
-        Delivery(id: s.int(0), messageID: s.int(1), contactID: s.optionalInt(2), channel: s.text(3), address: s.text(4),
-                 name: s.optionalText(5), locale: s.optionalText(6), timeZone: s.optionalText(7),
-                 state: DeliveryState(rawValue: s.text(8)) ?? .queued, attempts: Int(s.int(9)),
-                 nextAttemptAt: s.optionalInt(10), lastError: s.optionalText(11), providerID: s.optionalText(12),
-                 createdAt: s.int(13), updatedAt: s.int(14), sentAt: s.optionalInt(15),
-                 cancelReason: s.optionalText(16).flatMap(CancelReason.init))
+        Delivery(
+            id: s.int(0), messageID: s.int(1), contactID: s.optionalInt(2), channel: s.text(3), address: s.text(4),
+            name: s.optionalText(5), locale: s.optionalText(6), timeZone: s.optionalText(7),
+            state: DeliveryState(rawValue: s.text(8)) ?? .queued, attempts: Int(s.int(9)),
+            nextAttemptAt: s.optionalInt(10), lastError: s.optionalText(11), providerID: s.optionalText(12),
+            createdAt: s.int(13), updatedAt: s.int(14), sentAt: s.optionalInt(15),
+            cancelReason: s.optionalText(16).flatMap(CancelReason.init))
     }
 
-    public func enqueue(_ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult {
+    public func enqueue(_ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws
+        -> EnqueueResult
+    {
         try write { db in try Self.enqueue(db, message, deliveries: deliveries, idempotency: idempotency) }
     }
 
-    static func enqueue(_ db: SQLiteDatabase, _ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?,
-                        suppressions: SuppressionKinds = .withErased, dataText: String? = nil) throws -> EnqueueResult {
+    static func enqueue(
+        _ db: SQLiteDatabase, _ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?,
+        suppressions: SuppressionKinds = .withErased, dataText: String? = nil
+    ) throws -> EnqueueResult {
         let now = WallClock.nowMillis()
         let messageID: Int64
         if let id = message.id {
@@ -29,16 +34,22 @@ extension SQLiteStore {
                     .run([.text(idem.key), .blob(idem.requestHash), .integer(id)])
             }
         } else {
-            let attachments = message.attachments.isEmpty ? "[]" : JSON.array(message.attachments.map { .string($0) }).serialized
+            let attachments =
+                message.attachments.isEmpty ? "[]" : JSON.array(message.attachments.map { .string($0) }).serialized
             // The key is claimed by the insert itself (one index search); a key already there
             // inserts nothing, and the earlier message answers.
-            try db.prepare(literal: """
-                INSERT INTO messages(template, data, kind, list_name, campaign_id, event_id, attachments, created_at, idempotency_key, request_hash)
-                VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                """)
-                .run([.text(message.template), .text(dataText ?? message.data.serialized), .text(message.kind.rawValue), SQLiteValue(message.listName),
-                      SQLiteValue(message.campaignID), SQLiteValue(message.eventID), .text(attachments), .integer(now),
-                      SQLiteValue(idempotency?.key), idempotency.map { .blob($0.requestHash) } ?? .null])
+            try db.prepare(
+                literal: """
+                    INSERT INTO messages(template, data, kind, list_name, campaign_id, event_id, attachments, created_at, idempotency_key, request_hash)
+                    VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                    """
+            )
+            .run([
+                .text(message.template), .text(dataText ?? message.data.serialized), .text(message.kind.rawValue),
+                SQLiteValue(message.listName),
+                SQLiteValue(message.campaignID), SQLiteValue(message.eventID), .text(attachments), .integer(now),
+                SQLiteValue(idempotency?.key), idempotency.map { .blob($0.requestHash) } ?? .null,
+            ])
             if db.changes == 0, let idem = idempotency {
                 // Only the key's index can refuse the row, so the earlier message is there.
                 guard let replay = try replayed(db, idem) else { throw StoreError.idempotencyConflict(key: idem.key) }
@@ -46,10 +57,11 @@ extension SQLiteStore {
             }
             messageID = db.lastInsertRowID
         }
-        let insert = try db.prepare(literal: """
-            INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
-            VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id, channel, address) DO NOTHING
-            """)
+        let insert = try db.prepare(
+            literal: """
+                INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
+                VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id, channel, address) DO NOTHING
+                """)
         var ids: [Int64] = []
         ids.reserveCapacity(deliveries.count)
         var inserted = 0
@@ -57,7 +69,9 @@ extension SQLiteStore {
             var state = DeliveryState.queued
             var note: String? = nil
             // Transactional mail ignores only the unsubscribe kind of suppression.
-            if let reason = try suppression(db, d.address, kinds: suppressions), message.kind == .list || reason != .unsubscribed {
+            if let reason = try suppression(db, d.address, kinds: suppressions),
+                message.kind == .list || reason != .unsubscribed
+            {
                 state = .suppressed
                 note = "suppressed: \(reason.rawValue)"
             }
@@ -91,19 +105,29 @@ extension SQLiteStore {
         guard hash == idem.requestHash || hash == Array(Crypto.hex(idem.requestHash).utf8) else {
             throw StoreError.idempotencyConflict(key: idem.key)
         }
-        let ids = try db.prepare("SELECT id FROM deliveries WHERE message_id = ? ORDER BY id").rows([.integer(mid)]) { $0.int(0) }
+        let ids = try db.prepare("SELECT id FROM deliveries WHERE message_id = ? ORDER BY id").rows([.integer(mid)]) {
+            $0.int(0)
+        }
         return EnqueueResult(messageID: mid, deliveryIDs: ids, replayed: true, inserted: 0)
     }
 
-    public func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws -> [ClaimedDelivery] {
+    public func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws
+        -> [ClaimedDelivery]
+    {
         try write { db in
             // Before anything is taken: a scheduled campaign whose time has come starts, one far
             // past its time waits for the officer (never sent late silently).
             try Self.promoteScheduledCampaigns(db, now: now, grace: lateCampaignGraceMillis)
-            let channelFilter = channels.map { cs in " AND channel IN (" + cs.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",") + ")" } ?? ""
+            let channelFilter =
+                channels.map { cs in
+                    " AND channel IN ("
+                        + cs.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",")
+                        + ")"
+                } ?? ""
             // Expired leases first: their deliveries have waited longest. INDEXED BY: without it the
             // planner walks every queued delivery by state, so a claim costs O(queue) (daemon benchmark).
-            let pick = try db.prepare("""
+            let pick = try db.prepare(
+                """
                 SELECT id, created_at FROM deliveries INDEXED BY deliveries_leased WHERE state = 'sending' AND lease_expires_at <= ?1\(channelFilter)
                 UNION ALL
                 SELECT id, created_at FROM (SELECT id, created_at FROM deliveries INDEXED BY deliveries_due WHERE state IN ('queued','failed') AND next_attempt_at <= ?1\(channelFilter) ORDER BY next_attempt_at)
@@ -117,22 +141,31 @@ extension SQLiteStore {
             // A delivery is consistent when made (fan-out and enqueue read the consent of that
             // moment), so only a batch holding one older than the last change needs the check:
             // one lookup of `consent_clock`, which triggers move on every change away from a yes.
-            let lastChange = try db.prepare(literal: "SELECT changed_at FROM consent_clock WHERE id = 1").rows { $0.int(0) }.first ?? .max
+            let lastChange =
+                try db.prepare(literal: "SELECT changed_at FROM consent_clock WHERE id = 1").rows { $0.int(0) }.first
+                ?? .max
             let refusals = lastChange < picked.map(\.created).min()! ? [] : try Self.consentRefusals(db, ids: ids)
             if !refusals.isEmpty {
-                let cancel = try db.prepare("""
+                let cancel = try db.prepare(
+                    """
                     UPDATE deliveries SET state='cancelled', cancel_reason=?, last_error=COALESCE(?, last_error),
                         lease_owner=NULL, lease_expires_at=NULL, updated_at=? WHERE id=?
                     """)
-                for r in refusals { try cancel.run([.text(r.reason.rawValue), SQLiteValue(r.detail), .integer(now), .integer(r.id)]) }
+                for r in refusals {
+                    try cancel.run([.text(r.reason.rawValue), SQLiteValue(r.detail), .integer(now), .integer(r.id)])
+                }
                 let refused = Set(refusals.map(\.id))
                 ids.removeAll { refused.contains($0) }
                 if ids.isEmpty { return [] }
             }
-            let lease = try db.prepare("UPDATE deliveries SET state='sending', lease_owner=?, lease_expires_at=?, attempts=attempts+1, updated_at=? WHERE id=?")
+            let lease = try db.prepare(
+                "UPDATE deliveries SET state='sending', lease_owner=?, lease_expires_at=?, attempts=attempts+1, updated_at=? WHERE id=?"
+            )
             for id in ids { try lease.run([.text(owner), .integer(now + leaseMillis), .integer(now), .integer(id)]) }
             let get = try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?")
-            let getMessage = try db.prepare("SELECT id, template, data, kind, list_name, campaign_id, event_id, attachments FROM messages WHERE id = ?")
+            let getMessage = try db.prepare(
+                "SELECT id, template, data, kind, list_name, campaign_id, event_id, attachments FROM messages WHERE id = ?"
+            )
             let getContact = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?")
             var messages: [Int64: Message] = [:]
             var out: [ClaimedDelivery] = []
@@ -140,14 +173,17 @@ extension SQLiteStore {
                 guard let d = try get.rows([.integer(id)], Self.readDelivery).first else { continue }
                 if messages[d.messageID] == nil {
                     messages[d.messageID] = try getMessage.rows([.integer(d.messageID)]) { s in
-                        Message(id: s.int(0), template: s.text(1), data: (try? JSON.parse(s.text(2))) ?? .object([:]),
-                                kind: MessageKind(rawValue: s.text(3)) ?? .transactional, listName: s.optionalText(4),
-                                campaignID: s.optionalInt(5), eventID: s.optionalInt(6),
-                                attachments: ((try? JSON.parse(s.text(7)))?.arrayValue ?? []).compactMap(\.stringValue))
+                        Message(
+                            id: s.int(0), template: s.text(1), data: (try? JSON.parse(s.text(2))) ?? .object([:]),
+                            kind: MessageKind(rawValue: s.text(3)) ?? .transactional, listName: s.optionalText(4),
+                            campaignID: s.optionalInt(5), eventID: s.optionalInt(6),
+                            attachments: ((try? JSON.parse(s.text(7)))?.arrayValue ?? []).compactMap(\.stringValue))
                     }.first
                 }
                 guard let m = messages[d.messageID] else { continue }
-                let contact = try d.contactID.flatMap { cid in try getContact.rows([.integer(cid)], { Self.readContact($0) }).first }
+                let contact = try d.contactID.flatMap { cid in
+                    try getContact.rows([.integer(cid)], { Self.readContact($0) }).first
+                }
                 out.append(ClaimedDelivery(delivery: d, message: m, contact: contact))
             }
             return out
@@ -156,14 +192,21 @@ extension SQLiteStore {
 
     public func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws {
         try write { db in
-            let sent = try db.prepare("UPDATE deliveries SET state='sent', sent_at=?1, provider_id=?2, last_error=NULL, lease_owner=NULL, lease_expires_at=NULL, updated_at=?1 WHERE id=?3 AND lease_owner=?4 AND state='sending'")
-            let retry = try db.prepare("UPDATE deliveries SET state='failed', next_attempt_at=?1, last_error=?2, lease_owner=NULL, lease_expires_at=NULL, updated_at=?3 WHERE id=?4 AND lease_owner=?5 AND state='sending'")
-            let waitForEndpoint = try db.prepare("""
+            let sent = try db.prepare(
+                "UPDATE deliveries SET state='sent', sent_at=?1, provider_id=?2, last_error=NULL, lease_owner=NULL, lease_expires_at=NULL, updated_at=?1 WHERE id=?3 AND lease_owner=?4 AND state='sending'"
+            )
+            let retry = try db.prepare(
+                "UPDATE deliveries SET state='failed', next_attempt_at=?1, last_error=?2, lease_owner=NULL, lease_expires_at=NULL, updated_at=?3 WHERE id=?4 AND lease_owner=?5 AND state='sending'"
+            )
+            let waitForEndpoint = try db.prepare(
+                """
                 UPDATE deliveries SET state = CASE WHEN attempts > 1 THEN 'failed' ELSE 'queued' END, attempts = attempts - 1,
                     next_attempt_at=?1, last_error=?2, lease_owner=NULL, lease_expires_at=NULL, updated_at=?3
                 WHERE id=?4 AND lease_owner=?5 AND state='sending'
                 """)
-            let dead = try db.prepare("UPDATE deliveries SET state='dead', last_error=?1, lease_owner=NULL, lease_expires_at=NULL, updated_at=?2 WHERE id=?3 AND lease_owner=?4 AND state='sending'")
+            let dead = try db.prepare(
+                "UPDATE deliveries SET state='dead', last_error=?1, lease_owner=NULL, lease_expires_at=NULL, updated_at=?2 WHERE id=?3 AND lease_owner=?4 AND state='sending'"
+            )
             for r in results {
                 switch r.outcome {
                 case .sent(let pid):
@@ -193,7 +236,9 @@ extension SQLiteStore {
 
     public func release(ids: [Int64], owner: String) throws {
         try write { db in
-            let q = try db.prepare("UPDATE deliveries SET state = CASE WHEN attempts > 1 THEN 'failed' ELSE 'queued' END, attempts = attempts - 1, lease_owner=NULL, lease_expires_at=NULL WHERE id=? AND lease_owner=? AND state='sending'")
+            let q = try db.prepare(
+                "UPDATE deliveries SET state = CASE WHEN attempts > 1 THEN 'failed' ELSE 'queued' END, attempts = attempts - 1, lease_owner=NULL, lease_expires_at=NULL WHERE id=? AND lease_owner=? AND state='sending'"
+            )
             for id in ids { try q.run([.integer(id), .text(owner)]) }
         }
     }
@@ -202,10 +247,14 @@ extension SQLiteStore {
         if let channels { return try channels.compactMap { try nextDue(channel: $0) }.min() }
         return try with { db in
             // Walks the partial indexes in order: cheap however many deliveries wait for later.
-            let due = try db.prepare("SELECT next_attempt_at FROM deliveries INDEXED BY deliveries_due WHERE state IN ('queued','failed') ORDER BY next_attempt_at LIMIT 1")
-                .rows { $0.int(0) }.first
-            let lease = try db.prepare("SELECT lease_expires_at FROM deliveries INDEXED BY deliveries_leased WHERE state = 'sending' ORDER BY lease_expires_at LIMIT 1")
-                .rows { $0.int(0) }.first
+            let due = try db.prepare(
+                "SELECT next_attempt_at FROM deliveries INDEXED BY deliveries_due WHERE state IN ('queued','failed') ORDER BY next_attempt_at LIMIT 1"
+            )
+            .rows { $0.int(0) }.first
+            let lease = try db.prepare(
+                "SELECT lease_expires_at FROM deliveries INDEXED BY deliveries_leased WHERE state = 'sending' ORDER BY lease_expires_at LIMIT 1"
+            )
+            .rows { $0.int(0) }.first
             return [due, lease].compactMap { $0 }.min()
         }
     }
@@ -214,12 +263,16 @@ extension SQLiteStore {
         let rows: [(String, Int)]
         if let m = messageID {
             rows = try with { db in
-                try db.prepare("SELECT state, COUNT(*) FROM deliveries WHERE message_id = ? GROUP BY state").rows([.integer(m)]) { ($0.text(0), Int($0.int(1))) }
+                try db.prepare("SELECT state, COUNT(*) FROM deliveries WHERE message_id = ? GROUP BY state").rows([
+                    .integer(m)
+                ]) { ($0.text(0), Int($0.int(1))) }
             }
         } else {
             // Every delivery is counted: on the reading connection, so the committer goes on meanwhile.
             rows = try reading { db in
-                try db.prepare("SELECT state, COUNT(*) FROM deliveries GROUP BY state").rows { ($0.text(0), Int($0.int(1))) }
+                try db.prepare("SELECT state, COUNT(*) FROM deliveries GROUP BY state").rows {
+                    ($0.text(0), Int($0.int(1)))
+                }
             }
         }
         var out: [DeliveryState: Int] = [:]
@@ -233,18 +286,27 @@ extension SQLiteStore {
                 try db.prepare("DELETE FROM channel_status WHERE channel = ?").run([.text(channel)])
                 return
             }
-            try db.prepare("""
+            try db.prepare(
+                """
                 INSERT INTO channel_status(channel, down_since, last_error, next_probe_at, updated_at) VALUES(?,?,?,?,?)
                 ON CONFLICT(channel) DO UPDATE SET down_since = MIN(down_since, excluded.down_since),
                     last_error = excluded.last_error, next_probe_at = excluded.next_probe_at, updated_at = excluded.updated_at
-                """).run([.text(channel), .integer(o.since), .text(o.lastError), .integer(o.nextProbeAt), .integer(WallClock.nowMillis())])
+                """
+            ).run([
+                .text(channel), .integer(o.since), .text(o.lastError), .integer(o.nextProbeAt),
+                .integer(WallClock.nowMillis()),
+            ])
         }
     }
 
     public func channelOutages() throws -> [String: ChannelAvailability.Outage] {
         let rows = try with { db in
             try db.prepare("SELECT channel, down_since, last_error, next_probe_at FROM channel_status").rows {
-                ($0.text(0), ChannelAvailability.Outage(since: $0.int(1), lastError: $0.text(2), failures: 0, nextProbeAt: $0.int(3)))
+                (
+                    $0.text(0),
+                    ChannelAvailability.Outage(
+                        since: $0.int(1), lastError: $0.text(2), failures: 0, nextProbeAt: $0.int(3))
+                )
             }
         }
         return Dictionary(rows) { a, _ in a }
@@ -252,10 +314,12 @@ extension SQLiteStore {
 
     public func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int] {
         let rows = try reading { db in
-            try db.prepare("""
+            try db.prepare(
+                """
                 SELECT COALESCE(cancel_reason, 'manual'), COUNT(*) FROM deliveries
                 WHERE state = 'cancelled' AND (?1 IS NULL OR message_id = ?1) GROUP BY 1
-                """).rows([SQLiteValue(messageID)]) { ($0.text(0), Int($0.int(1))) }
+                """
+            ).rows([SQLiteValue(messageID)]) { ($0.text(0), Int($0.int(1))) }
         }
         var out: [CancelReason: Int] = [:]
         for (r, n) in rows { out[CancelReason(rawValue: r) ?? .manual, default: 0] += n }
@@ -278,22 +342,27 @@ extension SQLiteStore {
     static func deliveriesQuery(ofOneMessage: Bool) -> String {
         ofOneMessage
             ? """
-              SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.message_id = ?2 AND (?1 IS NULL OR d.state = ?1)
-              ORDER BY d.id LIMIT ?3
-              """
+            SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.message_id = ?2 AND (?1 IS NULL OR d.state = ?1)
+            ORDER BY d.id LIMIT ?3
+            """
             : """
-              SELECT \(Self.deliveryColumns) FROM deliveries d WHERE (?1 IS NULL OR d.state = ?1) AND (?2 IS NULL OR d.message_id = ?2)
-              ORDER BY d.id LIMIT ?3
-              """
+            SELECT \(Self.deliveryColumns) FROM deliveries d WHERE (?1 IS NULL OR d.state = ?1) AND (?2 IS NULL OR d.message_id = ?2)
+            ORDER BY d.id LIMIT ?3
+            """
     }
 
     public func delivery(id: Int64) throws -> Delivery? {
-        try with { db in try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?").rows([.integer(id)], Self.readDelivery).first }
+        try with { db in
+            try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?").rows(
+                [.integer(id)], Self.readDelivery
+            ).first
+        }
     }
 
     public func retry(ids: [Int64]?, now: Int64) throws -> Int {
         try write { db in
-            let sql = "UPDATE deliveries SET state='queued', attempts=0, next_attempt_at=?1, lease_owner=NULL, lease_expires_at=NULL, updated_at=?1 WHERE state IN ('dead','failed')"
+            let sql =
+                "UPDATE deliveries SET state='queued', attempts=0, next_attempt_at=?1, lease_owner=NULL, lease_expires_at=NULL, updated_at=?1 WHERE state IN ('dead','failed')"
             guard let ids else {
                 try db.prepare(sql).run([.integer(now)])
                 return db.changes
@@ -308,7 +377,9 @@ extension SQLiteStore {
     public func cancel(ids: [Int64]) throws -> Int {
         try write { db in
             var n = 0
-            let q = try db.prepare("UPDATE deliveries SET state='cancelled', cancel_reason='manual', updated_at=? WHERE id=? AND state IN ('queued','failed')")
+            let q = try db.prepare(
+                "UPDATE deliveries SET state='cancelled', cancel_reason='manual', updated_at=? WHERE id=? AND state IN ('queued','failed')"
+            )
             for id in ids { try q.run([.integer(WallClock.nowMillis()), .integer(id)]); n += db.changes }
             return n
         }
@@ -338,8 +409,11 @@ extension SQLiteStore {
                 let suppressions = try SuppressionKinds.read(db)
                 return try requests.map { r -> Result<EnqueueResult, any Error> in
                     do {
-                        return .success(try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency, suppressions: suppressions,
-                                                     dataText: r.dataText))
+                        return .success(
+                            try Self.enqueue(
+                                db, r.message, deliveries: r.deliveries, idempotency: r.idempotency,
+                                suppressions: suppressions,
+                                dataText: r.dataText))
                     } catch let e as StoreError {
                         guard case .idempotencyConflict = e else { throw e }
                         return .failure(e)
@@ -352,7 +426,8 @@ extension SQLiteStore {
                 try requests.map { r in
                     try db.execute("SAVEPOINT one")
                     do {
-                        let result = try Self.enqueue(db, r.message, deliveries: r.deliveries, idempotency: r.idempotency, dataText: r.dataText)
+                        let result = try Self.enqueue(
+                            db, r.message, deliveries: r.deliveries, idempotency: r.idempotency, dataText: r.dataText)
                         try db.execute("RELEASE one")
                         return .success(result)
                     } catch {

@@ -1,7 +1,9 @@
 extension SQLiteStore {
     public func signUp(_ request: SignUpRequest) throws -> SignUpOutcome {
         try write { db in
-            guard let list = try Self.readList(db, name: request.list) else { throw StoreError.unknownList(request.list) }
+            guard let list = try Self.readList(db, name: request.list) else {
+                throw StoreError.unknownList(request.list)
+            }
             var c = request.contact
             // Only the address the confirmation goes to finds the person: a form filled in with
             // one's own email and someone else's phone must not reach that someone's contact.
@@ -11,7 +13,9 @@ extension SQLiteStore {
             if let e = c.email {
                 existing = try byEmail.rows([.text(e)]) { Self.readContact($0) }.first
                 // A phone that is someone else's stays off the new contact.
-                if existing == nil, let p = c.phone, try byPhone.rows([.text(p)], { _ in 1 }).first != nil { c.phone = nil }
+                if existing == nil, let p = c.phone, try byPhone.rows([.text(p)], { _ in 1 }).first != nil {
+                    c.phone = nil
+                }
             } else if let p = c.phone {
                 existing = try byPhone.rows([.text(p)]) { Self.readContact($0) }.first
             }
@@ -19,21 +23,30 @@ extension SQLiteStore {
             if let eid = existing?.id {
                 id = eid
             } else {
-                guard let nid = try Self.upsert([ContactRow(c)], db: db).ids.first else { throw StoreError.unknownContact(c.email ?? c.phone ?? "") }
+                guard let nid = try Self.upsert([ContactRow(c)], db: db).ids.first else {
+                    throw StoreError.unknownContact(c.email ?? c.phone ?? "")
+                }
                 id = nid
             }
-            let current = try db.prepare("SELECT state FROM memberships WHERE list_id = ? AND contact_id = ?")
+            let current =
+                try db.prepare("SELECT state FROM memberships WHERE list_id = ? AND contact_id = ?")
                 .rows([.integer(list.id), .integer(id)]) { MembershipState(rawValue: $0.text(0)) }.first ?? nil
             if current == .subscribed { return .alreadySubscribed(contactID: id) }
             guard SignUpOutcome.needsConfirmation(doubleOptIn: list.doubleOptIn, current: current) else {
-                try Self.setMembership(db, list: list.name, contactIDs: [id], state: .subscribed, consent: request.consent, by: .signUpForm)
+                try Self.setMembership(
+                    db, list: list.name, contactIDs: [id], state: .subscribed, consent: request.consent, by: .signUpForm
+                )
                 return .subscribed(contactID: id)
             }
-            guard var confirmation = request.confirmation else { throw StoreError.noConfirmationChannel(list: list.name) }
+            guard var confirmation = request.confirmation else {
+                throw StoreError.noConfirmationChannel(list: list.name)
+            }
             // Someone new waits as pending; someone who unsubscribed stays so until they confirm.
-            try Self.setMembership(db, list: list.name, contactIDs: [id], state: .pending, consent: request.consent, by: .signUpForm)
+            try Self.setMembership(
+                db, list: list.name, contactIDs: [id], state: .pending, consent: request.consent, by: .signUpForm)
             confirmation.delivery.contactID = id
-            let queued = try Self.enqueue(db, confirmation.message, deliveries: [confirmation.delivery], idempotency: nil)
+            let queued = try Self.enqueue(
+                db, confirmation.message, deliveries: [confirmation.delivery], idempotency: nil)
             return .confirmationQueued(contactID: id, deliveryIDs: queued.deliveryIDs)
         }
     }

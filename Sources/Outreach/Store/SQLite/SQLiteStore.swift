@@ -37,22 +37,28 @@ public final class SQLiteStore: Store {
         guard let p = config.sqlitePath else { throw StoreError.unsupportedURL(config.storageURL) }
         var grace: Int64 = 3_600_000
         if let section = config.sections["campaigns"], let g = try section.string("grace") {
-            guard let ms = WallClock.parseDuration(g) else { throw section.invalid("grace", "must be a duration like 30m, 2h or 1d") }
+            guard let ms = WallClock.parseDuration(g) else {
+                throw section.invalid("grace", "must be a duration like 30m, 2h or 1d")
+            }
             grace = ms
         }
         return try SQLiteStore(path: p, lateCampaignGraceMillis: grace)
     }
 
     static func migrate(_ db: SQLiteDatabase) throws {
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
-        let current = try db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { Int($0.int(0)) }.first ?? 0
+        try db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        let current =
+            try db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { Int($0.int(0)) }.first ?? 0
         if current > SQLiteSchema.migrations.count {
             throw StoreError.schemaTooNew(found: current, supported: SQLiteSchema.migrations.count)
         }
         for (i, sql) in SQLiteSchema.migrations.enumerated() where i + 1 > current {
             try db.transaction {
                 // Another process may have migrated while we waited for the lock.
-                let now = try db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { Int($0.int(0)) }.first ?? 0
+                let now =
+                    try db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { Int($0.int(0)) }
+                    .first ?? 0
                 guard now < i + 1 else { return }
                 try db.execute(sql)
                 try db.prepare("INSERT INTO schema_migrations(version, applied_at) VALUES(?, ?)")
@@ -115,11 +121,14 @@ public final class SQLiteStore: Store {
             throw StoreError.syncFailed(path: wal, reason: String(cString: strerror(errno)))
         }
         defer { close(fd) }
-        guard fdatasync(fd) == 0 else { throw StoreError.syncFailed(path: wal, reason: String(cString: strerror(errno))) }
+        guard fdatasync(fd) == 0 else {
+            throw StoreError.syncFailed(path: wal, reason: String(cString: strerror(errno)))
+        }
     }
 
     public var schemaVersion: Int {
-        (try? with { d in try d.prepare("SELECT MAX(version) FROM schema_migrations").rows { Int($0.int(0)) }.first ?? 0 }) ?? 0
+        (try? with { d in try d.prepare("SELECT MAX(version) FROM schema_migrations").rows { Int($0.int(0)) }.first ?? 0
+        }) ?? 0
     }
 }
 
