@@ -48,9 +48,9 @@ public final class ChannelAvailability: Sendable {
         }
     }
 
-    /// Records a failure to reach `channel`; returns when the next probe is due.
+    /// Records a failure to reach `channel`; returns the outage, with when the next probe is due.
     @discardableResult
-    public func markDown(_ channel: String, now: Int64, error: String) -> Int64 {
+    public func markDown(_ channel: String, now: Int64, error: String) -> Outage {
         outages.withLock { o in
             var out = o[channel] ?? Outage(since: now, lastError: error, failures: 0, nextProbeAt: now)
             out.failures += 1
@@ -58,7 +58,7 @@ public final class ChannelAvailability: Sendable {
             let shift = Int64(min(out.failures - 1, 16))
             out.nextProbeAt = now + min(maxProbeMillis, firstProbeMillis << shift)
             o[channel] = out
-            return out.nextProbeAt
+            return out
         }
     }
 

@@ -62,9 +62,12 @@ public final class DeliveryWorker: Sendable {
     public func runBatch(channel name: String, now: Int64 = WallClock.nowMillis()) throws -> BatchSummary {
         guard let channel = channels[name] else { return BatchSummary() }
         var limit = channel.batchSize
+        var probing = false
         switch availability.mode(name, now: now) {
         case .normal: break
-        case .probe: limit = 1
+        case .probe:
+            limit = 1
+            probing = true
         case .wait(let until):
             var s = BatchSummary()
             s.waitUntil = until
@@ -72,7 +75,6 @@ public final class DeliveryWorker: Sendable {
         }
         // A probe that ends without learning whether the endpoint answers (nothing due, nothing
         // composable, an error) gives the next probe back at once instead of a minute later.
-        let probing = limit == 1 && availability.outage(name) != nil
         var probeSettled = false
         defer {
             if probing && !probeSettled {
@@ -216,10 +218,10 @@ public final class DeliveryWorker: Sendable {
         guard unreached != nil || outcomes.count >= 2 || availability.outage(name) != nil else {
             return .nothingLearned
         }
-        let next = availability.markDown(name, now: now, error: why)
-        try? store.setChannelOutage(name, availability.outage(name))
+        let outage = availability.markDown(name, now: now, error: why)
+        try? store.setChannelOutage(name, outage)
         clearedStatus.withLock { _ = $0.remove(name) }
-        return .down(nextProbe: next)
+        return .down(nextProbe: outage.nextProbeAt)
     }
 
     /// Sends everything due now on every channel, then returns (the CLI's `work --until-idle`).

@@ -1,6 +1,6 @@
 import Foundation
-import Outreach
 import Testing
+@testable import Outreach
 
 /// Review of issue 15 (helper g): ways a "no" still does not hold, through the real binary and its
 /// SQLite file. Each test states what a careful list operator expects; they fail on 23b641f.
@@ -31,17 +31,27 @@ import Testing
         return (dir, config, dir + "/data/outreach.db")
     }
 
-    /// Before 23b641f an SMS STOP was stored as reason `unsubscribed` (detail "SMS reply STOP"), which
-    /// transactional messages ignore. Schema 5 does not turn those rows into `stop`, so after the
-    /// upgrade everyone who texted STOP before it still gets transactional SMS.
+    /// Before schema 5 an SMS STOP was stored as reason `unsubscribed` (detail "SMS reply STOP"),
+    /// which transactional messages ignore. The upgrade must turn those rows into `stop`, or
+    /// everyone who texted STOP before it still gets transactional SMS.
     @Test func reviewG_aStopRecordedBeforeTheUpgradeStillStopsTransactionalSMS() throws {
-        let (_, config, db) = try setUpWithSMS("rg-legacy-stop")
+        let (dir, config, db) = try setUpWithSMS("rg-legacy-stop")
+        // A database as the release before schema 5 left it, with the row exactly as its
+        // API+Receipts wrote it; the first command below migrates it.
+        try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+        do {
+            let old = try SQLiteDatabase(path: db)
+            try old.execute("CREATE TABLE schema_migrations(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+            for (i, migration) in SQLiteSchema.migrations.prefix(4).enumerated() {
+                try old.execute(migration)
+                try old.execute("INSERT INTO schema_migrations VALUES(\(i + 1), 0)")
+            }
+            try old.execute(
+                "INSERT INTO suppressions(address, reason, detail, created_at) VALUES('+4520000001', 'unsubscribed', 'SMS reply STOP', 0)"
+            )
+        }
         #expect(try o(config, ["lists", "create", "news"]).status == 0)
-        // The row exactly as API+Receipts wrote it before this change.
-        _ = try sql(
-            db,
-            "INSERT INTO suppressions(address, reason, detail, created_at) VALUES('+4520000001', 'unsubscribed', 'SMS reply STOP', 0)"
-        )
+        #expect(try sql(db, "SELECT reason FROM suppressions WHERE address = '+4520000001'") == "stop")
         let r = try o(config, ["send", "note", "--to", "+4520000001", "--channel", "sms", "--queue-only"])
         #expect(r.status == 0, "\(r.stderr)")
         let state = try sql(db, "SELECT state FROM deliveries WHERE address = '+4520000001'")

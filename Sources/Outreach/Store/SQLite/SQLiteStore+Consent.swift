@@ -37,8 +37,7 @@ extension SQLiteStore {
                 SELECT d.id,
                     CASE
                         WHEN d.contact_id IS NOT NULL AND c.id IS NULL THEN 'erased'
-                        WHEN s.reason IS NOT NULL AND (msg.kind = 'list' OR s.reason <> 'unsubscribed' OR s.detail LIKE 'SMS reply %')
-                            THEN 'suppressed'
+                        WHEN s.reason IS NOT NULL AND (msg.kind = 'list' OR s.reason <> 'unsubscribed') THEN 'suppressed'
                         WHEN msg.kind = 'list' AND msg.list_name IS NOT NULL AND d.contact_id IS NOT NULL
                              AND COALESCE(mem.state, '') <> 'subscribed'
                             THEN CASE WHEN mem.state = 'unsubscribed' THEN 'unsubscribed' ELSE 'not-subscribed' END

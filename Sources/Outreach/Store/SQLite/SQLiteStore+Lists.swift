@@ -188,20 +188,15 @@ extension SQLiteStore {
         case .none:
             return nil
         case .plain:
-            let q = try db.prepare(literal: "SELECT reason, detail FROM suppressions WHERE address = ?")
-            return try q.rows([.text(normalizedAddress(address))], readReason).first ?? nil
+            let q = try db.prepare(literal: "SELECT reason FROM suppressions WHERE address = ?")
+            return try q.rows([.text(normalizedAddress(address))]) { SuppressionReason(rawValue: $0.text(0)) }.first
+                ?? nil
         case .withErased:
-            let q = try db.prepare(
-                literal: "SELECT reason, detail FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
-            return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))], readReason).first ?? nil
+            let q = try db.prepare(literal: "SELECT reason FROM suppressions WHERE address = ? OR address = ? LIMIT 1")
+            return try q.rows([.text(normalizedAddress(address)), .text(erasedKey(address))]) {
+                SuppressionReason(rawValue: $0.text(0))
+            }.first ?? nil
         }
-    }
-
-    /// An SMS STOP stored before `stop` existed (as `unsubscribed`, "SMS reply …") reads as `stop`.
-    static func readReason(_ s: SQLiteStatement) -> SuppressionReason? {
-        let reason = SuppressionReason(rawValue: s.text(0))
-        if reason == .unsubscribed, s.optionalText(1)?.hasPrefix("SMS reply ") == true { return .stop }
-        return reason
     }
 
     /// Whether any erased person's hash is on the suppression list.
