@@ -8,19 +8,33 @@ import Testing
 /// whole channel resumes once it answers.
 @Suite(.serialized)
 struct RelayOutageTests {
+    static func mailChannel(_ port: Int, extra: String = "") -> String {
+        """
+        [channels.mail]
+        type = "smtp"
+        url = "smtp://127.0.0.1:\(port)"
+        tls = "none"
+        timeout = 10
+        retry_base = "1s"
+        retry_max = "2s"
+        max_attempts = 3
+        \(extra)
+        """
+    }
+
+    static func unreachableCount(_ d: DaemonHarness) throws -> Int {
+        let m = try d.send(["method": "GET", "path": "/metrics"]).body
+        let line = m.split(separator: "\n").first {
+            $0.hasPrefix(#"outreach_failed_total{channel="mail",kind="unreachable"}"#)
+        }
+        guard let line, let value = line.split(separator: " ").last, let n = Double(String(value)) else { return 0 }
+        return Int(n)
+    }
+
     @Test func aCampaignWaitsOutARelayOutageAndLosesNothing() throws {
         let port = TestSupport.freePort()
         let d = try DaemonHarness(
-            channels: """
-                [channels.mail]
-                type = "smtp"
-                url = "smtp://127.0.0.1:\(port)"
-                tls = "none"
-                timeout = 10
-                retry_base = "1s"
-                retry_max = "2s"
-                max_attempts = 3
-                """, top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+            channels: Self.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
         let total = 300
         let csv = "email,name\n" + (0..<total).map { "p\($0)@example.org,P \($0)" }.joined(separator: "\n") + "\n"
         try csv.write(toFile: d.dir + "/people.csv", atomically: true, encoding: .utf8)
@@ -34,21 +48,13 @@ struct RelayOutageTests {
 
         // The relay is down (nothing listens): wait until the channel has been probed several times,
         // well past what three attempts with a 1-2 s backoff would survive.
-        func unreachableCount() throws -> Int {
-            let m = try d.send(["method": "GET", "path": "/metrics"]).body
-            let line = m.split(separator: "\n").first {
-                $0.hasPrefix(#"outreach_failed_total{channel="mail",kind="unreachable"}"#)
-            }
-            guard let line, let value = line.split(separator: " ").last, let n = Double(String(value)) else { return 0 }
-            return Int(n)
-        }
         var first = 0
         try DaemonCrashTests.waitFor("a first batch that cannot reach the relay", seconds: 30) {
-            first = try unreachableCount()
+            first = try Self.unreachableCount(d)
             return first > 0
         }
         try DaemonCrashTests.waitFor("four failed probes of the relay", seconds: 60) {
-            try unreachableCount() >= first + 4
+            try Self.unreachableCount(d) >= first + 4
         }
         let health = try d.send(["method": "GET", "path": "/healthz"])
         #expect(health.status == 200)

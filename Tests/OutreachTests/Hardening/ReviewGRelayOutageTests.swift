@@ -6,43 +6,20 @@ import Testing
 /// that is down, then back. Each fails on 23b641f.
 @Suite(.serialized)
 struct ReviewGRelayOutageTests {
-    static func mailChannel(_ port: Int, extra: String = "") -> String {
-        """
-        [channels.mail]
-        type = "smtp"
-        url = "smtp://127.0.0.1:\(port)"
-        tls = "none"
-        timeout = 10
-        retry_base = "1s"
-        retry_max = "2s"
-        max_attempts = 3
-        \(extra)
-        """
-    }
-
-    static func unreachableCount(_ d: DaemonHarness) throws -> Int {
-        let m = try d.send(["method": "GET", "path": "/metrics"]).body
-        let line = m.split(separator: "\n").first {
-            $0.hasPrefix(#"outreach_failed_total{channel="mail",kind="unreachable"}"#)
-        }
-        guard let line, let value = line.split(separator: " ").last, let n = Double(String(value)) else { return 0 }
-        return Int(n)
-    }
-
     /// "Deliveries wait without spending attempts (only max_age still applies)". While the channel
     /// is down only the one probe message is ever looked at again, so max_age ends at most the
     /// probes; every other delivery is sent when the relay returns, however old it is by then.
     @Test func reviewG_maxAgeStillEndsDeliveriesThatWaitedOutAnOutage() throws {
         let port = TestSupport.freePort()
         let d = try DaemonHarness(
-            channels: Self.mailChannel(port, extra: #"max_age = "4s""#),
+            channels: RelayOutageTests.mailChannel(port, extra: #"max_age = "4s""#),
             top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
         let to = (0..<10).flatMap { ["--to", "p\($0)@example.org"] }
         #expect(try d.cli(["send", "welcome", "--channel", "mail", "--queue-only"] + to).status == 0)
         let queuedAt = Date()
         try d.start()
         try DaemonCrashTests.waitFor("a batch that cannot reach the relay", seconds: 30) {
-            try Self.unreachableCount(d) > 0
+            try RelayOutageTests.unreachableCount(d) > 0
         }
         // Well past max_age (4 s) for every one of them, the relay comes back.
         try DaemonCrashTests.waitFor("max_age to pass", seconds: 30) { Date().timeIntervalSince(queuedAt) > 8 }
@@ -192,7 +169,7 @@ struct ReviewGRelayOutageTests {
     @Test func reviewG_aProbeThatCannotBeComposedDoesNotStallTheChannelForAMinute() throws {
         let port = TestSupport.freePort()
         let d = try DaemonHarness(
-            channels: Self.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+            channels: RelayOutageTests.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
         let db = d.dir + "/data/outreach.db"
         #expect(
             try d.cli(["send", "welcome", "--channel", "mail", "--to", "good@example.org", "--queue-only"]).status == 0)
@@ -211,7 +188,7 @@ struct ReviewGRelayOutageTests {
         #expect(r.status == 0, "\(r.stderr)")
         try d.start()
         try DaemonCrashTests.waitFor("a batch that cannot reach the relay", seconds: 30) {
-            try Self.unreachableCount(d) > 0
+            try RelayOutageTests.unreachableCount(d) > 0
         }
         // Now the broken one is due before the next probe: the probe takes it.
         let due = try TestSupport.run(
@@ -237,7 +214,7 @@ struct ReviewGRelayOutageTests {
     @Test func reviewG_queueStatusStopsSayingDownOnceTheChannelSendsAgain() throws {
         let port = TestSupport.freePort()
         let d = try DaemonHarness(
-            channels: Self.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
+            channels: RelayOutageTests.mailChannel(port), top: "[sender]\nfrom = \"Outreach <news@example.org>\"")
         try d.start()
         // A CLI send while the relay is down: it marks the channel down in the database and exits.
         _ = try d.cli(["send", "welcome", "--channel", "mail", "--to", "a@example.org"])
