@@ -11,7 +11,7 @@ extension API {
         case .success(let token): t = token
         case .failure(let refusal): return refusal.reply
         }
-        if let locale = (try? store.contact(matching: t.address))??.locale { lang = LinkPages.language(locale) }
+        if let locale = (try? contact(for: t))??.locale { lang = LinkPages.language(locale) }
         return .now(.html(200, LinkPages.confirmForm(lang, list: t.list, address: t.address)))
     }
 
@@ -27,8 +27,7 @@ extension API {
         }
         do {
             guard try store.list(named: t.list) != nil,
-                let c = try t.contactID.flatMap({ try store.contact(matching: String($0)) })
-                    ?? store.contact(matching: t.address),
+                let c = try contact(for: t),
                 let id = c.id
             else {
                 return .now(.html(404, LinkPages.invalid(lang, .malformed)))
@@ -61,7 +60,7 @@ extension API {
         case .success(let token): t = token
         case .failure(let refusal): return refusal.reply
         }
-        if let locale = (try? store.contact(matching: t.address))??.locale { lang = LinkPages.language(locale) }
+        if let locale = (try? contact(for: t))??.locale { lang = LinkPages.language(locale) }
         return .now(.html(200, LinkPages.unsubscribeForm(lang, list: t.list, address: t.address)))
     }
 
@@ -79,10 +78,7 @@ extension API {
                 .error(400, "body: must be List-Unsubscribe=One-Click (RFC 8058), form-encoded or multipart/form-data"))
         }
         do {
-            // The contact the link was made for, even if their address changed since.
-            let contact =
-                try t.contactID.flatMap { try store.contact(matching: String($0)) }
-                ?? store.contact(matching: t.address)
+            let contact = try self.contact(for: t)
             let consent = Consent(
                 source: "one-click",
                 evidence: "POST from ip=\(req.clientAddress); user-agent=\(req.header("user-agent") ?? "-")")
@@ -112,6 +108,12 @@ extension API {
             return text[blank.upperBound...].hasPrefix("One-Click")
         }
         return Receipts.formFields(String(decoding: req.body, as: UTF8.self))["List-Unsubscribe"] == "One-Click"
+    }
+
+    /// The contact a link was made for, even if their address changed since; else whoever has
+    /// the link's address now.
+    private func contact(for t: LinkToken) throws -> Contact? {
+        try t.contactID.flatMap { try store.contact(matching: String($0)) } ?? store.contact(matching: t.address)
     }
 
     /// A link's token if it is ours, unexpired and for `action`; else the page that says why.
