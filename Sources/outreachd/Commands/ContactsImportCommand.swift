@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Outreach
 
 struct ContactsImportCommand: Command {
@@ -21,76 +20,35 @@ struct ContactsImportCommand: Command {
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.unreadable(path: file) }
         guard let text = String(data: data, encoding: .utf8) else { throw CLIError.notUTF8(path: file) }
         let config = try context.config
-        let validator = ContactValidator(defaultCountry: args.value("--default-country") ?? config.defaultCountry)
-        let checked: ContactImport
-        do { checked = try ContactImport(text, validator: validator) } catch {
-            throw CLIError.badFile(path: file, problem: error.description)
-        }
-        let store = try context.store
-        let list = args.value("--list")
-        if let list, try store.list(named: list) == nil { throw StoreError.unknownList(list) }
-        let skipInvalid = args.has("--skip-invalid")
-
-        // The file is checked on one thread while the other writes what was checked, inside one
-        // transaction that is rolled back if any row turns out bad.
-        let chunks = BlockingQueue<[ContactRow]>(capacity: 4)
-        let outcome = ParseOutcome()
+        let importer = ContactImporter(
+            validator: ContactValidator(defaultCountry: args.value("--default-country") ?? config.defaultCountry),
+            skipInvalid: args.has("--skip-invalid"))
         let estimate = max(1, text.utf8.count / 60)
-        // Stored chunks go back to the parser thread to be freed: freeing 4,000 rows' strings is
-        // measurable work, and the writing thread is the one the import waits for.
-        let spent = Mutex<[[ContactRow]]>([])
-        let parser = Thread {
-            var reader = checked
-            do throws(CSVError) {
-                while let chunk = try reader.next(max: 4000, lanes: 2) {
-                    chunks.push(chunk)
-                    let done = spent.withLock { s in
-                        defer { s = [] }; return s
-                    }
-                    _ = consume done
-                }
-            } catch {
-                outcome.csvError = error
-            }
-            outcome.errors = reader.errors
-            outcome.rows = reader.rows
-            chunks.push(nil)
-        }
-        parser.start()
-        var previous: [ContactRow]?
         var bar = ProgressBar(
             total: estimate, label: "importing", terminal: context.stderrIsTerminal && !args.has("--json"))
-        let counts = try store.importContacts(
-            list: list, source: "import:" + (file as NSString).lastPathComponent,
-            next: {
-                if let stored = previous { spent.withLock { $0.append(stored) } }
-                previous = chunks.pop()
-                return previous
-            },
-            shouldCommit: { outcome.csvError == nil && (skipInvalid || outcome.errors.isEmpty) },
-            progress: { bar.update(min($0, estimate - 1)) })
-        if let e = outcome.csvError { throw CLIError.badFile(path: file, problem: e.description) }
-        for e in outcome.errors { Output.error("\(file):\(e.line): \(e.error.description)") }
-        guard let counts else { throw CLIError.badRows(path: file, count: outcome.errors.count) }
+        let report: ContactImporter.Report
+        do {
+            report = try importer.run(
+                text, into: try context.store, list: args.value("--list"),
+                source: "import:" + (file as NSString).lastPathComponent,
+                progress: { bar.update(min($0, estimate - 1)) })
+        } catch let e as CSVError {
+            throw CLIError.badFile(path: file, problem: e.description)
+        }
+        for e in report.rowErrors { Output.error("\(file):\(e.line): \(e.error.description)") }
+        guard let counts = report.counts else { throw CLIError.badRows(path: file, count: report.rowErrors.count) }
         bar.update(estimate)
         if args.has("--json") {
             context.printJSON([
-                "rows": JSON(outcome.rows), "inserted": JSON(counts.inserted), "updated": JSON(counts.updated),
+                "rows": JSON(report.rows), "inserted": JSON(counts.inserted), "updated": JSON(counts.updated),
                 "unchanged": JSON(counts.unchanged), "kept_unsubscribed": JSON(counts.keptUnsubscribed),
-                "skipped": JSON(outcome.errors.count),
+                "skipped": JSON(report.rowErrors.count),
             ])
         } else {
             context.print(
                 "Imported \(file): \(counts.inserted) new, \(counts.updated) updated, \(counts.unchanged) unchanged, "
-                    + "\(counts.keptUnsubscribed) kept unsubscribed, \(outcome.errors.count) skipped.")
+                    + "\(counts.keptUnsubscribed) kept unsubscribed, \(report.rowErrors.count) skipped.")
         }
         return 0
     }
-}
-
-/// What the parser thread found, read by the writer after the closing chunk.
-final class ParseOutcome: @unchecked Sendable {
-    var errors: [ContactImport.RowError] = []
-    var rows = 0
-    var csvError: CSVError?
 }

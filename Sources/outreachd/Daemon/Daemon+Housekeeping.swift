@@ -14,7 +14,7 @@ extension Daemon {
             Log.info(
                 "queued \(q.reminders) reminder deliveries (\(q.reminderMessages) reminders) of open-ended event series"
             )
-            scheduler.wake(Set(scheduler.wakeups.keys))
+            scheduler.wakeAll()
         } catch {
             Log.error("could not queue the reminders of open-ended event series: \(CLI.sentence(error))")
         }

@@ -2,6 +2,43 @@ import Channels
 import Outreach
 
 extension Daemon {
+    /// SIGHUP: reads the configuration and the templates again and hands what may change while
+    /// running to the parts. Returns what was loaded, or nil (logged) when the old one is kept.
+    func reload(from loaded: Loaded, into parts: Parts) -> Loaded? {
+        do {
+            let next = try load()
+            let changed = try Self.checkChannels(of: next.config, against: loaded.config)
+            if Set(next.config.channels.keys) != Set(loaded.config.channels.keys) {
+                Log.warning("channels were added or removed in the configuration; restart outreachd to apply that")
+            }
+            if !changed.isEmpty {
+                Log.warning(
+                    "settings of \(changed.map { "[channels.\($0)]" }.joined(separator: ", ")) changed; apart from quiet hours they apply after a restart"
+                )
+            }
+            let (was, now) = (loaded.settings, next.settings)
+            for (key, changed) in [
+                ("listen", now.listen != was.listen),
+                ("per_ip_connections", now.perIPConnections != was.perIPConnections),
+                ("header_timeout", now.headerTimeoutMillis != was.headerTimeoutMillis),
+            ]
+            where changed {
+                Log.warning("[server] \(key) changed; restart outreachd to apply that")
+            }
+            parts.api.live.replace(Self.live(next, channels: parts.channels))
+            parts.http.server.maxBodyBytes.store(next.settings.maxBodyBytes, ordering: .relaxed)
+            parts.http.server.trustProxy.store(next.settings.trustProxy, ordering: .relaxed)
+            parts.delivery.drainTimeoutMillis.store(next.settings.drainTimeoutMillis, ordering: .relaxed)
+            parts.worker.quietHours.withLock { $0 = next.quiet }
+            parts.composer.replace(TemplateComposer(library: next.library, config: next.config, links: parts.links))
+            Log.notice("reloaded the configuration and \(next.library.names.count) templates")
+            return next
+        } catch {
+            Log.error("reload failed, keeping the previous configuration: \(CLI.sentence(error))")
+            return nil
+        }
+    }
+
     /// What SIGHUP checks in the new configuration's channels before taking it: each is built as
     /// at start (and closed again), so a bad or mistyped setting fails the reload, not a send.
     /// Returns the channels whose settings changed, which keep their old ones until a restart.

@@ -1,4 +1,5 @@
 import Foundation
+import Outreach
 
 /// One line per event on stderr with a syslog priority prefix (`<6>`), which journald reads as
 /// the line's priority; newlines inside a message are flattened so an event stays one line.
@@ -9,6 +10,9 @@ enum Log {
     static func warning(_ m: String) { write(.warning, m) }
     static func notice(_ m: String) { write(.notice, m) }
     static func info(_ m: String) { write(.info, m) }
+
+    /// The core's long-running parts write here.
+    static let sink: LogSink = { p, m in write(Priority(rawValue: p.rawValue) ?? .info, m) }
 
     static func write(_ p: Priority, _ message: String) {
         let flat = message.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")

@@ -2,7 +2,7 @@ import Outreach
 import Synchronization
 
 /// The daemon's metrics by name, over a `MetricsRegistry`.
-struct Metrics: Sendable {
+struct Metrics: GroupCommitObserver {
     let registry = MetricsRegistry()
     /// Requests by status code, counted without a lock (every request counts one).
     let statusCounts = StatusCounters()

@@ -1,5 +1,4 @@
 import Foundation
-import Outreach
 import Synchronization
 
 /// One worker thread of one channel: claims and sends batches while work is due, then sleeps
@@ -7,16 +6,17 @@ import Synchronization
 final class ChannelLoop: Sendable {
     let channel: String
     let worker: DeliveryWorker
-    let store: any Store
+    let store: any DeliveryQueue
     let wakeup: Wakeup
     let stopping: StopFlag
-    let done = DispatchSemaphore(value: 0)
+    let done = ThreadSignal()
     /// The longest sleep: a safety net for work another process queued without waking us.
     let maxIdleMillis: Int64
+    let log: LogSink
 
     init(
-        channel: String, worker: DeliveryWorker, store: any Store, wakeup: Wakeup, stopping: StopFlag,
-        maxIdleMillis: Int64 = 5_000
+        channel: String, worker: DeliveryWorker, store: any DeliveryQueue, wakeup: Wakeup, stopping: StopFlag,
+        maxIdleMillis: Int64 = 5_000, log: @escaping LogSink
     ) {
         self.channel = channel
         self.worker = worker
@@ -24,6 +24,7 @@ final class ChannelLoop: Sendable {
         self.wakeup = wakeup
         self.stopping = stopping
         self.maxIdleMillis = maxIdleMillis
+        self.log = log
     }
 
     func start(index: Int) {
@@ -46,7 +47,8 @@ final class ChannelLoop: Sendable {
                 if let until = s.waitUntil {
                     // The endpoint is down: nothing until the next probe (the API's wake-ups do not help).
                     if s.handled > 0 {
-                        Log.warning(
+                        log(
+                            .warning,
                             "\(channel): cannot reach the endpoint; \(s.deferred) deliveries wait without spending an attempt"
                         )
                     }
@@ -54,7 +56,7 @@ final class ChannelLoop: Sendable {
                     continue
                 }
                 if s.handled > 0 {
-                    Log.info("\(channel): sent \(s.sent), will retry \(s.failed), dead \(s.dead)")
+                    log(.info, "\(channel): sent \(s.sent), will retry \(s.failed), dead \(s.dead)")
                     continue
                 }
                 let now = WallClock.nowMillis()
@@ -65,7 +67,7 @@ final class ChannelLoop: Sendable {
                 wakeup.wait(loop: index, after: seen, until: WallClock.nowMillis() + wait)
             } catch {
                 failures += 1
-                Log.error("\(channel): \(error)")
+                log(.error, "\(channel): \(error)")
                 wakeup.wait(
                     loop: index, after: seen, until: WallClock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6)))
                 )
@@ -75,8 +77,9 @@ final class ChannelLoop: Sendable {
 }
 
 /// A flag the main thread sets once to stop the loops.
-final class StopFlag: Sendable {
+public final class StopFlag: Sendable {
     private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .relaxed) }
-    func set() { value.store(true, ordering: .relaxed) }
+    public init() {}
+    public var isSet: Bool { value.load(ordering: .relaxed) }
+    public func set() { value.store(true, ordering: .relaxed) }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Outreach
 import Synchronization
 
 /// Group commit for the API: handler threads hand their enqueue here and are answered later; one
@@ -15,16 +14,22 @@ import Synchronization
 /// flushed: a client retrying on timeout, an at-least-once webhook source) is a twin: it is not
 /// written, it waits for the first's outcome and is answered with it (see `Outcome`). Written, it
 /// would cost a replay's reads inside the batch that every request waits for.
-final class GroupCommitter: Sendable {
-    typealias Completion = @Sendable (Outcome) -> Void
+public final class GroupCommitter: Sendable {
+    public typealias Completion = @Sendable (Outcome) -> Void
 
     /// What a request is answered with.
-    struct Outcome: Sendable {
-        var result: Result<EnqueueResult, any Error>
+    public struct Outcome: Sendable {
+        public var result: Result<EnqueueResult, any Error>
         /// The request `result` belongs to: the request itself, or for a twin the first with its key.
-        var request: EnqueueRequest
+        public var request: EnqueueRequest
         /// A twin answered from the first's outcome (the client hears it as a replay).
-        var twin = false
+        public var twin = false
+    }
+
+    /// Where the committer is in its life: it takes requests only while `accepting`; `stop()`
+    /// moves it to `draining` (what is waiting is still written and answered) and then `stopped`.
+    public enum Phase: Sendable, Equatable {
+        case accepting, draining, stopped
     }
 
     private struct Waiting {
@@ -43,7 +48,7 @@ final class GroupCommitter: Sendable {
 
     private struct State {
         var waiting: [Waiting] = []
-        var stopping = false
+        var phase = Phase.accepting
         /// Every key submitted and not yet answered, with the twins waiting for its outcome.
         var inFlight: [String: [Twin]] = [:]
     }
@@ -60,34 +65,49 @@ final class GroupCommitter: Sendable {
         var committerDone = false
     }
 
-    private let store: any Store
+    private let store: any DeliveryQueue
     private let state = Mutex(State())
-    private let wake = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
+    private let wake = ThreadSignal()
+    private let finished = ThreadSignal()
     private let flushState = Mutex(FlushState())
-    private let flushWake = DispatchSemaphore(value: 0)
-    private let flushFinished = DispatchSemaphore(value: 0)
+    private let flushWake = ThreadSignal()
+    private let flushFinished = ThreadSignal()
     /// Taken by the committer before each commit, given back when the flusher picks the commit up.
-    private let aheadOfFlush = DispatchSemaphore(value: 1)
+    private let aheadOfFlush = ThreadSignal(1)
     /// At most this many requests share one transaction (bounds the time any one commit takes).
-    let maxBatch: Int
+    public let maxBatch: Int
     /// The shortest time between two commits, in nanoseconds (see `run`).
-    let commitInterval: UInt64 = 300_000
+    public let commitInterval: UInt64
     /// Called once deliveries are on disk, with the channels that got some (wakes their loops).
     private let onCommit: @Sendable ([String: Int64]) -> Void
-    let metrics: Metrics
+    private let observer: any GroupCommitObserver
+    private let log: LogSink
 
-    init(
-        store: any Store, maxBatch: Int = 1024, metrics: Metrics,
+    /// - Parameters:
+    ///   - store: the queue written to; group commit needs its unsynced enqueue and its flush.
+    ///   - maxBatch: at most this many requests in one transaction.
+    ///   - commitInterval: the shortest time between two commits, in nanoseconds.
+    ///   - observer: told of every commit, flush and answer (metrics).
+    ///   - log: where failed commits and flushes are reported.
+    ///   - onCommit: called once deliveries are on disk, with the channels that got some.
+    public init(
+        store: any DeliveryQueue, maxBatch: Int = 1024, commitInterval: UInt64 = 300_000,
+        observer: any GroupCommitObserver, log: @escaping LogSink,
         onCommit: @escaping @Sendable ([String: Int64]) -> Void
     ) {
         self.store = store
         self.maxBatch = maxBatch
-        self.metrics = metrics
+        self.commitInterval = commitInterval
+        self.observer = observer
+        self.log = log
         self.onCommit = onCommit
     }
 
-    func start() {
+    /// Where the committer is in its life.
+    public var phase: Phase { state.withLock { $0.phase } }
+
+    /// Starts the committer and the flush thread.
+    public func start() {
         let t = Thread { [self] in self.run() }
         t.name = "group-commit"
         t.start()
@@ -98,10 +118,10 @@ final class GroupCommitter: Sendable {
 
     /// Queues `request`; `completion` runs on the flush thread once it is on disk (or refused).
     /// A twin of a request in flight is not queued: it is answered when the first is.
-    func submit(_ request: EnqueueRequest, completion: @escaping Completion) {
+    public func submit(_ request: EnqueueRequest, completion: @escaping Completion) {
         let now = DispatchTime.now().uptimeNanoseconds
         let (accepted, first) = state.withLock { s -> (Bool, Bool) in
-            guard !s.stopping else { return (false, false) }
+            guard s.phase == .accepting else { return (false, false) }
             if let key = request.idempotency?.key {
                 if s.inFlight[key] != nil {
                     s.inFlight[key]!.append(Twin(request: request, completion: completion, submitted: now))
@@ -123,13 +143,18 @@ final class GroupCommitter: Sendable {
     }
 
     /// Commits and flushes what is waiting, refuses anything later, and returns when both threads have ended.
-    func stop() {
-        state.withLock { $0.stopping = true }
+    public func stop() {
+        let wasAccepting = state.withLock { s -> Bool in
+            defer { if s.phase == .accepting { s.phase = .draining } }
+            return s.phase == .accepting
+        }
+        guard wasAccepting else { return }
         wake.signal()
         finished.wait()
         flushState.withLock { $0.committerDone = true }
         flushWake.signal()
         flushFinished.wait()
+        state.withLock { $0.phase = .stopped }
     }
 
     private func run() {
@@ -141,7 +166,7 @@ final class GroupCommitter: Sendable {
                 // Commits at most once per `commitInterval`: each commit writes the same few index
                 // pages whole, so a commit of 20 costs the disk little more than a commit of 2.
                 let now = DispatchTime.now().uptimeNanoseconds
-                if now < lastCommit + commitInterval, state.withLock({ $0.waiting.count < maxBatch && !$0.stopping }) {
+                if now < lastCommit + commitInterval, gathering {
                     usleep(UInt32((lastCommit + commitInterval - now) / 1000))
                 }
                 lastCommit = DispatchTime.now().uptimeNanoseconds
@@ -149,7 +174,7 @@ final class GroupCommitter: Sendable {
                     let n = min(s.waiting.count, maxBatch)
                     let b = Array(s.waiting.prefix(n))
                     s.waiting.removeFirst(n)
-                    return (b, s.stopping)
+                    return (b, s.phase != .accepting)
                 }
                 if batch.isEmpty {
                     aheadOfFlush.signal()
@@ -164,6 +189,11 @@ final class GroupCommitter: Sendable {
         }
     }
 
+    /// More requests may still join the next batch: it is not full and the committer is not draining.
+    private var gathering: Bool {
+        state.withLock { $0.waiting.count < maxBatch && $0.phase == .accepting }
+    }
+
     private func commit(_ batch: [Waiting]) {
         let started = DispatchTime.now().uptimeNanoseconds
         let results: [Result<EnqueueResult, any Error>]
@@ -171,12 +201,12 @@ final class GroupCommitter: Sendable {
             results = try store.enqueueBatchUnsynced(batch.map(\.request))
         } catch {
             // The transaction failed as a whole (disk full, I/O error): nobody's request is on disk.
-            Log.error("group commit of \(batch.count) request(s) failed: \(error)")
+            log(.error, "group commit of \(batch.count) request(s) failed: \(error)")
             answer(batch, results: batch.map { _ in .failure(error) })
             aheadOfFlush.signal()
             return
         }
-        metrics.observeCommit(size: batch.count, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        observer.observeCommit(size: batch.count, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         // The channels that got deliveries, with the earliest instant one of them is due.
         var channels: [String: Int64] = [:]
         for (w, r) in zip(batch, results) {
@@ -212,10 +242,10 @@ final class GroupCommitter: Sendable {
                 do { try store.syncCommitted() } catch {
                     // Committed but not known to be on disk: the callers hear 500 and may retry
                     // with their Idempotency-Key, which then answers from what was stored.
-                    Log.error("flushing \(ready.count) commit(s) to disk failed: \(error)")
+                    log(.error, "flushing \(ready.count) commit(s) to disk failed: \(error)")
                     failure = error
                 }
-                metrics.observeFlush(seconds: Double(DispatchTime.now().uptimeNanoseconds - syncStarted) / 1e9)
+                observer.observeFlush(seconds: Double(DispatchTime.now().uptimeNanoseconds - syncStarted) / 1e9)
                 var channels: [String: Int64] = [:]
                 for c in ready { channels.merge(c.channels) { min($0, $1) } }
                 if failure == nil, !channels.isEmpty { onCommit(channels) }
@@ -223,8 +253,8 @@ final class GroupCommitter: Sendable {
                     n + answer(c.batch, results: failure.map { f in c.results.map { _ in .failure(f) } } ?? c.results)
                 }
                 let now = DispatchTime.now().uptimeNanoseconds
-                metrics.observeEnqueues(seconds: ready.flatMap { $0.batch.map { Double(now - $0.submitted) / 1e9 } })
-                if twins > 0 { metrics.countTwins(twins) }
+                observer.observeEnqueues(seconds: ready.flatMap { $0.batch.map { Double(now - $0.submitted) / 1e9 } })
+                if twins > 0 { observer.countTwins(twins) }
             }
         }
     }
@@ -262,7 +292,7 @@ final class GroupCommitter: Sendable {
         }
         if !answered.isEmpty {
             let now = DispatchTime.now().uptimeNanoseconds
-            metrics.observeEnqueues(seconds: answered.map { Double(now - $0) / 1e9 })
+            observer.observeEnqueues(seconds: answered.map { Double(now - $0) / 1e9 })
         }
         for t in again { submit(t.request, completion: t.completion) }
         return answered.count
@@ -270,7 +300,19 @@ final class GroupCommitter: Sendable {
 }
 
 /// Why the committer refused a request.
-enum CommitterError: Error, CustomStringConvertible {
+public enum CommitterError: Error, CustomStringConvertible {
     case stopping
-    var description: String { "The server is shutting down; try again in a moment." }
+    public var description: String { "The server is shutting down; try again in a moment." }
+}
+
+/// What the group committer reports as it works (the daemon's metrics).
+public protocol GroupCommitObserver: Sendable {
+    /// One transaction of `size` requests took `seconds`.
+    func observeCommit(size: Int, seconds: Double)
+    /// One flush to disk took `seconds`.
+    func observeFlush(seconds: Double)
+    /// Requests answered, each with its time from submission to answer.
+    func observeEnqueues(seconds: [Double])
+    /// Twins answered from the outcome of the first with their key.
+    func countTwins(_ n: Int)
 }

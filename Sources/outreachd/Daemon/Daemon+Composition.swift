@@ -1,0 +1,78 @@
+import Channels
+import Foundation
+import Outreach
+
+extension Daemon {
+    /// The daemon's parts, built once at start; SIGHUP replaces what `Loaded` holds inside them.
+    struct Parts {
+        let store: any Store
+        let links: LinkSigner
+        let channels: [String: ChannelInfo]
+        let worker: DeliveryWorker
+        let composer: ReloadableComposer
+        let delivery: DeliveryService
+        let committer: GroupCommitter
+        let api: API
+        let http: HTTPService
+        /// Started in this order, drained in the reverse: the channel loops, the committer, HTTP.
+        let services: ServiceGroup
+    }
+
+    /// Builds the store, the channels and the services from the configuration read at start.
+    func compose(_ loaded: Loaded) throws -> Parts {
+        let config = loaded.config
+        let store = try Composition.openStore(config)
+        let links = try LinkSigner.load(config: config)
+        let metrics = Metrics()
+
+        var channels: [String: any Channel] = [:]
+        var infos: [String: ChannelInfo] = [:]
+        var workers: [String: Int] = [:]
+        var policies: [String: RetryPolicy] = [:]
+        for (name, section) in config.channels {
+            let raw = try ChannelFactory.make(name: name, section: section, config: config)
+            let schedule = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
+            channels[name] = InstrumentedChannel(
+                raw, metrics: metrics, rate: schedule.rate, batchCap: schedule.batchCap)
+            infos[name] = ChannelInfo(
+                name: name, kind: raw.kind, target: raw.target, addressAttribute: raw.addressAttribute,
+                section: section, receipts: schedule.receipts)
+            workers[name] = schedule.workers
+            policies[name] = schedule.policy
+        }
+        let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))
+        // After the channels and the server settings: the redactor knows every secret they read.
+        let worker = DeliveryWorker(
+            store: store, channels: channels, composer: composer, policies: policies,
+            leaseMillis: loaded.settings.leaseMillis, availability: ChannelAvailability(),
+            quietHours: loaded.quiet, redactor: SecretRedactor(secrets: config.secretValues)
+        ) { Log.info($0) }
+        let scheduler = Scheduler(worker: worker, store: store, workers: workers, log: Log.sink)
+        let delivery = DeliveryService(
+            scheduler: scheduler, worker: worker, store: store, drainTimeoutMillis: loaded.settings.drainTimeoutMillis,
+            log: Log.sink)
+        let committer = GroupCommitter(store: store, observer: metrics, log: Log.sink) { scheduler.wake($0) }
+        let api = API(
+            store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics,
+            live: Self.live(loaded, channels: infos), availability: worker.availability
+        ) { scheduler.wake($0) }
+        let server = HTTPServer(
+            maxBodyBytes: loaded.settings.maxBodyBytes, trustProxy: loaded.settings.trustProxy,
+            headerTimeoutMillis: loaded.settings.headerTimeoutMillis
+        ) { api.handle($0) }
+        let http = HTTPService(
+            server: server, api: api, address: try ListenAddress(loaded.settings.listen),
+            threads: loaded.settings.threads, perAddressLimit: loaded.settings.perIPConnections)
+        return Parts(
+            store: store, links: links, channels: infos, worker: worker, composer: composer, delivery: delivery,
+            committer: committer, api: api, http: http,
+            services: ServiceGroup([delivery, committer, http], log: Log.sink))
+    }
+
+    /// What the API reads per request and SIGHUP replaces.
+    static func live(_ l: Loaded, channels: [String: ChannelInfo]) -> API.Live {
+        API.Live(
+            settings: l.settings, auth: Authenticator(settings: l.settings), templates: l.library, channels: channels,
+            defaultCountry: l.config.defaultCountry, defaultLocale: l.config.defaultLocale)
+    }
+}
