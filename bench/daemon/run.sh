@@ -41,8 +41,8 @@ CONNS=${2:-64}
 ROUNDS=${ROUNDS:-7}
 THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is not installed (Debian: apt-get install wrk)" >&2; exit 1; }
-swift build -c release --product outreachd >/dev/null
-BIN=$(swift build -c release --show-bin-path)/outreachd
+[ -n "${OUTREACHD:-}" ] || swift build -c release --product outreachd >/dev/null
+BIN=${OUTREACHD:-$(swift build -c release --show-bin-path)/outreachd}
 
 WORK=$(mktemp -d "${BENCH_DIR:-$PWD/.build}/bench-daemon.XXXXXX")
 PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
@@ -58,6 +58,10 @@ per_ip_connections = 0      # every wrk connection comes from 127.0.0.1
 [channels.outbox]
 type = "outbox"
 CONF
+# Binaries from before per_ip_connections (bench/compare.sh runs old ones) refuse it and had no such limit.
+if [[ $("$BIN" --config "$WORK/outreachd.conf" check 2>&1) == *per_ip_connections* ]]; then
+    sed -i '/^per_ip_connections/d' "$WORK/outreachd.conf"
+fi
 "$BIN" --config "$WORK/outreachd.conf" serve 2>"$WORK/daemon.log" &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT

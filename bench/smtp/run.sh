@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-20000}
 CONNS=${2:-4}
-bin=$PWD/.build/release/outreachd
+bin=${OUTREACHD:-$PWD/.build/release/outreachd}
 [ -x "$bin" ] || swift build -c release >/dev/null
 command -v smtp-sink >/dev/null || { echo "smtp-sink not found: apt-get install postfix" >&2; exit 1; }
 work=$(mktemp -d)

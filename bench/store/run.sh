@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-100000}
-bin=$PWD/.build/release/outreachd
+bin=${OUTREACHD:-$PWD/.build/release/outreachd}
 [ -x "$bin" ] || swift build -c release >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -38,6 +38,7 @@ for r in $(seq "$ROUNDS"); do
     times+=("$s $rss")
     echo "import round $r: ${s}s, peak RSS $((rss/1024)) MB"
 done
+[ "${BENCH_ONLY:-}" != import ] || exit 0   # bench/compare.sh times the import alone
 read -r imp_s imp_rss < <(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
 read -r _ reimp_s _ < <(measure reimport "${O[@]}" contacts import "$work/contacts.csv" --list all)
 o campaigns create bench --template newsletter --list all --channel outbox >/dev/null
