@@ -69,17 +69,7 @@ extension CommandContext {
     }
 
     /// Refuses a template that does not exist or does not render for the channel's kind.
-    @discardableResult
-    func validate(template: String, channel: any Channel, locale: String?, data: JSON) throws -> RenderedTemplate {
-        var ctx = data.objectValue ?? [:]
-        ctx["contact"] = Contact(email: "someone@example.org", name: "Someone", locale: locale).templateValue
-        ctx["unsubscribe_url"] = "https://example.org/unsubscribe/x"
-        ctx["confirm_url"] = "https://example.org/confirm/x"
-        let r = try templates.render(template, kind: channel.kind, locale: locale, context: .object(ctx))
-        // An SMS over the channel's `max_segments` is refused now, not at send time.
-        if channel.kind == .sms, let section = try config.channels[channel.name] {
-            _ = try SMSText.check(r.text, channel: section)
-        }
-        return r
+    var templateCheck: TemplateCheck {
+        get throws { TemplateCheck(library: try templates, channelSettings: try config.channels) }
     }
 }

@@ -23,21 +23,6 @@ struct CampaignsCreateCommand: Command {
         let list = try args.require("--list")
         let channelNames = args.values("--channel")
         guard !channelNames.isEmpty else { throw UsageError("--channel is required (one or more)") }
-        let store = try context.store
-        guard try store.list(named: list) != nil else { throw StoreError.unknownList(list) }
-        let library = try context.templates
-        guard library.has(template) else {
-            throw CampaignError.invalid("There is no template '\(template)' in \(try context.config.templatesDir).")
-        }
-        let channels = try context.channels
-        var campaignChannels: [CampaignChannel] = []
-        for n in channelNames {
-            guard let ch = channels[n] else {
-                throw CampaignError.invalid(
-                    "There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
-            }
-            campaignChannels.append(CampaignChannel(channel: ch))
-        }
         var at: Int64?
         if let t = args.value("--at") {
             guard let ms = WallClock.parseRFC3339(t) ?? CampaignsCreateCommand.parseLocal(t) else {
@@ -45,32 +30,15 @@ struct CampaignsCreateCommand: Command {
             }
             at = ms
         }
-        for f in args.values("--attach") {
-            guard FileManager.default.isReadableFile(atPath: f) else {
-                throw CampaignError.invalid("The attachment \(f) cannot be read.")
-            }
-        }
         var data = JSON.object([:])
         if let f = args.value("--data") { data = try SendCommand.readJSON(f) }
-        // Render once for every language in the audience and every channel: a broken template is
-        // refused now, never discovered at send time.
-        let locales = try store.audienceLocales(list: list)
-        for ch in campaignChannels {
-            for l in locales + [nil] {
-                do {
-                    try context.validate(template: template, channel: channels[ch.name]!, locale: l, data: data)
-                } catch {
-                    throw CampaignError.invalid(
-                        "The template '\(template)' does not render for \(l ?? "the default language") on channel \(ch.name): \(error)."
-                    )
-                }
-            }
-        }
-        let attachments = args.values("--attach").map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        let c = try store.createCampaign(
-            Campaign(
-                name: name, list: list, channels: campaignChannels, filters: try args.pairs("--where"), sendAt: at),
-            message: Message(template: template, data: data, kind: .list, listName: list, attachments: attachments))
+        let planner = CampaignPlanner(
+            store: try context.store, templates: try context.templateCheck, channels: try context.channels,
+            templatesDirectory: try context.config.templatesDir)
+        let c = try planner.create(
+            CampaignDraft(
+                name: name, template: template, list: list, channels: channelNames, filters: try args.pairs("--where"),
+                sendAt: at, attachments: args.values("--attach"), data: data))
         if args.has("--json") {
             context.printJSON(CampaignsStatusCommand.json(c, counts: [:]))
         } else {

@@ -87,7 +87,7 @@ struct EventsCreateCommand: Command {
             for ch in event.channels {
                 for t in [templates.invitation, templates.reminder] {
                     do {
-                        try context.validate(
+                        try context.templateCheck.check(
                             template: t, channel: channels[ch.name]!, locale: locale, data: ["event": sample])
                     } catch {
                         throw CLIError.failed(

@@ -67,7 +67,8 @@ struct SendCommand: Command {
             if let l = args.value("--locale") { d.locale = Locales.canonical(l) }
             // A broken template is refused before anything is queued; once per channel and language.
             if validated.insert(d.channel + "|" + (d.locale ?? "")).inserted {
-                try context.validate(template: template, channel: channels[d.channel]!, locale: d.locale, data: data)
+                try context.templateCheck.check(
+                    template: template, channel: channels[d.channel]!, locale: d.locale, data: data)
             }
             deliveries.append(d)
         }
