@@ -52,24 +52,25 @@ final class ChannelLoop: Sendable {
                             "\(channel): cannot reach the endpoint; \(s.deferred) deliveries wait without spending an attempt"
                         )
                     }
-                    Thread.sleep(forTimeInterval: Double(max(10, min(until - WallClock.nowMillis(), 1_000))) / 1000)
+                    Thread.sleep(forTimeInterval: Double(max(10, min(until - worker.clock.nowMillis(), 1_000))) / 1000)
                     continue
                 }
                 if s.handled > 0 {
                     log(.info, "\(channel): sent \(s.sent), will retry \(s.failed), dead \(s.dead)")
                     continue
                 }
-                let now = WallClock.nowMillis()
+                let now = worker.clock.nowMillis()
                 let next = try store.nextDue(channel: channel)
                 var wait = min(maxIdleMillis, next.map { $0 - now } ?? maxIdleMillis)
                 // Due but nothing claimed: another worker holds it; do not spin.
                 if wait <= 0 { wait = 50 }
-                wakeup.wait(loop: index, after: seen, until: WallClock.nowMillis() + wait)
+                wakeup.wait(loop: index, after: seen, until: worker.clock.nowMillis() + wait)
             } catch {
                 failures += 1
                 log(.error, "\(channel): \(error)")
                 wakeup.wait(
-                    loop: index, after: seen, until: WallClock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6)))
+                    loop: index, after: seen,
+                    until: worker.clock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6)))
                 )
             }
         }

@@ -46,7 +46,7 @@ public final class DeliveryService: Service {
     /// their lease. A failure here only delays them until the lease expires.
     private func resumeLeasesOfStoppedProcesses() {
         do {
-            let n = try store.expireLeasesOfStoppedProcesses(now: WallClock.nowMillis())
+            let n = try store.expireLeasesOfStoppedProcesses(now: worker.clock.nowMillis())
             guard n > 0 else { return }
             log(
                 .notice,

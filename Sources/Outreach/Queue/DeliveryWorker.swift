@@ -25,14 +25,17 @@ public final class DeliveryWorker: Sendable {
     /// Applied to every failure's reason before it is recorded: what a peer or libcurl says can
     /// quote a URL with credentials in it, and the recorded reason is shown and exported.
     public let redactor: SecretRedactor
+    /// Where the worker reads the time (a clock moved by hand in unit tests).
+    public let clock: any TimeSource
 
     public init(
         store: any Store, channels: [String: any Channel], composer: any DeliveryComposer,
         policies: [String: RetryPolicy] = [:], owner: String = DeliveryWorker.defaultOwner(),
         leaseMillis: Int64 = 5 * 60_000, availability: ChannelAvailability = ChannelAvailability(),
         quietHours: [String: QuietHours] = [:], redactor: SecretRedactor = SecretRedactor(),
-        report: @escaping @Sendable (String) -> Void = { _ in }
+        clock: any TimeSource = SystemTime(), report: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.clock = clock
         self.redactor = redactor
         self.availability = availability
         self.quietHours = Mutex(quietHours)
@@ -59,7 +62,8 @@ public final class DeliveryWorker: Sendable {
     /// - Throws: the store's errors; `DeliveryWorkerError.wrongOutcomeCount` after recording the
     ///   batch, when the channel did not answer every message (the missing ones are retried).
     @discardableResult
-    public func runBatch(channel name: String, now: Int64 = WallClock.nowMillis()) throws -> BatchSummary {
+    public func runBatch(channel name: String, now given: Int64? = nil) throws -> BatchSummary {
+        let now = given ?? clock.nowMillis()
         guard let channel = channels[name] else { return BatchSummary() }
         var limit = channel.batchSize
         var probing = false
@@ -78,7 +82,7 @@ public final class DeliveryWorker: Sendable {
         var probeSettled = false
         defer {
             if probing && !probeSettled {
-                availability.allowProbe(name, at: WallClock.nowMillis() + availability.firstProbeMillis)
+                availability.allowProbe(name, at: clock.nowMillis() + availability.firstProbeMillis)
             }
         }
 
@@ -120,7 +124,7 @@ public final class DeliveryWorker: Sendable {
                 repeating: .transient("the channel \(name) gave no outcome for this message"),
                 count: sendable.count - answered)
         }
-        let done = WallClock.nowMillis()
+        let done = clock.nowMillis()
         let verdict = availabilityAfter(name, outcomes: outcomes.prefix(sendable.count), now: done)
         if verdict != .nothingLearned { probeSettled = true }
         for (c, outcome) in zip(sendable, outcomes) {
