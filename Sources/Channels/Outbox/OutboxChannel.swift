@@ -7,21 +7,30 @@ public final class OutboxChannel: Channel {
     public let name: String
     public let kind: ChannelKind
     public let directory: String
+    /// An SMS outbox standing in for a gateway (`preset = "kannel"` or `"twilio"`: staging, tests)
+    /// takes that gateway's receipts, authenticated as the gateway's would be.
+    public let receipts: (any ReceiptCheck)?
 
-    public init(name: String, directory: String, kind: ChannelKind = .email) {
+    public init(name: String, directory: String, kind: ChannelKind = .email, receipts: (any ReceiptCheck)? = nil) {
         self.name = name
         self.directory = directory
         self.kind = kind
+        self.receipts = receipts
     }
 
-    /// `[channels.NAME] type = "outbox"`, `dir` relative to the data directory, optional `kind`.
+    /// `[channels.NAME] type = "outbox"`, `dir` relative to the data directory, optional `kind`
+    /// and, standing in for an SMS gateway, its `preset` with the receipt settings.
     public convenience init(name: String, section: ConfigSection, config: Config) throws(ConfigError) {
         let dir = try section.string("dir") ?? name
         let kindName = try section.string("kind") ?? "email"
         guard let kind = ChannelKind(rawValue: kindName) else {
             throw section.invalid("kind", "must be email, sms or chat")
         }
-        self.init(name: name, directory: config.dataPath(dir), kind: kind)
+        var receipts: SMSReceiptAuth?
+        if let preset = try section.string("preset"), [.kannel, .twilio].contains(SMSPreset(rawValue: preset)) {
+            receipts = try SMSReceiptAuth(name: name, section: section, publicURL: config.publicURL)
+        }
+        self.init(name: name, directory: config.dataPath(dir), kind: kind, receipts: receipts)
     }
 
     public var batchSize: Int { 256 }

@@ -14,6 +14,9 @@ public final class SMSChannel: Channel {
     /// Texts needing more segments are refused (`max_segments`).
     public let maxSegments: Int?
     public var batchSize: Int { settings.batchSize }
+    public var inFlightLimit: Int? { settings.options.maxConnections }
+    /// Kannel and Twilio post delivery receipts back; the other presets take none.
+    public var receipts: (any ReceiptCheck)? { [.kannel, .twilio].contains(preset) ? receiptAuth : nil }
 
     let url: String
     let from: String?
@@ -26,6 +29,7 @@ public final class SMSChannel: Channel {
     let dlrMask: Int
     /// Where gateways post receipts: `{public_url}/v1/receipts/{channel}`, with `?token=` when set.
     let receiptURL: String?
+    let receiptAuth: SMSReceiptAuth
     let settings: HTTPChannelSettings
     let client: HTTPClient
     let clock: @Sendable () -> Int
@@ -63,7 +67,8 @@ public final class SMSChannel: Channel {
             throw section.invalid("content_type", "must be json or form")
         }
         self.contentType = contentType
-        receiptURL = try SMSReceiptAuth(name: name, section: section, publicURL: publicURL).callbackURL
+        receiptAuth = try SMSReceiptAuth(name: name, section: section, publicURL: publicURL)
+        receiptURL = receiptAuth.callbackURL
         switch preset {
         case .twilio:
             url = try section.string("url") ?? "https://api.twilio.com"

@@ -2,7 +2,7 @@ import Outreach
 
 /// How a callback to `/v1/receipts/{channel}` is told to come from the channel's gateway: the
 /// `?token=` of `receipt_token` in the URL it was handed, and, for Twilio, its request signature.
-public struct SMSReceiptAuth: Sendable {
+public struct SMSReceiptAuth: ReceiptCheck {
     /// `{public_url}/v1/receipts/{channel}`, with `?token=` when `receipt_token` is set; handed to
     /// the gateway with every message. Nil without `public_url` (then no receipts are asked for).
     public let callbackURL: String?

@@ -24,6 +24,9 @@ public final class SMTPChannel: Channel {
     }
 
     public var batchSize: Int { settings.maxConnections * 64 }
+    /// The rate is kept across the connections by the channel's own limiter.
+    public var pacesItself: Bool { true }
+    public var inFlightLimit: Int? { settings.maxConnections }
 
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
         var prepared: [SMTPMessage] = []

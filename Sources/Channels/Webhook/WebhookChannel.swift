@@ -13,6 +13,7 @@ public final class WebhookChannel: Channel {
     /// For contact targets: the contact attribute holding the chat address (e.g. `telegram_chat`).
     public let addressAttribute: String?
     public var batchSize: Int { settings.batchSize }
+    public var inFlightLimit: Int? { settings.options.maxConnections }
 
     let url: String
     /// The room for room targets: Telegram chat id, Matrix room id, Slack/Mattermost channel.

@@ -28,6 +28,27 @@ public protocol Channel: AnyObject, Sendable {
     /// Tests once that the endpoint can be reached (connection, TLS, greeting), sending nothing.
     /// - Returns: nil when it can, else why not, as one sentence.
     func probe() -> String?
+    /// True when the channel keeps its configured `rate` itself (SMTP spreads it over its
+    /// connections); otherwise the pipeline paces the channel's batches (`PacedChannel`).
+    var pacesItself: Bool { get }
+    /// How many messages the channel has on the wire at once (its connections), which caps a
+    /// batch when `batch_size` is not set: a batch is completed in one transaction after it was
+    /// sent, so a crash resends at most a batch. Nil: no cap (a folder).
+    var inFlightLimit: Int? { get }
+    /// How the gateway's delivery receipts posted to `/v1/receipts/NAME` are authenticated; nil
+    /// when the channel takes no receipts.
+    var receipts: (any ReceiptCheck)? { get }
+}
+
+/// Authenticates a gateway's callback to `/v1/receipts/{channel}`.
+public protocol ReceiptCheck: Sendable {
+    /// Why the callback must be refused (a sentence for the 401), or nil to accept it.
+    /// - Parameters:
+    ///   - method: the request's method.
+    ///   - query: the URL's query fields.
+    ///   - form: the POST body's fields only.
+    ///   - signature: the gateway's request signature header, when it sends one.
+    func refusal(method: String, query: [String: String], form: [String: String], signature: String?) -> String?
 }
 
 extension Channel {
@@ -37,4 +58,7 @@ extension Channel {
     public func close() {}
     public func forget(deliveryIDs: [Int64]) {}
     public func probe() -> String? { nil }
+    public var pacesItself: Bool { false }
+    public var inFlightLimit: Int? { nil }
+    public var receipts: (any ReceiptCheck)? { nil }
 }

@@ -29,7 +29,8 @@ extension CommandContext {
         let channels = try ChannelFactory.makeAll(config)
         var schedules: [String: ChannelSchedule] = [:]
         for (name, section) in config.channels {
-            schedules[name] = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
+            guard let channel = channels[name] else { continue }
+            schedules[name] = try ChannelSchedule.checked(section: section, channel: channel)
         }
         return (channels, schedules)
     }
@@ -47,14 +48,13 @@ extension CommandContext {
         }
         var policies: [String: RetryPolicy] = [:]
         var quiet: [String: QuietHours] = [:]
-        let metrics = Metrics()
         for (n, schedule) in schedules {
             policies[n] = schedule.policy
             quiet[n] = schedule.quiet
             // Paced by `rate` as under serve. Batches stay the channel's own size: a run that is
             // killed can resend one batch, where serve keeps a batch to the connections.
             if let raw = channels[n] {
-                channels[n] = InstrumentedChannel(raw, metrics: metrics, rate: schedule.rate, batchCap: nil)
+                channels[n] = PacedChannel(raw, rate: schedule.rate, batchCap: nil)
             }
         }
         let composer = TemplateComposer(

@@ -26,7 +26,7 @@ struct CheckCommand: Command {
         for (name, section) in config.channels.sorted(by: { $0.key < $1.key }) {
             do {
                 let channel = try ChannelFactory.make(name: name, section: section, config: config)
-                _ = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
+                _ = try ChannelSchedule.checked(section: section, channel: channel)
                 if args.has("--probe"), let why = channel.probe() {
                     problems.append("[channels.\(name)] cannot reach its endpoint: \(why)")
                 }

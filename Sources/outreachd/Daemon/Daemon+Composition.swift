@@ -31,12 +31,13 @@ extension Daemon {
         var policies: [String: RetryPolicy] = [:]
         for (name, section) in config.channels {
             let raw = try ChannelFactory.make(name: name, section: section, config: config)
-            let schedule = try ChannelSchedule.checked(name: name, section: section, publicURL: config.publicURL)
-            channels[name] = InstrumentedChannel(
-                raw, metrics: metrics, rate: schedule.rate, batchCap: schedule.batchCap)
+            let schedule = try ChannelSchedule.checked(section: section, channel: raw)
+            channels[name] = PacedChannel(raw, rate: schedule.rate, batchCap: schedule.batchCap) {
+                metrics.observeSend(channel: $0, outcomes: $1, seconds: $2)
+            }
             infos[name] = ChannelInfo(
                 name: name, kind: raw.kind, target: raw.target, addressAttribute: raw.addressAttribute,
-                section: section, receipts: schedule.receipts)
+                section: section, receipts: raw.receipts)
             workers[name] = schedule.workers
             policies[name] = schedule.policy
         }

@@ -49,7 +49,7 @@ extension Daemon {
         for (name, section) in next.channels.sorted(by: { $0.key < $1.key }) {
             let channel = try ChannelFactory.make(name: name, section: section, config: next)
             channel.close()
-            _ = try ChannelSchedule.checked(name: name, section: section, publicURL: next.publicURL)
+            _ = try ChannelSchedule.checked(section: section, channel: channel)
             if let old = current.channels[name], old.values(except: reloaded) != section.values(except: reloaded) {
                 changed.append(name)
             }

@@ -141,5 +141,5 @@ struct ChannelInfo: Sendable {
     var addressAttribute: String? = nil
     var section: ConfigSection
     /// For channels with `preset = "kannel"` or `"twilio"`: how their receipts are authenticated.
-    var receipts: SMSReceiptAuth?
+    var receipts: (any ReceiptCheck)?
 }
