@@ -10,23 +10,38 @@ public enum ChannelTarget: String, Sendable {
 
 /// A transport that hands prepared messages to a peer (a folder, an SMTP relay, a webhook, an SMS gateway).
 ///
-/// `send` is synchronous and may block; workers run it on their own threads. It returns one
-/// outcome per message, in order.
+/// `send` is synchronous and may block; workers run it on their own threads, several at once.
+/// It returns one outcome per message, in order. A channel lives in `Sources/Channels/` and is
+/// made by `ChannelFactory` from its `[channels.NAME]` section.
 public protocol Channel: AnyObject, Sendable {
+    /// The configured name (`[channels.NAME]`), stored on every delivery it carries.
     var name: String { get }
+    /// What it carries, which decides the template kind rendered for it.
     var kind: ChannelKind { get }
+    /// Each recipient, or one room per message (`RecipientAddress.room`). Default: `.contact`.
     var target: ChannelTarget { get }
-    /// How many messages the worker should hand over at once (connections × pipelining).
+    /// How many messages the worker should hand over at once (connections × pipelining). Default: 64.
     var batchSize: Int { get }
     /// For chat channels that post to each contact: the contact attribute holding the address.
+    /// Nil (the default): email channels send to the email, SMS to the phone, and a chat channel
+    /// only to an address given with the recipient (`RecipientAddress`).
     var addressAttribute: String? { get }
+    /// Hands a batch to the peer and waits for its answers. Failures are outcomes, never thrown:
+    /// `unreachable` only when the endpoint itself cannot be reached or says it is unavailable.
+    /// - Parameter batch: at most `batchSize` rendered messages.
+    /// - Returns: exactly one outcome per message, in the order given. A missing outcome is
+    ///   recorded as transient and the worker throws `DeliveryWorkerError.wrongOutcomeCount`.
     func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome]
-    /// Releases connections; called once when the worker stops.
+    /// Releases connections; called at most once, after the last `send` returned (a daemon whose
+    /// drain timed out exits without it). Default: nothing.
     func close()
-    /// Removes what the channel keeps of these deliveries (an erased person's copies); most keep nothing.
+    /// Removes what the channel keeps of these deliveries (an erased person's copies); most keep
+    /// nothing (the default).
+    /// - Parameter deliveryIDs: the erased person's deliveries on this channel; may be empty.
     func forget(deliveryIDs: [Int64])
-    /// Tests once that the endpoint can be reached (connection, TLS, greeting), sending nothing.
-    /// - Returns: nil when it can, else why not, as one sentence.
+    /// Tests once that the endpoint can be reached (connection, TLS, greeting), sending nothing
+    /// (`outreachd check --probe`); may block up to the channel's timeouts.
+    /// - Returns: nil when it can (the default), else why not, as one sentence.
     func probe() -> String?
     /// True when the channel keeps its configured `rate` itself (SMTP spreads it over its
     /// connections); otherwise the pipeline paces the channel's batches (`PacedChannel`).

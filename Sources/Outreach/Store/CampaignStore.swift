@@ -1,16 +1,40 @@
 /// Campaigns: a message to a list, fanned out into the delivery queue by the store itself.
+/// Every write is one transaction, on disk when it returns. Besides the errors named, any
+/// requirement can throw the backend's own (see `Store`).
 public protocol CampaignStore: AnyObject, Sendable {
-    /// Stores the campaign and its message in one transaction.
+    /// Stores the campaign, as a draft, and its message in one transaction. Nothing is queued yet.
+    /// - Parameters:
+    ///   - campaign: the campaign to store; its `id` and `messageID` are assigned.
+    ///   - message: template, data and attachments; stored as list mail of `campaign.list`.
+    /// - Returns: the campaign with its id and message id.
+    /// - Throws: `CampaignError.exists` when the name is taken; `StoreError.unknownList`.
     func createCampaign(_ campaign: Campaign, message: Message) throws -> Campaign
+    /// - Returns: the campaign, or nil when there is no such campaign.
     func campaign(named name: String) throws -> Campaign?
+    /// - Returns: every campaign, in the order they were created.
     func campaigns() throws -> [Campaign]
-    /// One delivery per subscribed member and channel; running it twice queues nobody twice.
+    /// One delivery per subscribed member (matching the campaign's filters) and channel, one per
+    /// room channel, due at the campaign's `sendAt` or now, whichever is later; suppressed
+    /// addresses are stored as `suppressed`. Running it twice queues nobody twice. The campaign
+    /// becomes `scheduled` when `sendAt` is ahead, else `running`. One transaction.
+    /// - Parameter now: the current instant (ms since 1970).
+    /// - Returns: how many were queued, suppressed, and had no address on a channel.
+    /// - Throws: `CampaignError.unknown`; `CampaignError.cancelled` (nothing queued).
     func fanOut(campaign name: String, now: Int64) throws -> FanOut
-    /// Pauses (unsent deliveries held), resumes or cancels a campaign.
+    /// Pauses (unsent deliveries held), resumes (held deliveries due again, not before `now`) or
+    /// cancels a campaign (unsent and held deliveries cancelled), in one transaction.
+    /// - Throws: `CampaignError.unknown`.
     func setCampaignState(_ name: String, to state: Campaign.State, now: Int64) throws
-    /// The distinct languages of a list's subscribed members.
+    /// The distinct languages of a list's subscribed members, sorted; members without one are
+    /// left out (they get the default language). Empty for an unknown list.
     func audienceLocales(list: String) throws -> [String]
+    /// Sent deliveries of a message per time bucket, for the report's timeline.
+    /// - Parameter bucketMillis: the width of a bucket.
+    /// - Returns: each bucket's start (ms) and count, in time order; empty when nothing was sent.
     func sendTimeline(messageID: Int64, bucketMillis: Int64) throws -> [(start: Int64, count: Int)]
+    /// - Returns: the first and last send instants of a message's deliveries, or nil when none was sent.
     func sendSpan(messageID: Int64) throws -> (first: Int64, last: Int64)?
+    /// - Returns: the message's dead, failed, suppressed and bounced deliveries, counted by state and
+    ///   last error, the most frequent first.
     func failureReasons(messageID: Int64) throws -> [(state: DeliveryState, reason: String, count: Int)]
 }

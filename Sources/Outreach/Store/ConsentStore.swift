@@ -1,24 +1,51 @@
 /// Lists, memberships, consent and suppressions: who agreed to what. The rules are
-/// `MembershipDecision`'s; a store applies them, cancels, and logs, in one transaction per change.
+/// `MembershipDecision`'s; a store applies them, cancels, and logs, in one transaction per change,
+/// on disk when it returns. Besides the errors named, any requirement can throw the backend's own
+/// (see `Store`).
 public protocol ConsentStore: AnyObject, Sendable {
+    /// - Parameters:
+    ///   - name: the list's unique name.
+    ///   - doubleOptIn: whether a public sign-up must confirm by a link before it is subscribed.
+    /// - Returns: the new list, with its id.
+    /// - Throws: `StoreError.listExists` when the name is taken.
     func createList(name: String, doubleOptIn: Bool) throws -> MailingList
+    /// - Returns: the list with its member counts by state, or nil when there is no such list.
     func list(named name: String) throws -> MailingList?
+    /// - Returns: every list with its member counts, by name.
     func lists() throws -> [MailingList]
     /// Changes memberships as `MembershipDecision` allows for `authority`, in one transaction; an
-    /// unsubscribe cancels the contact's pending mail of that list in the same transaction.
-    /// - Throws: `StoreError.resubscribeRefused` (and changes nothing) when an officer asks to
-    ///   subscribe someone who unsubscribed.
+    /// unsubscribe cancels the contact's pending mail of that list in the same transaction, and a
+    /// subscribe queues the list's events still ahead (invitation now, reminders at their instants).
+    /// Every change is logged with the state it left.
+    /// - Parameters:
+    ///   - contactIDs: the contacts to change; each is decided on its own.
+    ///   - consent: the source and evidence recorded with each change.
+    ///   - authority: who asks, which decides what may change (`ConsentAuthority`).
+    /// - Returns: the contacts changed, unchanged and kept unsubscribed, and the deliveries cancelled.
+    /// - Throws: `StoreError.unknownList`; `StoreError.resubscribeRefused` (and changes nothing)
+    ///   when an officer asks to subscribe someone who unsubscribed.
     @discardableResult
     func setMembership(
         list: String, contactIDs: [Int64], state: MembershipState, consent: Consent,
         by authority: ConsentAuthority
     ) throws -> MembershipChanges
     /// A public sign-up in one transaction: the contact, the membership and the confirmation.
+    /// The person is found by the address the confirmation goes to (email, else phone) and never
+    /// overwritten; a new contact is created.
+    /// - Returns: already subscribed, subscribed now, or pending with the confirmation queued.
     /// - Throws: `StoreError.unknownList`; `StoreError.noConfirmationChannel` when the person must
-    ///   confirm and the request carries no confirmation.
+    ///   confirm and the request carries no confirmation. Nothing is stored when it throws.
     func signUp(_ request: SignUpRequest) throws -> SignUpOutcome
+    /// - Returns: the contact's memberships by list name, each with its consent and when it last
+    ///   changed (ms); empty for a contact with none or no such contact.
     func memberships(contactID: Int64) throws -> [(list: String, state: MembershipState, consent: Consent, at: Int64)]
-    /// Records the suppression and cancels the pending deliveries to the address it stops.
+    /// Records the suppression and cancels the pending deliveries to the address it stops, in one
+    /// transaction. `unsubscribed` stops list mail only; every other reason stops transactional
+    /// mail too. A stronger reason replaces `unsubscribed`; no reason ever weakens an entry.
+    /// - Parameters:
+    ///   - address: an email (matched case-insensitively) or a phone number.
+    ///   - detail: why, as shown to officers (a bounce's text); nil for none.
     func suppress(address: String, reason: SuppressionReason, detail: String?) throws
+    /// - Returns: why the address is suppressed (an erased person's address included), or nil when it is not.
     func suppression(for address: String) throws -> SuppressionReason?
 }

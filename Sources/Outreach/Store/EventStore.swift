@@ -1,23 +1,48 @@
 /// Events: their schedules, and the invitations, updates, cancellations and reminders they queue.
+/// Every write is one transaction, on disk when it returns. Besides the errors named, any
+/// requirement can throw the backend's own (see `Store`).
 public protocol EventStore: AnyObject, Sendable {
+    /// Stores a new event and queues, to the list's subscribed members on every channel, its
+    /// invitation now and its reminders at their instants, in one transaction.
+    /// - Parameters:
+    ///   - templates: the templates of the invitation and the reminders.
+    ///   - now: the current instant (ms since 1970).
+    /// - Returns: the event with its id, sequence 0 and state active; what was queued.
+    /// - Throws: `EventStoreError.exists` when the name is taken; `StoreError.unknownList`.
     func createEvent(_ event: Event, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued)
+    /// - Returns: the event, or nil when there is no such event.
     func event(named name: String) throws -> Event?
+    /// - Returns: every event, in the order they were created.
     func events() throws -> [Event]
-    /// A changed title, time or place: SEQUENCE + 1, pending reminders replaced, an update queued.
+    /// A changed title, time or place: SEQUENCE + 1, pending reminders replaced, an update queued,
+    /// in one transaction.
+    /// - Parameter event: the event as read, changed; its `sequence` must be the stored one.
+    /// - Returns: the event as stored, and what was queued and cancelled.
+    /// - Throws: `EventStoreError.unknown`; `EventStoreError.cancelled`; `EventStoreError.changed`
+    ///   when someone changed it since it was read (nothing stored).
     func updateEvent(_ event: Event, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued)
+    /// Cancels the event: SEQUENCE + 1, pending reminders cancelled, a `METHOD:CANCEL` message
+    /// queued to the audience with `templates.cancellation`, in one transaction.
+    /// - Returns: the cancelled event, and what was queued and cancelled.
+    /// - Throws: `EventStoreError.unknown`; `EventStoreError.cancelled` when it already is.
     func cancelEvent(named name: String, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued)
-    /// Queues, once each, the reminders of open-ended series that the rolling horizon has reached.
+    /// Queues, once each, the reminders of open-ended series that the rolling horizon has reached,
+    /// to the list's members of now (`serve` calls it hourly, `work` at each start).
+    /// - Returns: the reminder deliveries queued; running it again at the same `now` queues none.
     @discardableResult
     func extendOpenSeriesReminders(now: Int64) throws -> EventQueued
 }
 
 extension EventStore {
+    /// `createEvent(_:templates:now:)` with the default templates.
     public func createEvent(_ event: Event, now: Int64) throws -> (Event, EventQueued) {
         try createEvent(event, templates: EventTemplates(), now: now)
     }
+    /// `updateEvent(_:templates:now:)` with the default templates.
     public func updateEvent(_ event: Event, now: Int64) throws -> (Event, EventQueued) {
         try updateEvent(event, templates: EventTemplates(), now: now)
     }
+    /// `cancelEvent(named:templates:now:)` with the default templates.
     public func cancelEvent(named name: String, now: Int64) throws -> (Event, EventQueued) {
         try cancelEvent(named: name, templates: EventTemplates(), now: now)
     }

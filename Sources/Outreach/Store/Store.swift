@@ -1,57 +1,121 @@
 /// The durable store behind the CLI and the daemon: one protocol per concern, and `Store` all of
 /// them. SQLite implements it (`Store/SQLite/`); nothing else names a concrete store but the
 /// composition root, and `StoreConformanceTests` holds every implementation to the same promises.
+///
+/// Every requirement may be called from any thread; writes are serialised. Besides the errors each
+/// names, any requirement can throw the backend's own: `StorageUnavailable(error)` is non-nil when
+/// the disk would not take a write (nothing of it kept; the same call can succeed later).
 public protocol Store: ContactStore, ConsentStore, DeliveryQueue, CampaignStore, EventStore {}
 
 /// The delivery queue: durable enqueue (group commit, idempotency keys), leased claims, outcomes.
-/// Every method is one transaction: what it writes is on disk when it returns.
+/// Every write is one transaction: what it writes is on disk when it returns (but for
+/// `enqueueBatchUnsynced`), and nothing of it when it throws. Times are ms since 1970.
 public protocol DeliveryQueue: AnyObject, Sendable {
-    /// Stores a message and its deliveries in one transaction (group commit). With an idempotency
-    /// key, a repeat returns the first result; the same key with another request hash throws `conflict`.
+    /// Stores a message and its deliveries in one transaction, on disk when it returns. A delivery
+    /// to a suppressed address is stored as `suppressed` (transactional mail ignores only
+    /// `unsubscribed`); one a message already has on that channel and address is skipped.
+    /// - Parameters:
+    ///   - message: stored, or, when its `id` is set, the stored message the deliveries are added to.
+    ///   - deliveries: each due at its `notBefore`, or now.
+    ///   - idempotency: with a key, a repeat with the same request hash returns the first result.
+    /// - Returns: the message's id, the new deliveries' ids and how many were inserted; for a
+    ///   repeat, the first's ids with `replayed` set.
+    /// - Throws: `StoreError.idempotencyConflict` when the key came with another request hash.
     func enqueue(_ message: Message, deliveries: [NewDelivery], idempotency: IdempotencyKey?) throws -> EnqueueResult
-    /// Many enqueues in one transaction (group commit); one result per request, in order.
+    /// Many enqueues in one transaction (group commit), on disk when it returns. A request that
+    /// fails (an idempotency conflict, a bad row) fails alone; the others are stored.
+    /// - Returns: one result per request, in order.
+    /// - Throws: only when the transaction as a whole fails; then none is stored.
     func enqueueBatch(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>]
     /// `enqueueBatch` committed but not yet flushed to disk: durable only after `syncCommitted()`.
     /// Lets a group committer build the next transaction while the disk flushes the last one.
+    /// What it commits is visible to every reader at once; answer no one before the flush.
     func enqueueBatchUnsynced(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>]
-    /// Flushes every commit made so far to disk.
+    /// Flushes every commit made so far to disk; returns when they are durable.
+    /// - Throws: `StoreError.syncFailed` when the flush fails (the commits may or may not be on disk).
     func syncCommitted() throws
-    /// Leases up to `limit` due deliveries (queued/failed past their time, or sending with an expired lease).
+    /// Leases up to `limit` due deliveries (queued/failed past their time, or sending with an expired
+    /// lease), in one transaction. First, scheduled campaigns whose time has come start (one far past
+    /// its time is paused instead), and consent is checked again: a delivery whose person left the
+    /// list, was suppressed or erased, or whose campaign is paused or cancelled, is cancelled and
+    /// not returned. Each leased delivery's attempt is counted.
+    /// - Parameters:
+    ///   - channels: only deliveries of these channels; nil for every channel.
+    ///   - owner: who holds the leases (`LeaseOwner`); `complete`, `reschedule` and `release` must name it.
+    ///   - leaseMillis: how long the lease lasts; after it another worker may claim the delivery.
+    ///   - now: the current instant.
+    /// - Returns: the leased deliveries, each with its message and contact (nil for an ad-hoc
+    ///   recipient); empty when nothing is due.
     func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws
         -> [ClaimedDelivery]
-    /// Records outcomes for leased deliveries; a lease that was lost is left alone.
+    /// Records outcomes for leased deliveries in one transaction; a delivery `owner` no longer
+    /// leases (another took it over after the lease expired) is left alone. `sent` → sent; `transient` →
+    /// failed, due at `retryAt`; `unreachable` → due at `retryAt`, the attempt given back;
+    /// `permanent`, or a nil `retryAt` → dead. A permanent outcome with `suppress` also suppresses
+    /// the address as a bounce.
     func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws
-    /// Gives leased deliveries back untouched (graceful shutdown).
+    /// Gives leased deliveries back untouched (graceful shutdown): due as before, the attempt given
+    /// back. Leases not held by `owner` are left alone.
     func release(ids: [Int64], owner: String) throws
+    /// - Parameter channels: only these channels; nil for every channel.
+    /// - Returns: the earliest instant a queued or failed delivery is due or a lease expires, or
+    ///   nil when nothing is pending.
     func nextDueTime(channels: [String]?) throws -> Int64?
+    /// - Parameter messageID: one message's deliveries; nil for the whole queue.
+    /// - Returns: how many deliveries are in each state (states with none are absent).
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int]
-    /// Records that a channel's endpoint is down (or, with nil, up again).
+    /// Records that a channel's endpoint is down (or, with nil, up again), for every process to see.
+    /// A channel already down keeps its earliest `since`.
     func setChannelOutage(_ channel: String, _ outage: ChannelAvailability.Outage?) throws
-    /// The channels recorded as down, by any process.
+    /// The channels recorded as down, by any process (their `failures` is not stored: 0).
     func channelOutages() throws -> [String: ChannelAvailability.Outage]
-    /// Cancelled deliveries by why they were cancelled (of one message, or of the whole queue).
+    /// Cancelled deliveries by why they were cancelled (of one message, or of the whole queue with
+    /// nil); one cancelled without a reason counts as `manual`.
     func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int]
+    /// - Parameters:
+    ///   - state: only deliveries in this state; nil for any.
+    ///   - messageID: only this message's; nil for any.
+    ///   - limit: at most this many.
+    /// - Returns: deliveries in id order.
     func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery]
+    /// - Returns: the delivery, or nil when there is none with this id.
     func delivery(id: Int64) throws -> Delivery?
-    /// Puts dead or failed deliveries back in the queue; returns how many.
+    /// Puts dead or failed deliveries back in the queue, due at `now` with their attempts reset.
+    /// - Parameter ids: the deliveries to retry (others are skipped); nil for every dead or failed one.
+    /// - Returns: how many were put back.
     func retry(ids: [Int64]?, now: Int64) throws -> Int
+    /// Cancels queued or failed deliveries (reason `manual`); others are skipped.
+    /// - Returns: how many were cancelled.
     func cancel(ids: [Int64]) throws -> Int
     /// Gives leased deliveries back to be tried at a later instant without counting the attempt
     /// (quiet hours: nothing was sent); a lease that was lost is left alone.
+    /// - Parameters:
+    ///   - deferrals: each delivery and when it is due again.
+    ///   - note: recorded as the deliveries' last error (`deferred by quiet hours`).
     func reschedule(_ deferrals: [(id: Int64, at: Int64)], owner: String, note: String) throws
-    /// Gives back every lease `owner` still holds (shutdown after the drain timeout); returns how many.
+    /// Gives back every lease `owner` still holds (shutdown after the drain timeout), the attempts
+    /// not counted.
+    /// - Returns: how many deliveries were given back.
     @discardableResult
     func releaseAll(owner: String) throws -> Int
-    /// Ends at once the leases held by processes of this host that are gone (a restart after a crash).
+    /// Ends at once the leases held by processes of this host that are gone (a restart after a crash),
+    /// so the next claim takes their deliveries over. The attempts stay counted: the holder may have sent.
+    /// - Returns: how many deliveries' leases were ended.
     @discardableResult
     func expireLeasesOfStoppedProcesses(now: Int64) throws -> Int
-    /// When the next delivery of `channel` is due (or a lease on it expires).
+    /// When the next delivery of `channel` is due (or a lease on it expires); nil when none is
+    /// queued, failed or leased.
     func nextDue(channel: String) throws -> Int64?
-    /// Records a gateway's receipt on the delivery it names; returns the delivery's id, or nil.
+    /// Records a gateway's receipt on the delivery it names (by our id, else by the provider's id,
+    /// on `channel`): delivered → `delivered`, failed → `bounced` (and a suppression when the
+    /// receipt says so). A pending receipt, or one for a delivery not sent, sending or delivered
+    /// (queued, dead, cancelled), changes nothing.
+    /// - Returns: the delivery's id, or nil when no delivery of `channel` matches.
     func recordReceipt(_ r: Receipt, channel: String, now: Int64) throws -> Int64?
-    /// Batches of a group commit that were redone with a savepoint per request.
+    /// Batches of a group commit that were redone with a savepoint per request, since the store opened.
     var slowPathBatches: Int { get }
     /// Commits a write that changes nothing, to learn whether the disk takes writes again.
+    /// - Throws: the backend's error while it does not (`StorageUnavailable(error)` recognises it).
     func probeWrite() throws
 }
 
@@ -147,6 +211,7 @@ extension Store {
 }
 
 extension DeliveryQueue {
+    /// `expireLeasesOfStoppedProcesses(now:)` at the system's current time.
     @discardableResult
     public func expireLeasesOfStoppedProcesses() throws -> Int {
         try expireLeasesOfStoppedProcesses(now: WallClock.nowMillis())
