@@ -57,10 +57,6 @@ public protocol DeliveryQueue: AnyObject, Sendable {
     /// Gives leased deliveries back untouched (graceful shutdown): due as before, the attempt given
     /// back. Leases not held by `owner` are left alone.
     func release(ids: [Int64], owner: String) throws
-    /// - Parameter channels: only these channels; nil for every channel.
-    /// - Returns: the earliest instant a queued or failed delivery is due or a lease expires, or
-    ///   nil when nothing is pending.
-    func nextDueTime(channels: [String]?) throws -> Int64?
     /// - Parameter messageID: one message's deliveries; nil for the whole queue.
     /// - Returns: how many deliveries are in each state (states with none are absent).
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int]

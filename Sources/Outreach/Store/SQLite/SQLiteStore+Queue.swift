@@ -243,22 +243,6 @@ extension SQLiteStore {
         }
     }
 
-    public func nextDueTime(channels: [String]?) throws -> Int64? {
-        if let channels { return try channels.compactMap { try nextDue(channel: $0) }.min() }
-        return try with { db in
-            // Walks the partial indexes in order: cheap however many deliveries wait for later.
-            let due = try db.prepare(
-                "SELECT next_attempt_at FROM deliveries INDEXED BY deliveries_due WHERE state IN ('queued','failed') ORDER BY next_attempt_at LIMIT 1"
-            )
-            .rows { $0.int(0) }.first
-            let lease = try db.prepare(
-                "SELECT lease_expires_at FROM deliveries INDEXED BY deliveries_leased WHERE state = 'sending' ORDER BY lease_expires_at LIMIT 1"
-            )
-            .rows { $0.int(0) }.first
-            return [due, lease].compactMap { $0 }.min()
-        }
-    }
-
     public func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int] {
         let rows: [(String, Int)]
         if let m = messageID {
