@@ -13,7 +13,7 @@ struct EventsCancelCommand: Command {
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
         let (e, q) = try context.store.cancelEvent(
-            named: name, templates: try EventsCreateCommand.eventTemplates(context), now: WallClock.nowMillis())
+            named: name, templates: EventPlanner.eventTemplates(in: try context.templates), now: WallClock.nowMillis())
         EventsCreateCommand.report(e, q, verb: "Cancelled", args, context)
         return 0
     }

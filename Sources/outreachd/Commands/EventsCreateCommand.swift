@@ -31,72 +31,30 @@ struct EventsCreateCommand: Command {
         let store = try context.store
         guard try store.list(named: list) != nil else { throw StoreError.unknownList(list) }
         guard try store.event(named: name) == nil else { throw EventStoreError.exists(name) }
-        let channels = try eventChannels(args.values("--channel"), context)
+        let planner = try planner(context)
+        let channels: [CampaignChannel]
+        do { channels = try planner.channels(named: args.values("--channel")) } catch EventPlanError.noDefaultChannel {
+            throw UsageError(EventPlanError.noDefaultChannel.description)
+        }
         let config = try context.config
         let domain = (try? MailAddress.parse(config.senderFrom))?.domain ?? "localhost"
         let uid = "evt-" + Crypto.hex(Crypto.randomBytes(12)) + "@" + domain
         let event = Event(
             name: name, title: args.value("--title") ?? name, list: list, channels: channels, schedule: schedule,
             location: args.value("--location"), uid: uid)
-        let templates = try eventTemplates(context)
-        try validateTemplates(event, templates, context)
+        let templates = planner.eventTemplates
+        try planner.check(event, templates)
         let (e, q) = try store.createEvent(event, templates: templates, now: WallClock.nowMillis())
         report(e, q, verb: "Created", args, context)
         return 0
     }
 
-    /// The channels named (each addressed as a campaign would: email, phone or room), or every email channel.
-    static func eventChannels(_ names: [String], _ context: CommandContext) throws -> [CampaignChannel] {
-        let channels = try context.channels
-        let chosen =
-            names.isEmpty
-            ? channels.filter { $0.value.kind == .email && $0.value.target == .contact }.keys.sorted() : names
-        guard !chosen.isEmpty else { throw UsageError("--channel is required: no email channel is configured") }
-        return try chosen.map { n in
-            guard let ch = channels[n] else {
-                throw CLIError.failed(
-                    "--channel: there is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", "))."
-                )
-            }
-            return CampaignChannel(name: n, address: ch.target == .room ? .room : ch.kind == .sms ? .phone : .email)
-        }
-    }
-
-    /// `event-cancellation` when the template folder has one, else the invitation template.
-    static func eventTemplates(_ context: CommandContext) throws -> EventTemplates {
-        let library = try context.templates
-        var t = EventTemplates()
-        if library.has("event-cancellation") { t.cancellation = "event-cancellation" }
-        return t
-    }
-
-    /// Renders the invitation and reminder templates for every language in the audience and every
-    /// channel, so a broken template is refused now rather than at send time.
-    static func validateTemplates(_ event: Event, _ templates: EventTemplates, _ context: CommandContext) throws {
-        let library = try context.templates
+    /// The core's rules for events over this command's store, templates and channels.
+    static func planner(_ context: CommandContext) throws -> EventPlanner {
         let config = try context.config
-        for t in Set([templates.invitation, templates.reminder, templates.cancellation]) where !library.has(t) {
-            throw CLIError.failed("There is no template '\(t)' in \(config.templatesDir); events need it.")
-        }
-        let channels = try context.channels
-        guard let first = event.schedule.occurrences().first else { return }
-        for locale in try context.store.audienceLocales(list: event.list).map(Optional.some) + [nil] {
-            let sample = first.templateContext(
-                title: event.title, location: event.location, locale: locale,
-                timeZone: event.schedule.timeZone, defaultLocale: config.defaultLocale)
-            for ch in event.channels {
-                for t in [templates.invitation, templates.reminder] {
-                    do {
-                        try context.templateCheck.check(
-                            template: t, channel: channels[ch.name]!, locale: locale, data: ["event": sample])
-                    } catch {
-                        throw CLIError.failed(
-                            "The template '\(t)' does not render for \(locale ?? "the default language") on channel \(ch.name): \(error)"
-                        )
-                    }
-                }
-            }
-        }
+        return EventPlanner(
+            store: try context.store, templates: try context.templateCheck, channels: try context.channels,
+            templatesDirectory: config.templatesDir, defaultLocale: config.defaultLocale)
     }
 
     static func report(_ e: Event, _ q: EventQueued, verb: String, _ args: Arguments, _ context: CommandContext) {

@@ -52,8 +52,9 @@ struct EventsUpdateCommand: Command {
             guard !title.singleLine.isEmpty else { throw UsageError("--title must not be empty") }
             e.title = title
         }
-        let templates = try EventsCreateCommand.eventTemplates(context)
-        try EventsCreateCommand.validateTemplates(e, templates, context)
+        let planner = try EventsCreateCommand.planner(context)
+        let templates = planner.eventTemplates
+        try planner.check(e, templates)
         let (updated, q) = try store.updateEvent(e, templates: templates, now: WallClock.nowMillis())
         EventsCreateCommand.report(updated, q, verb: "Updated", args, context)
         return 0

@@ -1,0 +1,96 @@
+/// Why an event cannot be created or changed as asked; each says what to fix.
+public enum EventPlanError: Error, Sendable, CustomStringConvertible {
+    /// No channel was named and no email channel is configured.
+    case noDefaultChannel
+    case unknownChannel(String, configured: [String])
+    case missingTemplate(String, directory: String)
+    case doesNotRender(template: String, locale: String?, channel: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noDefaultChannel: return "--channel is required: no email channel is configured"
+        case .unknownChannel(let n, let configured):
+            return "--channel: there is no channel '\(n)'; configured: \(configured.joined(separator: ", "))."
+        case .missingTemplate(let t, let dir): return "There is no template '\(t)' in \(dir); events need it."
+        case .doesNotRender(let t, let l, let c, let reason):
+            return "The template '\(t)' does not render for \(l ?? "the default language") on channel \(c): \(reason)"
+        }
+    }
+}
+
+/// Creating and changing events: which channels and templates an event uses, and the check that
+/// its invitation and reminder render for every language in the audience on every channel
+/// before anything is stored or queued.
+public struct EventPlanner {
+    public let store: any EventStore & CampaignStore
+    public let templates: TemplateCheck
+    public let channels: [String: any Channel]
+    /// Named in the message for a missing template.
+    public let templatesDirectory: String
+    public let defaultLocale: String
+
+    public init(
+        store: any EventStore & CampaignStore, templates: TemplateCheck, channels: [String: any Channel],
+        templatesDirectory: String, defaultLocale: String
+    ) {
+        self.store = store
+        self.templates = templates
+        self.channels = channels
+        self.templatesDirectory = templatesDirectory
+        self.defaultLocale = defaultLocale
+    }
+
+    /// The channels named, each addressed by the one recipient rule; without names, every email
+    /// channel that writes to each contact.
+    /// - Throws: `EventPlanError.unknownChannel`, `.noDefaultChannel`.
+    public func channels(named names: [String]) throws -> [CampaignChannel] {
+        let chosen =
+            names.isEmpty
+            ? channels.filter { $0.value.kind == .email && $0.value.target == .contact }.keys.sorted() : names
+        guard !chosen.isEmpty else { throw EventPlanError.noDefaultChannel }
+        return try chosen.map { n in
+            guard let ch = channels[n] else {
+                throw EventPlanError.unknownChannel(n, configured: channels.keys.sorted())
+            }
+            return CampaignChannel(channel: ch)
+        }
+    }
+
+    /// The templates events use: `event-cancellation` when the folder has one, else the invitation's.
+    public var eventTemplates: EventTemplates { Self.eventTemplates(in: templates.library) }
+
+    /// The templates events use from `library`.
+    public static func eventTemplates(in library: TemplateLibrary) -> EventTemplates {
+        var t = EventTemplates()
+        if library.has("event-cancellation") { t.cancellation = "event-cancellation" }
+        return t
+    }
+
+    /// Renders the invitation and reminder for every language in the audience and every channel
+    /// with the event's first occurrence.
+    /// - Throws: `EventPlanError.missingTemplate`, `.doesNotRender`.
+    public func check(_ event: Event, _ names: EventTemplates) throws {
+        for t in Set([names.invitation, names.reminder, names.cancellation]) where !templates.library.has(t) {
+            throw EventPlanError.missingTemplate(t, directory: templatesDirectory)
+        }
+        guard let first = event.schedule.occurrences().first else { return }
+        for locale in try store.audienceLocales(list: event.list).map(Optional.some) + [nil] {
+            let sample = first.templateContext(
+                title: event.title, location: event.location, locale: locale,
+                timeZone: event.schedule.timeZone, defaultLocale: defaultLocale)
+            for ch in event.channels {
+                guard let channel = channels[ch.name] else {
+                    throw EventPlanError.unknownChannel(ch.name, configured: channels.keys.sorted())
+                }
+                for t in [names.invitation, names.reminder] {
+                    do {
+                        try templates.check(template: t, channel: channel, locale: locale, data: ["event": sample])
+                    } catch {
+                        throw EventPlanError.doesNotRender(
+                            template: t, locale: locale, channel: ch.name, reason: "\(error)")
+                    }
+                }
+            }
+        }
+    }
+}
