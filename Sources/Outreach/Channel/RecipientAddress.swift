@@ -34,6 +34,14 @@ public enum RecipientAddress {
         }
     }
 
+    /// The address of someone named only by their email or phone (`send --to`, not a stored
+    /// contact): on a chat channel what they were named by stands for the attribute.
+    public static func resolve(adHoc contact: Contact, on channel: any Channel) -> String? {
+        resolve(
+            email: contact.email, phone: contact.phone, explicit: contact.email ?? contact.phone,
+            kind: channel.kind, target: channel.target, attribute: channel.addressAttribute)
+    }
+
     /// `contact`'s address on `channel`.
     public static func resolve(_ contact: Contact, on channel: any Channel) -> String? {
         resolve(

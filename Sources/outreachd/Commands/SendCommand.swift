@@ -61,8 +61,12 @@ struct SendCommand: Command {
                     email: isEmail ? raw : nil, phone: isEmail ? nil : raw, name: nil, locale: nil, timeZone: nil,
                     attributes: [:])
                 let channel = try pick(args.value("--channel"), forEmail: isEmail, channels)
-                d = NewDelivery(
-                    channel: channel.name, address: RecipientAddress.resolve(c, on: channel) ?? (c.email ?? c.phone!))
+                guard let address = RecipientAddress.resolve(adHoc: c, on: channel) else {
+                    throw CLIError.failed(
+                        "--to \(raw) is not an address channel '\(channel.name)' can send to (it sends \(channel.kind))."
+                    )
+                }
+                d = NewDelivery(channel: channel.name, address: address)
             }
             if let l = args.value("--locale") { d.locale = Locales.canonical(l) }
             // A broken template is refused before anything is queued; once per channel and language.

@@ -85,6 +85,12 @@ import Testing
             typo.stderr
                 == "outreachd: --to ana.example.org: not an email address (it has no @) and not a phone number (it has letters).\n",
             "\(typo.stderr)")
+        // An email address is no address for an SMS channel (it was queued as one before).
+        let email = try TestSupport.outreachd([
+            "--config", config, "send", "welcome", "--channel", "texts", "--to", "ana@example.org",
+        ])
+        #expect(email.status == 1)
+        #expect(email.stderr.contains("is not an address channel 'texts' can send to"), "\(email.stderr)")
         let phones = (1...9).flatMap { ["--to", "+452143660\($0)"] }
         let q = try TestSupport.outreachd(
             ["--config", config, "send", "welcome", "--channel", "texts", "--queue-only"] + phones)
