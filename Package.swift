@@ -31,7 +31,7 @@ let package = Package(
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "OutreachUnitTests", dependencies: ["Outreach", "Channels", "OutreachTestFixtures"],
-            swiftSettings: strict),
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "OutreachEndToEndTests", dependencies: ["Outreach", "Channels", "OutreachTestFixtures"],
             swiftSettings: strict),
