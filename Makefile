@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps run test build bench clean lint format
+.PHONY: deps run test unit build bench clean lint format
 
 deps:
 	@scripts/install-deps.sh
@@ -20,7 +20,12 @@ lint:
 format:
 	$(SWIFT) format format --in-place --recursive --configuration .swift-format Sources Tests
 
-# Lint first; warnings are errors: the code is warning-free in Swift 6 mode and stays so.
+# The unit layer alone (docs/testing.md): no process, no peer, no install step; seconds, not minutes.
+# Built with the flags of `make test`, so switching between the two reuses the build.
+unit:
+	$(SWIFT) test -Xswiftc -warnings-as-errors --filter OutreachUnitTests
+
+# Lint first; warnings are errors: the code is warning-free in Swift 6 mode and stays so. Both layers.
 test: lint
 	@scripts/install-deps.sh --test
 	$(SWIFT) build -Xswiftc -warnings-as-errors

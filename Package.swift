@@ -23,6 +23,17 @@ let package = Package(
         .target(name: "Outreach", dependencies: ["CSQLite", "COpenSSL"], swiftSettings: strict),
         .target(name: "Channels", dependencies: ["Outreach", "CCurl", "COpenSSL"], swiftSettings: strict),
         .executableTarget(name: "outreachd", dependencies: ["Outreach", "Channels", "CMicroHTTPD"], swiftSettings: strict),
-        .testTarget(name: "OutreachTests", dependencies: ["Outreach", "Channels"], exclude: ["Fixtures"], swiftSettings: strict),
+        // Two layers (docs/testing.md): unit tests start no process and open no socket (`make unit`);
+        // end-to-end tests run the built binary against real peers.
+        // What both share (channel sections, template folders, the Mustache spec): data, no process.
+        .target(
+            name: "OutreachTestFixtures", dependencies: ["Outreach"], path: "Tests/OutreachTestFixtures",
+            exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "OutreachUnitTests", dependencies: ["Outreach", "Channels", "OutreachTestFixtures"],
+            exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "OutreachEndToEndTests", dependencies: ["Outreach", "Channels", "OutreachTestFixtures"],
+            swiftSettings: strict),
     ]
 )

@@ -1,4 +1,4 @@
-"""Sends raw, fuzzed HTTP requests for Tests/OutreachTests/Fuzz (each exactly as given, on its own
+"""Sends raw, fuzzed HTTP requests for Tests/OutreachEndToEndTests/Fuzz (each exactly as given, on its own
 connection, so malformed heads and bodies reach the server byte for byte) and reports each answer.
 
   fuzz_http.py HOST PORT THREADS TIMEOUT   stdin: JSON list of base64 requests

@@ -6,7 +6,8 @@ import Synchronization
 /// Each batch is one claim transaction and one completion transaction, so throughput is bounded by
 /// the channel, not by commits.
 public final class DeliveryWorker: Sendable {
-    public let store: any Store
+    /// The queue it claims from and records to: all the worker needs of the store.
+    public let store: any DeliveryQueue
     public let channels: [String: any Channel]
     public let composer: any DeliveryComposer
     public let policies: [String: RetryPolicy]
@@ -29,7 +30,7 @@ public final class DeliveryWorker: Sendable {
     public let clock: any TimeSource
 
     public init(
-        store: any Store, channels: [String: any Channel], composer: any DeliveryComposer,
+        store: any DeliveryQueue, channels: [String: any Channel], composer: any DeliveryComposer,
         policies: [String: RetryPolicy] = [:], owner: String = DeliveryWorker.defaultOwner(),
         leaseMillis: Int64 = 5 * 60_000, availability: ChannelAvailability = ChannelAvailability(),
         quietHours: [String: QuietHours] = [:], redactor: SecretRedactor = SecretRedactor(),

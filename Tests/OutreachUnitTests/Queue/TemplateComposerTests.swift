@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+@testable import Outreach
+
+/// `TemplateComposer` and `EmailComposer` on the template folder in Fixtures/templates: what a
+/// channel is handed for a claimed delivery, in process.
+@Suite struct TemplateComposerTests {
+    let config: Config
+    let composer: TemplateComposer
+    let links = LinkSigner(key: Array(repeating: 7, count: 32), baseURL: "https://news.example.org")
+
+    init() throws {
+        config = try Config.parse(
+            """
+            [sender]
+            from = "Example News <news@example.org>"
+            reply_to = "help@example.org"
+            """, file: TestSupport.temporaryDirectory("composer") + "/outreachd.conf", environment: [:])
+        let library = try TemplateLibrary(directory: TestSupport.fixtures + "/templates", defaultLocale: "en")
+        composer = TemplateComposer(library: library, config: config, links: links)
+    }
+
+    func claimed(
+        id: Int64 = 41, address: String = "ana@example.org", contact: Contact? = Contact(id: 5, name: "Ana Berg"),
+        message: Message = Message(id: 9, template: "welcome", kind: .list, listName: "news"), channel: String = "email"
+    ) -> ClaimedDelivery {
+        ClaimedDelivery(
+            delivery: Delivery(
+                id: id, messageID: message.id ?? 0, contactID: contact?.id, channel: channel, address: address,
+                state: .sending, attempts: 1, createdAt: 1_768_478_400_000, updatedAt: 1_768_478_400_000),
+            message: message, contact: contact)
+    }
+
+    @Test func anEmailIsRenderedForItsRecipientWithAllItsParts() throws {
+        let m = try composer.compose(claimed(), for: FakeChannel(kind: .email))
+        #expect(m.deliveryID == 41)
+        #expect(m.address == "ana@example.org")
+        #expect(m.recipientName == "Ana Berg")
+        #expect(m.subject == "Welcome to news, Ana")
+        #expect(m.html == "<p>Hello Ana, welcome to news.</p>\n")
+        let lines = m.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.prefix(2) == ["Hello Ana, welcome to news.", "-- The Example team"])
+        let unsubscribe = try #require(lines.first { $0.hasPrefix("Unsubscribe: ") }).dropFirst("Unsubscribe: ".count)
+        #expect(unsubscribe.hasPrefix("https://news.example.org/unsubscribe/"))
+        // The link is signed for this list and address.
+        let token = try links.verify(String(unsubscribe.dropFirst("https://news.example.org/unsubscribe/".count)))
+        #expect(token.list == "news" && token.address == "ana@example.org" && token.contactID == 5)
+        #expect(m.envelopeFrom == "news@example.org")
+
+        let mime = String(decoding: try #require(m.mime), as: UTF8.self)
+        let head = mime.components(separatedBy: "\r\n\r\n")[0]
+        #expect(head.contains("From: Example News <news@example.org>"))
+        #expect(head.contains("To: Ana Berg <ana@example.org>"))
+        #expect(head.contains("Reply-To: help@example.org"))
+        #expect(head.contains("Subject: Welcome to news, Ana"))
+        #expect(head.contains("List-Id: <news.example.org>"))
+        #expect(head.contains("List-Unsubscribe: <\(unsubscribe)>"))
+        #expect(head.contains("Message-ID: <outreach.41.9.\(String(1_768_478_400_000, radix: 36))@example.org>"))
+        #expect(mime.contains("multipart/alternative"))
+    }
+
+    @Test func theContactsLocalePicksTheVariantAndItsPartial() throws {
+        let c = claimed(contact: Contact(id: 5, name: "Søren Dal", locale: "da"))
+        let m = try composer.compose(c, for: FakeChannel(kind: .email))
+        #expect(m.subject == "Velkommen til news, Søren")
+        #expect(m.text == "Hej Søren, velkommen til news.\n-- Holdet hos Example\n")
+        // The Danish variant has no HTML part: the mail is text only.
+        #expect(m.html == nil)
+        #expect(!String(decoding: try #require(m.mime), as: UTF8.self).contains("multipart/alternative"))
+    }
+
+    @Test func anSMSIsTextWithTheMessagesDataAndNoMIME() throws {
+        let message = Message(id: 9, template: "welcome", data: ["code": "4711"])
+        let c = claimed(address: "+4512345678", contact: nil, message: message, channel: "sms")
+        let m = try composer.compose(c, for: FakeChannel(name: "sms", kind: .sms))
+        #expect(m.text == "Hi , your code is 4711.\n")
+        #expect(m.mime == nil && m.envelopeFrom == nil && m.subject == nil)
+    }
+
+    @Test func anAdHocRecipientsAddressBecomesTheirContactDetails() throws {
+        let email = composer.context(claimed(address: "x@example.org", contact: nil))
+        #expect(email["contact"]?["email"]?.stringValue == "x@example.org")
+        #expect(email["contact"]?["phone"] == nil)
+        let phone = composer.context(claimed(address: "+4512345678", contact: nil))
+        #expect(phone["contact"]?["phone"]?.stringValue == "+4512345678")
+        #expect(phone["contact"]?["email"] == nil)
+    }
+
+    @Test func onlyATransactionalMessageOfAListGetsAConfirmLink() throws {
+        let list = composer.context(claimed())
+        #expect(list["unsubscribe_url"] != nil)
+        #expect(list["confirm_url"] == nil)
+        let confirmation = composer.context(
+            claimed(message: Message(id: 9, template: "welcome", kind: .transactional, listName: "news")))
+        #expect(confirmation["confirm_url"]?.stringValue?.hasPrefix("https://news.example.org/confirm/") == true)
+        let plain = composer.context(claimed(message: Message(id: 9, template: "welcome")))
+        #expect(plain["unsubscribe_url"] == nil && plain["confirm_url"] == nil && plain["list"] == nil)
+    }
+
+    @Test func transactionalMailHasNoListHeaders() throws {
+        let c = claimed(message: Message(id: 9, template: "welcome", kind: .transactional))
+        let mime = String(
+            decoding: try #require(try composer.compose(c, for: FakeChannel(kind: .email)).mime), as: UTF8.self)
+        #expect(!mime.contains("List-Id:") && !mime.contains("List-Unsubscribe"))
+    }
+
+    @Test func aTemplateThatDoesNotExistOrLacksTheKindIsAnError() throws {
+        #expect(throws: (any Error).self) {
+            try composer.compose(claimed(message: Message(id: 9, template: "nope")), for: FakeChannel(kind: .email))
+        }
+        #expect(throws: (any Error).self) {
+            try composer.compose(claimed(), for: FakeChannel(kind: .chat))
+        }
+    }
+
+    @Test func anInvalidSenderIsAnErrorOfTheEmailNotOfOtherKinds() throws {
+        let bad = try Config.parse(
+            "[sender]\nfrom = \"not an address\"\n", file: TestSupport.temporaryDirectory("composer") + "/o.conf",
+            environment: [:])
+        #expect(throws: (any Error).self) { try EmailComposer(config: bad) }
+        let library = try TemplateLibrary(directory: TestSupport.fixtures + "/templates", defaultLocale: "en")
+        let composer = TemplateComposer(library: library, config: bad, links: links)
+        let message = Message(id: 9, template: "welcome", data: ["code": "1"])
+        #expect(try composer.compose(claimed(message: message), for: FakeChannel(kind: .sms)).text.contains("1"))
+        #expect(throws: (any Error).self) { try composer.compose(claimed(), for: FakeChannel(kind: .email)) }
+    }
+}
