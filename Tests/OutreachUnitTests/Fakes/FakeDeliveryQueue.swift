@@ -29,6 +29,7 @@ final class FakeDeliveryQueue: DeliveryQueue {
         var outages: [String: ChannelAvailability.Outage] = [:]
         var nextID: Int64 = 1
         var claims = 0
+        var commits = 0
     }
 
     private let state = Mutex(State())
@@ -82,10 +83,24 @@ final class FakeDeliveryQueue: DeliveryQueue {
     }
 
     func enqueueBatchUnsynced(_ requests: [EnqueueRequest]) throws -> [Result<EnqueueResult, any Error>] {
-        try enqueueBatch(requests)
+        if let e = failures.withLock({ $0.commit }) { throw e }
+        state.withLock { $0.commits += 1 }
+        return try enqueueBatch(requests)
     }
 
-    func syncCommitted() throws {}
+    func syncCommitted() throws {
+        if let e = failures.withLock({ $0.sync }) { throw e }
+    }
+
+    /// Errors the group-commit calls throw (a full disk), set by a test.
+    struct Failures {
+        var commit: (any Error)?
+        var sync: (any Error)?
+    }
+
+    let failures = Mutex(Failures())
+    /// How many group commits (`enqueueBatchUnsynced`) were written.
+    var commits: Int { state.withLock { $0.commits } }
 
     func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws
         -> [ClaimedDelivery]

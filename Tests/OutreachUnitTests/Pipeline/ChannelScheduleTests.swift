@@ -1,0 +1,47 @@
+import OutreachTestFixtures
+import Testing
+
+@testable import Outreach
+
+/// What the channel says of itself decides its schedule: a channel that paces itself keeps its
+/// `rate` (the pipeline does not pace it twice), and its in-flight limit caps a batch when
+/// `batch_size` is not set.
+@Suite struct ChannelScheduleTests {
+    final class Described: Channel {
+        let name = "c"
+        let kind = ChannelKind.sms
+        let batchSize: Int
+        let pacesItself: Bool
+        let inFlightLimit: Int?
+        init(batchSize: Int = 256, pacesItself: Bool = false, inFlightLimit: Int? = nil) {
+            self.batchSize = batchSize
+            self.pacesItself = pacesItself
+            self.inFlightLimit = inFlightLimit
+        }
+        func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] { batch.map { _ in .sent(providerID: nil) } }
+    }
+
+    @Test func aChannelThatPacesItselfIsNotPacedAgain() throws {
+        let section = ChannelSections.make("c", ["type": "x", "rate": "10/s"])
+        #expect(try ChannelSchedule(section: section, channel: Described(pacesItself: true)).rate == nil)
+        let paced = try ChannelSchedule(section: section, channel: Described())
+        #expect(paced.rate?.perSecond == 10)
+    }
+
+    @Test func theInFlightLimitCapsABatchUnlessBatchSizeIsSet() throws {
+        let plain = ChannelSections.make("c", ["type": "x"])
+        #expect(try ChannelSchedule(section: plain, channel: Described(inFlightLimit: 4)).batchCap == 4)
+        #expect(try ChannelSchedule(section: plain, channel: Described()).batchCap == nil)
+        let sized = ChannelSections.make("c", ["type": "x", "batch_size": 9])
+        #expect(try ChannelSchedule(section: sized, channel: Described(inFlightLimit: 4)).batchCap == 9)
+    }
+
+    @Test func thePacedChannelTakesTheSmallestOfItsLimits() throws {
+        let inner = Described(batchSize: 256)
+        #expect(PacedChannel(inner, rate: nil, batchCap: nil).batchSize == 256)
+        #expect(PacedChannel(inner, rate: nil, batchCap: 4).batchSize == 4)
+        // At most one second's worth at the rate, so the pace stays smooth.
+        #expect(PacedChannel(inner, rate: RateLimit("3/s"), batchCap: 4).batchSize == 3)
+        #expect(PacedChannel(inner, rate: RateLimit("1/m"), batchCap: nil).batchSize == 1)
+    }
+}
