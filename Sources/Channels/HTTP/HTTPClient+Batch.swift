@@ -5,12 +5,12 @@ extension HTTPClient {
     /// request cannot be built gets `refused`'s outcome and never reaches the peer; the others get
     /// `outcome` of their result, in the batch's order.
     func send<Failure: Error>(
-        _ batch: [OutgoingMessage], build: (OutgoingMessage) throws(Failure) -> HTTPRequest,
+        _ batch: [OutgoingMessage], build: (OutgoingMessage) throws(Failure) -> HTTPClientRequest,
         refused: (Failure) -> DeliveryOutcome,
-        outcome: (Result<HTTPResponse, HTTPClientError>) -> DeliveryOutcome
+        outcome: (Result<HTTPClientResponse, HTTPClientError>) -> DeliveryOutcome
     ) -> [DeliveryOutcome] {
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
-        var requests: [HTTPRequest] = []
+        var requests: [HTTPClientRequest] = []
         var slots: [Int] = []
         for (i, message) in batch.enumerated() {
             do throws(Failure) {

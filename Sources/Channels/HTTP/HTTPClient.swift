@@ -42,7 +42,7 @@ public final class HTTPClient: Sendable {
     }
 
     /// Sends every request and returns one result per request, in order.
-    public func perform(_ requests: [HTTPRequest]) -> [Result<HTTPResponse, HTTPClientError>] {
+    public func perform(_ requests: [HTTPClientRequest]) -> [Result<HTTPClientResponse, HTTPClientError>] {
         if requests.isEmpty { return [] }
         let options = self.options
         // The transfers are made under the lock: they hold C state that must not cross threads.
@@ -53,7 +53,7 @@ public final class HTTPClient: Sendable {
     }
 
     /// Sends one request.
-    public func perform(_ request: HTTPRequest) -> Result<HTTPResponse, HTTPClientError> {
+    public func perform(_ request: HTTPClientRequest) -> Result<HTTPClientResponse, HTTPClientError> {
         perform([request])[0]
     }
 

@@ -4,8 +4,8 @@ import Outreach
 /// connection failures transient (honouring `Retry-After`); other statuses permanent.
 enum HTTPOutcome {
     static func classify(
-        _ result: Result<HTTPResponse, HTTPClientError>, peer: String,
-        providerID: (HTTPResponse) -> String? = { _ in nil }
+        _ result: Result<HTTPClientResponse, HTTPClientError>, peer: String,
+        providerID: (HTTPClientResponse) -> String? = { _ in nil }
     ) -> DeliveryOutcome {
         switch result {
         case .failure(.invalidRequest(_, let message)):
@@ -33,7 +33,7 @@ enum HTTPOutcome {
     }
 
     /// The start of the body, on one line, for the delivery's last error.
-    static func snippet(_ response: HTTPResponse) -> String {
+    static func snippet(_ response: HTTPClientResponse) -> String {
         let text = response.text.split(whereSeparator: \.isNewline).joined(separator: " ")
         if text.isEmpty { return "" }
         return ": " + (text.count > 200 ? String(text.prefix(200)) + "…" : text)
@@ -41,7 +41,7 @@ enum HTTPOutcome {
 
     /// Telegram (`parameters.retry_after`), Discord (`retry_after`) and Matrix (`retry_after_ms`)
     /// say how long to wait in the JSON body.
-    static func bodyRetryAfter(_ response: HTTPResponse) -> Double? {
+    static func bodyRetryAfter(_ response: HTTPClientResponse) -> Double? {
         guard let json = try? JSON.parse(response.body) else { return nil }
         func number(_ j: JSON?) -> Double? {
             if case .number(let n)? = j { return Double(n) }
@@ -53,7 +53,7 @@ enum HTTPOutcome {
     }
 
     /// A string or number member of a JSON response body.
-    static func jsonField(_ response: HTTPResponse, _ path: String...) -> String? {
+    static func jsonField(_ response: HTTPClientResponse, _ path: String...) -> String? {
         guard var j = try? JSON.parse(response.body) else { return nil }
         for key in path {
             if let i = Int(key), let a = j.arrayValue { guard i < a.count else { return nil }; j = a[i]; continue }

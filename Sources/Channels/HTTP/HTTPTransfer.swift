@@ -7,7 +7,7 @@ import Outreach
 /// batch's `active` table keeps it alive until the transfer is removed from the multi handle.
 final class HTTPTransfer {
     let index: Int
-    let request: HTTPRequest
+    let request: HTTPClientRequest
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
     var headerList: UnsafeMutablePointer<curl_slist>?
@@ -15,7 +15,7 @@ final class HTTPTransfer {
 
     let options: HTTPClient.Options
 
-    init(index: Int, request: HTTPRequest, options: HTTPClient.Options) {
+    init(index: Int, request: HTTPClientRequest, options: HTTPClient.Options) {
         self.options = options
         self.index = index
         self.request = request
@@ -75,7 +75,7 @@ final class HTTPTransfer {
     }
 
     /// The outcome once libcurl reports the transfer done.
-    func finish(_ easy: UnsafeMutableRawPointer, code: CURLcode) -> Result<HTTPResponse, HTTPClientError> {
+    func finish(_ easy: UnsafeMutableRawPointer, code: CURLcode) -> Result<HTTPClientResponse, HTTPClientError> {
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
@@ -96,7 +96,7 @@ final class HTTPTransfer {
         }
         var status = 0
         _ = outreach_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResponse(status: status, headers: headers, body: body))
+        return .success(HTTPClientResponse(status: status, headers: headers, body: body))
     }
 
     /// The URL as an error names it: stored errors are shown and logged, so no credentials, no query.
@@ -152,7 +152,7 @@ let httpTransferHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, 
 }
 
 extension HTTPTransfer: CurlTransfer {
-    func configure(_ easy: UnsafeMutableRawPointer) -> Result<HTTPResponse, HTTPClientError>? {
+    func configure(_ easy: UnsafeMutableRawPointer) -> Result<HTTPClientResponse, HTTPClientError>? {
         configure(easy, options: options).map { .failure($0) }
     }
 }

@@ -2,7 +2,7 @@ import Outreach
 
 extension SMSChannel {
     /// The gateway request for one message.
-    func request(for message: OutgoingMessage, timestamp: Int) throws(SMSSendError) -> HTTPRequest {
+    func request(for message: OutgoingMessage, timestamp: Int) throws(SMSSendError) -> HTTPClientRequest {
         let number: String
         do throws(PhoneNumberError) {
             number = try PhoneNumber.normalize(message.address, defaultCountry: defaultCountry)
@@ -23,7 +23,7 @@ extension SMSChannel {
             let base = url.hasSuffix("/") ? String(url.dropLast()) : url
             let sid = user ?? ""
             return finish(
-                HTTPRequest(
+                HTTPClientRequest(
                     method: "POST", url: base + "/2010-04-01/Accounts/" + HTTPForm.escape(sid) + "/Messages.json",
                     basicAuth: (sid, password ?? "")),
                 fields: fields, type: .form, id: message.deliveryID, timestamp: timestamp)
@@ -36,7 +36,7 @@ extension SMSChannel {
             ]
             if let receiptURL { fields.append(("callback", receiptURL)) }
             return finish(
-                HTTPRequest(method: "POST", url: url), fields: fields, type: contentType,
+                HTTPClientRequest(method: "POST", url: url), fields: fields, type: contentType,
                 id: message.deliveryID, timestamp: timestamp)
         case .kannel:
             var fields: [(name: String, value: String)] = [("username", user ?? ""), ("password", password ?? "")]
@@ -52,7 +52,7 @@ extension SMSChannel {
                 ]
             }
             let query = HTTPForm.encode(fields)
-            let request = HTTPRequest(
+            let request = HTTPClientRequest(
                 method: "GET", url: url + (url.contains("?") ? "&" : "?") + query,
                 headers: settings.headers
                     + settings.webhookHeaders(id: message.deliveryID, body: [], timestamp: timestamp))
@@ -66,16 +66,16 @@ extension SMSChannel {
             ]
             if let receiptURL { fields.append(("receipt_url", receiptURL)) }
             return finish(
-                HTTPRequest(method: "POST", url: url), fields: fields, type: contentType,
+                HTTPClientRequest(method: "POST", url: url), fields: fields, type: contentType,
                 id: message.deliveryID, timestamp: timestamp)
         }
     }
 
     /// Encodes the fields as the body and adds content type, configured headers and webhook headers.
     private func finish(
-        _ request: HTTPRequest, fields: [(name: String, value: String)], type: WebhookContentType,
+        _ request: HTTPClientRequest, fields: [(name: String, value: String)], type: WebhookContentType,
         id: Int64, timestamp: Int
-    ) -> HTTPRequest {
+    ) -> HTTPClientRequest {
         var r = request
         switch type {
         case .form:

@@ -2,7 +2,7 @@ import Outreach
 
 extension SMSChannel {
     /// Classifies a gateway answer; gateways that answer 200 with an error inside are read closer.
-    func outcome(_ result: Result<HTTPResponse, HTTPClientError>) -> DeliveryOutcome {
+    func outcome(_ result: Result<HTTPClientResponse, HTTPClientError>) -> DeliveryOutcome {
         let peer = "\(preset.rawValue) gateway \(name)"
         switch preset {
         case .twilio:

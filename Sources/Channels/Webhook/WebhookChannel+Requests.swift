@@ -2,7 +2,7 @@ import Outreach
 
 extension WebhookChannel {
     /// The HTTP request for one message, signed for `timestamp` when a secret is configured.
-    func request(for message: OutgoingMessage, timestamp: Int) throws(WebhookError) -> HTTPRequest {
+    func request(for message: OutgoingMessage, timestamp: Int) throws(WebhookError) -> HTTPClientRequest {
         let address: String?
         if target == .contact {
             guard !message.address.isEmpty else { throw .noAddress(attribute: addressAttribute ?? "address") }
@@ -62,7 +62,7 @@ extension WebhookChannel {
             }
             body = []
         }
-        return HTTPRequest(method: httpMethod, url: requestURL, headers: headers, body: body)
+        return HTTPClientRequest(method: httpMethod, url: requestURL, headers: headers, body: body)
     }
 
     var trimmedURL: String {

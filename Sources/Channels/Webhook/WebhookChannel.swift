@@ -115,7 +115,7 @@ public final class WebhookChannel: Channel {
     public func close() { client.close() }
     public func probe() -> String? { client.probe(url) }
 
-    static func providerID(_ preset: WebhookPreset, _ response: HTTPResponse) -> String? {
+    static func providerID(_ preset: WebhookPreset, _ response: HTTPClientResponse) -> String? {
         switch preset {
         case .telegram: return HTTPOutcome.jsonField(response, "result", "message_id")
         case .matrix: return HTTPOutcome.jsonField(response, "event_id")

@@ -9,7 +9,7 @@ import Testing
         let client = HTTPClient(options: .init(maxConnections: 2))
         for round in 0..<2 {
             let batch = (0..<10).map { i in
-                HTTPRequest(
+                HTTPClientRequest(
                     url: recorder.url + "/hook/\(round)/\(i)", headers: [("Content-Type", "application/json")],
                     body: Array("{\"n\":\(i)}".utf8))
             }
@@ -30,14 +30,14 @@ import Testing
             responses: #"[{"status": 201, "headers": {"X-Id": "abc"}, "body": "{\"id\":1}"}]"#)
         let client = HTTPClient()
         let put = client.perform(
-            HTTPRequest(
+            HTTPClientRequest(
                 method: "PUT", url: recorder.url + "/p?x=1", headers: [("X-A", "1")],
                 body: Array("é".utf8), basicAuth: ("user", "pa:ss")))
         let response = try put.get()
         #expect(response.status == 201)
         #expect(response.header("x-id") == "abc")
         #expect(response.text == "{\"id\":1}")
-        _ = client.perform(HTTPRequest(method: "GET", url: recorder.url + "/g"))
+        _ = client.perform(HTTPClientRequest(method: "GET", url: recorder.url + "/g"))
         let seen = recorder.requests()
         #expect(seen.count == 2)
         #expect(seen[0].method == "PUT")
@@ -52,7 +52,7 @@ import Testing
 
     @Test func refusedConnectionIsATransportError() {
         let port = TestSupport.freePort()
-        let result = HTTPClient().perform(HTTPRequest(url: "http://127.0.0.1:\(port)/x"))
+        let result = HTTPClient().perform(HTTPClientRequest(url: "http://127.0.0.1:\(port)/x"))
         guard case .failure(.transport) = result else {
             Issue.record("expected a transport error, got \(result)")
             return

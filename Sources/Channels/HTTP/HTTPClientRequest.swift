@@ -1,5 +1,5 @@
 /// One HTTP request for `HTTPClient`.
-public struct HTTPRequest: Sendable {
+public struct HTTPClientRequest: Sendable {
     public var method: String
     public var url: String
     /// Header lines in order; a name may repeat.

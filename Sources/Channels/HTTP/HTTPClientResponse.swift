@@ -1,7 +1,7 @@
 import Foundation
 
 /// A complete HTTP response: status, headers of the final response, body.
-public struct HTTPResponse: Sendable {
+public struct HTTPClientResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
