@@ -73,7 +73,7 @@ run_one() {
     local bench=$1 bin=$2 log=$3 rc=0
     case $bench in
         smtp) OUTREACHD=$bin ROUNDS=1 BENCH_ONLY=unsigned bash bench/smtp/run.sh "$SMTP_N" "$SMTP_CONNS" ;;
-        daemon) OUTREACHD=$bin ROUNDS=1 bash bench/daemon/run.sh "$DAEMON_SECONDS" "$DAEMON_CONNS" ;;
+        daemon) OUTREACHD=$bin ROUNDS=1 BENCH_ONLY=post bash bench/daemon/run.sh "$DAEMON_SECONDS" "$DAEMON_CONNS" ;;
         import) OUTREACHD=$bin ROUNDS=1 BENCH_ONLY=import bash bench/store/run.sh "$IMPORT_N" ;;
     esac >"$log" 2>&1 || rc=$?
     local value

@@ -11,6 +11,7 @@
 #   2. the same without a key (trigger-static.lua: one fixed request that wrk resends, as it does
 #      for the reference; each is still a new durable enqueue);
 #   3. GET /healthz: no body, no store (the reference: what the HTTP layer alone sustains).
+# BENCH_ONLY=post runs loads 1 and 3 only, without the disk probes (bench/compare.sh).
 #   4. POST /v1/messages with twins (trigger-twins.lua): trigger.lua's requests, but the wrk threads
 #      go in pairs sending the same keys and bodies in the same order, so half the requests repeat
 #      the key of one in flight (a client retrying on timeout, an at-least-once webhook source).
@@ -94,6 +95,9 @@ h2() {
 }
 HAVE_H2=$(command -v h2load >/dev/null && echo 1 || echo 0)
 HAVE_TWINS=$(( THREADS % 2 == 0 ))
+# BENCH_ONLY=post (bench/compare.sh): only load 1 and its /healthz reference, no disk probes.
+ONLY_POST=$([ "${BENCH_ONLY:-}" = post ] && echo 1 || echo 0)
+if [ "$ONLY_POST" = 1 ]; then HAVE_H2=0; HAVE_TWINS=0; fi
 [ "$HAVE_TWINS" = 1 ] || echo "THREADS=$THREADS is odd: the twin case needs pairs of threads and is skipped" >&2
 # Warm-up (page cache, SQLite file growth).
 wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT" >/dev/null
@@ -102,7 +106,7 @@ wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$PORT/v1/messages
 # the medians are compared; every round is printed too.
 echo "machine: $(nproc) cores; wrk -t$THREADS -c$CONNS -d${SECONDS_PER_RUN}s x $ROUNDS rounds; data on $(df --output=source "$WORK" | tail -1)"
 # The disk alone, before and after: a disk that stalls its fsyncs stalls every group commit.
-echo "disk before (fsync.py, 5 s): $(python3 bench/daemon/fsync.py "$WORK" 5)"
+[ "$ONLY_POST" = 1 ] || echo "disk before (fsync.py, 5 s): $(python3 bench/daemon/fsync.py "$WORK" 5)"
 printf "%-7s %-30s %12s %10s %14s %18s\n" "round" "" "requests/s" "p99 ms" "daemon p99 ms" "slowest fsync ms"
 : > "$WORK/post" ; : > "$WORK/health" ; : > "$WORK/ratio" ; : > "$WORK/server" ; : > "$WORK/h2" ; : > "$WORK/ratio-static"
 : > "$WORK/twins" ; : > "$WORK/ratio-twins" ; : > "$WORK/server-twins"
@@ -115,7 +119,11 @@ for r in $(seq "$ROUNDS"); do
         B2=$(buckets)
         errors "$TWINS"
     fi
-    STATIC=$(run -s bench/daemon/trigger-static.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
+    if [ "$ONLY_POST" = 1 ]; then
+        STATIC=$POST
+    else
+        STATIC=$(run -s bench/daemon/trigger-static.lua "http://127.0.0.1:$PORT/v1/messages" -- "$TOKEN" "$SEND_AT")
+    fi
     HEALTH=$(run "http://127.0.0.1:$PORT/healthz")
     errors "$POST"; errors "$STATIC"; errors "$HEALTH"
     SP99=$(server_p99 "$B0" "$B1")
@@ -168,4 +176,4 @@ if [ -s "$WORK/h2" ]; then
 fi
 awk -v n="$REQS" -v b="$BATCHES" 'BEGIN { if (b > 0) printf "group commit: %d enqueues in %d transactions, %.1f per commit\n", n, b, n / b }'
 echo "deliveries queued on disk: $QUEUED"
-echo "disk after (fsync.py, 5 s): $(python3 bench/daemon/fsync.py "$WORK" 5)"
+[ "$ONLY_POST" = 1 ] || echo "disk after (fsync.py, 5 s): $(python3 bench/daemon/fsync.py "$WORK" 5)"
