@@ -22,4 +22,19 @@ public enum TemplateTestSupport {
 
     /// A name that needs every kind of escaping: markup, quotes, ampersand, emoji, Danish, Arabic (RTL).
     public static let trickyName = "Æsa <b>\"Ø'\" & Å 👩🏽‍🏫 مرحبا بالعالم"
+
+    /// One template per output kind, each showing the name escaped (`{{…}}`) and, for text, raw (`{{{…}}}`).
+    public static func escapingLibrary() throws -> TemplateLibrary {
+        try library([
+            "t/email.en.txt": "---\nsubject: Hi {{contact.name}}\n---\n{{contact.name}}|{{{contact.name}}}",
+            "t/email.en.html": "<p title=\"{{contact.name}}\">{{contact.name}}</p>",
+            "t/chat.en.txt": "{{contact.name}}",
+            "t/chat.en.json": "{\"text\": \"Hello {{contact.name}}\", \"n\": {{count}}, \"raw\": {{{payload}}}}",
+        ])
+    }
+
+    /// The context the escaping templates render: the tricky name, a decimal and a JSON value.
+    public static var escapingContext: JSON {
+        ["contact": ["name": .string(trickyName)], "count": .number("1.21"), "payload": ["a": [1, 2]]]
+    }
 }

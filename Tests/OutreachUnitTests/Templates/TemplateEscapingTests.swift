@@ -9,16 +9,9 @@ import Testing
 struct TemplateEscapingTests {
     let name = TemplateTestSupport.trickyName
 
-    func library() throws -> TemplateLibrary {
-        try TemplateTestSupport.library([
-            "t/email.en.txt": "---\nsubject: Hi {{contact.name}}\n---\n{{contact.name}}|{{{contact.name}}}",
-            "t/email.en.html": "<p title=\"{{contact.name}}\">{{contact.name}}</p>",
-            "t/chat.en.txt": "{{contact.name}}",
-            "t/chat.en.json": "{\"text\": \"Hello {{contact.name}}\", \"n\": {{count}}, \"raw\": {{{payload}}}}",
-        ])
-    }
+    func library() throws -> TemplateLibrary { try TemplateTestSupport.escapingLibrary() }
 
-    var context: JSON { ["contact": ["name": .string(name)], "count": .number("1.21"), "payload": ["a": [1, 2]]] }
+    var context: JSON { TemplateTestSupport.escapingContext }
 
     @Test("the extension decides the escaping; triple mustache and & never escape")
     func byExtension() throws {
