@@ -200,4 +200,38 @@ import Testing
         #expect(try s.deliveries(state: nil, messageID: nil, limit: 10).allSatisfy { !$0.address.contains("gone") })
         #expect(try s.suppression(for: "gone@example.org") == .erased)
     }
+
+    /// Issue 18.5: one occurrence cancelled in one transaction: the exception stored, SEQUENCE + 1, a
+    /// cancellation to each member, the reminders of the occurrences left queued again; a copy read
+    /// before that is refused.
+    @Test(arguments: StoreFactory.all)
+    func cancellingOneOccurrenceStoresTheExceptionAndQueuesItsCancellation(_ f: StoreFactory) throws {
+        let s = try f.make()
+        _ = try s.createList(name: "club", doubleOptIn: false)
+        try s.setMembership(
+            list: "club", contactIDs: try contacts(s, ["a@example.org", "b@example.org"]), state: .subscribed,
+            consent: Consent(source: "test", evidence: nil))
+        let schedule = try EventSchedule(
+            start: "2031-03-06 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: "FREQ=WEEKLY;COUNT=4",
+            reminders: ["-1d"])
+        let event = Event(
+            name: "dinner", title: "Dinner", list: "club", channels: [CampaignChannel(name: "outbox", address: .email)],
+            schedule: schedule, location: nil, uid: "evt-1@example.org")
+        let now = WallClock.nowMillis()
+        let (created, first) = try s.createEvent(event, now: now)
+        #expect(first.reminders == 8)
+        var changed = created
+        let third = try LocalDateTime(parsing: "2031-03-20 18:00")
+        changed.schedule = try created.schedule.cancelling(third, now: Date(), event: "dinner")
+        let (stored, q) = try s.cancelOccurrence(changed, occurrence: third, templates: EventTemplates(), now: now)
+        #expect(stored.sequence == 1 && stored.state == .active)
+        #expect(q.invitation.queued == 2 && q.cancelledReminders == 8 && q.reminders == 6, "\(q)")
+        let read = try #require(try s.event(named: "dinner"))
+        #expect(read.schedule.exceptions == [third] && read.sequence == 1)
+        #expect(read.invitationMessageID != nil && read.invitationMessageID != created.invitationMessageID)
+        #expect(throws: EventStoreError.self) {
+            try s.cancelOccurrence(changed, occurrence: third, templates: EventTemplates(), now: now)
+        }
+        #expect(try s.event(named: "dinner")?.sequence == 1)
+    }
 }
