@@ -10,7 +10,8 @@ struct SendCommand: Command {
           ADDRESS is an email, a phone number, or a contact's id/email/phone (then the contact's name,
           language and time zone are used). The message is queued durably, then sent now unless
           --queue-only. Without --channel, emails go to the first email channel and phones to the first
-          SMS channel.
+          SMS channel. Exits 1, saying why for each recipient, when nothing was sent (the address is
+          suppressed, the channel refused it or is down); with --queue-only nothing is sent by design.
         """
     static let valueOptions: Set<String> = ["--to", "--channel", "--data", "--locale"]
     static let flags: Set<String> = ["--queue-only", "--json"]
@@ -96,6 +97,11 @@ struct SendCommand: Command {
                     "\(d.id)\t\(d.state.rawValue)\t\(d.channel)\t\(d.address)\(d.lastError.map { "\t" + $0 } ?? "")\(d.providerID.map { "\t" + $0 } ?? "")"
                 )
             }
+        }
+        // Sent at once, and nothing went out: exit 1 and say why (suppressed, failed, …).
+        if !args.has("--queue-only"), let why = SendOutcome.nothingSent(states) {
+            Output.error("outreachd: " + why)
+            return 1
         }
         return states.contains { $0.state == .dead } && summary.dead > 0 ? 1 : 0
     }

@@ -1,0 +1,32 @@
+/// What became of a message sent at once (`send` without `--queue-only`): whether anything went
+/// out, and when nothing did, why — one reason per delivery.
+public enum SendOutcome {
+    /// States in which a delivery was handed to its channel.
+    public static let handedOver: Set<DeliveryState> = [.sent, .delivered, .bounced]
+
+    /// - Parameter deliveries: the message's deliveries after the send attempt.
+    /// - Returns: nil when at least one was handed to its channel; else one sentence saying, for
+    ///   each (the first five, then how many more), what state it is in and why.
+    public static func nothingSent(_ deliveries: [Delivery]) -> String? {
+        guard !deliveries.contains(where: { handedOver.contains($0.state) }) else { return nil }
+        guard !deliveries.isEmpty else { return "Nothing was sent: the message has no recipient." }
+        let shown = deliveries.prefix(5).map(reason)
+        let more = deliveries.count > shown.count ? "; and \(deliveries.count - shown.count) more" : ""
+        return "Nothing was sent: " + shown.joined(separator: "; ") + more + "."
+    }
+
+    /// `a@example.org is suppressed (bounce)`, `+4512345678 failed and is tried again at …: …`.
+    static func reason(_ d: Delivery) -> String {
+        let detail = d.lastError.map { ": \($0.singleLine)" } ?? ""
+        let due = d.nextAttemptAt.map { " at " + WallClock.rfc3339($0) } ?? " later"
+        switch d.state {
+        case .suppressed: return "\(d.address) is on the suppression list\(detail)"
+        case .cancelled:
+            return "\(d.address) was cancelled" + (d.cancelReason.map { " (\($0.rawValue))" } ?? "") + detail
+        case .dead: return "\(d.address) failed for good\(detail)"
+        case .failed: return "\(d.address) failed and is tried again\(due)\(detail)"
+        case .queued: return "\(d.address) is queued, due\(due)\(detail)"
+        default: return "\(d.address) is \(d.state.rawValue)\(detail)"
+        }
+    }
+}
