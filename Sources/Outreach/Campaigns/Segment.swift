@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who of a list a campaign reaches: the `--where` conditions, with defined rules.
 ///
 /// - The same key given twice is OR: `country=DE`, `country=SE` reaches people in either.

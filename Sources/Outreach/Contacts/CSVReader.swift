@@ -36,7 +36,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
         var fieldStart = i
         var field: [UInt8]? = nil
         var quoted = false
-        let delimiter = delimiter.rawValue
+        let separator = self.delimiter.rawValue
         func text(_ end: Int) -> String {
             if let f = field { return String(decoding: f, as: UTF8.self) }
             return bytes.withUnsafeBufferPointer {
@@ -57,7 +57,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
                 i += 1
                 continue
             }
-            if c == delimiter {
+            if c == separator {
                 fields.append(text(i))
                 field = nil
                 i += 1

@@ -165,9 +165,8 @@ extension SQLiteStore {
         r.withAddress = try count("SELECT COUNT(*) \(from) WHERE \(listed)\(selected.sql) AND (\(anyAddress))", base)
         let reachable = columns.map { "(\($0) IS NOT NULL AND \($0) NOT IN (SELECT address FROM suppressions))" }
             .joined(separator: " OR ")
-        r.suppressed =
-            r.withAddress
-            - (try count("SELECT COUNT(*) \(from) WHERE \(listed)\(selected.sql) AND (\(reachable))", base))
+        let unsuppressed = try count("SELECT COUNT(*) \(from) WHERE \(listed)\(selected.sql) AND (\(reachable))", base)
+        r.suppressed = r.withAddress - unsuppressed
         return r
     }
 }
