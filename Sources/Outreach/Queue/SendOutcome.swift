@@ -15,18 +15,22 @@ public enum SendOutcome {
         return "Nothing was sent: " + shown.joined(separator: "; ") + more + "."
     }
 
-    /// `a@example.org is suppressed (bounce)`, `+4512345678 failed and is tried again at …: …`.
+    /// `a@example.org is on the suppression list (bounce)`, `+4512345678 failed and is tried again at …: …`.
     static func reason(_ d: Delivery) -> String {
+        // A room has no per-person address: name the channel's room instead.
+        let who = d.address == RecipientAddress.room ? "the room of \(d.channel)" : d.address
         let detail = d.lastError.map { ": \($0.singleLine)" } ?? ""
         let due = d.nextAttemptAt.map { " at " + WallClock.rfc3339($0) } ?? " later"
         switch d.state {
-        case .suppressed: return "\(d.address) is on the suppression list\(detail)"
+        case .suppressed:
+            let why = d.lastError.map { $0.hasPrefix("suppressed: ") ? String($0.dropFirst(12)) : $0 }
+            return "\(who) is on the suppression list" + (why.map { " (\($0.singleLine))" } ?? "")
         case .cancelled:
-            return "\(d.address) was cancelled" + (d.cancelReason.map { " (\($0.rawValue))" } ?? "") + detail
-        case .dead: return "\(d.address) failed for good\(detail)"
-        case .failed: return "\(d.address) failed and is tried again\(due)\(detail)"
-        case .queued: return "\(d.address) is queued, due\(due)\(detail)"
-        default: return "\(d.address) is \(d.state.rawValue)\(detail)"
+            return "\(who) was cancelled" + (d.cancelReason.map { " (\($0.rawValue))" } ?? "") + detail
+        case .dead: return "\(who) failed for good\(detail)"
+        case .failed: return "\(who) failed and is tried again\(due)\(detail)"
+        case .queued: return "\(who) is queued, due\(due)\(detail)"
+        default: return "\(who) is \(d.state.rawValue)\(detail)"
         }
     }
 }

@@ -195,7 +195,7 @@ import Testing
         let send = try o(config, ["send", "note", "--to", "gone@example.org"])
         #expect(send.status == 1, "\(send.stdout)")
         #expect(
-            send.stderr.contains("Nothing was sent: gone@example.org is on the suppression list"), "\(send.stderr)")
+            send.stderr == "outreachd: Nothing was sent: gone@example.org is on the suppression list (bounce).\n", "\(send.stderr)")
         let ok = try o(config, ["send", "note", "--to", "gone@example.org", "--to", "anna@example.de"])
         #expect(ok.status == 0, "\(ok.stderr)")
     }
