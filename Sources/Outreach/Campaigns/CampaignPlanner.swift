@@ -52,7 +52,8 @@ public struct CampaignPlanner {
     public let templatesDirectory: String
 
     public init(
-        store: any CampaignStore & ConsentStore & ContactStore, templates: TemplateCheck, channels: [String: any Channel],
+        store: any CampaignStore & ConsentStore & ContactStore, templates: TemplateCheck,
+        channels: [String: any Channel],
         templatesDirectory: String
     ) {
         self.store = store

@@ -77,20 +77,28 @@ import Testing
         let (dir, config) = try setUpPeople("segment-typo")
         let typo = try o(
             config,
-            ["campaigns", "create", "x", "--template", "note", "--list", "news", "--channel", "outbox", "--where",
-            "contry=DE"])
+            [
+                "campaigns", "create", "x", "--template", "note", "--list", "news", "--channel", "outbox", "--where",
+                "contry=DE",
+            ])
         #expect(typo.status == 1)
-        #expect(typo.stderr.contains("no field or contact attribute 'contry'; did you mean 'country'?"), "\(typo.stderr)")
+        #expect(
+            typo.stderr.contains("no field or contact attribute 'contry'; did you mean 'country'?"), "\(typo.stderr)")
         let attribute = try o(
             config,
-            ["campaigns", "create", "x", "--template", "note", "--list", "news", "--channel", "outbox", "--where",
-            "rol=mentor"])
+            [
+                "campaigns", "create", "x", "--template", "note", "--list", "news", "--channel", "outbox", "--where",
+                "rol=mentor",
+            ])
         #expect(attribute.status == 1 && attribute.stderr.contains("did you mean 'role'?"), "\(attribute.stderr)")
         let list = try o(
             config,
-            ["campaigns", "create", "x", "--template", "note", "--list", "news", "--channel", "outbox", "--where",
-            "list=staf"])
-        #expect(list.status == 1 && list.stderr.contains("no list named 'staf'; did you mean 'staff'?"), "\(list.stderr)")
+            [
+                "campaigns", "create", "x", "--template", "note", "--list", "news", "--channel", "outbox", "--where",
+                "list=staf",
+            ])
+        #expect(
+            list.status == 1 && list.stderr.contains("no list named 'staf'; did you mean 'staff'?"), "\(list.stderr)")
         #expect(try CrashTests.count(dir + "/data/outreach.db", "SELECT COUNT(*) FROM campaigns") == 0)
     }
 
@@ -101,31 +109,42 @@ import Testing
         #expect(
             try o(
                 config,
-                ["campaigns", "create", "chairs", "--template", "note", "--list", "news", "--channel", "outbox",
-                "--where", "role=mentee", "--where", "country=SE"]
+                [
+                    "campaigns", "create", "chairs", "--template", "note", "--list", "news", "--channel", "outbox",
+                    "--where", "role=mentee", "--where", "country=SE",
+                ]
             ).status == 0)
         let start = try o(config, ["campaigns", "start", "chairs"])
         #expect(start.status == 1)
         #expect(
             start.stderr.contains(
-                "reaches nobody: none of the 5 subscribed members of 'news' match --where country=SE --where role=mentee"),
+                "reaches nobody: none of the 5 subscribed members of 'news' match --where country=SE --where role=mentee"
+            ),
             "\(start.stderr)")
         #expect(start.stderr.contains("still a draft"), "\(start.stderr)")
         #expect(try json(config, ["campaigns", "status", "chairs"])["state"] == "draft")
         #expect(try CrashTests.count(dir + "/data/outreach.db", "SELECT COUNT(*) FROM deliveries") == 0)
         #expect(
-            try o(config, ["contacts", "add", "--email", "stina@example.se", "--attr", "role=mentee", "--attr",
-            "country=se", "--list", "news"]).status == 0)
+            try o(
+                config,
+                [
+                    "contacts", "add", "--email", "stina@example.se", "--attr", "role=mentee", "--attr",
+                    "country=se", "--list", "news",
+                ]
+            ).status == 0)
         let again = try o(config, ["campaigns", "start", "chairs", "--json"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try JSON.parse(again.stdout)["queued"] == JSON(1))
         // An empty list says so.
         #expect(try o(config, ["lists", "create", "empty"]).status == 0)
         #expect(
-            try o(config, ["campaigns", "create", "void", "--template", "note", "--list", "empty", "--channel", "outbox"])
-                .status == 0)
+            try o(
+                config, ["campaigns", "create", "void", "--template", "note", "--list", "empty", "--channel", "outbox"]
+            )
+            .status == 0)
         let void = try o(config, ["campaigns", "start", "void"])
-        #expect(void.status == 1 && void.stderr.contains("the list 'empty' has no subscribed members"), "\(void.stderr)")
+        #expect(
+            void.status == 1 && void.stderr.contains("the list 'empty' has no subscribed members"), "\(void.stderr)")
     }
 
     /// Issue 19.4: once nothing is pending the campaign is `finished`, with its counts; `campaigns
@@ -133,11 +152,15 @@ import Testing
     @Test func aCampaignFinishesAndIsListedByState() throws {
         let (_, config) = try setUpPeople("finish")
         #expect(
-            try o(config, ["campaigns", "create", "dec", "--template", "note", "--list", "news", "--channel", "outbox"])
-                .status == 0)
+            try o(
+                config, ["campaigns", "create", "dec", "--template", "note", "--list", "news", "--channel", "outbox"]
+            )
+            .status == 0)
         #expect(
-            try o(config, ["campaigns", "create", "jan", "--template", "note", "--list", "news", "--channel", "outbox"])
-                .status == 0)
+            try o(
+                config, ["campaigns", "create", "jan", "--template", "note", "--list", "news", "--channel", "outbox"]
+            )
+            .status == 0)
         #expect(try o(config, ["campaigns", "start", "dec"]).status == 0)
         #expect(try json(config, ["campaigns", "status", "dec"])["state"] == "running")
         #expect(try o(config, ["lists", "unsubscribe", "news", "enzo@example.it"]).status == 0)
@@ -195,7 +218,8 @@ import Testing
         let send = try o(config, ["send", "note", "--to", "gone@example.org"])
         #expect(send.status == 1, "\(send.stdout)")
         #expect(
-            send.stderr == "outreachd: Nothing was sent: gone@example.org is on the suppression list (bounce).\n", "\(send.stderr)")
+            send.stderr == "outreachd: Nothing was sent: gone@example.org is on the suppression list (bounce).\n",
+            "\(send.stderr)")
         let ok = try o(config, ["send", "note", "--to", "gone@example.org", "--to", "anna@example.de"])
         #expect(ok.status == 0, "\(ok.stderr)")
     }

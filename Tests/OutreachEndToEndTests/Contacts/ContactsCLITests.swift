@@ -94,8 +94,10 @@ import Testing
         #expect(danish.status == 1)
         #expect(
             danish.stderr.contains("needs an email or phone column")
-                && danish.stderr.contains("split at ';' (semicolon), detected from the header, it has 2 columns: "
-                    + "'navn', 'e-mail-adresse'"), "\(danish.stderr)")
+                && danish.stderr.contains(
+                    "split at ';' (semicolon), detected from the header, it has 2 columns: "
+                        + "'navn', 'e-mail-adresse'"),
+            "\(danish.stderr)")
         let bad = try o(config, ["contacts", "import", dir + "/semi.csv", "--delimiter", "|"])
         #expect(bad.status == 2 && bad.stderr.contains("--delimiter '|' is not one of , ; tab"), "\(bad.stderr)")
         #expect(try CrashTests.count(dir + "/data/outreach.db", "SELECT COUNT(*) FROM contacts") == 3)

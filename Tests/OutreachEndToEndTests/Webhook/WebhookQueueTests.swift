@@ -41,7 +41,8 @@ import Testing
         ])
         // Nothing went out yet: exit 1, saying when it is tried again (issue 19.10).
         #expect(send.status == 1, "\(send.stderr)")
-        #expect(send.stderr.contains("Nothing was sent: the room of team failed and is tried again at"), "\(send.stderr)")
+        #expect(
+            send.stderr.contains("Nothing was sent: the room of team failed and is tried again at"), "\(send.stderr)")
         var list = try deliveries(config)
         try #require(list.count == 1)
         #expect(list[0]["state"]?.stringValue == "failed")

@@ -29,7 +29,8 @@ import Testing
             try Segment.parse(["list!=staf"]).checked(attributes: [], lists: ["staff", "news"])
         }
         let far = SegmentError.unknownKey("zzzzzz", closest: nil, attributes: [])
-        #expect(far.description.contains("Built-in: email, phone, locale, country, timezone, list; attributes: none yet"))
+        #expect(
+            far.description.contains("Built-in: email, phone, locale, country, timezone, list; attributes: none yet"))
     }
 
     @Test func theStoredFormRoundTripsAndTheOldOneIsRead() throws {

@@ -25,7 +25,8 @@ extension SQLiteStore {
                 guard let at = due[r.key] else { continue }
                 queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
                 queued += try fanOut(
-                    db, messageID: r.id, list: list, segment: Segment(), channels: e.channels, at: at, now: now, only: members
+                    db, messageID: r.id, list: list, segment: Segment(), channels: e.channels, at: at, now: now,
+                    only: members
                 ).queued
             }
         }

@@ -105,7 +105,8 @@ extension SQLiteStore {
             case .locale:
                 // `de` is the language: de, de-AT, de-CH. Values are checked tags (letters, digits, -).
                 func matches(_ vs: [String]) -> String {
-                    "(" + vs.map { _ in "lower(c.locale) = ? OR lower(c.locale) LIKE ?" }.joined(separator: " OR ") + ")"
+                    "(" + vs.map { _ in "lower(c.locale) = ? OR lower(c.locale) LIKE ?" }.joined(separator: " OR ")
+                        + ")"
                 }
                 func pairs(_ vs: [String]) -> [SQLiteValue] { vs.flatMap { [value($0), value($0 + "-%")] } }
                 if !condition.anyOf.isEmpty {
