@@ -19,6 +19,7 @@ public struct CampaignDraft: Sendable {
     /// Template data shared by every message.
     public var data: JSON
 
+    /// What `campaigns create` was given; nothing is checked yet.
     public init(
         name: String, template: String, list: String, channels: [String], conditions: [String] = [],
         sendAt: Int64? = nil, sendAtText: String? = nil, sendNow: Bool = false, attachments: [String] = [],

@@ -39,6 +39,7 @@ public struct Segment: Sendable, Equatable {
             }
         }
 
+        /// The key, as `--where` takes it.
         public var description: String { key }
 
         /// A built-in field by its key or an alias (any case); nil for anything else.
@@ -70,6 +71,10 @@ public struct Segment: Sendable, Equatable {
         /// The field must be none of these.
         public var noneOf: [String]
 
+        /// - Parameters:
+        ///   - field: what the condition reads of a contact.
+        ///   - anyOf: the field must be one of these (empty: no such requirement).
+        ///   - noneOf: the field must be none of these.
         public init(field: Field, anyOf: [String] = [], noneOf: [String] = []) {
             self.field = field
             self.anyOf = anyOf
@@ -200,13 +205,16 @@ public struct Segment: Sendable, Equatable {
 public enum SegmentError: Error, Equatable, CustomStringConvertible {
     /// Not `key=value` or `key!=value`.
     case malformed(String)
+    /// `key=` with nothing after it.
     case emptyValue(String)
+    /// `locale=` with something that is not a language tag.
     case badLocale(String)
     /// No built-in field and no attribute has this name.
     case unknownKey(String, closest: String?, attributes: [String])
     /// `list=NAME` names no list.
     case unknownList(String, closest: String?)
 
+    /// One sentence saying what to write instead.
     public var description: String {
         switch self {
         case .malformed(let c):

@@ -1,8 +1,11 @@
 /// The character between a CSV file's fields: `,` (RFC 4180), `;` (what Excel writes where the
 /// decimal separator is a comma: Denmark, Germany, Italy…) or a tab (a copy from a spreadsheet).
 public enum CSVDelimiter: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// `,` (RFC 4180).
     case comma = 0x2C
+    /// `;` (Excel where the decimal separator is a comma).
     case semicolon = 0x3B
+    /// A tab (a copy from a spreadsheet, `.tsv`).
     case tab = 0x09
 
     /// `,` `;` or `tab` (also `\t`, a tab character, `comma`, `semicolon`), as `--delimiter` takes it.

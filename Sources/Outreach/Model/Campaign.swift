@@ -76,6 +76,7 @@ public struct CampaignReach: Sendable, Equatable {
     public var withAddress = 0
     /// Of those, the ones whose every address is suppressed.
     public var suppressed = 0
+    /// The counts, each step a part of the one before.
     public init(members: Int = 0, matching: Int = 0, withAddress: Int = 0, suppressed: Int = 0) {
         self.members = members
         self.matching = matching

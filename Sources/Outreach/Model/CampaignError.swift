@@ -1,8 +1,12 @@
 /// A campaign operation refused, and why.
 public enum CampaignError: Error, Equatable, CustomStringConvertible {
+    /// The name is taken.
     case exists(String)
+    /// No campaign has this name.
     case unknown(String)
+    /// A cancelled campaign cannot be started.
     case cancelled(String)
+    /// What to fix, as a sentence.
     case invalid(String)
     /// `start` found nobody to send to; nothing was queued and the campaign is still a draft.
     case reachesNobody(String, list: String, segment: Segment, channels: [CampaignChannel], reach: CampaignReach)
@@ -11,6 +15,7 @@ public enum CampaignError: Error, Equatable, CustomStringConvertible {
     /// Pause, resume or cancel of a campaign that has finished.
     case finished(String)
 
+    /// One sentence saying what was refused and what to do.
     public var description: String {
         switch self {
         case .exists(let n): return "A campaign named '\(n)' already exists."
