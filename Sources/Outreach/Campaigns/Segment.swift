@@ -154,9 +154,10 @@ public struct Segment: Sendable, Equatable {
                 if sameButCase.count == 1 {
                     c.field = .attribute(sameButCase.first!)
                 } else {
-                    let keys = Field.builtIn.map(\.key) + attributes.sorted()
-                    throw .unknownKey(
-                        key, closest: Spelling.closest(to: key, among: keys), attributes: attributes.sorted())
+                    // An attribute spelled like a built-in key (`country`) is named once, as built-in.
+                    let own = attributes.filter { Field(builtIn: $0) == nil }.sorted()
+                    let keys = Field.builtIn.map(\.key) + own
+                    throw .unknownKey(key, closest: Spelling.closest(to: key, among: keys), attributes: own)
                 }
             case .list:
                 for l in c.anyOf + c.noneOf where !lists.contains(l) {
