@@ -14,6 +14,8 @@ public struct ContactImporter: Sendable {
         public var counts: ImportCounts?
         /// The rows refused, with their line numbers, in file order.
         public var rowErrors: [ContactImport.RowError]
+        /// The byte between fields, as given or as detected from the header.
+        public var delimiter: CSVDelimiter
     }
 
     public let validator: ContactValidator
@@ -21,10 +23,20 @@ public struct ContactImporter: Sendable {
     public let skipInvalid: Bool
     /// Rows checked and written together (the hand-off between the two threads).
     public let chunkRows: Int
+    /// The byte between fields; nil to detect it from the header line (`,` `;` or tab).
+    public let delimiter: CSVDelimiter?
 
-    public init(validator: ContactValidator, skipInvalid: Bool, chunkRows: Int = 4000) {
+    /// - Parameters:
+    ///   - validator: checks each row.
+    ///   - skipInvalid: bad rows are left out instead of stopping the import.
+    ///   - delimiter: the byte between fields; nil to detect it from the header line.
+    ///   - chunkRows: rows checked and written together.
+    public init(
+        validator: ContactValidator, skipInvalid: Bool, delimiter: CSVDelimiter? = nil, chunkRows: Int = 4000
+    ) {
         self.validator = validator
         self.skipInvalid = skipInvalid
+        self.delimiter = delimiter
         self.chunkRows = chunkRows
     }
 
@@ -38,7 +50,7 @@ public struct ContactImporter: Sendable {
         _ text: String, into store: any ContactStore & ConsentStore, list: String?, source: String,
         progress: (Int) -> Void = { _ in }
     ) throws -> Report {
-        let checked = try ContactImport(text, validator: validator)
+        let checked = try ContactImport(text, validator: validator, delimiter: delimiter)
         if let list, try store.list(named: list) == nil { throw StoreError.unknownList(list) }
         let chunks = BlockingQueue<[ContactRow]>(capacity: 4)
         let outcome = ParseOutcome()
@@ -77,7 +89,8 @@ public struct ContactImporter: Sendable {
             shouldCommit: { outcome.csvError == nil && (skipInvalid || outcome.errors.isEmpty) },
             progress: progress)
         if let e = outcome.csvError { throw e }
-        return Report(rows: outcome.rows, counts: counts, rowErrors: outcome.errors)
+        return Report(
+            rows: outcome.rows, counts: counts, rowErrors: outcome.errors, delimiter: checked.delimiter)
     }
 }
 

@@ -10,7 +10,9 @@ struct SendCommand: Command {
           ADDRESS is an email, a phone number, or a contact's id/email/phone (then the contact's name,
           language and time zone are used). The message is queued durably, then sent now unless
           --queue-only. Without --channel, emails go to the first email channel and phones to the first
-          SMS channel.
+          SMS channel. When nothing was sent now it says why for each recipient, and exits 1 if nothing
+          ever will be (suppressed, cancelled, refused for good); a message that still waits (quiet
+          hours, a retry) exits 0. With --queue-only nothing is sent by design.
         """
     static let valueOptions: Set<String> = ["--to", "--channel", "--data", "--locale"]
     static let flags: Set<String> = ["--queue-only", "--json"]
@@ -96,6 +98,12 @@ struct SendCommand: Command {
                     "\(d.id)\t\(d.state.rawValue)\t\(d.channel)\t\(d.address)\(d.lastError.map { "\t" + $0 } ?? "")\(d.providerID.map { "\t" + $0 } ?? "")"
                 )
             }
+        }
+        // Sent at once, and nothing went out: say why (suppressed, waiting for quiet hours to end,
+        // …); exit 1 only when nothing ever will, so a script does not send again what still waits.
+        if !args.has("--queue-only"), let why = SendOutcome.nothingSent(states) {
+            Output.error("outreachd: " + why)
+            if SendOutcome.willNeverGoOut(states) { return 1 }
         }
         return states.contains { $0.state == .dead } && summary.dead > 0 ? 1 : 0
     }

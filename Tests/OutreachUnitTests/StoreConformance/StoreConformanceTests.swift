@@ -234,4 +234,57 @@ import Testing
         }
         #expect(try s.event(named: "dinner")?.sequence == 1)
     }
+
+    /// Issue 19.2 and 19.4: a campaign's segment follows the documented rules (the same key is OR,
+    /// keys are AND, `!=` excludes, country and locale ignore case); a start that reaches nobody
+    /// is refused and leaves a draft; a campaign with nothing pending reads as finished.
+    @Test(arguments: StoreFactory.all)
+    func aCampaignSelectsByItsSegmentAndFinishes(_ f: StoreFactory) throws {
+        let s = try f.make()
+        _ = try s.createList(name: "news", doubleOptIn: false)
+        _ = try s.createList(name: "staff", doubleOptIn: false)
+        let ids = try s.upsertContacts([
+            Contact(email: "a@example.org", locale: "de", attributes: ["country": "DE", "role": "mentor"]),
+            Contact(email: "b@example.org", locale: "de-AT", attributes: ["country": "de"]),
+            Contact(email: "c@example.org", locale: "sv", attributes: ["country": "SE", "role": "mentor"]),
+            Contact(email: "d@example.org", attributes: ["role": "mentee"]),
+        ]).ids
+        try s.setMembership(
+            list: "news", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        try s.setMembership(
+            list: "staff", contactIDs: [ids[3]], state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        #expect(try s.attributeKeys() == ["country", "role"])
+        func reach(_ name: String, _ clauses: [String]) throws -> [String] {
+            let c = try s.createCampaign(
+                Campaign(
+                    name: name, list: "news", channels: [CampaignChannel(name: "outbox", address: .email)],
+                    segment: try Segment.parse(clauses)),
+                message: Message(template: "newsletter"))
+            #expect(try s.campaign(named: name)?.segment == (try Segment.parse(clauses)))
+            _ = try s.fanOut(campaign: name, now: Self.now)
+            return try s.deliveries(state: nil, messageID: c.messageID, limit: 100).map(\.address).sorted()
+        }
+        #expect(try reach("or", ["country=DE", "country=se"]) == ["a@example.org", "b@example.org", "c@example.org"])
+        #expect(try reach("and", ["country=de", "role=mentor"]) == ["a@example.org"])
+        #expect(try reach("not", ["country!=DE", "list!=staff"]) == ["c@example.org"])
+        #expect(try reach("language", ["locale=DE"]) == ["a@example.org", "b@example.org"])
+        #expect(try reach("staff", ["list=staff"]) == ["d@example.org"])
+        do {
+            _ = try reach("nobody", ["role=chair"])
+            Issue.record("a campaign reaching nobody was started")
+        } catch let CampaignError.reachesNobody(_, _, _, _, reach) {
+            #expect(reach == CampaignReach(members: 4, matching: 0))
+        }
+        #expect(try s.campaign(named: "nobody")?.state == .draft)
+        #expect(try s.campaign(named: "and")?.state == .running)
+        let claimed = try claimAll(s)
+        try s.complete(
+            claimed.map {
+                DeliveryResult(
+                    id: $0.delivery.id, outcome: .sent(providerID: nil), retryAt: nil, address: $0.delivery.address)
+            }, owner: "w", now: Self.now)
+        #expect(try s.campaign(named: "and")?.state == .finished)
+        #expect(try s.campaigns().filter { $0.state == .finished }.count == 5)
+        #expect(throws: CampaignError.finished("and")) { try s.setCampaignState("and", to: .paused, now: Self.now) }
+    }
 }

@@ -266,7 +266,8 @@ extension SQLiteStore {
         let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
         let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
         try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(mid)])
-        let out = try fanOut(db, messageID: mid, list: e.list, filters: [:], channels: e.channels, at: at, now: now)
+        let out = try fanOut(
+            db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now)
         return (mid, out)
     }
 }
