@@ -42,15 +42,18 @@ public struct ContactImporter: Sendable {
 
     /// Imports `text` into `store`, adding everyone to `list` when given.
     /// - Parameters:
+    ///   - store: opened only once the file's header was read: a file that is no contact list
+    ///     changes nothing, not even by creating the database.
     ///   - source: recorded with each consent change (`import:contacts.csv`).
     ///   - progress: rows written so far, called on this thread.
     /// - Returns: the rows read, what was stored and the rows refused.
     /// - Throws: `CSVError` when the file is not CSV (nothing stored); `StoreError.unknownList`.
     public func run(
-        _ text: String, into store: any ContactStore & ConsentStore, list: String?, source: String,
-        progress: (Int) -> Void = { _ in }
+        _ text: String, into opening: @autoclosure () throws -> any ContactStore & ConsentStore, list: String?,
+        source: String, progress: (Int) -> Void = { _ in }
     ) throws -> Report {
         let checked = try ContactImport(text, validator: validator, delimiter: delimiter)
+        let store = try opening()
         if let list, try store.list(named: list) == nil { throw StoreError.unknownList(list) }
         let chunks = BlockingQueue<[ContactRow]>(capacity: 4)
         let outcome = ParseOutcome()

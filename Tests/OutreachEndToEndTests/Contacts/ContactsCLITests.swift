@@ -36,6 +36,17 @@ import Testing
         #expect(try o(config, ["contacts", "import", dir]).stderr.contains("it is a folder"))
     }
 
+    /// A file that is not a contact list is refused before the store is opened: bad input changes
+    /// nothing, not even by creating the database.
+    @Test func aFileWithoutAnAddressColumnIsRefusedBeforeTheStoreIsOpened() throws {
+        let (dir, config) = try CrashTests.setUp("import-no-header")
+        try "foo,bar\n1,2\n".write(toFile: dir + "/p.csv", atomically: true, encoding: .utf8)
+        let r = try o(config, ["contacts", "import", dir + "/p.csv"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("p.csv: line 1: the header row needs an email or phone column"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/data/outreach.db"))
+    }
+
     @Test func reimportChangesNothingAndExportShowsConsent() throws {
         let (dir, config) = try CrashTests.setUp("import-again")
         let csv = dir + "/p.csv"
