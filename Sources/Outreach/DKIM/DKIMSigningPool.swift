@@ -14,6 +14,9 @@ public final class DKIMSigningPool: Sendable {
     private let state = Mutex(Queue())
     /// One signal per job (and one per thread on `stop()`): what the idle threads wait on.
     private let work = DispatchSemaphore(value: 0)
+    /// Signatures made by each thread the pool started, in start order (what tests look at).
+    private let madeBy = Mutex<[Int]>([])
+    var signaturesPerThread: [Int] { madeBy.withLock { $0 } }
 
     struct Job {
         var batch: DKIMSignedBatch
@@ -77,6 +80,10 @@ public final class DKIMSigningPool: Sendable {
     private func run() {
         // Made on this thread, so OpenSSL's RSA blinding for this key copy is this thread's own.
         let context = Result { () throws(DKIMError) in try signer.makeContext() }
+        let me = madeBy.withLock { made in
+            made.append(0)
+            return made.count - 1
+        }
         while true {
             work.wait()
             let next = state.withLock { q -> Job?? in
@@ -94,6 +101,7 @@ public final class DKIMSigningPool: Sendable {
                     try signer.signatureHeader(job.batch.messages[job.index], time: job.batch.time, using: c)
                 }
             }
+            madeBy.withLock { $0[me] += 1 }
             job.batch.deliver(job.index, result)
         }
     }
