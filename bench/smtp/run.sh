@@ -65,11 +65,15 @@ ours() { # config-name round → "config round msgs/s cpu-µs/msg rss-MB sent"
     /usr/bin/time -f "%e %U %S %M" -o "$dir.time" "${O[@]}" work --until-idle >/dev/null 2>"$dir.err" \
         || { cat "$dir.err" >&2; exit 1; }
     local sent
-    sent=$("${O[@]}" campaigns status bench --json | python3 -c "import json,sys; print(json.load(sys.stdin).get('sent', 0))")
+    sent=$("${O[@]}" campaigns status bench --json \
+        | python3 -c "import json,sys; print(json.load(sys.stdin).get('sent', 0))")
     read -r e u s m < "$dir.time"
     rm -rf "$dir"
-    python3 -c "import sys; e,u,s,m,n=map(float,sys.argv[1:]); print(f'{n/e:.0f} {1e6*(u+s)/max(n,1):.0f} {m/1024:.0f} {n:.0f}')" \
-        "$e" "$u" "$s" "$m" "$sent"
+    python3 - "$e" "$u" "$s" "$m" "$sent" <<'PY'
+import sys
+e, u, s, m, n = map(float, sys.argv[1:])
+print(f"{n / e:.0f} {1e6 * (u + s) / max(n, 1):.0f} {m / 1024:.0f} {n:.0f}")
+PY
 }
 source_rate() { # smtp-source -d -s 4, messages of 2,000 bytes → msgs/s
     local t

@@ -56,7 +56,9 @@ final class SMTPTransfer {
         recipients = curl_slist_append(nil, "<\(message.to)>")
         set(outreach_curl_setopt_slist(easy, CURLOPT_MAIL_RCPT, recipients))
         set(outreach_curl_setopt_long(easy, CURLOPT_UPLOAD, 1))
-        set(outreach_curl_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.header.count + message.bytes.count)))
+        set(
+            outreach_curl_setopt_off(
+                easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.header.count + message.bytes.count)))
         let me = Unmanaged.passUnretained(self).toOpaque()
         set(outreach_curl_setopt_read(easy, smtpTransferRead))
         set(outreach_curl_setopt_pointer(easy, CURLOPT_READDATA, me))

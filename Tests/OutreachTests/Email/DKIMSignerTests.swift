@@ -155,7 +155,9 @@ import Testing
             Crypto.sha256(DKIMCanonicalization.body(Array(b.utf8))).map { String(format: "%02x", $0) }.joined()
         }
         #expect(theirs.count == bodies.count, "\(r.stderr)")
-        for (i, (a, b)) in zip(ours, theirs).enumerated() { #expect(a == b, "body \(i): \(bodies[i].debugDescription)") }
+        for (i, (a, b)) in zip(ours, theirs).enumerated() {
+            #expect(a == b, "body \(i): \(bodies[i].debugDescription)")
+        }
     }
 
     @Test func refusesKeysItCannotUse() throws {
