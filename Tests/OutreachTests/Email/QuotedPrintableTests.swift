@@ -72,7 +72,8 @@ import Testing
     }
 
     @Test func pythonDecodesTheText() throws {
-        let text = "Hej Søren,\r\n.prik\r\n" + String(repeating: "lang linje med æøå og = tegn ", count: 20) + " \r\n"
+        let text =
+            "Hej Søren,\r\n.prik\r\n" + String(repeating: "lang linje med æøå og = tegn ", count: 20) + " \r\n"
         let r = try TestSupport.python(
             "import sys, quopri; sys.stdout.buffer.write(quopri.decodestring(sys.stdin.buffer.read()))",
             stdin: QuotedPrintable.encode(text))
