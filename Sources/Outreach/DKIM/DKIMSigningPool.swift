@@ -119,6 +119,9 @@ public final class DKIMSignedBatch: Sendable {
         var head = 0
         var handedOut = 0
         var wake: (@Sendable () -> Void)?
+        /// `next()` said `later` and nothing was delivered since: only then is `wake` called (each
+        /// call is a wake-up of the sending thread, and that thread is mostly busy anyway).
+        var waiting = false
     }
 
     /// One message's turn.
@@ -151,13 +154,15 @@ public final class DKIMSignedBatch: Sendable {
                 case .failure(let e): return .failed(index: index, e)
                 }
             }
-            return r.handedOut == messages.count ? .finished : .later
+            if r.handedOut == messages.count { return .finished }
+            r.waiting = true
+            return .later
         }
     }
 
     /// `wake` is called (on a signing thread, with the batch's lock held, so it must only signal)
-    /// each time a signature is ready, and at once if some are waiting; nil stops the calls. The
-    /// sender uses it to interrupt its wait on its connections.
+    /// when a signature is ready after `next()` said `later`, and at once if some are waiting; nil
+    /// stops the calls. The sender uses it to interrupt its wait on its connections.
     public func onReady(_ wake: (@Sendable () -> Void)?) {
         state.withLock { r in
             r.wake = wake
@@ -185,7 +190,10 @@ public final class DKIMSignedBatch: Sendable {
     func deliver(_ index: Int, _ header: Result<[UInt8], DKIMError>) {
         state.withLock { r in
             r.ready.append((index, header))
-            r.wake?()
+            if r.waiting {
+                r.waiting = false
+                r.wake?()
+            }
         }
     }
 }
