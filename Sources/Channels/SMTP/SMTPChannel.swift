@@ -52,7 +52,7 @@ public final class SMTPChannel: Channel {
                 pending.signed?.onReady(multi.wakeup().callAsFunction)
                 defer { pending.signed?.onReady(nil) }
                 multi.run(
-                    next: { pending.next().map { SMTPTransfer(slot: 0, message: $0, settings: settings) } },
+                    next: { pending.next().map { SMTPTransfer(message: $0, settings: settings) } },
                     done: pending.record)
             }
         }

@@ -4,7 +4,6 @@ import Outreach
 /// One message in flight: the bytes libcurl reads, the recipient list it must not outlive, and the
 /// server's replies, which libcurl hands to the header callback (so the outcome keeps the relay's own words).
 final class SMTPTransfer {
-    let slot: Int
     let message: SMTPMessage
     var offset = 0
     var recipients: UnsafeMutablePointer<curl_slist>?
@@ -16,9 +15,8 @@ final class SMTPTransfer {
 
     let settings: SMTPSettings
 
-    init(slot: Int, message: SMTPMessage, settings: SMTPSettings) {
+    init(message: SMTPMessage, settings: SMTPSettings) {
         self.settings = settings
-        self.slot = slot
         self.message = message
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }

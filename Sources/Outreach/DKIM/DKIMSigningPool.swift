@@ -24,18 +24,23 @@ public final class DKIMSigningPool: Sendable {
     }
 
     struct Queue {
-        var jobs: [Job] = []
+        /// Popped jobs are nil: a job left in place would keep its whole batch (every message) alive.
+        var jobs: [Job?] = []
         var head = 0
         var running = 0
         var stopping = false
 
         mutating func pop() -> Job? {
-            guard head < jobs.count else { return nil }
-            let job = jobs[head]
+            guard head < jobs.count, let job = jobs[head] else { return nil }
+            jobs[head] = nil
             head += 1
-            // Compact now and then, not on every pop: a batch is a few hundred jobs.
+            // The two lanes keep handing batches over, so the queue may never run empty: the
+            // popped front goes once it is half of the array.
             if head == jobs.count {
                 jobs.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 256, head * 2 >= jobs.count {
+                jobs.removeFirst(head)
                 head = 0
             }
             return job
