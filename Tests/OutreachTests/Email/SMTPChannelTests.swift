@@ -240,14 +240,26 @@ import Testing
     /// server with every message's own signature: dkimpy verifies all of them.
     @Test(arguments: ["rsa", "ed25519"])
     func dkimSignedCampaignVerifiesEveryMessage(keyType: String) throws {
+        try signedCampaign(keyType: keyType, count: 300)
+    }
+
+    /// Under a rate limit the batch goes out in slices, each waiting for its tokens while the
+    /// signatures of the next are made: every message still arrives once, with its own signature.
+    @Test func dkimSignedCampaignUnderARateLimit() throws {
+        try signedCampaign(keyType: "ed25519", count: 40, extra: "rate = \"25/s\"")
+    }
+
+    /// Sends a campaign of `count` newsletters signed with a new key of `keyType` through
+    /// `work --until-idle` and has dkimpy verify every message that arrived.
+    func signedCampaign(keyType: String, count: Int, extra: String = "") throws {
         let keys = TestSupport.temporaryDirectory("dkimcampaign")
         let (pem, record) = try DKIMSignerTests.key(keyType)
         try pem.write(toFile: keys + "/k.pem", atomically: true, encoding: .utf8)
         let server = try SMTPServer()
         let s = try setUp(
             server,
-            extra: "dkim_domain = \"example.org\"\ndkim_selector = \"sel\"\ndkim_key_file = \"\(keys)/k.pem\"")
-        let count = 300
+            extra: "dkim_domain = \"example.org\"\ndkim_selector = \"sel\"\ndkim_key_file = \"\(keys)/k.pem\"\n"
+                + extra)
         var csv = "email,name\n"
         for i in 0..<count { csv += "p\(i)@example.org,Person \(i)\n" }
         try csv.write(toFile: s.dir + "/c.csv", atomically: true, encoding: .utf8)
