@@ -117,7 +117,8 @@ struct SendCommand: Command {
             return c
         }
         let kind: ChannelKind = forEmail ? .email : .sms
-        if let c = channels.values.filter({ $0.kind == kind }).sorted(by: { $0.name < $1.name }).first { return c }
+        let defaults = DefaultChannel.names(channels.values.map { ($0.name, $0.kind, $0.target) })
+        if let name = defaults[kind], let c = channels[name] { return c }
         throw CLIError.failed("No \(kind.rawValue) channel is configured; name one with --channel.")
     }
 
