@@ -7,7 +7,8 @@
 # 1. Builds `swift build -c release` of each revision in a temporary `git worktree add --detach`, copies
 #    the binary to $BENCH_CACHE/outreachd-<commit hash> and removes the worktree; a binary already in
 #    the cache is reused (the cache is by commit: uncommitted changes are not in NEW).
-# 2. Every round runs, each once with the old and then once with the new binary (OUTREACHD=…):
+# 2. Every round runs, each once with the old and once with the new binary, old first in odd rounds and
+#    new first in even ones (OUTREACHD=…):
 #      smtp    bench/smtp/run.sh SMTP_N: outreachd msgs/s into smtp-sink, and its ratio to smtp-source;
 #      daemon  bench/daemon/run.sh DAEMON_SECONDS (one round): durable POST /v1/messages requests/s with
 #              an Idempotency-Key per trigger, and its ratio to GET /healthz;
@@ -115,7 +116,11 @@ results=$logs/results       # bench side round metric ratio
 for r in $(seq "$ROUNDS"); do
     for bench in $BENCHES; do
         line="round $r $bench:"
-        for side in old new; do
+        # Odd rounds run old first, even rounds new first: a drift within a round (a disk still
+        # flushing the run before, a neighbour's build) falls on each side equally often.
+        order="old new"
+        [ $((r % 2)) = 0 ] && order="new old"
+        for side in $order; do
             bin=$bin_old
             [ "$side" = new ] && bin=$bin_new
             out=$(run_one "$bench" "$bin" "$logs/$bench-$side-$r.log")
