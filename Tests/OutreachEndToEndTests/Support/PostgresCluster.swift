@@ -61,10 +61,14 @@ final class PostgresCluster: Sendable {
     }
 
     /// Runs a PostgreSQL program as the cluster's owner: `postgres` under root, else ourselves.
+    /// Through Python's `subprocess`, which closes every inherited descriptor: Foundation's
+    /// `Process` learns that its child exited when a socket it passes down closes, and the server
+    /// `pg_ctl start` leaves running would otherwise hold that socket, and `waitUntilExit` wait forever.
     @discardableResult
     static func runAsOwner(_ program: String, _ arguments: [String]) throws -> TestSupport.ProcessResult {
-        if getuid() == 0 { return try TestSupport.run("runuser", ["-u", "postgres", "--", program] + arguments) }
-        return try TestSupport.run(program, arguments)
+        let command = (getuid() == 0 ? ["runuser", "-u", "postgres", "--"] : []) + [program] + arguments
+        let spawn = "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:], close_fds=True).returncode)"
+        return try TestSupport.python(spawn, command)
     }
 
     /// A `postgresql://` URL of `database` over TCP.
