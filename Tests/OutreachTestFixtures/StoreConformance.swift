@@ -36,11 +36,15 @@ public enum StoreConformance {
         StoreCheck("idempotencyKeysReplayOrConflict", idempotencyKeysReplayOrConflict),
         StoreCheck("aLeaseIsExclusiveAndOnlyItsOwnerCompletes", aLeaseIsExclusiveAndOnlyItsOwnerCompletes),
         StoreCheck("anUnreachableEndpointGivesTheAttemptBack", anUnreachableEndpointGivesTheAttemptBack),
+        StoreCheck("outcomesRetriesAndCancelsMoveTheStates", outcomesRetriesAndCancelsMoveTheStates),
+        StoreCheck("aGroupCommitFailsARequestAlone", aGroupCommitFailsARequestAlone),
+        StoreCheck("deferredAndReleasedLeasesGiveTheAttemptBack", deferredAndReleasedLeasesGiveTheAttemptBack),
     ]
     /// Consent as the queue sees it: contacts, consent and the queue together.
     public static let consentAtTheQueue: [StoreCheck<any QueueingStore>] = [
         StoreCheck("aNoIsFinalAtTheChangeAndAtTheClaim", aNoIsFinalAtTheChangeAndAtTheClaim),
         StoreCheck("eraseCancelsAndForgetsAndKeepsTheNo", eraseCancelsAndForgetsAndKeepsTheNo),
+        StoreCheck("bouncesSuppressAndReceiptsMoveTheState", bouncesSuppressAndReceiptsMoveTheState),
     ]
 
     /// A little ahead of every enqueue of a check, so what was queued is due.
@@ -222,5 +226,104 @@ public enum StoreConformance {
         #expect(try s.queueCounts(messageID: nil)[.cancelled] == 2)
         #expect(try s.deliveries(state: nil, messageID: nil, limit: 10).allSatisfy { !$0.address.contains("gone") })
         #expect(try s.suppression(for: "gone@example.org") == .erased)
+    }
+
+    static func result(_ c: ClaimedDelivery, _ outcome: DeliveryOutcome, retryAt: Int64? = nil) -> DeliveryResult {
+        DeliveryResult(id: c.delivery.id, outcome: outcome, retryAt: retryAt, address: c.delivery.address)
+    }
+
+    public static func outcomesRetriesAndCancelsMoveTheStates(_ s: any DeliveryQueue) throws {
+        let m = try s.enqueue(
+            Message(template: "welcome"),
+            deliveries: (0..<4).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") }, idempotency: nil)
+        let c = try claimAll(s)
+        #expect(c.count == 4 && c.allSatisfy { $0.delivery.attempts == 1 && $0.message.template == "welcome" })
+        let t = now
+        try s.complete(
+            [
+                result(c[0], .sent(providerID: "p-0")), result(c[1], .transient("busy"), retryAt: t + 60_000),
+                result(c[2], .transient("gave up")), result(c[3], .permanent("no such user")),
+            ], owner: "w", now: t)
+        #expect(try s.queueCounts(messageID: m.messageID) == [.sent: 1, .failed: 1, .dead: 2])
+        let failed = try #require(try s.delivery(id: c[1].delivery.id))
+        #expect(failed.state == .failed && failed.nextAttemptAt == t + 60_000 && failed.lastError == "busy")
+        #expect(try s.delivery(id: c[0].delivery.id)?.sentAt == t)
+        #expect(try s.nextDue(channel: "outbox") == t + 60_000)
+        #expect(try s.nextDue(channel: "elsewhere") == nil)
+        #expect(try s.deliveries(state: .dead, messageID: nil, limit: 10).map(\.id) == [c[2], c[3]].map(\.delivery.id))
+        #expect(try s.retry(ids: [c[2].delivery.id], now: t) == 1)
+        #expect(try s.retry(ids: nil, now: t) == 2)
+        #expect(try s.cancel(ids: [c[0].delivery.id, c[1].delivery.id]) == 1)
+        #expect(try s.queueCounts(messageID: nil) == [.sent: 1, .queued: 2, .cancelled: 1])
+        #expect(try s.cancelReasons(messageID: m.messageID) == [.manual: 1])
+    }
+
+    public static func aGroupCommitFailsARequestAlone(_ s: any DeliveryQueue) throws {
+        let key = IdempotencyKey(key: "k", requestHash: Crypto.sha256(Array("one".utf8)))
+        let other = IdempotencyKey(key: "k", requestHash: Crypto.sha256(Array("two".utf8)))
+        let one = [NewDelivery(channel: "outbox", address: "a@example.org")]
+        let results = try s.enqueueBatch([
+            EnqueueRequest(message: Message(template: "welcome"), deliveries: one, idempotency: key),
+            EnqueueRequest(message: Message(template: "welcome"), deliveries: one, idempotency: other),
+            EnqueueRequest(message: Message(template: "welcome"), deliveries: one, idempotency: nil),
+        ])
+        #expect(results.map { (try? $0.get()) != nil } == [true, false, true])
+        // A request that breaks the transaction (deliveries of a message that does not exist)
+        // fails alone too, by the savepoint path.
+        let before = s.slowPathBatches
+        let broken = try s.enqueueBatchUnsynced([
+            EnqueueRequest(message: Message(template: "welcome"), deliveries: one, idempotency: nil),
+            EnqueueRequest(message: Message(id: 9_999_999, template: "welcome"), deliveries: one, idempotency: nil),
+        ])
+        try s.syncCommitted()
+        #expect(broken.map { (try? $0.get()) != nil } == [true, false])
+        #expect(s.slowPathBatches == before + 1)
+        #expect(try s.queueCounts(messageID: nil)[.queued] == 3)
+    }
+
+    public static func deferredAndReleasedLeasesGiveTheAttemptBack(_ s: any DeliveryQueue) throws {
+        _ = try s.enqueue(
+            Message(template: "welcome"),
+            deliveries: (0..<3).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") }, idempotency: nil)
+        let c = try claimAll(s, owner: "a")
+        let t = now
+        try s.reschedule([(id: c[0].delivery.id, at: t + 3_600_000)], owner: "b", note: "deferred by quiet hours")
+        #expect(try s.delivery(id: c[0].delivery.id)?.state == .sending)
+        try s.reschedule([(id: c[0].delivery.id, at: t + 3_600_000)], owner: "a", note: "deferred by quiet hours")
+        let deferred = try #require(try s.delivery(id: c[0].delivery.id))
+        #expect(deferred.state == .queued && deferred.attempts == 0 && deferred.nextAttemptAt == t + 3_600_000)
+        #expect(deferred.lastError == "deferred by quiet hours")
+        #expect(try s.releaseAll(owner: "b") == 0)
+        #expect(try s.releaseAll(owner: "a") == 2)
+        #expect(try s.queueCounts(messageID: nil) == [.queued: 3])
+        let again = try claimAll(s, owner: "c")
+        #expect(again.count == 2 && again.allSatisfy { $0.delivery.attempts == 1 })
+        #expect(try s.expireLeasesOfStoppedProcesses(now: t) == 0)
+    }
+
+    /// A bounce suppresses the address only while the lease is still ours; a receipt moves a
+    /// delivery that was sent.
+    public static func bouncesSuppressAndReceiptsMoveTheState(_ s: any QueueingStore) throws {
+        _ = try s.enqueue(
+            Message(template: "welcome"),
+            deliveries: (0..<3).map { NewDelivery(channel: "sms", address: "+4512345\($0)00") }, idempotency: nil)
+        let c = try claimAll(s)
+        try s.complete([result(c[0], .permanent("unknown user", suppress: true))], owner: "someone else", now: now)
+        #expect(try s.suppression(for: "+4512345000") == nil)
+        try s.complete(
+            [
+                result(c[0], .permanent("unknown user", suppress: true)), result(c[1], .sent(providerID: "gw-1")),
+                result(c[2], .sent(providerID: "gw-2")),
+            ], owner: "w", now: now)
+        #expect(try s.suppression(for: "+4512345000") == .bounce)
+        #expect(
+            try s.recordReceipt(Receipt(providerID: "gw-1", state: .delivered), channel: "sms", now: now)
+                == c[1].delivery.id)
+        #expect(try s.recordReceipt(Receipt(providerID: "gw-1", state: .delivered), channel: "other", now: now) == nil)
+        let failed = Receipt(deliveryID: c[2].delivery.id, state: .failed, reason: "absent", suppress: true)
+        #expect(try s.recordReceipt(failed, channel: "sms", now: now) == c[2].delivery.id)
+        #expect(try s.delivery(id: c[1].delivery.id)?.state == .delivered)
+        #expect(try s.delivery(id: c[2].delivery.id)?.state == .bounced)
+        #expect(try s.suppression(for: "+4512345200") == .bounce)
     }
 }

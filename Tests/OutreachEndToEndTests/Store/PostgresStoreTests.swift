@@ -105,7 +105,9 @@ import Testing
         #expect(try nulls.count == 1 && nulls[0].optionalText(0) == nil && nulls[0].optionalInt(1) == nil)
         #expect(throws: PostgresError.self) { try nulls[0].int(1) }
         // A NUL cannot be stored: refused, never cut short.
-        let nul = #expect(throws: PostgresError.self) { try db.query("INSERT INTO t(s) VALUES($1)", [.text("a\u{0}b")]) }
+        let nul = #expect(throws: PostgresError.self) {
+            try db.query("INSERT INTO t(s) VALUES($1)", [.text("a\u{0}b")])
+        }
         #expect(nul?.sqlState == "22021")
         #expect(try db.query("SELECT COUNT(*) FROM t").rows[0].int(0) == 2)
     }

@@ -46,8 +46,11 @@ final class PostgresCluster: Sendable {
         }
         let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         let start = try Self.runAsOwner(
-            binaries + "/pg_ctl", ["-D", dataDirectory, "-w", "-t", "60", "-l", directory + "/server.log",
-                "-o", options, "start"])
+            binaries + "/pg_ctl",
+            [
+                "-D", dataDirectory, "-w", "-t", "60", "-l", directory + "/server.log",
+                "-o", options, "start",
+            ])
         guard start.status == 0 else {
             let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
             throw Missing(description: "pg_ctl start failed (\(start.status)): \(start.stderr)\n\(log)")

@@ -192,7 +192,8 @@ public final class PostgresConnection {
         // PostgreSQL's text cannot hold NUL, and a C string would end at it: refuse, never truncate.
         if let i = texts.firstIndex(where: { $0?.utf8.contains(0) ?? false }) {
             throw PostgresError(
-                sqlState: "22021", message: "parameter $\(i + 1) contains a NUL character, which PostgreSQL cannot store",
+                sqlState: "22021",
+                message: "parameter $\(i + 1) contains a NUL character, which PostgreSQL cannot store",
                 sql: sql)
         }
         let r: OpaquePointer? = Self.withOptionalCStrings(texts) { p in

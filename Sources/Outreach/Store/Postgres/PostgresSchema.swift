@@ -158,7 +158,8 @@ extension PostgresSchema {
             let applied = try db.transaction { () throws -> Bool in
                 try db.query("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])
                 try db.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")
+                    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"
+                )
                 let current = try version(db)
                 if current > migrations.count {
                     throw StoreError.schemaTooNew(found: current, supported: migrations.count)

@@ -20,9 +20,12 @@ extension PostgresStore {
 
     static func readList(_ db: PostgresConnection, name: String) throws -> MailingList? {
         guard
-            var l = try db.rows("SELECT id, name, double_opt_in FROM lists WHERE name = $1", [.text(name)], {
-                MailingList(id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2))
-            }).first
+            var l = try db.rows(
+                "SELECT id, name, double_opt_in FROM lists WHERE name = $1", [.text(name)],
+                {
+                    MailingList(id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2))
+                }
+            ).first
         else { return nil }
         for r in try db.query(
             "SELECT state, COUNT(*) FROM memberships WHERE list_id = $1 GROUP BY state", [.integer(l.id)]
@@ -50,7 +53,8 @@ extension PostgresStore {
         by authority: ConsentAuthority
     ) throws -> MembershipChanges {
         try write { db in
-            try Self.setMembership(db, list: list, contactIDs: contactIDs, state: state, consent: consent, by: authority)
+            try Self.setMembership(
+                db, list: list, contactIDs: contactIDs, state: state, consent: consent, by: authority)
         }
     }
 
@@ -200,7 +204,8 @@ extension PostgresStore {
             if current == .subscribed { return .alreadySubscribed(contactID: id) }
             guard SignUpOutcome.needsConfirmation(doubleOptIn: list.doubleOptIn, current: current) else {
                 try Self.setMembership(
-                    db, list: list.name, contactIDs: [id], state: .subscribed, consent: request.consent, by: .signUpForm)
+                    db, list: list.name, contactIDs: [id], state: .subscribed, consent: request.consent, by: .signUpForm
+                )
                 return .subscribed(contactID: id)
             }
             guard var confirmation = request.confirmation else {
@@ -209,7 +214,8 @@ extension PostgresStore {
             try Self.setMembership(
                 db, list: list.name, contactIDs: [id], state: .pending, consent: request.consent, by: .signUpForm)
             confirmation.delivery.contactID = id
-            let queued = try Self.enqueue(db, confirmation.message, deliveries: [confirmation.delivery], idempotency: nil)
+            let queued = try Self.enqueue(
+                db, confirmation.message, deliveries: [confirmation.delivery], idempotency: nil)
             return .confirmationQueued(contactID: id, deliveryIDs: queued.deliveryIDs)
         }
     }

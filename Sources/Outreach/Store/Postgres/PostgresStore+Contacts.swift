@@ -104,7 +104,8 @@ extension PostgresStore {
         try with { db in
             let lim = Int64(limit ?? Int(Int32.max))
             guard let list else {
-                return try db.rows("SELECT \(Self.contactColumns) FROM contacts ORDER BY id LIMIT $1", [.integer(lim)]) {
+                return try db.rows("SELECT \(Self.contactColumns) FROM contacts ORDER BY id LIMIT $1", [.integer(lim)])
+                {
                     try Self.readContact($0)
                 }
             }

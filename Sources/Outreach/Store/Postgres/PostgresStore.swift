@@ -46,7 +46,9 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
 
 extension PostgresValue {
     /// A `bigint[]` parameter (`$1::bigint[]`).
-    static func bigints(_ ids: [Int64]) -> PostgresValue { .text("{" + ids.map(String.init).joined(separator: ",") + "}") }
+    static func bigints(_ ids: [Int64]) -> PostgresValue {
+        .text("{" + ids.map(String.init).joined(separator: ",") + "}")
+    }
 
     /// A `text[]` parameter (`$1::text[]`), each element quoted.
     static func texts(_ items: [String]) -> PostgresValue {
