@@ -12,12 +12,14 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
     /// The first 80 characters of the statement involved, when there was one.
     public var sql: String?
 
+    /// - Parameter sql: kept to its first 80 characters.
     public init(sqlState: String?, message: String, sql: String? = nil) {
         self.sqlState = sqlState
         self.message = message
         self.sql = sql.map { String($0.prefix(80)) }
     }
 
+    /// "PostgreSQL failed: MESSAGE (SQLSTATE XXXXX) (in STATEMENT…)".
     public var description: String {
         "PostgreSQL failed: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
             + (sql.map { " (in \($0))" } ?? "")
@@ -43,14 +45,20 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
 /// A value bound to a statement, sent in PostgreSQL's text format (the server casts it to the
 /// parameter's type, so `$1::bigint` or a column comparison decides how it is read).
 public enum PostgresValue: Sendable, Equatable {
+    /// SQL NULL.
     case null
+    /// Text, any Unicode but NUL.
     case text(String)
+    /// Sent in decimal.
     case integer(Int64)
+    /// Sent as `t` or `f`.
     case boolean(Bool)
     /// Sent as bytea's hex form (`\x…`).
     case bytes([UInt8])
 
+    /// Text, or NULL for nil.
     public init(_ s: String?) { self = s.map { .text($0) } ?? .null }
+    /// An integer, or NULL for nil.
     public init(_ i: Int64?) { self = i.map { .integer($0) } ?? .null }
 
     /// The text sent to the server, or nil for NULL.
@@ -68,17 +76,22 @@ public enum PostgresValue: Sendable, Equatable {
 /// One row of a result, copied out of libpq (so it outlives the result and crosses threads).
 /// Cells are the server's text form; the accessors read them as the column's type.
 public struct PostgresRow: Sendable, Equatable {
+    /// The cells in column order, nil for NULL.
     public let cells: [String?]
+    /// The columns' names, for error messages.
     public let columns: [String]
 
+    /// A row of these cells.
     public init(cells: [String?], columns: [String]) {
         self.cells = cells
         self.columns = columns
     }
 
+    /// Whether column `i` is NULL.
     public func isNull(_ i: Int) -> Bool { cells[i] == nil }
     /// A text column; "" for NULL.
     public func text(_ i: Int) -> String { cells[i] ?? "" }
+    /// A text column; nil for NULL.
     public func optionalText(_ i: Int) -> String? { cells[i] }
     /// An integer column (smallint, integer, bigint, count).
     /// - Throws: `PostgresError` when the cell is NULL or not an integer.
@@ -86,6 +99,7 @@ public struct PostgresRow: Sendable, Equatable {
         guard let s = cells[i], let n = Int64(s) else { throw mismatch(i, "an integer") }
         return n
     }
+    /// An integer column; nil for NULL.
     public func optionalInt(_ i: Int) throws(PostgresError) -> Int64? { cells[i] == nil ? nil : try int(i) }
     /// A boolean column (`t`/`f`).
     public func bool(_ i: Int) throws(PostgresError) -> Bool {
@@ -129,7 +143,9 @@ public struct PostgresRow: Sendable, Equatable {
 
 /// What a statement returned: its rows and how many rows it changed (INSERT/UPDATE/DELETE).
 public struct PostgresResult: Sendable {
+    /// What the statement returned (a SELECT, or RETURNING), copied.
     public var rows: [PostgresRow]
+    /// How many rows an INSERT, UPDATE or DELETE changed; 0 for other statements.
     public var affected: Int
 }
 

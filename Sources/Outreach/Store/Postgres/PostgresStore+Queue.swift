@@ -107,9 +107,11 @@ extension PostgresStore {
 
     /// Leases due deliveries in one transaction, in the shape every PostgreSQL job queue uses: one
     /// `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) RETURNING …`, so nodes
-    /// claiming at once take disjoint rows without waiting for each other. Then consent is checked
-    /// again for what was taken; a refused delivery is cancelled (its attempt not counted) and
-    /// not returned.
+    /// claiming at once take disjoint rows without waiting for each other. As SQLite's, expired
+    /// leases first, then due deliveries in order: each arm walks its partial index in order and
+    /// locks only the rows the outer LIMIT pulls (a sort of every due row would cost O(queue) per
+    /// claim). Then consent is checked again for what was taken; a refused delivery is cancelled
+    /// (its attempt not counted) and not returned.
     public func claim(channels: [String]?, limit: Int, owner: String, leaseMillis: Int64, now: Int64) throws
         -> [ClaimedDelivery]
     {
@@ -120,12 +122,18 @@ extension PostgresStore {
                 UPDATE deliveries d SET state = 'sending', lease_owner = $3, lease_expires_at = $4,
                     attempts = attempts + 1, updated_at = $1
                 WHERE d.id IN (
-                    SELECT id FROM deliveries
-                    WHERE ((state IN ('queued', 'failed') AND next_attempt_at <= $1)
-                           OR (state = 'sending' AND lease_expires_at <= $1))
-                      AND ($5::text[] IS NULL OR channel = ANY($5::text[]))
-                    ORDER BY CASE WHEN state = 'sending' THEN lease_expires_at ELSE next_attempt_at END
-                    LIMIT $2 FOR UPDATE SKIP LOCKED)
+                    SELECT id FROM (
+                        SELECT id FROM deliveries
+                        WHERE state = 'sending' AND lease_expires_at <= $1
+                          AND ($5::text[] IS NULL OR channel = ANY($5::text[]))
+                        ORDER BY lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED) expired
+                    UNION ALL
+                    SELECT id FROM (
+                        SELECT id FROM deliveries
+                        WHERE state IN ('queued', 'failed') AND next_attempt_at <= $1
+                          AND ($5::text[] IS NULL OR channel = ANY($5::text[]))
+                        ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
+                    LIMIT $2)
                 RETURNING \(Self.deliveryColumns)
                 """,
                 [
