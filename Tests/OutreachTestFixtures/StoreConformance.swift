@@ -5,6 +5,9 @@ import Testing
 /// A store of the protocols the queue's consent rules span: who is on which list, and what waits.
 public typealias QueueingStore = ContactStore & ConsentStore & DeliveryQueue
 
+/// A store with campaigns, and what they reach: people, their consent and the queue.
+public typealias CampaignQueueStore = QueueingStore & CampaignStore
+
 /// One promise of the store protocols, checked against a fresh empty store of type `S` (the
 /// narrowest protocol composition the promise needs), so a backend that implements only some of
 /// the protocols is held to every promise of those it does.
@@ -45,6 +48,15 @@ public enum StoreConformance {
         StoreCheck("aNoIsFinalAtTheChangeAndAtTheClaim", aNoIsFinalAtTheChangeAndAtTheClaim),
         StoreCheck("eraseCancelsAndForgetsAndKeepsTheNo", eraseCancelsAndForgetsAndKeepsTheNo),
         StoreCheck("bouncesSuppressAndReceiptsMoveTheState", bouncesSuppressAndReceiptsMoveTheState),
+    ]
+
+    /// Campaigns: their fan-out into the queue, their states, and the report's reads.
+    public static let campaigns: [StoreCheck<any CampaignQueueStore>] = [
+        StoreCheck("aCampaignFansOutOncePerMemberAndChannel", aCampaignFansOutOncePerMemberAndChannel),
+        StoreCheck("aCampaignPausesResumesAndCancels", aCampaignPausesResumesAndCancels),
+        StoreCheck(
+            "aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate", aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate),
+        StoreCheck("theReportReadsWhatWasSent", theReportReadsWhatWasSent),
     ]
 
     /// A little ahead of every enqueue of a check, so what was queued is due.
@@ -325,5 +337,139 @@ public enum StoreConformance {
         #expect(try s.delivery(id: c[1].delivery.id)?.state == .delivered)
         #expect(try s.delivery(id: c[2].delivery.id)?.state == .bounced)
         #expect(try s.suppression(for: "+4512345200") == .bounce)
+    }
+
+    /// A list "news" of four: a (email, phone, gold, chat id), b (email, gold), c (phone only,
+    /// gold), d (email, suppressed, gold), e (email, silver). Returns their ids.
+    static func newsList(_ s: any QueueingStore) throws -> [Int64] {
+        _ = try s.createList(name: "news", doubleOptIn: false)
+        let ids = try s.upsertContacts([
+            Contact(
+                email: "a@example.org", phone: "+4511111111", locale: "da", attributes: ["tier": "gold", "chat": "a1"]),
+            Contact(email: "b@example.org", locale: "en", attributes: ["tier": "gold"]),
+            Contact(phone: "+4522222222", attributes: ["tier": "gold"]),
+            Contact(email: "d@example.org", attributes: ["tier": "gold"]),
+            Contact(email: "e@example.org", attributes: ["tier": "silver"]),
+        ]).ids
+        try s.setMembership(
+            list: "news", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        try s.suppress(address: "d@example.org", reason: .complaint, detail: nil)
+        return ids
+    }
+
+    static let newsChannels = [
+        CampaignChannel(name: "mail", address: .email), CampaignChannel(name: "sms", address: .phone),
+        CampaignChannel(name: "chat", address: .attribute, attribute: "chat"),
+        CampaignChannel(name: "board", address: .room),
+    ]
+
+    public static func aCampaignFansOutOncePerMemberAndChannel(_ s: any CampaignQueueStore) throws {
+        _ = try newsList(s)
+        let c = try s.createCampaign(
+            Campaign(name: "spring", list: "news", channels: newsChannels, filters: ["tier": "gold"]),
+            message: Message(template: "newsletter"))
+        #expect(c.id != nil && c.messageID != nil && c.state == .draft)
+        #expect(throws: CampaignError.exists("spring")) {
+            try s.createCampaign(Campaign(name: "spring", list: "news", channels: []), message: Message(template: "x"))
+        }
+        #expect(throws: StoreError.unknownList("nope")) {
+            try s.createCampaign(Campaign(name: "other", list: "nope", channels: []), message: Message(template: "x"))
+        }
+        let t = now
+        let out = try s.fanOut(campaign: "spring", now: t)
+        // mail: a, b, d (suppressed); sms: a, c; chat: a; board: one. No address: c (mail), b and d
+        // (sms), b, c and d (chat).
+        #expect(out.queued == 6 && out.suppressed == 1 && out.noAddress == 6, "\(out)")
+        _ = try s.fanOut(campaign: "spring", now: t)
+        #expect(try s.queueCounts(messageID: c.messageID) == [.queued: 6, .suppressed: 1])
+        #expect(try s.campaign(named: "spring")?.state == .running)
+        let queued = try s.deliveries(state: .queued, messageID: c.messageID, limit: 10)
+        #expect(
+            Set(queued.map(\.address)) == [
+                "a@example.org", "b@example.org", "+4511111111", "+4522222222", "a1", "room",
+            ])
+        #expect(queued.filter { $0.channel == "chat" }.first?.contactID != nil)
+        let claimed = try claimAll(s)
+        #expect(claimed.count == 6 && claimed.allSatisfy { $0.message.kind == .list && $0.message.listName == "news" })
+        #expect(try s.campaigns().map(\.name) == ["spring"])
+        #expect(throws: CampaignError.unknown("autumn")) { try s.fanOut(campaign: "autumn", now: t) }
+    }
+
+    public static func aCampaignPausesResumesAndCancels(_ s: any CampaignQueueStore) throws {
+        _ = try newsList(s)
+        let c = try s.createCampaign(
+            Campaign(name: "spring", list: "news", channels: [newsChannels[0]]), message: Message(template: "n"))
+        let t = now
+        _ = try s.fanOut(campaign: "spring", now: t)
+        try s.setCampaignState("spring", to: .paused, now: t)
+        #expect(try s.campaign(named: "spring")?.state == .paused)
+        #expect(try claimAll(s).isEmpty)
+        #expect(try s.cancelReasons(messageID: c.messageID) == [.paused: 3])
+        try s.setCampaignState("spring", to: .running, now: t + 1_000)
+        #expect(try s.queueCounts(messageID: c.messageID)[.queued] == 3)
+        #expect(
+            try s.deliveries(state: .queued, messageID: c.messageID, limit: 10).allSatisfy {
+                $0.nextAttemptAt! >= t + 1_000
+            })
+        let one = try s.claim(channels: nil, limit: 1, owner: "w", leaseMillis: 60_000, now: t + 1_001)
+        #expect(one.count == 1)
+        try s.setCampaignState("spring", to: .paused, now: t + 1_002)
+        try s.setCampaignState("spring", to: .cancelled, now: t + 1_003)
+        #expect(try s.cancelReasons(messageID: c.messageID) == [.campaignCancelled: 2])
+        #expect(try s.queueCounts(messageID: c.messageID)[.sending] == 1)
+        #expect(throws: CampaignError.cancelled("spring")) { try s.fanOut(campaign: "spring", now: t + 1_004) }
+        #expect(throws: CampaignError.unknown("nope")) { try s.setCampaignState("nope", to: .paused, now: t) }
+        // The one in flight is refused at its next claim: the campaign is cancelled.
+        let later = try s.claim(channels: nil, limit: 10, owner: "x", leaseMillis: 60_000, now: t + 120_000)
+        #expect(later.isEmpty)
+        #expect(try s.cancelReasons(messageID: c.messageID) == [.campaignCancelled: 3])
+    }
+
+    public static func aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate(_ s: any CampaignQueueStore) throws {
+        _ = try newsList(s)
+        let t = now
+        let hour: Int64 = 3_600_000
+        let soon = try s.createCampaign(
+            Campaign(name: "soon", list: "news", channels: [newsChannels[0]], sendAt: t + hour),
+            message: Message(template: "n"))
+        _ = try s.fanOut(campaign: "soon", now: t)
+        #expect(try s.campaign(named: "soon")?.state == .scheduled)
+        #expect(try s.claim(channels: nil, limit: 10, owner: "w", leaseMillis: 1_000, now: t + hour - 1).isEmpty)
+        #expect(try s.claim(channels: nil, limit: 10, owner: "w", leaseMillis: 10 * hour, now: t + hour).count == 3)
+        #expect(try s.campaign(named: "soon")?.state == .running)
+        let late = try s.createCampaign(
+            Campaign(name: "late", list: "news", channels: [newsChannels[0]], sendAt: t + 2 * hour),
+            message: Message(template: "n"))
+        _ = try s.fanOut(campaign: "late", now: t)
+        #expect(try s.claim(channels: nil, limit: 10, owner: "w", leaseMillis: 1_000, now: t + 4 * hour).isEmpty)
+        let paused = try #require(try s.campaign(named: "late"))
+        #expect(paused.state == .paused && paused.missedItsTime)
+        #expect(try s.cancelReasons(messageID: late.messageID) == [.paused: 3])
+        #expect(soon.messageID != late.messageID)
+    }
+
+    public static func theReportReadsWhatWasSent(_ s: any CampaignQueueStore) throws {
+        _ = try newsList(s)
+        #expect(try s.audienceLocales(list: "news") == ["da", "en"])
+        #expect(try s.audienceLocales(list: "nope").isEmpty)
+        let c = try s.createCampaign(
+            Campaign(name: "spring", list: "news", channels: [newsChannels[0]]), message: Message(template: "n"))
+        let t = now
+        _ = try s.fanOut(campaign: "spring", now: t)
+        #expect(try s.sendSpan(messageID: c.messageID!) == nil)
+        #expect(try s.sendTimeline(messageID: c.messageID!, bucketMillis: 1_000).isEmpty)
+        let claimed = try claimAll(s)
+        let base = (t / 60_000 + 1) * 60_000
+        try s.complete([result(claimed[0], .sent(providerID: nil))], owner: "w", now: base + 10)
+        try s.complete(
+            [result(claimed[1], .sent(providerID: nil)), result(claimed[2], .permanent("mailbox full"))], owner: "w",
+            now: base + 61_000)
+        let span = try #require(try s.sendSpan(messageID: c.messageID!))
+        #expect(span.first == base + 10 && span.last == base + 61_000)
+        let timeline = try s.sendTimeline(messageID: c.messageID!, bucketMillis: 60_000)
+        #expect(timeline.map(\.start) == [base, base + 60_000] && timeline.map(\.count) == [1, 1])
+        let reasons = try s.failureReasons(messageID: c.messageID!)
+        #expect(
+            reasons.map(\.count) == [1, 1] && Set(reasons.map(\.reason)) == ["mailbox full", "suppressed: complaint"])
     }
 }

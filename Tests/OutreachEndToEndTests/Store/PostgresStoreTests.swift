@@ -31,6 +31,11 @@ import Testing
         try check.run(try PostgresCluster.running().makeStore())
     }
 
+    @Test(arguments: StoreConformance.campaigns)
+    func campaigns(_ check: StoreCheck<any CampaignQueueStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
     // MARK: claims across connections
 
     /// Four connections (as four nodes would) claim one queue at once: `SKIP LOCKED` hands each

@@ -26,4 +26,9 @@ import Testing
     func consentAtTheQueue(_ f: StoreFactory, _ check: StoreCheck<any QueueingStore>) throws {
         try check.run(try f.make())
     }
+
+    @Test(arguments: StoreFactory.all, StoreConformance.campaigns)
+    func campaigns(_ f: StoreFactory, _ check: StoreCheck<any CampaignQueueStore>) throws {
+        try check.run(try f.make())
+    }
 }

@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 /// The PostgreSQL store of issue 20, for several outreachd nodes on one database: so far
-/// `ContactStore`, `ConsentStore` and `DeliveryQueue` (claims with `FOR UPDATE SKIP LOCKED`).
-/// Not yet a `Store` (campaigns and events are SQLite's only), so nothing in the product opens
+/// `ContactStore`, `ConsentStore`, `DeliveryQueue` (claims with `FOR UPDATE SKIP LOCKED`) and
+/// `CampaignStore`. Not yet a `Store` (events are SQLite's only), so nothing in the product opens
 /// it: `[storage] url = "postgresql://…"` is refused (docs/scale-out.md says what is missing).
 ///
 /// One connection, used under a lock; every write is one transaction, durable when it returns
