@@ -8,6 +8,9 @@ public typealias QueueingStore = ContactStore & ConsentStore & DeliveryQueue
 /// A store with campaigns, and what they reach: people, their consent and the queue.
 public typealias CampaignQueueStore = QueueingStore & CampaignStore
 
+/// A store with events, and what they reach: people, their consent and the queue.
+public typealias EventQueueStore = QueueingStore & EventStore
+
 /// One promise of the store protocols, checked against a fresh empty store of type `S` (the
 /// narrowest protocol composition the promise needs), so a backend that implements only some of
 /// the protocols is held to every promise of those it does.
@@ -57,6 +60,12 @@ public enum StoreConformance {
         StoreCheck(
             "aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate", aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate),
         StoreCheck("theReportReadsWhatWasSent", theReportReadsWhatWasSent),
+    ]
+
+    /// Events: invitations, reminders, updates, cancellations, members who join, the horizon.
+    public static let events: [StoreCheck<any EventQueueStore>] = [
+        StoreCheck("anEventQueuesUpdatesAndCancelsForItsList", anEventQueuesUpdatesAndCancelsForItsList),
+        StoreCheck("theHorizonQueuesEachReminderOnce", theHorizonQueuesEachReminderOnce),
     ]
 
     /// A little ahead of every enqueue of a check, so what was queued is due.
@@ -471,5 +480,82 @@ public enum StoreConformance {
         let reasons = try s.failureReasons(messageID: c.messageID!)
         #expect(
             reasons.map(\.count) == [1, 1] && Set(reasons.map(\.reason)) == ["mailbox full", "suppressed: complaint"])
+    }
+
+    static func clubEvent(_ name: String, rrule: String) throws -> Event {
+        let schedule = try EventSchedule(
+            start: "2030-01-07 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: rrule, reminders: ["-1d"])
+        return Event(
+            name: name, title: name, list: "club", channels: [CampaignChannel(name: "o", address: .email)],
+            schedule: schedule, location: nil, uid: "evt-\(name)@example.org")
+    }
+
+    static func club(_ s: any QueueingStore, _ emails: [String]) throws -> [Int64] {
+        _ = try s.createList(name: "club", doubleOptIn: false)
+        let ids = try contacts(s, emails)
+        try s.setMembership(
+            list: "club", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        return ids
+    }
+
+    static func counted(_ s: any DeliveryQueue, _ messages: [Int64]) throws -> [DeliveryState: Int] {
+        var out: [DeliveryState: Int] = [:]
+        for m in messages { out.merge(try s.queueCounts(messageID: m)) { $0 + $1 } }
+        return out
+    }
+
+    public static func anEventQueuesUpdatesAndCancelsForItsList(_ s: any EventQueueStore) throws {
+        _ = try club(s, ["ana@example.org", "bo@example.org"])
+        let now0 = WallClock.parseRFC3339("2030-01-01T00:00:00Z")!
+        let (e, made) = try s.createEvent(try clubEvent("meet", rrule: "FREQ=WEEKLY;COUNT=3"), now: now0)
+        #expect(e.id != nil && e.sequence == 0 && e.state == .active)
+        #expect(made.invitation.queued == 2 && made.reminders == 6 && made.reminderMessages == 3)
+        #expect(try s.event(named: "meet")?.reminderMessageIDs == e.reminderMessageIDs)
+        let exists = #expect(throws: EventStoreError.self) {
+            try s.createEvent(try clubEvent("meet", rrule: "FREQ=DAILY"), now: now0)
+        }
+        #expect({ if case .exists? = exists { true } else { false } }())
+        #expect(throws: StoreError.unknownList("nope")) {
+            var other = try clubEvent("other", rrule: "FREQ=DAILY;COUNT=1")
+            other.list = "nope"
+            _ = try s.createEvent(other, now: now0)
+        }
+        var moved = e
+        moved.location = "Room 2"
+        let (updated, changed) = try s.updateEvent(moved, now: now0)
+        #expect(updated.sequence == 1 && changed.cancelledReminders == 6 && changed.reminders == 6)
+        #expect(try counted(s, e.reminderMessageIDs) == [.cancelled: 6])
+        let stale = #expect(throws: EventStoreError.self) { try s.updateEvent(moved, now: now0) }
+        #expect({ if case .changed? = stale { true } else { false } }())
+        // Someone who joins now gets the current invitation and the reminders still ahead; leaving cancels them.
+        let carl = try contacts(s, ["carl@example.org"])
+        try s.setMembership(
+            list: "club", contactIDs: carl, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        let current = [updated.invitationMessageID!] + updated.reminderMessageIDs
+        #expect(try counted(s, current) == [.queued: 12])
+        let left = try s.setMembership(
+            list: "club", contactIDs: carl, state: .unsubscribed, consent: Consent(source: "t"), by: .person)
+        #expect(left.cancelledDeliveries == 4)
+        let (cancelled, gone) = try s.cancelEvent(named: "meet", now: now0)
+        #expect(cancelled.state == .cancelled && cancelled.sequence == 2)
+        #expect(gone.cancelledReminders == 6 && gone.invitation.queued == 2)
+        let again = #expect(throws: EventStoreError.self) { try s.cancelEvent(named: "meet", now: now0) }
+        #expect({ if case .cancelled? = again { true } else { false } }())
+        #expect(try s.events().map(\.name) == ["meet"])
+    }
+
+    public static func theHorizonQueuesEachReminderOnce(_ s: any EventQueueStore) throws {
+        _ = try club(s, ["ana@example.org", "bo@example.org"])
+        let now0 = WallClock.parseRFC3339("2030-01-01T00:00:00Z")!
+        let (open, made) = try s.createEvent(try clubEvent("weekly", rrule: "FREQ=WEEKLY"), now: now0)
+        _ = try s.createEvent(try clubEvent("finite", rrule: "FREQ=WEEKLY;COUNT=3"), now: now0)
+        #expect(made.reminderMessages > 50)
+        #expect(try s.extendOpenSeriesReminders(now: now0).reminders == 0)
+        let later = now0 + 400 * 86_400_000
+        let extended = try s.extendOpenSeriesReminders(now: later)
+        #expect(extended.reminderMessages > 40 && extended.reminders == 2 * extended.reminderMessages)
+        #expect(try s.extendOpenSeriesReminders(now: later).reminders == 0)
+        let stored = try #require(try s.event(named: "weekly"))
+        #expect(stored.reminderMessageIDs.count == open.reminderMessageIDs.count + extended.reminderMessages)
     }
 }

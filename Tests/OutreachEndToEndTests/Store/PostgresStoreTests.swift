@@ -36,6 +36,11 @@ import Testing
         try check.run(try PostgresCluster.running().makeStore())
     }
 
+    @Test(arguments: StoreConformance.events)
+    func events(_ check: StoreCheck<any EventQueueStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
     // MARK: claims across connections
 
     /// Four connections (as four nodes would) claim one queue at once: `SKIP LOCKED` hands each

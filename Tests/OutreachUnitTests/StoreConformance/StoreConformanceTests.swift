@@ -31,4 +31,9 @@ import Testing
     func campaigns(_ f: StoreFactory, _ check: StoreCheck<any CampaignQueueStore>) throws {
         try check.run(try f.make())
     }
+
+    @Test(arguments: StoreFactory.all, StoreConformance.events)
+    func events(_ f: StoreFactory, _ check: StoreCheck<any EventQueueStore>) throws {
+        try check.run(try f.make())
+    }
 }

@@ -114,21 +114,9 @@ extension PostgresStore {
             out.cancelledDeliveries = try cancelListMail(db, list: list, contactIDs: out.changed, now: now)
         }
         if state == .subscribed, !out.changed.isEmpty {
-            try requireNoEvents(db, list: list)
+            try joinEvents(db, list: list, members: .ids(out.changed), now: now)
         }
         return out
-    }
-
-    /// Events are not stored on PostgreSQL yet, so a new member has none to join (SQLite's
-    /// `joinEvents`). A database given events some other way refuses the subscription rather
-    /// than leave the new member out of them silently.
-    static func requireNoEvents(_ db: PostgresConnection, list: String) throws {
-        let any = try db.query("SELECT 1 FROM events WHERE state = 'active' AND list_name = $1 LIMIT 1", [.text(list)])
-        guard any.rows.isEmpty else {
-            throw PostgresError(
-                sqlState: nil,
-                message: "the list \(list) has events, which the PostgreSQL store cannot queue for new members yet")
-        }
     }
 
     /// The contact's email, else phone, else id: how a refusal names them.

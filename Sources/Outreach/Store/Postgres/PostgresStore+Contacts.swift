@@ -122,8 +122,10 @@ extension PostgresStore {
         }
     }
 
-    /// As SQLite's, in one transaction. PostgreSQL keeps a deleted row's old version on disk until
-    /// VACUUM reuses its space (and does not zero it): docs/scale-out.md names this difference.
+    /// As SQLite's, in one transaction, but for one promise: PostgreSQL keeps a deleted row's old
+    /// version on disk until VACUUM reuses its space, and does not zero it, so what is deleted is
+    /// not overwritten at once (SQLite's `secure_delete`). This is why `PostgresStore` is not yet a
+    /// `Store`; docs/scale-out.md names the gap.
     @discardableResult
     public func eraseContact(id: Int64) throws -> [(id: Int64, channel: String)] {
         let copies = try write { db -> [Copy] in
@@ -222,7 +224,6 @@ extension PostgresStore {
         let existing = Set(c.existingIDs)
         let fresh = c.ids.filter { !existing.contains($0) }
         if !fresh.isEmpty {
-            try requireNoEvents(db, list: list)
             let values: [PostgresValue] = [
                 .integer(listID), .text(source), .integer(WallClock.nowMillis()), .bigints(fresh),
             ]
@@ -236,6 +237,7 @@ extension PostgresStore {
                 INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at)
                 SELECT $1, id, 'subscribed', $2, NULL, $3 FROM unnest($4::bigint[]) AS id
                 """, values)
+            try joinEvents(db, list: list, members: .ids(fresh), now: WallClock.nowMillis())
         }
         if !c.existingIDs.isEmpty {
             return try setMembership(

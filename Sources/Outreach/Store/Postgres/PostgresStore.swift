@@ -1,10 +1,12 @@
 import Foundation
 import Synchronization
 
-/// The PostgreSQL store of issue 20, for several outreachd nodes on one database: so far
-/// `ContactStore`, `ConsentStore`, `DeliveryQueue` (claims with `FOR UPDATE SKIP LOCKED`) and
-/// `CampaignStore`. Not yet a `Store` (events are SQLite's only), so nothing in the product opens
-/// it: `[storage] url = "postgresql://…"` is refused (docs/scale-out.md says what is missing).
+/// The PostgreSQL store of issue 20, for several outreachd nodes on one database: `ContactStore`,
+/// `ConsentStore`, `DeliveryQueue` (claims with `FOR UPDATE SKIP LOCKED`), `CampaignStore` and
+/// `EventStore`, each held to the conformance suite. Deliberately not declared a `Store`, so
+/// nothing in the product can open it yet (`[storage] url = "postgresql://…"` is refused): an
+/// erasure cannot overwrite what it deletes here (PostgreSQL keeps old row versions until VACUUM),
+/// and one connection without reconnect is not yet fit for a daemon (docs/scale-out.md).
 ///
 /// One connection, used under a lock; every write is one transaction, durable when it returns
 /// (`synchronous_commit` as the server has it: on by default).
