@@ -122,6 +122,18 @@ import Testing
         #expect(try db.query("SELECT COUNT(*) FROM t").rows[0].int(0) == 2)
     }
 
+    /// The URL forms of `[storage] url`: TCP, and a socket directory as `?host=`.
+    @Test func aStoreOpensByTCPAndBySocketURL() throws {
+        let cluster = try PostgresCluster.running()
+        let name = try cluster.createDatabase()
+        let tcp = try PostgresStore(url: cluster.url(name))
+        _ = try tcp.createList(name: "news", doubleOptIn: true)
+        let socket = try PostgresStore(
+            url: "postgresql://postgres@/\(name)?host=\(cluster.directory)&port=\(cluster.port)")
+        #expect(try socket.list(named: "news")?.doubleOptIn == true)
+        #expect(socket.schemaVersion == PostgresSchema.migrations.count)
+    }
+
     @Test func errorsNameTheSQLStateAndTheMessage() throws {
         let cluster = try PostgresCluster.running()
         let db = try PostgresConnection(cluster.socketConnInfo(try cluster.createDatabase()))
