@@ -171,6 +171,9 @@ import Testing
         }
         #expect(bad.map { !"\($0)".contains("Sw0rdfish") } == true, "\(String(describing: bad))")
         #expect(PostgresConnection.passwords(in: "postgresql://u:p%40ss@h/db") == ["p%40ss", "p@ss"])
+        #expect(PostgresConnection.passwords(in: "user=password_admin password = 'a b' host=h") == ["a b"])
+        #expect(
+            PostgresConnection.passwords(in: "postgresql://u@h/db?sslmode=require&password=x%2By") == ["x%2By", "x+y"])
     }
 
     @Test func aTransactionRollsBackOnAThrowAndOnAFailedStatement() throws {

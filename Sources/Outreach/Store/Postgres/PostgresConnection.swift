@@ -306,9 +306,15 @@ extension PostgresConnection {
                     found.append(String(pair.dropFirst("password=".count)))
                 }
             }
-        } else if let r = conninfo.range(of: "password") {
-            var rest = conninfo[r.upperBound...].drop { $0 == " " }
-            if rest.first == "=" {
+        } else {
+            // Every `password = value` pair (the keyword standing alone, not inside another word).
+            var from = conninfo.startIndex
+            while let r = conninfo.range(of: "password", range: from..<conninfo.endIndex) {
+                from = r.upperBound
+                guard r.lowerBound == conninfo.startIndex || conninfo[conninfo.index(before: r.lowerBound)] == " "
+                else { continue }
+                var rest = conninfo[r.upperBound...].drop { $0 == " " }
+                guard rest.first == "=" else { continue }
                 rest = rest.dropFirst().drop { $0 == " " }
                 if rest.first == "'" {
                     found.append(String(rest.dropFirst().prefix { $0 != "'" }))
@@ -317,7 +323,7 @@ extension PostgresConnection {
                 }
             }
         }
-        found += found.compactMap { $0.removingPercentEncoding }
+        found += found.compactMap { s in s.removingPercentEncoding.flatMap { $0 == s ? nil : $0 } }
         return found.filter { !$0.isEmpty }
     }
 
