@@ -72,7 +72,7 @@ bin_new=$BENCH_CACHE/outreachd-$new_hash
 run_one() {
     local bench=$1 bin=$2 log=$3 rc=0
     case $bench in
-        smtp) OUTREACHD=$bin ROUNDS=1 BENCH_ONLY=unsigned bash bench/smtp/run.sh "$SMTP_N" "$SMTP_CONNS" ;;
+        smtp) OUTREACHD=$bin ROUNDS=1 CONFIGS=unsigned bash bench/smtp/run.sh "$SMTP_N" "$SMTP_CONNS" ;;
         daemon) OUTREACHD=$bin ROUNDS=1 BENCH_ONLY=post bash bench/daemon/run.sh "$DAEMON_SECONDS" "$DAEMON_CONNS" ;;
         import) OUTREACHD=$bin ROUNDS=1 BENCH_ONLY=import bash bench/store/run.sh "$IMPORT_N" ;;
     esac >"$log" 2>&1 || rc=$?
@@ -88,17 +88,13 @@ run_one() {
 }
 
 # The number(s) of one run, from the lines the scripts print (robust to extra lines around them):
-#   smtp:   "outreachd work --until-idle (…): … = 6,757 msgs/s" (the first not about DKIM/signing) and
-#           "reference smtp-source …: 1.50s = 13,333 msgs/s" → msgs/s and the ratio;
+#   smtp:   the round line "unsigned 1 MSGS/S SMTP-SOURCE/S CPU RSS" (CONFIGS=unsigned) → msgs/s and the ratio;
 #   daemon: "median  POST /v1/messages (durable)  RPS  P99" and "median  GET /healthz (reference)  RPS  P99";
 #   import: "import round 1: 0.70s, …" → IMPORT_N / seconds.
 parse() {
     case $1 in
         smtp) awk '
-            function rate(l) { sub(/ msgs\/s.*/, "", l); sub(/.*= */, "", l); gsub(/,/, "", l); return l }
-            /^outreachd work/ && /msgs\/s/ && ours == "" {
-                l = tolower($0); if (l !~ /dkim|ed25519|rsa|(^|[^n])signed/) ours = rate($0) }
-            /^reference smtp-source/ && /msgs\/s/ && ref == "" { ref = rate($0) }
+            $1 == "unsigned" && $2 ~ /^[0-9]+$/ && ours == "" { ours = $3; ref = $4 }
             END { if (ours != "" && ref > 0) printf "%s %.4f\n", ours, ours / ref }' ;;
         daemon) awk '
             $1 == "median" && /POST \/v1\/messages \(durable\)/ { post = $5 }

@@ -60,12 +60,16 @@ public enum StoreConformance {
         StoreCheck(
             "aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate", aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate),
         StoreCheck("theReportReadsWhatWasSent", theReportReadsWhatWasSent),
+        StoreCheck("aCampaignSelectsByItsSegmentAndFinishes", aCampaignSelectsByItsSegmentAndFinishes),
     ]
 
     /// Events: invitations, reminders, updates, cancellations, members who join, the horizon.
     public static let events: [StoreCheck<any EventQueueStore>] = [
         StoreCheck("anEventQueuesUpdatesAndCancelsForItsList", anEventQueuesUpdatesAndCancelsForItsList),
         StoreCheck("theHorizonQueuesEachReminderOnce", theHorizonQueuesEachReminderOnce),
+        StoreCheck(
+            "cancellingOneOccurrenceStoresTheExceptionAndQueuesItsCancellation",
+            cancellingOneOccurrenceStoresTheExceptionAndQueuesItsCancellation),
     ]
 
     /// A little ahead of every enqueue of a check, so what was queued is due.
@@ -375,7 +379,7 @@ public enum StoreConformance {
     public static func aCampaignFansOutOncePerMemberAndChannel(_ s: any CampaignQueueStore) throws {
         _ = try newsList(s)
         let c = try s.createCampaign(
-            Campaign(name: "spring", list: "news", channels: newsChannels, filters: ["tier": "gold"]),
+            Campaign(name: "spring", list: "news", channels: newsChannels, segment: try Segment.parse(["tier=gold"])),
             message: Message(template: "newsletter"))
         #expect(c.id != nil && c.messageID != nil && c.state == .draft)
         #expect(throws: CampaignError.exists("spring")) {
@@ -557,5 +561,90 @@ public enum StoreConformance {
         #expect(try s.extendOpenSeriesReminders(now: later).reminders == 0)
         let stored = try #require(try s.event(named: "weekly"))
         #expect(stored.reminderMessageIDs.count == open.reminderMessageIDs.count + extended.reminderMessages)
+    }
+
+    /// Issue 18.5: one occurrence cancelled in one transaction: the exception stored, SEQUENCE + 1, a
+    /// cancellation to each member, the reminders of the occurrences left queued again; a copy read
+    /// before that is refused.
+    public static func cancellingOneOccurrenceStoresTheExceptionAndQueuesItsCancellation(_ s: any EventQueueStore)
+        throws
+    {
+        _ = try s.createList(name: "club", doubleOptIn: false)
+        try s.setMembership(
+            list: "club", contactIDs: try contacts(s, ["a@example.org", "b@example.org"]), state: .subscribed,
+            consent: Consent(source: "test", evidence: nil), by: .officer)
+        let schedule = try EventSchedule(
+            start: "2031-03-06 18:00", timeZone: "Europe/Copenhagen", duration: "2h", rrule: "FREQ=WEEKLY;COUNT=4",
+            reminders: ["-1d"])
+        let event = Event(
+            name: "dinner", title: "Dinner", list: "club", channels: [CampaignChannel(name: "outbox", address: .email)],
+            schedule: schedule, location: nil, uid: "evt-1@example.org")
+        let now = WallClock.nowMillis()
+        let (created, first) = try s.createEvent(event, now: now)
+        #expect(first.reminders == 8)
+        var changed = created
+        let third = try LocalDateTime(parsing: "2031-03-20 18:00")
+        changed.schedule = try created.schedule.cancelling(third, now: Date(), event: "dinner")
+        let (stored, q) = try s.cancelOccurrence(changed, occurrence: third, templates: EventTemplates(), now: now)
+        #expect(stored.sequence == 1 && stored.state == .active)
+        #expect(q.invitation.queued == 2 && q.cancelledReminders == 8 && q.reminders == 6, "\(q)")
+        let read = try #require(try s.event(named: "dinner"))
+        #expect(read.schedule.exceptions == [third] && read.sequence == 1)
+        #expect(read.invitationMessageID != nil && read.invitationMessageID != created.invitationMessageID)
+        #expect(throws: EventStoreError.self) {
+            try s.cancelOccurrence(changed, occurrence: third, templates: EventTemplates(), now: now)
+        }
+        #expect(try s.event(named: "dinner")?.sequence == 1)
+    }
+
+    /// Issue 19.2 and 19.4: a campaign's segment follows the documented rules (the same key is OR,
+    /// keys are AND, `!=` excludes, country and locale ignore case); a start that reaches nobody
+    /// is refused and leaves a draft; a campaign with nothing pending reads as finished.
+    public static func aCampaignSelectsByItsSegmentAndFinishes(_ s: any CampaignQueueStore) throws {
+        _ = try s.createList(name: "news", doubleOptIn: false)
+        _ = try s.createList(name: "staff", doubleOptIn: false)
+        let ids = try s.upsertContacts([
+            Contact(email: "a@example.org", locale: "de", attributes: ["country": "DE", "role": "mentor"]),
+            Contact(email: "b@example.org", locale: "de-AT", attributes: ["country": "de"]),
+            Contact(email: "c@example.org", locale: "sv", attributes: ["country": "SE", "role": "mentor"]),
+            Contact(email: "d@example.org", attributes: ["role": "mentee"]),
+        ]).ids
+        try s.setMembership(
+            list: "news", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        try s.setMembership(
+            list: "staff", contactIDs: [ids[3]], state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        #expect(try s.attributeKeys() == ["country", "role"])
+        func reach(_ name: String, _ clauses: [String]) throws -> [String] {
+            let c = try s.createCampaign(
+                Campaign(
+                    name: name, list: "news", channels: [CampaignChannel(name: "outbox", address: .email)],
+                    segment: try Segment.parse(clauses)),
+                message: Message(template: "newsletter"))
+            #expect(try s.campaign(named: name)?.segment == (try Segment.parse(clauses)))
+            _ = try s.fanOut(campaign: name, now: now)
+            return try s.deliveries(state: nil, messageID: c.messageID, limit: 100).map(\.address).sorted()
+        }
+        #expect(try reach("or", ["country=DE", "country=se"]) == ["a@example.org", "b@example.org", "c@example.org"])
+        #expect(try reach("and", ["country=de", "role=mentor"]) == ["a@example.org"])
+        #expect(try reach("not", ["country!=DE", "list!=staff"]) == ["c@example.org"])
+        #expect(try reach("language", ["locale=DE"]) == ["a@example.org", "b@example.org"])
+        #expect(try reach("staff", ["list=staff"]) == ["d@example.org"])
+        do {
+            _ = try reach("nobody", ["role=chair"])
+            Issue.record("a campaign reaching nobody was started")
+        } catch let CampaignError.reachesNobody(_, _, _, _, reach) {
+            #expect(reach == CampaignReach(members: 4, matching: 0))
+        }
+        #expect(try s.campaign(named: "nobody")?.state == .draft)
+        #expect(try s.campaign(named: "and")?.state == .running)
+        let claimed = try claimAll(s)
+        try s.complete(
+            claimed.map {
+                DeliveryResult(
+                    id: $0.delivery.id, outcome: .sent(providerID: nil), retryAt: nil, address: $0.delivery.address)
+            }, owner: "w", now: now)
+        #expect(try s.campaign(named: "and")?.state == .finished)
+        #expect(try s.campaigns().filter { $0.state == .finished }.count == 5)
+        #expect(throws: CampaignError.finished("and")) { try s.setCampaignState("and", to: .paused, now: now) }
     }
 }

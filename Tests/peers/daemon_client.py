@@ -18,6 +18,13 @@
                                        {status, replayed (the Idempotent-Replayed header), body}. With
                                        "seeded", the second thread's body is first sent alone, and its
                                        answer is a third element
+  daemon_client.py late URL TOKEN DB PID
+                                       a drain with a request still waiting for the disk: holds the
+                                       database's write lock, posts request A, sends SIGTERM to PID,
+                                       posts request B 6.3 s later (after the HTTP drain's 5 s) on a
+                                       keep-alive connection opened before the SIGTERM, and lets the
+                                       database go 7.8 s after the SIGTERM; prints {"a": {status,
+                                       tenths, body}, "b": …}, tenths of seconds from the SIGTERM
 """
 import http.client
 import json
@@ -105,8 +112,48 @@ def main():
             t.join()
         print(json.dumps({"accepted": len(results), "errors": errors[:10]}))
         sys.exit(1 if errors else 0)
+    elif mode == "late":
+        late(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
     elif mode == "twins":
         twins(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), len(sys.argv) > 6 and sys.argv[6] == "seeded")
+
+
+def late(url, token, db, pid):
+    import os
+    import signal
+    import sqlite3
+
+    def post(conn, path, name):
+        body = json.dumps({"template": "welcome", "to": [{"email": name + "@example.org"}]})
+        try:
+            conn.request("POST", path, body=body, headers={"Authorization": "Bearer " + token,
+                         "Content-Type": "application/json"})
+            r = conn.getresponse()
+            return {"status": r.status, "body": r.read().decode("utf-8", "replace"),
+                    "tenths": int((time.time() - killed) * 10)}
+        except (OSError, http.client.HTTPException) as e:
+            return {"status": 0, "body": repr(e), "tenths": int((time.time() - killed) * 10)}
+
+    a_conn, path = connection(url + "/v1/messages")
+    b_conn, _ = connection(url + "/v1/messages")
+    b_conn.request("GET", "/healthz")
+    b_conn.getresponse().read()
+    holder = sqlite3.connect(db, isolation_level=None, timeout=30)
+    holder.execute("BEGIN IMMEDIATE")
+    out = {}
+    killed = time.time() + 0.3
+    ta = threading.Thread(target=lambda: out.__setitem__("a", post(a_conn, path, "a")))
+    ta.start()
+    time.sleep(max(0, killed - time.time()))
+    os.kill(pid, signal.SIGTERM)
+    tb = threading.Thread(target=lambda: (time.sleep(6.3), out.__setitem__("b", post(b_conn, path, "b"))))
+    tb.start()
+    time.sleep(max(0, killed + 7.8 - time.time()))
+    holder.execute("ROLLBACK")
+    holder.close()
+    ta.join()
+    tb.join()
+    print(json.dumps(out))
 
 
 def twins(url, token, keys, pairs, seeded):

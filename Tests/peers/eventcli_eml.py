@@ -1,6 +1,7 @@
 """Reads the .eml files named on the command line and reports, as JSON, what Python's email package,
 icalendar and recurring-ical-events make of each: the text/calendar alternative and its method, the
-invite.ics attachment, the VEVENT's UID/SEQUENCE/STATUS and the UTC instants the series expands to.
+invite.ics attachment, the VEVENT's UID/SEQUENCE/STATUS, its RECURRENCE-ID and EXDATEs (UTC), and the
+UTC instants the series expands to.
 """
 import datetime
 import email
@@ -42,6 +43,13 @@ for path in sys.argv[1:]:
                 "vtimezones": [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")],
                 "attendees": [str(a) for a in (ev.get("ATTENDEE") if isinstance(ev.get("ATTENDEE"), list) else [ev.get("ATTENDEE")]) if a],
             }
+            rid = ev.get("RECURRENCE-ID")
+            r["ics"]["recurrence_id_utc"] = rid.dt.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ") if rid else None
+            r["ics"]["has_rrule"] = "RRULE" in ev
+            exdates = ev.get("EXDATE") or []
+            exdates = exdates if isinstance(exdates, list) else [exdates]
+            r["ics"]["exdates_utc"] = sorted(
+                d.dt.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ") for x in exdates for d in x.dts)
             start = ev["DTSTART"].dt
             expanded = recurring_ical_events.of(cal).between(start - datetime.timedelta(days=1), start + datetime.timedelta(days=3 * 366))
             r["ics"]["starts_utc"] = sorted(e["DTSTART"].dt.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ") for e in expanded)

@@ -21,43 +21,67 @@ struct CurlMulti: ~Copyable {
 
     /// Runs every transfer, at most `maxConnections` at a time, and returns their outputs in order.
     mutating func run<T: CurlTransfer>(_ transfers: [T]) -> [T.Output] {
-        let multi = handle()
         var results = [T.Output?](repeating: nil, count: transfers.count)
-        var active: [UnsafeMutableRawPointer: Int] = [:]
-        var next = 0, done = 0
-        while done < transfers.count {
-            while active.count < maxConnections, next < transfers.count {
-                let easy = idle.popLast() ?? curl_easy_init()!
-                if let refused = transfers[next].configure(easy) {
-                    results[next] = refused
-                    recycle(easy, transfers[next])
-                    done += 1
-                } else {
-                    _ = curl_multi_add_handle(multi, easy)
-                    active[easy] = next
-                }
+        var next = 0
+        run(
+            next: { () -> CurlFeed<T> in
+                guard next < transfers.count else { return .exhausted }
                 next += 1
+                return .ready(transfers[next - 1])
+            },
+            done: { i, output in results[i] = output })
+        return results.map { $0! }
+    }
+
+    /// Runs the transfers `next` hands over, at most `maxConnections` at a time, until it says
+    /// `exhausted`; `done` gets each one's output with its place in the order `next` gave them.
+    /// When `next` has nothing yet (`later`), the loop waits on the connections it has, or for
+    /// `wakeup()` from the thread that makes the next transfer ready.
+    mutating func run<T: CurlTransfer>(next: () -> CurlFeed<T>, done: (Int, T.Output) -> Void) {
+        let multi = handle()
+        var active: [UnsafeMutableRawPointer: (transfer: T, order: Int)] = [:]
+        var handed = 0
+        var exhausted = false
+        while true {
+            fill: while !exhausted, active.count < maxConnections {
+                switch next() {
+                case .ready(let transfer):
+                    let easy = idle.popLast() ?? curl_easy_init()!
+                    if let refused = transfer.configure(easy) {
+                        done(handed, refused)
+                        recycle(easy, transfer)
+                    } else {
+                        _ = curl_multi_add_handle(multi, easy)
+                        active[easy] = (transfer, handed)
+                    }
+                    handed += 1
+                case .later: break fill
+                case .exhausted: exhausted = true
+                }
             }
-            if active.isEmpty { continue }
+            if exhausted, active.isEmpty { return }
             var running: Int32 = 0
             _ = curl_multi_perform(multi, &running)
             var finished = false
             var left: Int32 = 0
             while let msg = curl_multi_info_read(multi, &left) {
                 guard msg.pointee.msg == CURLMSG_DONE, let easy = msg.pointee.easy_handle,
-                    let i = active.removeValue(forKey: easy)
+                    let (transfer, order) = active.removeValue(forKey: easy)
                 else { continue }
-                results[i] = transfers[i].finish(easy, code: msg.pointee.data.result)
+                done(order, transfer.finish(easy, code: msg.pointee.data.result))
                 // What the transfer lent libcurl (a recipient list, headers) is freed only now.
                 _ = curl_multi_remove_handle(multi, easy)
-                recycle(easy, transfers[i])
-                done += 1
+                recycle(easy, transfer)
                 finished = true
             }
-            if !finished, running > 0 { _ = curl_multi_poll(multi, nil, 0, 1000, nil) }
+            // With nothing in flight the wait is for `wakeup()` alone (curl_multi_poll waits even
+            // without sockets); a wake-up that came before the wait makes it return at once.
+            if !finished, running > 0 || !exhausted { _ = curl_multi_poll(multi, nil, 0, 1000, nil) }
         }
-        return results.map { $0! }
     }
+
+    /// What another thread calls to end the wait of `run(next:done:)` when a transfer is ready.
+    mutating func wakeup() -> CurlWakeup { CurlWakeup(multi: handle()) }
 
     private mutating func recycle<T: CurlTransfer>(_ easy: UnsafeMutableRawPointer, _ transfer: T) {
         transfer.release()
@@ -77,4 +101,19 @@ struct CurlMulti: ~Copyable {
         for easy in idle { curl_easy_cleanup(easy) }
         if let multi { _ = curl_multi_cleanup(multi) }
     }
+}
+
+/// What `run(next:done:)` asks for: a transfer, nothing yet, or nothing more.
+enum CurlFeed<T> {
+    case ready(T)
+    case later
+    case exhausted
+}
+
+/// Interrupts a `curl_multi_poll` on the multi handle from any thread (`curl_multi_wakeup` is the
+/// one libcurl call made for that). Only valid while the handle lives: the channel uses it only
+/// while it holds the lock of the `CurlMulti`, which `destroy()` needs too.
+struct CurlWakeup: @unchecked Sendable {
+    let multi: UnsafeMutableRawPointer
+    func callAsFunction() { _ = curl_multi_wakeup(multi) }
 }

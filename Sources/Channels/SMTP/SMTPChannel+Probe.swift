@@ -8,7 +8,7 @@ extension SMTPChannel {
         guard let easy = curl_easy_init() else { return "libcurl could not start a transfer" }
         defer { curl_easy_cleanup(easy) }
         let t = SMTPTransfer(
-            slot: 0, message: SMTPMessage(index: 0, from: "probe@localhost", to: "probe@localhost", bytes: []),
+            message: SMTPMessage(index: 0, from: "probe@localhost", to: "probe@localhost", bytes: []),
             settings: settings)
         defer { t.release() }
         if let why = t.configure(easy, settings: settings) { return why }

@@ -6,11 +6,16 @@ import Synchronization
 /// Email through an SMTP relay with libcurl: one long-lived multi handle, up to `max_connections`
 /// connections reused across messages and batches, STARTTLS required (never CURLUSESSL_TRY, which
 /// would fall back to plaintext), AUTH, DKIM signing when configured.
+///
+/// With DKIM, a batch is signed on every core (`DKIMSigningPool`) while it is sent: each message
+/// goes to a free connection as soon as its signature is made, and the signing of the next batch
+/// (the worker's other lane) starts while this one is still on the wire.
 public final class SMTPChannel: Channel {
     public let name: String
     public var kind: ChannelKind { .email }
     let settings: SMTPSettings
     let signer: DKIMSigner?
+    let signing: DKIMSigningPool?
     let state: Mutex<CurlMulti>
     let limiter: Mutex<RateLimiter>
 
@@ -18,6 +23,7 @@ public final class SMTPChannel: Channel {
         self.name = name
         settings = try SMTPSettings(section: section)
         signer = try DKIMSigner(section: section)
+        signing = signer.map { DKIMSigningPool(signer: $0) }
         state = Mutex(CurlMulti(maxConnections: settings.maxConnections))
         limiter = Mutex(RateLimiter(perSecond: settings.rate))
         _ = SMTPChannel.globalInit
@@ -29,38 +35,35 @@ public final class SMTPChannel: Channel {
     public var inFlightLimit: Int? { settings.maxConnections }
 
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
-        var prepared: [SMTPMessage] = []
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)
+        var messages: [SMTPMessage] = []
         for (i, m) in batch.enumerated() {
-            guard var bytes = m.mime else {
+            guard let bytes = m.mime else {
                 outcomes[i] = .permanent("the message has no MIME body")
                 continue
             }
-            if let signer {
-                do { bytes = try signer.sign(bytes) } catch {
-                    outcomes[i] = .transient("DKIM signing failed: \(error)")
-                    continue
-                }
-            }
-            prepared.append(SMTPMessage(index: i, from: m.envelopeFrom ?? "", to: m.address, bytes: bytes))
+            messages.append(SMTPMessage(index: i, from: m.envelopeFrom ?? "", to: m.address, bytes: bytes))
         }
-        var start = 0
-        while start < prepared.count {
+        // Signing starts before this lane may have the connections: the other lane may be sending.
+        let pending = PendingBatch(messages, signed: signing?.sign(messages.map(\.bytes)), outcomes: outcomes)
+        let settings = self.settings
+        while pending.remaining > 0 {
             // The rate limit releases messages in slices; each slice goes out over the open connections.
-            let n = limiter.withLock { $0.take(max: prepared.count - start) }
-            let slice = Array(prepared[start..<start + n])
-            let settings = self.settings
-            let results = state.withLock { multi in
+            let n = limiter.withLock { $0.take(max: pending.remaining) }
+            pending.startSlice(n)
+            state.withLock { multi in
+                pending.signed?.onReady(multi.wakeup().callAsFunction)
+                defer { pending.signed?.onReady(nil) }
                 multi.run(
-                    slice.enumerated().map { SMTPTransfer(slot: $0.offset, message: $0.element, settings: settings) })
+                    next: { pending.next().map { SMTPTransfer(message: $0, settings: settings) } },
+                    done: pending.record)
             }
-            for (msg, r) in zip(slice, results) { outcomes[msg.index] = r }
-            start += n
         }
-        return outcomes.map { $0! }
+        return pending.outcomes()
     }
 
     public func close() {
+        signing?.stop()
         state.withLock { $0.destroy() }
     }
 
@@ -73,4 +76,86 @@ struct SMTPMessage: Sendable {
     var from: String
     var to: String
     var bytes: [UInt8]
+    /// The DKIM-Signature header field, sent before `bytes` (so the message is not copied to add it).
+    var header: [UInt8] = []
+}
+
+/// One batch on its way out: its messages in the order they are ready (signed, with DKIM), and
+/// their outcomes. Used by the thread that sends the batch; the lock is what lets libcurl's loop
+/// (which runs under the channel's own lock) call back into it.
+final class PendingBatch: Sendable {
+    let signed: DKIMSignedBatch?
+    private let state: Mutex<State>
+
+    struct State {
+        var messages: [SMTPMessage]
+        var outcomes: [DeliveryOutcome?]
+        /// How many messages were handed to the connections or failed to sign.
+        var taken = 0
+        /// The batch index of each message of the current slice, in the order they were handed over.
+        var slice: [Int] = []
+        var sliceLimit = 0
+    }
+
+    init(_ messages: [SMTPMessage], signed: DKIMSignedBatch?, outcomes: [DeliveryOutcome?]) {
+        self.signed = signed
+        state = Mutex(State(messages: messages, outcomes: outcomes))
+    }
+
+    var remaining: Int { state.withLock { $0.messages.count - $0.taken } }
+
+    func startSlice(_ limit: Int) {
+        state.withLock {
+            $0.slice = []
+            $0.sliceLimit = limit
+        }
+    }
+
+    /// The next message ready to go: in order, or with DKIM in the order they are signed.
+    func next() -> CurlFeed<SMTPMessage> {
+        let signed = self.signed
+        return state.withLock { s in
+            guard s.slice.count < s.sliceLimit else { return .exhausted }
+            guard let signed else {
+                guard s.taken < s.messages.count else { return .exhausted }
+                s.taken += 1
+                s.slice.append(s.messages[s.taken - 1].index)
+                return .ready(s.messages[s.taken - 1])
+            }
+            while true {
+                switch signed.next() {
+                case .signed(let k, let header):
+                    s.taken += 1
+                    // The batch's copy of the message is not needed any more: the transfer has it.
+                    var m = s.messages[k]
+                    s.messages[k].bytes = []
+                    m.header = header
+                    s.slice.append(m.index)
+                    return .ready(m)
+                case .failed(let k, let error):
+                    s.taken += 1
+                    s.outcomes[s.messages[k].index] = .transient("DKIM signing failed: \(error)")
+                case .later: return .later
+                case .finished: return .exhausted
+                }
+            }
+        }
+    }
+
+    /// The outcome of the slice's `order`th message.
+    func record(_ order: Int, _ outcome: DeliveryOutcome) {
+        state.withLock { $0.outcomes[$0.slice[order]] = outcome }
+    }
+
+    func outcomes() -> [DeliveryOutcome] { state.withLock { $0.outcomes.map { $0! } } }
+}
+
+extension CurlFeed {
+    func map<U>(_ f: (T) -> U) -> CurlFeed<U> {
+        switch self {
+        case .ready(let t): return .ready(f(t))
+        case .later: return .later
+        case .exhausted: return .exhausted
+        }
+    }
 }

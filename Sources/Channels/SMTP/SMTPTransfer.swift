@@ -4,7 +4,6 @@ import Outreach
 /// One message in flight: the bytes libcurl reads, the recipient list it must not outlive, and the
 /// server's replies, which libcurl hands to the header callback (so the outcome keeps the relay's own words).
 final class SMTPTransfer {
-    let slot: Int
     let message: SMTPMessage
     var offset = 0
     var recipients: UnsafeMutablePointer<curl_slist>?
@@ -16,9 +15,8 @@ final class SMTPTransfer {
 
     let settings: SMTPSettings
 
-    init(slot: Int, message: SMTPMessage, settings: SMTPSettings) {
+    init(message: SMTPMessage, settings: SMTPSettings) {
         self.settings = settings
-        self.slot = slot
         self.message = message
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
@@ -56,7 +54,9 @@ final class SMTPTransfer {
         recipients = curl_slist_append(nil, "<\(message.to)>")
         set(outreach_curl_setopt_slist(easy, CURLOPT_MAIL_RCPT, recipients))
         set(outreach_curl_setopt_long(easy, CURLOPT_UPLOAD, 1))
-        set(outreach_curl_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.bytes.count)))
+        set(
+            outreach_curl_setopt_off(
+                easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.header.count + message.bytes.count)))
         let me = Unmanaged.passUnretained(self).toOpaque()
         set(outreach_curl_setopt_read(easy, smtpTransferRead))
         set(outreach_curl_setopt_pointer(easy, CURLOPT_READDATA, me))
@@ -145,10 +145,14 @@ let smtpTransferRead: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, Un
     buffer, size, count, user in
     guard let buffer, let user else { return 0 }
     let t = Unmanaged<SMTPTransfer>.fromOpaque(user).takeUnretainedValue()
-    let n = min(size * count, t.message.bytes.count - t.offset)
+    // The DKIM-Signature header (if any), then the message.
+    let header = t.message.header.count
+    let part = t.offset < header ? t.message.header : t.message.bytes
+    let from = t.offset < header ? t.offset : t.offset - header
+    let n = min(size * count, part.count - from)
     if n <= 0 { return 0 }
-    t.message.bytes.withUnsafeBytes { raw in
-        UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + t.offset, byteCount: n)
+    part.withUnsafeBytes { raw in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + from, byteCount: n)
     }
     t.offset += n
     return n

@@ -17,18 +17,21 @@ extension CalendarInvitation {
             "UID:\(ICSText.escape(uid))",
             "SEQUENCE:\(sequence)",
             "DTSTAMP:\(ICSText.utc(stamp))",
-            "DTSTART;TZID=\(ICSText.parameter(zone)):\(schedule.start.icalendar)",
         ]
+        let first = recurrenceID ?? schedule.start
+        if let recurrenceID { lines.append("RECURRENCE-ID;TZID=\(ICSText.parameter(zone)):\(recurrenceID.icalendar)") }
+        lines.append("DTSTART;TZID=\(ICSText.parameter(zone)):\(first.icalendar)")
         if schedule.duration.days == 0 {
             // Exact duration: DTEND gives every instance the same length, as RFC 5545 reads DTEND.
-            let end = schedule.timeZone.localDateTime(for: schedule.instant(schedule.start, plus: schedule.duration))
+            let end = schedule.timeZone.localDateTime(for: schedule.instant(first, plus: schedule.duration))
             lines.append("DTEND;TZID=\(ICSText.parameter(zone)):\(end.icalendar)")
         } else {
             // Nominal days must keep the clock time in every instance; only DURATION says that.
             lines.append("DURATION:\(schedule.duration.iso)")
         }
-        if let rule = schedule.rule { lines.append("RRULE:\(rule.icalendar)") }
-        if !schedule.exceptions.isEmpty {
+        // One instance has no recurrence of its own.
+        if recurrenceID == nil, let rule = schedule.rule { lines.append("RRULE:\(rule.icalendar)") }
+        if recurrenceID == nil, !schedule.exceptions.isEmpty {
             lines.append(
                 "EXDATE;TZID=\(ICSText.parameter(zone)):" + schedule.exceptions.map(\.icalendar).joined(separator: ","))
         }
@@ -54,6 +57,7 @@ extension CalendarInvitation {
 
     /// Years the VTIMEZONE must describe: from the start to the last occurrence (or the horizon).
     var coveredYears: ClosedRange<Int> {
+        if let recurrenceID { return recurrenceID.year...(recurrenceID.year + 1) }
         let last =
             schedule.occurrences().last.map { schedule.timeZone.localDateTime(for: $0.end).year } ?? schedule.start.year
         return schedule.start.year...max(schedule.start.year, last, schedule.horizon?.year ?? 0)

@@ -19,11 +19,16 @@ public struct CalendarInvitation: Sendable {
     /// Usually the one recipient of this message, asked to reply (RSVP).
     public var attendees: [CalendarAddress]
     public var productID: String
+    /// The one occurrence this is about (RFC 5545 RECURRENCE-ID, the wall-clock start the rule gives):
+    /// the VEVENT then describes that instance alone, without RRULE or EXDATE, as a cancellation of
+    /// one date does (RFC 5546 §3.2.5). Nil for the whole series.
+    public var recurrenceID: LocalDateTime?
 
     public init(
         method: Method, uid: String, sequence: Int, stamp: Date, schedule: EventSchedule, summary: String,
         location: String? = nil, description: String? = nil, organizer: CalendarAddress,
-        attendees: [CalendarAddress], productID: String = "-//Outreach//outreachd//EN"
+        attendees: [CalendarAddress], productID: String = "-//Outreach//outreachd//EN",
+        recurrenceID: LocalDateTime? = nil
     ) {
         self.method = method
         self.uid = uid
@@ -36,6 +41,7 @@ public struct CalendarInvitation: Sendable {
         self.organizer = organizer
         self.attendees = attendees
         self.productID = productID
+        self.recurrenceID = recurrenceID
     }
 
     /// MIME type for the `text/calendar` part and the `.ics` attachment.

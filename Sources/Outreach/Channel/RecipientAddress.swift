@@ -49,3 +49,20 @@ public enum RecipientAddress {
             kind: channel.kind, target: channel.target, attribute: channel.addressAttribute)
     }
 }
+
+/// Which channel a recipient gets when none is named (`send` without `--channel`, a trigger
+/// without `channels`): per kind, the first channel by name that writes to each contact. A room
+/// channel is never a default: it would post a person's message to everyone in the room.
+public enum DefaultChannel {
+    /// - Parameter channels: name, kind and target of every configured channel.
+    /// - Returns: per kind, the name of the default channel.
+    public static func names(_ channels: [(name: String, kind: ChannelKind, target: ChannelTarget)]) -> [ChannelKind:
+        String]
+    {
+        var out: [ChannelKind: String] = [:]
+        for c in channels.sorted(by: { $0.name < $1.name }) where c.target == .contact && out[c.kind] == nil {
+            out[c.kind] = c.name
+        }
+        return out
+    }
+}

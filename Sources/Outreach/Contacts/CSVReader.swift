@@ -1,4 +1,5 @@
-/// RFC 4180 CSV: quoted fields with commas, quotes and line breaks inside; CRLF or LF rows.
+/// RFC 4180 CSV: quoted fields with delimiters, quotes and line breaks inside; CRLF or LF rows.
+/// The delimiter is a comma unless another is given (`CSVDelimiter.detect` finds a file's).
 public struct CSVReader: Sequence, IteratorProtocol, Sendable {
     /// One record, with the physical line it starts on (1-based, counting the header).
     public struct Row: Sendable {
@@ -7,11 +8,17 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
     }
 
     private let bytes: [UInt8]
+    /// The byte between fields.
+    public let delimiter: CSVDelimiter
     private var i = 0
     private var line = 1
     public private(set) var error: CSVError?
 
-    public init(_ text: String) {
+    /// - Parameters:
+    ///   - text: the whole file; a leading byte order mark is skipped.
+    ///   - delimiter: the byte between fields.
+    public init(_ text: String, delimiter: CSVDelimiter = .comma) {
+        self.delimiter = delimiter
         var b = Array(text.utf8)
         if b.starts(with: [0xEF, 0xBB, 0xBF]) { b.removeFirst(3) }  // Excel's BOM
         bytes = b
@@ -29,6 +36,7 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
         var fieldStart = i
         var field: [UInt8]? = nil
         var quoted = false
+        let separator = self.delimiter.rawValue
         func text(_ end: Int) -> String {
             if let f = field { return String(decoding: f, as: UTF8.self) }
             return bytes.withUnsafeBufferPointer {
@@ -49,6 +57,13 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
                 i += 1
                 continue
             }
+            if c == separator {
+                fields.append(text(i))
+                field = nil
+                i += 1
+                fieldStart = i
+                continue
+            }
             switch c {
             case UInt8(ascii: "\""):
                 if field == nil && i == fieldStart {
@@ -59,11 +74,6 @@ public struct CSVReader: Sequence, IteratorProtocol, Sendable {
                     field!.append(c)
                 }
                 i += 1
-            case UInt8(ascii: ","):
-                fields.append(text(i))
-                field = nil
-                i += 1
-                fieldStart = i
             case UInt8(ascii: "\r"):
                 if field == nil, i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\n") {
                     fields.append(text(i))

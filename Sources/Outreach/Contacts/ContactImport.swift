@@ -22,10 +22,19 @@ public struct ContactImport: Sendable {
     private let attributeColumns: [(index: Int, key: String)]
     private var seen: [String: Int] = [:]
 
+    /// The byte between fields: given, or detected from the header line.
+    public let delimiter: CSVDelimiter
+
     /// Reads the header row: `email`, `phone`, `name`, `locale`, `timezone`; every other column
     /// becomes an attribute.
-    public init(_ text: String, validator: ContactValidator) throws(CSVError) {
-        reader = CSVReader(text)
+    /// - Parameter delimiter: the byte between fields; nil to detect it from the header line
+    ///   (`,` `;` or tab, `CSVDelimiter.detect`).
+    /// - Throws: `CSVError` when the header has no email or phone column, naming the delimiter it
+    ///   was split at and the columns that gave.
+    public init(_ text: String, validator: ContactValidator, delimiter given: CSVDelimiter? = nil) throws(CSVError) {
+        let delimiter = given ?? CSVDelimiter.detect(text)
+        self.delimiter = delimiter
+        reader = CSVReader(text, delimiter: delimiter)
         self.validator = validator
         let header = reader.next()
         names = (header?.fields ?? []).map { $0.trimmingSpaces.lowercased() }
@@ -37,7 +46,7 @@ public struct ContactImport: Sendable {
         iLocale = col("locale", "language")
         iTZ = col("timezone", "tz", "time_zone")
         guard header != nil, iEmail != nil || iPhone != nil else {
-            throw CSVError(line: 1, message: "the header row needs an email or phone column")
+            throw Self.headerError(names, delimiter: delimiter, detected: given == nil)
         }
         let known = Set([iEmail, iPhone, iName, iLocale, iTZ].compactMap { $0 })
         var last: [String: Int] = [:]
@@ -48,6 +57,21 @@ public struct ContactImport: Sendable {
             return (last[n]!, key + ":")
         }
         seen.reserveCapacity(text.utf8.count / 40)
+    }
+
+    /// "needs an email or phone column", with what the header was read as.
+    static func headerError(_ names: [String], delimiter: CSVDelimiter, detected: Bool) -> CSVError {
+        var m = "the header row needs an email or phone column"
+        let shown = names.prefix(8).map { $0.isEmpty ? "(empty)" : "'\($0.singleLine)'" }
+        if names.isEmpty || names == [""] {
+            m += "; the file is empty"
+        } else {
+            m += "; split at \(delimiter)\(detected ? ", detected from the header," : "") it has "
+            m += names.count == 1 ? "one column, " : "\(names.count) columns: "
+            m += shown.joined(separator: ", ") + (names.count > shown.count ? ", …" : "")
+            m += ". If the fields are separated by another character, name it with --delimiter (, ; or tab)"
+        }
+        return CSVError(line: 1, message: m)
     }
 
     /// The next valid contacts (at most `max` rows read), or nil at the end of the file. Bad rows
@@ -118,10 +142,10 @@ public struct ContactImport: Sendable {
     }
 
     /// The whole file at once (small files and tests).
-    public static func parse(_ text: String, validator: ContactValidator) throws(CSVError) -> (
-        contacts: [Contact], errors: [RowError], rows: Int
-    ) {
-        var r = try ContactImport(text, validator: validator)
+    public static func parse(
+        _ text: String, validator: ContactValidator, delimiter: CSVDelimiter? = nil
+    ) throws(CSVError) -> (contacts: [Contact], errors: [RowError], rows: Int) {
+        var r = try ContactImport(text, validator: validator, delimiter: delimiter)
         var all: [Contact] = []
         while let chunk = try r.next(max: 4096) { all += chunk.map(\.fullContact) }
         return (all, r.errors, r.rows)

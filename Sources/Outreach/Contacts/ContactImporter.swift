@@ -14,6 +14,8 @@ public struct ContactImporter: Sendable {
         public var counts: ImportCounts?
         /// The rows refused, with their line numbers, in file order.
         public var rowErrors: [ContactImport.RowError]
+        /// The byte between fields, as given or as detected from the header.
+        public var delimiter: CSVDelimiter
     }
 
     public let validator: ContactValidator
@@ -21,24 +23,37 @@ public struct ContactImporter: Sendable {
     public let skipInvalid: Bool
     /// Rows checked and written together (the hand-off between the two threads).
     public let chunkRows: Int
+    /// The byte between fields; nil to detect it from the header line (`,` `;` or tab).
+    public let delimiter: CSVDelimiter?
 
-    public init(validator: ContactValidator, skipInvalid: Bool, chunkRows: Int = 4000) {
+    /// - Parameters:
+    ///   - validator: checks each row.
+    ///   - skipInvalid: bad rows are left out instead of stopping the import.
+    ///   - delimiter: the byte between fields; nil to detect it from the header line.
+    ///   - chunkRows: rows checked and written together.
+    public init(
+        validator: ContactValidator, skipInvalid: Bool, delimiter: CSVDelimiter? = nil, chunkRows: Int = 4000
+    ) {
         self.validator = validator
         self.skipInvalid = skipInvalid
+        self.delimiter = delimiter
         self.chunkRows = chunkRows
     }
 
     /// Imports `text` into `store`, adding everyone to `list` when given.
     /// - Parameters:
+    ///   - store: opened only once the file's header was read: a file that is no contact list
+    ///     changes nothing, not even by creating the database.
     ///   - source: recorded with each consent change (`import:contacts.csv`).
     ///   - progress: rows written so far, called on this thread.
     /// - Returns: the rows read, what was stored and the rows refused.
     /// - Throws: `CSVError` when the file is not CSV (nothing stored); `StoreError.unknownList`.
     public func run(
-        _ text: String, into store: any ContactStore & ConsentStore, list: String?, source: String,
-        progress: (Int) -> Void = { _ in }
+        _ text: String, into opening: @autoclosure () throws -> any ContactStore & ConsentStore, list: String?,
+        source: String, progress: (Int) -> Void = { _ in }
     ) throws -> Report {
-        let checked = try ContactImport(text, validator: validator)
+        let checked = try ContactImport(text, validator: validator, delimiter: delimiter)
+        let store = try opening()
         if let list, try store.list(named: list) == nil { throw StoreError.unknownList(list) }
         let chunks = BlockingQueue<[ContactRow]>(capacity: 4)
         let outcome = ParseOutcome()
@@ -77,7 +92,8 @@ public struct ContactImporter: Sendable {
             shouldCommit: { outcome.csvError == nil && (skipInvalid || outcome.errors.isEmpty) },
             progress: progress)
         if let e = outcome.csvError { throw e }
-        return Report(rows: outcome.rows, counts: counts, rowErrors: outcome.errors)
+        return Report(
+            rows: outcome.rows, counts: counts, rowErrors: outcome.errors, delimiter: checked.delimiter)
     }
 }
 

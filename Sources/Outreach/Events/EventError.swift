@@ -1,6 +1,10 @@
 /// Which part of an event definition a value came from; names the CLI option the user typed.
 public enum EventField: String, Sendable, Equatable {
     case start, timeZone, duration, rrule, exdate, remind
+    /// `events update --no-exdate`: an exception to drop.
+    case noExdate
+    /// `events cancel --occurrence`: the one occurrence to cancel.
+    case occurrence
 
     /// The command-line option for this field, used to say where an error is.
     public var option: String {
@@ -11,6 +15,8 @@ public enum EventField: String, Sendable, Equatable {
         case .rrule: "--rrule"
         case .exdate: "--exdate"
         case .remind: "--remind"
+        case .noExdate: "--no-exdate"
+        case .occurrence: "--occurrence"
         }
     }
 }

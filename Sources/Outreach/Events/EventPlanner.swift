@@ -56,18 +56,13 @@ public struct EventPlanner {
         }
     }
 
-    /// The templates events use: `event-cancellation` when the folder has one, else the invitation's.
-    public var eventTemplates: EventTemplates { Self.eventTemplates(in: templates.library) }
+    /// The templates events use: `event-invitation`, `event-reminder` and `event-cancellation`. The
+    /// cancellation has its own template because the template words it ("Cancelled:", "Aflyst:"); the
+    /// title reaches it as it is.
+    public var eventTemplates: EventTemplates { EventTemplates() }
 
-    /// The templates events use from `library`.
-    public static func eventTemplates(in library: TemplateLibrary) -> EventTemplates {
-        var t = EventTemplates()
-        if library.has("event-cancellation") { t.cancellation = "event-cancellation" }
-        return t
-    }
-
-    /// Renders the invitation and reminder for every language in the audience and every channel
-    /// with the event's first occurrence.
+    /// Renders the invitation, reminder and cancellation for every language in the audience and every
+    /// channel with the event's first occurrence.
     /// - Throws: `EventPlanError.missingTemplate`, `.doesNotRender`.
     public func check(_ event: Event, _ names: EventTemplates) throws {
         for t in Set([names.invitation, names.reminder, names.cancellation]) where !templates.library.has(t) {
@@ -82,7 +77,7 @@ public struct EventPlanner {
                 guard let channel = channels[ch.name] else {
                     throw EventPlanError.unknownChannel(ch.name, configured: channels.keys.sorted())
                 }
-                for t in [names.invitation, names.reminder] {
+                for t in [names.invitation, names.reminder, names.cancellation] {
                     do {
                         try templates.check(template: t, channel: channel, locale: locale, data: ["event": sample])
                     } catch {

@@ -72,7 +72,12 @@ enum HeaderEncoding {
     static func mailbox(_ a: MailAddress) -> String {
         guard let name = a.name, !name.isEmpty else { return a.address }
         if !isPlainASCII(name) || !foldable(name) { return encodedWords(name, first: 0) + " <" + a.address + ">" }
-        let atext = name.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || "!#$%&'*+-/=?^_`{|}~".contains($0) }
+        // The name is printable ASCII here, so letters and digits are A–Z, a–z and 0–9: its bytes
+        // are checked instead of its Characters' Unicode properties.
+        let atext = name.utf8.allSatisfy { b in
+            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x20
+                || atextSpecials.contains(b)
+        }
         let phrase =
             atext
             ? name
@@ -80,6 +85,8 @@ enum HeaderEncoding {
                 + "\""
         return fold(phrase, first: 10) + " <" + a.address + ">"
     }
+
+    static let atextSpecials = Set("!#$%&'*+-/=?^_`{|}~".utf8)
 
     /// RFC 2231 `name*=UTF-8''percent-encoded` for non-ASCII parameter values; quoted otherwise.
     static func parameter(_ name: String, _ value: String) -> String {

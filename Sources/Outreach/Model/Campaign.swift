@@ -1,11 +1,18 @@
 /// A template sent to a list over one or more channels, now or at a time.
 public struct Campaign: Sendable, Equatable {
-    public enum State: String, Sendable {
+    public enum State: String, Sendable, CaseIterable {
         /// Created, not started.
         case draft
         /// Started with a time in the future; fans out and sends at `sendAt`.
         case scheduled
-        case running, paused, cancelled
+        /// Sending: some delivery is still queued, being sent, or waiting for a retry.
+        case running
+        /// Held by the officer (or found far past its time); `resume` sends on.
+        case paused
+        /// Was running, and no delivery is pending any more: each was sent, failed for good,
+        /// or was cancelled.
+        case finished
+        case cancelled
     }
 
     public var id: Int64?
@@ -14,8 +21,8 @@ public struct Campaign: Sendable, Equatable {
     public var list: String
     /// Channel names with the contact field each one addresses (`email`, `phone`, or `room`).
     public var channels: [CampaignChannel]
-    /// `--where attr=value` filters on contact attributes.
-    public var filters: [String: String]
+    /// Who of the list it reaches (`--where`); empty for every subscribed member.
+    public var segment: Segment
     /// Milliseconds since 1970; nil = when started.
     public var sendAt: Int64?
     public var state: State
@@ -25,12 +32,12 @@ public struct Campaign: Sendable, Equatable {
     public var missedItsTime = false
 
     public init(
-        name: String, list: String, channels: [CampaignChannel], filters: [String: String] = [:], sendAt: Int64? = nil
+        name: String, list: String, channels: [CampaignChannel], segment: Segment = Segment(), sendAt: Int64? = nil
     ) {
         self.name = name
         self.list = list
         self.channels = channels
-        self.filters = filters
+        self.segment = segment
         self.sendAt = sendAt
         self.state = .draft
         self.createdAt = WallClock.nowMillis()
@@ -56,6 +63,25 @@ public struct CampaignChannel: Sendable, Equatable {
             kind: channel.kind, target: channel.target,
             attribute: channel.addressAttribute)
         self.init(name: channel.name, address: address, attribute: attribute)
+    }
+}
+
+/// Why a campaign reaches nobody: the funnel from the list to the addresses, each step counted.
+public struct CampaignReach: Sendable, Equatable {
+    /// Subscribed members of the list.
+    public var members = 0
+    /// Of those, the ones the segment selects.
+    public var matching = 0
+    /// Of those, the ones with an address for at least one of the campaign's channels.
+    public var withAddress = 0
+    /// Of those, the ones whose every address is suppressed.
+    public var suppressed = 0
+    /// The counts, each step a part of the one before.
+    public init(members: Int = 0, matching: Int = 0, withAddress: Int = 0, suppressed: Int = 0) {
+        self.members = members
+        self.matching = matching
+        self.withAddress = withAddress
+        self.suppressed = suppressed
     }
 }
 

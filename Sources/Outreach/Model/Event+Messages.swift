@@ -9,7 +9,11 @@ extension Event {
     /// The message `data` of one event message: `event` carries what the composer needs to build
     /// `event` for the template and the ICS (schedule texts, uid, sequence, role, occurrence index),
     /// without reading the store at send time.
-    public func messageData(role: EventMessageRole, occurrence: Int?, extra: JSON = .object([:])) -> JSON {
+    /// `cancelledOccurrence` is the wall-clock start of the one occurrence a cancellation is about
+    /// (its RECURRENCE-ID); nil for the whole event.
+    public func messageData(
+        role: EventMessageRole, occurrence: Int?, cancelledOccurrence: LocalDateTime? = nil, extra: JSON = .object([:])
+    ) -> JSON {
         let t = schedule.texts
         var e: [String: JSON] = [
             "role": .string(role.rawValue), "name": .string(name), "title": .string(title),
@@ -22,6 +26,7 @@ extension Event {
         if let location { e["location"] = .string(location) }
         if let id { e["id"] = JSON(Int(id)) }
         if let occurrence { e["occurrence"] = JSON(occurrence) }
+        if let cancelledOccurrence { e["cancelled_occurrence"] = .string("\(cancelledOccurrence)") }
         var o = extra.objectValue ?? [:]
         o["event"] = .object(e)
         return .object(o)
@@ -37,6 +42,8 @@ public struct EventMessageInfo: Sendable {
     public var location: String?
     public var schedule: EventSchedule
     public var occurrence: Int?
+    /// The one occurrence a cancellation is about (`cancelled_occurrence`); nil for the whole event.
+    public var cancelledOccurrence: LocalDateTime?
 
     public init?(_ data: JSON) {
         guard let e = data["event"], let role = e["role"]?.stringValue.flatMap(EventMessageRole.init),
@@ -55,6 +62,9 @@ public struct EventMessageInfo: Sendable {
         self.location = e["location"]?.stringValue
         self.schedule = schedule
         self.occurrence = e["occurrence"]?.intValue
+        self.cancelledOccurrence = e["cancelled_occurrence"]?.stringValue.flatMap {
+            try? LocalDateTime(parsing: $0, field: .occurrence)
+        }
     }
 }
 
@@ -95,7 +105,7 @@ public struct EventTemplates: Sendable {
     public var cancellation: String
     public init(
         invitation: String = "event-invitation", reminder: String = "event-reminder",
-        cancellation: String = "event-invitation"
+        cancellation: String = "event-cancellation"
     ) {
         self.invitation = invitation
         self.reminder = reminder

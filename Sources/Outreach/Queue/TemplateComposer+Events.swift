@@ -2,19 +2,20 @@ import Foundation
 
 extension TemplateComposer {
     /// For an event message, replaces `event` in the context with what the template sees for this
-    /// recipient: the occurrence's `title`, `when` in their language and time zone (the contact's
-    /// zone, else the event's), `start`, `end`, `location`.
+    /// recipient: the occurrence's `title` (as it is: the templates word a cancellation), `when` in
+    /// their language and time zone (the contact's zone, else the event's), `start`, `end`, `location`,
+    /// `cancelled`, `one_occurrence` (only this date is cancelled), `updated`, `sequence`.
     func addEvent(_ c: ClaimedDelivery, to o: inout [String: JSON]) {
         guard let info = EventMessageInfo(c.message.data), let occurrence = Self.occurrence(info, c) else { return }
         let zone =
             (c.delivery.timeZone ?? c.contact?.timeZone).flatMap(TimeZone.init(identifier:)) ?? info.schedule.timeZone
         let locale = c.delivery.locale ?? c.contact?.locale
-        var title = info.title
-        if info.role == .cancellation { title = "Cancelled: " + title }
         var e = occurrence.templateContext(
-            title: title, location: info.location, locale: locale, timeZone: zone, defaultLocale: config.defaultLocale)
+            title: info.title, location: info.location, locale: locale, timeZone: zone,
+            defaultLocale: config.defaultLocale)
         if case .object(var fields) = e {
             fields["cancelled"] = .bool(info.role == .cancellation)
+            fields["one_occurrence"] = .bool(info.cancelledOccurrence != nil)
             fields["updated"] = .bool(info.role == .update)
             fields["sequence"] = JSON(info.sequence)
             e = .object(fields)
@@ -22,8 +23,10 @@ extension TemplateComposer {
         o["event"] = e
     }
 
-    /// The occurrence a message is about: a reminder's own, else the next one still to end.
+    /// The occurrence a message is about: a cancelled occurrence or a reminder's own, else the next
+    /// one still to end.
     static func occurrence(_ info: EventMessageInfo, _ c: ClaimedDelivery) -> EventOccurrence? {
+        if let cancelled = info.cancelledOccurrence { return info.schedule.instance(at: cancelled) }
         let created = Date(timeIntervalSince1970: Double(c.delivery.createdAt) / 1000)
         if let index = info.occurrence {
             return info.schedule.occurrences(endingAfter: created).first { $0.index == index }
@@ -32,8 +35,8 @@ extension TemplateComposer {
         return info.schedule.occurrences(endingAfter: created).first ?? info.schedule.occurrences().first
     }
 
-    /// The iCalendar part of an invitation, update (`METHOD:REQUEST`) or cancellation (`METHOD:CANCEL`)
-    /// to one email recipient; nil for other messages.
+    /// The iCalendar part of an invitation, update (`METHOD:REQUEST`) or cancellation (`METHOD:CANCEL`,
+    /// with `RECURRENCE-ID` when it is about one occurrence) to one email recipient; nil for other messages.
     func calendarPart(_ c: ClaimedDelivery) -> CalendarPart? {
         guard let info = EventMessageInfo(c.message.data), info.role != .reminder,
             let organizer = CalendarAddress(parsing: config.senderFrom)
@@ -43,7 +46,8 @@ extension TemplateComposer {
             method: method, uid: info.uid, sequence: info.sequence,
             stamp: Date(timeIntervalSince1970: Double(c.delivery.createdAt) / 1000), schedule: info.schedule,
             summary: info.title, location: info.location, organizer: organizer,
-            attendees: [CalendarAddress(email: c.delivery.address, name: c.delivery.name ?? c.contact?.name)])
+            attendees: [CalendarAddress(email: c.delivery.address, name: c.delivery.name ?? c.contact?.name)],
+            recurrenceID: info.cancelledOccurrence)
         return CalendarPart(method: method.rawValue, ics: invitation.ics)
     }
 }

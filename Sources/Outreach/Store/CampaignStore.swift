@@ -9,21 +9,25 @@ public protocol CampaignStore: AnyObject, Sendable {
     /// - Returns: the campaign with its id and message id.
     /// - Throws: `CampaignError.exists` when the name is taken; `StoreError.unknownList`.
     func createCampaign(_ campaign: Campaign, message: Message) throws -> Campaign
+    /// A `running` campaign none of whose deliveries is `queued`, `sending` or `failed` is read as
+    /// `finished` (here and in `campaigns()`), the moment its last delivery settles.
     /// - Returns: the campaign, or nil when there is no such campaign.
     func campaign(named name: String) throws -> Campaign?
-    /// - Returns: every campaign, in the order they were created.
+    /// - Returns: every campaign, in the order they were created, `finished` read as in `campaign(named:)`.
     func campaigns() throws -> [Campaign]
-    /// One delivery per subscribed member (matching the campaign's filters) and channel, one per
-    /// room channel, due at the campaign's `sendAt` or now, whichever is later; suppressed
-    /// addresses are stored as `suppressed`. Running it twice queues nobody twice. The campaign
-    /// becomes `scheduled` when `sendAt` is ahead, else `running`. One transaction.
+    /// One delivery per subscribed member the campaign's segment selects (`Segment`) and channel,
+    /// one per room channel, due at the campaign's `sendAt` or now, whichever is later;
+    /// suppressed addresses are stored as `suppressed`. Running it twice queues nobody twice. The
+    /// campaign becomes `scheduled` when `sendAt` is ahead, else `running`. One transaction.
     /// - Parameter now: the current instant (ms since 1970).
     /// - Returns: how many were queued, suppressed, and had no address on a channel.
-    /// - Throws: `CampaignError.unknown`; `CampaignError.cancelled` (nothing queued).
+    /// - Throws: `CampaignError.unknown`; `CampaignError.cancelled` (nothing queued);
+    ///   `CampaignError.reachesNobody` with the funnel counted when, after it, the campaign has
+    ///   no delivery but suppressed ones (nothing queued, the campaign stays as it was).
     func fanOut(campaign name: String, now: Int64) throws -> FanOut
     /// Pauses (unsent deliveries held), resumes (held deliveries due again, not before `now`) or
     /// cancels a campaign (unsent and held deliveries cancelled), in one transaction.
-    /// - Throws: `CampaignError.unknown`.
+    /// - Throws: `CampaignError.unknown`; `CampaignError.finished` for a campaign that has finished.
     func setCampaignState(_ name: String, to state: Campaign.State, now: Int64) throws
     /// The distinct languages of a list's subscribed members, sorted; members without one are
     /// left out (they get the default language). Empty for an unknown list.

@@ -33,6 +33,8 @@ public protocol ContactStore: AnyObject, Sendable {
     /// - Returns: contacts in id order.
     /// - Throws: `StoreError.unknownList` when `list` names no list.
     func contacts(inList list: String?, limit: Int?) throws -> [Contact]
+    /// - Returns: every attribute name some contact has, sorted (for checking `--where` keys).
+    func attributeKeys() throws -> [String]
     /// Removes personal data; keeps hashed suppression entries so the person is never mailed again.
     /// Cancels every pending delivery to the person and overwrites what it deletes, in one transaction;
     /// past deliveries stay for statistics without saying whom they were for.

@@ -26,6 +26,21 @@ public protocol EventStore: AnyObject, Sendable {
     /// - Returns: the cancelled event, and what was queued and cancelled.
     /// - Throws: `EventStoreError.unknown`; `EventStoreError.cancelled` when it already is.
     func cancelEvent(named name: String, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued)
+    /// Cancels one occurrence, in one transaction: SEQUENCE + 1, the event stored with its new
+    /// exception, a `METHOD:CANCEL` for that occurrence alone (`templates.cancellation`, with
+    /// `data.event.cancelled_occurrence`) queued to the audience, the pending reminders replaced by
+    /// those of the occurrences left, and the current invitation (for people who join later) made
+    /// from the new schedule without queueing it to anyone now.
+    /// - Parameters:
+    ///   - event: the event as read, its schedule with `occurrence` added to the exceptions; its
+    ///     `sequence` must be the stored one.
+    ///   - occurrence: the wall-clock start of the cancelled occurrence (its RECURRENCE-ID).
+    /// - Returns: the event as stored, and what was queued and cancelled (`invitation` counts the
+    ///   cancellation's deliveries).
+    /// - Throws: `EventStoreError.unknown`; `.cancelled`; `.changed` when someone changed it since
+    ///   it was read (nothing stored).
+    func cancelOccurrence(_ event: Event, occurrence: LocalDateTime, templates: EventTemplates, now: Int64) throws
+        -> (Event, EventQueued)
     /// Queues, once each, the reminders of open-ended series that the rolling horizon has reached,
     /// to the list's members of now (`serve` calls it hourly, `work` at each start).
     /// - Returns: the reminder deliveries queued; running it again at the same `now` queues none.

@@ -14,7 +14,8 @@ enum CLI {
         RenderCommand.self,
         CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self,
         CampaignsResumeCommand.self,
-        CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsReportCommand.self,
+        CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsListCommand.self,
+        CampaignsReportCommand.self,
         EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self,
         EventsCancelCommand.self,
     ]
@@ -50,6 +51,13 @@ enum CLI {
         }
         guard let command = match else {
             let group = commands.filter { $0.path.first == words[0] }
+            // `campaigns --help`, `campaigns help`: the group's commands, as asked; a bare
+            // `campaigns` gets them too, on the error stream with the usage status.
+            if !group.isEmpty, words.count == 1 || ["--help", "-h", "help"].contains(words[1]) {
+                let text = overview(of: group)
+                Output.write(text, to: words.count == 1 ? 2 : 1)
+                return words.count == 1 ? 2 : 0
+            }
             if !group.isEmpty {
                 Output.error(
                     "outreachd: '\(words.dropFirst().first ?? "")' is not a \(words[0]) command; use one of: "
@@ -88,6 +96,17 @@ enum CLI {
         let firstWord = s.prefix { $0 != " " }
         if let f = s.first, f.isLowercase, firstWord.allSatisfy({ $0.isLetter }) { s = f.uppercased() + s.dropFirst() }
         if !s.hasSuffix(".") { s += "." }
+        return s
+    }
+
+    /// The usage of a group's commands (`campaigns create`, `campaigns start`, …) and their summaries.
+    static func overview(of group: [any Command.Type]) -> String {
+        var s = "usage: outreachd [--config FILE] \(group[0].path[0]) COMMAND …\n\nCommands:\n"
+        for c in group {
+            let name = c.path.joined(separator: " ")
+            s += "  " + name.padding(toLength: 22, withPad: " ", startingAt: 0) + c.summary + "\n"
+        }
+        s += "\nRun `outreachd \(group[0].path[0]) COMMAND --help` for a command's options.\n"
         return s
     }
 

@@ -7,6 +7,8 @@ struct CampaignsStartCommand: Command {
         outreachd campaigns start NAME [--json]
           Queues one delivery per subscribed member and channel (suppressed and unsubscribed people are
           skipped and counted). Starting twice queues nobody twice. The daemon or `work --until-idle` sends.
+          A campaign that would reach nobody (an empty list, a --where nobody matches, no addresses for
+          its channels, every address suppressed) is refused with the reason and stays a draft.
         """
     static let flags: Set<String> = ["--json"]
 

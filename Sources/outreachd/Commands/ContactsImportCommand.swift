@@ -5,24 +5,32 @@ struct ContactsImportCommand: Command {
     static let path = ["contacts", "import"]
     static let summary = "import contacts from a CSV file"
     static let help = """
-        outreachd contacts import FILE.csv [--list L] [--skip-invalid] [--default-country CC] [--json]
+        outreachd contacts import FILE.csv [--list L] [--skip-invalid] [--default-country CC] [--delimiter D] [--json]
           Columns: email, phone, name, locale, timezone; any other column becomes an attribute.
+          Fields are separated by a comma, a semicolon (Excel in Denmark, Germany, Italy…) or a tab,
+          detected from the header row; --delimiter sets it (`,` `;` or `tab`).
           Every row is checked; bad rows are listed with their line numbers, and without --skip-invalid
           nothing is imported when any row is bad. Importing the same file again changes nothing.
           Phone numbers without + get the calling code of --default-country (ISO 3166, e.g. DK), else
           of `default_country` in the configuration.
         """
-    static let valueOptions: Set<String> = ["--list", "--default-country"]
+    static let valueOptions: Set<String> = ["--list", "--default-country", "--delimiter"]
     static let flags: Set<String> = ["--skip-invalid", "--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let file = try args.positionals("FILE")[0]
+        let delimiter = try args.value("--delimiter").map { v throws(UsageError) -> CSVDelimiter in
+            guard let d = CSVDelimiter(argument: v) else {
+                throw UsageError("--delimiter '\(v)' is not one of , ; tab")
+            }
+            return d
+        }
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.unreadable(path: file) }
         guard let text = String(data: data, encoding: .utf8) else { throw CLIError.notUTF8(path: file) }
         let config = try context.config
         let importer = ContactImporter(
             validator: ContactValidator(defaultCountry: args.value("--default-country") ?? config.defaultCountry),
-            skipInvalid: args.has("--skip-invalid"))
+            skipInvalid: args.has("--skip-invalid"), delimiter: delimiter)
         let estimate = max(1, text.utf8.count / 60)
         var bar = ProgressBar(
             total: estimate, label: "importing", terminal: context.stderrIsTerminal && !args.has("--json"))
@@ -42,7 +50,7 @@ struct ContactsImportCommand: Command {
             context.printJSON([
                 "rows": JSON(report.rows), "inserted": JSON(counts.inserted), "updated": JSON(counts.updated),
                 "unchanged": JSON(counts.unchanged), "kept_unsubscribed": JSON(counts.keptUnsubscribed),
-                "skipped": JSON(report.rowErrors.count),
+                "skipped": JSON(report.rowErrors.count), "delimiter": .string(report.delimiter.character),
             ])
         } else {
             context.print(

@@ -2,19 +2,24 @@ import Outreach
 
 struct EventsCancelCommand: Command {
     static let path = ["events", "cancel"]
-    static let summary = "cancel an event: METHOD:CANCEL to the audience, reminders cancelled"
+    static let summary = "cancel an event, or one occurrence: METHOD:CANCEL to the audience, reminders cancelled"
     static let help = """
-        outreachd events cancel NAME [--json]
-          Queues a cancellation (iCalendar METHOD:CANCEL, STATUS:CANCELLED, SEQUENCE raised) to the
-          audience and cancels every reminder not yet sent.
+        outreachd events cancel NAME [--occurrence "YYYY-MM-DD HH:MM"] [--json]
+          Queues a cancellation (template event-cancellation; iCalendar METHOD:CANCEL, STATUS:CANCELLED,
+          SEQUENCE raised) to the audience and cancels every reminder not yet sent.
+          With --occurrence (its start in the event's zone, as `events show` lists it), only that
+          meeting: the cancellation names it (RECURRENCE-ID), it becomes an exception of the series,
+          and its reminders are cancelled; the other meetings stay as they are.
         """
+    static let valueOptions: Set<String> = ["--occurrence"]
     static let flags: Set<String> = ["--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
-        let (e, q) = try context.store.cancelEvent(
-            named: name, templates: EventPlanner.eventTemplates(in: try context.templates), now: WallClock.nowMillis())
-        EventsCreateCommand.report(e, q, verb: "Cancelled", args, context)
+        let planner = try EventsCreateCommand.planner(context)
+        let out = try planner.cancel(named: name, occurrence: args.value("--occurrence"), now: WallClock.nowMillis())
+        let verb = args.value("--occurrence").map { "Cancelled \($0) of" } ?? "Cancelled"
+        EventsCreateCommand.report(out.event, out.queued, verb: verb, args, context, changes: out.changes)
         return 0
     }
 }

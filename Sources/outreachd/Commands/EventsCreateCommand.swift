@@ -57,22 +57,27 @@ struct EventsCreateCommand: Command {
             templatesDirectory: config.templatesDir, defaultLocale: config.defaultLocale)
     }
 
-    static func report(_ e: Event, _ q: EventQueued, verb: String, _ args: Arguments, _ context: CommandContext) {
+    static func report(
+        _ e: Event, _ q: EventQueued, verb: String, _ args: Arguments, _ context: CommandContext,
+        changes: EventChanges? = nil
+    ) {
         if args.has("--json") {
-            var o = EventsShowCommand.json(e).objectValue ?? [:]
+            var o = e.showJSON(now: Date()).objectValue ?? [:]
             o["queued"] = [
                 "invitation": JSON(q.invitation.queued), "suppressed": JSON(q.invitation.suppressed),
                 "no_address": JSON(q.invitation.noAddress), "reminders": JSON(q.reminders),
                 "reminder_messages": JSON(q.reminderMessages), "cancelled_reminders": JSON(q.cancelledReminders),
             ]
+            if let changes { o["changes"] = changes.json }
             context.printJSON(.object(o))
         } else {
-            var s =
-                "\(verb) event \(e.name) (sequence \(e.sequence)): \(q.invitation.queued) \(e.state == .cancelled ? "cancellation" : "invitation") deliveries queued"
+            let kind = e.state == .cancelled || verb.hasPrefix("Cancelled") ? "cancellation" : "invitation"
+            var s = "\(verb) event \(e.name) (sequence \(e.sequence)): \(q.invitation.queued) \(kind) deliveries queued"
             if q.invitation.suppressed > 0 { s += ", \(q.invitation.suppressed) suppressed" }
             s += ", \(q.reminders) reminder deliveries scheduled"
             if q.cancelledReminders > 0 { s += ", \(q.cancelledReminders) pending reminders cancelled" }
             context.print(s + ".")
+            for line in changes?.lines ?? [] { context.print("  " + line) }
         }
     }
 }

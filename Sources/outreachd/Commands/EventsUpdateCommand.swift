@@ -7,56 +7,43 @@ struct EventsUpdateCommand: Command {
     static let help = """
         outreachd events update NAME [--start "YYYY-MM-DD HH:MM"] [--tz ZONE] [--duration D] [--location TEXT]
                                 [--title TEXT] [--rrule RULE | --rrule ""] [--exdate "YYYY-MM-DD HH:MM"]…
-                                [--remind -1d]… [--no-reminders] [--json]
+                                [--no-exdate "YYYY-MM-DD HH:MM"]… [--remind -1d]… [--no-reminders] [--json]
           Raises SEQUENCE, queues an updated invitation (METHOD:REQUEST, same UID) and moves the pending
           reminders: those not yet sent are cancelled and queued again for the new instants.
           --rrule "" makes a series a single event; --remind replaces every reminder, --no-reminders
-          removes them. Exceptions (--exdate) are kept unless the start or the rule changes, or new
-          ones are given.
+          removes them. --exdate adds an exception to those there are, --no-exdate drops one (as
+          `events show` lists it). A new --start moves the exceptions with the series (same offset),
+          and is refused when one would no longer fall on an occurrence. Prints what changed:
+          exceptions, occurrences added and removed, reminders queued and cancelled.
         """
     static let valueOptions: Set<String> = [
-        "--start", "--tz", "--duration", "--location", "--title", "--rrule", "--exdate", "--remind",
+        "--start", "--tz", "--duration", "--location", "--title", "--rrule", "--exdate", "--no-exdate", "--remind",
     ]
     static let flags: Set<String> = ["--no-reminders", "--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
-        let store = try context.store
-        guard var e = try store.event(named: name) else { throw EventStoreError.unknown(name) }
-        guard e.state == .active else { throw EventStoreError.cancelled(name) }
-        let changes =
-            valueOptions.filter { args.value($0) != nil } + (args.has("--no-reminders") ? ["--no-reminders"] : [])
-        guard !changes.isEmpty else {
-            throw UsageError(
-                "nothing to change; give --start, --tz, --duration, --location, --title, --rrule, --exdate, --remind or --no-reminders"
-            )
-        }
         if args.has("--no-reminders"), args.value("--remind") != nil {
             throw UsageError("give --remind or --no-reminders, not both")
         }
-        let t = e.schedule.texts
-        let rrule = args.value("--rrule").map { $0.isEmpty ? nil : $0 } ?? t.rrule
-        // An exception names an occurrence of the old start and rule; it means nothing for new ones.
-        let exdates =
-            args.value("--exdate") != nil
-            ? args.values("--exdate")
-            : args.value("--start") != nil || args.value("--rrule") != nil ? [] : t.exdates
-        let reminders =
-            args.has("--no-reminders") ? [] : args.value("--remind") != nil ? args.values("--remind") : t.reminders
-        e.schedule = try EventSchedule(
-            start: args.value("--start") ?? t.start, timeZone: args.value("--tz") ?? t.timeZone,
-            duration: args.value("--duration") ?? t.duration, rrule: rrule,
-            exdates: exdates, reminders: reminders)
-        if let l = args.value("--location") { e.location = l.isEmpty ? nil : l }
-        if let title = args.value("--title") {
-            guard !title.singleLine.isEmpty else { throw UsageError("--title must not be empty") }
-            e.title = title
+        if let title = args.value("--title"), title.singleLine.isEmpty {
+            throw UsageError("--title must not be empty")
+        }
+        let schedule = EventScheduleChange(
+            start: args.value("--start"), timeZone: args.value("--tz"), duration: args.value("--duration"),
+            rrule: args.value("--rrule"), addExceptions: args.values("--exdate"),
+            removeExceptions: args.values("--no-exdate"),
+            reminders: args.has("--no-reminders") ? [] : args.value("--remind") != nil ? args.values("--remind") : nil)
+        let request = EventUpdateRequest(
+            schedule: schedule, location: args.value("--location"), title: args.value("--title"))
+        guard !request.isEmpty else {
+            throw UsageError(
+                "nothing to change; give --start, --tz, --duration, --location, --title, --rrule, --exdate, "
+                    + "--no-exdate, --remind or --no-reminders")
         }
         let planner = try EventsCreateCommand.planner(context)
-        let templates = planner.eventTemplates
-        try planner.check(e, templates)
-        let (updated, q) = try store.updateEvent(e, templates: templates, now: WallClock.nowMillis())
-        EventsCreateCommand.report(updated, q, verb: "Updated", args, context)
+        let out = try planner.update(named: name, request, now: WallClock.nowMillis())
+        EventsCreateCommand.report(out.event, out.queued, verb: "Updated", args, context, changes: out.changes)
         return 0
     }
 }

@@ -10,7 +10,9 @@ struct SendCommand: Command {
           ADDRESS is an email, a phone number, or a contact's id/email/phone (then the contact's name,
           language and time zone are used). The message is queued durably, then sent now unless
           --queue-only. Without --channel, emails go to the first email channel and phones to the first
-          SMS channel.
+          SMS channel. When nothing was sent now it says why for each recipient, and exits 1 if nothing
+          ever will be (suppressed, cancelled, refused for good); a message that still waits (quiet
+          hours, a retry) exits 0. With --queue-only nothing is sent by design.
         """
     static let valueOptions: Set<String> = ["--to", "--channel", "--data", "--locale"]
     static let flags: Set<String> = ["--queue-only", "--json"]
@@ -97,6 +99,12 @@ struct SendCommand: Command {
                 )
             }
         }
+        // Sent at once, and nothing went out: say why (suppressed, waiting for quiet hours to end,
+        // …); exit 1 only when nothing ever will, so a script does not send again what still waits.
+        if !args.has("--queue-only"), let why = SendOutcome.nothingSent(states) {
+            Output.error("outreachd: " + why)
+            if SendOutcome.willNeverGoOut(states) { return 1 }
+        }
         return states.contains { $0.state == .dead } && summary.dead > 0 ? 1 : 0
     }
 
@@ -109,7 +117,8 @@ struct SendCommand: Command {
             return c
         }
         let kind: ChannelKind = forEmail ? .email : .sms
-        if let c = channels.values.filter({ $0.kind == kind }).sorted(by: { $0.name < $1.name }).first { return c }
+        let defaults = DefaultChannel.names(channels.values.map { ($0.name, $0.kind, $0.target) })
+        if let name = defaults[kind], let c = channels[name] { return c }
         throw CLIError.failed("No \(kind.rawValue) channel is configured; name one with --channel.")
     }
 

@@ -5,6 +5,8 @@ import Outreach
 extension Daemon {
     /// The daemon's parts, built once at start; SIGHUP replaces what `Loaded` holds inside them.
     struct Parts {
+        /// The configuration the parts were built from: what the channels run with until a restart.
+        let config: Config
         let store: any Store
         let links: LinkSigner
         let channels: [String: ChannelInfo]
@@ -65,8 +67,8 @@ extension Daemon {
             server: server, api: api, address: try ListenAddress(loaded.settings.listen),
             threads: loaded.settings.threads, perAddressLimit: loaded.settings.perIPConnections)
         return Parts(
-            store: store, links: links, channels: infos, worker: worker, composer: composer, delivery: delivery,
-            committer: committer, api: api, http: http,
+            config: config, store: store, links: links, channels: infos, worker: worker, composer: composer,
+            delivery: delivery, committer: committer, api: api, http: http,
             services: ServiceGroup([delivery, committer, http], log: Log.sink))
     }
 

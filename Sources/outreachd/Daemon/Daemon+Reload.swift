@@ -7,8 +7,10 @@ extension Daemon {
     func reload(from loaded: Loaded, into parts: Parts) -> Loaded? {
         do {
             let next = try load()
-            let changed = try Self.checkChannels(of: next.config, against: loaded.config)
-            if Set(next.config.channels.keys) != Set(loaded.config.channels.keys) {
+            // Channels are built once, at start: a change is compared with what runs, so it is
+            // said again on every reload until a restart applies it.
+            let changed = try Self.checkChannels(of: next.config, against: parts.config)
+            if Set(next.config.channels.keys) != Set(parts.config.channels.keys) {
                 Log.warning("channels were added or removed in the configuration; restart outreachd to apply that")
             }
             if !changed.isEmpty {

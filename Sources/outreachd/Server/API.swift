@@ -30,12 +30,9 @@ final class API: Sendable {
         }
 
         private static func firstContactChannels(_ channels: [String: ChannelInfo]) -> [ChannelKind: ChannelInfo] {
-            var out: [ChannelKind: ChannelInfo] = [:]
-            for c in channels.values.sorted(by: { $0.name < $1.name }) where c.target == .contact && out[c.kind] == nil
-            {
-                out[c.kind] = c
+            DefaultChannel.names(channels.values.map { ($0.name, $0.kind, $0.target) }).compactMapValues {
+                channels[$0]
             }
-            return out
         }
     }
 

@@ -9,6 +9,8 @@ final class HTTPConnection: Sendable {
         var dispatched = false
         /// Set when a suspended request's answer is ready; run on the resumed pool thread.
         var response: (@Sendable () -> HTTPResponse)?
+        /// Handed on to be answered later: counted in `HTTPServer.suspended` until it completes.
+        var handedOn = false
     }
 
     let state = Mutex(State())

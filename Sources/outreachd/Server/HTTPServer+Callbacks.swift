@@ -64,14 +64,21 @@ let httpAccessHandler: MHD_AccessHandlerCallback = {
         case .now(let r):
             return queue(connection, r)
         case .later(let start):
+            // Counted before the drain's flag is read (see `HTTPServer.refuseLater`).
+            server.suspended.add(1, ordering: .sequentiallyConsistent)
+            if server.refusingLater.load(ordering: .sequentiallyConsistent) {
+                server.suspended.subtract(1, ordering: .relaxed)
+                return queue(
+                    connection,
+                    .error(503, "The server is shutting down; try again in a moment.", headers: [("Retry-After", "5")]))
+            }
+            state.state.withLock { $0.handedOn = true }
             // Suspend before handing off, so the answer can never arrive before the suspension.
             MHD_suspend_connection(connection)
-            server.suspended.add(1, ordering: .relaxed)
             let handle = SuspendedConnection(pointer: connection)
             start(
                 Responder { make in
                     state.state.withLock { $0.response = make }
-                    server.suspended.subtract(1, ordering: .relaxed)
                     MHD_resume_connection(handle.pointer)
                 })
             return .YES
@@ -84,6 +91,11 @@ let httpRequestCompleted: MHD_RequestCompletedCallback = { cls, connection, conC
     guard let cls, let conCls, let raw = conCls.pointee else { return }
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
     server.active.subtract(1, ordering: .relaxed)
+    // Not when it is resumed: its answer is written after that, and a drain must not stop the
+    // server in between (the client would hear nothing of a message that was stored).
+    if Unmanaged<HTTPConnection>.fromOpaque(raw).takeUnretainedValue().state.withLock({ $0.handedOn }) {
+        server.suspended.subtract(1, ordering: .sequentiallyConsistent)
+    }
     if let connection { responseSent(connection, server.heads) }
     Unmanaged<HTTPConnection>.fromOpaque(raw).release()
     conCls.pointee = nil

@@ -11,8 +11,13 @@ final class HTTPServer: Sendable {
     let maxBodyBytes: Atomic<Int>
     let trustProxy: Atomic<Bool>
     private let daemons = Mutex<[DaemonHandle]>([])
-    /// Connections suspended and not yet answered; they must be resumed before the daemon stops.
+    /// Requests handed on to be answered later and not yet completed (their answer sent, or their
+    /// connection closed): a drain waits for none before it stops the server, which frees the
+    /// connections, so none is resumed or cut off while its answer is on the way.
     let suspended = Atomic<Int>(0)
+    /// Set by a drain once its grace is over: a request is no longer handed on to be answered
+    /// later (it is refused), so `suspended` only goes down. See `refuseLater()`.
+    let refusingLater = Atomic<Bool>(false)
     /// Requests begun and not yet completed (answered or aborted).
     let active = Atomic<Int>(0)
     /// The deadline of each connection's request head (`[server] header_timeout`).
@@ -84,6 +89,15 @@ final class HTTPServer: Sendable {
                 if fd >= 0 { close(fd) }
             }
         }
+    }
+
+    /// From now on a request that would be answered later is answered 503 at once. Once this has
+    /// returned and `suspended` was seen at 0, no connection is suspended any more, and `stop` frees
+    /// none that a later answer would resume. A handler counts itself in `suspended` before it reads
+    /// the flag, and this sets the flag before `suspended` is read, both sequentially consistent:
+    /// either the handler sees the flag, or the drain sees it counted.
+    func refuseLater() {
+        refusingLater.store(true, ordering: .sequentiallyConsistent)
     }
 
     /// Closes every connection and joins the pool threads. Call after all suspended requests were answered.

@@ -31,9 +31,14 @@ final class HTTPService: Service {
         server.quiesce()
         let deadline = Date(timeIntervalSinceNow: Self.drainSeconds)
         while server.active.load(ordering: .relaxed) > 0 && Date() < deadline { usleep(10_000) }
+        // Past the grace nothing more goes to the group committer: requests still coming on open
+        // connections would keep the wait below going for as long as they come, and one suspended
+        // after it ended would be answered on a connection `stop` has freed.
+        server.refuseLater()
         // A request waiting for the group committer must hear its answer before its connection is
-        // freed; the committer (drained after us) is still running and answers it.
-        while server.suspended.load(ordering: .relaxed) > 0 { usleep(10_000) }
+        // freed; the committer (drained after us) is still running and answers it. Counted until
+        // the answer is sent: one only resumed would be cut off by `stop`.
+        while server.suspended.load(ordering: .sequentiallyConsistent) > 0 { usleep(10_000) }
         server.stop()
     }
 }

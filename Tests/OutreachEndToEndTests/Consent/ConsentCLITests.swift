@@ -164,11 +164,9 @@ import Testing
     /// A participant who unsubscribes gets none of the reminders still queued.
     @Test func anUnsubscribeCancelsQueuedEventReminders() throws {
         let (dir, config) = try CrashTests.setUp("consent-event")
-        try FileManager.default.createDirectory(
-            atPath: dir + "/templates/event-invitation", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(
-            atPath: dir + "/templates/event-reminder", withIntermediateDirectories: true)
-        for t in ["event-invitation", "event-reminder"] {
+        // Events need all three templates (a cancellation is worded by its own).
+        for t in ["event-invitation", "event-reminder", "event-cancellation"] {
+            try FileManager.default.createDirectory(atPath: dir + "/templates/\(t)", withIntermediateDirectories: true)
             try "---\nsubject: {{event.title}}\n---\n{{event.title}} {{event.when}}\n"
                 .write(toFile: dir + "/templates/\(t)/email.en.txt", atomically: true, encoding: .utf8)
         }

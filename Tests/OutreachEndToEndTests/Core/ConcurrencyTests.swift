@@ -173,7 +173,8 @@ extension String {
         _ = try o(config, ["work", "--until-idle"])
         s = try JSON.parse(try o(config, ["campaigns", "status", "release", "--json"]).stdout)
         #expect(s["sent"] == JSON(2))
-        #expect(s["state"] == "running")
+        // Nothing is left to send (issue 19.4).
+        #expect(s["state"] == "finished")
     }
 
     @Test func aCampaignFoundFarPastItsTimeWaitsForTheOfficer() throws {

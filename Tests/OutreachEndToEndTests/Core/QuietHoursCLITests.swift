@@ -36,7 +36,10 @@ import Testing
         #expect(work.stderr.contains("deferred 1 delivery on texts to the end of quiet hours"), "\(work.stderr)")
         // Sent at once, the SMS waits too, and says why.
         let send = try o(["send", "welcome", "--to", "+4521436678", "--channel", "texts"])
+        // Nothing went out now, but it will: exit 0 (a script must not send it again), saying
+        // until when it waits (issue 19.10).
         #expect(send.status == 0)
+        #expect(send.stderr.contains("Nothing was sent: +4521436678 is queued, due at"), "\(send.stderr)")
         #expect(send.stdout.contains("queued\ttexts\t+4521436678\tdeferred by quiet hours"), "\(send.stdout)")
 
         let list = try JSON.parse(try o(["queue", "list", "--json"]).stdout).arrayValue ?? []

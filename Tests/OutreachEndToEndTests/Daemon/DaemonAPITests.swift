@@ -240,4 +240,28 @@ struct DaemonAPITests {
         #expect(status == 0)
         #expect(d.log.contains("<5>stopped"))
     }
+
+    /// A drain answers what it received, but once its 5 s grace is over it hands nothing more to
+    /// the group committer: a request waiting for the disk keeps the drain open, and one coming
+    /// meanwhile on a keep-alive connection is refused at once. Taken, such requests keep the
+    /// drain open for as long as they come, and one taken just as the server stops is answered on
+    /// a connection libmicrohttpd has freed.
+    @Test func aDrainTakesNoRequestAfterItsGrace() throws {
+        let d = try DaemonHarness()
+        try d.start()
+        let r = try TestSupport.run(
+            "python3", [DaemonHarness.client, "late", d.base, d.token, d.dir + "/data/outreach.db", String(d.pid)])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try JSON.parse(r.stdout)
+        // A was received before the SIGTERM: it waits for the disk and is stored.
+        #expect(out["a"]?["status"]?.intValue == 202, "\(r.stdout)")
+        // B came after the grace: refused at once, before the disk was free again (78 tenths).
+        #expect(out["b"]?["status"]?.intValue == 503, "\(r.stdout)")
+        #expect(out["b"]?["body"]?.stringValue?.contains("shutting down") == true, "\(r.stdout)")
+        #expect((out["b"]?["tenths"]?.intValue ?? 99) < 78, "\(r.stdout)")
+        let (status, exited) = d.stop(0)
+        #expect(exited && status == 0, "\(d.log)")
+        #expect(d.log.contains("<5>stopped"))
+        #expect(try d.queueCounts()["total"]?.intValue == 1)
+    }
 }

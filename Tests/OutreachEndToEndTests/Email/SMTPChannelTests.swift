@@ -235,4 +235,61 @@ import Testing
             """, [keys + "/k.pem", keyType], stdin: tampered)
         #expect(t.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "failed")
     }
+    /// A campaign of a few hundred, signed on every core while it is sent (each message on the
+    /// signing thread that was free, in the order signatures were made), reaches a real SMTP
+    /// server with every message's own signature: dkimpy verifies all of them.
+    @Test(arguments: ["rsa", "ed25519"])
+    func dkimSignedCampaignVerifiesEveryMessage(keyType: String) throws {
+        try signedCampaign(keyType: keyType, count: 300)
+    }
+
+    /// Under a rate limit the batch goes out in slices, each waiting for its tokens while the
+    /// signatures of the next are made: every message still arrives once, with its own signature.
+    @Test func dkimSignedCampaignUnderARateLimit() throws {
+        try signedCampaign(keyType: "ed25519", count: 40, extra: "rate = \"25/s\"")
+    }
+
+    /// Sends a campaign of `count` newsletters signed with a new key of `keyType` through
+    /// `work --until-idle` and has dkimpy verify every message that arrived.
+    func signedCampaign(keyType: String, count: Int, extra: String = "") throws {
+        let keys = TestSupport.temporaryDirectory("dkimcampaign")
+        let (pem, record) = try DKIMSignerTests.key(keyType)
+        try pem.write(toFile: keys + "/k.pem", atomically: true, encoding: .utf8)
+        let server = try SMTPServer()
+        let s = try setUp(
+            server,
+            extra: "dkim_domain = \"example.org\"\ndkim_selector = \"sel\"\ndkim_key_file = \"\(keys)/k.pem\"\n"
+                + extra)
+        var csv = "email,name\n"
+        for i in 0..<count { csv += "p\(i)@example.org,Person \(i)\n" }
+        try csv.write(toFile: s.dir + "/c.csv", atomically: true, encoding: .utf8)
+        #expect(try s.o(["lists", "create", "news"]).status == 0)
+        #expect(try s.o(["contacts", "import", s.dir + "/c.csv", "--list", "news"]).status == 0)
+        #expect(
+            try s.o(["campaigns", "create", "c1", "--template", "note", "--list", "news", "--channel", "email"]).status
+                == 0)
+        #expect(try s.o(["campaigns", "start", "c1"]).status == 0)
+        let r = try s.o(["work", "--until-idle"])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        try TestSupport.waitFor("\(count) messages at the server") { server.messages().count >= count }
+        let v = try TestSupport.python(
+            """
+            import sys, glob, dkim, email
+            rec = sys.argv[2].encode()
+            def dns(name, timeout=5):
+                return rec if name == b"sel._domainkey.example.org." else None
+            ok, bad, to = 0, [], set()
+            for path in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+                m = open(path, "rb").read()
+                to.add(email.message_from_bytes(m)["To"])
+                if dkim.verify(m, dnsfunc=dns): ok += 1
+                else: bad.append(path)
+            print(ok, len(to), bad[:3])
+            """, [server.dir, record])
+        let words = v.stdout.split(separator: " ")
+        #expect(words.first == "\(count)", "verified: \(v.stdout) \(v.stderr)")
+        #expect(words.dropFirst().first == "\(count)", "distinct recipients: \(v.stdout)")
+        let status = try JSON.parse(try s.o(["campaigns", "status", "c1", "--json"]).stdout)
+        #expect(status["sent"] == JSON(count), "\(status)")
+    }
 }

@@ -32,3 +32,29 @@ import Testing
         #expect(throws: CSVError.self) { try ContactImport.parse("email,name\na@b.org,\"open\n", validator: validator) }
     }
 }
+
+/// Issue 19.9: the delimiter is read from the header line.
+@Suite struct CSVDelimiterTests {
+    let validator = ContactValidator(defaultCountry: "DK")
+
+    @Test func theHeaderLineNamesTheDelimiter() {
+        #expect(CSVDelimiter.detect("email,name\na;b;c;d\n") == .comma)
+        #expect(CSVDelimiter.detect("\u{FEFF}email;name;\"city, region\"\r\nx") == .semicolon)
+        #expect(CSVDelimiter.detect("email\tname\tnote, more\n") == .tab)
+        #expect(CSVDelimiter.detect("email\n") == .comma)
+        #expect(CSVDelimiter.detect("\"a;b\",c\n") == .comma)
+        #expect(CSVDelimiter(argument: "TAB") == .tab && CSVDelimiter(argument: ";") == .semicolon)
+        #expect(CSVDelimiter(argument: "|") == nil)
+    }
+
+    @Test func aSemicolonFileReadsLikeACommaFile() throws {
+        let r = try ContactImport.parse(
+            "E-mail;Name;City\r\nana@example.org;\"Souza; Ana\";Porto\r\nbo@example.org;Bo;\r\n", validator: validator)
+        #expect(r.errors.isEmpty)
+        #expect(r.contacts.map(\.name) == ["Souza; Ana", "Bo"])
+        #expect(r.contacts[0].attributes == ["city": "Porto"])
+        #expect(throws: CSVError.self) {
+            try ContactImport.parse("email;name\na@example.org;A\n", validator: validator, delimiter: .comma)
+        }
+    }
+}

@@ -27,4 +27,14 @@ import Testing
         #expect(RecipientAddress.field(kind: .sms, target: .contact, attribute: nil).0 == .phone)
         #expect(RecipientAddress.field(kind: .chat, target: .room, attribute: nil).0 == .room)
     }
+
+    /// The default channel per kind is the first by name that writes to each contact; a room never is.
+    @Test func theDefaultChannelIsTheFirstContactChannelOfItsKind() {
+        let names = DefaultChannel.names([
+            ("team", .chat, .room), ("mail-b", .email, .contact), ("mail-a", .email, .contact),
+            ("texts", .sms, .contact), ("zulip-dm", .chat, .contact), ("announce", .email, .room),
+        ])
+        #expect(names == [.email: "mail-a", .sms: "texts", .chat: "zulip-dm"])
+        #expect(DefaultChannel.names([("team", .chat, .room)]).isEmpty)
+    }
 }

@@ -1,6 +1,12 @@
 extension PostgresStore: CampaignStore {
-    static let campaignColumns =
-        "id, name, message_id, list_name, channels, filters, send_at, state, created_at, started_at, missed"
+    /// As SQLite's: a running campaign with no delivery pending reads as finished (the stored
+    /// state stays `running`).
+    static let campaignColumns = """
+        id, name, message_id, list_name, channels, filters, send_at,
+        CASE WHEN state = 'running' AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = campaigns.message_id
+            AND d.state IN ('queued', 'sending', 'failed')) THEN 'finished' ELSE state END,
+        created_at, started_at, missed
+        """
 
     static func readCampaign(_ r: PostgresRow) throws -> Campaign {
         let channels = ((try? JSON.parse(r.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
@@ -9,9 +15,9 @@ extension PostgresStore: CampaignStore {
             else { return nil }
             return CampaignChannel(name: n, address: a, attribute: j["attribute"]?.stringValue)
         }
-        let filters = ((try? JSON.parse(r.text(5)))?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        let segment = Segment(json: (try? JSON.parse(r.text(5))) ?? .array([]))
         var c = Campaign(
-            name: r.text(1), list: r.text(3), channels: channels, filters: filters, sendAt: try r.optionalInt(6))
+            name: r.text(1), list: r.text(3), channels: channels, segment: segment, sendAt: try r.optionalInt(6))
         c.id = try r.int(0)
         c.messageID = try r.int(2)
         c.state = Campaign.State(rawValue: r.text(7)) ?? .draft
@@ -51,7 +57,7 @@ extension PostgresStore: CampaignStore {
                     """,
                     [
                         .text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
-                        .text(JSON.object(campaign.filters.mapValues { .string($0) }).serialized),
+                        .text(campaign.segment.json.serialized),
                         PostgresValue(campaign.sendAt), .text(Campaign.State.draft.rawValue),
                         .integer(campaign.createdAt),
                     ], { try $0.int(0) }
@@ -85,7 +91,18 @@ extension PostgresStore: CampaignStore {
             guard c.state != .cancelled else { throw CampaignError.cancelled(name) }
             let at = max(c.sendAt ?? now, now)
             let out = try Self.fanOut(
-                db, messageID: c.messageID!, list: c.list, filters: c.filters, channels: c.channels, at: at, now: now)
+                db, messageID: c.messageID!, list: c.list, segment: c.segment, channels: c.channels, at: at, now: now)
+            // A campaign that has nothing to send is refused, and the transaction rolled back.
+            let reaching =
+                try db.rows(
+                    "SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = $1 AND state <> 'suppressed')",
+                    [.integer(c.messageID!)]
+                ) { try $0.bool(0) }.first ?? false
+            if !reaching {
+                let reach = try Self.reach(db, list: c.list, segment: c.segment, channels: c.channels)
+                throw CampaignError.reachesNobody(
+                    c.name, list: c.list, segment: c.segment, channels: c.channels, reach: reach)
+            }
             let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
             try db.query(
                 "UPDATE campaigns SET state = $1, started_at = COALESCE(started_at, $2) WHERE id = $3",
@@ -97,6 +114,7 @@ extension PostgresStore: CampaignStore {
     public func setCampaignState(_ name: String, to state: Campaign.State, now: Int64) throws {
         try write { db in
             guard let c = try Self.campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
+            if c.state == .finished { throw CampaignError.finished(name) }
             let message = PostgresValue.integer(c.messageID!)
             switch state {
             case .paused:
@@ -132,7 +150,7 @@ extension PostgresStore: CampaignStore {
         try with { db in
             try db.rows(
                 """
-                SELECT DISTINCT c.locale FROM memberships m JOIN lists l ON l.id = m.list_id
+                SELECT DISTINCT c.locale COLLATE "C" FROM memberships m JOIN lists l ON l.id = m.list_id
                 JOIN contacts c ON c.id = m.contact_id
                 WHERE l.name = $1 AND m.state = 'subscribed' AND c.locale IS NOT NULL ORDER BY 1
                 """, [.text(list)]
@@ -194,18 +212,13 @@ extension PostgresStore {
     /// `suppressed`, a room channel one delivery; again for the same message inserts nothing.
     /// Attributes are read as `attributes::jsonb ->> key`, the key bound as a parameter.
     static func fanOut(
-        _ db: PostgresConnection, messageID: Int64, list: String, filters: [String: String],
+        _ db: PostgresConnection, messageID: Int64, list: String, segment: Segment,
         channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil
     ) throws -> FanOut {
         var out = FanOut()
-        /// The channel's address column and the members it goes to (list, `only`, filters), bound into `b`.
+        /// The channel's address column and the members it goes to (list, `only`, segment), bound into `b`.
         func members(_ b: inout PostgresBinder, _ ch: CampaignChannel) -> (col: String, from: String) {
-            let col: String
-            switch ch.address {
-            case .email: col = "c.email"
-            case .phone: col = "c.phone"
-            default: col = "(c.attributes::jsonb ->> \(b(.text(ch.attribute ?? ""))))"
-            }
+            let col = addressColumn(&b, ch)
             var from = """
                 FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
                 LEFT JOIN suppressions s ON s.address = \(col)
@@ -217,9 +230,7 @@ extension PostgresStore {
             case .between(let first, let last):
                 from += " AND c.id BETWEEN \(b(.integer(first))) AND \(b(.integer(last)))"
             }
-            for (k, v) in filters.sorted(by: { $0.key < $1.key }) {
-                from += " AND (c.attributes::jsonb ->> \(b(.text(k)))) = \(b(.text(v)))::text"
-            }
+            from += segmentSQL(&b, segment)
             return (col, from)
         }
         for ch in channels {
@@ -270,5 +281,97 @@ extension PostgresStore {
             ) { try $0.int(0) }.first ?? 0)
         out.queued -= out.suppressed
         return out
+    }
+}
+
+extension PostgresStore {
+    /// The contact column a channel sends to; an attribute's name is bound into `b`.
+    static func addressColumn(_ b: inout PostgresBinder, _ ch: CampaignChannel) -> String {
+        switch ch.address {
+        case .email: return "c.email"
+        case .phone: return "c.phone"
+        default: return "(c.attributes::jsonb ->> \(b(.text(ch.attribute ?? ""))))"
+        }
+    }
+
+    /// The segment's rules (`Segment`) as ` AND …` conditions on the contact `c`, as SQLite's
+    /// `segmentSQL`: the same key is OR, keys are AND, `!=` excludes, a missing value is not equal.
+    static func segmentSQL(_ b: inout PostgresBinder, _ segment: Segment) -> String {
+        var sql = ""
+        for condition in segment.conditions {
+            let field = condition.field
+            func value(_ v: String) -> PostgresValue { .text(field.ignoresCase ? v.lowercased() : v) }
+            func list(_ b: inout PostgresBinder, _ vs: [String]) -> String {
+                vs.map { b(value($0)) + "::text" }.joined(separator: ", ")
+            }
+            switch field {
+            case .list:
+                let member =
+                    "EXISTS (SELECT 1 FROM memberships m2 JOIN lists l2 ON l2.id = m2.list_id "
+                    + "WHERE m2.contact_id = c.id AND m2.state = 'subscribed' AND l2.name IN "
+                if !condition.anyOf.isEmpty { sql += " AND \(member)(\(list(&b, condition.anyOf))))" }
+                if !condition.noneOf.isEmpty { sql += " AND NOT \(member)(\(list(&b, condition.noneOf))))" }
+            case .locale:
+                // `de` is the language: de, de-AT, de-CH.
+                func matches(_ b: inout PostgresBinder, _ vs: [String]) -> String {
+                    "("
+                        + vs.map { v in
+                            "lower(c.locale) = \(b(value(v)))::text OR lower(c.locale) LIKE \(b(value(v + "-%")))::text"
+                        }.joined(separator: " OR ") + ")"
+                }
+                if !condition.anyOf.isEmpty { sql += " AND \(matches(&b, condition.anyOf))" }
+                if !condition.noneOf.isEmpty {
+                    sql += " AND (c.locale IS NULL OR NOT \(matches(&b, condition.noneOf)))"
+                }
+            default:
+                let column: String
+                switch field {
+                case .email: column = "lower(c.email)"
+                case .phone: column = "c.phone"
+                case .timeZone: column = "c.timezone"
+                case .country: column = "lower(c.attributes::jsonb ->> 'country')"
+                case .attribute(let a): column = "(c.attributes::jsonb ->> \(b(.text(a)))::text)"
+                default: column = "NULL::text"
+                }
+                if !condition.anyOf.isEmpty { sql += " AND \(column) IN (\(list(&b, condition.anyOf)))" }
+                if !condition.noneOf.isEmpty {
+                    sql += " AND (\(column) IS NULL OR \(column) NOT IN (\(list(&b, condition.noneOf))))"
+                }
+            }
+        }
+        return sql
+    }
+
+    /// How far a campaign's audience gets: members, selected, with an address, all suppressed.
+    static func reach(
+        _ db: PostgresConnection, list: String, segment: Segment, channels: [CampaignChannel]
+    ) throws -> CampaignReach {
+        let from = "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id"
+        /// Counts the subscribed members of `list` the segment selects (all with `selected` false)
+        /// and `extra` holds for.
+        func count(selected: Bool, _ extra: (inout PostgresBinder) -> String = { _ in "" }) throws -> Int {
+            var b = PostgresBinder()
+            var sql = "SELECT COUNT(*) \(from) WHERE l.name = \(b(.text(list))) AND m.state = 'subscribed'"
+            if selected { sql += segmentSQL(&b, segment) }
+            sql += extra(&b)
+            return Int(try db.rows(sql, b.values) { try $0.int(0) }.first ?? 0)
+        }
+        var r = CampaignReach()
+        r.members = try count(selected: false)
+        r.matching = try count(selected: true)
+        let people = channels.filter { $0.address != .room }
+        guard !people.isEmpty else { return r }
+        r.withAddress = try count(selected: true) { b in
+            " AND (" + people.map { "\(addressColumn(&b, $0)) IS NOT NULL" }.joined(separator: " OR ") + ")"
+        }
+        let unsuppressed = try count(selected: true) { b in
+            " AND ("
+                + people.map { ch in
+                    let col = addressColumn(&b, ch)
+                    return "(\(col) IS NOT NULL AND \(col) NOT IN (SELECT address FROM suppressions))"
+                }.joined(separator: " OR ") + ")"
+        }
+        r.suppressed = r.withAddress - unsuppressed
+        return r
     }
 }

@@ -41,7 +41,7 @@ extension PostgresStore {
 
     public func lists() throws -> [MailingList] {
         try with { db in
-            try db.rows("SELECT name FROM lists ORDER BY name") { $0.text(0) }.compactMap {
+            try db.rows("SELECT name FROM lists ORDER BY name COLLATE \"C\"") { $0.text(0) }.compactMap {
                 try Self.readList(db, name: $0)
             }
         }
@@ -147,7 +147,7 @@ extension PostgresStore {
             try db.query(
                 """
                 SELECT l.name, m.state, m.consent_source, m.consent_evidence, m.updated_at FROM memberships m
-                JOIN lists l ON l.id = m.list_id WHERE m.contact_id = $1 ORDER BY l.name
+                JOIN lists l ON l.id = m.list_id WHERE m.contact_id = $1 ORDER BY l.name COLLATE "C"
                 """, [.integer(contactID)]
             ).rows
         }

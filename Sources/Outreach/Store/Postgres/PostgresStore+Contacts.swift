@@ -100,6 +100,18 @@ extension PostgresStore {
         }
     }
 
+    /// Every attribute name, in byte order (`COLLATE "C"`, as SQLite sorts, whatever the database's collation).
+    public func attributeKeys() throws -> [String] {
+        try with { db in
+            try db.rows(
+                """
+                SELECT DISTINCT k COLLATE "C" FROM contacts c, jsonb_object_keys(c.attributes::jsonb) k
+                WHERE c.attributes <> '{}' ORDER BY 1
+                """
+            ) { $0.text(0) }
+        }
+    }
+
     public func contacts(inList list: String?, limit: Int?) throws -> [Contact] {
         try with { db in
             let lim = Int64(limit ?? Int(Int32.max))

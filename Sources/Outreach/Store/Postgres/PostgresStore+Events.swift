@@ -134,6 +134,65 @@ extension PostgresStore: EventStore {
         }.pair
     }
 
+    /// As SQLite's: one occurrence cancelled — SEQUENCE + 1, the exception stored, a `METHOD:CANCEL`
+    /// for it queued to the audience, the reminders of the occurrences left queued again, and an
+    /// invitation of the new schedule kept for people who join later (queued to nobody now).
+    public func cancelOccurrence(_ event: Event, occurrence: LocalDateTime, templates: EventTemplates, now: Int64)
+        throws -> (Event, EventQueued)
+    {
+        try write { db -> EventAndQueued in
+            var e = try Self.currentForChange(db, event)
+            e.sequence += 1
+            var out = EventQueued()
+            out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
+            try db.query(
+                """
+                UPDATE events SET title = $1, list_name = $2, channels = $3, start = $4, time_zone = $5,
+                    duration = $6, rrule = $7, exdates = $8, reminders = $9, location = $10, sequence = $11,
+                    updated_at = $12
+                WHERE id = $13
+                """, Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
+            let (_, fan) = try Self.queueEventMessage(
+                db, e, template: templates.cancellation,
+                data: e.messageData(role: .cancellation, occurrence: nil, cancelledOccurrence: occurrence), at: now,
+                now: now)
+            // The invitation people who join later get: the series as it now is, with the exception.
+            let m = Message(
+                template: templates.invitation, data: e.messageData(role: .update, occurrence: nil), kind: .list,
+                listName: e.list, eventID: e.id)
+            let invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
+            var reminders = EventQueued()
+            let reminderIDs = try Self.queueReminders(
+                db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &reminders)
+            e.invitationMessageID = invitation
+            e.reminderMessageIDs = reminderIDs
+            try db.query(
+                "UPDATE events SET invitation_message_id = $1, reminder_message_ids = $2 WHERE id = $3",
+                [
+                    .integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized),
+                    .integer(e.id!),
+                ])
+            out.invitation = fan
+            out.reminders = reminders.reminders
+            out.reminderMessages = reminders.reminderMessages
+            return EventAndQueued(event: e, queued: out)
+        }.pair
+    }
+
+    /// The stored event `event` was read from (locked), with the caller's changes, after checking
+    /// it is still active and nobody changed it since it was read.
+    static func currentForChange(_ db: PostgresConnection, _ event: Event) throws -> Event {
+        guard let id = event.id, let current = try Self.event(db, where: "id", .integer(id)) else {
+            throw EventStoreError.unknown(event.name)
+        }
+        guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
+        guard current.sequence == event.sequence else { throw EventStoreError.changed(event.name) }
+        var e = event
+        e.invitationMessageID = current.invitationMessageID
+        e.reminderMessageIDs = current.reminderMessageIDs
+        return e
+    }
+
     /// As SQLite's: the reminders of open-ended series that the horizon has reached, once each.
     /// The events are locked (`FOR UPDATE`), so two nodes extending at once take turns and the
     /// second finds the reminders queued.
@@ -212,7 +271,8 @@ extension PostgresStore: EventStore {
     ) throws -> (Int64, FanOut) {
         let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
         let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
-        let out = try fanOut(db, messageID: mid, list: e.list, filters: [:], channels: e.channels, at: at, now: now)
+        let out = try fanOut(
+            db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now)
         return (mid, out)
     }
 
@@ -245,7 +305,7 @@ extension PostgresStore: EventStore {
             if let invitation = e.invitationMessageID {
                 queued += try requeueLeft(db, messageID: invitation, members: members, at: now, now: now)
                 queued += try fanOut(
-                    db, messageID: invitation, list: list, filters: [:], channels: e.channels, at: now, now: now,
+                    db, messageID: invitation, list: list, segment: Segment(), channels: e.channels, at: now, now: now,
                     only: members
                 ).queued
             }
@@ -254,7 +314,7 @@ extension PostgresStore: EventStore {
                 guard let at = due[r.key] else { continue }
                 queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
                 queued += try fanOut(
-                    db, messageID: r.id, list: list, filters: [:], channels: e.channels, at: at, now: now,
+                    db, messageID: r.id, list: list, segment: Segment(), channels: e.channels, at: at, now: now,
                     only: members
                 ).queued
             }

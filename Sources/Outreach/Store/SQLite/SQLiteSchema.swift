@@ -95,6 +95,7 @@ enum SQLiteSchema {
         consent,
         channelStatus,
         consentClock,
+        segments,
     ]
 }
 
@@ -115,5 +116,15 @@ extension SQLiteSchema {
             missed INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX campaigns_scheduled ON campaigns(send_at) WHERE state = 'scheduled';
+        """
+
+    /// 8: a campaign's `--where` conditions as a segment (`Segment.json`): per key, the values it
+    /// may have (OR) and those it must not. Campaigns stored before held one value per key
+    /// (`{"role": "mentor"}`); each becomes that key with that one value.
+    static let segments = """
+        UPDATE campaigns SET filters = (
+            SELECT json_group_array(json_object('key', j.key, 'is', json_array(j.value), 'not', json_array()))
+            FROM json_each(campaigns.filters) j)
+        WHERE json_type(filters) = 'object';
         """
 }

@@ -1,6 +1,13 @@
 extension SQLiteStore {
-    static let campaignColumns =
-        "id, name, message_id, list_name, channels, filters, send_at, state, created_at, started_at, missed"
+    /// A running campaign with no delivery pending (queued, sending, or failed and due again)
+    /// reads as finished; the stored state stays `running`, so a later `start` that queues
+    /// newcomers makes it running again without a write here.
+    static let campaignColumns = """
+        id, name, message_id, list_name, channels, filters, send_at,
+        CASE WHEN state = 'running' AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = campaigns.message_id
+            AND d.state IN ('queued', 'sending', 'failed')) THEN 'finished' ELSE state END,
+        created_at, started_at, missed
+        """
 
     static func readCampaign(_ s: SQLiteStatement) -> Campaign {
         let channels = ((try? JSON.parse(s.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
@@ -9,9 +16,9 @@ extension SQLiteStore {
             else { return nil }
             return CampaignChannel(name: n, address: a, attribute: j["attribute"]?.stringValue)
         }
-        let filters = ((try? JSON.parse(s.text(5)))?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        let segment = Segment(json: (try? JSON.parse(s.text(5))) ?? .array([]))
         var c = Campaign(
-            name: s.text(1), list: s.text(3), channels: channels, filters: filters, sendAt: s.optionalInt(6))
+            name: s.text(1), list: s.text(3), channels: channels, segment: segment, sendAt: s.optionalInt(6))
         c.id = s.int(0)
         c.messageID = s.int(2)
         c.state = Campaign.State(rawValue: s.text(7)) ?? .draft
@@ -51,7 +58,7 @@ extension SQLiteStore {
             )
             .run([
                 .text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
-                .text(JSON.object(campaign.filters.mapValues { .string($0) }).serialized), SQLiteValue(campaign.sendAt),
+                .text(campaign.segment.json.serialized), SQLiteValue(campaign.sendAt),
                 .text(Campaign.State.draft.rawValue), .integer(campaign.createdAt),
             ])
             let id = db.lastInsertRowID
@@ -81,7 +88,8 @@ extension SQLiteStore {
 
     /// Fans the campaign out: one delivery per subscribed member and channel, inserted by the
     /// database itself in one statement per channel (no contacts in memory). Running it twice
-    /// inserts nothing new: deliveries are unique per message, channel and address.
+    /// inserts nothing new: deliveries are unique per message, channel and address. When the
+    /// campaign then has nothing to send, the transaction is rolled back and the funnel counted.
     public func fanOut(campaign name: String, now: Int64) throws -> FanOut {
         try write { db in
             guard
@@ -94,7 +102,16 @@ extension SQLiteStore {
             guard c.state != .cancelled else { throw CampaignError.cancelled(name) }
             let at = max(c.sendAt ?? now, now)
             let out = try Self.fanOut(
-                db, messageID: c.messageID!, list: c.list, filters: c.filters, channels: c.channels, at: at, now: now)
+                db, messageID: c.messageID!, list: c.list, segment: c.segment, channels: c.channels, at: at, now: now)
+            let reaching =
+                try db.prepare(
+                    "SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = ? AND state <> 'suppressed')"
+                ).rows([.integer(c.messageID!)]) { $0.int(0) }.first ?? 0
+            if reaching == 0 {
+                let reach = try Self.reach(db, list: c.list, segment: c.segment, channels: c.channels)
+                throw CampaignError.reachesNobody(
+                    c.name, list: c.list, segment: c.segment, channels: c.channels, reach: reach)
+            }
             let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
             try db.prepare("UPDATE campaigns SET state = ?, started_at = COALESCE(started_at, ?) WHERE id = ?")
                 .run([.text(state.rawValue), .integer(now), .integer(c.id!)])
@@ -112,6 +129,7 @@ extension SQLiteStore {
             else {
                 throw CampaignError.unknown(name)
             }
+            if c.state == .finished { throw CampaignError.finished(name) }
             switch state {
             case .paused:
                 try db.prepare(

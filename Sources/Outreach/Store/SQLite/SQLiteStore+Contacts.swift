@@ -104,6 +104,15 @@ extension SQLiteStore {
         }
     }
 
+    /// Every attribute name, by a walk of the contacts on the reading connection (the writer goes on).
+    public func attributeKeys() throws -> [String] {
+        try reading { db in
+            try db.prepare(
+                "SELECT DISTINCT j.key FROM contacts c, json_each(c.attributes) j WHERE c.attributes <> '{}' ORDER BY 1"
+            ).rows([]) { $0.text(0) }
+        }
+    }
+
     public func contacts(inList list: String?, limit: Int?) throws -> [Contact] {
         try with { db in
             let lim = Int64(limit ?? Int(Int32.max))

@@ -16,7 +16,7 @@ extension SQLiteStore {
             if let invitation = e.invitationMessageID {
                 queued += try requeueLeft(db, messageID: invitation, members: members, at: now, now: now)
                 queued += try fanOut(
-                    db, messageID: invitation, list: list, filters: [:], channels: e.channels, at: now, now: now,
+                    db, messageID: invitation, list: list, segment: Segment(), channels: e.channels, at: now, now: now,
                     only: members
                 ).queued
             }
@@ -25,7 +25,8 @@ extension SQLiteStore {
                 guard let at = due[r.key] else { continue }
                 queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
                 queued += try fanOut(
-                    db, messageID: r.id, list: list, filters: [:], channels: e.channels, at: at, now: now, only: members
+                    db, messageID: r.id, list: list, segment: Segment(), channels: e.channels, at: at, now: now,
+                    only: members
                 ).queued
             }
         }

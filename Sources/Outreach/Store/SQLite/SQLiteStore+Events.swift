@@ -149,6 +149,68 @@ extension SQLiteStore {
         }
     }
 
+    /// Cancels one occurrence: SEQUENCE + 1, the new exception stored, a `METHOD:CANCEL` for that
+    /// occurrence queued to the audience, the reminders of the occurrences left queued again, and an
+    /// invitation of the new schedule kept for people who join later (queued to nobody now).
+    public func cancelOccurrence(
+        _ event: Event, occurrence: LocalDateTime, templates: EventTemplates = EventTemplates(), now: Int64
+    ) throws -> (Event, EventQueued) {
+        try write { db in
+            var e = try Self.currentForChange(db, event)
+            e.sequence += 1
+            var out = EventQueued()
+            out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
+            try db.prepare(
+                """
+                UPDATE events SET title=?, list_name=?, channels=?, start=?, time_zone=?, duration=?, rrule=?, exdates=?, reminders=?, location=?,
+                                  sequence=?, updated_at=? WHERE id=?
+                """
+            ).run(Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
+            let (_, fan) = try Self.queueEventMessage(
+                db, e, template: templates.cancellation,
+                data: e.messageData(role: .cancellation, occurrence: nil, cancelledOccurrence: occurrence), at: now,
+                now: now)
+            // The invitation people who join later get: the series as it now is, with the exception.
+            let m = Message(
+                template: templates.invitation, data: e.messageData(role: .update, occurrence: nil), kind: .list,
+                listName: e.list, eventID: e.id)
+            let invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
+            try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(invitation)])
+            var reminders = EventQueued()
+            let reminderIDs = try Self.queueReminders(
+                db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &reminders)
+            e.invitationMessageID = invitation
+            e.reminderMessageIDs = reminderIDs
+            try db.prepare("UPDATE events SET invitation_message_id=?, reminder_message_ids=? WHERE id=?")
+                .run([
+                    .integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized),
+                    .integer(e.id!),
+                ])
+            out.invitation = fan
+            out.reminders = reminders.reminders
+            out.reminderMessages = reminders.reminderMessages
+            return (e, out)
+        }
+    }
+
+    /// The stored event `event` was read from, with the caller's changes, after checking it is still
+    /// active and nobody changed it since it was read.
+    static func currentForChange(_ db: SQLiteDatabase, _ event: Event) throws -> Event {
+        guard let id = event.id,
+            let current = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE id = ?").rows(
+                [.integer(id)], Self.readEvent
+            ).first
+        else {
+            throw EventStoreError.unknown(event.name)
+        }
+        guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
+        guard current.sequence == event.sequence else { throw EventStoreError.changed(event.name) }
+        var e = event
+        e.invitationMessageID = current.invitationMessageID
+        e.reminderMessageIDs = current.reminderMessageIDs
+        return e
+    }
+
     static func queueInvitationAndReminders(
         _ db: SQLiteDatabase, _ e: inout Event, role: EventMessageRole, templates: EventTemplates,
         now: Int64, into out: inout EventQueued
@@ -204,7 +266,8 @@ extension SQLiteStore {
         let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
         let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
         try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(mid)])
-        let out = try fanOut(db, messageID: mid, list: e.list, filters: [:], channels: e.channels, at: at, now: now)
+        let out = try fanOut(
+            db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now)
         return (mid, out)
     }
 }

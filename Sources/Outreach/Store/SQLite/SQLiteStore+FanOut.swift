@@ -1,11 +1,11 @@
 extension SQLiteStore {
-    /// One delivery per subscribed member of `list` (matching `filters` on attributes) and channel,
+    /// One delivery per subscribed member of `list` (selected by `segment`) and channel,
     /// inserted by SQLite itself in one `INSERT … SELECT` per channel — no contacts in memory.
     /// Suppressed addresses are inserted as `suppressed`; a room channel gets one delivery.
     /// Running it again for the same message inserts nothing new.
     /// `only` restricts it to some members (those who just joined the list).
     static func fanOut(
-        _ db: SQLiteDatabase, messageID: Int64, list: String, filters: [String: String],
+        _ db: SQLiteDatabase, messageID: Int64, list: String, segment: Segment,
         channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil
     ) throws -> FanOut {
         var out = FanOut()
@@ -20,13 +20,12 @@ extension SQLiteStore {
             filterSQL += " AND c.id BETWEEN ? AND ?"
             filterValues += [.integer(first), .integer(last)]
         }
-        for (k, v) in filters.sorted(by: { $0.key < $1.key }) {
-            filterSQL += " AND json_extract(c.attributes, ?) = ?"
-            filterValues += [.text("$.\"" + k.replacingOccurrences(of: "\"", with: "") + "\""), .text(v)]
-        }
-        let members =
-            "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id WHERE l.name = ? AND m.state = 'subscribed'"
-            + filterSQL
+        let selected = segmentSQL(segment)
+        filterSQL += selected.sql
+        filterValues += selected.values
+        let from = "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id"
+        let condition = "l.name = ? AND m.state = 'subscribed'" + filterSQL
+        let members = "\(from) WHERE \(condition)"
         let base: [SQLiteValue] = [.text(list)] + filterValues
         for ch in channels {
             if ch.address == .room {
@@ -43,16 +42,7 @@ extension SQLiteStore {
                 out.queued += db.changes
                 continue
             }
-            let col: String
-            switch ch.address {
-            case .email: col = "c.email"
-            case .phone: col = "c.phone"
-            default:
-                col =
-                    "json_extract(c.attributes, '$.\""
-                    + (ch.attribute ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(
-                        of: "'", with: "") + "\"')"
-            }
+            let col = addressColumn(ch)
             out.noAddress += Int(
                 try db.prepare("SELECT COUNT(*) \(members) AND \(col) IS NULL").rows(base) { $0.int(0) }.first ?? 0)
             // Erased people who were imported again carry a plain suppression (see upsert), so one join suffices.
@@ -62,7 +52,7 @@ extension SQLiteStore {
                 SELECT ?, c.id, ?, \(col), c.name, c.locale, c.timezone,
                        CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END, ?,
                        CASE WHEN s.address IS NULL THEN NULL ELSE 'suppressed: ' || s.reason END, ?, ?
-                \(members.replacingOccurrences(of: "WHERE", with: "LEFT JOIN suppressions s ON s.address = \(col) WHERE")) AND \(col) IS NOT NULL
+                \(from) LEFT JOIN suppressions s ON s.address = \(col) WHERE \(condition) AND \(col) IS NOT NULL
                 ON CONFLICT(message_id, channel, address) DO NOTHING
                 """
             )
@@ -75,6 +65,110 @@ extension SQLiteStore {
             ]) { $0.int(0) }.first ?? 0)
         out.queued -= out.suppressed
         return out
+    }
+}
+
+extension SQLiteStore {
+    /// The contact column a channel sends to.
+    static func addressColumn(_ ch: CampaignChannel) -> String {
+        switch ch.address {
+        case .email: return "c.email"
+        case .phone: return "c.phone"
+        default:
+            return "json_extract(c.attributes, '$.\""
+                + (ch.attribute ?? "").replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "")
+                + "\"')"
+        }
+    }
+
+    /// The segment's rules (`Segment`) as ` AND …` conditions on the contact `c`, with their values.
+    static func segmentSQL(_ segment: Segment) -> (sql: String, values: [SQLiteValue]) {
+        var sql = ""
+        var values: [SQLiteValue] = []
+        for condition in segment.conditions {
+            let field = condition.field
+            func value(_ v: String) -> SQLiteValue { .text(field.ignoresCase ? v.lowercased() : v) }
+            func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
+            switch field {
+            case .list:
+                let member =
+                    "EXISTS (SELECT 1 FROM memberships m2 JOIN lists l2 ON l2.id = m2.list_id "
+                    + "WHERE m2.contact_id = c.id AND m2.state = 'subscribed' AND l2.name IN "
+                if !condition.anyOf.isEmpty {
+                    sql += " AND \(member)(\(placeholders(condition.anyOf.count))))"
+                    values += condition.anyOf.map(value)
+                }
+                if !condition.noneOf.isEmpty {
+                    sql += " AND NOT \(member)(\(placeholders(condition.noneOf.count))))"
+                    values += condition.noneOf.map(value)
+                }
+            case .locale:
+                // `de` is the language: de, de-AT, de-CH. Values are checked tags (letters, digits, -).
+                func matches(_ vs: [String]) -> String {
+                    "(" + vs.map { _ in "lower(c.locale) = ? OR lower(c.locale) LIKE ?" }.joined(separator: " OR ")
+                        + ")"
+                }
+                func pairs(_ vs: [String]) -> [SQLiteValue] { vs.flatMap { [value($0), value($0 + "-%")] } }
+                if !condition.anyOf.isEmpty {
+                    sql += " AND \(matches(condition.anyOf))"
+                    values += pairs(condition.anyOf)
+                }
+                if !condition.noneOf.isEmpty {
+                    sql += " AND (c.locale IS NULL OR NOT \(matches(condition.noneOf)))"
+                    values += pairs(condition.noneOf)
+                }
+            default:
+                let column: String
+                switch field {
+                case .email: column = "lower(c.email)"
+                case .phone: column = "c.phone"
+                case .timeZone: column = "c.timezone"
+                case .country: column = "lower(json_extract(c.attributes, '$.country'))"
+                case .attribute: column = "json_extract(c.attributes, ?)"
+                default: column = "NULL"
+                }
+                // An attribute's path is bound once per use of the column.
+                var path: [SQLiteValue] = []
+                if case .attribute(let a) = field {
+                    path = [.text("$.\"" + a.replacingOccurrences(of: "\"", with: "") + "\"")]
+                }
+                if !condition.anyOf.isEmpty {
+                    sql += " AND \(column) IN (\(placeholders(condition.anyOf.count)))"
+                    values += path + condition.anyOf.map(value)
+                }
+                if !condition.noneOf.isEmpty {
+                    sql += " AND (\(column) IS NULL OR \(column) NOT IN (\(placeholders(condition.noneOf.count))))"
+                    values += path + path + condition.noneOf.map(value)
+                }
+            }
+        }
+        return (sql, values)
+    }
+
+    /// How far a campaign's audience gets: members, selected, with an address, all suppressed.
+    static func reach(
+        _ db: SQLiteDatabase, list: String, segment: Segment, channels: [CampaignChannel]
+    ) throws -> CampaignReach {
+        let from = "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id"
+        let listed = "l.name = ? AND m.state = 'subscribed'"
+        func count(_ sql: String, _ values: [SQLiteValue]) throws -> Int {
+            Int(try db.prepare(sql).rows(values) { $0.int(0) }.first ?? 0)
+        }
+        var r = CampaignReach()
+        r.members = try count("SELECT COUNT(*) \(from) WHERE \(listed)", [.text(list)])
+        let selected = segmentSQL(segment)
+        let base: [SQLiteValue] = [.text(list)] + selected.values
+        r.matching = try count("SELECT COUNT(*) \(from) WHERE \(listed)\(selected.sql)", base)
+        let people = channels.filter { $0.address != .room }
+        guard !people.isEmpty else { return r }
+        let columns = people.map(addressColumn)
+        let anyAddress = columns.map { "\($0) IS NOT NULL" }.joined(separator: " OR ")
+        r.withAddress = try count("SELECT COUNT(*) \(from) WHERE \(listed)\(selected.sql) AND (\(anyAddress))", base)
+        let reachable = columns.map { "(\($0) IS NOT NULL AND \($0) NOT IN (SELECT address FROM suppressions))" }
+            .joined(separator: " OR ")
+        let unsuppressed = try count("SELECT COUNT(*) \(from) WHERE \(listed)\(selected.sql) AND (\(reachable))", base)
+        r.suppressed = r.withAddress - unsuppressed
+        return r
     }
 }
 
