@@ -75,6 +75,30 @@ import Testing
         #expect(try first.queueCounts(messageID: nil)[.sending] == 400)
     }
 
+    /// Two nodes starting one campaign at once: the campaign's row is locked, so the second fan-out
+    /// finds the first's deliveries and queues nobody twice.
+    @Test func concurrentStartsOfOneCampaignQueueEachPersonOnce() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let stores = try (0..<3).map { _ in try PostgresStore(url: cluster.url(db)) }
+        _ = try stores[0].createList(name: "news", doubleOptIn: false)
+        let ids = try stores[0].upsertContacts((0..<300).map { Contact(email: "p\($0)@example.org") }).ids
+        try stores[0].setMembership(
+            list: "news", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        let c = try stores[0].createCampaign(
+            Campaign(name: "spring", list: "news", channels: [CampaignChannel(name: "mail", address: .email)]),
+            message: Message(template: "newsletter"))
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: stores.count) { i in
+            do { _ = try stores[i].fanOut(campaign: "spring", now: WallClock.nowMillis()) } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        #expect(try stores[1].queueCounts(messageID: c.messageID) == [.queued: 300])
+        #expect(try stores[2].campaign(named: "spring")?.state == .running)
+    }
+
     /// The same Idempotency-Key posted through two connections at once makes one message.
     @Test func oneIdempotencyKeyThroughTwoConnectionsMakesOneMessage() throws {
         let cluster = try PostgresCluster.running()
