@@ -20,7 +20,10 @@ let package = Package(
                        providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .target(name: "Outreach", dependencies: ["CSQLite", "COpenSSL"], swiftSettings: strict),
+        // PostgreSQL's client library, for the store of issue 20 (not yet selectable: docs/scale-out.md).
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .target(name: "Outreach", dependencies: ["CSQLite", "CPostgres", "COpenSSL"], swiftSettings: strict),
         .target(name: "Channels", dependencies: ["Outreach", "CCurl", "COpenSSL"], swiftSettings: strict),
         .executableTarget(name: "outreachd", dependencies: ["Outreach", "Channels", "CMicroHTTPD"], swiftSettings: strict),
         // Two layers (docs/testing.md): unit tests start no process and open no socket (`make unit`);

@@ -3,9 +3,11 @@
 # and the real peers its tests and benchmarks talk to. Installs only what is missing.
 set -euo pipefail
 
-debs=(pkg-config libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev sqlite3)
+debs=(pkg-config libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev libpq-dev sqlite3)
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     debs+=(postfix python3 python3-pip openssl kannel kannel-extras strace)
+    # The PostgreSQL store's tests start a throwaway cluster (initdb, pg_ctl from /usr/lib/postgresql/15/bin).
+    debs+=(postgresql)
 fi
 if [ "${1:-}" = "--bench" ]; then
     debs+=(wrk time nginx-light nghttp2-client)

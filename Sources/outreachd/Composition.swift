@@ -3,7 +3,9 @@ import Outreach
 /// The composition root: the one place that picks the concrete store. Everything else in the
 /// executable speaks to `any Store`.
 enum Composition {
-    /// The store the configuration names (`[storage] url`; SQLite today).
+    /// The store the configuration names (`[storage] url`; SQLite today). A `postgresql://` url
+    /// is refused with a sentence saying PostgreSQL storage is not available yet: `PostgresStore`
+    /// is not a whole `Store` (docs/scale-out.md), so it is not picked here.
     static func openStore(_ config: Config) throws -> any Store {
         try SQLiteStore.open(config)
     }

@@ -9,6 +9,8 @@ public struct StorageUnavailable: Error, CustomStringConvertible, Sendable {
     public init?(_ error: any Error) {
         if let e = error as? SQLiteError, let cause = e.storageCause {
             self.cause = cause
+        } else if let e = error as? PostgresError, let cause = e.storageCause {
+            self.cause = cause
         } else if case .syncFailed? = error as? StoreError {
             cause = .failing
         } else {

@@ -16,7 +16,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .listExists(let n): return "A list named '\(n)' already exists."
         case .unknownContact(let k): return "No contact matches '\(k)'."
         case .idempotencyConflict(let k): return "The Idempotency-Key '\(k)' was already used with a different request."
-        case .unsupportedURL(let u): return "The storage url '\(u)' is not supported; use sqlite:PATH."
+        case .unsupportedURL(let u):
+            if Self.isPostgres(u) {
+                return "PostgreSQL storage is not available yet: this outreachd keeps its data in SQLite only; "
+                    + "use sqlite:PATH in [storage] url (docs/scale-out.md says what exists and what is coming)."
+            }
+            return "The storage url '\(Self.withoutPassword(u))' is not supported; use sqlite:PATH."
         case .syncFailed(let p, let r): return "Could not flush \(p) to disk: \(r); check the disk and its free space."
         case .noConfirmationChannel(let l):
             return
@@ -28,5 +33,25 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .schemaTooNew(let f, let s):
             return "The database has schema version \(f) but this outreachd knows only up to \(s); upgrade outreachd."
         }
+    }
+}
+
+extension StoreError {
+    /// A `postgresql://` or `postgres://` URL (libpq's two schemes), whatever the case.
+    static func isPostgres(_ url: String) -> Bool {
+        let u = url.lowercased()
+        return u.hasPrefix("postgresql://") || u.hasPrefix("postgres://")
+    }
+
+    /// The URL with the password of `scheme://user:password@host` replaced by `***`, so an error
+    /// that quotes the configuration never shows it.
+    static func withoutPassword(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
+            return url
+        }
+        return String(url[..<authority.index(after: colon)]) + "***" + String(url[at...])
     }
 }

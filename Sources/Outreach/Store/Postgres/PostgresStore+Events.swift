@@ -1,0 +1,339 @@
+import Foundation
+
+/// Events as SQLite keeps them: the schedule as its canonical texts, the invitation and reminders
+/// as list messages fanned out to the list. JSON in `messages.data` is read as `data::jsonb`.
+extension PostgresStore: EventStore {
+    static let eventColumns = """
+        id, name, title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location, uid,
+        sequence, state, invitation_message_id, reminder_message_ids, created_at, updated_at
+        """
+
+    static func readEvent(_ r: PostgresRow) throws -> Event {
+        let strings = { (i: Int) in ((try? JSON.parse(r.text(i)))?.arrayValue ?? []).compactMap(\.stringValue) }
+        let channels = ((try? JSON.parse(r.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
+            guard let n = j["name"]?.stringValue,
+                let a = j["address"]?.stringValue.flatMap(CampaignChannel.Address.init)
+            else { return nil }
+            return CampaignChannel(name: n, address: a)
+        }
+        let schedule = try EventSchedule(
+            start: r.text(5), timeZone: r.text(6), duration: r.text(7), rrule: r.optionalText(8),
+            exdates: strings(9), reminders: strings(10))
+        var e = Event(
+            name: r.text(1), title: r.text(2), list: r.text(3), channels: channels, schedule: schedule,
+            location: r.optionalText(11), uid: r.text(12))
+        e.id = try r.int(0)
+        e.sequence = Int(try r.int(13))
+        e.state = Event.State(rawValue: r.text(14)) ?? .active
+        e.invitationMessageID = try r.optionalInt(15)
+        e.reminderMessageIDs = ((try? JSON.parse(r.text(16)))?.arrayValue ?? []).compactMap {
+            $0.intValue.map(Int64.init)
+        }
+        e.createdAt = try r.int(17)
+        e.updatedAt = try r.int(18)
+        return e
+    }
+
+    /// $1…$10: title, list, channels, start, time zone, duration, rrule, exdates, reminders, location.
+    static func eventRow(_ e: Event) -> [PostgresValue] {
+        let t = e.schedule.texts
+        let channels = JSON.array(
+            e.channels.map { ["name": .string($0.name), "address": .string($0.address.rawValue)] }
+        ).serialized
+        return [
+            .text(e.title), .text(e.list), .text(channels), .text(t.start), .text(t.timeZone), .text(t.duration),
+            PostgresValue(t.rrule), .text(JSON.array(t.exdates.map { .string($0) }).serialized),
+            .text(JSON.array(t.reminders.map { .string($0) }).serialized), PostgresValue(e.location),
+        ]
+    }
+
+    static func event(_ db: PostgresConnection, where column: String, _ value: PostgresValue) throws -> Event? {
+        try db.rows("SELECT \(eventColumns) FROM events WHERE \(column) = $1 FOR UPDATE", [value], readEvent).first
+    }
+
+    public func createEvent(_ event: Event, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued) {
+        let (e, out) = try write { db -> EventAndQueued in
+            guard try Self.listID(db, event.list) != nil else { throw StoreError.unknownList(event.list) }
+            guard
+                let id = try db.rows(
+                    """
+                    INSERT INTO events(title, list_name, channels, start, time_zone, duration, rrule, exdates,
+                        reminders, location, name, uid, sequence, state, created_at, updated_at)
+                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 'active', $13, $13)
+                    ON CONFLICT(name) DO NOTHING RETURNING id
+                    """, Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now)], { try $0.int(0) }
+                ).first
+            else { throw EventStoreError.exists(event.name) }
+            var e = event
+            e.id = id
+            e.sequence = 0
+            e.state = .active
+            var out = EventQueued()
+            try Self.queueInvitationAndReminders(db, &e, role: .invitation, templates: templates, now: now, into: &out)
+            return EventAndQueued(event: e, queued: out)
+        }.pair
+        return (e, out)
+    }
+
+    /// An event and what storing it queued (a tuple with an `Event` crosses the lock as this).
+    struct EventAndQueued: Sendable {
+        var event: Event
+        var queued: EventQueued
+        var pair: (Event, EventQueued) { (event, queued) }
+    }
+
+    public func event(named name: String) throws -> Event? {
+        try with { db in
+            try db.rows("SELECT \(Self.eventColumns) FROM events WHERE name = $1", [.text(name)], Self.readEvent).first
+        }
+    }
+
+    public func events() throws -> [Event] {
+        try with { db in try db.rows("SELECT \(Self.eventColumns) FROM events ORDER BY id", [], Self.readEvent) }
+    }
+
+    public func updateEvent(_ event: Event, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued) {
+        try write { db -> EventAndQueued in
+            guard let id = event.id, let current = try Self.event(db, where: "id", .integer(id)) else {
+                throw EventStoreError.unknown(event.name)
+            }
+            guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
+            guard current.sequence == event.sequence else { throw EventStoreError.changed(event.name) }
+            var e = event
+            e.sequence += 1
+            var out = EventQueued()
+            out.cancelledReminders = try Self.cancelPendingReminders(db, current, now: now)
+            try db.query(
+                """
+                UPDATE events SET title = $1, list_name = $2, channels = $3, start = $4, time_zone = $5,
+                    duration = $6, rrule = $7, exdates = $8, reminders = $9, location = $10, sequence = $11,
+                    updated_at = $12
+                WHERE id = $13
+                """, Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(id)])
+            try Self.queueInvitationAndReminders(db, &e, role: .update, templates: templates, now: now, into: &out)
+            return EventAndQueued(event: e, queued: out)
+        }.pair
+    }
+
+    public func cancelEvent(named name: String, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued) {
+        try write { db -> EventAndQueued in
+            guard var e = try Self.event(db, where: "name", .text(name)) else { throw EventStoreError.unknown(name) }
+            guard e.state == .active else { throw EventStoreError.cancelled(name) }
+            var out = EventQueued()
+            out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
+            e.sequence += 1
+            e.state = .cancelled
+            try db.query(
+                "UPDATE events SET sequence = $1, state = 'cancelled', updated_at = $2 WHERE id = $3",
+                [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
+            let (_, fan) = try Self.queueEventMessage(
+                db, e, template: templates.cancellation, data: e.messageData(role: .cancellation, occurrence: nil),
+                at: now, now: now)
+            out.invitation = fan
+            return EventAndQueued(event: e, queued: out)
+        }.pair
+    }
+
+    /// As SQLite's: one occurrence cancelled — SEQUENCE + 1, the exception stored, a `METHOD:CANCEL`
+    /// for it queued to the audience, the reminders of the occurrences left queued again, and an
+    /// invitation of the new schedule kept for people who join later (queued to nobody now).
+    public func cancelOccurrence(_ event: Event, occurrence: LocalDateTime, templates: EventTemplates, now: Int64)
+        throws -> (Event, EventQueued)
+    {
+        try write { db -> EventAndQueued in
+            var e = try Self.currentForChange(db, event)
+            e.sequence += 1
+            var out = EventQueued()
+            out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
+            try db.query(
+                """
+                UPDATE events SET title = $1, list_name = $2, channels = $3, start = $4, time_zone = $5,
+                    duration = $6, rrule = $7, exdates = $8, reminders = $9, location = $10, sequence = $11,
+                    updated_at = $12
+                WHERE id = $13
+                """, Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
+            let (_, fan) = try Self.queueEventMessage(
+                db, e, template: templates.cancellation,
+                data: e.messageData(role: .cancellation, occurrence: nil, cancelledOccurrence: occurrence), at: now,
+                now: now)
+            // The invitation people who join later get: the series as it now is, with the exception.
+            let m = Message(
+                template: templates.invitation, data: e.messageData(role: .update, occurrence: nil), kind: .list,
+                listName: e.list, eventID: e.id)
+            let invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
+            var reminders = EventQueued()
+            let reminderIDs = try Self.queueReminders(
+                db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &reminders)
+            e.invitationMessageID = invitation
+            e.reminderMessageIDs = reminderIDs
+            try db.query(
+                "UPDATE events SET invitation_message_id = $1, reminder_message_ids = $2 WHERE id = $3",
+                [
+                    .integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized),
+                    .integer(e.id!),
+                ])
+            out.invitation = fan
+            out.reminders = reminders.reminders
+            out.reminderMessages = reminders.reminderMessages
+            return EventAndQueued(event: e, queued: out)
+        }.pair
+    }
+
+    /// The stored event `event` was read from (locked), with the caller's changes, after checking
+    /// it is still active and nobody changed it since it was read.
+    static func currentForChange(_ db: PostgresConnection, _ event: Event) throws -> Event {
+        guard let id = event.id, let current = try Self.event(db, where: "id", .integer(id)) else {
+            throw EventStoreError.unknown(event.name)
+        }
+        guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
+        guard current.sequence == event.sequence else { throw EventStoreError.changed(event.name) }
+        var e = event
+        e.invitationMessageID = current.invitationMessageID
+        e.reminderMessageIDs = current.reminderMessageIDs
+        return e
+    }
+
+    /// As SQLite's: the reminders of open-ended series that the horizon has reached, once each.
+    /// The events are locked (`FOR UPDATE`), so two nodes extending at once take turns and the
+    /// second finds the reminders queued.
+    @discardableResult
+    public func extendOpenSeriesReminders(now: Int64) throws -> EventQueued {
+        try write { db in
+            var out = EventQueued()
+            let events = try db.rows(
+                "SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND rrule IS NOT NULL FOR UPDATE",
+                [], Self.readEvent)
+            for var e in events where !e.schedule.isFinite {
+                let queued = try Self.reminderMessages(db, e)
+                let have = Set(queued.map(\.key))
+                let missing = e.plannedReminders(now: now).filter { !have.contains($0.key) }
+                let added = try Self.queueReminders(
+                    db, e, missing, template: queued.last?.template ?? EventTemplates().reminder, now: now, into: &out)
+                guard !added.isEmpty else { continue }
+                e.reminderMessageIDs += added
+                try db.query(
+                    "UPDATE events SET reminder_message_ids = $1 WHERE id = $2",
+                    [.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!)])
+            }
+            return out
+        }
+    }
+
+    static func queueInvitationAndReminders(
+        _ db: PostgresConnection, _ e: inout Event, role: EventMessageRole, templates: EventTemplates,
+        now: Int64, into out: inout EventQueued
+    ) throws {
+        let (invitation, fan) = try queueEventMessage(
+            db, e, template: templates.invitation, data: e.messageData(role: role, occurrence: nil), at: now, now: now)
+        out.invitation = fan
+        let reminderIDs = try queueReminders(
+            db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
+        e.invitationMessageID = invitation
+        e.reminderMessageIDs = reminderIDs
+        try db.query(
+            "UPDATE events SET invitation_message_id = $1, reminder_message_ids = $2 WHERE id = $3",
+            [.integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!)])
+    }
+
+    /// One message per planned reminder, fanned out to the list for its instant; their ids.
+    static func queueReminders(
+        _ db: PostgresConnection, _ e: Event, _ planned: [Event.PlannedReminder], template: String,
+        now: Int64, into out: inout EventQueued
+    ) throws -> [Int64] {
+        var ids: [Int64] = []
+        for r in planned {
+            let (mid, f) = try queueEventMessage(
+                db, e, template: template,
+                data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
+                at: r.at, now: now)
+            ids.append(mid)
+            out.reminders += f.queued
+            out.reminderMessages += 1
+        }
+        return ids
+    }
+
+    /// Cancels the reminder deliveries of the event that have not gone out yet.
+    static func cancelPendingReminders(_ db: PostgresConnection, _ e: Event, now: Int64) throws -> Int {
+        try db.query(
+            """
+            UPDATE deliveries SET state = 'cancelled', cancel_reason = 'event-changed', last_error = 'event changed',
+                updated_at = $1
+            WHERE state IN ('queued', 'failed') AND message_id IN (
+                SELECT id FROM messages WHERE event_id = $2 AND (data::jsonb -> 'event' ->> 'role') = 'reminder')
+            """, [.integer(now), .integer(e.id!)]
+        ).affected
+    }
+
+    /// Stores one event message and fans it out to the list's subscribed members on every channel.
+    static func queueEventMessage(
+        _ db: PostgresConnection, _ e: Event, template: String, data: JSON, at: Int64, now: Int64
+    ) throws -> (Int64, FanOut) {
+        let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
+        let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
+        let out = try fanOut(
+            db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now)
+        return (mid, out)
+    }
+
+    /// The event's current reminder messages: which reminder each is (`Event.reminderKey`), and its template.
+    static func reminderMessages(_ db: PostgresConnection, _ e: Event) throws -> [(
+        id: Int64, key: String, template: String
+    )] {
+        try db.rows(
+            """
+            SELECT id, (data::jsonb -> 'event' ->> 'occurrence'), (data::jsonb ->> 'reminder'), template
+            FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id
+            """, [.bigints(e.reminderMessageIDs)]
+        ) {
+            (
+                id: try $0.int(0), key: Event.reminderKey(occurrence: Int(try $0.int(1)), offset: $0.text(2)),
+                template: $0.text(3)
+            )
+        }
+    }
+
+    /// As SQLite's `joinEvents`: people who just became subscribed members of `list` get its
+    /// events still ahead — the current invitation now, the reminders not yet due at their instants.
+    @discardableResult
+    static func joinEvents(_ db: PostgresConnection, list: String, members: MemberRange, now: Int64) throws -> Int {
+        let events = try db.rows(
+            "SELECT \(eventColumns) FROM events WHERE state = 'active' AND list_name = $1", [.text(list)], readEvent)
+        let moment = Date(timeIntervalSince1970: Double(now) / 1000)
+        var queued = 0
+        for e in events where !e.schedule.occurrences(endingAfter: moment).isEmpty {
+            if let invitation = e.invitationMessageID {
+                queued += try requeueLeft(db, messageID: invitation, members: members, at: now, now: now)
+                queued += try fanOut(
+                    db, messageID: invitation, list: list, segment: Segment(), channels: e.channels, at: now, now: now,
+                    only: members
+                ).queued
+            }
+            let due = Dictionary(e.plannedReminders(now: now).map { ($0.key, $0.at) }) { a, _ in a }
+            for r in try reminderMessages(db, e) {
+                guard let at = due[r.key] else { continue }
+                queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
+                queued += try fanOut(
+                    db, messageID: r.id, list: list, segment: Segment(), channels: e.channels, at: at, now: now,
+                    only: members
+                ).queued
+            }
+        }
+        return queued
+    }
+
+    /// Someone who left and came back: the deliveries their leaving cancelled are queued again.
+    static func requeueLeft(_ db: PostgresConnection, messageID: Int64, members: MemberRange, at: Int64, now: Int64)
+        throws -> Int
+    {
+        guard case .ids(let ids) = members else { return 0 }  // contacts just created have never left
+        return try db.query(
+            """
+            UPDATE deliveries SET state = 'queued', cancel_reason = NULL, last_error = NULL, next_attempt_at = $1,
+                updated_at = $2
+            WHERE message_id = $3 AND state = 'cancelled' AND cancel_reason IN ('unsubscribed', 'not-subscribed')
+              AND contact_id = ANY($4::bigint[])
+            """, [.integer(at), .integer(now), .integer(messageID), .bigints(ids)]
+        ).affected
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import OutreachTestFixtures
+import Synchronization
+import Testing
+
+@testable import Outreach
+
+/// The PostgreSQL store's foundation (issue 20) against a real server: one throwaway cluster for
+/// the suite, a fresh database per test. The libpq wrapper, the migrations, and the conformance
+/// suite of the protocols `PostgresStore` implements.
+@Suite(.postgresCluster) struct PostgresStoreTests {
+    // MARK: the conformance suite, for the protocols PostgresStore implements
+
+    @Test(arguments: StoreConformance.contacts)
+    func contacts(_ check: StoreCheck<any ContactStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
+    @Test(arguments: StoreConformance.consent)
+    func consent(_ check: StoreCheck<any ContactStore & ConsentStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
+    @Test(arguments: StoreConformance.queue)
+    func queue(_ check: StoreCheck<any DeliveryQueue>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
+    @Test(arguments: StoreConformance.consentAtTheQueue)
+    func consentAtTheQueue(_ check: StoreCheck<any QueueingStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
+    @Test(arguments: StoreConformance.campaigns)
+    func campaigns(_ check: StoreCheck<any CampaignQueueStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
+    @Test(arguments: StoreConformance.events)
+    func events(_ check: StoreCheck<any EventQueueStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
+    // MARK: claims across connections
+
+    /// Four connections (as four nodes would) claim one queue at once: `SKIP LOCKED` hands each
+    /// delivery to exactly one of them, and none waits for another's rows.
+    @Test func concurrentClaimsTakeDisjointDeliveries() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let first = try PostgresStore(url: cluster.url(db))
+        _ = try first.enqueue(
+            Message(template: "welcome"),
+            deliveries: (0..<400).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") },
+            idempotency: nil)
+        let stores = try [first] + (1..<4).map { _ in try PostgresStore(url: cluster.url(db)) }
+        let taken = Mutex<[Int64]>([])
+        let failures = Mutex<[String]>([])
+        let now = WallClock.nowMillis() + 1
+        DispatchQueue.concurrentPerform(iterations: stores.count) { i in
+            do {
+                while true {
+                    let batch = try stores[i].claim(
+                        channels: ["outbox"], limit: 7, owner: "node\(i)", leaseMillis: 60_000, now: now)
+                    if batch.isEmpty { break }
+                    taken.withLock { $0 += batch.map(\.delivery.id) }
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        let ids = taken.withLock { $0 }
+        #expect(ids.count == 400 && Set(ids).count == 400)
+        #expect(try first.queueCounts(messageID: nil)[.sending] == 400)
+    }
+
+    /// Two nodes starting one campaign at once: the campaign's row is locked, so the second fan-out
+    /// finds the first's deliveries and queues nobody twice.
+    @Test func concurrentStartsOfOneCampaignQueueEachPersonOnce() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let stores = try (0..<3).map { _ in try PostgresStore(url: cluster.url(db)) }
+        _ = try stores[0].createList(name: "news", doubleOptIn: false)
+        let ids = try stores[0].upsertContacts((0..<300).map { Contact(email: "p\($0)@example.org") }).ids
+        try stores[0].setMembership(
+            list: "news", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        let c = try stores[0].createCampaign(
+            Campaign(name: "spring", list: "news", channels: [CampaignChannel(name: "mail", address: .email)]),
+            message: Message(template: "newsletter"))
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: stores.count) { i in
+            do { _ = try stores[i].fanOut(campaign: "spring", now: WallClock.nowMillis()) } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        #expect(try stores[1].queueCounts(messageID: c.messageID) == [.queued: 300])
+        #expect(try stores[2].campaign(named: "spring")?.state == .running)
+    }
+
+    /// The same Idempotency-Key posted through two connections at once makes one message.
+    @Test func oneIdempotencyKeyThroughTwoConnectionsMakesOneMessage() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let stores = try (0..<2).map { _ in try PostgresStore(url: cluster.url(db)) }
+        let key = IdempotencyKey(key: "k", requestHash: Crypto.sha256(Array("body".utf8)))
+        let results = Mutex<[EnqueueResult]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let r = try? stores[i % 2].enqueue(
+                Message(template: "welcome"), deliveries: [NewDelivery(channel: "outbox", address: "a@example.org")],
+                idempotency: key)
+            if let r { results.withLock { $0.append(r) } }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.count == 8 && Set(all.map(\.messageID)).count == 1 && all.filter { !$0.replayed }.count == 1)
+        #expect(try stores[0].queueCounts(messageID: nil)[.queued] == 1)
+    }
+
+    // MARK: the libpq wrapper
+
+    @Test func parametersRoundTripQuotesUnicodeAndNulls() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try PostgresConnection(cluster.url(try cluster.createDatabase()))
+        try db.execute("CREATE TABLE t(id BIGSERIAL PRIMARY KEY, s TEXT, n BIGINT, b BOOLEAN, x BYTEA)")
+        let tricky = TemplateTestSupport.trickyName + " '); DROP TABLE t; -- \\ \" $1 \u{1F600}"
+        let bytes: [UInt8] = [0, 1, 0x7f, 0x80, 0xff]
+        let id = try db.rows(
+            "INSERT INTO t(s, n, b, x) VALUES($1, $2, $3, $4) RETURNING id",
+            [.text(tricky), .integer(.min), .boolean(true), .bytes(bytes)]
+        ) { try $0.int(0) }
+        let row = try #require(try db.query("SELECT s, n, b, x FROM t WHERE id = $1", [.integer(id[0])]).rows.first)
+        #expect(row.text(0) == tricky)
+        #expect(try row.int(1) == .min)
+        #expect(try row.bool(2))
+        #expect(try row.bytes(3) == bytes)
+        try db.query("INSERT INTO t(s) VALUES($1)", [.null])
+        let nulls = try db.query("SELECT s, n FROM t WHERE s IS NULL").rows
+        #expect(try nulls.count == 1 && nulls[0].optionalText(0) == nil && nulls[0].optionalInt(1) == nil)
+        #expect(throws: PostgresError.self) { try nulls[0].int(1) }
+        // A NUL cannot be stored: refused, never cut short.
+        let nul = #expect(throws: PostgresError.self) {
+            try db.query("INSERT INTO t(s) VALUES($1)", [.text("a\u{0}b")])
+        }
+        #expect(nul?.sqlState == "22021")
+        #expect(try db.query("SELECT COUNT(*) FROM t").rows[0].int(0) == 2)
+    }
+
+    /// The URL forms of `[storage] url`: TCP, and a socket directory as `?host=`.
+    @Test func aStoreOpensByTCPAndBySocketURL() throws {
+        let cluster = try PostgresCluster.running()
+        let name = try cluster.createDatabase()
+        let tcp = try PostgresStore(url: cluster.url(name))
+        _ = try tcp.createList(name: "news", doubleOptIn: true)
+        let socket = try PostgresStore(
+            url: "postgresql://postgres@/\(name)?host=\(cluster.directory)&port=\(cluster.port)")
+        #expect(try socket.list(named: "news")?.doubleOptIn == true)
+        #expect(socket.schemaVersion == PostgresSchema.migrations.count)
+    }
+
+    @Test func errorsNameTheSQLStateAndTheMessage() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try PostgresConnection(cluster.socketConnInfo(try cluster.createDatabase()))
+        try db.execute("CREATE TABLE u(k TEXT PRIMARY KEY)")
+        try db.query("INSERT INTO u VALUES($1)", [.text("a")])
+        let dup = #expect(throws: PostgresError.self) { try db.query("INSERT INTO u VALUES($1)", [.text("a")]) }
+        #expect(dup?.sqlState == "23505" && dup?.isUniqueViolation == true)
+        #expect(dup?.message.contains("duplicate key") == true, "\(String(describing: dup))")
+        #expect(dup?.description.contains("SQLSTATE 23505") == true)
+        let syntax = #expect(throws: PostgresError.self) { try db.query("SELEC 1") }
+        #expect(syntax?.sqlState == "42601")
+        let missing = #expect(throws: PostgresError.self) { try db.query("SELECT * FROM nowhere") }
+        #expect(missing?.sqlState == "42P01" && missing?.isConnectionFailure == false)
+        // The connection is still usable after each error.
+        #expect(try db.query("SELECT 1").rows[0].int(0) == 1)
+    }
+
+    @Test func aConnectionFailureNeverShowsThePassword() throws {
+        let cluster = try PostgresCluster.running()
+        // A malformed URL: libpq quotes the bad token, which holds the password.
+        let malformed = #expect(throws: PostgresError.self) {
+            try PostgresConnection("postgresql://app:S3cr%zzet@127.0.0.1:\(cluster.port)/postgres")
+        }
+        #expect(malformed?.isConnectionFailure == true)
+        #expect(malformed.map { !"\($0)".contains("S3cr") } == true, "\(String(describing: malformed))")
+        // Nobody listening, a password given apart from the URL.
+        let refused = #expect(throws: PostgresError.self) {
+            try PostgresConnection("postgresql://app@127.0.0.1:1/postgres?connect_timeout=5", password: "Hunter2pw")
+        }
+        #expect(refused?.sqlState == "08001")
+        #expect(refused.map { !"\($0)".contains("Hunter2pw") } == true)
+        // A key/value string with a quoted password and an unknown option.
+        let bad = #expect(throws: PostgresError.self) {
+            try PostgresConnection("host=127.0.0.1 password='Sw0rdfish x' nonsense=1")
+        }
+        #expect(bad.map { !"\($0)".contains("Sw0rdfish") } == true, "\(String(describing: bad))")
+        #expect(PostgresConnection.passwords(in: "postgresql://u:p%40ss@h/db") == ["p%40ss", "p@ss"])
+        #expect(PostgresConnection.passwords(in: "user=password_admin password = 'a b' host=h") == ["a b"])
+        #expect(
+            PostgresConnection.passwords(in: "postgresql://u@h/db?sslmode=require&password=x%2By") == ["x%2By", "x+y"])
+    }
+
+    @Test func aTransactionRollsBackOnAThrowAndOnAFailedStatement() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try PostgresConnection(cluster.url(try cluster.createDatabase()))
+        try db.execute("CREATE TABLE r(k TEXT PRIMARY KEY)")
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try db.transaction {
+                try db.query("INSERT INTO r VALUES('thrown')")
+                throw Stop()
+            }
+        }
+        // A statement that failed inside, its error caught by the body: nothing is committed.
+        let aborted = #expect(throws: PostgresError.self) {
+            try db.transaction {
+                try db.query("INSERT INTO r VALUES('before')")
+                _ = try? db.query("INSERT INTO r VALUES('before')")
+                return 1
+            }
+        }
+        #expect(aborted?.sqlState == "25P02")
+        #expect(!db.inTransaction)
+        let kept = try db.transaction { () throws -> Int in
+            try db.query("INSERT INTO r VALUES('kept')")
+            return 7
+        }
+        #expect(kept == 7)
+        #expect(try db.rows("SELECT k FROM r ORDER BY k") { $0.text(0) } == ["kept"])
+    }
+
+    @Test func migrationsApplyOnceAndRefuseANewerSchema() throws {
+        let cluster = try PostgresCluster.running()
+        let name = try cluster.createDatabase()
+        // Two stores opening the same empty database at once: one migrates, the other finds it done.
+        let opened = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let v = (try? PostgresStore(url: cluster.url(name)))?.schemaVersion ?? -1
+            opened.withLock { $0.append(v) }
+        }
+        #expect(opened.withLock { $0 } == [PostgresSchema.migrations.count, PostgresSchema.migrations.count])
+        let db = try PostgresConnection(cluster.url(name))
+        #expect(try db.query("SELECT COUNT(*) FROM schema_version").rows[0].int(0) == 1)
+        // The partial indexes of the SQLite schema are there, partial.
+        let due = try db.rows("SELECT indexdef FROM pg_indexes WHERE indexname = 'deliveries_due'") { $0.text(0) }
+        #expect(due.first?.contains("WHERE") == true)
+        try db.query("INSERT INTO schema_version VALUES(99, 0)")
+        #expect(throws: StoreError.schemaTooNew(found: 99, supported: PostgresSchema.migrations.count)) {
+            try PostgresStore(url: cluster.url(name))
+        }
+    }
+}
