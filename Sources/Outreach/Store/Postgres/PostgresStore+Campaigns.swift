@@ -233,6 +233,8 @@ extension PostgresStore {
             from += segmentSQL(&b, segment)
             return (col, from)
         }
+        // What this run adds: suppressed rows of the message from an earlier run are not its own.
+        let suppressedBefore = try suppressedDeliveries(db, messageID: messageID)
         for ch in channels {
             if ch.address == .room {
                 // A room gets one post per campaign, not one per person.
@@ -275,12 +277,16 @@ extension PostgresStore {
                     """, b.values
                 ).affected
         }
-        out.suppressed = Int(
+        out.suppressed = try suppressedDeliveries(db, messageID: messageID) - suppressedBefore
+        out.queued -= out.suppressed
+        return out
+    }
+
+    private static func suppressedDeliveries(_ db: PostgresConnection, messageID: Int64) throws -> Int {
+        Int(
             try db.rows(
                 "SELECT COUNT(*) FROM deliveries WHERE message_id = $1 AND state = 'suppressed'", [.integer(messageID)]
             ) { try $0.int(0) }.first ?? 0)
-        out.queued -= out.suppressed
-        return out
     }
 }
 

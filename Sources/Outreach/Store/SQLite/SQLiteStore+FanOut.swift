@@ -27,6 +27,8 @@ extension SQLiteStore {
         let condition = "l.name = ? AND m.state = 'subscribed'" + filterSQL
         let members = "\(from) WHERE \(condition)"
         let base: [SQLiteValue] = [.text(list)] + filterValues
+        // What this run adds: suppressed rows of the message from an earlier run are not its own.
+        let suppressedBefore = try suppressedDeliveries(db, messageID: messageID)
         for ch in channels {
             if ch.address == .room {
                 // A room gets one post per campaign, not one per person.
@@ -59,12 +61,16 @@ extension SQLiteStore {
             .run([.integer(messageID), .text(ch.name), .integer(at), .integer(now), .integer(now)] + base)
             out.queued += db.changes
         }
-        out.suppressed = Int(
+        out.suppressed = try suppressedDeliveries(db, messageID: messageID) - suppressedBefore
+        out.queued -= out.suppressed
+        return out
+    }
+
+    private static func suppressedDeliveries(_ db: SQLiteDatabase, messageID: Int64) throws -> Int {
+        Int(
             try db.prepare("SELECT COUNT(*) FROM deliveries WHERE message_id = ? AND state = 'suppressed'").rows([
                 .integer(messageID)
             ]) { $0.int(0) }.first ?? 0)
-        out.queued -= out.suppressed
-        return out
     }
 }
 
