@@ -42,6 +42,13 @@ public enum RecipientAddress {
             kind: channel.kind, target: channel.target, attribute: channel.addressAttribute)
     }
 
+    /// The address of a send that names no recipient (`send --channel ROOM` without `--to`, a trigger
+    /// without `to`): the room's, when every channel it goes to posts to a room; nil when one of them
+    /// writes to each person, which needs a recipient.
+    public static func withoutRecipient(targets: [ChannelTarget]) -> String? {
+        !targets.isEmpty && targets.allSatisfy { $0 == .room } ? room : nil
+    }
+
     /// `contact`'s address on `channel`.
     public static func resolve(_ contact: Contact, on channel: any Channel) -> String? {
         resolve(

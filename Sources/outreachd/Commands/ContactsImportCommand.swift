@@ -25,8 +25,8 @@ struct ContactsImportCommand: Command {
             }
             return d
         }
-        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.unreadable(path: file) }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError.notUTF8(path: file) }
+        let data = try FileInput.bytes(file)
+        guard let text = String(validating: data, as: UTF8.self) else { throw CLIError.notUTF8(path: file) }
         let config = try context.config
         let importer = ContactImporter(
             validator: ContactValidator(defaultCountry: args.value("--default-country") ?? config.defaultCountry),

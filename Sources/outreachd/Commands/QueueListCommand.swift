@@ -6,6 +6,8 @@ struct QueueListCommand: Command {
     static let help = """
         outreachd queue list [--state S] [--message ID] [--limit N] [--json]
           S is one of queued, sending, sent, failed, dead, suppressed, cancelled, delivered, bounced.
+          Each line: id, state, channel, address, attempts, due=TIME (when a queued or failed delivery is
+          tried next), campaign=NAME (a campaign's delivery), and the last error.
         """
     static let valueOptions: Set<String> = ["--state", "--limit", "--message"]
     static let flags: Set<String> = ["--json"]
@@ -23,10 +25,16 @@ struct QueueListCommand: Command {
         let message = args.value("--message").flatMap { Int64($0) }
         let list = try context.store.deliveries(state: state, messageID: message, limit: limit)
         if args.has("--json") { context.printJSON(.array(list.map(\.json))); return 0 }
+        var campaigns: [Int64: String] = [:]
+        for c in try context.store.campaigns() { if let m = c.messageID { campaigns[m] = c.name } }
         for d in list {
-            context.print(
-                [String(d.id), d.state.rawValue, d.channel, d.address, "attempts=\(d.attempts)", d.lastError ?? ""]
-                    .joined(separator: "\t"))
+            var fields = [String(d.id), d.state.rawValue, d.channel, d.address, "attempts=\(d.attempts)"]
+            if let due = d.nextAttemptAt, d.state == .queued || d.state == .failed {
+                fields.append("due=" + WallClock.rfc3339(due))
+            }
+            if let name = campaigns[d.messageID] { fields.append("campaign=" + name) }
+            fields.append(d.lastError ?? "")
+            context.print(fields.joined(separator: "\t"))
         }
         return 0
     }

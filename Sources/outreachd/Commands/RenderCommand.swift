@@ -87,12 +87,12 @@ struct RenderCommand: Command {
     }
 
     static func readJSON(_ path: String) throws -> JSON {
-        guard let d = FileManager.default.contents(atPath: path) else { throw CLIError.unreadable(path: path) }
-        do { return try JSON.parse(Array(d)) } catch { throw CLIError.badFile(path: path, problem: error.description) }
+        let d = try FileInput.bytes(path)
+        do { return try JSON.parse(d) } catch { throw CLIError.badFile(path: path, problem: error.description) }
     }
 
     static func readText(_ path: String) throws -> String {
-        guard let d = FileManager.default.contents(atPath: path) else { throw CLIError.unreadable(path: path) }
+        let d = try FileInput.bytes(path)
         guard let s = String(validating: d, as: UTF8.self) else { throw CLIError.notUTF8(path: path) }
         return s
     }

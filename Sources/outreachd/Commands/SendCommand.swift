@@ -7,6 +7,10 @@ struct SendCommand: Command {
     static let summary = "send a template to addresses"
     static let help = """
         outreachd send TEMPLATE --to ADDRESS… [--channel NAME] [--data F.json] [--locale L] [--queue-only] [--json]
+        outreachd send TEMPLATE --channel ROOM [--data F.json] [--locale L] [--queue-only] [--json]
+          A room channel (target = "room") posts once to its room and needs no --to; given --to, it
+          still posts once to the room per address named, and the address is only checked.
+          F.json is any readable file, a pipe (--data <(…)) or a device.
           ADDRESS is an email, a phone number, or a contact's id/email/phone (then the contact's name,
           language and time zone are used). The message is queued durably, then sent now unless
           --queue-only. Without --channel, emails go to the first email channel and phones to the first
@@ -20,7 +24,8 @@ struct SendCommand: Command {
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let template = try args.positionals("TEMPLATE")[0]
         let to = args.values("--to")
-        guard !to.isEmpty else { throw UsageError("--to is required") }
+        // Without --to only a room channel can send; the rule is RecipientAddress's.
+        guard !to.isEmpty || args.value("--channel") != nil else { throw UsageError("--to is required") }
         let config = try context.config
         let store = try context.store
         let library = try context.templates
@@ -39,6 +44,23 @@ struct SendCommand: Command {
         let validator = ContactValidator(defaultCountry: config.defaultCountry ?? smsCountry)
         var deliveries: [NewDelivery] = []
         var validated: Set<String> = []
+        func add(_ delivery: NewDelivery) throws {
+            var d = delivery
+            if let l = args.value("--locale") { d.locale = Locales.canonical(l) }
+            // A broken template is refused before anything is queued; once per channel and language.
+            if validated.insert(d.channel + "|" + (d.locale ?? "")).inserted {
+                try context.templateCheck.check(
+                    template: template, channel: channels[d.channel]!, locale: d.locale, data: data)
+            }
+            deliveries.append(d)
+        }
+        if to.isEmpty {
+            let channel = try pick(args.value("--channel"), forEmail: false, channels)
+            guard let address = RecipientAddress.withoutRecipient(targets: [channel.target]) else {
+                throw UsageError("--to is required: channel '\(channel.name)' sends to each person, not to a room")
+            }
+            try add(NewDelivery(channel: channel.name, address: address))
+        }
         for raw in to {
             var d: NewDelivery
             if let c = try store.contact(matching: raw) {
@@ -70,13 +92,7 @@ struct SendCommand: Command {
                 }
                 d = NewDelivery(channel: channel.name, address: address)
             }
-            if let l = args.value("--locale") { d.locale = Locales.canonical(l) }
-            // A broken template is refused before anything is queued; once per channel and language.
-            if validated.insert(d.channel + "|" + (d.locale ?? "")).inserted {
-                try context.templateCheck.check(
-                    template: template, channel: channels[d.channel]!, locale: d.locale, data: data)
-            }
-            deliveries.append(d)
+            try add(d)
         }
         let result = try store.enqueue(
             Message(template: template, data: data, kind: .transactional), deliveries: deliveries, idempotency: nil)
@@ -123,8 +139,8 @@ struct SendCommand: Command {
     }
 
     static func readJSON(_ path: String) throws -> JSON {
-        guard let d = FileManager.default.contents(atPath: path) else { throw CLIError.unreadable(path: path) }
-        do { return try JSON.parse(Array(d)) } catch {
+        let d = try FileInput.bytes(path)
+        do { return try JSON.parse(d) } catch {
             throw CLIError.badFile(path: path, problem: "not valid JSON: \(error.description)")
         }
     }

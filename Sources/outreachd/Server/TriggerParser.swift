@@ -49,7 +49,13 @@ struct TriggerParser {
             }
         }
 
-        guard let toValue = o.to else { throw .badField("to", "is required") }
+        guard let toValue = o.to else {
+            // Only room channels take a trigger without recipients: one post to each room.
+            guard let explicit, let address = RecipientAddress.withoutRecipient(targets: explicit.map(\.target))
+            else { throw .badField("to", "is required") }
+            let deliveries = explicit.map { NewDelivery(channel: $0.name, address: address, notBefore: notBefore) }
+            return (Message(template: template, data: data, kind: .transactional), deliveries)
+        }
         guard case .array(let to) = toValue, !to.isEmpty else {
             throw .badField("to", "must be a non-empty array of recipients")
         }

@@ -37,4 +37,13 @@ import Testing
         #expect(names == [.email: "mail-a", .sms: "texts", .chat: "zulip-dm"])
         #expect(DefaultChannel.names([("team", .chat, .room)]).isEmpty)
     }
+
+    /// Issue 19.6: only room channels take a send without a recipient, all of them the one address.
+    @Test func onlyRoomChannelsTakeASendWithoutARecipient() {
+        #expect(RecipientAddress.withoutRecipient(targets: [.room]) == RecipientAddress.room)
+        #expect(RecipientAddress.withoutRecipient(targets: [.room, .room]) == "room")
+        #expect(RecipientAddress.withoutRecipient(targets: [.room, .contact]) == nil)
+        #expect(RecipientAddress.withoutRecipient(targets: [.contact]) == nil)
+        #expect(RecipientAddress.withoutRecipient(targets: []) == nil)
+    }
 }
