@@ -76,6 +76,9 @@ public protocol DeliveryQueue: AnyObject, Sendable {
     func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery]
     /// - Returns: the delivery, or nil when there is none with this id.
     func delivery(id: Int64) throws -> Delivery?
+    /// - Returns: the message (its template, data, campaign and event), or nil when there is none
+    ///   with this id.
+    func message(id: Int64) throws -> Message?
     /// Puts dead or failed deliveries back in the queue, due at `now` with their attempts reset.
     /// - Parameter ids: the deliveries to retry (others are skipped); nil for every dead or failed one.
     /// - Returns: how many were put back.

@@ -7,7 +7,7 @@ struct QueueListCommand: Command {
         outreachd queue list [--state S] [--message ID] [--limit N] [--json]
           S is one of queued, sending, sent, failed, dead, suppressed, cancelled, delivered, bounced.
           Each line: id, state, channel, address, attempts, due=TIME (when a queued or failed delivery is
-          tried next), campaign=NAME (a campaign's delivery), and the last error.
+          tried next), campaign=NAME or event=NAME (what it belongs to), and the last error.
         """
     static let valueOptions: Set<String> = ["--state", "--limit", "--message"]
     static let flags: Set<String> = ["--json"]
@@ -25,14 +25,29 @@ struct QueueListCommand: Command {
         let message = args.value("--message").flatMap { Int64($0) }
         let list = try context.store.deliveries(state: state, messageID: message, limit: limit)
         if args.has("--json") { context.printJSON(.array(list.map(\.json))); return 0 }
+        let store = try context.store
+        // What each delivery belongs to, by its message: a campaign or an event, named.
         var campaigns: [Int64: String] = [:]
-        for c in try context.store.campaigns() { if let m = c.messageID { campaigns[m] = c.name } }
+        var events: [Int64: String] = [:]
+        var owners: [Int64: String] = [:]
+        for messageID in Set(list.map(\.messageID)) {
+            guard let m = try store.message(id: messageID) else { continue }
+            if let c = m.campaignID {
+                if campaigns.isEmpty {
+                    for k in try store.campaigns() { if let id = k.id { campaigns[id] = k.name } }
+                }
+                if let name = campaigns[c] { owners[messageID] = "campaign=" + name }
+            } else if let e = m.eventID {
+                if events.isEmpty { for v in try store.events() { if let id = v.id { events[id] = v.name } } }
+                if let name = events[e] { owners[messageID] = "event=" + name }
+            }
+        }
         for d in list {
             var fields = [String(d.id), d.state.rawValue, d.channel, d.address, "attempts=\(d.attempts)"]
             if let due = d.nextAttemptAt, d.state == .queued || d.state == .failed {
                 fields.append("due=" + WallClock.rfc3339(due))
             }
-            if let name = campaigns[d.messageID] { fields.append("campaign=" + name) }
+            if let owner = owners[d.messageID] { fields.append(owner) }
             fields.append(d.lastError ?? "")
             context.print(fields.joined(separator: "\t"))
         }

@@ -115,7 +115,7 @@ import Testing
         #expect(recorder.requests().first?.json?["text"]?.stringValue?.contains("Piped") == true)
     }
 
-    /// Failed before: the text showed neither when a delivery is due nor its campaign.
+    /// Failed before: the text showed neither when a delivery is due nor its campaign or event.
     @Test func queueListShowsTheDueTimeAndTheCampaign() throws {
         let recorder = try HTTPRecorder(responses: Self.ok)
         let config = try config(recorder)
@@ -135,14 +135,25 @@ import Testing
         #expect(start.status == 0, "\(start.stderr)")
         let send = try o(["send", "welcome", "--channel", "texts", "--to", "+4521436602", "--queue-only"])
         #expect(send.status == 0, "\(send.stderr)")
+        let event = try o([
+            "events", "create", "meetup", "--start", "2030-06-04 18:00", "--tz", "Europe/Copenhagen", "--duration",
+            "2h",
+            "--list", "news", "--remind", "-1d", "--channel", "texts", "--title", "Meetup",
+        ])
+        #expect(event.status == 0, "\(event.stderr)")
         let list = try o(["queue", "list"])
         let lines = list.stdout.split(separator: "\n").map(String.init)
-        try #require(lines.count == 2, "\(list.stdout)")
+        // The campaign's, the send's, and the event's invitation and reminder.
+        try #require(lines.count == 4, "\(list.stdout)")
         let json = try deliveries(config)
         for (line, d) in zip(lines, json) {
             #expect(line.contains("\tdue=" + (d["next_attempt_at"]?.stringValue ?? "?")), "\(line)")
         }
         #expect(lines.filter { $0.contains("\tcampaign=spring") }.count == 1, "\(list.stdout)")
-        #expect(lines.contains { $0.contains("+4521436602") && !$0.contains("campaign=") }, "\(list.stdout)")
+        #expect(lines.filter { $0.contains("\tevent=meetup") && $0.contains("due=2030-06-03T16:00:00Z") }.count == 1)
+        #expect(lines.filter { $0.contains("\tevent=meetup") }.count == 2, "\(list.stdout)")
+        #expect(
+            lines.contains { $0.contains("+4521436602") && !$0.contains("campaign=") && !$0.contains("event=") },
+            "\(list.stdout)")
     }
 }

@@ -218,6 +218,8 @@ final class FakeDeliveryQueue: DeliveryQueue {
 
     func delivery(id: Int64) throws -> Delivery? { row(id)?.delivery }
 
+    func message(id: Int64) throws -> Message? { state.withLock { $0.messages[id] } }
+
     func retry(ids: [Int64]?, now: Int64) throws -> Int { throw Unsupported(method: "retry") }
 
     func cancel(ids: [Int64]) throws -> Int { throw Unsupported(method: "cancel") }

@@ -318,6 +318,10 @@ extension PostgresStore {
         return out
     }
 
+    public func message(id: Int64) throws -> Message? {
+        try with { db in try Self.message(db, id: id) }
+    }
+
     public func deliveries(state: DeliveryState?, messageID: Int64?, limit: Int) throws -> [Delivery] {
         try with { db in
             try db.rows(

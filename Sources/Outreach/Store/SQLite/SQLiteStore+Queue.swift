@@ -163,22 +163,14 @@ extension SQLiteStore {
             )
             for id in ids { try lease.run([.text(owner), .integer(now + leaseMillis), .integer(now), .integer(id)]) }
             let get = try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?")
-            let getMessage = try db.prepare(
-                "SELECT id, template, data, kind, list_name, campaign_id, event_id, attachments FROM messages WHERE id = ?"
-            )
+            let getMessage = try db.prepare(Self.messageQuery)
             let getContact = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?")
             var messages: [Int64: Message] = [:]
             var out: [ClaimedDelivery] = []
             for id in ids {
                 guard let d = try get.rows([.integer(id)], Self.readDelivery).first else { continue }
                 if messages[d.messageID] == nil {
-                    messages[d.messageID] = try getMessage.rows([.integer(d.messageID)]) { s in
-                        Message(
-                            id: s.int(0), template: s.text(1), data: (try? JSON.parse(s.text(2))) ?? .object([:]),
-                            kind: MessageKind(rawValue: s.text(3)) ?? .transactional, listName: s.optionalText(4),
-                            campaignID: s.optionalInt(5), eventID: s.optionalInt(6),
-                            attachments: ((try? JSON.parse(s.text(7)))?.arrayValue ?? []).compactMap(\.stringValue))
-                    }.first
+                    messages[d.messageID] = try getMessage.rows([.integer(d.messageID)], Self.readMessage).first
                 }
                 guard let m = messages[d.messageID] else { continue }
                 let contact = try d.contactID.flatMap { cid in
@@ -188,6 +180,21 @@ extension SQLiteStore {
             }
             return out
         }
+    }
+
+    static let messageQuery =
+        "SELECT id, template, data, kind, list_name, campaign_id, event_id, attachments FROM messages WHERE id = ?"
+
+    static func readMessage(_ s: SQLiteStatement) -> Message {
+        Message(
+            id: s.int(0), template: s.text(1), data: (try? JSON.parse(s.text(2))) ?? .object([:]),
+            kind: MessageKind(rawValue: s.text(3)) ?? .transactional, listName: s.optionalText(4),
+            campaignID: s.optionalInt(5), eventID: s.optionalInt(6),
+            attachments: ((try? JSON.parse(s.text(7)))?.arrayValue ?? []).compactMap(\.stringValue))
+    }
+
+    public func message(id: Int64) throws -> Message? {
+        try reading { db in try db.prepare(Self.messageQuery).rows([.integer(id)], Self.readMessage).first }
     }
 
     public func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws {
