@@ -8,8 +8,8 @@ struct SendCommand: Command {
     static let help = """
         outreachd send TEMPLATE --to ADDRESS… [--channel NAME] [--data F.json] [--locale L] [--queue-only] [--json]
         outreachd send TEMPLATE --channel ROOM [--data F.json] [--locale L] [--queue-only] [--json]
-          A room channel (target = "room") posts once to its room and needs no --to; given --to, it
-          still posts once to the room per address named, and the address is only checked.
+          A room channel (target = "room") posts once to its room and needs no --to; given --to, the
+          addresses are checked (an email, a phone or a contact) and the room still gets one post.
           F.json is any readable file, a pipe (--data <(…)) or a device.
           ADDRESS is an email, a phone number, or a contact's id/email/phone (then the contact's name,
           language and time zone are used). The message is queued durably, then sent now unless

@@ -50,15 +50,21 @@ import Testing
         #expect(recorder.requests().map { $0.json?["chat_id"] } == ["-100123"])
     }
 
-    /// Today's behaviour, kept: a room channel with --to posts once to the room per recipient named,
-    /// stored with the room's address; `--to room` is no address; other channels still need --to.
+    /// Today's behaviour, kept: a room channel with --to checks the addresses and posts once to the
+    /// room, stored with the room's address; `--to room` is no address; other channels still need --to.
     @Test func withToARoomChannelStillPostsToTheRoomAndOthersNeedTo() throws {
         let recorder = try HTTPRecorder(responses: Self.ok)
         let config = try config(recorder)
         let send = try TestSupport.outreachd([
-            "--config", config, "send", "welcome", "--channel", "team", "--to", "ana@example.org",
+            "--config", config, "send", "welcome", "--channel", "team", "--to", "ana@example.org", "--to",
+            "bo@example.org",
         ])
         #expect(send.status == 0, "\(send.stderr)")
+        let room = try TestSupport.outreachd([
+            "--config", config, "send", "welcome", "--channel", "team", "--to", "room",
+        ])
+        #expect(room.status == 1)
+        #expect(room.stderr.contains("--to room: not an email address"), "\(room.stderr)")
         let list = try deliveries(config)
         #expect(list.map { $0["address"]?.stringValue } == [RecipientAddress.room])
         #expect(recorder.requests().count == 1)
