@@ -106,6 +106,10 @@ public enum StoreConformance {
                 idempotency: IdempotencyKey(key: "k1", requestHash: Crypto.sha256(Array("other".utf8))))
         }
         #expect(try s.queueCounts(messageID: nil)[.queued] == 1)
+        // The message is read back by its id (queue list names its campaign or event with it).
+        let stored = try #require(try s.message(id: a.messageID))
+        #expect(stored.template == "welcome" && stored.kind == .transactional)
+        #expect(try s.message(id: a.messageID + 1000) == nil)
     }
 
     public static func aLeaseIsExclusiveAndOnlyItsOwnerCompletes(_ s: any DeliveryQueue) throws {
