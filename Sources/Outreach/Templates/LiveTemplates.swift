@@ -6,9 +6,9 @@ import Synchronization
 /// `poll()` is called on the request and sending paths: it costs a clock read and an atomic load,
 /// and at most once per `intervalMillis` one caller stats the folder tree (every directory's and
 /// file's mtime, size and inode, no file reads). When that fingerprint changed, the library is loaded
-/// again. A library that cannot be loaded, or that has problems the one in use does not (a
-/// template that no longer parses), is not taken: the last good one stays and the problem is
-/// logged once per change of the folder.
+/// again. A folder that cannot be loaded is not taken; in one that can, a variant (template, kind,
+/// locale) that no longer parses or names a missing partial keeps its last good files, while
+/// the rest of the change is taken. New problems are logged once per change of the folder.
 public final class LiveTemplates: Sendable {
     private struct State {
         var library: TemplateLibrary
@@ -86,13 +86,13 @@ public final class LiveTemplates: Sendable {
             let new = next.check().map { "\($0)" }.filter { !known.contains($0) }
             if !new.isEmpty {
                 let more = new.count > 1 ? " (and \(new.count - 1) more problems)" : ""
-                log(.error, "templates changed but have problems, keeping the previous ones: \(new[0])\(more)")
-                return old
+                log(.error, "templates changed with problems; what worked before is kept: \(new[0])\(more)")
             }
-            s.library = next
-            s.onChange?(next)
-            log(.notice, "templates changed; loaded \(next.names.count) templates")
-            return next
+            let taken = TemplateLibrary(next, keepingWhatWorkedIn: old)
+            s.library = taken
+            s.onChange?(taken)
+            log(.notice, "templates changed; loaded \(taken.names.count) templates")
+            return taken
         }
     }
 
