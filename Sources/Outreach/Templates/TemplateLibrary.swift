@@ -87,6 +87,29 @@ public final class TemplateLibrary: Sendable {
         self.templates = templates
     }
 
+    /// `next`, except that each variant broken in it (a file that no longer parses, a partial gone)
+    /// that works in `previous` is taken from `previous`, with the partials it was compiled with:
+    /// a running daemon keeps sending what it sent before a bad edit (`LiveTemplates`).
+    init(_ next: TemplateLibrary, keepingWhatWorkedIn previous: TemplateLibrary) {
+        directory = next.directory
+        defaultLocale = next.defaultLocale
+        maxRenderBytes = next.maxRenderBytes
+        sharedFiles = next.sharedFiles
+        tables = next.tables
+        folderProblems = next.folderProblems
+        var templates = next.templates
+        for (name, kinds) in next.templates {
+            for (kind, byLocale) in kinds {
+                for (locale, v) in byLocale where v.broken != nil {
+                    if let old = previous.templates[name]?[kind]?[locale], old.broken == nil {
+                        templates[name]![kind]![locale] = old
+                    }
+                }
+            }
+        }
+        self.templates = templates
+    }
+
     static func table(_ shared: [String: [String: [String: File]]], locale: String, ext: String, defaultLocale: String)
         -> [String: Template]
     {

@@ -12,6 +12,8 @@ extension Daemon {
         let channels: [String: ChannelInfo]
         let worker: DeliveryWorker
         let composer: ReloadableComposer
+        /// The template folder, followed while running; SIGHUP hands it what it loaded.
+        let templates: LiveTemplates
         let delivery: DeliveryService
         let committer: GroupCommitter
         let api: API
@@ -43,7 +45,9 @@ extension Daemon {
             workers[name] = schedule.workers
             policies[name] = schedule.policy
         }
-        let composer = ReloadableComposer(TemplateComposer(library: loaded.library, config: config, links: links))
+        let templates = LiveTemplates(library: loaded.library, log: Log.sink)
+        let composer = ReloadableComposer(
+            TemplateComposer(library: loaded.library, config: config, links: links), templateWatch: templates)
         // After the channels and the server settings: the redactor knows every secret they read.
         let worker = DeliveryWorker(
             store: store, channels: channels, composer: composer, policies: policies,
@@ -57,8 +61,13 @@ extension Daemon {
         let committer = GroupCommitter(store: store, observer: metrics, log: Log.sink) { scheduler.wake($0) }
         let api = API(
             store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics,
-            live: Self.live(loaded, channels: infos), availability: worker.availability
+            live: Self.live(loaded, channels: infos), availability: worker.availability, templateWatch: templates
         ) { scheduler.wake($0) }
+        // A changed folder reaches both: what triggers check, and what the worker renders.
+        templates.onChange { library in
+            composer.replace(library: library)
+            api.live.update { $0.templates = library }
+        }
         let server = HTTPServer(
             maxBodyBytes: loaded.settings.maxBodyBytes, trustProxy: loaded.settings.trustProxy,
             headerTimeoutMillis: loaded.settings.headerTimeoutMillis
@@ -68,7 +77,7 @@ extension Daemon {
             threads: loaded.settings.threads, perAddressLimit: loaded.settings.perIPConnections)
         return Parts(
             config: config, store: store, links: links, channels: infos, worker: worker, composer: composer,
-            delivery: delivery, committer: committer, api: api, http: http,
+            templates: templates, delivery: delivery, committer: committer, api: api, http: http,
             services: ServiceGroup([delivery, committer, http], log: Log.sink))
     }
 

@@ -33,6 +33,8 @@ extension Daemon {
             parts.delivery.drainTimeoutMillis.store(next.settings.drainTimeoutMillis, ordering: .relaxed)
             parts.worker.quietHours.withLock { $0 = next.quiet }
             parts.composer.replace(TemplateComposer(library: next.library, config: next.config, links: parts.links))
+            // After the composer and the API took the new library: the watcher starts from it.
+            parts.templates.replace(next.library)
             Log.notice("reloaded the configuration and \(next.library.names.count) templates")
             return next
         } catch {

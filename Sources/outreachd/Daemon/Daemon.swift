@@ -70,6 +70,8 @@ final class Daemon {
         var nextHousekeeping: UInt64 = 0
         while stopSignal == 0 {
             parts.api.storeHealth.check(parts.store)
+            // Requests and sends look at the template folder too; this says a broken change on an idle daemon.
+            parts.templates.poll()
             if DispatchTime.now().uptimeNanoseconds >= nextHousekeeping {
                 Self.extendReminders(parts.store, scheduler: parts.delivery.scheduler)
                 nextHousekeeping = DispatchTime.now().uptimeNanoseconds + Self.housekeepingInterval

@@ -50,12 +50,16 @@ final class API: Sendable {
     let availability: ChannelAvailability
     /// Whether the store takes writes (a full disk): /healthz answers 503 while it does not.
     let storeHealth: StoreHealth
+    /// The template folder as it is now: looked at, at most once a second, before a request reads `snapshot`.
+    let templateWatch: LiveTemplates?
 
     init(
         store: any Store, dataDirectory: String, committer: GroupCommitter, links: LinkSigner, metrics: Metrics,
         live: Live,
-        availability: ChannelAvailability = ChannelAvailability(), wake: @escaping @Sendable (Set<String>) -> Void
+        availability: ChannelAvailability = ChannelAvailability(), templateWatch: LiveTemplates? = nil,
+        wake: @escaping @Sendable (Set<String>) -> Void
     ) {
+        self.templateWatch = templateWatch
         self.availability = availability
         self.store = store
         self.committer = committer
@@ -66,7 +70,10 @@ final class API: Sendable {
         self.storeHealth = StoreHealth(directory: dataDirectory)
     }
 
-    var snapshot: Live { live.read() }
+    var snapshot: Live {
+        templateWatch?.poll()
+        return live.read()
+    }
 
     /// `Retry-After` when the disk is full: long enough not to hammer it, short enough to resume soon.
     static let storageRetryAfterSeconds = 30

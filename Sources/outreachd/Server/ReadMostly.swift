@@ -1,6 +1,6 @@
 import Foundation
 
-/// A value read by every request and replaced only on SIGHUP: a pthread read-write lock, so the
+/// A value read by every request and replaced only on SIGHUP (or a template change): a pthread read-write lock, so the
 /// pool threads reading it never wait for each other (a Mutex would make them queue, and its
 /// priority-inheriting futex is costly under contention).
 final class ReadMostly<Value: Sendable>: @unchecked Sendable {
@@ -27,6 +27,13 @@ final class ReadMostly<Value: Sendable>: @unchecked Sendable {
     func replace(_ new: Value) {
         pthread_rwlock_wrlock(lock)
         value = new
+        pthread_rwlock_unlock(lock)
+    }
+
+    /// Changes part of the value under the write lock (a template change beside a SIGHUP's replace).
+    func update(_ change: (inout Value) -> Void) {
+        pthread_rwlock_wrlock(lock)
+        change(&value)
         pthread_rwlock_unlock(lock)
     }
 }
