@@ -6,6 +6,38 @@ import Testing
 /// that is down, then back. Each fails on 23b641f.
 @Suite(.serialized)
 struct ReviewGRelayOutageTests {
+    /// A Python peer on `port` that appends a line to `dir/hits` for every request it acts on.
+    static func startPeer(_ script: String, port: Int, dir: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script, String(port), dir + "/hits"]
+        try p.run()
+        return p
+    }
+
+    /// SIGKILL: the test runner's children may have SIGTERM blocked.
+    static func stop(_ p: Process) {
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+    }
+
+    /// A daemon with one Telegram channel `team` posting to the peer on `port`, three attempts a second apart.
+    static func telegramDaemon(port: Int, dir: String) throws -> DaemonHarness {
+        try "123:ABC\n".write(toFile: dir + "/tg-token", atomically: true, encoding: .utf8)
+        return try DaemonHarness(
+            channels: """
+                [channels.team]
+                type = "webhook"
+                preset = "telegram"
+                url = "http://127.0.0.1:\(port)"
+                bot_token_file = "\(dir)/tg-token"
+                chat_id = "-100123"
+                retry_base = "1s"
+                retry_max = "2s"
+                max_attempts = 3
+                """)
+    }
+
     /// "Deliveries wait without spending attempts (only max_age still applies)". While the channel
     /// is down only the one probe message is ever looked at again, so max_age ends at most the
     /// probes; every other delivery is sent when the relay returns, however old it is by then.
@@ -60,25 +92,9 @@ struct ReviewGRelayOutageTests {
             def log_message(self, *a): pass
         http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
         """.write(toFile: script, atomically: true, encoding: .utf8)
-        let gw = Process()
-        gw.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gw.arguments = ["python3", script, String(port), dir + "/hits"]
-        try gw.run()
-        // SIGKILL: the test runner's children may have SIGTERM blocked.
-        defer { kill(gw.processIdentifier, SIGKILL); gw.waitUntilExit() }
-        try "123:ABC\n".write(toFile: dir + "/tg-token", atomically: true, encoding: .utf8)
-        let d = try DaemonHarness(
-            channels: """
-                [channels.team]
-                type = "webhook"
-                preset = "telegram"
-                url = "http://127.0.0.1:\(port)"
-                bot_token_file = "\(dir)/tg-token"
-                chat_id = "-100123"
-                retry_base = "1s"
-                retry_max = "2s"
-                max_attempts = 3
-                """)
+        let gw = try Self.startPeer(script, port: port, dir: dir)
+        defer { Self.stop(gw) }
+        let d = try Self.telegramDaemon(port: port, dir: dir)
         #expect(try d.cli(["contacts", "add", "--email", "p@example.org", "--name", "Poison"]).status == 0)
         #expect(try d.cli(["contacts", "add", "--email", "ok@example.org", "--name", "Okay"]).status == 0)
         #expect(
@@ -131,24 +147,9 @@ struct ReviewGRelayOutageTests {
             with open(sys.argv[2], "a") as f: f.write("got\\n")   # acted on it
             c.close()                                            # ...and answered nothing
         """.write(toFile: script, atomically: true, encoding: .utf8)
-        let peer = Process()
-        peer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        peer.arguments = ["python3", script, String(port), dir + "/hits"]
-        try peer.run()
-        defer { kill(peer.processIdentifier, SIGKILL); peer.waitUntilExit() }
-        try "123:ABC\n".write(toFile: dir + "/tg-token", atomically: true, encoding: .utf8)
-        let d = try DaemonHarness(
-            channels: """
-                [channels.team]
-                type = "webhook"
-                preset = "telegram"
-                url = "http://127.0.0.1:\(port)"
-                bot_token_file = "\(dir)/tg-token"
-                chat_id = "-100123"
-                retry_base = "1s"
-                retry_max = "2s"
-                max_attempts = 3
-                """)
+        let peer = try Self.startPeer(script, port: port, dir: dir)
+        defer { Self.stop(peer) }
+        let d = try Self.telegramDaemon(port: port, dir: dir)
         #expect(
             try d.cli(["send", "welcome", "--channel", "team", "--to", "a@example.org", "--queue-only"]).status == 0)
         try d.start()
