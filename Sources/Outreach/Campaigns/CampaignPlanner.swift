@@ -66,7 +66,7 @@ public struct CampaignPlanner {
     /// Checks `draft` and stores it as a campaign that is not started.
     /// - Parameter now: the current instant (ms since 1970), for the send time.
     /// - Returns: the campaign stored.
-    /// - Throws: `StoreError.unknownList`, `CampaignError.invalid` naming what to fix,
+    /// - Throws: `StoreError.unknownList`, `UnknownChannel`, `CampaignError.invalid` naming what to fix,
     ///   `CampaignError.inThePast`, `SegmentError`, `CampaignError.exists`.
     public func create(_ draft: CampaignDraft, now: Int64 = WallClock.nowMillis()) throws -> Campaign {
         let (campaignChannels, segment) = try check(draft, now: now)
@@ -105,8 +105,7 @@ public struct CampaignPlanner {
         var campaignChannels: [CampaignChannel] = []
         for n in draft.channels {
             guard let ch = channels[n] else {
-                throw CampaignError.invalid(
-                    "There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
+                throw UnknownChannel(n, configured: channels.keys)
             }
             campaignChannels.append(CampaignChannel(channel: ch))
         }

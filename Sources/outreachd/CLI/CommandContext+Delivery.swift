@@ -41,8 +41,7 @@ extension CommandContext {
         var (channels, schedules) = try channelsAndSchedules()
         if !names.isEmpty {
             for n in names where channels[n] == nil {
-                throw CLIError.failed(
-                    "There is no channel '\(n)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
+                throw UnknownChannel(n, configured: channels.keys)
             }
             channels = channels.filter { names.contains($0.key) }
         }

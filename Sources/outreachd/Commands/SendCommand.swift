@@ -127,8 +127,7 @@ struct SendCommand: Command {
     static func pick(_ named: String?, forEmail: Bool, _ channels: [String: any Channel]) throws -> any Channel {
         if let named {
             guard let c = channels[named] else {
-                throw CLIError.failed(
-                    "There is no channel '\(named)'; configured: \(channels.keys.sorted().joined(separator: ", ")).")
+                throw UnknownChannel(named, configured: channels.keys)
             }
             return c
         }
