@@ -54,6 +54,7 @@ public enum SuppressionLift {
     ) throws -> SuppressionRemoval {
         let note = note.trimmingSpaces
         guard !note.isEmpty else { throw SuppressionLiftError.noReason(address) }
+        let address = address.lowercasedIfEmail
         return try store.applyBounces { ledger in
             guard let entry = try ledger.suppressionEntry(address: address) else {
                 throw SuppressionLiftError.notSuppressed(address)
@@ -62,7 +63,7 @@ public enum SuppressionLift {
                 throw SuppressionLiftError.theirNo(address: address, reason: entry.reason, since: entry.since)
             }
             let removal = SuppressionRemoval(
-                address: address.lowercasedIfEmail, reason: entry.reason, detail: entry.detail, note: note,
+                address: address, reason: entry.reason, detail: entry.detail, note: note,
                 atTheirRequest: atTheirRequest, at: now)
             try ledger.removeSuppression(removal)
             try ledger.setScore(nil, address: removal.address)
