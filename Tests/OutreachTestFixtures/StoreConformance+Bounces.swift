@@ -112,9 +112,9 @@ extension StoreConformance {
         #expect(try s.bounceScore(address: "full@example.org")?.score == 0.5)
         #expect(try s.suppression(for: "old@example.org") == nil)
         #expect(try s.bounceScore(address: "old@example.org")?.score == 1.0)
-        // A policy refusal is about the sender, not the mailbox: recorded, never counted.
+        // A policy refusal is about the sender or the message: soft, as in a DSN.
         #expect(try s.suppression(for: "policy@example.org") == nil)
-        #expect(try s.bounceScore(address: "policy@example.org") == nil)
+        #expect(try s.bounceScore(address: "policy@example.org")?.score == 0.5)
         let records = try s.bounces(since: nil, address: nil, limit: 10)
         #expect(records.count == 4 && records.allSatisfy { $0.source == "SMTP session" })
         #expect(

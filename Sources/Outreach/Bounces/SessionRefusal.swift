@@ -10,32 +10,11 @@ public enum SessionRefusal {
     ///   - address: the recipient refused.
     ///   - delivery: the delivery it was for.
     public static func result(reply: String, address: String, delivery: Int64) -> BounceResult {
-        let status = enhancedStatus(in: reply)
-        return BounceResult(
-            recipient: address, kind: kind(status: status), status: status, diagnostic: reply, delivery: delivery)
+        let status = BounceClassifier.enhancedStatus(in: reply)
+        // Classified as a DSN's Status and Diagnostic-Code are: a quota or a policy refusal (5.7.x)
+        // is soft. The relay refused the recipient with a 5xx, so a reply that says nothing is hard.
+        var kind = BounceClassifier.kind(status: status, diagnostic: reply)
+        if kind == .unknown { kind = .hard }
+        return BounceResult(recipient: address, kind: kind, status: status, diagnostic: reply, delivery: delivery)
     }
-
-    /// A quota (5.2.2) is soft; a policy refusal (5.7.x: the sender or the message, not the
-    /// mailbox) is recorded only, never scored; any other 5xx, with or without an enhanced
-    /// status, is hard.
-    static func kind(status: String?) -> BounceKind {
-        guard let status else { return .hard }
-        if status == "5.2.2" { return .soft }
-        if status.hasPrefix("5.7.") { return .unknown }
-        return status.hasPrefix("4.") ? .soft : .hard
-    }
-
-    /// The RFC 3463 code after the reply code (`550 5.1.1 …`, `550-5.1.1 …`), or nil.
-    static func enhancedStatus(in reply: String) -> String? {
-        let words = reply.split(whereSeparator: { $0 == " " || $0 == "-" }).prefix(3)
-        return words.dropFirst().first { w in
-            let parts = w.split(separator: ".", omittingEmptySubsequences: false)
-            return parts.count == 3 && ["2", "4", "5"].contains(parts[0])
-                && parts.dropFirst().allSatisfy { (1...3).contains($0.count) && $0.allSatisfy(\.isASCIIDigit) }
-        }.map(String.init)
-    }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

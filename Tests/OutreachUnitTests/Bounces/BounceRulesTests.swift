@@ -234,13 +234,15 @@ import Testing
             reply: "550 5.1.1 <gone@example.org>: Recipient address rejected", address: "gone@example.org",
             delivery: 4)
         #expect(r.kind == .hard && r.status == "5.1.1" && r.delivery == 4 && r.recipient == "gone@example.org")
-        #expect(SessionRefusal.enhancedStatus(in: "550-5.1.10 null MX") == "5.1.10")
-        #expect(SessionRefusal.enhancedStatus(in: "550 mailbox unavailable") == nil)
-        #expect(SessionRefusal.enhancedStatus(in: "550 5.1 nope") == nil)
-        #expect(SessionRefusal.kind(status: nil) == .hard)
-        #expect(SessionRefusal.kind(status: "5.2.2") == .soft)
-        #expect(SessionRefusal.kind(status: "5.7.1") == .unknown)
-        #expect(SessionRefusal.kind(status: "5.1.1") == .hard)
+        func kind(_ reply: String) -> BounceKind {
+            SessionRefusal.result(reply: reply, address: "a@example.org", delivery: 1).kind
+        }
+        #expect(SessionRefusal.result(reply: "550-5.1.10 null MX", address: "a@b.c", delivery: 1).status == "5.1.10")
+        #expect(kind("550 Requested action not taken: mailbox unavailable") == .hard)
+        #expect(kind("553 sorry") == .hard)
+        #expect(kind("550 5.2.2 <a@example.org>: mailbox full") == .soft)
+        // A policy refusal is about the sender or the message: soft, as in a DSN.
+        #expect(kind("550 5.7.1 Relaying denied") == .soft)
     }
 
     // MARK: configuration
