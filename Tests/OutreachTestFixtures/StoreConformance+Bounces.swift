@@ -75,7 +75,8 @@ extension StoreConformance {
         let again = try p.process(message: Array("From: x\r\n\r\none".utf8), source: "file one.eml")
         #expect(again.applied.map(\.action) == [.duplicate, .duplicate])
         let records = try s.bounces(since: nil, address: nil, limit: 100)
-        #expect(records.map(\.kind) == [.hard, .complaint] && records.map(\.source) == ["file one.eml", "file one.eml"])
+        #expect(
+            records.map(\.kind) == [.hard, .complaint] && records.map(\.source) == ["file one.eml", "file one.eml"])
         #expect(records[0].address == "a@example.org" && records[0].delivery == news.deliveryIDs[0])
         #expect(try s.bounces(since: nil, address: "B@example.org", limit: 100).map(\.kind) == [.complaint])
         #expect(try s.bounces(since: now + 60_000, address: nil, limit: 100).isEmpty)

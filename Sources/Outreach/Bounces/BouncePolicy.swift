@@ -35,7 +35,8 @@ public struct BouncePolicy: Sendable, Equatable {
         guard let section = config.sections["bounces"] else { return }
         if let t = try section.number("threshold") {
             guard t >= 0.5, t <= 1000 else {
-                throw section.invalid("threshold", "must be a number from 0.5 to 1000 (a hard bounce counts 1, a soft 0.5)")
+                throw section.invalid(
+                    "threshold", "must be a number from 0.5 to 1000 (a hard bounce counts 1, a soft 0.5)")
             }
             threshold = t
         }

@@ -17,8 +17,9 @@ public final class BounceProcessor: BounceSink {
     /// - Parameters:
     ///   - parse: reads one RFC 5322 message (the parser, `BounceParser.parse`); what it throws
     ///     makes the message unparseable.
-    public init(store: any BounceStore, policy: BouncePolicy, clock: any TimeSource = SystemTime(), parse: @escaping Parse)
-    {
+    public init(
+        store: any BounceStore, policy: BouncePolicy, clock: any TimeSource = SystemTime(), parse: @escaping Parse
+    ) {
         self.store = store
         self.policy = policy
         self.clock = clock

@@ -34,7 +34,8 @@ import Testing
 
     func hard(_ address: String, _ status: String? = "5.0.0", delivery: Int64? = nil) -> BounceResult {
         BounceResult(
-            recipient: address, kind: .hard, status: status, diagnostic: "smtp; 550 \(status ?? "") no", delivery: delivery)
+            recipient: address, kind: .hard, status: status, diagnostic: "smtp; 550 \(status ?? "") no",
+            delivery: delivery)
     }
 
     // MARK: what a bounce does

@@ -113,7 +113,8 @@ extension SQLiteStore {
     static func bounceScore(_ db: SQLiteDatabase, address: String) throws -> BounceScore? {
         try db.prepare(literal: "SELECT score, day, day_weight, last_at FROM bounce_scores WHERE address = ?")
             .rows([.text(address)]) {
-                BounceScore(address: address, score: $0.double(0), day: $0.int(1), dayWeight: $0.double(2), lastAt: $0.int(3))
+                BounceScore(
+                    address: address, score: $0.double(0), day: $0.int(1), dayWeight: $0.double(2), lastAt: $0.int(3))
             }.first
     }
 

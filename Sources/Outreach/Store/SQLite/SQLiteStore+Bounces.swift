@@ -21,7 +21,10 @@ extension SQLiteStore {
                 ORDER BY id
                 """
             ).rows(
-                [.integer(since ?? Int64.min), SQLiteValue(address.map(Self.normalizedAddress)), .integer(Int64(limit))],
+                [
+                    .integer(since ?? Int64.min), SQLiteValue(address.map(Self.normalizedAddress)),
+                    .integer(Int64(limit)),
+                ],
                 Self.readBounce)
         }
     }
@@ -78,7 +81,10 @@ extension SQLiteStore {
         var removals: [JSON] = []
         for a in addresses.map(normalizedAddress) {
             if let s = try bounceScore(db, address: a) {
-                scores.append(["address": .string(a), "score": .number(String(s.score)), "last": .string(WallClock.rfc3339(s.lastAt))])
+                scores.append([
+                    "address": .string(a), "score": .number(String(s.score)),
+                    "last": .string(WallClock.rfc3339(s.lastAt)),
+                ])
             }
             removals += try suppressionRemovals(db, address: a).map(\.json)
         }

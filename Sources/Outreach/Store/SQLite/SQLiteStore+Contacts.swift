@@ -332,7 +332,8 @@ extension SQLiteStore {
                 "contact": c.json, "memberships": .array(memberships), "consent": .array(consent),
                 "suppressions": .array(suppressions), "deliveries": .array(deliveries),
             ]
-            return .object(out.merging(try Self.bounceExport(db, addresses: addresses, contactID: contactID)) { a, _ in a })
+            return .object(
+                out.merging(try Self.bounceExport(db, addresses: addresses, contactID: contactID)) { a, _ in a })
         }
     }
 }
