@@ -238,10 +238,9 @@ enum PlainTextBounce {
     /// less the bounce's own, else the returned message's To; the whole text classifies them.
     static func generic(_ all: [Substring], headers: MessageHeaders, returned: MessageHeaders?) -> [BounceResult] {
         let lines = Array(all.prefix { !isCopyMarker($0) })
-        let own = Set(
-            ["from", "to", "return-path", "sender", "reply-to"].flatMap { headers.all($0) }.flatMap {
-                BounceAddress.all(in: $0)
-            })
+        let own = Set(["from", "to", "return-path", "sender", "reply-to"].flatMap { headers.all($0) }.flatMap {
+            BounceAddress.all(in: $0)
+        })
         func candidates(_ ls: [Substring]) -> [String] {
             var out: [String] = []
             for l in ls {
