@@ -36,7 +36,7 @@ public enum StoreConformance {
     public static let consent: [StoreCheck<any ContactStore & ConsentStore>] = [
         StoreCheck("membershipRulesHoldForEveryAuthority", membershipRulesHoldForEveryAuthority),
         StoreCheck("aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe", aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe),
-    ]
+    ] + suppressionStrength
     /// `DeliveryQueue` alone.
     public static let queue: [StoreCheck<any DeliveryQueue>] = [
         StoreCheck("idempotencyKeysReplayOrConflict", idempotencyKeysReplayOrConflict),
