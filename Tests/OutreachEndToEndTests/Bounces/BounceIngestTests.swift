@@ -191,6 +191,26 @@ import Testing
         #expect(down.status == 75 && down.stderr.contains("Nothing was applied"), "\(down.stderr)")
     }
 
+    /// `check` says what is wrong with `bounce_address` and `[bounces] threshold`, one sentence each.
+    @Test func checkRefusesABadBounceAddressAndThreshold() throws {
+        let (dir, config) = try CrashTests.setUp("bounces-check")
+        try """
+
+        [bounces]
+        threshold = 0.1
+
+        [channels.mail]
+        type = "smtp"
+        url = "smtp://127.0.0.1:25"
+        bounce_address = "Bounces <bounces@news.example.org>"
+        """.appendLine(toFile: config)
+        let r = try TestSupport.outreachd(["--config", config, "check"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("'bounce_address' must be an email address like bounces@news.example.org"), "\(r.stderr)")
+        #expect(r.stderr.contains("'threshold' must be a number from 0.5 to 1000"), "\(r.stderr)")
+        #expect(r.stderr.contains("2 problems found."), "\(r.stderr) \(dir)")
+    }
+
     /// A 5xx to RCPT during the session goes through the same rules: a full mailbox is scored, not
     /// suppressed (it used to suppress at once).
     @Test func aRefusedRecipientDuringTheSessionIsScored() throws {
