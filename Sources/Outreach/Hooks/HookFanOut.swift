@@ -20,6 +20,8 @@ public final class HookFanOut: Service {
     private let wakeup = Wakeup(loops: 1)
     private let done = ThreadSignal()
     private let started = Atomic<Bool>(false)
+    /// Whether the store was told the types to record.
+    private let subscribed = Atomic<Bool>(false)
 
     /// - Parameters:
     ///   - wake: told the hook channels that got deliveries (the scheduler's loops).
@@ -38,7 +40,12 @@ public final class HookFanOut: Service {
 
     public var serviceName: String { "hook fan-out" }
 
+    /// Tells the store what to record and moves what the outbox holds, before the HTTP server
+    /// takes requests (a failure is logged and tried again by the thread); then, with hooks,
+    /// starts the thread that keeps looking.
     public func start() throws {
+        step()
+        guard !hooks.isEmpty || !subscribed.load(ordering: .relaxed) else { return }
         started.store(true, ordering: .relaxed)
         let t = Thread { [self] in
             self.run()
@@ -68,26 +75,32 @@ public final class HookFanOut: Service {
         }
     }
 
+    /// One look: the subscription until it is written, then the outbox. Returns whether it failed.
+    @discardableResult
+    private func step() -> Bool {
+        do {
+            if !subscribed.load(ordering: .relaxed) {
+                try store.subscribeHooks(to: Set(hooks.flatMap(\.events)))
+                subscribed.store(true, ordering: .relaxed)
+            }
+            // Without hooks: what the outbox held when they were removed is dropped, once.
+            try fanOutAll()
+            return false
+        } catch {
+            log(.error, "hooks: \(error)")
+            return true
+        }
+    }
+
     private func run() {
-        var subscribed = false
         var failures = 0
         while !stopping.isSet {
             let seen = wakeup.current
-            do {
-                if !subscribed {
-                    try store.subscribeHooks(to: Set(hooks.flatMap(\.events)))
-                    subscribed = true
-                }
-                // Without hooks: what the outbox held when they were removed is dropped once.
-                try fanOutAll()
-                failures = 0
-                if hooks.isEmpty { return }
-                wakeup.wait(loop: 0, after: seen, until: clock.nowMillis() + intervalMillis)
-            } catch {
-                failures += 1
-                log(.error, "hooks: \(error)")
-                wakeup.wait(loop: 0, after: seen, until: clock.nowMillis() + min(30_000, 500 << Int64(min(failures, 6))))
-            }
+            let pause = failures == 0 ? intervalMillis : min(30_000, 500 << Int64(min(failures, 6)))
+            wakeup.wait(loop: 0, after: seen, until: clock.nowMillis() + pause)
+            if stopping.isSet { return }
+            failures = step() ? failures + 1 : 0
+            if hooks.isEmpty && failures == 0 { return }
         }
     }
 }
