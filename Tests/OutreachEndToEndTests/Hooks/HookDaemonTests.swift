@@ -155,4 +155,25 @@ import Testing
         let ok = try d.cli(["check"])
         #expect(ok.status == 0 && ok.stdout.contains("1 channel, 1 hook,"), "\(ok.stdout) \(ok.stderr)")
     }
+
+    /// SIGHUP treats hooks as it treats channels: a bad one fails the reload (the running hooks go
+    /// on), a change is said to need a restart.
+    @Test func sighupRefusesABadHookAndSaysAChangeNeedsARestart() throws {
+        let smtp = try SMTPServer()
+        let d = try daemon(smtp: smtp, crm: "http://127.0.0.1:9", events: ["delivery.sent"])
+        try d.start()
+        let original = try String(contentsOfFile: d.configPath, encoding: .utf8)
+        try original.replacingOccurrences(of: #""delivery.sent""#, with: #""delivery.opened""#)
+            .write(toFile: d.configPath, atomically: true, encoding: .utf8)
+        kill(d.pid, SIGHUP)
+        try TestSupport.waitFor("the refused reload") { d.log.contains("reload failed") }
+        #expect(d.log.contains("'events' of [hooks.crm] has \"delivery.opened\""), "\(d.log)")
+        try original.replacingOccurrences(of: #""delivery.sent""#, with: #""delivery.sent", "delivery.failed""#)
+            .write(toFile: d.configPath, atomically: true, encoding: .utf8)
+        kill(d.pid, SIGHUP)
+        try TestSupport.waitFor("the reload") { d.log.contains("reloaded the configuration") }
+        #expect(d.log.contains("[hooks] were added, removed or changed in the configuration; restart outreachd"))
+        #expect(!d.log.contains(secret))
+        #expect(d.stop().status == 0)
+    }
 }
