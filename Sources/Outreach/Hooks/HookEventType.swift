@@ -2,7 +2,8 @@
 /// outside something, or a person joining or leaving a list.
 ///
 /// The store records an event in the transaction of the change itself (SQLite: triggers on
-/// `deliveries` and `memberships`), so no change is told twice or lost (docs/hooks.md).
+/// `deliveries` and `memberships`), so no change is told twice or lost (docs/hooks.md). The
+/// mapping from states to types is here (`deliveryState`, `membershipState`) and in the triggers.
 public enum HookEventType: String, Sendable, CaseIterable, Comparable {
     /// The peer accepted the message (`sending` → `sent`).
     case deliverySent = "delivery.sent"
@@ -29,6 +30,15 @@ public enum HookEventType: String, Sendable, CaseIterable, Comparable {
         case .deliveryComplained: return "complained"
         case .deliveryFailed: return "dead"
         case .contactUnsubscribed, .contactSubscribed: return nil
+        }
+    }
+
+    /// The membership state whose reaching is this event; nil for delivery events.
+    public var membershipState: MembershipState? {
+        switch self {
+        case .contactSubscribed: return .subscribed
+        case .contactUnsubscribed: return .unsubscribed
+        default: return nil
         }
     }
 

@@ -1,12 +1,8 @@
 extension SQLiteSchema {
-    /// The outbox of `[hooks.NAME]` events (docs/hooks.md). Triggers record an event in the
-    /// transaction of the change itself, whatever path made it (the worker, a receipt, a bounce, an
-    /// unsubscribe, an import, SQL typed into the sqlite3 shell), and only when the state really
-    /// changed: a commit has its event, a rollback none, a repeat none. Only the types in
-    /// `hook_subscriptions` (written by `serve` from its hooks) are recorded, so nothing piles up
-    /// without a hook, and a hook's own deliveries (channel `hook:NAME`) raise none. The payload is
-    /// the change as it was then (`HookOutbox`). AUTOINCREMENT: the fan-out empties the table, and
-    /// an id is a `webhook-id` receivers deduplicate by, so an id is never handed out twice.
+    /// The outbox of `[hooks.NAME]` events (docs/hooks.md) and the types some hook subscribes to.
+    /// The triggers that fill it are made by `subscribeHooks` (`hookTriggers`), for the types
+    /// subscribed only. AUTOINCREMENT: the fan-out empties the table, and an id is a `webhook-id`
+    /// receivers deduplicate by, so an id is never handed out twice.
     static let hooks = """
         CREATE TABLE hook_subscriptions(type TEXT PRIMARY KEY) WITHOUT ROWID;
         CREATE TABLE hook_events(
@@ -15,44 +11,66 @@ extension SQLiteSchema {
             payload TEXT NOT NULL,
             created_at INTEGER NOT NULL
         );
-        CREATE TRIGGER hook_delivery_event AFTER UPDATE OF state ON deliveries
-            WHEN new.state IN ('sent', 'delivered', 'bounced', 'complained', 'dead') AND new.state IS NOT old.state
-              AND substr(new.channel, 1, 5) <> 'hook:'
-              AND EXISTS (SELECT 1 FROM hook_subscriptions
-                          WHERE type = 'delivery.' || CASE new.state WHEN 'dead' THEN 'failed' ELSE new.state END)
-            BEGIN
-            INSERT INTO hook_events(type, payload, created_at)
-                SELECT 'delivery.' || CASE new.state WHEN 'dead' THEN 'failed' ELSE new.state END,
-                    json_object('delivery_id', new.id, 'message_id', new.message_id, 'channel', new.channel,
-                        'address', new.address, 'contact_id', new.contact_id, 'state', new.state,
-                        'attempts', new.attempts, 'diagnostic', new.last_error, 'provider_id', new.provider_id,
-                        'template', m.template, 'kind', m.kind, 'list', m.list_name,
-                        'campaign', (SELECT name FROM campaigns WHERE id = m.campaign_id),
-                        'event', (SELECT name FROM events WHERE id = m.event_id)),
-                    new.updated_at
-                FROM messages m WHERE m.id = new.message_id;
-            END;
-        CREATE TRIGGER hook_membership_added AFTER INSERT ON memberships
-            WHEN new.state IN ('subscribed', 'unsubscribed')
-              AND EXISTS (SELECT 1 FROM hook_subscriptions WHERE type = 'contact.' || new.state)
-            BEGIN
-            INSERT INTO hook_events(type, payload, created_at)
-                SELECT 'contact.' || new.state,
-                    json_object('contact_id', c.id, 'email', c.email, 'phone', c.phone, 'list', l.name,
-                        'state', new.state, 'previous_state', NULL, 'source', new.consent_source),
-                    new.updated_at
-                FROM contacts c, lists l WHERE c.id = new.contact_id AND l.id = new.list_id;
-            END;
-        CREATE TRIGGER hook_membership_changed AFTER UPDATE OF state ON memberships
-            WHEN new.state IN ('subscribed', 'unsubscribed') AND new.state IS NOT old.state
-              AND EXISTS (SELECT 1 FROM hook_subscriptions WHERE type = 'contact.' || new.state)
-            BEGIN
-            INSERT INTO hook_events(type, payload, created_at)
-                SELECT 'contact.' || new.state,
-                    json_object('contact_id', c.id, 'email', c.email, 'phone', c.phone, 'list', l.name,
-                        'state', new.state, 'previous_state', old.state, 'source', new.consent_source),
-                    new.updated_at
-                FROM contacts c, lists l WHERE c.id = new.contact_id AND l.id = new.list_id;
-            END;
         """
+
+    /// The triggers that record the events of `types`, replacing those there were. A trigger
+    /// records in the transaction of the change itself, whatever path made it (the worker, a
+    /// receipt, a bounce, an unsubscribe, an import, SQL typed into the sqlite3 shell), and only
+    /// when the state really changed: a commit has its event, a rollback none, a repeat none. A
+    /// hook's own deliveries (channel `hook:NAME`) raise none. The payload is the change as it was.
+    ///
+    /// Made per subscription rather than once with a lookup of the subscribed types in their
+    /// condition: that lookup, run for every changed row, doubled the cost of recording a batch's
+    /// outcomes; without hooks there is no trigger at all, and with them the condition is a list.
+    static func hookTriggers(for types: Set<HookEventType>) -> String {
+        func list(_ states: [String]) -> String { states.sorted().map { "'\($0)'" }.joined(separator: ", ") }
+        var sql = """
+            DROP TRIGGER IF EXISTS hook_delivery_event;
+            DROP TRIGGER IF EXISTS hook_membership_added;
+            DROP TRIGGER IF EXISTS hook_membership_changed;
+
+            """
+        let deliveryStates = types.compactMap(\.deliveryState)
+        if !deliveryStates.isEmpty {
+            sql += """
+                CREATE TRIGGER hook_delivery_event AFTER UPDATE OF state ON deliveries
+                    WHEN new.state IN (\(list(deliveryStates))) AND new.state IS NOT old.state
+                      AND substr(new.channel, 1, 5) <> 'hook:'
+                    BEGIN
+                    INSERT INTO hook_events(type, payload, created_at)
+                        SELECT 'delivery.' || CASE new.state WHEN 'dead' THEN 'failed' ELSE new.state END,
+                            json_object('delivery_id', new.id, 'message_id', new.message_id, 'channel', new.channel,
+                                'address', new.address, 'contact_id', new.contact_id, 'state', new.state,
+                                'attempts', new.attempts, 'diagnostic', new.last_error, 'provider_id', new.provider_id,
+                                'template', m.template, 'kind', m.kind, 'list', m.list_name,
+                                'campaign', (SELECT name FROM campaigns WHERE id = m.campaign_id),
+                                'event', (SELECT name FROM events WHERE id = m.event_id)),
+                            new.updated_at
+                        FROM messages m WHERE m.id = new.message_id;
+                    END;
+
+                """
+        }
+        let membershipStates = types.compactMap(\.membershipState).map(\.rawValue)
+        if !membershipStates.isEmpty {
+            for (name, event, previous) in [
+                ("hook_membership_added", "INSERT", "NULL"), ("hook_membership_changed", "UPDATE OF state", "old.state"),
+            ] {
+                sql += """
+                    CREATE TRIGGER \(name) AFTER \(event) ON memberships
+                        WHEN new.state IN (\(list(membershipStates)))\(previous == "NULL" ? "" : " AND new.state IS NOT old.state")
+                        BEGIN
+                        INSERT INTO hook_events(type, payload, created_at)
+                            SELECT 'contact.' || new.state,
+                                json_object('contact_id', c.id, 'email', c.email, 'phone', c.phone, 'list', l.name,
+                                    'state', new.state, 'previous_state', \(previous), 'source', new.consent_source),
+                                new.updated_at
+                            FROM contacts c, lists l WHERE c.id = new.contact_id AND l.id = new.list_id;
+                        END;
+
+                    """
+            }
+        }
+        return sql
+    }
 }

@@ -5,10 +5,12 @@ extension SQLiteStore {
             try db.prepare("SELECT type FROM hook_subscriptions ORDER BY type").rows { $0.text(0) }
         }
         guard current != wanted else { return }
+        // The record and the triggers that act on it change together: other processes see both or neither.
         try write { db in
             try db.execute("DELETE FROM hook_subscriptions")
             let insert = try db.prepare("INSERT INTO hook_subscriptions(type) VALUES(?)")
             for t in wanted { try insert.run([.text(t)]) }
+            try db.execute(SQLiteSchema.hookTriggers(for: types))
         }
     }
 
