@@ -71,6 +71,10 @@ import Testing
         #expect(data["template"] == "welcome" && data["kind"] == "transactional")
         let hook = try hookDeliveries(d)
         #expect(hook.count == 1 && hook[0]["attempts"]?.intValue == 2 && hook[0]["address"] == "delivery.sent")
+        // The text list names the event's id, to find the post at the receiver.
+        let text = try d.cli(["queue", "list"]).stdout
+        let id = try #require(posts[0].header("webhook-id"))
+        #expect(text.contains("\tsent\thook:crm\tdelivery.sent\tattempts=2\twebhook-id=\(id)\t"), "\(text)")
         #expect(d.stop().status == 0)
         #expect(crm.requests().count == 2)
         #expect(d.log.contains("hook crm posts delivery.sent"), "\(d.log)")
