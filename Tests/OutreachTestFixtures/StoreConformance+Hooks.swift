@@ -125,6 +125,24 @@ extension StoreConformance {
         #expect(left["list"] == "news" && left["state"] == "unsubscribed" && left["previous_state"] == "subscribed")
         #expect(left["source"] == "one-click" && left["phone"] == JSON.null)
         #expect(events[0].data["previous_state"] == JSON.null && events[0].data["source"] == "cli")
+
+        // Leaving everything (one-click from all lists, an SMS STOP) is an unsubscribe without a
+        // list; other suppressions are none.
+        let phone = try s.upsertContacts([Contact(email: "c@example.org", phone: "+4520000000")]).ids[0]
+        try s.suppress(address: "B@example.org", reason: .unsubscribed, detail: "one-click unsubscribe")
+        try s.suppress(address: "+4520000000", reason: .stop, detail: "SMS reply STOP")
+        try s.suppress(address: "nobody@example.org", reason: .unsubscribed, detail: "one-click unsubscribe")
+        try s.suppress(address: "d@example.org", reason: .bounce, detail: "550")
+        #expect(try s.pendingHookEvents() == 3)
+        _ = try s.fanOutHookEvents(to: [crm], limit: 10, now: now)
+        let all = try hookEvents(s, channel: crm.channel).compactMap(\.1).suffix(3).map(\.data)
+        #expect(all.allSatisfy { $0["list"] == JSON.null && $0["state"] == "unsubscribed" })
+        #expect(all[0]["contact_id"]?.intValue == Int(ids[1]) && all[0]["email"] == "b@example.org")
+        #expect(all[0]["source"] == "suppression:unsubscribed")
+        #expect(all[1]["contact_id"]?.intValue == Int(phone) && all[1]["phone"] == "+4520000000")
+        #expect(all[1]["email"] == "c@example.org" && all[1]["source"] == "suppression:stop")
+        #expect(all[2]["contact_id"] == JSON.null && all[2]["email"] == "nobody@example.org")
+        #expect(all[2]["phone"] == JSON.null)
     }
 
     public static func onlySubscribedTypesAreRecordedAndEachHookGetsItsOwn(_ s: any HookQueueStore) throws {

@@ -14,6 +14,9 @@ public final class HookChannel: Channel {
     public var target: ChannelTarget { .room }
     public var batchSize: Int { settings.batchSize }
     public var inFlightLimit: Int? { settings.options.maxConnections }
+    /// The most posts `serve` hands over at once: `batch_size`, else the connections (a crash
+    /// repeats at most a batch), as for a channel (`ChannelSchedule.batchCap`).
+    public let batchCap: Int
 
     let settings: HTTPChannelSettings
     let client: HTTPClient
@@ -29,6 +32,7 @@ public final class HookChannel: Channel {
         name = hook.channel
         self.clock = clock
         settings = try HTTPChannelSettings(section)
+        batchCap = section.has("batch_size") ? settings.batchSize : settings.options.maxConnections
         client = HTTPClient(options: settings.options)
     }
 

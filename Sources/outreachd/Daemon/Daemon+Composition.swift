@@ -51,7 +51,7 @@ extension Daemon {
         // Each hook posts on a channel of its own (`hook:NAME`), through the same queue and retries.
         let hooks = try ChannelFactory.makeHooks(config)
         for h in hooks {
-            channels[h.name] = PacedChannel(h, rate: nil, batchCap: h.inFlightLimit) {
+            channels[h.name] = PacedChannel(h, rate: nil, batchCap: h.batchCap) {
                 metrics.observeSend(channel: $0, outcomes: $1, seconds: $2)
             }
             workers[h.name] = 1

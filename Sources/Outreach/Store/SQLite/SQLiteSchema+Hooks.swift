@@ -28,6 +28,7 @@ extension SQLiteSchema {
             DROP TRIGGER IF EXISTS hook_delivery_event;
             DROP TRIGGER IF EXISTS hook_membership_added;
             DROP TRIGGER IF EXISTS hook_membership_changed;
+            DROP TRIGGER IF EXISTS hook_suppression_added;
 
             """
         let deliveryStates = types.compactMap(\.deliveryState)
@@ -70,6 +71,26 @@ extension SQLiteSchema {
 
                     """
             }
+        }
+        // Leaving everything is no membership change: a one-click unsubscribe from all lists and an
+        // SMS STOP are suppressions of the address. They are told as an unsubscribe without a list.
+        if types.contains(.contactUnsubscribed) {
+            sql += """
+                CREATE TRIGGER hook_suppression_added AFTER INSERT ON suppressions
+                    WHEN new.reason IN ('unsubscribed', 'stop')
+                    BEGIN
+                    INSERT INTO hook_events(type, payload, created_at)
+                        SELECT 'contact.unsubscribed',
+                            json_object('contact_id', c.id,
+                                'email', CASE WHEN c.id IS NULL AND instr(new.address, '@') > 0 THEN new.address ELSE c.email END,
+                                'phone', CASE WHEN c.id IS NULL AND instr(new.address, '@') = 0 THEN new.address ELSE c.phone END,
+                                'list', NULL, 'state', 'unsubscribed', 'previous_state', NULL,
+                                'source', 'suppression:' || new.reason),
+                            new.created_at
+                        FROM (SELECT 1) LEFT JOIN contacts c ON c.email = new.address OR c.phone = new.address;
+                    END;
+
+                """
         }
         return sql
     }
