@@ -10,7 +10,8 @@ extension StoreConformance {
     public static let hooks: [StoreCheck<any HookQueueStore>] = [
         StoreCheck("eachDeliveryTransitionRecordsOneEvent", eachDeliveryTransitionRecordsOneEvent),
         StoreCheck("membershipChangesRecordEventsAndARefusalNone", membershipChangesRecordEventsAndARefusalNone),
-        StoreCheck("onlySubscribedTypesAreRecordedAndEachHookGetsItsOwn", onlySubscribedTypesAreRecordedAndEachHookGetsItsOwn),
+        StoreCheck(
+            "onlySubscribedTypesAreRecordedAndEachHookGetsItsOwn", onlySubscribedTypesAreRecordedAndEachHookGetsItsOwn),
         StoreCheck("eraseForgetsTheEventsAboutAPerson", eraseForgetsTheEventsAboutAPerson),
     ]
 
@@ -172,7 +173,8 @@ extension StoreConformance {
         let posts = try s.claim(
             channels: [a.channel, b.channel], limit: 10, owner: "w", leaseMillis: 60_000, now: now)
         #expect(posts.count == 2)
-        try s.complete([result(posts[0], .sent(providerID: nil)), result(posts[1], .permanent("410"))], owner: "w", now: now)
+        try s.complete(
+            [result(posts[0], .sent(providerID: nil)), result(posts[1], .permanent("410"))], owner: "w", now: now)
         #expect(try s.pendingHookEvents() == 0)
 
         // An event no configured hook wants (hooks changed since it was recorded) leaves the outbox.

@@ -40,7 +40,8 @@ public final class HookChannel: Channel {
     func request(for message: OutgoingMessage, timestamp: Int) -> HTTPClientRequest {
         let body = Array((message.body ?? "").utf8)
         let id = message.webhookID ?? String(message.deliveryID)
-        let headers = [(name: "Content-Type", value: "application/json")].merged(with: settings.headers)
+        let headers =
+            [(name: "Content-Type", value: "application/json")].merged(with: settings.headers)
             + hook.signer.headers(id: id, timestamp: timestamp, body: body)
         return HTTPClientRequest(method: "POST", url: hook.url, headers: headers, body: body)
     }

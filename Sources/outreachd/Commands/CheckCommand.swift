@@ -67,7 +67,8 @@ struct CheckCommand: Command {
             for w in warnings { Output.error("warning: " + w + ".") }
             let source = config.file ?? "embedded defaults"
             if problems.isEmpty {
-                let hooks = config.hooks.isEmpty ? "" : ", \(config.hooks.count) hook\(config.hooks.count == 1 ? "" : "s")"
+                let hooks =
+                    config.hooks.isEmpty ? "" : ", \(config.hooks.count) hook\(config.hooks.count == 1 ? "" : "s")"
                 context.print(
                     "OK: \(source), \(config.channels.count) channel\(config.channels.count == 1 ? "" : "s")\(hooks), \(templateCount) templates in \(config.templatesDir)."
                 )

@@ -20,7 +20,8 @@ extension Daemon {
             }
             // Hooks too are built once: a bad one fails the reload, a change waits for a restart.
             if try Self.hooksChanged(in: next.config, against: parts.config) {
-                Log.warning("[hooks] were added, removed or changed in the configuration; restart outreachd to apply that")
+                Log.warning(
+                    "[hooks] were added, removed or changed in the configuration; restart outreachd to apply that")
             }
             let (was, now) = (loaded.settings, next.settings)
             for (key, changed) in [

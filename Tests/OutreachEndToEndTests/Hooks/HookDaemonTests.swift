@@ -145,9 +145,11 @@ import Testing
         let r = try d.cli(["check"])
         #expect(r.status == 1)
         let config = try String(contentsOfFile: d.configPath, encoding: .utf8)
-        let line = try #require(config.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
-            $0.hasPrefix("events =")
-        }) + 1
+        let line =
+            try #require(
+                config.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+                    $0.hasPrefix("events =")
+                }) + 1
         #expect(
             r.stderr.contains(
                 "outreachd.conf:\(line): 'events' of [hooks.crm] has \"delivery.opened\", which is not an event type"),

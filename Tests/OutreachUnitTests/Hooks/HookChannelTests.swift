@@ -10,7 +10,8 @@ import Testing
 
     func channel(_ extra: [String: ConfigValue] = [:]) throws -> HookChannel {
         var values: [String: ConfigValue] = [
-            "url": "https://crm.example.org/in", "events": .strings(["delivery.sent"]), "signing_secret": .string(secret),
+            "url": "https://crm.example.org/in", "events": .strings(["delivery.sent"]),
+            "signing_secret": .string(secret),
         ]
         values.merge(extra) { $1 }
         let section = ConfigSection(name: "hooks.crm", file: "t.conf", baseDirectory: "", values: values)

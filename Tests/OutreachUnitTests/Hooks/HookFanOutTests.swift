@@ -43,7 +43,8 @@ import Testing
         try store.subscribeHooks(to: [.deliverySent, .deliveryFailed])
 
         let mail = FakeChannel(name: "mail")
-        let toCRM = FakeChannel(name: crm.channel, kind: .chat, script: [.transient("HTTP 500"), .sent(providerID: nil)])
+        let toCRM = FakeChannel(
+            name: crm.channel, kind: .chat, script: [.transient("HTTP 500"), .sent(providerID: nil)])
         let toAudit = FakeChannel(name: audit.channel, kind: .chat)
         let worker = DeliveryWorker(
             store: store, channels: [mail.name: mail, toCRM.name: toCRM, toAudit.name: toAudit],

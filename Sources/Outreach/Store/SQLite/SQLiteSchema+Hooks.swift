@@ -55,7 +55,8 @@ extension SQLiteSchema {
         let membershipStates = types.compactMap(\.membershipState).map(\.rawValue)
         if !membershipStates.isEmpty {
             for (name, event, previous) in [
-                ("hook_membership_added", "INSERT", "NULL"), ("hook_membership_changed", "UPDATE OF state", "old.state"),
+                ("hook_membership_added", "INSERT", "NULL"),
+                ("hook_membership_changed", "UPDATE OF state", "old.state"),
             ] {
                 sql += """
                     CREATE TRIGGER \(name) AFTER \(event) ON memberships

@@ -38,7 +38,9 @@ extension SQLiteStore {
             for r in rows {
                 // A type this binary does not know (recorded by a newer one) or a payload that does
                 // not parse is dropped with the rest: no hook can want it.
-                guard let type = HookEventType(rawValue: r.type), let data = try? JSON.parse(r.payload) else { continue }
+                guard let type = HookEventType(rawValue: r.type), let data = try? JSON.parse(r.payload) else {
+                    continue
+                }
                 let targets = hooks.filter { $0.wants(type) }
                 if targets.isEmpty { continue }
                 let event = HookEvent(id: r.id, type: type, at: r.at, data: data)
@@ -90,6 +92,7 @@ extension SQLiteStore {
             WHERE message_id IN (SELECT value FROM json_each(?1)) AND state IN ('queued', 'failed')
             """
         ).run([.text(ids), .integer(now)])
-        try db.prepare("UPDATE messages SET data = '{}' WHERE id IN (SELECT value FROM json_each(?1))").run([.text(ids)])
+        try db.prepare("UPDATE messages SET data = '{}' WHERE id IN (SELECT value FROM json_each(?1))").run([.text(ids)]
+        )
     }
 }
