@@ -49,88 +49,41 @@ import Testing
         #expect(c.secretValues.contains(secret))
     }
 
+    /// A `[hooks.crm]` table (line 1) with `url` (2), `events` (3), the secret's key (4) and `extra` (5).
+    func table(
+        url: String = "https://crm.example.org", events: String = #"["delivery.sent"]"#,
+        secret: String? = #"signing_secret_file = "crm.secret""#, extra: String = ""
+    ) -> String {
+        ["[hooks.crm]", "url = \"\(url)\"", "events = \(events)", secret ?? "", extra].joined(separator: "\n")
+    }
+
     @Test func mistakesAreOneSentenceNamingTheHookAndTheValue() {
         let file = ["crm.secret": secret]
-        let unknown = error(
-            """
-            [hooks.crm]
-            url = "https://crm.example.org"
-            events = ["delivery.sent", "delivery.opened"]
-            signing_secret_file = "crm.secret"
-            """, files: file)
+        let unknown = error(table(events: #"["delivery.sent", "delivery.opened"]"#), files: file)
         #expect(
             unknown.hasSuffix(
                 ":3: 'events' of [hooks.crm] has \"delivery.opened\", which is not an event type (delivery.sent, "
                     + "delivery.delivered, delivery.bounced, delivery.complained, delivery.failed, contact.unsubscribed, "
                     + "contact.subscribed)."), "\(unknown)")
-        let scheme = error(
-            """
-            [hooks.crm]
-            url = "ftp://crm.example.org"
-            events = ["delivery.sent"]
-            signing_secret_file = "crm.secret"
-            """, files: file)
+        let scheme = error(table(url: "ftp://crm.example.org"), files: file)
         #expect(scheme.hasSuffix(":2: 'url' of [hooks.crm] must start with http:// or https://."), "\(scheme)")
-        let none = error(
-            """
-            [hooks.crm]
-            url = "https://crm.example.org"
-            events = []
-            signing_secret_file = "crm.secret"
-            """, files: file)
+        let none = error(table(events: "[]"), files: file)
         #expect(none.contains("'events' of [hooks.crm] lists no event"), "\(none)")
-        let noSecret = error(
-            """
-            [hooks.crm]
-            url = "https://crm.example.org"
-            events = ["delivery.sent"]
-            """)
+        let noSecret = error(table(secret: nil))
         #expect(noSecret.hasSuffix(": [hooks.crm] needs a value for 'signing_secret_file'."), "\(noSecret)")
-        let unreadable = error(
-            """
-            [hooks.crm]
-            url = "https://crm.example.org"
-            events = ["delivery.sent"]
-            signing_secret_file = "missing.secret"
-            """)
+        let unreadable = error(table(secret: #"signing_secret_file = "missing.secret""#))
         #expect(
             unreadable.contains(":4: 'signing_secret_file' names ") && unreadable.hasSuffix(", which cannot be read."))
         let short = "whsec_" + Data(Array(0..<16)).base64EncodedString()
-        let weak = error(
-            """
-            [hooks.crm]
-            url = "https://crm.example.org"
-            events = ["delivery.sent"]
-            signing_secret_file = "crm.secret"
-            """, files: ["crm.secret": short])
+        let weak = error(table(), files: ["crm.secret": short])
         #expect(weak.contains("holds a key of 16 bytes; Standard Webhooks asks for at least 24"), "\(weak)")
         #expect(!weak.contains(short))
-        let garbled = error(
-            """
-            [hooks.crm]
-            url = "https://crm.example.org"
-            events = ["delivery.sent"]
-            signing_secret_file = "crm.secret"
-            """, files: ["crm.secret": "not base64 at all!"])
+        let garbled = error(table(), files: ["crm.secret": "not base64 at all!"])
         #expect(garbled.contains("must hold whsec_ followed by base64 key bytes") && !garbled.contains("at all"))
-        let typo = error(
-            """
-            [hooks.crm]
-            url = "https://crm.example.org"
-            events = ["delivery.sent"]
-            signing_secret_file = "crm.secret"
-            max_attempt = 3
-            """, files: file)
+        let typo = error(table(extra: "max_attempt = 3"), files: file)
         #expect(typo.hasSuffix(":5: 'max_attempt' is not a setting of [hooks.crm] (did you mean 'max_attempts'?)."))
         // A channel's pacing means nothing for a hook: refused, not ignored.
-        let rate = error(
-            """
-            [hooks.crm]
-            url = "https://crm.example.org"
-            events = ["delivery.sent"]
-            signing_secret_file = "crm.secret"
-            rate = "5/s"
-            """, files: file)
+        let rate = error(table(extra: #"rate = "5/s""#), files: file)
         #expect(rate.contains("'rate' is not a setting of [hooks.crm]"), "\(rate)")
         let bare = error(
             """

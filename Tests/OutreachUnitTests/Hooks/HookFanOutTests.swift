@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import OutreachTestFixtures
 import Testing
 
 @testable import Outreach
@@ -21,15 +22,7 @@ import Testing
     }
 
     func hook(_ name: String, _ events: [HookEventType]) throws -> Hook {
-        let secret = "whsec_" + Data(repeating: 1, count: 32).base64EncodedString()
-        return try Hook(
-            name: name,
-            section: ConfigSection(
-                name: "hooks." + name, file: "t.conf", baseDirectory: "",
-                values: [
-                    "url": "http://127.0.0.1:9/", "events": .strings(events.map(\.rawValue)),
-                    "signing_secret": .string(secret),
-                ]))
+        try StoreConformance.hook(name, events)
     }
 
     @Test func aSentMessageReachesEachHookOnceWithTheEventsID() throws {
