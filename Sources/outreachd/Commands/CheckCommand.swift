@@ -67,11 +67,11 @@ struct CheckCommand: Command {
             for w in warnings { Output.error("warning: " + w + ".") }
             let source = config.file ?? "embedded defaults"
             if problems.isEmpty {
+                let channels = "\(config.channels.count) channel\(config.channels.count == 1 ? "" : "s")"
                 let hooks =
                     config.hooks.isEmpty ? "" : ", \(config.hooks.count) hook\(config.hooks.count == 1 ? "" : "s")"
-                context.print(
-                    "OK: \(source), \(config.channels.count) channel\(config.channels.count == 1 ? "" : "s")\(hooks), \(templateCount) templates in \(config.templatesDir)."
-                )
+                let templates = "\(templateCount) templates in \(config.templatesDir)"
+                context.print("OK: \(source), \(channels)\(hooks), \(templates).")
             } else {
                 Output.error("\(problems.count) problem\(problems.count == 1 ? "" : "s") found.")
             }

@@ -63,8 +63,8 @@ import Testing
         #expect(
             unknown.hasSuffix(
                 ":3: 'events' of [hooks.crm] has \"delivery.opened\", which is not an event type (delivery.sent, "
-                    + "delivery.delivered, delivery.bounced, delivery.complained, delivery.failed, contact.unsubscribed, "
-                    + "contact.subscribed)."), "\(unknown)")
+                    + "delivery.delivered, delivery.bounced, delivery.complained, delivery.failed, "
+                    + "contact.unsubscribed, contact.subscribed)."), "\(unknown)")
         let scheme = error(table(url: "ftp://crm.example.org"), files: file)
         #expect(scheme.hasSuffix(":2: 'url' of [hooks.crm] must start with http:// or https://."), "\(scheme)")
         let none = error(table(events: "[]"), files: file)

@@ -54,13 +54,13 @@ extension SQLiteSchema {
         }
         let membershipStates = types.compactMap(\.membershipState).map(\.rawValue)
         if !membershipStates.isEmpty {
-            for (name, event, previous) in [
-                ("hook_membership_added", "INSERT", "NULL"),
-                ("hook_membership_changed", "UPDATE OF state", "old.state"),
+            for (name, event, previous, changed) in [
+                ("hook_membership_added", "INSERT", "NULL", ""),
+                ("hook_membership_changed", "UPDATE OF state", "old.state", " AND new.state IS NOT old.state"),
             ] {
                 sql += """
                     CREATE TRIGGER \(name) AFTER \(event) ON memberships
-                        WHEN new.state IN (\(list(membershipStates)))\(previous == "NULL" ? "" : " AND new.state IS NOT old.state")
+                        WHEN new.state IN (\(list(membershipStates)))\(changed)
                         BEGIN
                         INSERT INTO hook_events(type, payload, created_at)
                             SELECT 'contact.' || new.state,
@@ -83,8 +83,10 @@ extension SQLiteSchema {
                     INSERT INTO hook_events(type, payload, created_at)
                         SELECT 'contact.unsubscribed',
                             json_object('contact_id', c.id,
-                                'email', CASE WHEN c.id IS NULL AND instr(new.address, '@') > 0 THEN new.address ELSE c.email END,
-                                'phone', CASE WHEN c.id IS NULL AND instr(new.address, '@') = 0 THEN new.address ELSE c.phone END,
+                                'email', CASE WHEN c.id IS NULL AND instr(new.address, '@') > 0
+                                    THEN new.address ELSE c.email END,
+                                'phone', CASE WHEN c.id IS NULL AND instr(new.address, '@') = 0
+                                    THEN new.address ELSE c.phone END,
                                 'list', NULL, 'state', 'unsubscribed', 'previous_state', NULL,
                                 'source', 'suppression:' || new.reason),
                             new.created_at

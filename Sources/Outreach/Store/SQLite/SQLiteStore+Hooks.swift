@@ -82,7 +82,8 @@ extension SQLiteStore {
         }
         try db.prepare("DELETE FROM hook_events WHERE \(mentions("payload"))").run(who)
         let messages = try db.prepare(
-            "SELECT id FROM messages WHERE template LIKE 'hook:%' AND kind = 'transactional' AND \(mentions("data", at: "$.data"))"
+            "SELECT id FROM messages WHERE template LIKE 'hook:%' AND kind = 'transactional' AND "
+                + mentions("data", at: "$.data")
         ).rows(who) { $0.int(0) }
         guard !messages.isEmpty else { return }
         let ids = JSON.array(messages.map { JSON(Int($0)) }).serialized
