@@ -76,6 +76,9 @@ struct ReturnedMessage {
             text = plain.text
         } else if let html = parts.first(where: { isBody($0) && $0.contentType.mediaType == "text/html" }) {
             text = HTMLText.plain(html.text)
+        } else if root.contentType.isMultipart, root.parts.isEmpty {
+            // A multipart whose boundary is missing or never occurs: its body is all there is to read.
+            text = BodyDecoding.text(root.body, charset: nil)
         } else {
             text = ""
         }

@@ -179,14 +179,22 @@ enum PlainTextBounce {
             guard let at = lower[adminStart...].firstIndex(where: { $0.contains(a) }) else { continue }
             for l in lines[at..<min(lines.count, at + 4)] {
                 let t = l.trimmingSpaces
-                guard let r = t.lowercased().range(of: "remote server returned") else { continue }
-                let said = t[r.upperBound...].trimmingSpaces.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
-                entries[k].words = [said]
-                break
+                if let r = t.lowercased().range(of: "remote server returned") {
+                    entries[k].words = [t[r.upperBound...].trimmingSpaces.trimmingCharacters(in: quotes)]
+                    break
+                }
+                // Exchange 2007/2010 write the reply alone on the line: `#550 5.1.1 RESOLVER.ADR.RecipNotFound ##`.
+                let reply = t.drop { $0 == "#" }
+                if BounceClassifier.basicCode(in: String(reply.prefix(3))) != nil {
+                    entries[k].words = [reply.trimmingCharacters(in: quotes)]
+                    break
+                }
             }
         }
         return entries.map { $0.result(.hard, delayed: delayed) }
     }
+
+    static let quotes = CharacterSet(charactersIn: "'\"# ")
 
     /// Gmail's text forms: "Delivery to the following recipient failed permanently:" (or "has been
     /// delayed:") with the server's words after "The error that the other server returned was:";
