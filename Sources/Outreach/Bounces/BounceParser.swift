@@ -44,10 +44,10 @@ public struct BounceParser: Sendable {
         }
         // A DSN that reports only deliveries (Action: delivered, relayed, expanded) is no bounce.
         if sawStatusPart { return out }
-        if let r = PlainTextBounce.results(m.textLines) { return r }
+        if let r = PlainTextBounce.results(m.text) { return r }
         if AutoReply.isAutoReply(m.root.headers) { return [AutoReply.result(m.root.headers)] }
         if PlainTextBounce.looksLikeBounce(m.root.headers) {
-            return PlainTextBounce.generic(m.textLines, headers: m.root.headers, returned: m.returnedHeaders)
+            return PlainTextBounce.generic(m.text, headers: m.root.headers, returned: m.returnedHeaders)
         }
         return []
     }
@@ -58,9 +58,8 @@ public struct BounceParser: Sendable {
 struct ReturnedMessage {
     let root: MIMEEntity
     let parts: [MIMEEntity]
-    /// The first readable text (text/plain, else text/html without tags) that is not an attachment,
-    /// line by line without line ends.
-    let textLines: [Substring]
+    /// The first readable text (text/plain, else text/html without tags) that is not an attachment.
+    let text: BounceText
     /// The header of the returned original (`message/rfc822`, `text/rfc822-headers`, …), if any.
     let returnedHeaders: MessageHeaders?
 
@@ -82,8 +81,7 @@ struct ReturnedMessage {
         } else {
             text = ""
         }
-        // By Character: "\r\n" is one, and `isNewline` is true for it, "\n" and a lone "\r".
-        textLines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        self.text = BounceText(text)
         returnedHeaders = parts.first { MIMEEntity.embeddedTypes.contains($0.contentType.mediaType) }?.embeddedHeaders
     }
 }
