@@ -26,7 +26,8 @@ import Testing
 
     @Test func theCorpusParsesAsTheManifestSays() throws {
         let corpus = try BounceCorpus.all()
-        let r = try TestSupport.outreachd(["bounces", "parse", "--json"] + corpus.map(\.file), cwd: BounceCorpus.directory)
+        let r = try TestSupport.outreachd(
+            ["bounces", "parse", "--json"] + corpus.map(\.file), cwd: BounceCorpus.directory)
         #expect(r.status == 1, "malformed messages are in the corpus: \(r.stderr)")
         let got = try Self.lines(r)
         #expect(got.count == corpus.count)
@@ -89,13 +90,15 @@ import Testing
         let key = Crypto.randomBytes(32)
         let token = VERPToken(key: key)
         let original = String(
-            decoding: FileManager.default.contents(atPath: BounceCorpus.directory + "/exim-delayed.eml")!, as: UTF8.self)
+            decoding: FileManager.default.contents(atPath: BounceCorpus.directory + "/exim-delayed.eml")!, as: UTF8.self
+        )
         let signed = original.replacingOccurrences(
             of: "Envelope-to: newsletter@news.example.org",
             with: "Envelope-to: " + token.returnPath(bounceAddress: "bounces@news.example.org", delivery: 4711))
         let forged = original.replacingOccurrences(
             of: "Envelope-to: newsletter@news.example.org",
-            with: "Envelope-to: " + VERPToken(key: Crypto.randomBytes(32))
+            with: "Envelope-to: "
+                + VERPToken(key: Crypto.randomBytes(32))
                 .returnPath(bounceAddress: "bounces@news.example.org", delivery: 4711))
         try signed.write(toFile: dir + "/signed.eml", atomically: true, encoding: .utf8)
         try forged.write(toFile: dir + "/forged.eml", atomically: true, encoding: .utf8)

@@ -45,17 +45,18 @@ import Testing
         #expect(BounceClassifier.kind(status: nil, diagnostic: text) == kind)
     }
 
-    @Test(arguments: [
-        ("smtp; 550 5.1.1 <a@b.example>: user unknown", "5.1.1"),
-        ("<host #5.1.1>", "5.1.1"),
-        ("550-5.1.1 The email account", "5.1.1"),
-        ("Status: 5.2.2.", "5.2.2"),
-        ("5.1.10 RESOLVER", "5.1.10"),
-        ("host 192.0.2.44 said", nil),
-        ("version 4.94.2", nil),
-        ("25.5.1.2", nil),
-        ("5.1", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("smtp; 550 5.1.1 <a@b.example>: user unknown", "5.1.1"),
+            ("<host #5.1.1>", "5.1.1"),
+            ("550-5.1.1 The email account", "5.1.1"),
+            ("Status: 5.2.2.", "5.2.2"),
+            ("5.1.10 RESOLVER", "5.1.10"),
+            ("host 192.0.2.44 said", nil),
+            ("version 4.94.2", nil),
+            ("25.5.1.2", nil),
+            ("5.1", nil),
+        ] as [(String, String?)])
     func enhancedStatusIsFoundStandingAlone(_ text: String, _ status: String?) {
         #expect(BounceClassifier.enhancedStatus(in: text) == status)
     }

@@ -19,7 +19,8 @@ import Testing
             "Content-Type: message/rfc822\n\n", "Content-Transfer-Encoding: base64\n",
             "Content-Transfer-Encoding: quoted-printable\n", "Final-Recipient: rfc822; ", "Original-Recipient: utf-8; ",
             "Action: failed\n", "Action: delayed\n", "Status: 5.1.1\n", "Status: 4.", "Diagnostic-Code: smtp; 550 ",
-            "\\x{", "\\x{FFFFFFFF}", "\\x{D800}", "=?UTF-8?B?", "=?UTF-8?Q?", "?=", "=", "=\n", "=0", "<", ">", "@", "+",
+            "\\x{", "\\x{FFFFFFFF}", "\\x{D800}", "=?UTF-8?B?", "=?UTF-8?Q?", "?=", "=", "=\n", "=0", "<", ">", "@",
+            "+",
             "X-Outreach-Delivery: ", "Message-ID: <outreach.", "Auto-Submitted: auto-replied\n", "\t", " ", ":", ";",
             "----- The following addresses had permanent fatal errors -----\n", "The following address(es) failed:\n",
             "Delivery has failed to these recipients or groups:\n", "--- Below this line is a copy of the message.\n",
@@ -28,9 +29,10 @@ import Testing
 
     @Test func mutatedCorpusMessagesParseOrThrow() throws {
         let env = ProcessInfo.processInfo.environment
-        let seed = env["OUTREACH_FUZZ_SEED"].flatMap { s in
-            s.hasPrefix("0x") ? UInt64(s.dropFirst(2), radix: 16) : UInt64(s)
-        } ?? Self.defaultSeed
+        let seed =
+            env["OUTREACH_FUZZ_SEED"].flatMap { s in
+                s.hasPrefix("0x") ? UInt64(s.dropFirst(2), radix: 16) : UInt64(s)
+            } ?? Self.defaultSeed
         let corpus = try BounceCorpus.all().map(\.bytes)
         let parser = BounceParser(verp: VERPToken(key: Array(repeating: 1, count: 32)))
         let indices = env["OUTREACH_FUZZ_ONLY"].flatMap { Int($0) }.map { [$0] } ?? Array(0..<Self.cases)

@@ -117,7 +117,8 @@ import Testing
     /// The composer's Message-ID (`MailMessage.stableID`) carries the delivery id; a returned one is
     /// read back, other ids are not mistaken for ours.
     @Test func theComposersMessageIDNamesTheDelivery() {
-        let id = MailMessage.stableID(deliveryID: 31_337, messageID: 12, createdAt: 1_770_000_000_000, domain: "x.example")
+        let id = MailMessage.stableID(
+            deliveryID: 31_337, messageID: 12, createdAt: 1_770_000_000_000, domain: "x.example")
         #expect(BounceParser.deliveryFromMessageIDs("<\(id)>") == 31_337)
         #expect(BounceParser.deliveryFromMessageIDs("<a@b.example> <\(id)>") == 31_337)
         for other in [
@@ -187,6 +188,8 @@ import Testing
         let generated = "From: robot@example.org\nAuto-Submitted: auto-generated\nSubject: Your report\n\nNumbers.\n"
         #expect(try parse(generated).isEmpty)
         let replied = "From: Ann <ann@Example.org>\nAuto-Submitted: auto-replied\nSubject: Re: news\n\nAway.\n"
-        #expect(try parse(replied) == [BounceResult(recipient: "ann@example.org", kind: .autoReply, diagnostic: "Re: news")])
+        #expect(
+            try parse(replied) == [BounceResult(recipient: "ann@example.org", kind: .autoReply, diagnostic: "Re: news")]
+        )
     }
 }
