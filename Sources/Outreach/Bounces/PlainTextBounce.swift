@@ -235,8 +235,9 @@ enum PlainTextBounce {
         "delivery has failed", "mail delivery failure", "message not delivered",
     ]
 
-    /// A bounce in no known form: the addresses its text names (lines with a reply code first),
-    /// less the bounce's own, else the returned message's To; the whole text classifies them.
+    /// A bounce in no known form: the addresses of `X-Failed-Recipients`, else those its text names
+    /// (lines with a reply code first) less the bounce's own, else the returned message's To; the
+    /// whole text classifies them.
     static func generic(_ all: BounceText, headers: MessageHeaders, returned: MessageHeaders?) -> [BounceResult] {
         let lines = all.beforeCopy.lines
         let own = Set(
@@ -257,7 +258,9 @@ enum PlainTextBounce {
         let coded = lines.filter {
             BounceClassifier.enhancedStatus(in: $0) != nil || BounceClassifier.basicCode(in: String($0)) != nil
         }
-        var recipients = candidates(coded)
+        // Exim and Gmail list the failed addresses in a header of their own: when present it is the MTA's word.
+        var recipients = headers.all("x-failed-recipients").flatMap { BounceAddress.all(in: $0) }
+        if recipients.isEmpty { recipients = candidates(coded) }
         if recipients.isEmpty { recipients = candidates(lines) }
         if recipients.isEmpty, let to = returned?.first("to") { recipients = BounceAddress.all(in: to) }
         let said = coded.first.map { DeliveryStatus.oneLine(String($0)) }

@@ -192,4 +192,29 @@ import Testing
             try parse(replied) == [BounceResult(recipient: "ann@example.org", kind: .autoReply, diagnostic: "Re: news")]
         )
     }
+
+    /// A bounce in no known form: X-Failed-Recipients first, else the addresses on the lines with a
+    /// reply code (not the helpdesk's address in the prose), classified by the text.
+    @Test func aBounceInNoKnownForm() throws {
+        let failed = """
+            From: Mail Delivery System <MAILER-DAEMON@odd.example>
+            To: bounces@news.example.org
+            X-Failed-Recipients: Who@Odd.Example
+            Subject: Mail delivery failed
+
+            Something went wrong. Ask help@odd.example.
+            """
+        #expect(try parse(failed).map(\.recipient) == ["Who@odd.example"])
+        let coded = """
+            From: postmaster@odd.example
+            To: bounces@news.example.org
+            Subject: failure notice
+
+            We could not deliver your mail. Questions: help@odd.example.
+            RCPT TO:<gone@odd.example> 550 mailbox unavailable
+            """
+        let r = try parse(coded)
+        #expect(r.map(\.recipient) == ["gone@odd.example"])
+        #expect(r.map(\.kind) == [.hard])
+    }
 }
