@@ -44,7 +44,9 @@ public struct BounceParser: Sendable {
         }
         // A DSN that reports only deliveries (Action: delivered, relayed, expanded) is no bounce.
         if sawStatusPart { return out }
-        if let r = PlainTextBounce.results(m.text) { return r }
+        // The text forms only in a message from the mail system: a person quoting a bounce is not one.
+        let fromMailSystem = PlainTextBounce.isFromMailSystem(m.root.headers)
+        if fromMailSystem, let r = PlainTextBounce.results(m.text) { return r }
         if AutoReply.isAutoReply(m.root.headers) { return [AutoReply.result(m.root.headers)] }
         if PlainTextBounce.looksLikeBounce(m.root.headers) {
             return PlainTextBounce.generic(m.text, headers: m.root.headers, returned: m.returnedHeaders)

@@ -218,6 +218,14 @@ enum PlainTextBounce {
         return nil
     }
 
+    /// What the mail system writes: `looksLikeBounce`, an empty `Return-Path` (RFC 5321 §4.5.5: a
+    /// bounce is sent with a null reverse path) or any `Auto-Submitted` but `no`.
+    static func isFromMailSystem(_ h: MessageHeaders) -> Bool {
+        if h.first("return-path")?.filter({ $0 != " " }) == "<>" { return true }
+        if let a = h.first("auto-submitted")?.trimmingSpaces.lowercased(), !a.isEmpty, a != "no" { return true }
+        return looksLikeBounce(h)
+    }
+
     /// From MAILER-DAEMON or postmaster, or a subject bounces use.
     static func looksLikeBounce(_ h: MessageHeaders) -> Bool {
         if let from = h.first("from")?.lowercased(),

@@ -217,4 +217,28 @@ import Testing
         #expect(r.map(\.recipient) == ["gone@odd.example"])
         #expect(r.map(\.kind) == [.hard])
     }
+
+    /// A person who forwards or quotes a bounce's text is not the mail system bouncing: the
+    /// plain-text forms are read only in a message from it (MAILER-DAEMON or postmaster, a bounce
+    /// subject, an empty Return-Path or an Auto-Submitted header).
+    @Test func aPersonQuotingABounceIsNoBounce() throws {
+        let quoted = """
+            From: Sam <sam@example.com>
+            To: newsletter@news.example.org
+            Subject: Fwd: your mail to my colleague
+
+            Look what I got:
+
+            > A message that you sent could not be delivered to one or more of its
+            > recipients. This is a permanent error. The following address(es) failed:
+            >
+            >   colleague@example.com
+            >     550 5.1.1 User unknown
+            """
+        #expect(try parse(quoted).isEmpty)
+        let unquoted = quoted.replacingOccurrences(of: "> ", with: "").replacingOccurrences(of: ">\n", with: "\n")
+        #expect(try parse(unquoted).isEmpty)
+        let fromTheSystem = "Return-Path: <>\n" + unquoted
+        #expect(try parse(fromTheSystem).map(\.recipient) == ["colleague@example.com"])
+    }
 }
