@@ -111,7 +111,8 @@ extension PostgresStore: BounceStore {
         for a in normalized {
             if let s = try bounceScore(db, address: a) {
                 scores.append([
-                    "address": .string(a), "score": .number(String(s.score)), "last": .string(WallClock.rfc3339(s.lastAt)),
+                    "address": .string(a), "score": .number(String(s.score)),
+                    "last": .string(WallClock.rfc3339(s.lastAt)),
                 ])
             }
             removals += try suppressionRemovals(db, address: a).map(\.json)
