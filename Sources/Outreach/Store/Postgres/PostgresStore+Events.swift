@@ -74,7 +74,7 @@ extension PostgresStore: EventStore {
             e.sequence = 0
             e.state = .active
             var out = EventQueued()
-            try Self.queueInvitationAndReminders(db, &e, role: .invitation, templates: templates, now: now, into: &out)
+            try Self.storeInvitationAndReminders(db, &e, send: true, templates: templates, now: now, into: &out)
             return EventAndQueued(event: e, queued: out)
         }.pair
         return (e, out)
@@ -114,7 +114,7 @@ extension PostgresStore: EventStore {
             let (noticeID, fan) = try Self.queueEventMessage(
                 db, e, template: templates.update, data: notice, at: now, now: now)
             out.invitation = fan
-            try Self.keepInvitationAndQueueReminders(db, &e, templates: templates, now: now, into: &out)
+            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
             out.superseded = try Self.supersede(
                 db, e, notice: noticeID, data: notice, template: templates.update, now: now)
             return EventAndQueued(event: e, queued: out)
@@ -208,28 +208,9 @@ extension PostgresStore: EventStore {
                 data: e.messageData(role: .cancellation, occurrence: nil, cancelledOccurrence: occurrence), at: now,
                 now: now)
             out.invitation = fan
-            try Self.keepInvitationAndQueueReminders(db, &e, templates: templates, now: now, into: &out)
+            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
             return EventAndQueued(event: e, queued: out)
         }.pair
-    }
-
-    /// After a change: the invitation of the event as it now is, kept for people who join later
-    /// (queued to nobody now), and the reminders of the new schedule queued.
-    static func keepInvitationAndQueueReminders(
-        _ db: PostgresConnection, _ e: inout Event, templates: EventTemplates, now: Int64,
-        into out: inout EventQueued
-    ) throws {
-        let m = Message(
-            template: templates.invitation, data: e.messageData(role: .invitation, occurrence: nil), kind: .list,
-            listName: e.list, eventID: e.id)
-        let invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
-        let reminderIDs = try Self.queueReminders(
-            db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
-        e.invitationMessageID = invitation
-        e.reminderMessageIDs = reminderIDs
-        try db.query(
-            "UPDATE events SET invitation_message_id = $1, reminder_message_ids = $2 WHERE id = $3",
-            [.integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!)])
     }
 
     /// The stored event `event` was read from (locked), after checking it is still active and
@@ -278,13 +259,23 @@ extension PostgresStore: EventStore {
         }
     }
 
-    static func queueInvitationAndReminders(
-        _ db: PostgresConnection, _ e: inout Event, role: EventMessageRole, templates: EventTemplates,
-        now: Int64, into out: inout EventQueued
+    /// The invitation of the event as it now is and the reminders of its schedule: the invitation
+    /// fanned out to the list now (`send`: a new event), or kept for people who join later and for
+    /// whoever an update finds still waiting for one (after a change, which sends its own message).
+    static func storeInvitationAndReminders(
+        _ db: PostgresConnection, _ e: inout Event, send: Bool, templates: EventTemplates, now: Int64,
+        into out: inout EventQueued
     ) throws {
-        let (invitation, fan) = try queueEventMessage(
-            db, e, template: templates.invitation, data: e.messageData(role: role, occurrence: nil), at: now, now: now)
-        out.invitation = fan
+        let data = e.messageData(role: .invitation, occurrence: nil)
+        let invitation: Int64
+        if send {
+            let (id, fan) = try queueEventMessage(db, e, template: templates.invitation, data: data, at: now, now: now)
+            invitation = id
+            out.invitation = fan
+        } else {
+            let m = Message(template: templates.invitation, data: data, kind: .list, listName: e.list, eventID: e.id)
+            invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
+        }
         let reminderIDs = try queueReminders(
             db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
         e.invitationMessageID = invitation

@@ -76,7 +76,7 @@ extension SQLiteStore {
             e.sequence = 0
             e.state = .active
             var out = EventQueued()
-            try Self.queueInvitationAndReminders(db, &e, role: .invitation, templates: templates, now: now, into: &out)
+            try Self.storeInvitationAndReminders(db, &e, send: true, templates: templates, now: now, into: &out)
             return (e, out)
         }
     }
@@ -113,7 +113,7 @@ extension SQLiteStore {
             let (noticeID, fan) = try Self.queueEventMessage(
                 db, e, template: templates.update, data: notice, at: now, now: now)
             out.invitation = fan
-            try Self.keepInvitationAndQueueReminders(db, &e, templates: templates, now: now, into: &out)
+            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
             out.superseded = try Self.supersede(
                 db, e, notice: noticeID, data: notice, template: templates.update, now: now)
             return (e, out)
@@ -223,29 +223,9 @@ extension SQLiteStore {
                 data: e.messageData(role: .cancellation, occurrence: nil, cancelledOccurrence: occurrence), at: now,
                 now: now)
             out.invitation = fan
-            try Self.keepInvitationAndQueueReminders(db, &e, templates: templates, now: now, into: &out)
+            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
             return (e, out)
         }
-    }
-
-    /// After a change: the invitation of the event as it now is, kept for people who join later
-    /// (queued to nobody now; `e.invitationMessageID`), and the reminders of the new schedule queued.
-    static func keepInvitationAndQueueReminders(
-        _ db: SQLiteDatabase, _ e: inout Event, templates: EventTemplates, now: Int64, into out: inout EventQueued
-    ) throws {
-        let m = Message(
-            template: templates.invitation, data: e.messageData(role: .invitation, occurrence: nil), kind: .list,
-            listName: e.list, eventID: e.id)
-        let invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
-        try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(invitation)])
-        let reminderIDs = try Self.queueReminders(
-            db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
-        e.invitationMessageID = invitation
-        e.reminderMessageIDs = reminderIDs
-        try db.prepare("UPDATE events SET invitation_message_id=?, reminder_message_ids=? WHERE id=?")
-            .run([
-                .integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!),
-            ])
     }
 
     /// The stored event `event` was read from, after checking it is still active and nobody
@@ -272,13 +252,24 @@ extension SQLiteStore {
         return e
     }
 
-    static func queueInvitationAndReminders(
-        _ db: SQLiteDatabase, _ e: inout Event, role: EventMessageRole, templates: EventTemplates,
-        now: Int64, into out: inout EventQueued
+    /// The invitation of the event as it now is and the reminders of its schedule: the invitation
+    /// fanned out to the list now (`send`: a new event), or kept for people who join later and for
+    /// whoever an update finds still waiting for one (after a change, which sends its own message).
+    static func storeInvitationAndReminders(
+        _ db: SQLiteDatabase, _ e: inout Event, send: Bool, templates: EventTemplates, now: Int64,
+        into out: inout EventQueued
     ) throws {
-        let (invitation, fan) = try queueEventMessage(
-            db, e, template: templates.invitation, data: e.messageData(role: role, occurrence: nil), at: now, now: now)
-        out.invitation = fan
+        let data = e.messageData(role: .invitation, occurrence: nil)
+        let invitation: Int64
+        if send {
+            let (id, fan) = try queueEventMessage(db, e, template: templates.invitation, data: data, at: now, now: now)
+            invitation = id
+            out.invitation = fan
+        } else {
+            let m = Message(template: templates.invitation, data: data, kind: .list, listName: e.list, eventID: e.id)
+            invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
+            try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(invitation)])
+        }
         let reminderIDs = try queueReminders(
             db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
         e.invitationMessageID = invitation
