@@ -10,6 +10,7 @@ extension Event {
         o["title"] = .string(title)
         o["titles"] = titles.translationsJSON
         o["data"] = data
+        o["online"] = .bool(online)
         o["list"] = .string(list)
         o["channels"] = .array(channels.map { .string($0.name) })
         o["location"] = location.map { .string($0) } ?? .null

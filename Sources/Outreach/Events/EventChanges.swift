@@ -3,7 +3,7 @@ import Foundation
 /// What an update, or one occurrence's cancellation, changed: for the command to say.
 public struct EventChanges: Sendable, Equatable {
     /// The parts of the definition that differ: `title` (or one of its translations), `location`,
-    /// `start`, `time_zone`, `duration`, `rrule`, `reminders`, `data`.
+    /// `start`, `time_zone`, `duration`, `rrule`, `reminders`, `data`, `online`.
     public var fields: [String]
     public var exceptions: ExceptionChanges
     /// Occurrences still to end that the new schedule has and the old one had not (wall-clock
@@ -24,6 +24,7 @@ public struct EventChanges: Sendable, Equatable {
         if a.rrule != b.rrule { fields.append("rrule") }
         if a.reminders != b.reminders { fields.append("reminders") }
         if old.data != new.data { fields.append("data") }
+        if old.online != new.online { fields.append("online") }
         self.fields = fields
         self.exceptions = exceptions
         let before = old.schedule.occurrences(endingAfter: now)
@@ -79,19 +80,24 @@ public struct EventUpdateRequest: Sendable, Equatable {
     public var title: LocalizedTitle.Changes
     /// `--data`: replaces the event's template data (a JSON object).
     public var data: JSON?
+    /// `--online` (true) or `--in-person` (false).
+    public var online: Bool?
 
     public init(
         schedule: EventScheduleChange = EventScheduleChange(), location: String? = nil,
-        title: LocalizedTitle.Changes = LocalizedTitle.Changes(), data: JSON? = nil
+        title: LocalizedTitle.Changes = LocalizedTitle.Changes(), data: JSON? = nil, online: Bool? = nil
     ) {
         self.schedule = schedule
         self.location = location
         self.title = title
         self.data = data
+        self.online = online
     }
 
     /// True when nothing would change.
-    public var isEmpty: Bool { schedule.isEmpty && location == nil && title.isEmpty && data == nil }
+    public var isEmpty: Bool {
+        schedule.isEmpty && location == nil && title.isEmpty && data == nil && online == nil
+    }
 }
 
 /// The result of an event command: the event as stored, what was queued and cancelled, and (for an
@@ -123,6 +129,7 @@ extension EventPlanner {
         if let l = request.location { e.location = l.isEmpty ? nil : l }
         e.titles = e.titles.applying(request.title)
         if let d = request.data { e.data = d }
+        if let o = request.online { e.online = o }
         let names = eventTemplates
         try check(e, names, previous: old)
         let (stored, queued) = try store.updateEvent(e, templates: names, now: now)

@@ -95,8 +95,7 @@ public struct EventPlanner {
                     let written = templates.library.resolvedLocale(t, kind: channel.kind, locale: locale) ?? locale
                     var sample = data.objectValue ?? [:]
                     sample["event"] = info.templateValue(
-                        first, locale: written, timeZone: event.schedule.timeZone, defaultLocale: defaultLocale,
-                        asOf: asOf)
+                        first, locale: written, readerZone: nil, defaultLocale: defaultLocale, asOf: asOf)
                     do {
                         try templates.check(
                             template: t, channel: channel, locale: locale, data: .object(sample), list: list)

@@ -44,6 +44,7 @@ extension Event {
         if !titleTranslations.isEmpty { e["titles"] = titles.translationsJSON }
         if let r = t.rrule { e["schedule_rrule"] = .string(r) }
         if let location { e["location"] = .string(location) }
+        if online { e["online"] = .bool(true) }
         return e
     }
 }
@@ -69,6 +70,8 @@ public struct EventDescription: Sendable {
     public var titles: LocalizedTitle
     public var location: String?
     public var schedule: EventSchedule
+    /// `events create --online`.
+    public var online: Bool
 
     init?(_ e: JSON?) {
         guard let e, let title = e["title"]?.stringValue, let start = e["schedule_start"]?.stringValue,
@@ -81,7 +84,25 @@ public struct EventDescription: Sendable {
         self.titles = LocalizedTitle(title, translationsJSON: e["titles"])
         self.location = e["location"]?.stringValue
         self.schedule = schedule
+        self.online = e["online"] == .bool(true)
     }
+
+    /// The clock the times are told by: the reader's for an online event (`online`, or a place that
+    /// is a link) and one without a place; the place's for an in-person one.
+    static func clock(online: Bool, location: String?) -> EventWhen.Clock {
+        guard let l = location?.trimmingCharacters(in: .whitespaces), !l.isEmpty, !online, !isLink(l) else {
+            return .reader
+        }
+        return .place
+    }
+
+    /// A place that is a link (`https://meet.example/…`): the event is held online.
+    static func isLink(_ location: String?) -> Bool {
+        let l = (location ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        return l.hasPrefix("http://") || l.hasPrefix("https://")
+    }
+
+    var clock: EventWhen.Clock { Self.clock(online: online, location: location) }
 }
 
 /// The event fields a message carries in `data.event` (see `Event.messageData`), read back.
@@ -97,6 +118,8 @@ public struct EventMessageInfo: Sendable {
     public var cancelledOccurrence: LocalDateTime?
     /// The event before the update this message tells of; nil for other messages.
     public var previous: EventDescription?
+    /// `events create --online`: times are told by the reader's clock.
+    public var online: Bool
 
     /// The title for every language.
     public var title: String { titles.text }
@@ -116,6 +139,7 @@ public struct EventMessageInfo: Sendable {
             try? LocalDateTime(parsing: $0, field: .occurrence)
         }
         self.previous = EventDescription(e["previous"])
+        self.online = description.online
     }
 }
 

@@ -26,6 +26,9 @@ public struct Event: Sendable {
     /// Template data every message of the event carries at its top level (`events create --data`):
     /// `description`, `rsvp_url`, `note`, … A JSON object.
     public var data: JSON = .object([:])
+    /// Held online (`--online`): its times are told by each reader's clock, with the organiser's
+    /// beside; an in-person one's (a place that is not a link) by the place's.
+    public var online = false
 
     /// The title with its translations: what a template sees as `event.title` is the one of the
     /// language it is written in.

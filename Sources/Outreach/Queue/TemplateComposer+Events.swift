@@ -2,14 +2,13 @@ import Foundation
 
 extension TemplateComposer {
     /// For an event message, replaces `event` in the context with what the template sees for this
-    /// recipient (`EventMessageInfo.templateValue`): written in `locale`, the variant's, and in their
-    /// time zone (the contact's zone, else the event's).
+    /// recipient (`EventMessageInfo.templateValue`): written in `locale`, the variant's, told by the
+    /// place's clock or (online) by theirs, their zone being their contact's.
     func addEvent(_ c: ClaimedDelivery, locale: String?, to o: inout [String: JSON]) {
         guard let info = EventMessageInfo(c.message.data), let occurrence = Self.occurrence(info, c) else { return }
-        let zone =
-            (c.delivery.timeZone ?? c.contact?.timeZone).flatMap(TimeZone.init(identifier:)) ?? info.schedule.timeZone
+        let zone = (c.delivery.timeZone ?? c.contact?.timeZone).flatMap(TimeZone.init(identifier:))
         o["event"] = info.templateValue(
-            occurrence, locale: locale, timeZone: zone, defaultLocale: config.defaultLocale,
+            occurrence, locale: locale, readerZone: zone, defaultLocale: config.defaultLocale,
             asOf: Date(timeIntervalSince1970: Double(c.delivery.createdAt) / 1000))
     }
 

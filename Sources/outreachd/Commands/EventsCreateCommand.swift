@@ -9,7 +9,7 @@ struct EventsCreateCommand: Command {
         outreachd events create NAME --start "YYYY-MM-DD HH:MM" --tz ZONE --duration 2h --list L
                                 [--rrule "FREQ=WEEKLY;COUNT=4"] [--exdate "YYYY-MM-DD HH:MM"]… [--remind -1d]…
                                 [--location TEXT] [--title TEXT] [--title LANG=TEXT]… [--data F.json]
-                                [--channel C]… [--json]
+                                [--online] [--channel C]… [--json]
           Queues an invitation (template event-invitation, with an iCalendar METHOD:REQUEST part and
           invite.ics) to every subscribed member of L on every channel (default: every email channel),
           and each reminder (template event-reminder) for its instant. A room channel gets one post.
@@ -17,12 +17,15 @@ struct EventsCreateCommand: Command {
           of the language it is written in, else --title TEXT (default NAME).
           F.json is a JSON object its messages' templates see (description, rsvp_url, note, …), over
           the list's data and the [sender] defaults.
+          Times are told by the place's clock ("10:00 (Athens Time)" to a reader elsewhere) for an
+          event with a --location; by each reader's, with the organiser's beside, for an --online one
+          (a --location that is a link is online too) or one without a place.
         """
     static let valueOptions: Set<String> = [
         "--start", "--tz", "--duration", "--list", "--rrule", "--exdate", "--remind",
         "--location", "--title", "--channel", "--data",
     ]
-    static let flags: Set<String> = ["--json"]
+    static let flags: Set<String> = ["--json", "--online"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
@@ -50,6 +53,7 @@ struct EventsCreateCommand: Command {
             location: args.value("--location"), uid: uid)
         event.titles = event.titles.applying(titles)
         if let f = args.value("--data") { event.data = try FileInput.jsonObject(f) }
+        event.online = args.has("--online")
         let templates = planner.eventTemplates
         try planner.check(event, templates)
         let (e, q) = try store.createEvent(event, templates: templates, now: WallClock.nowMillis())

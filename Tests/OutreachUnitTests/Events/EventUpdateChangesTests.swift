@@ -25,7 +25,7 @@ import Testing
         let copenhagen = TimeZone(identifier: "Europe/Copenhagen")!
         let asOf = Date(timeIntervalSince1970: 1_900_000_000)
         let next = try #require(info.schedule.occurrences(endingAfter: asOf).first)
-        return info.templateValue(next, locale: locale, timeZone: copenhagen, defaultLocale: "en", asOf: asOf)[
+        return info.templateValue(next, locale: locale, readerZone: copenhagen, defaultLocale: "en", asOf: asOf)[
             "changes"]
     }
 

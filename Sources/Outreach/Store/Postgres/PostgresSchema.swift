@@ -148,13 +148,15 @@ enum PostgresSchema {
 }
 
 extension PostgresSchema {
-    /// 2: as SQLite's `templateData`: lists' titles and data, events' title translations and data.
+    /// 2: as SQLite's `templateData`: lists' titles and data, events' title translations, data and
+    /// whether they are held online.
     static let templateData = """
         ALTER TABLE lists ADD COLUMN title TEXT;
         ALTER TABLE lists ADD COLUMN title_translations TEXT NOT NULL DEFAULT '{}';
         ALTER TABLE lists ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
         ALTER TABLE events ADD COLUMN title_translations TEXT NOT NULL DEFAULT '{}';
         ALTER TABLE events ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE events ADD COLUMN online BOOLEAN NOT NULL DEFAULT false;
         """
 
     /// Applies the pending migrations, each in its own transaction holding the migration lock (a

@@ -5,7 +5,8 @@ import Foundation
 extension PostgresStore: EventStore {
     static let eventColumns = """
         id, name, title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location, uid,
-        sequence, state, invitation_message_id, reminder_message_ids, created_at, updated_at, title_translations, data
+        sequence, state, invitation_message_id, reminder_message_ids, created_at, updated_at, title_translations, data,
+        online
         """
 
     static func readEvent(_ r: PostgresRow) throws -> Event {
@@ -33,11 +34,12 @@ extension PostgresStore: EventStore {
         e.updatedAt = try r.int(18)
         e.titleTranslations = LocalizedTitle("", translationsJSON: try? JSON.parse(r.text(19))).translations
         e.data = (try? JSON.parse(r.text(20))).flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([:])
+        e.online = try r.bool(21)
         return e
     }
 
-    /// $1…$12: title, list, channels, start, time zone, duration, rrule, exdates, reminders, location,
-    /// title translations, data.
+    /// $1…$13: title, list, channels, start, time zone, duration, rrule, exdates, reminders, location,
+    /// title translations, data, online.
     static func eventRow(_ e: Event) -> [PostgresValue] {
         let t = e.schedule.texts
         let channels = JSON.array(
@@ -47,7 +49,7 @@ extension PostgresStore: EventStore {
             .text(e.title), .text(e.list), .text(channels), .text(t.start), .text(t.timeZone), .text(t.duration),
             PostgresValue(t.rrule), .text(JSON.array(t.exdates.map { .string($0) }).serialized),
             .text(JSON.array(t.reminders.map { .string($0) }).serialized), PostgresValue(e.location),
-            .text(e.titles.translationsJSON.serialized), .text(e.data.serialized),
+            .text(e.titles.translationsJSON.serialized), .text(e.data.serialized), .boolean(e.online),
         ]
     }
 
@@ -62,9 +64,9 @@ extension PostgresStore: EventStore {
                 let id = try db.rows(
                     """
                     INSERT INTO events(title, list_name, channels, start, time_zone, duration, rrule, exdates,
-                        reminders, location, title_translations, data, name, uid, sequence, state, created_at,
-                        updated_at)
-                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, 'active', $15, $15)
+                        reminders, location, title_translations, data, online, name, uid, sequence, state,
+                        created_at, updated_at)
+                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, 'active', $16, $16)
                     ON CONFLICT(name) DO NOTHING RETURNING id
                     """, Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now)], { try $0.int(0) }
                 ).first
@@ -127,8 +129,8 @@ extension PostgresStore: EventStore {
             """
             UPDATE events SET title = $1, list_name = $2, channels = $3, start = $4, time_zone = $5,
                 duration = $6, rrule = $7, exdates = $8, reminders = $9, location = $10,
-                title_translations = $11, data = $12, sequence = $13, updated_at = $14
-            WHERE id = $15
+                title_translations = $11, data = $12, online = $13, sequence = $14, updated_at = $15
+            WHERE id = $16
             """, Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
     }
 

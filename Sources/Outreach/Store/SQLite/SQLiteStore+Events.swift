@@ -3,7 +3,8 @@ import Foundation
 extension SQLiteStore {
     static let eventColumns = """
         id, name, title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location, uid, sequence, state,
-        invitation_message_id, reminder_message_ids, created_at, updated_at, title_translations, data
+        invitation_message_id, reminder_message_ids, created_at, updated_at, title_translations, data,
+        online
         """
 
     static func readEvent(_ s: SQLiteStatement) throws -> Event {
@@ -32,6 +33,7 @@ extension SQLiteStore {
         e.updatedAt = s.int(18)
         e.titleTranslations = LocalizedTitle("", translationsJSON: try? JSON.parse(s.text(19))).translations
         e.data = (try? JSON.parse(s.text(20))).flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([:])
+        e.online = s.int(21) != 0
         return e
     }
 
@@ -46,6 +48,7 @@ extension SQLiteStore {
             .text(JSON.array(t.exdates.map { .string($0) }).serialized),
             .text(JSON.array(t.reminders.map { .string($0) }).serialized),
             SQLiteValue(e.location), .text(e.titles.translationsJSON.serialized), .text(e.data.serialized),
+            .integer(e.online ? 1 : 0),
         ]
     }
 
@@ -67,8 +70,8 @@ extension SQLiteStore {
             try db.prepare(
                 """
                 INSERT INTO events(title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location,
-                                   title_translations, data, name, uid, sequence, state, created_at, updated_at)
-                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,'active',?,?)
+                                   title_translations, data, online, name, uid, sequence, state, created_at, updated_at)
+                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,'active',?,?)
                 """
             ).run(Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now), .integer(now)])
             var e = event
@@ -125,7 +128,7 @@ extension SQLiteStore {
         try db.prepare(
             """
             UPDATE events SET title=?, list_name=?, channels=?, start=?, time_zone=?, duration=?, rrule=?, exdates=?, reminders=?, location=?,
-                              title_translations=?, data=?, sequence=?, updated_at=? WHERE id=?
+                              title_translations=?, data=?, online=?, sequence=?, updated_at=? WHERE id=?
             """
         ).run(Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
     }
