@@ -6,21 +6,31 @@ import Testing
 /// zone named where the reader's shows another time ("10:00 (Athens Time)"); an online one by the
 /// reader's, with the organiser's time beside. The readers' times are Python's zoneinfo's.
 @Suite(.serialized) struct EventTimeZoneTests {
-    /// The start written out for a reader in `zone`, in English or Swedish, by zoneinfo.
-    static func when(_ start: String, from eventZone: String, in zone: String, swedish: Bool) throws -> String {
+    /// A wall-clock start in `eventZone` written out for a reader in `zone` (default: the same),
+    /// in English, Danish or Swedish, as Python's zoneinfo and calendar give it.
+    static func when(
+        _ start: String, from eventZone: String = "Europe/Copenhagen", in zone: String? = nil,
+        language: String = "en"
+    ) throws -> String {
         let r = try TestSupport.python(
             """
             import sys, datetime, zoneinfo
             d = datetime.datetime.strptime(sys.argv[1], "%Y-%m-%d %H:%M").replace(tzinfo=zoneinfo.ZoneInfo(sys.argv[2]))
             d = d.astimezone(zoneinfo.ZoneInfo(sys.argv[3]))
-            days = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
-            months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-                      "oktober", "november", "december"]
-            if sys.argv[4] == "sv":
-                print(f"{days[d.weekday()]} {d.day} {months[d.month - 1]} {d.year} kl. {d:%H.%M}")
+            names = {
+                "da": (["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"],
+                       ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+                        "oktober", "november", "december"], "{day} den {d.day}. {month} {d.year} kl. {d:%H.%M}"),
+                "sv": (["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
+                       ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                        "oktober", "november", "december"], "{day} {d.day} {month} {d.year} kl. {d:%H.%M}"),
+            }
+            if sys.argv[4] in names:
+                days, months, form = names[sys.argv[4]]
+                print(form.format(day=days[d.weekday()], month=months[d.month - 1], d=d))
             else:
                 print(f"{d:%A} {d.day} {d:%B} {d.year} at {d:%H:%M}")
-            """, [start, eventZone, zone, swedish ? "sv" : "en"])
+            """, [start, eventZone, zone ?? eventZone, language])
         #expect(r.status == 0, "\(r.stderr)")
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -59,16 +69,16 @@ import Testing
             }.map(String.init) ?? "(none)"
         }
         let athens = (
-            en: try Self.when(start, from: "Europe/Athens", in: "Europe/Athens", swedish: false),
-            sv: try Self.when(start, from: "Europe/Athens", in: "Europe/Athens", swedish: true)
+            en: try Self.when(start, from: "Europe/Athens"),
+            sv: try Self.when(start, from: "Europe/Athens", language: "sv")
         )
         // In person: the place's clock; the zone named for those whose clock differs.
         #expect(line("sofia@", "multiplier") == "När: \(athens.sv) (Atentid)")
         #expect(line("nick@", "multiplier") == "When: \(athens.en) (Athens Time)")
         #expect(line("eleni@", "multiplier") == "When: \(athens.en)", "a reader in Athens needs no zone")
         // Online: each reader's clock, named, with the organiser's beside.
-        let stockholm = try Self.when(start, from: "Europe/Athens", in: "Europe/Stockholm", swedish: true)
-        let newYork = try Self.when(start, from: "Europe/Athens", in: "America/New_York", swedish: false)
+        let stockholm = try Self.when(start, from: "Europe/Athens", in: "Europe/Stockholm", language: "sv")
+        let newYork = try Self.when(start, from: "Europe/Athens", in: "America/New_York")
         #expect(line("sofia@", "webinar") == "När: \(stockholm) (Stockholmtid; 10.00 Atentid)")
         #expect(line("nick@", "webinar") == "When: \(newYork) (New York Time; 10:00 Athens Time)")
         #expect(line("eleni@", "webinar") == "When: \(athens.en)")

@@ -32,22 +32,9 @@ import Testing
         return (s, start)
     }
 
-    /// "Thursday 22 October 2026 at 18:00" (English) and "torsdag den 22. oktober 2026 kl. 18.00" (Danish)
-    /// of a wall-clock start, as Python's calendar writes the day and month.
+    /// The start written out in Danish or English (`EventTimeZoneTests.when`).
     static func when(_ start: String, danish: Bool) throws -> String {
-        let r = try TestSupport.python(
-            """
-            import sys, datetime
-            d = datetime.datetime.strptime(sys.argv[1], "%Y-%m-%d %H:%M")
-            days = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
-            months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-                      "oktober", "november", "december"]
-            if sys.argv[2] == "da":
-                print(f"{days[d.weekday()]} den {d.day}. {months[d.month - 1]} {d.year} kl. {d:%H.%M}")
-            else:
-                print(f"{d:%A} {d.day} {d:%B} {d.year} at {d:%H:%M}")
-            """, [start, danish ? "da" : "en"])
-        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try EventTimeZoneTests.when(start, language: danish ? "da" : "en")
     }
 
     /// Two updates before the queue runs again: each member gets one update, on each channel,
