@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why an event cannot be created or changed as asked; each says what to fix.
 public enum EventPlanError: Error, Sendable, CustomStringConvertible {
     /// No channel was named and no email channel is configured.
@@ -68,7 +70,7 @@ public struct EventPlanner {
 
     /// Renders each of the event's messages for every language in the audience and every channel,
     /// about its first occurrence, as the composer will: the variant's language, the event's and
-    /// the list's data, the `[sender]` defaults. `previous` is the event before an update (its
+    /// the list's data, the `[sender]` defaults, and a reader far away (the longest `event.when`). `previous` is the event before an update (its
     /// update message then names what changed).
     /// - Throws: `EventPlanError.missingTemplate`, `.doesNotRender`.
     public func check(_ event: Event, _ names: EventTemplates, previous: Event? = nil) throws {
@@ -85,6 +87,9 @@ public struct EventPlanner {
             (names.update, event.messageData(role: .update, occurrence: nil, previous: previous ?? event)),
         ]
         let asOf = first.start.addingTimeInterval(-1)
+        // A reader far from the event reads the longest `when` (both clocks, the organiser's date).
+        let far = [TimeZone(identifier: "America/Los_Angeles"), TimeZone(identifier: "Asia/Tokyo")].compactMap { $0 }
+            .first { !EventWhen.sameClock($0, event.schedule.timeZone, at: first.start) }
         for locale in try store.audienceLocales(list: event.list).map(Optional.some) + [nil] {
             for ch in event.channels {
                 guard let channel = channels[ch.name] else {
@@ -95,7 +100,7 @@ public struct EventPlanner {
                     let written = templates.library.resolvedLocale(t, kind: channel.kind, locale: locale) ?? locale
                     var sample = data.objectValue ?? [:]
                     sample["event"] = info.templateValue(
-                        first, locale: written, readerZone: nil, defaultLocale: defaultLocale, asOf: asOf)
+                        first, locale: written, readerZone: far, defaultLocale: defaultLocale, asOf: asOf)
                     do {
                         try templates.check(
                             template: t, channel: channel, locale: locale, data: .object(sample), list: list)
