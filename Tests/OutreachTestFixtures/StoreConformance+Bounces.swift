@@ -142,11 +142,11 @@ extension StoreConformance {
         let t = now
         #expect(throws: SuppressionLiftError.self) {
             _ = try SuppressionLift.remove(
-                address: "spam@example.org", note: "fixed", atTheirRequest: false, store: s, now: t)
+                address: "spam@example.org", note: "fixed", store: s, now: t)
         }
         #expect(try s.suppression(for: "spam@example.org") == .complaint)
         _ = try SuppressionLift.remove(
-            address: "bounced@example.org", note: "the mailbox was fixed", atTheirRequest: false, store: s, now: t)
+            address: "bounced@example.org", note: "the mailbox was fixed", store: s, now: t)
         #expect(try s.suppression(for: "bounced@example.org") == nil)
         let log = try s.suppressionRemovals(address: "bounced@example.org")
         #expect(log.map(\.note) == ["the mailbox was fixed"] && log.first?.reason == .bounce && log.first?.at == t)
@@ -155,10 +155,17 @@ extension StoreConformance {
             Message(template: "welcome"), deliveries: [NewDelivery(channel: "mail", address: "bounced@example.org")],
             idempotency: nil)
         #expect(try s.queueCounts(messageID: m.messageID) == [.queued: 1])
-        // At their own request, even an erased person's no is lifted (the hashed entry too).
-        _ = try SuppressionLift.remove(
-            address: "erased@example.org", note: "asked by letter", atTheirRequest: true, store: s, now: t)
-        #expect(try s.suppression(for: "erased@example.org") == nil)
+        // Not even an officer saying they asked lifts an erasure; their own confirmed sign-up lifts a complaint.
+        #expect(throws: SuppressionLiftError.self) {
+            _ = try SuppressionLift.remove(address: "erased@example.org", note: "asked by letter", store: s, now: t)
+        }
+        #expect(try s.suppression(for: "erased@example.org") == .erased)
+        let since = try #require(try s.suppressionEntry(address: "spam@example.org")).since
+        let lifted = try SuppressionLift.liftByOptIn(
+            address: "spam@example.org", issuedAt: since + 1, note: "confirmed a sign-up", store: s, now: t)
+        #expect(lifted?.reason == .complaint && lifted?.atTheirRequest == true)
+        #expect(try s.suppression(for: "spam@example.org") == nil)
+        #expect(try s.suppressionRemovals(address: "spam@example.org").map(\.atTheirRequest) == [true])
     }
 
     public static func aStrongerNoReplacesAWeakerSuppression(_ s: any ContactStore & ConsentStore) throws {

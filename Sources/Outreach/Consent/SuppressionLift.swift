@@ -15,8 +15,8 @@ public enum SuppressionLiftError: Error, Equatable, CustomStringConvertible {
                 + "the removal is logged with it."
         case .theirNo(let a, let reason, let since):
             return
-                "\(a) is suppressed because \(Self.said(reason)) on \(WallClock.rfc3339(since)); a no is final: remove it "
-                + "only at their own request, with --resubscribe --reason \"how they asked\"."
+                "\(a) is suppressed because \(Self.said(reason)) on \(WallClock.rfc3339(since)); a no is final: only "
+                + "their own opt-in lifts it (a sign-up they confirm by the link mailed to them), not an officer."
         }
     }
 
@@ -32,26 +32,25 @@ public enum SuppressionLiftError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// An officer's removal of a suppression (`outreachd suppressions remove`). A bounce or a manual
-/// suppression is the officer's to lift (the mailbox was fixed), with a reason; a person's own no
-/// (complaint, unsubscribed, stop, erased) only at their own request, recorded as such — the rule of
-/// `MembershipDecision` for memberships. Lifting a bounce also starts its score again from 0.
-/// A complaint's list unsubscribes stay: `lists subscribe --resubscribe` is their own decision.
+/// Who lifts a suppression. An officer (`outreachd suppressions remove`) lifts a bounce or a manual
+/// suppression (the mailbox was fixed), with a logged reason. A person's own no (complaint,
+/// unsubscribed, stop, erased) is never the officer's to lift, whatever they say the person asked:
+/// only the person's own opt-in — a sign-up confirmed by the link mailed to them (`liftByOptIn`) —
+/// lifts a complaint or an unsubscribe from all mail. Lifting a bounce also starts its score again
+/// from 0. A complaint's list unsubscribes stay: lists are rejoined one by one.
 public enum SuppressionLift {
     /// Whether `reason` is the person's own no.
     public static func isTheirNo(_ reason: SuppressionReason) -> Bool {
         reason.strength >= SuppressionReason.complaint.strength || reason == .unsubscribed
     }
 
-    /// Removes the suppression in one transaction and logs it.
-    /// - Parameters:
-    ///   - note: the officer's reason, logged.
-    ///   - atTheirRequest: the person asked to be mailed again (`--resubscribe`).
+    /// The officer's removal, in one transaction, logged.
+    /// - Parameter note: the officer's reason, logged.
     /// - Returns: the removal as logged.
     /// - Throws: `SuppressionLiftError`, changing nothing.
-    public static func remove(
-        address: String, note: String, atTheirRequest: Bool, store: any BounceStore, now: Int64
-    ) throws -> SuppressionRemoval {
+    public static func remove(address: String, note: String, store: any BounceStore, now: Int64) throws
+        -> SuppressionRemoval
+    {
         let note = note.trimmingSpaces
         guard !note.isEmpty else { throw SuppressionLiftError.noReason(address) }
         let address = address.lowercasedIfEmail
@@ -59,16 +58,40 @@ public enum SuppressionLift {
             guard let entry = try ledger.suppressionEntry(address: address) else {
                 throw SuppressionLiftError.notSuppressed(address)
             }
-            if isTheirNo(entry.reason), !atTheirRequest {
+            if isTheirNo(entry.reason) {
                 throw SuppressionLiftError.theirNo(address: address, reason: entry.reason, since: entry.since)
             }
-            let removal = SuppressionRemoval(
-                address: address, reason: entry.reason, detail: entry.detail, note: note,
-                atTheirRequest: atTheirRequest, at: now)
-            try ledger.removeSuppression(removal)
-            try ledger.setScore(nil, address: removal.address)
-            return removal
+            return try lift(entry, address: address, note: note, atTheirRequest: false, ledger: ledger, now: now)
         }
+    }
+
+    /// The person's own opt-in: a sign-up they confirmed by a link issued at `issuedAt` lifts a
+    /// complaint or an unsubscribe from all mail recorded before the link was issued (an older link
+    /// replayed after the no lifts nothing). A bounce, STOP or erasure stays.
+    /// - Returns: the removal as logged, or nil when nothing was lifted.
+    @discardableResult
+    public static func liftByOptIn(
+        address: String, issuedAt: Int64, note: String, store: any BounceStore, now: Int64
+    ) throws -> SuppressionRemoval? {
+        let address = address.lowercasedIfEmail
+        return try store.applyBounces { ledger in
+            guard let entry = try ledger.suppressionEntry(address: address),
+                entry.reason == .complaint || entry.reason == .unsubscribed, entry.since < issuedAt
+            else { return nil }
+            return try lift(entry, address: address, note: note, atTheirRequest: true, ledger: ledger, now: now)
+        }
+    }
+
+    static func lift(
+        _ entry: SuppressionEntry, address: String, note: String, atTheirRequest: Bool, ledger: any BounceLedger,
+        now: Int64
+    ) throws -> SuppressionRemoval {
+        let removal = SuppressionRemoval(
+            address: address, reason: entry.reason, detail: entry.detail, note: note,
+            atTheirRequest: atTheirRequest, at: now)
+        try ledger.removeSuppression(removal)
+        try ledger.setScore(nil, address: removal.address)
+        return removal
     }
 }
 

@@ -90,21 +90,19 @@ struct SuppressionsRemoveCommand: Command {
     static let path = ["suppressions", "remove"]
     static let summary = "mail an address again (a fixed mailbox), with a logged reason"
     static let help = """
-        outreachd suppressions remove ADDRESS --reason TEXT [--resubscribe]
+        outreachd suppressions remove ADDRESS --reason TEXT
           Removes the address from the suppression list, logging TEXT (shown by `suppressions show` and in
           `contacts export`); a bounce's score starts again from 0. A bounce or manual suppression is the
           officer's to lift (the mailbox was fixed). A person's own no — a complaint, an unsubscribe from
-          all mail, an SMS STOP, an erasure — is lifted only at their own request: --resubscribe, with
-          TEXT saying how they asked. Lists they left stay left (`lists subscribe --resubscribe`).
+          all mail, an SMS STOP, an erasure — is never the officer's to lift: only their own opt-in (a
+          sign-up they confirm by the link mailed to them) lifts a complaint or an unsubscribe.
         """
     static let valueOptions: Set<String> = ["--reason"]
-    static let flags: Set<String> = ["--resubscribe"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let address = try args.positionals("ADDRESS")[0]
         let removal = try SuppressionLift.remove(
-            address: address, note: args.value("--reason") ?? "", atTheirRequest: args.has("--resubscribe"),
-            store: try context.store, now: WallClock.nowMillis())
+            address: address, note: args.value("--reason") ?? "", store: try context.store, now: WallClock.nowMillis())
         context.print(
             Output.escapingControls(
                 "Removed the \(removal.reason.rawValue) suppression of \(removal.address); logged: \(removal.note)"))

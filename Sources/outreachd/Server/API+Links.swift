@@ -40,6 +40,13 @@ extension API {
                 by: .personConfirmed(issuedAt: issuedAt))
             if !changes.changed.isEmpty {
                 Log.info("contact \(id) confirmed the subscription to \(t.list)")
+                // Their own opt-in: it lifts their earlier complaint or unsubscribe from all mail
+                // (after the membership: a crash between leaves them suppressed, never the reverse).
+                if let email = c.email {
+                    try SuppressionLift.liftByOptIn(
+                        address: email, issuedAt: issuedAt, note: "confirmed a sign-up to \(t.list) by link",
+                        store: store, now: WallClock.nowMillis())
+                }
                 wake(Set(snapshot.channels.keys))  // the list's events may have queued an invitation for them
                 return .now(.html(200, LinkPages.confirmed(l, list: t.list)))
             }

@@ -167,6 +167,10 @@ import Testing
         #expect(try s.o(["suppressions", "remove", "a@example.org", "--reason", "the mailbox was fixed"]).status == 0)
         let theirs = try s.o(["suppressions", "remove", "b@example.org", "--reason", "looks fine"])
         #expect(theirs.status == 1 && theirs.stderr.contains("a no is final"), "\(theirs.stderr)")
+        // An officer saying the person asked is not the person's opt-in: refused, still suppressed.
+        let said = try s.o(["suppressions", "remove", "b@example.org", "--resubscribe", "--reason", "asked by phone"])
+        #expect(said.status != 0, "\(said.stdout)")
+        #expect(try s.o(["suppressions", "show", "b@example.org"]).stdout.contains("complaint"))
         let log = try JSON.parse(try s.o(["suppressions", "show", "a@example.org", "--json"]).stdout)
         #expect(log["suppression"] == .null && log["removals"]?.arrayValue?.first?["note"] == "the mailbox was fixed")
     }

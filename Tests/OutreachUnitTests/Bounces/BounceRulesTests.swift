@@ -270,16 +270,16 @@ import Testing
         _ = try apply(hard("a@example.org", "5.1.1", delivery: 1))
         #expect(throws: SuppressionLiftError.noReason("a@example.org")) {
             _ = try SuppressionLift.remove(
-                address: "a@example.org", note: "  ", atTheirRequest: false, store: store, now: Self.t0)
+                address: "a@example.org", note: "  ", store: store, now: Self.t0)
         }
         let removal = try SuppressionLift.remove(
-            address: "A@example.org", note: "the mailbox was fixed", atTheirRequest: false, store: store, now: Self.t0)
+            address: "A@example.org", note: "the mailbox was fixed", store: store, now: Self.t0)
         #expect(removal.reason == .bounce && removal.address == "a@example.org")
         #expect(store.suppression("a@example.org") == nil && store.score("a@example.org") == nil)
         #expect(try store.suppressionRemovals(address: "a@example.org").map(\.note) == ["the mailbox was fixed"])
         #expect(throws: SuppressionLiftError.notSuppressed("a@example.org")) {
             _ = try SuppressionLift.remove(
-                address: "a@example.org", note: "again", atTheirRequest: false, store: store, now: Self.t0)
+                address: "a@example.org", note: "again", store: store, now: Self.t0)
         }
         for reason in [SuppressionReason.complaint, .unsubscribed, .stop, .erased] {
             store.state.withLock {
@@ -288,17 +288,36 @@ import Testing
             }
             #expect(throws: SuppressionLiftError.theirNo(address: "p@example.org", reason: reason, since: 0)) {
                 _ = try SuppressionLift.remove(
-                    address: "p@example.org", note: "fixed", atTheirRequest: false, store: store, now: Self.t0)
+                    address: "p@example.org", note: "fixed", store: store, now: Self.t0)
             }
             #expect(store.suppression("p@example.org") == reason)
-            _ = try SuppressionLift.remove(
-                address: "p@example.org", note: "they wrote to us on 2026-01-05", atTheirRequest: true, store: store,
-                now: Self.t0)
-            #expect(store.suppression("p@example.org") == nil)
+            #expect(try store.suppressionRemovals(address: "p@example.org").isEmpty)
         }
         #expect(
             SuppressionLiftError.theirNo(address: "p@example.org", reason: .complaint, since: 0).description
                 == "p@example.org is suppressed because they marked a message as spam on 1970-01-01T00:00:00Z; "
-                + "a no is final: remove it only at their own request, with --resubscribe --reason \"how they asked\".")
+                + "a no is final: only their own opt-in lifts it (a sign-up they confirm by the link mailed to them), "
+                + "not an officer.")
+    }
+
+    @Test func onlyTheirOwnConfirmedSignUpLiftsAComplaintOrAnUnsubscribe() throws {
+        for reason in SuppressionReason.allCases {
+            store.state.withLock {
+                $0.suppressions["p@example.org"] = SuppressionEntry(
+                    address: "p@example.org", reason: reason, detail: nil, since: 1000)
+            }
+            // A link issued before the no (an old confirmation mail) lifts nothing.
+            #expect(
+                try SuppressionLift.liftByOptIn(
+                    address: "p@example.org", issuedAt: 999, note: "confirmed", store: store, now: Self.t0) == nil)
+            let lifted = try SuppressionLift.liftByOptIn(
+                address: "P@example.org", issuedAt: 1001, note: "confirmed a sign-up to news", store: store,
+                now: Self.t0)
+            let theirs = reason == .complaint || reason == .unsubscribed
+            #expect((lifted != nil) == theirs, "\(reason)")
+            #expect(store.suppression("p@example.org") == (theirs ? nil : reason), "\(reason)")
+            if theirs { #expect(lifted?.atTheirRequest == true && lifted?.note == "confirmed a sign-up to news") }
+            store.state.withLock { $0.suppressions["p@example.org"] = nil }
+        }
     }
 }
