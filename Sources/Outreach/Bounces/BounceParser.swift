@@ -7,6 +7,9 @@ import Foundation
 public struct BounceParser: Sendable {
     /// The header a message we send carries with its delivery id, read back from returned headers.
     public static let deliveryHeader = "X-Outreach-Delivery"
+    /// The most of a message that is read: a report comes before the message it returns, so a
+    /// larger one (a returned attachment) is parsed from its first 32 MiB and the rest is dropped.
+    public static let maxMessageBytes = 32 << 20
 
     let verp: VERPToken?
 
@@ -19,7 +22,10 @@ public struct BounceParser: Sendable {
     /// Parses one RFC 5322 message. Throws BounceParseError (a struct with a private code, a sentence) for
     /// input that is not a parsable message at all; a valid message that is not a bounce returns empty results.
     public func parse(_ message: [UInt8]) throws(BounceParseError) -> BounceReport {
-        let root = try MIMEEntity.message(message)
+        let root =
+            message.count > Self.maxMessageBytes
+            ? try MIMEEntity.message(Array(message.prefix(Self.maxMessageBytes)))
+            : try MIMEEntity.message(message)
         let returned = ReturnedMessage(root: root)
         var results = Self.results(returned)
         guard !results.isEmpty else { return BounceReport(results: []) }

@@ -4,7 +4,9 @@ import Outreach
 /// Files the command line was pointed at, read as they come: a regular file, a pipe (`--data <(…)`,
 /// /dev/stdin) or a device, to its end.
 enum FileInput {
-    static func bytes(_ path: String) throws(CLIError) -> [UInt8] {
+    /// - Parameter limit: keeps at most this many bytes and reads the rest to its end unkept (a
+    ///   writer such as Postfix's pipe(8) must not see a broken pipe); nil keeps everything.
+    static func bytes(_ path: String, atMost limit: Int? = nil) throws(CLIError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .unreadable(path: path) }
         defer { close(fd) }
@@ -17,7 +19,11 @@ enum FileInput {
                 if errno == EINTR { continue }
                 throw .unreadable(path: path)
             }
-            out.append(contentsOf: buffer[0..<n])
+            if let limit, out.count + n > limit {
+                out.append(contentsOf: buffer[0..<max(0, limit - out.count)])
+            } else {
+                out.append(contentsOf: buffer[0..<n])
+            }
         }
     }
 

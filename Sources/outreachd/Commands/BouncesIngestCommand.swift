@@ -42,7 +42,7 @@ struct BouncesIngestCommand: Command {
             let name = input == "-" ? "stdin" : input
             let bytes: [UInt8]
             do {
-                bytes = try FileInput.bytes(input == "-" ? "/dev/stdin" : input)
+                bytes = try FileInput.bytes(input == "-" ? "/dev/stdin" : input, atMost: BounceParser.maxMessageBytes)
             } catch {
                 report(name, outcome: "unreadable", error: CLI.sentence(error), json: json, context)
                 status = max(status, noInput)

@@ -43,6 +43,23 @@ import Testing
         #expect(ok.status == 0, "\(ok.stderr)")
     }
 
+    /// A returned message far larger than any report (150 MB on standard input) is parsed from its
+    /// first 32 MiB, with the rest read and dropped: the process stays within 200 MiB of address
+    /// space, where keeping the whole input would fail.
+    @Test func aHugeMessageIsParsedFromItsStartInBoundedMemory() throws {
+        let corpus = try BounceCorpus.all()
+        let dsn = try #require(corpus.first { $0.file == "arf-abuse.eml" })
+        let script = """
+            (cat "$1"; head -c 150000000 /dev/zero | tr '\\0' a | fold -w 76) \\
+              | prlimit --as=209715200 "$2" bounces parse - --json
+            """
+        let r = try TestSupport.run(
+            "bash", ["-c", script, "bash", BounceCorpus.directory + "/" + dsn.file, TestSupport.outreachd])
+        #expect(r.status == 0, "\(r.stderr.prefix(500))")
+        let got = try Self.lines(r)
+        #expect(Self.results(got["-"]) == dsn.results)
+    }
+
     /// Messages our parser did not write: DSNs, a global DSN, a feedback report and replies built by
     /// Python's `email` package (Tests/peers/bounce_dsn.py).
     @Test func dsnsBuiltByPythonsEmailPackage() throws {
