@@ -24,7 +24,8 @@ struct BouncesParseCommand: Command {
         var status: Int32 = 0
         for file in args.positionals {
             do {
-                let report = try parser.parse(try FileInput.bytes(file == "-" ? "/dev/stdin" : file, atMost: BounceParser.maxMessageBytes))
+                let report = try parser.parse(
+                    try FileInput.bytes(file == "-" ? "/dev/stdin" : file, atMost: BounceParser.maxMessageBytes))
                 if json {
                     context.printJSON(["file": .string(file), "results": .array(report.results.map(\.json))])
                 } else {
