@@ -18,10 +18,13 @@ public final class SMTPChannel: Channel {
     let signing: DKIMSigningPool?
     let state: Mutex<CurlMulti>
     let limiter: Mutex<RateLimiter>
+    /// The relay's event webhook, when it is a provider's (`provider = "ses"`, …).
+    public let providerEvents: ProviderWebhook?
 
     public init(name: String, section: ConfigSection, config: Config) throws {
         self.name = name
         settings = try SMTPSettings(section: section)
+        providerEvents = try ProviderWebhook.configured(section: section, channel: name)
         signer = try DKIMSigner(section: section)
         signing = signer.map { DKIMSigningPool(signer: $0) }
         state = Mutex(CurlMulti(maxConnections: settings.maxConnections))

@@ -53,6 +53,9 @@ public protocol Channel: AnyObject, Sendable {
     /// How the gateway's delivery receipts posted to `/v1/receipts/NAME` are authenticated; nil
     /// when the channel takes no receipts.
     var receipts: (any ReceiptCheck)? { get }
+    /// An email channel's provider event webhook (`provider` in its section), which
+    /// `/v1/receipts/email/NAME` takes; nil (the default) when it has none.
+    var providerEvents: ProviderWebhook? { get }
 }
 
 /// Authenticates a gateway's callback to `/v1/receipts/{channel}`.
@@ -76,4 +79,5 @@ extension Channel {
     public var pacesItself: Bool { false }
     public var inFlightLimit: Int? { nil }
     public var receipts: (any ReceiptCheck)? { nil }
+    public var providerEvents: ProviderWebhook? { nil }
 }

@@ -41,7 +41,7 @@ extension Daemon {
             }
             infos[name] = ChannelInfo(
                 name: name, kind: raw.kind, target: raw.target, addressAttribute: raw.addressAttribute,
-                section: section, receipts: raw.receipts)
+                section: section, receipts: raw.receipts, providerEvents: raw.providerEvents)
             workers[name] = schedule.workers
             policies[name] = schedule.policy
         }

@@ -1,7 +1,20 @@
+/// One provider event's bounce results (a batch of SendGrid's holds several events).
+public struct ProviderBounceEvent: Sendable, Equatable {
+    /// The provider's id of the event (SNS MessageId, SendGrid `sg_event_id`, Mailgun event id,
+    /// Postmark record ID), named in the source the pipeline records; nil when it gave none.
+    public var id: String?
+    public var report: BounceReport
+
+    public init(id: String?, results: [BounceResult]) {
+        self.id = id
+        self.report = BounceReport(results: results)
+    }
+}
+
 /// What one authenticated provider request reports, before anything is applied.
 public struct ProviderEvents: Sendable, Equatable {
-    /// Bounces, complaints, delays and auto-replies, for `BounceSink.apply`.
-    public var report = BounceReport(results: [])
+    /// Bounces, complaints, delays and auto-replies, per event, for `BounceSink.apply`.
+    public var bounces: [ProviderBounceEvent] = []
     /// Deliveries the provider handed over; `deliveryID` nil when the event named none of ours.
     public var delivered: [Receipt] = []
     /// Events that change nothing here (opens, clicks, a message accepted for sending).
@@ -12,10 +25,10 @@ public struct ProviderEvents: Sendable, Equatable {
     public var duplicate = false
 
     public init(
-        report: BounceReport = BounceReport(results: []), delivered: [Receipt] = [], ignored: Int = 0,
+        bounces: [ProviderBounceEvent] = [], delivered: [Receipt] = [], ignored: Int = 0,
         notice: String? = nil, duplicate: Bool = false
     ) {
-        self.report = report
+        self.bounces = bounces
         self.delivered = delivered
         self.ignored = ignored
         self.notice = notice
@@ -23,7 +36,12 @@ public struct ProviderEvents: Sendable, Equatable {
     }
 
     /// One event's results added to the rest.
-    mutating func add(_ results: [BounceResult]) { report.results += results }
+    mutating func add(_ results: [BounceResult], event: String?) {
+        bounces.append(ProviderBounceEvent(id: event.map { String($0.singleLine.prefix(200)) }, results: results))
+    }
+
+    /// Every bounce result, of all events.
+    public var results: [BounceResult] { bounces.flatMap(\.report.results) }
 }
 
 /// What applying a provider request did, for the endpoint's answer.

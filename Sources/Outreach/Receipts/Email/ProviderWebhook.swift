@@ -71,17 +71,18 @@ public final class ProviderWebhook: Sendable {
         }
     }
 
-    /// Hands the bounce results to the pipeline and records the deliveries, for `source` (this
-    /// channel's provider webhook). A duplicate applies nothing.
+    /// Hands each event's bounce results to the pipeline, as from `PROVIDER webhook on CHANNEL,
+    /// event ID`, and records the deliveries. A duplicate applies nothing.
     /// - Throws: the store's errors.
     public func apply(_ events: ProviderEvents, sink: any BounceSink, queue: any DeliveryQueue, now: Int64) throws
         -> ProviderOutcome
     {
         var out = ProviderOutcome(ignored: events.ignored, duplicate: events.duplicate)
         guard !events.duplicate else { return out }
-        if !events.report.results.isEmpty {
-            try sink.apply(events.report, source: "\(provider.rawValue) webhook on \(channel)")
-            out.bounces = events.report.results.count
+        for event in events.bounces where !event.report.results.isEmpty {
+            let source = "\(provider.rawValue) webhook on \(channel)" + (event.id.map { ", event " + $0 } ?? "")
+            try sink.apply(event.report, source: source)
+            out.bounces += event.report.results.count
         }
         for r in events.delivered {
             if r.deliveryID != nil, try queue.recordReceipt(r, channel: channel, now: now) != nil {

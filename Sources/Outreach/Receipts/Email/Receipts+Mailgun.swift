@@ -56,15 +56,16 @@ extension Receipts {
                 kind: ProviderFields.kind(kind, status: status), status: status, diagnostic: diagnostic,
                 delivery: delivery)
         }
+        let id = e["id"]?.stringValue
         var events = ProviderEvents()
         switch (e["event"]?.stringValue, e["severity"]?.stringValue, e["reason"]?.stringValue) {
-        case ("failed", "temporary", _): events.add([result(.delayed)])
-        case ("failed", _, "old"): events.add([result(.soft)])
-        case ("failed", _, "suppress-complaint"): events.add([result(.complaint)])
+        case ("failed", "temporary", _): events.add([result(.delayed)], event: id)
+        case ("failed", _, "old"): events.add([result(.soft)], event: id)
+        case ("failed", _, "suppress-complaint"): events.add([result(.complaint)], event: id)
         case ("failed", _, "suppress-unsubscribe"): events.ignored = 1
-        case ("failed", "permanent", _): events.add([result(.hard)])
-        case ("failed", _, _): events.add([result(.unknown)])
-        case ("complained", _, _): events.add([result(.complaint)])
+        case ("failed", "permanent", _): events.add([result(.hard)], event: id)
+        case ("failed", _, _): events.add([result(.unknown)], event: id)
+        case ("complained", _, _): events.add([result(.complaint)], event: id)
         case ("delivered", _, _):
             events.delivered.append(
                 Receipt(

@@ -48,7 +48,7 @@ extension Receipts {
                     recipient: ProviderFields.recipient(r["Email"]?.stringValue),
                     kind: ProviderFields.kind(kind, status: status), status: status,
                     diagnostic: details ?? ProviderFields.line(r["Description"]?.stringValue), delivery: delivery)
-            ])
+            ], event: ProviderFields.text(r["ID"]))
         }
         switch r["RecordType"]?.stringValue {
         case "Bounce":

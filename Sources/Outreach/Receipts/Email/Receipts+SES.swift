@@ -11,8 +11,8 @@ extension Receipts {
     ///
     /// Our delivery id: the `X-Outreach-Delivery` header or our Message-ID in `mail.headers`
     /// (sent only with "include original headers"), an `outreach_delivery` message tag, or
-    /// `mail.commonHeaders.messageId`.
-    public static func sesNotification(_ body: [UInt8]) throws(ProviderWebhookError) -> ProviderEvents {
+    /// `mail.commonHeaders.messageId`. `event` is the SNS MessageId, for the record.
+    public static func sesNotification(_ body: [UInt8], event: String? = nil) throws(ProviderWebhookError) -> ProviderEvents {
         guard let n = try? JSON.parse(body), n.objectValue != nil else {
             throw .malformed("The SNS Message is not an SES notification (a JSON object).")
         }
@@ -28,15 +28,15 @@ extension Receipts {
             case "Transient": kind = .soft
             default: kind = .unknown
             }
-            events.add(entries("bounce", "bouncedRecipients").map { sesResult($0, kind, delivery) })
+            events.add(entries("bounce", "bouncedRecipients").map { sesResult($0, kind, delivery) }, event: event)
         case "Complaint":
             guard n["complaint"]?["complaintFeedbackType"]?.stringValue != "not-spam" else {
                 events.ignored = 1
                 break
             }
-            events.add(entries("complaint", "complainedRecipients").map { sesResult($0, .complaint, delivery) })
+            events.add(entries("complaint", "complainedRecipients").map { sesResult($0, .complaint, delivery) }, event: event)
         case "DeliveryDelay":
-            events.add(entries("deliveryDelay", "delayedRecipients").map { sesResult($0, .delayed, delivery) })
+            events.add(entries("deliveryDelay", "delayedRecipients").map { sesResult($0, .delayed, delivery) }, event: event)
         case "Delivery":
             let answer = ProviderFields.line(n["delivery"]?["smtpResponse"]?.stringValue)
             events.delivered.append(

@@ -55,7 +55,7 @@ extension Receipts {
         }
         switch type {
         case "Notification":
-            return try sesNotification(Array((fields["Message"] ?? "").utf8))
+            return try sesNotification(Array((fields["Message"] ?? "").utf8), event: fields["MessageId"])
         case "SubscriptionConfirmation":
             let url = (fields["SubscribeURL"] ?? "").singleLine
             let token = (fields["Token"] ?? "").singleLine

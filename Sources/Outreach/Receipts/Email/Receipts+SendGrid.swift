@@ -45,6 +45,7 @@ extension Receipts {
             let delivery =
                 ProviderFields.deliveryID(value: ProviderFields.text(e[ProviderFields.deliveryKey]))
                 ?? ProviderFields.deliveryID(messageID: e["smtp-id"]?.stringValue)
+            let id = ProviderFields.text(e["sg_event_id"])
             let reason = ProviderFields.line(e["reason"]?.stringValue ?? e["response"]?.stringValue)
             func result(_ kind: BounceKind) -> BounceResult {
                 let status = ProviderFields.status(e["status"]?.stringValue, text: reason)
@@ -54,13 +55,13 @@ extension Receipts {
                     delivery: delivery)
             }
             switch (e["event"]?.stringValue, e["type"]?.stringValue, e["reason"]?.stringValue) {
-            case ("bounce", "blocked", _): events.add([result(.soft)])
-            case ("bounce", _, _): events.add([result(.hard)])
-            case ("dropped", _, "Bounced Address"), ("dropped", _, "Invalid"): events.add([result(.hard)])
-            case ("dropped", _, "Spam Reporting Address"): events.add([result(.complaint)])
-            case ("dropped", _, "Expired"): events.add([result(.soft)])
-            case ("spamreport", _, _): events.add([result(.complaint)])
-            case ("deferred", _, _): events.add([result(.delayed)])
+            case ("bounce", "blocked", _): events.add([result(.soft)], event: id)
+            case ("bounce", _, _): events.add([result(.hard)], event: id)
+            case ("dropped", _, "Bounced Address"), ("dropped", _, "Invalid"): events.add([result(.hard)], event: id)
+            case ("dropped", _, "Spam Reporting Address"): events.add([result(.complaint)], event: id)
+            case ("dropped", _, "Expired"): events.add([result(.soft)], event: id)
+            case ("spamreport", _, _): events.add([result(.complaint)], event: id)
+            case ("deferred", _, _): events.add([result(.delayed)], event: id)
             case ("delivered", _, _):
                 events.delivered.append(
                     Receipt(
