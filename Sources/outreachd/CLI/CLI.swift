@@ -18,6 +18,7 @@ enum CLI {
         CampaignsReportCommand.self,
         EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self,
         EventsCancelCommand.self,
+        BouncesParseCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {
