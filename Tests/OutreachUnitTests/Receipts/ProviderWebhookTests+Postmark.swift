@@ -31,8 +31,9 @@ import Testing
             try h.post(Self.bounce(type), headers: Self.auth)
         }
         #expect(try h.post(Self.bounce("Subscribe"), headers: Self.auth).ignored == 1)
-        // 5.1.1 in the details of a soft bounce stays soft: only hard is corrected by the code.
-        #expect(h.sink.results.map(\.kind) == [.hard, .soft, .delayed, .complaint, .autoReply, .unknown])
+        // The status code in the details decides a failure's kind (5.1.1: hard), as for a DSN;
+        // a delay, a complaint or an auto-reply stays what Postmark called it.
+        #expect(h.sink.results.map(\.kind) == [.hard, .hard, .delayed, .complaint, .autoReply, .hard])
         #expect(h.sink.results[0].delivery == id && h.sink.results[0].status == "5.1.1")
         #expect(h.sink.applied[0].source == "postmark webhook on mail, event 4323372036854775807")
         let complaint: JSON = ["RecordType": "SpamComplaint", "Email": "bo@example.org", "Type": "SpamComplaint"]

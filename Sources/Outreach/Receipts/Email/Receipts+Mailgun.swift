@@ -53,7 +53,7 @@ extension Receipts {
             let status = ProviderFields.status(ds?["enhanced-code"]?.stringValue, text: diagnostic)
             return BounceResult(
                 recipient: ProviderFields.recipient(e["recipient"]?.stringValue),
-                kind: ProviderFields.kind(kind, status: status), status: status, diagnostic: diagnostic,
+                kind: ProviderFields.kind(kind, status: status, diagnostic: diagnostic), status: status, diagnostic: diagnostic,
                 delivery: delivery)
         }
         let id = e["id"]?.stringValue

@@ -43,11 +43,12 @@ extension Receipts {
         var events = ProviderEvents()
         func add(_ kind: BounceKind) {
             let status = ProviderFields.status(nil, text: details)
+            let diagnostic = details ?? ProviderFields.line(r["Description"]?.stringValue)
             events.add([
                 BounceResult(
                     recipient: ProviderFields.recipient(r["Email"]?.stringValue),
-                    kind: ProviderFields.kind(kind, status: status), status: status,
-                    diagnostic: details ?? ProviderFields.line(r["Description"]?.stringValue), delivery: delivery)
+                    kind: ProviderFields.kind(kind, status: status, diagnostic: diagnostic), status: status,
+                    diagnostic: diagnostic, delivery: delivery)
             ], event: ProviderFields.text(r["ID"]))
         }
         switch r["RecordType"]?.stringValue {

@@ -52,7 +52,7 @@ extension Receipts {
         let status = ProviderFields.status(r["status"]?.stringValue, text: diagnostic)
         return BounceResult(
             recipient: ProviderFields.recipient(r["emailAddress"]?.stringValue),
-            kind: ProviderFields.kind(kind, status: status), status: status, diagnostic: diagnostic, delivery: delivery)
+            kind: ProviderFields.kind(kind, status: status, diagnostic: diagnostic), status: status, diagnostic: diagnostic, delivery: delivery)
     }
 
     static func sesDeliveryID(_ mail: JSON?) -> Int64? {

@@ -51,7 +51,7 @@ extension Receipts {
                 let status = ProviderFields.status(e["status"]?.stringValue, text: reason)
                 return BounceResult(
                     recipient: ProviderFields.recipient(e["email"]?.stringValue),
-                    kind: ProviderFields.kind(kind, status: status), status: status, diagnostic: reason,
+                    kind: ProviderFields.kind(kind, status: status, diagnostic: reason), status: status, diagnostic: reason,
                     delivery: delivery)
             }
             switch (e["event"]?.stringValue, e["type"]?.stringValue, e["reason"]?.stringValue) {
