@@ -1,0 +1,239 @@
+import Foundation
+import Outreach
+import Testing
+
+/// Provider event webhooks through a real `outreachd serve`: mail goes out over SMTP (aiosmtpd)
+/// on four channels, one per provider; the events come back signed by Tests/peers/provider_webhooks.py
+/// (Python's `cryptography`, hmac, base64: each provider's documented algorithm, not ours),
+/// echoing our ids the way each provider does. Signed events are applied; unsigned, forged,
+/// tampered and replayed ones are refused with one sentence and change nothing.
+@Suite struct ProviderWebhookEndToEndTests {
+    static let topic = "arn:aws:sns:eu-west-1:123456789012:ses-events"
+    static let mailgunKey = "key-" + UUID().uuidString.lowercased()
+    static let postmarkAuth = "postmark:" + UUID().uuidString
+
+    /// A daemon with the channels `ses`, `sg`, `mg`, `pm` on one SMTP peer, and the keys of the peer.
+    final class Setup {
+        let smtp: SMTPServer
+        let d: DaemonHarness
+        let keys: String
+
+        init() throws {
+            smtp = try SMTPServer()
+            keys = TestSupport.temporaryDirectory("provider-keys")
+            let made = try TestSupport.run("python3", [Self.peer, "keys", keys])
+            guard made.status == 0, let sg = try JSON.parse(made.stdout)["sendgrid_public_key"]?.stringValue else {
+                throw HarnessError.client(made.stderr)
+            }
+            try (ProviderWebhookEndToEndTests.mailgunKey + "\n").write(
+                toFile: keys + "/mg.key", atomically: true, encoding: .utf8)
+            try (ProviderWebhookEndToEndTests.postmarkAuth + "\n").write(
+                toFile: keys + "/pm.auth", atomically: true, encoding: .utf8)
+            let relay = "type = \"smtp\"\nurl = \"smtp://127.0.0.1:\(smtp.port)\"\ntls = \"none\""
+            d = try DaemonHarness(
+                channels: """
+                    [channels.ses]
+                    \(relay)
+                    provider = "ses"
+                    sns_certificate_file = "\(keys)/sns-cert.pem"
+                    sns_topic_arn = "\(ProviderWebhookEndToEndTests.topic)"
+                    [channels.sg]
+                    \(relay)
+                    provider = "sendgrid"
+                    sendgrid_public_key = "\(sg)"
+                    [channels.mg]
+                    \(relay)
+                    provider = "mailgun"
+                    signing_key_file = "\(keys)/mg.key"
+                    [channels.pm]
+                    \(relay)
+                    provider = "postmark"
+                    basic_auth_file = "\(keys)/pm.auth"
+                    """,
+                top: "[sender]\nfrom = \"News <news@example.org>\"")
+        }
+
+        static var peer: String { TestSupport.packageRoot + "/Tests/peers/provider_webhooks.py" }
+
+        /// Sends the welcome mail to `address` on `channel`; the delivery id.
+        func send(_ address: String, on channel: String) throws -> Int64 {
+            let r = try d.send(
+                d.trigger(#"{"template":"welcome","to":[{"email":"\#(address)"}],"channels":["\#(channel)"]}"#))
+            guard r.status == 202, let id = r.json?["deliveries"]?.arrayValue?.first?["id"]?.intValue else {
+                throw HarnessError.client("trigger answered \(r.status): \(r.body)")
+            }
+            return Int64(id)
+        }
+
+        /// The Message-ID of the mail the SMTP peer received for `address`, read by Python's email package.
+        func messageID(to address: String) throws -> String {
+            for m in smtp.messages() {
+                let r = try TestSupport.python(
+                    """
+                    import sys, email, email.policy
+                    m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
+                    print(str(m["To"]) + "\\n" + str(m["Message-ID"]))
+                    """, stdin: m)
+                let lines = r.stdout.split(separator: "\n")
+                if lines.count == 2, lines[0].contains(address) { return String(lines[1]) }
+            }
+            throw HarnessError.client("no mail to \(address) arrived")
+        }
+
+        /// A request signed by the peer, posted to the channel's provider endpoint.
+        func post(_ channel: String, _ spec: JSON) throws -> DaemonHarness.Response {
+            let made = try TestSupport.run("python3", [Self.peer, "request", keys], stdin: spec.serializedBytes)
+            guard made.status == 0, let r = try? JSON.parse(made.stdout) else { throw HarnessError.client(made.stderr) }
+            return try d.send([
+                "method": "POST", "path": .string("/v1/receipts/email/\(channel)"), "headers": r["headers"] ?? [:],
+                "body": r["body"] ?? "",
+            ])
+        }
+
+        func state(_ delivery: Int64) throws -> String? {
+            let r = try d.cli(["queue", "list", "--json"])
+            for row in (try JSON.parse(r.stdout)).arrayValue ?? [] where row["id"]?.intValue == Int(delivery) {
+                return row["state"]?.stringValue
+            }
+            return nil
+        }
+    }
+
+    /// The events each provider sends for a delivered message, echoing our id its own way.
+    static func delivered(_ provider: String, messageID: String, delivery: Int64, to address: String) -> JSON {
+        switch provider {
+        case "ses":
+            return [
+                "provider": "ses", "topic": .string(topic), "version": "2",
+                "message": [
+                    "notificationType": "Delivery",
+                    "mail": ["messageId": "0102-ses", "commonHeaders": ["messageId": .string(messageID)]],
+                    "delivery": ["recipients": [.string(address)], "smtpResponse": "250 2.0.0 OK"],
+                ],
+            ]
+        case "sendgrid":
+            return [
+                "provider": "sendgrid",
+                "events": [
+                    ["email": .string(address), "event": "processed", "smtp-id": .string(messageID)],
+                    ["email": .string(address), "event": "delivered", "smtp-id": .string(messageID), "response": "250 OK"],
+                ],
+            ]
+        case "mailgun":
+            return [
+                "provider": "mailgun", "signing_key": .string(mailgunKey),
+                "event": [
+                    "event": "delivered", "id": "mg-d", "recipient": .string(address),
+                    "delivery-status": ["code": 250, "message": "OK"],
+                    "message": ["headers": ["message-id": .string(String(messageID.dropFirst().dropLast()))]],
+                ],
+            ]
+        default:
+            return [
+                "provider": "postmark", "auth": .string(postmarkAuth),
+                "record": [
+                    "RecordType": "Delivery", "Recipient": .string(address), "Details": "Test delivery",
+                    "Metadata": ["outreach_delivery": .string(String(delivery))],
+                ],
+            ]
+        }
+    }
+
+    @Test func signedDeliveryEventsMoveDeliveriesAndForgeriesChangeNothing() throws {
+        let s = try Setup()
+        try s.d.start()
+        let channels = ["ses": "ses", "sendgrid": "sg", "mailgun": "mg", "postmark": "pm"]
+        var sent: [String: (id: Int64, address: String)] = [:]
+        for (provider, channel) in channels {
+            let address = "\(provider)-ok@example.org"
+            sent[provider] = (try s.send(address, on: channel), address)
+        }
+        try TestSupport.waitFor("four mails at the SMTP peer") { s.smtp.messages().count >= 4 }
+        try TestSupport.waitFor("four sent deliveries") { try sent.values.allSatisfy { try s.state($0.id) == "sent" } }
+
+        // Forged, tampered and unsigned requests first: each refused, nothing moves.
+        for (provider, channel) in channels {
+            let (id, address) = sent[provider]!
+            var spec = Self.delivered(provider, messageID: try s.messageID(to: address), delivery: id, to: address)
+            switch provider {
+            case "ses": spec = Self.with(spec, "key", "other")  // signed by a key not in sns_certificate_file
+            case "sendgrid": spec = Self.with(spec, "timestamp", "1")
+            case "mailgun": spec = Self.with(spec, "signing_key", "key-not-ours")
+            default: spec = Self.with(spec, "auth", "postmark:wrong")
+            }
+            var r: DaemonHarness.Response
+            if provider == "sendgrid" {
+                // A valid signature for timestamp 1, sent with another timestamp: not what was signed.
+                let made = try TestSupport.run("python3", [Setup.peer, "request", s.keys], stdin: spec.serializedBytes)
+                let req = try JSON.parse(made.stdout)
+                var headers = req["headers"]?.objectValue ?? [:]
+                headers["X-Twilio-Email-Event-Webhook-Timestamp"] = "2"
+                r = try s.d.send([
+                    "method": "POST", "path": "/v1/receipts/email/sg", "headers": .object(headers),
+                    "body": req["body"] ?? "",
+                ])
+            } else {
+                r = try s.post(channel, spec)
+            }
+            #expect(r.status == 403, "\(provider): \(r.status) \(r.body)")
+            #expect(!r.error.isEmpty && r.error.hasSuffix("."), "\(provider): \(r.body)")
+            // No credentials at all.
+            let bare = try s.d.send([
+                "method": "POST", "path": .string("/v1/receipts/email/\(channel)"),
+                "headers": ["Content-Type": "application/json"], "body": "{}",
+            ])
+            #expect(bare.status == 401, "\(provider): \(bare.body)")
+            #expect(try s.state(id) == "sent", "\(provider)")
+        }
+        #expect(
+            try s.d.send([
+                "method": "POST", "path": "/v1/receipts/email/pm", "headers": ["Content-Type": "application/json"],
+                "body": "{}",
+            ]).headers["www-authenticate"]?.hasPrefix("Basic") == true)
+
+        // Then the signed events: every delivery is delivered.
+        for (provider, channel) in channels {
+            let (id, address) = sent[provider]!
+            let r = try s.post(
+                channel, Self.delivered(provider, messageID: try s.messageID(to: address), delivery: id, to: address))
+            #expect(r.status == 200, "\(provider): \(r.body)")
+            #expect(r.json?["delivered"]?.intValue == 1, "\(provider): \(r.body)")
+            #expect(try s.state(id) == "delivered", "\(provider)")
+        }
+
+        // A Mailgun request sent twice: the token is refused the second time.
+        let mg = sent["mailgun"]!
+        var replay = Self.delivered("mailgun", messageID: try s.messageID(to: mg.address), delivery: mg.id, to: mg.address)
+        replay = Self.with(replay, "token", "a-token-used-once-a-token-used-once-a-token-used-o")
+        #expect(try s.post("mg", replay).status == 200)
+        let again = try s.post("mg", replay)
+        #expect(again.status == 403 && again.error.contains("used before"), "\(again.body)")
+        // An old Mailgun signature.
+        let old = try s.post("mg", Self.with(replay, "token", "another-token", age: 3_600))
+        #expect(old.status == 403 && old.error.contains("old"), "\(old.body)")
+
+        // SNS asks to confirm the subscription: logged for the officer, never fetched.
+        let confirm = try s.post(
+            "ses",
+            ["provider": "ses", "type": "SubscriptionConfirmation", "topic": .string(Self.topic), "message": "confirm"])
+        #expect(confirm.status == 200, "\(confirm.body)")
+        try TestSupport.waitFor("the SubscribeURL in the log") { s.d.log.contains("Action=ConfirmSubscription") }
+        // Another topic's messages, validly signed, are refused.
+        let foreign = try s.post(
+            "ses",
+            Self.with(
+                Self.delivered("ses", messageID: "<x@y>", delivery: 1, to: "a@example.org"), "topic",
+                "arn:aws:sns:eu-west-1:999999999999:not-ours"))
+        #expect(foreign.status == 403, "\(foreign.body)")
+        // No secret in the log.
+        #expect(!s.d.log.contains(Self.mailgunKey) && !s.d.log.contains(Self.postmarkAuth))
+        #expect(s.d.stop().status == 0)
+    }
+
+    static func with(_ spec: JSON, _ key: String, _ value: String, age: Int? = nil) -> JSON {
+        guard case .object(var o) = spec else { return spec }
+        o[key] = .string(value)
+        if let age { o["age"] = JSON(age) }
+        return .object(o)
+    }
+}
