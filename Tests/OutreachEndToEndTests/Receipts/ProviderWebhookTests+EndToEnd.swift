@@ -65,17 +65,18 @@ import Testing
             return Int64(id)
         }
 
-        /// The Message-ID of the mail the SMTP peer received for `address`, read by Python's email package.
-        func messageID(to address: String) throws -> String {
+        /// The header fields of the mail the SMTP peer received for `address` (names lower-cased),
+        /// read by Python's email package: what the provider's relay would have seen.
+        func received(to address: String) throws -> [String: String] {
             for m in smtp.messages() {
                 let r = try TestSupport.python(
                     """
-                    import sys, email, email.policy
+                    import sys, json, email, email.policy
                     m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
-                    print(str(m["To"]) + "\\n" + str(m["Message-ID"]))
+                    print(json.dumps({k.lower(): str(v) for k, v in m.items()}))
                     """, stdin: m)
-                let lines = r.stdout.split(separator: "\n")
-                if lines.count == 2, lines[0].contains(address) { return String(lines[1]) }
+                let fields = (try JSON.parse(r.stdout).objectValue ?? [:]).compactMapValues(\.stringValue)
+                if fields["to"]?.contains(address) == true { return fields }
             }
             throw HarnessError.client("no mail to \(address) arrived")
         }
@@ -99,10 +100,13 @@ import Testing
         }
     }
 
-    /// The events each provider sends for a delivered message, echoing our id its own way.
-    static func delivered(_ provider: String, messageID: String, delivery: Int64, to address: String) -> JSON {
+    /// The events each provider sends for a delivered message, echoing our id its own way from
+    /// the header fields its relay received (`EmailProvider.metadataHeader`, our Message-ID).
+    static func delivered(_ provider: String, _ mail: [String: String], to address: String) throws -> JSON {
+        let messageID = mail["message-id"] ?? ""
         switch provider {
         case "ses":
+            // Identity notifications carry the Message-ID; the tag needs a configuration set.
             return [
                 "provider": "ses", "topic": .string(topic), "version": "2",
                 "message": [
@@ -112,28 +116,32 @@ import Testing
                 ],
             ]
         case "sendgrid":
-            return [
-                "provider": "sendgrid",
-                "events": [
-                    ["email": .string(address), "event": "processed", "smtp-id": .string(messageID)],
-                    ["email": .string(address), "event": "delivered", "smtp-id": .string(messageID), "response": "250 OK"],
-                ],
-            ]
+            // SendGrid puts the X-SMTPAPI unique arguments into each event.
+            var event: [String: JSON] = ["email": .string(address), "event": "delivered", "response": "250 OK"]
+            let args = try JSON.parse(mail["x-smtpapi"] ?? "{}")["unique_args"]?.objectValue ?? [:]
+            event.merge(args) { $1 }
+            return ["provider": "sendgrid", "events": [["email": .string(address), "event": "processed"], .object(event)]]
         case "mailgun":
             return [
                 "provider": "mailgun", "signing_key": .string(mailgunKey),
                 "event": [
                     "event": "delivered", "id": "mg-d", "recipient": .string(address),
                     "delivery-status": ["code": 250, "message": "OK"],
+                    "user-variables": try JSON.parse(mail["x-mailgun-variables"] ?? "{}"),
                     "message": ["headers": ["message-id": .string(String(messageID.dropFirst().dropLast()))]],
                 ],
             ]
         default:
+            // Postmark turns each X-PM-Metadata-KEY field into Metadata.KEY.
+            var metadata: [String: JSON] = [:]
+            for (k, v) in mail where k.hasPrefix("x-pm-metadata-") {
+                metadata[String(k.dropFirst("x-pm-metadata-".count))] = .string(v)
+            }
             return [
                 "provider": "postmark", "auth": .string(postmarkAuth),
                 "record": [
                     "RecordType": "Delivery", "Recipient": .string(address), "Details": "Test delivery",
-                    "Metadata": ["outreach_delivery": .string(String(delivery))],
+                    "Metadata": .object(metadata),
                 ],
             ]
         }
@@ -151,10 +159,20 @@ import Testing
         try TestSupport.waitFor("four mails at the SMTP peer") { s.smtp.messages().count >= 4 }
         try TestSupport.waitFor("four sent deliveries") { try sent.values.allSatisfy { try s.state($0.id) == "sent" } }
 
+        // Each relay was told our delivery id in its provider's own header field.
+        let expected = [
+            "ses": "x-ses-message-tags", "sendgrid": "x-smtpapi", "mailgun": "x-mailgun-variables",
+            "postmark": "x-pm-metadata-outreach_delivery",
+        ]
+        for (provider, field) in expected {
+            let (id, address) = sent[provider]!
+            #expect(try s.received(to: address)[field]?.contains(String(id)) == true, "\(provider)")
+        }
+
         // Forged, tampered and unsigned requests first: each refused, nothing moves.
         for (provider, channel) in channels {
             let (id, address) = sent[provider]!
-            var spec = Self.delivered(provider, messageID: try s.messageID(to: address), delivery: id, to: address)
+            var spec = try Self.delivered(provider, try s.received(to: address), to: address)
             switch provider {
             case "ses": spec = Self.with(spec, "key", "other")  // signed by a key not in sns_certificate_file
             case "sendgrid": spec = Self.with(spec, "timestamp", "1")
@@ -194,8 +212,7 @@ import Testing
         // Then the signed events: every delivery is delivered.
         for (provider, channel) in channels {
             let (id, address) = sent[provider]!
-            let r = try s.post(
-                channel, Self.delivered(provider, messageID: try s.messageID(to: address), delivery: id, to: address))
+            let r = try s.post(channel, try Self.delivered(provider, try s.received(to: address), to: address))
             #expect(r.status == 200, "\(provider): \(r.body)")
             #expect(r.json?["delivered"]?.intValue == 1, "\(provider): \(r.body)")
             #expect(try s.state(id) == "delivered", "\(provider)")
@@ -203,7 +220,7 @@ import Testing
 
         // A Mailgun request sent twice: the token is refused the second time.
         let mg = sent["mailgun"]!
-        var replay = Self.delivered("mailgun", messageID: try s.messageID(to: mg.address), delivery: mg.id, to: mg.address)
+        var replay = try Self.delivered("mailgun", try s.received(to: mg.address), to: mg.address)
         replay = Self.with(replay, "token", "a-token-used-once-a-token-used-once-a-token-used-o")
         #expect(try s.post("mg", replay).status == 200)
         let again = try s.post("mg", replay)
@@ -222,7 +239,7 @@ import Testing
         let foreign = try s.post(
             "ses",
             Self.with(
-                Self.delivered("ses", messageID: "<x@y>", delivery: 1, to: "a@example.org"), "topic",
+                try Self.delivered("ses", ["message-id": "<x@y>"], to: "a@example.org"), "topic",
                 "arn:aws:sns:eu-west-1:999999999999:not-ours"))
         #expect(foreign.status == 403, "\(foreign.body)")
         // No secret in the log.

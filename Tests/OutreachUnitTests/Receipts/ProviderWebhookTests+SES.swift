@@ -95,6 +95,20 @@ import Testing
         #expect(try h.post(ProviderSigning.snsMessage(message: foreign.serialized)).unmatched == 1)
     }
 
+    /// Configuration-set events carry the `X-SES-MESSAGE-TAGS` tag the channel adds.
+    @Test func messageTagNamesTheDelivery() throws {
+        let h = try ProviderHarness.ses()
+        let id = try h.sent(to: "ana@example.org")
+        #expect(
+            String(decoding: EmailProvider.ses.metadataHeader(deliveryID: id), as: UTF8.self)
+                == "X-SES-MESSAGE-TAGS: outreach_delivery=\(id)\r\n")
+        let event: JSON = [
+            "eventType": "Delivery", "mail": ["messageId": "s", "tags": ["outreach_delivery": [.string(String(id))]]],
+            "delivery": [:],
+        ]
+        #expect(try h.post(ProviderSigning.snsMessage(message: event.serialized)).delivered == 1)
+    }
+
     @Test func unsignedForgedAndTamperedMessagesAreRefused() throws {
         let h = try ProviderHarness.ses(topic: Self.topic)
         _ = try h.sent(to: "ana@example.org")
