@@ -56,6 +56,9 @@ public protocol Channel: AnyObject, Sendable {
     /// An email channel's provider event webhook (`provider` in its section), which
     /// `/v1/receipts/email/NAME` takes; nil (the default) when it has none.
     var providerEvents: ProviderWebhook? { get }
+    /// Email channels: where bounces go (`bounce_address`); each message's envelope sender is then
+    /// a signed VERP address of it (`bounces+TOKEN@domain`). Nil (the default): `[sender] from`.
+    var bounceAddress: String? { get }
 }
 
 /// Authenticates a gateway's callback to `/v1/receipts/{channel}`.
@@ -80,4 +83,5 @@ extension Channel {
     public var inFlightLimit: Int? { nil }
     public var receipts: (any ReceiptCheck)? { nil }
     public var providerEvents: ProviderWebhook? { nil }
+    public var bounceAddress: String? { nil }
 }
