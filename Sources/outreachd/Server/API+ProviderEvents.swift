@@ -24,9 +24,6 @@ extension API {
                 headers: challenge ? [("WWW-Authenticate", "Basic realm=\"outreach\", charset=\"UTF-8\"")] : [])
         }
         if let notice = events.notice { Log.notice("\(webhook.provider.rawValue) webhook on \(name): \(notice)") }
-        if bounces == nil, !events.bounces.isEmpty {
-            throw APIError(503, "The server has no bounce pipeline to apply the provider's bounces; try again later.")
-        }
         do {
             let outcome = try webhook.apply(events, sink: bounces, queue: store, now: WallClock.nowMillis())
             if outcome.bounces + outcome.delivered > 0 {

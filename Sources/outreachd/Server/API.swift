@@ -53,13 +53,13 @@ final class API: Sendable {
     /// The template folder as it is now: looked at, at most once a second, before a request reads `snapshot`.
     let templateWatch: LiveTemplates?
     /// Where provider webhooks' bounces go (the bounce pipeline).
-    let bounces: (any BounceSink)?
+    let bounces: any BounceSink
 
     init(
         store: any Store, dataDirectory: String, committer: GroupCommitter, links: LinkSigner, metrics: Metrics,
-        live: Live,
+        live: Live, bounces: any BounceSink,
         availability: ChannelAvailability = ChannelAvailability(), templateWatch: LiveTemplates? = nil,
-        bounces: (any BounceSink)? = nil, wake: @escaping @Sendable (Set<String>) -> Void
+        wake: @escaping @Sendable (Set<String>) -> Void
     ) {
         self.templateWatch = templateWatch
         self.bounces = bounces

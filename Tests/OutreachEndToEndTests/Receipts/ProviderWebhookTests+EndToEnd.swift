@@ -118,8 +118,7 @@ import Testing
         case "sendgrid":
             // SendGrid puts the X-SMTPAPI unique arguments into each event.
             var event: [String: JSON] = ["email": .string(address), "event": "delivered", "response": "250 OK"]
-            let args = try JSON.parse(mail["x-smtpapi"] ?? "{}")["unique_args"]?.objectValue ?? [:]
-            event.merge(args) { $1 }
+            event.merge(try echoed(provider, mail)) { $1 }
             return ["provider": "sendgrid", "events": [["email": .string(address), "event": "processed"], .object(event)]]
         case "mailgun":
             return [
@@ -127,24 +126,125 @@ import Testing
                 "event": [
                     "event": "delivered", "id": "mg-d", "recipient": .string(address),
                     "delivery-status": ["code": 250, "message": "OK"],
-                    "user-variables": try JSON.parse(mail["x-mailgun-variables"] ?? "{}"),
+                    "user-variables": .object(try echoed(provider, mail)),
                     "message": ["headers": ["message-id": .string(String(messageID.dropFirst().dropLast()))]],
                 ],
             ]
         default:
-            // Postmark turns each X-PM-Metadata-KEY field into Metadata.KEY.
-            var metadata: [String: JSON] = [:]
-            for (k, v) in mail where k.hasPrefix("x-pm-metadata-") {
-                metadata[String(k.dropFirst("x-pm-metadata-".count))] = .string(v)
-            }
             return [
                 "provider": "postmark", "auth": .string(postmarkAuth),
                 "record": [
                     "RecordType": "Delivery", "Recipient": .string(address), "Details": "Test delivery",
-                    "Metadata": .object(metadata),
+                    "Metadata": .object(try echoed(provider, mail)),
                 ],
             ]
         }
+    }
+
+    /// The metadata the provider's relay read from our header field, as that provider echoes it
+    /// (Postmark turns each `X-PM-Metadata-KEY` into `Metadata.KEY`).
+    static func echoed(_ provider: String, _ mail: [String: String]) throws -> [String: JSON] {
+        switch provider {
+        case "sendgrid": return try JSON.parse(mail["x-smtpapi"] ?? "{}")["unique_args"]?.objectValue ?? [:]
+        case "mailgun": return try JSON.parse(mail["x-mailgun-variables"] ?? "{}").objectValue ?? [:]
+        default:
+            var metadata: [String: JSON] = [:]
+            for (k, v) in mail where k.hasPrefix("x-pm-metadata-") {
+                metadata[String(k.dropFirst("x-pm-metadata-".count))] = .string(v)
+            }
+            return metadata
+        }
+    }
+
+    /// A hard bounce (550 5.1.1, user unknown) as each provider reports it.
+    static func bounced(_ provider: String, _ mail: [String: String], to address: String) throws -> JSON {
+        let words = "550 5.1.1 <\(address)>: Recipient address rejected: User unknown"
+        switch provider {
+        case "ses":
+            return [
+                "provider": "ses", "topic": .string(topic), "version": "1",
+                "message": [
+                    "notificationType": "Bounce",
+                    "mail": ["messageId": "0102-ses", "commonHeaders": ["messageId": .string(mail["message-id"] ?? "")]],
+                    "bounce": [
+                        "bounceType": "Permanent", "bounceSubType": "General",
+                        "bouncedRecipients": [
+                            [
+                                "emailAddress": .string(address), "action": "failed", "status": "5.1.1",
+                                "diagnosticCode": .string("smtp; " + words),
+                            ]
+                        ],
+                    ],
+                ],
+            ]
+        case "sendgrid":
+            var event: [String: JSON] = [
+                "email": .string(address), "event": "bounce", "type": "bounce", "status": "5.1.1",
+                "reason": .string(words), "sg_event_id": "sg-bounce-1",
+            ]
+            event.merge(try echoed(provider, mail)) { $1 }
+            return ["provider": "sendgrid", "events": [.object(event)]]
+        case "mailgun":
+            return [
+                "provider": "mailgun", "signing_key": .string(mailgunKey),
+                "event": [
+                    "event": "failed", "severity": "permanent", "reason": "bounce", "id": "mg-b",
+                    "recipient": .string(address), "delivery-status": ["code": 550, "message": .string(words)],
+                    "user-variables": .object(try echoed(provider, mail)),
+                ],
+            ]
+        default:
+            return [
+                "provider": "postmark", "auth": .string(postmarkAuth),
+                "record": [
+                    "RecordType": "Bounce", "ID": 42, "Type": "HardBounce", "Email": .string(address),
+                    "Details": .string("smtp;" + words), "Metadata": .object(try echoed(provider, mail)),
+                ],
+            ]
+        }
+    }
+
+    /// Signed bounces and a complaint go through the bounce pipeline: the deliveries move and the
+    /// addresses are suppressed, as `suppressions show` says.
+    @Test func signedBouncesAreSuppressedThroughThePipeline() throws {
+        let s = try Setup()
+        try s.d.start()
+        let channels = ["ses": "ses", "sendgrid": "sg", "mailgun": "mg", "postmark": "pm"]
+        var sent: [String: (id: Int64, address: String)] = [:]
+        for (provider, channel) in channels {
+            let address = "\(provider)-gone@example.org"
+            sent[provider] = (try s.send(address, on: channel), address)
+        }
+        let spam = try s.send("spam@example.org", on: "pm")
+        try TestSupport.waitFor("five sent deliveries") {
+            try (sent.values.map(\.id) + [spam]).allSatisfy { try s.state($0) == "sent" }
+        }
+        for (provider, channel) in channels {
+            let (id, address) = sent[provider]!
+            let r = try s.post(channel, try Self.bounced(provider, try s.received(to: address), to: address))
+            #expect(r.status == 200 && r.json?["bounces"]?.intValue == 1, "\(provider): \(r.body)")
+            #expect(try s.state(id) == "bounced", "\(provider)")
+            let shown = try s.d.cli(["suppressions", "show", address, "--json"])
+            let j = try JSON.parse(shown.stdout)
+            #expect(j["suppression"]?["reason"]?.stringValue == "bounce", "\(provider): \(shown.stdout)")
+            let bounce = j["bounces"]?.arrayValue?.first
+            #expect(bounce?["status"]?.stringValue == "5.1.1", "\(provider): \(shown.stdout)")
+            #expect(bounce?["source"]?.stringValue?.hasPrefix("\(provider) webhook on \(channel)") == true, "\(shown.stdout)")
+        }
+        let complaint = try s.post(
+            "pm",
+            [
+                "provider": "postmark", "auth": .string(Self.postmarkAuth),
+                "record": [
+                    "RecordType": "SpamComplaint", "ID": 43, "Type": "SpamComplaint", "Email": "spam@example.org",
+                    "Metadata": ["outreach_delivery": .string(String(spam))],
+                ],
+            ])
+        #expect(complaint.status == 200, "\(complaint.body)")
+        #expect(try s.state(spam) == "complained")
+        let listed = try s.d.cli(["suppressions", "list"])
+        #expect(listed.stdout.contains("spam@example.org") && listed.stdout.contains("complaint"), "\(listed.stdout)")
+        #expect(s.d.stop().status == 0)
     }
 
     @Test func signedDeliveryEventsMoveDeliveriesAndForgeriesChangeNothing() throws {

@@ -73,16 +73,15 @@ public final class ProviderWebhook: Sendable {
 
     /// Hands each event's bounce results to the pipeline, as from `PROVIDER webhook on CHANNEL,
     /// event ID`, and records the deliveries. A duplicate applies nothing.
-    /// - Parameter sink: the bounce pipeline; nil only when `events` holds no bounce (the caller refuses those).
     /// - Throws: the store's errors.
-    public func apply(_ events: ProviderEvents, sink: (any BounceSink)?, queue: any DeliveryQueue, now: Int64) throws
+    public func apply(_ events: ProviderEvents, sink: any BounceSink, queue: any DeliveryQueue, now: Int64) throws
         -> ProviderOutcome
     {
         var out = ProviderOutcome(ignored: events.ignored, duplicate: events.duplicate)
         guard !events.duplicate else { return out }
         for event in events.bounces where !event.report.results.isEmpty {
             let source = "\(provider.rawValue) webhook on \(channel)" + (event.id.map { ", event " + $0 } ?? "")
-            try sink?.apply(event.report, source: source)
+            try sink.apply(event.report, source: source)
             out.bounces += event.report.results.count
         }
         for r in events.delivered {
