@@ -353,4 +353,30 @@ import Testing
         if let age { o["age"] = JSON(age) }
         return .object(o)
     }
+
+    /// `check` refuses a provider without its secret, naming channel and key, and never prints a secret.
+    @Test func checkNamesTheChannelAndTheMissingKey() throws {
+        let dir = TestSupport.temporaryDirectory("provider-check")
+        try "key-do-not-print-me\n".write(toFile: dir + "/mg.key", atomically: true, encoding: .utf8)
+        let path = dir + "/outreachd.conf"
+        try """
+        data_dir = "\(dir)/data"
+        templates_dir = "\(TestSupport.packageRoot)/templates"
+        [channels.mail]
+        type = "smtp"
+        url = "smtp://127.0.0.1:2525"
+        provider = "postmark"
+        [channels.mg]
+        type = "smtp"
+        url = "smtp://127.0.0.1:2525"
+        provider = "mailgun"
+        signing_key_file = "mg.key"
+        sns_topic_arn = "arn:aws:sns:eu-west-1:1:x"
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try TestSupport.outreachd(["--config", path, "check"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(path): [channels.mail] needs a value for 'basic_auth_file'."), "\(r.stderr)")
+        #expect(r.stderr.contains("\(path):12: 'sns_topic_arn' is not a setting of [channels.mg]"), "\(r.stderr)")
+        #expect(!(r.stdout + r.stderr).contains("key-do-not-print-me"))
+    }
 }
