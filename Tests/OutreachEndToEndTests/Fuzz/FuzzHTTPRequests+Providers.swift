@@ -86,7 +86,8 @@ extension FuzzHTTPRequests {
         case "ses":
             body = ProviderSigning.snsMessage(
                 message: String(decoding: text, as: UTF8.self),
-                type: rng.chance(10) ? rng.pick(["SubscriptionConfirmation", "UnsubscribeConfirmation"]) : "Notification",
+                type: rng.chance(10)
+                    ? rng.pick(["SubscriptionConfirmation", "UnsubscribeConfirmation"]) : "Notification",
                 messageID: "fuzz-\(rng.below(1_000_000))", subject: rng.chance(30) ? "Amazon SES Email Event" : nil,
                 version: rng.pick(["1", "2"]))
             headers.append(("Content-Type", Array("text/plain; charset=UTF-8".utf8)))
@@ -95,9 +96,10 @@ extension FuzzHTTPRequests {
             headers = ProviderSigning.sendGridHeaders(body).map { ($0.key, Array($0.value.utf8)) }
         case "mailgun":
             let signature = ProviderSigning.mailgunSignature(key: Self.mailgunKey, token: "tok-\(rng.next())")
-            body = Array(#"{"signature":"#.utf8) + signature.serializedBytes + Array(#","event-data":"#.utf8) + text + [
-                UInt8(ascii: "}")
-            ]
+            body =
+                Array(#"{"signature":"#.utf8) + signature.serializedBytes + Array(#","event-data":"#.utf8) + text + [
+                    UInt8(ascii: "}")
+                ]
         default:
             body = text
             headers.append(("Authorization", Array(ProviderSigning.basicAuth(Self.postmarkAuth).utf8)))
@@ -111,6 +113,8 @@ extension FuzzHTTPRequests {
         case 2: headers.removeAll { $0.0 != "Content-Type" }
         default: break
         }
-        return Request(method: rng.chance(3) ? "GET" : "POST", target: "/v1/receipts/email/\(channel)", headers: headers, body: body)
+        return Request(
+            method: rng.chance(3) ? "GET" : "POST", target: "/v1/receipts/email/\(channel)", headers: headers,
+            body: body)
     }
 }

@@ -119,7 +119,9 @@ import Testing
             // SendGrid puts the X-SMTPAPI unique arguments into each event.
             var event: [String: JSON] = ["email": .string(address), "event": "delivered", "response": "250 OK"]
             event.merge(try echoed(provider, mail)) { $1 }
-            return ["provider": "sendgrid", "events": [["email": .string(address), "event": "processed"], .object(event)]]
+            return [
+                "provider": "sendgrid", "events": [["email": .string(address), "event": "processed"], .object(event)],
+            ]
         case "mailgun":
             return [
                 "provider": "mailgun", "signing_key": .string(mailgunKey),
@@ -165,7 +167,9 @@ import Testing
                 "provider": "ses", "topic": .string(topic), "version": "1",
                 "message": [
                     "notificationType": "Bounce",
-                    "mail": ["messageId": "0102-ses", "commonHeaders": ["messageId": .string(mail["message-id"] ?? "")]],
+                    "mail": [
+                        "messageId": "0102-ses", "commonHeaders": ["messageId": .string(mail["message-id"] ?? "")],
+                    ],
                     "bounce": [
                         "bounceType": "Permanent", "bounceSubType": "General",
                         "bouncedRecipients": [
@@ -229,7 +233,9 @@ import Testing
             #expect(j["suppression"]?["reason"]?.stringValue == "bounce", "\(provider): \(shown.stdout)")
             let bounce = j["bounces"]?.arrayValue?.first
             #expect(bounce?["status"]?.stringValue == "5.1.1", "\(provider): \(shown.stdout)")
-            #expect(bounce?["source"]?.stringValue?.hasPrefix("\(provider) webhook on \(channel)") == true, "\(shown.stdout)")
+            #expect(
+                bounce?["source"]?.stringValue?.hasPrefix("\(provider) webhook on \(channel)") == true,
+                "\(shown.stdout)")
         }
         let complaint = try s.post(
             "pm",

@@ -25,14 +25,17 @@ import Testing
     }
 
     @Test func aProviderWithoutItsSecretNamesChannelAndKey() {
-        #expect(Self.message(["provider": "mailgun"]).hasSuffix("[channels.mail] needs a value for 'signing_key_file'."))
+        #expect(
+            Self.message(["provider": "mailgun"]).hasSuffix("[channels.mail] needs a value for 'signing_key_file'."))
         #expect(Self.message(["provider": "postmark"]).contains("[channels.mail] needs a value for 'basic_auth_file'"))
         #expect(Self.message(["provider": "ses"]).contains("[channels.mail] needs a value for 'sns_certificate_file'"))
-        #expect(Self.message(["provider": "sendgrid"]).contains("[channels.mail] needs a value for 'sendgrid_public_key'"))
+        #expect(
+            Self.message(["provider": "sendgrid"]).contains("[channels.mail] needs a value for 'sendgrid_public_key'"))
     }
 
     @Test func badValuesAreRefusedWithTheKey() {
-        #expect(Self.message(["provider": "sparkpost"]).contains("'provider' must be ses, postmark, sendgrid or mailgun"))
+        #expect(
+            Self.message(["provider": "sparkpost"]).contains("'provider' must be ses, postmark, sendgrid or mailgun"))
         // A secret written in the configuration itself is refused: files only.
         let inline = Self.message(["provider": "mailgun", "signing_key": "key-1"])
         #expect(inline.contains("'signing_key' is a secret, read only from a file"))

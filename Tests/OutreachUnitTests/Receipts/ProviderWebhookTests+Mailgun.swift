@@ -26,7 +26,8 @@ import Testing
         message: String = "5.1.1 The email account that you tried to reach does not exist"
     ) -> JSON {
         var e: [String: JSON] = [
-            "event": "failed", "id": .string("ev-\(severity)"), "severity": .string(severity), "reason": .string(reason),
+            "event": "failed", "id": .string("ev-\(severity)"), "severity": .string(severity),
+            "reason": .string(reason),
             "recipient": "ana@example.org",
             "delivery-status": [
                 "code": 550, "message": .string(message),

@@ -53,7 +53,9 @@ import Testing
         #expect(h.refusal(body)?.status == 401)
         #expect(h.refusal(body, headers: ["authorization": "Bearer postmark:s3cret-pass"])?.status == 401)
         #expect(h.refusal(body, headers: ["authorization": ProviderSigning.basicAuth("postmark:wrong")])?.status == 403)
-        #expect(h.refusal(body, headers: ["authorization": ProviderSigning.basicAuth("postmark:s3cret-pas")])?.status == 403)
+        #expect(
+            h.refusal(body, headers: ["authorization": ProviderSigning.basicAuth("postmark:s3cret-pas")])?.status == 403
+        )
         #expect(h.refusal(body, headers: ["authorization": "Basic !!!"])?.status == 403)
         #expect(h.refusal(Array("[]".utf8), headers: Self.auth)?.status == 400)
         #expect(h.sink.applied.isEmpty)

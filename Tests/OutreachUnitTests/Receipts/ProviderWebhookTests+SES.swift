@@ -22,7 +22,8 @@ import Testing
                 "bouncedRecipients": [
                     [
                         "emailAddress": .string(to), "action": "failed", "status": .string(status),
-                        "diagnosticCode": .string("smtp; 550 \(status) <\(to)>: Recipient address rejected: User unknown"),
+                        "diagnosticCode": .string(
+                            "smtp; 550 \(status) <\(to)>: Recipient address rejected: User unknown"),
                     ]
                 ],
             ],
@@ -56,7 +57,9 @@ import Testing
         try h.post(ProviderSigning.snsMessage(message: Self.bounce("Permanent", status: "5.2.2")))
         let complaint: JSON = [
             "notificationType": "Complaint", "mail": ["messageId": "s"],
-            "complaint": ["complainedRecipients": [["emailAddress": "bo@example.org"]], "complaintFeedbackType": "abuse"],
+            "complaint": [
+                "complainedRecipients": [["emailAddress": "bo@example.org"]], "complaintFeedbackType": "abuse",
+            ],
         ]
         try h.post(ProviderSigning.snsMessage(message: complaint.serialized, subject: "Amazon SES Email Event"))
         let delay: JSON = [
@@ -69,7 +72,9 @@ import Testing
         try h.post(ProviderSigning.snsMessage(message: delay.serialized))
         let notSpam: JSON = [
             "notificationType": "Complaint", "mail": ["messageId": "s"],
-            "complaint": ["complainedRecipients": [["emailAddress": "dy@example.org"]], "complaintFeedbackType": "not-spam"],
+            "complaint": [
+                "complainedRecipients": [["emailAddress": "dy@example.org"]], "complaintFeedbackType": "not-spam",
+            ],
         ]
         #expect(try h.post(ProviderSigning.snsMessage(message: notSpam.serialized)).ignored == 1)
         #expect(h.sink.results.map(\.kind) == [.soft, .unknown, .soft, .complaint, .delayed])
@@ -175,10 +180,13 @@ import Testing
     @Test func stringToSignFollowsTheDocumentedOrder() {
         let n = ["Type": "Notification", "MessageId": "i", "TopicArn": "t", "Message": "m", "Timestamp": "ts"]
         #expect(
-            Receipts.snsStringToSign(n) == Array("Message\nm\nMessageId\ni\nTimestamp\nts\nTopicArn\nt\nType\nNotification\n".utf8))
+            Receipts.snsStringToSign(n)
+                == Array("Message\nm\nMessageId\ni\nTimestamp\nts\nTopicArn\nt\nType\nNotification\n".utf8))
         var s = n
         s["Subject"] = "s"
-        #expect(String(decoding: Receipts.snsStringToSign(s)!, as: UTF8.self).contains("MessageId\ni\nSubject\ns\nTimestamp"))
+        #expect(
+            String(decoding: Receipts.snsStringToSign(s)!, as: UTF8.self).contains(
+                "MessageId\ni\nSubject\ns\nTimestamp"))
         let c = [
             "Type": "SubscriptionConfirmation", "MessageId": "i", "TopicArn": "t", "Message": "m", "Timestamp": "ts",
             "Token": "k", "SubscribeURL": "u",

@@ -42,9 +42,10 @@ import Testing
         let id = try h.sent(to: "ana@example.org")
         let body = Self.batch(id)
         let outcome = try h.post(body, headers: ProviderSigning.sendGridHeaders(body))
-        #expect(h.sink.results.map(\.recipient) == [
-            "ana@example.org", "bo@example.org", "cy@example.org", "ed@example.org", "fi@example.org",
-        ])
+        #expect(
+            h.sink.results.map(\.recipient) == [
+                "ana@example.org", "bo@example.org", "cy@example.org", "ed@example.org", "fi@example.org",
+            ])
         #expect(h.sink.results.map(\.kind) == [.hard, .soft, .hard, .complaint, .delayed])
         #expect(h.sink.results[0].delivery == id && h.sink.results[0].status == "5.1.1")
         #expect(h.sink.results[4].status == nil && h.sink.results[4].diagnostic == "400 try again later")

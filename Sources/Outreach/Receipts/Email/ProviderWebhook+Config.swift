@@ -39,7 +39,8 @@ extension ProviderWebhook {
     /// up in backups and in `check`'s copies of it.
     static func fileSecret(_ section: ConfigSection, _ key: String, what: String) throws(ConfigError) -> String {
         if section.has(key) {
-            throw section.invalid(key, "is a secret, read only from a file: put \(what) in a file and name it with \(key)_file")
+            throw section.invalid(
+                key, "is a secret, read only from a file: put \(what) in a file and name it with \(key)_file")
         }
         guard let value = try section.secret(key), !value.isEmpty else {
             if section.has(key + "_file") { throw section.invalid(key + "_file", "names an empty file") }
@@ -67,7 +68,8 @@ extension ProviderWebhook {
     static func snsTopic(_ section: ConfigSection) throws(ConfigError) -> String? {
         guard let topic = try section.string("sns_topic_arn") else { return nil }
         guard topic.hasPrefix("arn:"), !topic.contains(where: \.isWhitespace) else {
-            throw section.invalid("sns_topic_arn", "must be a topic ARN like arn:aws:sns:eu-west-1:123456789012:ses-events")
+            throw section.invalid(
+                "sns_topic_arn", "must be a topic ARN like arn:aws:sns:eu-west-1:123456789012:ses-events")
         }
         return topic
     }
@@ -86,7 +88,8 @@ extension ProviderWebhook {
             key = FileManager.default.contents(atPath: p).map { String(decoding: $0, as: UTF8.self) } ?? ""
             name = "sendgrid_public_key_file"
         case (_?, _?):
-            throw section.invalid("sendgrid_public_key_file", "is set together with 'sendgrid_public_key'; keep one of them")
+            throw section.invalid(
+                "sendgrid_public_key_file", "is set together with 'sendgrid_public_key'; keep one of them")
         case (nil, nil):
             throw .missing(file: section.file, section: section.name, key: "sendgrid_public_key")
         }
@@ -97,7 +100,8 @@ extension ProviderWebhook {
             parsed = Data(base64Encoded: key.filter { !$0.isWhitespace }).flatMap { PublicKey(der: Array($0)) }
         }
         guard let parsed else {
-            throw section.invalid(name, "is not a public key (base64 of DER, as SendGrid's Signed Event Webhook shows it)")
+            throw section.invalid(
+                name, "is not a public key (base64 of DER, as SendGrid's Signed Event Webhook shows it)")
         }
         guard parsed.isEC else { throw section.invalid(name, "is not an ECDSA key, which SendGrid signs with") }
         return parsed

@@ -26,7 +26,8 @@ extension Receipts {
         case .fresh: break
         case .seen: throw .refused("The Mailgun token was used before: a replayed request is not applied again.")
         case .stale(let age): throw .refused("The Mailgun signature is \(age) s old, older than the replay window.")
-        case .future(let ahead): throw .refused("The Mailgun signature is dated \(ahead) s ahead of this server's clock.")
+        case .future(let ahead):
+            throw .refused("The Mailgun signature is dated \(ahead) s ahead of this server's clock.")
         }
         guard let event = root["event-data"], event.objectValue != nil else {
             throw .malformed("The Mailgun webhook has no event-data object.")
@@ -53,7 +54,8 @@ extension Receipts {
             let status = ProviderFields.status(ds?["enhanced-code"]?.stringValue, text: diagnostic)
             return BounceResult(
                 recipient: ProviderFields.recipient(e["recipient"]?.stringValue),
-                kind: ProviderFields.kind(kind, status: status, diagnostic: diagnostic), status: status, diagnostic: diagnostic,
+                kind: ProviderFields.kind(kind, status: status, diagnostic: diagnostic), status: status,
+                diagnostic: diagnostic,
                 delivery: delivery)
         }
         let id = e["id"]?.stringValue

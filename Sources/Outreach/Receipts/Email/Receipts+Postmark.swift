@@ -10,7 +10,8 @@ extension Receipts {
             auth.prefix(6).lowercased() == "basic "
         else {
             throw .unsigned(
-                "The request has no basic auth; give Postmark the webhook URL with the user:password of basic_auth_file.")
+                "The request has no basic auth; give Postmark the webhook URL with the user:password of basic_auth_file."
+            )
         }
         let given = Data(base64Encoded: String(auth.dropFirst(6)).trimmingSpaces).map { Array($0) } ?? []
         guard Crypto.constantTimeEqual(Crypto.sha256(given), credentialsHash) else {
@@ -44,12 +45,13 @@ extension Receipts {
         func add(_ kind: BounceKind) {
             let status = ProviderFields.status(nil, text: details)
             let diagnostic = details ?? ProviderFields.line(r["Description"]?.stringValue)
-            events.add([
-                BounceResult(
-                    recipient: ProviderFields.recipient(r["Email"]?.stringValue),
-                    kind: ProviderFields.kind(kind, status: status, diagnostic: diagnostic), status: status,
-                    diagnostic: diagnostic, delivery: delivery)
-            ], event: ProviderFields.text(r["ID"]))
+            events.add(
+                [
+                    BounceResult(
+                        recipient: ProviderFields.recipient(r["Email"]?.stringValue),
+                        kind: ProviderFields.kind(kind, status: status, diagnostic: diagnostic), status: status,
+                        diagnostic: diagnostic, delivery: delivery)
+                ], event: ProviderFields.text(r["ID"]))
         }
         switch r["RecordType"]?.stringValue {
         case "Bounce":

@@ -12,7 +12,9 @@ extension Receipts {
     /// Our delivery id: the `X-Outreach-Delivery` header or our Message-ID in `mail.headers`
     /// (sent only with "include original headers"), an `outreach_delivery` message tag, or
     /// `mail.commonHeaders.messageId`. `event` is the SNS MessageId, for the record.
-    public static func sesNotification(_ body: [UInt8], event: String? = nil) throws(ProviderWebhookError) -> ProviderEvents {
+    public static func sesNotification(_ body: [UInt8], event: String? = nil) throws(ProviderWebhookError)
+        -> ProviderEvents
+    {
         guard let n = try? JSON.parse(body), n.objectValue != nil else {
             throw .malformed("The SNS Message is not an SES notification (a JSON object).")
         }
@@ -34,13 +36,16 @@ extension Receipts {
                 events.ignored = 1
                 break
             }
-            events.add(entries("complaint", "complainedRecipients").map { sesResult($0, .complaint, delivery) }, event: event)
+            events.add(
+                entries("complaint", "complainedRecipients").map { sesResult($0, .complaint, delivery) }, event: event)
         case "DeliveryDelay":
-            events.add(entries("deliveryDelay", "delayedRecipients").map { sesResult($0, .delayed, delivery) }, event: event)
+            events.add(
+                entries("deliveryDelay", "delayedRecipients").map { sesResult($0, .delayed, delivery) }, event: event)
         case "Delivery":
             let answer = ProviderFields.line(n["delivery"]?["smtpResponse"]?.stringValue)
             events.delivered.append(
-                Receipt(deliveryID: delivery, state: .delivered, reason: "SES Delivery" + (answer.map { ": " + $0 } ?? "")))
+                Receipt(
+                    deliveryID: delivery, state: .delivered, reason: "SES Delivery" + (answer.map { ": " + $0 } ?? "")))
         default:
             events.ignored = 1
         }
@@ -52,7 +57,8 @@ extension Receipts {
         let status = ProviderFields.status(r["status"]?.stringValue, text: diagnostic)
         return BounceResult(
             recipient: ProviderFields.recipient(r["emailAddress"]?.stringValue),
-            kind: ProviderFields.kind(kind, status: status, diagnostic: diagnostic), status: status, diagnostic: diagnostic, delivery: delivery)
+            kind: ProviderFields.kind(kind, status: status, diagnostic: diagnostic), status: status,
+            diagnostic: diagnostic, delivery: delivery)
     }
 
     static func sesDeliveryID(_ mail: JSON?) -> Int64? {

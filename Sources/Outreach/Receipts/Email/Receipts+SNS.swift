@@ -38,7 +38,8 @@ extension Receipts {
             // (SNS rotates its certificate now and then); it is not fetched.
             let url = (fields["SigningCertURL"] ?? "none").singleLine.prefix(300)
             throw .refused(
-                "The SNS signature does not verify with sns_certificate_file (the message names the certificate \(url)).")
+                "The SNS signature does not verify with sns_certificate_file (the message names the certificate \(url))."
+            )
         }
         let arn = fields["TopicArn"] ?? ""
         if let topic, arn != topic {

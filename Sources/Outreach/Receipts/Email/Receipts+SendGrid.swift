@@ -17,7 +17,8 @@ extension Receipts {
             let timestamp = request.headers[sendGridTimestampHeader], !timestamp.isEmpty
         else {
             throw .unsigned(
-                "The request has no X-Twilio-Email-Event-Webhook-Signature and -Timestamp; turn on the Signed Event Webhook.")
+                "The request has no X-Twilio-Email-Event-Webhook-Signature and -Timestamp; turn on the Signed Event Webhook."
+            )
         }
         guard let sig = Data(base64Encoded: signature.trimmingSpaces), !sig.isEmpty else {
             throw .refused("X-Twilio-Email-Event-Webhook-Signature is not base64.")
@@ -51,7 +52,8 @@ extension Receipts {
                 let status = ProviderFields.status(e["status"]?.stringValue, text: reason)
                 return BounceResult(
                     recipient: ProviderFields.recipient(e["email"]?.stringValue),
-                    kind: ProviderFields.kind(kind, status: status, diagnostic: reason), status: status, diagnostic: reason,
+                    kind: ProviderFields.kind(kind, status: status, diagnostic: reason), status: status,
+                    diagnostic: reason,
                     delivery: delivery)
             }
             switch (e["event"]?.stringValue, e["type"]?.stringValue, e["reason"]?.stringValue) {
