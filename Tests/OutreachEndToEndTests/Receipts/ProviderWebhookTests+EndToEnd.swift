@@ -55,6 +55,25 @@ import Testing
 
         static var peer: String { TestSupport.packageRoot + "/Tests/peers/provider_webhooks.py" }
 
+        /// Each provider and its channel.
+        static let channels = ["ses": "ses", "sendgrid": "sg", "mailgun": "mg", "postmark": "pm"]
+
+        /// Starts the daemon, sends one mail per provider channel to `PROVIDER-SUFFIX@example.org`
+        /// (and the `extra` addresses on Postmark's), and waits until all are sent.
+        func start(sending suffix: String, extra: [String] = []) throws -> [String: (id: Int64, address: String)] {
+            try d.start()
+            var sent: [String: (id: Int64, address: String)] = [:]
+            for (provider, channel) in Self.channels {
+                let address = "\(provider)-\(suffix)@example.org"
+                sent[provider] = (try send(address, on: channel), address)
+            }
+            for address in extra { sent[address] = (try send(address, on: "pm"), address) }
+            try TestSupport.waitFor("\(sent.count) mails sent") {
+                try sent.values.allSatisfy { try state($0.id) == "sent" }
+            }
+            return sent
+        }
+
         /// Sends the welcome mail to `address` on `channel`; the delivery id.
         func send(_ address: String, on channel: String) throws -> Int64 {
             let r = try d.send(
@@ -212,18 +231,9 @@ import Testing
     /// addresses are suppressed, as `suppressions show` says.
     @Test func signedBouncesAreSuppressedThroughThePipeline() throws {
         let s = try Setup()
-        try s.d.start()
-        let channels = ["ses": "ses", "sendgrid": "sg", "mailgun": "mg", "postmark": "pm"]
-        var sent: [String: (id: Int64, address: String)] = [:]
-        for (provider, channel) in channels {
-            let address = "\(provider)-gone@example.org"
-            sent[provider] = (try s.send(address, on: channel), address)
-        }
-        let spam = try s.send("spam@example.org", on: "pm")
-        try TestSupport.waitFor("five sent deliveries") {
-            try (sent.values.map(\.id) + [spam]).allSatisfy { try s.state($0) == "sent" }
-        }
-        for (provider, channel) in channels {
+        let sent = try s.start(sending: "gone", extra: ["spam@example.org"])
+        let spam = sent["spam@example.org"]!.id
+        for (provider, channel) in Setup.channels {
             let (id, address) = sent[provider]!
             let r = try s.post(channel, try Self.bounced(provider, try s.received(to: address), to: address))
             #expect(r.status == 200 && r.json?["bounces"]?.intValue == 1, "\(provider): \(r.body)")
@@ -255,15 +265,8 @@ import Testing
 
     @Test func signedDeliveryEventsMoveDeliveriesAndForgeriesChangeNothing() throws {
         let s = try Setup()
-        try s.d.start()
-        let channels = ["ses": "ses", "sendgrid": "sg", "mailgun": "mg", "postmark": "pm"]
-        var sent: [String: (id: Int64, address: String)] = [:]
-        for (provider, channel) in channels {
-            let address = "\(provider)-ok@example.org"
-            sent[provider] = (try s.send(address, on: channel), address)
-        }
-        try TestSupport.waitFor("four mails at the SMTP peer") { s.smtp.messages().count >= 4 }
-        try TestSupport.waitFor("four sent deliveries") { try sent.values.allSatisfy { try s.state($0.id) == "sent" } }
+        let sent = try s.start(sending: "ok")
+        let channels = Setup.channels
 
         // Each relay was told our delivery id in its provider's own header field.
         let expected = [
@@ -362,23 +365,21 @@ import Testing
 
     /// `check` refuses a provider without its secret, naming channel and key, and never prints a secret.
     @Test func checkNamesTheChannelAndTheMissingKey() throws {
-        let dir = TestSupport.temporaryDirectory("provider-check")
+        let path = try CheckCommandTests.write(
+            """
+            [channels.mail]
+            type = "smtp"
+            url = "smtp://127.0.0.1:2525"
+            provider = "postmark"
+            [channels.mg]
+            type = "smtp"
+            url = "smtp://127.0.0.1:2525"
+            provider = "mailgun"
+            signing_key_file = "mg.key"
+            sns_topic_arn = "arn:aws:sns:eu-west-1:1:x"
+            """)
+        let dir = (path as NSString).deletingLastPathComponent
         try "key-do-not-print-me\n".write(toFile: dir + "/mg.key", atomically: true, encoding: .utf8)
-        let path = dir + "/outreachd.conf"
-        try """
-        data_dir = "\(dir)/data"
-        templates_dir = "\(TestSupport.packageRoot)/templates"
-        [channels.mail]
-        type = "smtp"
-        url = "smtp://127.0.0.1:2525"
-        provider = "postmark"
-        [channels.mg]
-        type = "smtp"
-        url = "smtp://127.0.0.1:2525"
-        provider = "mailgun"
-        signing_key_file = "mg.key"
-        sns_topic_arn = "arn:aws:sns:eu-west-1:1:x"
-        """.write(toFile: path, atomically: true, encoding: .utf8)
         let r = try TestSupport.outreachd(["--config", path, "check"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("\(path): [channels.mail] needs a value for 'basic_auth_file'."), "\(r.stderr)")

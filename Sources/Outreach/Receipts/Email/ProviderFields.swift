@@ -16,6 +16,11 @@ enum ProviderFields {
         value.flatMap(BounceParser.deliveryID)
     }
 
+    /// A delivered event's receipt: `words` (the receiving server's answer) after the provider's event name.
+    static func delivered(_ delivery: Int64?, _ event: String, _ words: String?) -> Receipt {
+        Receipt(deliveryID: delivery, state: .delivered, reason: event + (words.map { ": " + $0 } ?? ""))
+    }
+
     /// A metadata value as text: providers send strings, some numbers.
     static func text(_ v: JSON?) -> String? {
         switch v {

@@ -70,9 +70,7 @@ extension Receipts {
         case ("complained", _, _): events.add([result(.complaint)], event: id)
         case ("delivered", _, _):
             events.delivered.append(
-                Receipt(
-                    deliveryID: delivery, state: .delivered,
-                    reason: "Mailgun delivered" + (diagnostic.map { ": " + $0 } ?? "")))
+                ProviderFields.delivered(delivery, "Mailgun delivered", diagnostic))
         default: events.ignored = 1
         }
         return events

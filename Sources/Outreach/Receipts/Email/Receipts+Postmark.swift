@@ -60,9 +60,7 @@ extension Receipts {
             add(.complaint)
         case "Delivery":
             events.delivered.append(
-                Receipt(
-                    deliveryID: delivery, state: .delivered,
-                    reason: "Postmark Delivery" + (details.map { ": " + $0 } ?? "")))
+                ProviderFields.delivered(delivery, "Postmark Delivery", details))
         default:
             events.ignored = 1
         }

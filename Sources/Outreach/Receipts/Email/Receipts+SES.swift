@@ -44,8 +44,7 @@ extension Receipts {
         case "Delivery":
             let answer = ProviderFields.line(n["delivery"]?["smtpResponse"]?.stringValue)
             events.delivered.append(
-                Receipt(
-                    deliveryID: delivery, state: .delivered, reason: "SES Delivery" + (answer.map { ": " + $0 } ?? "")))
+                ProviderFields.delivered(delivery, "SES Delivery", answer))
         default:
             events.ignored = 1
         }

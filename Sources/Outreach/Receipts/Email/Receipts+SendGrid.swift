@@ -66,9 +66,7 @@ extension Receipts {
             case ("deferred", _, _): events.add([result(.delayed)], event: id)
             case ("delivered", _, _):
                 events.delivered.append(
-                    Receipt(
-                        deliveryID: delivery, state: .delivered,
-                        reason: "SendGrid delivered" + (reason.map { ": " + $0 } ?? "")))
+                    ProviderFields.delivered(delivery, "SendGrid delivered", reason))
             default: events.ignored += 1
             }
         }
