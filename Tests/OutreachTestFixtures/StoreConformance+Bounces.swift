@@ -12,7 +12,11 @@ extension StoreConformance {
         StoreCheck("aBounceReportIsAppliedInOneTransaction", aBounceReportIsAppliedInOneTransaction),
         StoreCheck("aRefusedRecipientDuringTheSessionIsABounce", aRefusedRecipientDuringTheSessionIsABounce),
         StoreCheck("suppressionsAreListedAndLiftedByTheRules", suppressionsAreListedAndLiftedByTheRules),
-        StoreCheck("aStrongerNoReplacesAWeakerSuppression", aStrongerNoReplacesAWeakerSuppression),
+    ]
+
+    /// With `StoreConformance.consent`: the suppression list's order of strength.
+    public static let suppressionStrength: [StoreCheck<any ContactStore & ConsentStore>] = [
+        StoreCheck("aStrongerNoReplacesAWeakerSuppression", aStrongerNoReplacesAWeakerSuppression)
     ]
 
     /// A processor whose parser returns `report` for every message.
@@ -157,15 +161,16 @@ extension StoreConformance {
         #expect(try s.suppression(for: "erased@example.org") == nil)
     }
 
-    public static func aStrongerNoReplacesAWeakerSuppression(_ s: any BounceQueueStore) throws {
+    public static func aStrongerNoReplacesAWeakerSuppression(_ s: any ContactStore & ConsentStore) throws {
         try s.suppress(address: "a@example.org", reason: .unsubscribed, detail: nil)
         try s.suppress(address: "a@example.org", reason: .bounce, detail: "5.1.1")
         #expect(try s.suppression(for: "a@example.org") == .bounce)
+        // A bounced address that complains gets the complaint, which only the person lifts.
         try s.suppress(address: "a@example.org", reason: .complaint, detail: "abuse")
-        #expect(try s.suppressionEntry(address: "a@example.org")?.detail == "abuse")
-        try s.suppress(address: "a@example.org", reason: .bounce, detail: "later")
-        try s.suppress(address: "a@example.org", reason: .unsubscribed, detail: nil)
-        let entry = try s.suppressionEntry(address: "a@example.org")
-        #expect(entry?.reason == .complaint && entry?.detail == "abuse")
+        #expect(try s.suppression(for: "a@example.org") == .complaint)
+        for weaker in [SuppressionReason.bounce, .manual, .unsubscribed] {
+            try s.suppress(address: "a@example.org", reason: weaker, detail: "later")
+            #expect(try s.suppression(for: "A@example.org") == .complaint)
+        }
     }
 }

@@ -18,6 +18,8 @@ public struct Config: Sendable {
     public var channels: [String: ConfigSection]
     /// `[templates] max_render_bytes`: the largest rendered part (text, HTML, JSON body, subject).
     public var maxRenderBytes = Template.defaultMaxRenderBytes
+    /// `[hooks.NAME]` by hook name: where delivery and consent events are posted (docs/hooks.md).
+    public var hooks: [String: ConfigSection] = [:]
 
     public var server: ConfigSection {
         sections["server"] ?? ConfigSection(name: "server", file: file ?? "(defaults)", baseDirectory: "")
@@ -106,6 +108,12 @@ public struct Config: Sendable {
         }
         if !channels.isEmpty || sections.keys.contains(where: { $0 == "channels" }) {
             config.channels = channels
+        }
+        if let bare = sections["hooks"], let key = bare.keys.first {
+            throw bare.invalid(key, "is not a setting of [hooks]; each hook is a table of its own, [hooks.NAME]")
+        }
+        for (name, s) in sections where name.hasPrefix("hooks.") {
+            config.hooks[String(name.dropFirst("hooks.".count))] = s
         }
         return config
     }

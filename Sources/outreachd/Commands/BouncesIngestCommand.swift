@@ -53,7 +53,8 @@ struct BouncesIngestCommand: Command {
                 done = try processor.process(message: bytes, source: input == "-" ? "stdin" : "file \(input)")
             } catch {
                 Output.error(
-                    "outreachd: \(name): \(CLI.sentence(error)) Nothing of it was applied, nor of any message after it.")
+                    "outreachd: \(name): \(CLI.sentence(error)) Nothing of it was applied, nor of any message after it."
+                )
                 return tempFail
             }
             switch done.outcome {
@@ -69,7 +70,8 @@ struct BouncesIngestCommand: Command {
                 if json {
                     context.printJSON(["file": .string(name), "outcome": "not-a-bounce", "results": []])
                 } else {
-                    context.print(Output.escapingControls("\(name): not a bounce, a complaint or an auto-reply; left alone"))
+                    context.print(
+                        Output.escapingControls("\(name): not a bounce, a complaint or an auto-reply; left alone"))
                 }
             case .unparseable(let why):
                 report(name, outcome: "unparseable", error: CLI.sentence(CLIError.failed(why)), json: json, context)
@@ -99,7 +101,9 @@ struct BouncesIngestCommand: Command {
 
     static func report(_ name: String, outcome: String, error: String, json: Bool, _ context: CommandContext) {
         if json {
-            context.printJSON(["file": .string(name), "outcome": .string(outcome), "results": [], "error": .string(error)])
+            context.printJSON([
+                "file": .string(name), "outcome": .string(outcome), "results": [], "error": .string(error),
+            ])
         } else {
             Output.error("outreachd: \(name): \(error) Skipped.")
         }

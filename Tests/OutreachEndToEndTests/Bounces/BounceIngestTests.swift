@@ -77,7 +77,9 @@ import Testing
         let people = ["a@example.org", "b@example.org", "c@example.org"]
         #expect(try s.o(["lists", "subscribe", "news"] + people).status == 0)
         #expect(try s.o(["lists", "subscribe", "events", "b@example.org"]).status == 0)
-        #expect(try s.o(["campaigns", "create", "n1", "--template", "note", "--list", "news", "--channel", "mail"]).status == 0)
+        #expect(
+            try s.o(["campaigns", "create", "n1", "--template", "note", "--list", "news", "--channel", "mail"]).status
+                == 0)
         #expect(try s.o(["campaigns", "start", "n1"]).status == 0)
         #expect(try s.o(["work", "--until-idle"]).status == 0)
         let sent = try s.deliveries()
@@ -102,7 +104,8 @@ import Testing
         // A DSN to a@'s VERP address that names another recipient (an alias the relay expanded) and
         // returns nothing of the message: only the token can attribute it.
         let dsn = try s.build(
-            "a.eml", ["dsn", "--to", got["a@example.org"]!.from, "--recipient", "a.old@example.org", "--status", "5.1.1"])
+            "a.eml",
+            ["dsn", "--to", got["a@example.org"]!.from, "--recipient", "a.old@example.org", "--status", "5.1.1"])
         let first = try s.ingest([dsn])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.results.first?["delivery"]?.intValue == id["a@example.org"])
@@ -110,7 +113,9 @@ import Testing
         let a = try #require(try s.delivery(id["a@example.org"]!))
         #expect(a["state"] == "bounced")
         #expect(a["last_error"]?.stringValue?.hasPrefix("hard bounce 5.1.1: smtp; 550 5.1.1") == true)
-        let pending = try s.deliveries().filter { $0["address"] == "a@example.org" && $0["id"]?.intValue != id["a@example.org"] }
+        let pending = try s.deliveries().filter {
+            $0["address"] == "a@example.org" && $0["id"]?.intValue != id["a@example.org"]
+        }
         #expect(pending.map { $0["state"] } == ["cancelled"] && pending.first?["cancel_reason"] == "suppressed")
         let shown = try JSON.parse(try s.o(["suppressions", "show", "a@example.org", "--json"]).stdout)
         #expect(shown["suppression"]?["reason"] == "bounce" && shown["bounces"]?.arrayValue?.count == 1)
@@ -139,10 +144,16 @@ import Testing
         // the recipient attributes it to c@'s delivery.
         let forged = "bounces+\(String(id["a@example.org"]!, radix: 36))-aaaaaaaaaa@news.example.org"
         let soft = try s.build(
-            "c.eml", ["dsn", "--to", forged, "--recipient", "c@example.org", "--status", "4.2.2", "--diagnostic", "smtp; 452 4.2.2 mailbox full"])
+            "c.eml",
+            [
+                "dsn", "--to", forged, "--recipient", "c@example.org", "--status", "4.2.2", "--diagnostic",
+                "smtp; 452 4.2.2 mailbox full",
+            ])
         let c = try s.ingest([soft])
         #expect(c.results.first?["delivery"]?.intValue == id["c@example.org"] && c.results.first?["action"] == "scored")
-        #expect(try JSON.parse(try s.o(["suppressions", "show", "c@example.org", "--json"]).stdout)["score"] == .number("0.5"))
+        #expect(
+            try JSON.parse(try s.o(["suppressions", "show", "c@example.org", "--json"]).stdout)["score"]
+                == .number("0.5"))
 
         let listed = try JSON.parse(try s.o(["bounces", "list", "--json"]).stdout).arrayValue ?? []
         #expect(listed.map { $0["kind"]?.stringValue ?? "" } == ["hard", "complaint", "soft"])
@@ -191,10 +202,32 @@ import Testing
         #expect(down.status == 75 && down.stderr.contains("Nothing was applied"), "\(down.stderr)")
     }
 
+    /// `check` says what is wrong with `bounce_address` and `[bounces] threshold`, one sentence each.
+    @Test func checkRefusesABadBounceAddressAndThreshold() throws {
+        let (dir, config) = try CrashTests.setUp("bounces-check")
+        try """
+
+        [bounces]
+        threshold = 0.1
+
+        [channels.mail]
+        type = "smtp"
+        url = "smtp://127.0.0.1:25"
+        bounce_address = "Bounces <bounces@news.example.org>"
+        """.appendLine(toFile: config)
+        let r = try TestSupport.outreachd(["--config", config, "check"])
+        #expect(r.status == 1)
+        #expect(
+            r.stderr.contains("'bounce_address' must be an email address like bounces@news.example.org"), "\(r.stderr)")
+        #expect(r.stderr.contains("'threshold' must be a number from 0.5 to 1000"), "\(r.stderr)")
+        #expect(r.stderr.contains("2 problems found."), "\(r.stderr) \(dir)")
+    }
+
     /// A 5xx to RCPT during the session goes through the same rules: a full mailbox is scored, not
     /// suppressed (it used to suppress at once).
     @Test func aRefusedRecipientDuringTheSessionIsScored() throws {
-        let server = try SMTPServer(rejectRecipients: ["full@example.org": "550 5.2.2 <full@example.org>: mailbox full"])
+        let server = try SMTPServer(rejectRecipients: ["full@example.org": "550 5.2.2 <full@example.org>: mailbox full"]
+        )
         let s = try setUp(smtpPort: server.port, label: "bounces-session")
         _ = try s.o(["send", "note", "--to", "full@example.org", "--channel", "mail"])
         #expect(try s.deliveries().first?["state"] == "dead")

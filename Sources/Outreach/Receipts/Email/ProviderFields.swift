@@ -58,7 +58,8 @@ enum ProviderFields {
     /// Delays, complaints and auto-replies are not failures the code could reclassify.
     static func kind(_ kind: BounceKind, status: String?, diagnostic: String?) -> BounceKind {
         guard [.hard, .soft, .unknown].contains(kind), let status,
-            let byCode = BounceClassifier.kind(forStatus: status, text: (diagnostic ?? "").lowercased())
+            let byCode = BounceClassifier.kind(
+                forStatus: status, text: BounceText.asciiLowercased((diagnostic ?? "").utf8))
         else { return kind }
         return byCode
     }
