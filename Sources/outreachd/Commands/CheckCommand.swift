@@ -14,7 +14,8 @@ struct CheckCommand: Command {
           subject, a language with HTML but no text part, partials that expand past [templates]
           max_render_bytes.
           Exits 1 on any problem, listing each. Warnings (a sending channel without public_url, SMTP
-          without [sender] from) are listed but do not fail.
+          without [sender] from, a template writing out {{organisation}}, {{website}} or
+          {{postal_address}} that [sender] does not give) are listed but do not fail.
           --probe also connects once to each channel's endpoint (TCP, TLS, the SMTP greeting and EHLO)
           and each hook's URL, sending nothing; an endpoint that cannot be reached is a problem.
         """
@@ -49,14 +50,15 @@ struct CheckCommand: Command {
             }
         }
         var templateCount = 0
+        var warnings = config.warnings
         do {
             let library = try context.templates
             templateCount = library.names.count
             problems += library.check().map { CLI.sentence($0) }
+            warnings += library.missingValueWarnings(provided: config.templateDefaults)
         } catch {
             problems.append(CLI.sentence(error))
         }
-        let warnings = config.warnings
         if args.has("--json") {
             context.printJSON([
                 "ok": .bool(problems.isEmpty), "templates": JSON(templateCount),

@@ -245,7 +245,6 @@ import Testing
         }
         #expect(opened.withLock { $0 } == [PostgresSchema.migrations.count, PostgresSchema.migrations.count])
         let db = try PostgresConnection(cluster.url(name))
-        // Each migration once.
         #expect(
             try db.query("SELECT COUNT(*) FROM schema_version").rows[0].int(0) == Int64(PostgresSchema.migrations.count)
         )

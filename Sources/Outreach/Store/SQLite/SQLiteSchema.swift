@@ -97,6 +97,7 @@ enum SQLiteSchema {
         consentClock,
         segments,
         hooks,
+        templateData,
         bounces,
     ]
 }
