@@ -30,7 +30,7 @@ let package = Package(
         // end-to-end tests run the built binary against real peers.
         // What both share (channel sections, template folders, the Mustache spec): data, no process.
         .target(
-            name: "OutreachTestFixtures", dependencies: ["Outreach"], path: "Tests/OutreachTestFixtures",
+            name: "OutreachTestFixtures", dependencies: ["Outreach", "COpenSSL"], path: "Tests/OutreachTestFixtures",
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "OutreachUnitTests", dependencies: ["Outreach", "Channels", "OutreachTestFixtures"],

@@ -9,4 +9,5 @@
 #include <openssl/bio.h>
 #include <openssl/rsa.h>
 #include <openssl/objects.h>
+#include <openssl/x509.h>
 #endif

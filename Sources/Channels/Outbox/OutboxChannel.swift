@@ -10,16 +10,24 @@ public final class OutboxChannel: Channel {
     /// An SMS outbox standing in for a gateway (`preset = "kannel"` or `"twilio"`: staging, tests)
     /// takes that gateway's receipts, authenticated as the gateway's would be.
     public let receipts: (any ReceiptCheck)?
+    /// An email outbox standing in for a provider's relay (`provider`) takes that provider's
+    /// event webhooks, authenticated as the provider's would be.
+    public let providerEvents: ProviderWebhook?
 
-    public init(name: String, directory: String, kind: ChannelKind = .email, receipts: (any ReceiptCheck)? = nil) {
+    public init(
+        name: String, directory: String, kind: ChannelKind = .email, receipts: (any ReceiptCheck)? = nil,
+        providerEvents: ProviderWebhook? = nil
+    ) {
         self.name = name
         self.directory = directory
         self.kind = kind
         self.receipts = receipts
+        self.providerEvents = providerEvents
     }
 
     /// `[channels.NAME] type = "outbox"`, `dir` relative to the data directory, optional `kind`
-    /// and, standing in for an SMS gateway, its `preset` with the receipt settings.
+    /// and, standing in for an SMS gateway, its `preset` with the receipt settings, or for an
+    /// email provider, its `provider` with that provider's keys.
     public convenience init(name: String, section: ConfigSection, config: Config) throws(ConfigError) {
         let dir = try section.string("dir") ?? name
         let kindName = try section.string("kind") ?? "email"
@@ -30,7 +38,10 @@ public final class OutboxChannel: Channel {
         if let preset = try section.string("preset"), [.kannel, .twilio].contains(SMSPreset(rawValue: preset)) {
             receipts = try SMSReceiptAuth(name: name, section: section, publicURL: config.publicURL)
         }
-        self.init(name: name, directory: config.dataPath(dir), kind: kind, receipts: receipts)
+        var providerEvents: ProviderWebhook?
+        if kind == .email { providerEvents = try ProviderWebhook.configured(section: section, channel: name) }
+        self.init(
+            name: name, directory: config.dataPath(dir), kind: kind, receipts: receipts, providerEvents: providerEvents)
     }
 
     public var batchSize: Int { 256 }

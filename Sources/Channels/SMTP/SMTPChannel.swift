@@ -18,10 +18,13 @@ public final class SMTPChannel: Channel {
     let signing: DKIMSigningPool?
     let state: Mutex<CurlMulti>
     let limiter: Mutex<RateLimiter>
+    /// The relay's event webhook, when it is a provider's (`provider = "ses"`, …).
+    public let providerEvents: ProviderWebhook?
 
     public init(name: String, section: ConfigSection, config: Config) throws {
         self.name = name
         settings = try SMTPSettings(section: section)
+        providerEvents = try ProviderWebhook.configured(section: section, channel: name)
         signer = try DKIMSigner(section: section)
         signing = signer.map { DKIMSigningPool(signer: $0) }
         state = Mutex(CurlMulti(maxConnections: settings.maxConnections))
@@ -43,7 +46,10 @@ public final class SMTPChannel: Channel {
                 outcomes[i] = .permanent("the message has no MIME body")
                 continue
             }
-            messages.append(SMTPMessage(index: i, from: m.envelopeFrom ?? "", to: m.address, bytes: bytes))
+            // A provider's relay is told our delivery id in its own header, so its events echo it.
+            let metadata = providerEvents?.provider.metadataHeader(deliveryID: m.deliveryID) ?? []
+            messages.append(
+                SMTPMessage(index: i, from: m.envelopeFrom ?? "", to: m.address, bytes: bytes, header: metadata))
         }
         // Signing starts before this lane may have the connections: the other lane may be sending.
         let pending = PendingBatch(messages, signed: signing?.sign(messages.map(\.bytes)), outcomes: outcomes)
@@ -77,7 +83,8 @@ struct SMTPMessage: Sendable {
     var from: String
     var to: String
     var bytes: [UInt8]
-    /// The DKIM-Signature header field, sent before `bytes` (so the message is not copied to add it).
+    /// Header fields sent before `bytes` (so the message is not copied to add them): the
+    /// provider's metadata field, and the DKIM-Signature in front of it once signed.
     var header: [UInt8] = []
 }
 
@@ -130,7 +137,7 @@ final class PendingBatch: Sendable {
                     // The batch's copy of the message is not needed any more: the transfer has it.
                     var m = s.messages[k]
                     s.messages[k].bytes = []
-                    m.header = header
+                    m.header = header + m.header
                     s.slice.append(m.index)
                     return .ready(m)
                 case .failed(let k, let error):

@@ -44,7 +44,7 @@ extension Daemon {
             }
             infos[name] = ChannelInfo(
                 name: name, kind: raw.kind, target: raw.target, addressAttribute: raw.addressAttribute,
-                section: section, receipts: raw.receipts)
+                section: section, receipts: raw.receipts, providerEvents: raw.providerEvents)
             workers[name] = schedule.workers
             policies[name] = schedule.policy
         }
@@ -75,7 +75,8 @@ extension Daemon {
         let committer = GroupCommitter(store: store, observer: metrics, log: Log.sink) { scheduler.wake($0) }
         let api = API(
             store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics,
-            live: Self.live(loaded, channels: infos), availability: worker.availability, templateWatch: templates
+            live: Self.live(loaded, channels: infos), bounces: try Composition.bounceProcessor(config, store: store),
+            availability: worker.availability, templateWatch: templates
         ) { scheduler.wake($0) }
         // A changed folder reaches both: what triggers check, and what the worker renders.
         templates.onChange { library in

@@ -8,7 +8,7 @@ extension API {
     /// Twilio's signature).
     func receipt(_ req: HTTPRequest, channel name: String) throws(APIError) -> Reply {
         let live = snapshot
-        guard let channel = live.channels[name] else { throw APIError(404, "There is no channel named '\(name)'.") }
+        let channel = try receiptChannel(name, in: live)
         guard let auth = channel.receipts, let preset = try? channel.section.string("preset") else {
             throw APIError(404, "The channel '\(name)' takes no receipts (only kannel and twilio presets do).")
         }
@@ -51,6 +51,14 @@ extension API {
         } catch {
             throw internalError(error, "record the receipt")
         }
+    }
+
+    /// The channel a receipt or provider event names; 404 when there is none.
+    func receiptChannel(_ name: String, in live: Live? = nil) throws(APIError) -> ChannelInfo {
+        guard let channel = (live ?? snapshot).channels[name] else {
+            throw APIError(404, "There is no channel named '\(name)'.")
+        }
+        return channel
     }
 
     /// The answer to an inbound message. Twilio reads it as TwiML, what to reply: an empty

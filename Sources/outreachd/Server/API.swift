@@ -52,14 +52,17 @@ final class API: Sendable {
     let storeHealth: StoreHealth
     /// The template folder as it is now: looked at, at most once a second, before a request reads `snapshot`.
     let templateWatch: LiveTemplates?
+    /// Where provider webhooks' bounces go (the bounce pipeline).
+    let bounces: any BounceSink
 
     init(
         store: any Store, dataDirectory: String, committer: GroupCommitter, links: LinkSigner, metrics: Metrics,
-        live: Live,
+        live: Live, bounces: any BounceSink,
         availability: ChannelAvailability = ChannelAvailability(), templateWatch: LiveTemplates? = nil,
         wake: @escaping @Sendable (Set<String>) -> Void
     ) {
         self.templateWatch = templateWatch
+        self.bounces = bounces
         self.availability = availability
         self.store = store
         self.committer = committer
@@ -95,6 +98,9 @@ final class API: Sendable {
         }
         r.add(["GET", "POST"], "/v1/receipts/{channel}") { api, req, p throws(APIError) in
             try api.receipt(req, channel: p["channel"]!)
+        }
+        r.add(["POST"], "/v1/receipts/email/{channel}") { api, req, p throws(APIError) in
+            try api.providerEvents(req, channel: p["channel"]!)
         }
         r.add(["GET"], "/healthz") { api, _, _ throws(APIError) in api.health() }
         r.add(["GET"], "/metrics") { api, _, _ throws(APIError) in api.metricsPage() }
@@ -146,4 +152,6 @@ struct ChannelInfo: Sendable {
     var section: ConfigSection
     /// For channels with `preset = "kannel"` or `"twilio"`: how their receipts are authenticated.
     var receipts: (any ReceiptCheck)?
+    /// For email channels with a `provider`: its event webhook.
+    var providerEvents: ProviderWebhook? = nil
 }

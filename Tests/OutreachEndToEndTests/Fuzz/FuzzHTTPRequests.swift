@@ -3,7 +3,7 @@ import OutreachTestFixtures
 import Outreach
 
 /// Builds the raw fuzzed requests for `outreachd serve`: mutated triggers, headers, signed
-/// triggers, sign-ups and receipts, each the bytes of one whole HTTP/1.1 request.
+/// triggers, sign-ups, receipts and provider events, each the bytes of one whole HTTP/1.1 request.
 struct FuzzHTTPRequests {
     let port: Int
     let token: String
@@ -200,13 +200,14 @@ struct FuzzHTTPRequests {
         case 55..<67: return triggerHeaders(&rng)
         case 67..<72: return signedTrigger(&rng)
         case 72..<84: return signUp(&rng)
-        case 84..<96: return receipt(&rng)
+        case 84..<91: return receipt(&rng)
+        case 91..<97: return providerEvent(&rng)
         default: return other(&rng)
         }
     }
 
     private var auth: (String, [UInt8]) { ("Authorization", Array("Bearer \(token)".utf8)) }
-    private let json: (String, [UInt8]) = ("Content-Type", Array("application/json".utf8))
+    let json: (String, [UInt8]) = ("Content-Type", Array("application/json".utf8))
 
     func triggerBody(_ rng: inout SplitMix64, structural: Bool) -> [UInt8] {
         let seed = rng.pick(Self.triggerSeeds)

@@ -11,6 +11,7 @@ import Testing
 
     @Test func requestsNeverKillTheDaemon() throws {
         let settings = FuzzSettings.current
+        let providers = try FuzzHTTPRequests.providerChannels(dir: TestSupport.temporaryDirectory("fuzz-providers"))
         let d = try DaemonHarness(
             server: "webhook_secret = \"\(Self.secret)\"\nsubscribe_rate = \"1000000/s\"\ntrust_proxy = true",
             channels: """
@@ -27,6 +28,7 @@ import Testing
                 kind = "sms"
                 dir = "tw"
                 preset = "twilio"
+                \(providers)
                 """,
             top: "default_country = \"DK\"")
         #expect(try d.cli(["lists", "create", "club"]).status == 0)

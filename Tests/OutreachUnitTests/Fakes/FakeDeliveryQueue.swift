@@ -6,9 +6,10 @@ import Synchronization
 /// An in-memory `DeliveryQueue` with the SQLite store's rules for what `DeliveryWorker` uses:
 /// `claim` leases due deliveries and counts the attempt, `complete` and `reschedule` act only on
 /// deliveries still leased by the owner, `reschedule` and an `unreachable` outcome give the
-/// attempt back, and channel outages are kept by channel. Enqueue and the reads that tests need
-/// work too; the rest of the protocol (group commit, receipts, leases of stopped processes) is
-/// not the worker's, and throws `FakeDeliveryQueue.Unsupported`.
+/// attempt back, and channel outages are kept by channel. Enqueue, receipts by delivery id (the
+/// state moves; no suppression: the fake keeps none) and the reads that tests need work too; the
+/// rest of the protocol (group commit, leases of stopped processes) is not the worker's, and
+/// throws `FakeDeliveryQueue.Unsupported`.
 final class FakeDeliveryQueue: DeliveryQueue {
     struct Unsupported: Error, CustomStringConvertible {
         let method: String
@@ -246,7 +247,22 @@ final class FakeDeliveryQueue: DeliveryQueue {
     func nextDue(channel: String) throws -> Int64? { try nextDueTime(channels: [channel]) }
 
     func recordReceipt(_ r: Receipt, channel: String, now: Int64) throws -> Int64? {
-        throw Unsupported(method: "recordReceipt")
+        guard let id = r.deliveryID else { throw Unsupported(method: "recordReceipt by provider id") }
+        return state.withLock { s in
+            guard var row = s.rows[id], row.delivery.channel == channel else { return nil }
+            if [.sent, .sending, .delivered].contains(row.delivery.state), r.state != .pending {
+                row.delivery.state = r.state == .delivered ? .delivered : .bounced
+                if r.state == .failed { row.delivery.lastError = r.reason }
+                row.delivery.updatedAt = now
+                s.rows[id] = row
+            }
+            return id
+        }
+    }
+
+    /// Puts a delivery in `state` (a test's starting point: a message already sent).
+    func setState(_ id: Int64, _ state: DeliveryState) {
+        self.state.withLock { $0.rows[id]?.delivery.state = state }
     }
 
     var slowPathBatches: Int { 0 }
