@@ -61,6 +61,7 @@ public enum StoreConformance {
             "aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate", aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate),
         StoreCheck("theReportReadsWhatWasSent", theReportReadsWhatWasSent),
         StoreCheck("aCampaignSelectsByItsSegmentAndFinishes", aCampaignSelectsByItsSegmentAndFinishes),
+        StoreCheck("thePreviewCountsWhatTheFanOutQueues", thePreviewCountsWhatTheFanOutQueues),
     ]
 
     /// Events: invitations, reminders, updates, cancellations, members who join, the horizon.
@@ -653,5 +654,37 @@ public enum StoreConformance {
         #expect(try s.campaign(named: "and")?.state == .finished)
         #expect(try s.campaigns().filter { $0.state == .finished }.count == 5)
         #expect(throws: CampaignError.finished("and")) { try s.setCampaignState("and", to: .paused, now: now) }
+    }
+
+    /// Issue 19.1: the preview's audience is the fan-out's own rule: per channel who is reached (by
+    /// language), suppressed (by reason) and without an address, and the list's members who left or
+    /// have not confirmed; a start then queues exactly what it counted.
+    public static func thePreviewCountsWhatTheFanOutQueues(_ s: any CampaignQueueStore) throws {
+        let ids = try newsList(s)
+        let more = try contacts(s, ["left@example.org", "unsure@example.org"])
+        try s.setMembership(
+            list: "news", contactIDs: more, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        try s.setMembership(
+            list: "news", contactIDs: [more[0]], state: .unsubscribed, consent: Consent(source: "t"), by: .person)
+        _ = try s.createCampaign(
+            Campaign(name: "spring", list: "news", channels: newsChannels, segment: try Segment.parse(["tier=gold"])),
+            message: Message(template: "newsletter"))
+        let a = try s.audience(campaign: "spring")
+        #expect(a.members == 6 && a.selected == 4 && a.unsubscribed == 1 && a.pending == 0, "\(a)")
+        let mail = a.channels[0]
+        #expect(
+            mail.locales == [
+                CampaignAudience.LocaleCount(locale: "da", count: 1, firstContactID: ids[0]),
+                CampaignAudience.LocaleCount(locale: "en", count: 1, firstContactID: ids[1]),
+            ], "\(mail)")
+        #expect(mail.recipients == 2 && mail.suppressed == ["complaint": 1] && mail.noAddress == 1, "\(mail)")
+        #expect(a.channels[1].recipients == 2 && a.channels[1].noAddress == 2, "\(a.channels[1])")
+        #expect(a.channels[2].recipients == 1 && a.channels[2].noAddress == 3, "\(a.channels[2])")
+        #expect(a.channels[3].recipients == 1, "a room gets one post")
+        #expect(throws: CampaignError.unknown("autumn")) { try s.audience(campaign: "autumn") }
+        let out = try s.fanOut(campaign: "spring", now: now)
+        #expect(out == a.fanOut, "preview \(a.fanOut), start \(out)")
+        // Counting writes nothing, and reads the same after the start.
+        #expect(try s.audience(campaign: "spring") == a)
     }
 }

@@ -67,10 +67,10 @@ public struct CampaignPlanner {
     /// - Parameter now: the current instant (ms since 1970), for the send time.
     /// - Returns: the campaign stored.
     /// - Throws: `StoreError.unknownList`, `UnknownChannel`, `CampaignError.invalid` naming what to fix,
-    ///   `CampaignError.inThePast`, `SegmentError`, `CampaignError.exists`.
+    ///   `CampaignError.inThePast`, `SegmentError`, `AttachmentError`, `CampaignError.exists`.
     public func create(_ draft: CampaignDraft, now: Int64 = WallClock.nowMillis()) throws -> Campaign {
         let (campaignChannels, segment) = try check(draft, now: now)
-        let attachments = draft.attachments.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let attachments = try Attachments.checked(draft.attachments)
         let sendAt = draft.sendAt.flatMap { draft.sendNow && $0 < now ? nil : $0 }
         return try store.createCampaign(
             Campaign(
@@ -109,9 +109,7 @@ public struct CampaignPlanner {
             }
             campaignChannels.append(CampaignChannel(channel: ch))
         }
-        for f in draft.attachments where !FileManager.default.isReadableFile(atPath: f) {
-            throw CampaignError.invalid("The attachment \(f) cannot be read.")
-        }
+        try Attachments.checked(draft.attachments)
         // Render once for every language in the audience and every channel.
         let locales = try store.audienceLocales(list: draft.list)
         for ch in campaignChannels {

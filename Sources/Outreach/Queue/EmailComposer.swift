@@ -29,7 +29,7 @@ public struct EmailComposer: Sendable {
                 createdAt: c.delivery.createdAt, domain: from.domain))
         m.replyTo = replyTo
         m.calendar = calendar
-        if c.message.kind == .list, let list = c.message.listName {
+        if c.message.kind.composedAsListMail, let list = c.message.listName {
             m.listID = "\(list).\(from.domain)"
             m.unsubscribeURL = unsubscribeURL
         }

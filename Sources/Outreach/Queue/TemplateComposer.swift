@@ -41,7 +41,8 @@ public struct TemplateComposer: DeliveryComposer {
     public func compose(_ c: ClaimedDelivery, for channel: any Channel) throws -> OutgoingMessage {
         let locale = c.delivery.locale ?? c.contact?.locale
         let ctx = context(c)
-        let r = try library.render(c.message.template, kind: channel.kind, locale: locale, context: ctx)
+        var r = try library.render(c.message.template, kind: channel.kind, locale: locale, context: ctx)
+        if c.message.kind == .test { r = CampaignTestSend.marked(r) }
         var m = OutgoingMessage(
             deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
             subject: r.subject, text: r.text, html: r.html, body: r.json)

@@ -25,6 +25,11 @@ public protocol CampaignStore: AnyObject, Sendable {
     ///   `CampaignError.reachesNobody` with the funnel counted when, after it, the campaign has
     ///   no delivery but suppressed ones (nothing queued, the campaign stays as it was).
     func fanOut(campaign name: String, now: Int64) throws -> FanOut
+    /// Who the campaign reaches if it starts now, counted by the fan-out's own rule (the same
+    /// members, segment, addresses and suppressions), writing nothing. For a campaign not yet
+    /// started, `audience.fanOut` is what `fanOut` would return.
+    /// - Throws: `CampaignError.unknown`.
+    func audience(campaign name: String) throws -> CampaignAudience
     /// Pauses (unsent deliveries held), resumes (held deliveries due again, not before `now`) or
     /// cancels a campaign (unsent and held deliveries cancelled), in one transaction.
     /// - Throws: `CampaignError.unknown`; `CampaignError.finished` for a campaign that has finished.

@@ -15,7 +15,7 @@ enum CLI {
         CampaignsCreateCommand.self, CampaignsStartCommand.self, CampaignsPauseCommand.self,
         CampaignsResumeCommand.self,
         CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsListCommand.self,
-        CampaignsReportCommand.self,
+        CampaignsReportCommand.self, CampaignsPreviewCommand.self, CampaignsTestCommand.self,
         EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self,
         EventsCancelCommand.self,
         BouncesParseCommand.self,

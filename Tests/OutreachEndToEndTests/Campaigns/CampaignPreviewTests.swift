@@ -44,8 +44,11 @@ import Testing
         #expect(suppress.status == 0, "\(suppress.stderr)")
         let create = try o(
             config,
-            ["campaigns", "create", "march", "--template", "note", "--list", "news", "--channel", "outbox", "--channel",
-             "sms"])
+            [
+                "campaigns", "create", "march", "--template", "note", "--list", "news", "--channel", "outbox",
+                "--channel",
+                "sms",
+            ])
         #expect(create.status == 0, "\(create.stderr)")
         return (dir, config)
     }
@@ -87,7 +90,8 @@ import Testing
         #expect(text.stdout.contains("To: Bernd <bernd@example.at>") && text.stdout.contains("Hallo Bernd"))
         let english = try o(config, ["campaigns", "preview", "march", "--locale", "en", "--json"])
         #expect(
-            (try JSON.parse(english.stdout))["samples"]?.arrayValue?.first?["subject"] == "Hello Anna", "\(english.stdout)")
+            (try JSON.parse(english.stdout))["samples"]?.arrayValue?.first?["subject"] == "Hello Anna",
+            "\(english.stdout)")
         #expect(try CrashTests.count(dir + "/data/outreach.db", "SELECT COUNT(*) FROM deliveries") == 0)
 
         let start = try JSON.parse(try o(config, ["campaigns", "start", "march", "--json"]).stdout)
@@ -98,7 +102,8 @@ import Testing
 
     /// A config whose `email` channel is `server`, signing with a new Ed25519 key, on the starter
     /// templates; a list `news` of two and the newsletter campaign `spring` with a PDF attached.
-    func setUpNewsletter(_ server: SMTPServer, _ label: String) throws -> (dir: String, config: String, record: String) {
+    func setUpNewsletter(_ server: SMTPServer, _ label: String) throws -> (dir: String, config: String, record: String)
+    {
         let dir = TestSupport.temporaryDirectory(label)
         let (pem, record) = try DKIMSignerTests.key("ed25519")
         try pem.write(toFile: dir + "/k.pem", atomically: true, encoding: .utf8)
@@ -224,8 +229,10 @@ import Testing
         #expect(try CrashTests.count(db, "SELECT COUNT(*) FROM deliveries") == before)
         let campaign = try o(
             config,
-            ["campaigns", "create", "big", "--template", "newsletter", "--list", "news", "--channel", "email",
-             "--attach", big])
+            [
+                "campaigns", "create", "big", "--template", "newsletter", "--list", "news", "--channel", "email",
+                "--attach", big,
+            ])
         #expect(campaign.status == 1 && campaign.stderr.contains("10 MB"), "\(campaign.stderr)")
     }
 }

@@ -111,6 +111,23 @@ extension PostgresStore: CampaignStore {
         }
     }
 
+    /// As SQLite's: the fan-out's statements, counted.
+    public func audience(campaign name: String) throws -> CampaignAudience {
+        try with { db in
+            guard let c = try Self.campaign(db, named: name) else { throw CampaignError.unknown(name) }
+            let states = try db.rows(
+                """
+                SELECT m.state, COUNT(*) FROM memberships m JOIN lists l ON l.id = m.list_id WHERE l.name = $1
+                GROUP BY m.state
+                """, [.text(c.list)]
+            ) { ($0.text(0), Int(try $0.int(1))) }
+            let selected = try Self.reach(db, list: c.list, segment: c.segment, channels: []).matching
+            return try CampaignAudience(
+                channels: c.channels, memberships: Dictionary(states) { a, _ in a }, selected: selected
+            ) { ch in try Self.audienceGroups(db, list: c.list, segment: c.segment, channel: ch) }
+        }
+    }
+
     public func setCampaignState(_ name: String, to state: Campaign.State, now: Int64) throws {
         try write { db in
             guard let c = try Self.campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
@@ -208,6 +225,29 @@ struct PostgresBinder {
 }
 
 extension PostgresStore {
+    /// As SQLite's `audience`: the subscribed members of `list` the segment selects (`only` some
+    /// of them), `c` the contact, `s` the suppression of its address on `ch`; bound into `b`.
+    /// The one shape behind the fan-out, its counts and the preview.
+    static func audience(
+        _ b: inout PostgresBinder, list: String, segment: Segment, channel ch: CampaignChannel,
+        only: MemberRange? = nil
+    ) -> (col: String, from: String) {
+        let col = addressColumn(&b, ch)
+        var from = """
+            FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
+            LEFT JOIN suppressions s ON s.address = \(col)
+            WHERE l.name = \(b(.text(list))) AND m.state = 'subscribed'
+            """
+        switch only {
+        case nil: break
+        case .ids(let ids): from += " AND c.id = ANY(\(b(.bigints(ids)))::bigint[])"
+        case .between(let first, let last):
+            from += " AND c.id BETWEEN \(b(.integer(first))) AND \(b(.integer(last)))"
+        }
+        from += segmentSQL(&b, segment)
+        return (col, from)
+    }
+
     /// As SQLite's `fanOut`: one `INSERT … SELECT` per channel, suppressed addresses stored as
     /// `suppressed`, a room channel one delivery; again for the same message inserts nothing.
     /// Attributes are read as `attributes::jsonb ->> key`, the key bound as a parameter.
@@ -216,23 +256,6 @@ extension PostgresStore {
         channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil
     ) throws -> FanOut {
         var out = FanOut()
-        /// The channel's address column and the members it goes to (list, `only`, segment), bound into `b`.
-        func members(_ b: inout PostgresBinder, _ ch: CampaignChannel) -> (col: String, from: String) {
-            let col = addressColumn(&b, ch)
-            var from = """
-                FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
-                LEFT JOIN suppressions s ON s.address = \(col)
-                WHERE l.name = \(b(.text(list))) AND m.state = 'subscribed'
-                """
-            switch only {
-            case nil: break
-            case .ids(let ids): from += " AND c.id = ANY(\(b(.bigints(ids)))::bigint[])"
-            case .between(let first, let last):
-                from += " AND c.id BETWEEN \(b(.integer(first))) AND \(b(.integer(last)))"
-            }
-            from += segmentSQL(&b, segment)
-            return (col, from)
-        }
         // What this run adds: suppressed rows of the message from an earlier run are not its own.
         let suppressedBefore = try suppressedDeliveries(db, messageID: messageID)
         for ch in channels {
@@ -253,7 +276,7 @@ extension PostgresStore {
                 continue
             }
             var count = PostgresBinder()
-            let counted = members(&count, ch)
+            let counted = audience(&count, list: list, segment: segment, channel: ch, only: only)
             out.noAddress += Int(
                 try db.rows("SELECT COUNT(*) \(counted.from) AND \(counted.col) IS NULL", count.values) {
                     try $0.int(0)
@@ -262,7 +285,7 @@ extension PostgresStore {
             let (message, channel, due, stamp) = (
                 b(.integer(messageID)), b(.text(ch.name)), b(.integer(at)), b(.integer(now))
             )
-            let (col, from) = members(&b, ch)
+            let (col, from) = audience(&b, list: list, segment: segment, channel: ch, only: only)
             out.queued +=
                 try db.query(
                     """
@@ -280,6 +303,26 @@ extension PostgresStore {
         out.suppressed = try suppressedDeliveries(db, messageID: messageID) - suppressedBefore
         out.queued -= out.suppressed
         return out
+    }
+
+    /// As SQLite's `audienceGroups`: the fan-out's audience of one channel, counted per language,
+    /// address or none, and suppression.
+    static func audienceGroups(_ db: PostgresConnection, list: String, segment: Segment, channel: CampaignChannel)
+        throws -> [CampaignAudience.Group]
+    {
+        var b = PostgresBinder()
+        let (col, from) = audience(&b, list: list, segment: segment, channel: channel)
+        return try db.rows(
+            """
+            SELECT c.locale, \(col) IS NOT NULL, s.reason, COUNT(DISTINCT \(col)), COUNT(*), MIN(c.id)
+            \(from) GROUP BY 1, 2, 3
+            """, b.values
+        ) { r in
+            let hasAddress = try r.bool(1)
+            return CampaignAudience.Group(
+                locale: r.optionalText(0), hasAddress: hasAddress, suppression: r.optionalText(2),
+                count: Int(hasAddress ? try r.int(3) : try r.int(4)), firstContactID: try r.int(5))
+        }
     }
 
     private static func suppressedDeliveries(_ db: PostgresConnection, messageID: Int64) throws -> Int {

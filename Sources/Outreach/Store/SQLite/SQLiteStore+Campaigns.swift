@@ -119,6 +119,29 @@ extension SQLiteStore {
         }
     }
 
+    /// Who the campaign reaches if it starts now: the fan-out's statements, counted (`audienceGroups`).
+    public func audience(campaign name: String) throws -> CampaignAudience {
+        try with { db in
+            guard
+                let c = try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows(
+                    [.text(name)], Self.readCampaign
+                ).first
+            else {
+                throw CampaignError.unknown(name)
+            }
+            let states = try db.prepare(
+                """
+                SELECT m.state, COUNT(*) FROM memberships m JOIN lists l ON l.id = m.list_id WHERE l.name = ?
+                GROUP BY m.state
+                """
+            ).rows([.text(c.list)]) { ($0.text(0), Int($0.int(1))) }
+            let selected = try Self.reach(db, list: c.list, segment: c.segment, channels: []).matching
+            return try CampaignAudience(
+                channels: c.channels, memberships: Dictionary(states) { a, _ in a }, selected: selected
+            ) { ch in try Self.audienceGroups(db, list: c.list, segment: c.segment, channel: ch) }
+        }
+    }
+
     /// Pauses (sending stops: queued deliveries are held), resumes or cancels a campaign.
     public func setCampaignState(_ name: String, to state: Campaign.State, now: Int64) throws {
         try write { db in
