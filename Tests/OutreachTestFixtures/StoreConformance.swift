@@ -62,6 +62,9 @@ public enum StoreConformance {
         StoreCheck("theReportReadsWhatWasSent", theReportReadsWhatWasSent),
         StoreCheck("aCampaignSelectsByItsSegmentAndFinishes", aCampaignSelectsByItsSegmentAndFinishes),
         StoreCheck("thePreviewCountsWhatTheFanOutQueues", thePreviewCountsWhatTheFanOutQueues),
+        StoreCheck(
+            "aCampaignWithATimeStartsByItselfAndOnlyADraftIsEdited",
+            aCampaignWithATimeStartsByItselfAndOnlyADraftIsEdited),
     ]
 
     /// Events: invitations, reminders, updates, cancellations, members who join, the horizon.
@@ -686,5 +689,72 @@ public enum StoreConformance {
         #expect(out == a.fanOut, "preview \(a.fanOut), start \(out)")
         // Counting writes nothing, and reads the same after the start.
         #expect(try s.audience(campaign: "spring") == a)
+    }
+
+    /// Issue 19.4: a campaign created with a time starts by itself at the first claim after it,
+    /// with the list as it is then; one that then reaches nobody is a draft again; one found far
+    /// past its time waits, and `resume` fans it out. A campaign nothing was queued for can be
+    /// changed and deleted; a started one cannot.
+    public static func aCampaignWithATimeStartsByItselfAndOnlyADraftIsEdited(_ s: any CampaignQueueStore) throws {
+        _ = try newsList(s)
+        let t = now
+        let hour: Int64 = 3_600_000
+        func scheduled(_ name: String, at: Int64, _ clauses: [String] = []) throws -> Campaign {
+            var c = Campaign(
+                name: name, list: "news", channels: [newsChannels[0]], segment: try Segment.parse(clauses), sendAt: at)
+            c.state = .scheduled
+            return try s.createCampaign(c, message: Message(template: "n"))
+        }
+        let soon = try scheduled("soon", at: t + hour)
+        #expect(soon.state == .scheduled)
+        #expect(try s.campaign(named: "soon")?.state == .scheduled)
+        #expect(try s.claim(channels: nil, limit: 10, owner: "w", leaseMillis: 1_000, now: t + hour - 1).isEmpty)
+        #expect(try s.queueCounts(messageID: soon.messageID).isEmpty, "nothing is queued before its time")
+        // Joins after the campaign was made: reached, as the list is read at the campaign's time.
+        let late = try contacts(s, ["f@example.org"])
+        try s.setMembership(
+            list: "news", contactIDs: late, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        let nobody = try scheduled("nobody", at: t + hour, ["tier=bronze"])
+        let claimed = try s.claim(channels: nil, limit: 10, owner: "w", leaseMillis: 10 * hour, now: t + hour)
+        #expect(
+            Set(claimed.map(\.delivery.address)) == [
+                "a@example.org", "b@example.org", "e@example.org", "f@example.org",
+            ])
+        #expect(try s.queueCounts(messageID: soon.messageID) == [.sending: 4, .suppressed: 1])
+        #expect(try s.campaign(named: "soon")?.state == .running)
+        #expect(try s.campaign(named: "nobody")?.state == .draft)
+        #expect(try s.queueCounts(messageID: nobody.messageID).isEmpty)
+
+        // Far past its time (no claim for hours): held; resumed, it fans out now.
+        _ = try scheduled("missed", at: t + 2 * hour)
+        #expect(try s.claim(channels: nil, limit: 10, owner: "x", leaseMillis: 1_000, now: t + 4 * hour).isEmpty)
+        let held = try #require(try s.campaign(named: "missed"))
+        #expect(held.state == .paused && held.missedItsTime && held.startedAt == nil)
+        try s.setCampaignState("missed", to: .running, now: t + 4 * hour)
+        #expect(try s.queueCounts(messageID: held.messageID) == [.queued: 4, .suppressed: 1])
+        #expect(try s.campaign(named: "missed")?.state == .running)
+
+        // Only what nothing was queued for is changed or deleted.
+        var draft = try #require(try s.campaign(named: "nobody"))
+        draft.segment = try Segment.parse(["tier=silver"])
+        draft.sendAt = t + 9 * hour
+        let updated = try s.updateCampaign(draft, message: Message(template: "other", data: ["x": 1]))
+        #expect(updated.state == .scheduled)
+        #expect(try updated.segment == Segment.parse(["tier=silver"]))
+        #expect(try s.message(id: nobody.messageID!)?.template == "other")
+        #expect(try s.campaign(named: "nobody")?.sendAt == t + 9 * hour)
+        draft.sendAt = nil
+        #expect(try s.updateCampaign(draft, message: Message(template: "other")).state == .draft)
+        #expect(throws: CampaignError.started("soon", state: .running, deleting: false)) {
+            try s.updateCampaign(soon, message: Message(template: "x"))
+        }
+        #expect(throws: CampaignError.started("soon", state: .running, deleting: true)) {
+            try s.deleteCampaign(named: "soon")
+        }
+        #expect(throws: CampaignError.unknown("autumn")) { try s.deleteCampaign(named: "autumn") }
+        try s.deleteCampaign(named: "nobody")
+        #expect(try s.campaign(named: "nobody") == nil)
+        #expect(try s.message(id: nobody.messageID!) == nil)
+        #expect(try s.campaigns().map(\.name) == ["soon", "missed"])
     }
 }

@@ -35,8 +35,9 @@ public protocol DeliveryQueue: AnyObject, Sendable {
     /// - Throws: `StoreError.syncFailed` when the flush fails (the commits may or may not be on disk).
     func syncCommitted() throws
     /// Leases up to `limit` due deliveries (queued/failed past their time, or sending with an expired
-    /// lease), in one transaction. First, scheduled campaigns whose time has come start (one far past
-    /// its time is paused instead), and consent is checked again: a delivery whose person left the
+    /// lease), in one transaction. First, scheduled campaigns whose time has come start — one created
+    /// with a time and never started fans out then, with the list as it is then, and becomes a draft
+    /// again if it reaches nobody; one far past its time is paused instead — and consent is checked again: a delivery whose person left the
     /// list, was suppressed or erased, or whose campaign is paused or cancelled, is cancelled and
     /// not returned. Each leased delivery's attempt is counted.
     /// - Parameters:

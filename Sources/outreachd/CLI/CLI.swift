@@ -16,6 +16,7 @@ enum CLI {
         CampaignsResumeCommand.self,
         CampaignsCancelCommand.self, CampaignsStatusCommand.self, CampaignsListCommand.self,
         CampaignsReportCommand.self, CampaignsPreviewCommand.self, CampaignsTestCommand.self,
+        CampaignsShowCommand.self, CampaignsUpdateCommand.self, CampaignsDeleteCommand.self,
         EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self,
         EventsCancelCommand.self,
         BouncesParseCommand.self,

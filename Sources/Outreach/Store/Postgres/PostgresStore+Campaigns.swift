@@ -57,8 +57,8 @@ extension PostgresStore: CampaignStore {
                     """,
                     [
                         .text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
-                        .text(campaign.segment.json.serialized),
-                        PostgresValue(campaign.sendAt), .text(Campaign.State.draft.rawValue),
+                        .text(campaign.segment.json.serialized), PostgresValue(campaign.sendAt),
+                        .text(campaign.state == .scheduled ? "scheduled" : Campaign.State.draft.rawValue),
                         .integer(campaign.createdAt),
                     ], { try $0.int(0) }
                 ).first
@@ -68,6 +68,7 @@ extension PostgresStore: CampaignStore {
             var c = campaign
             c.id = id
             c.messageID = result.messageID
+            if c.state != .scheduled { c.state = .draft }
             return c
         }
     }
@@ -89,26 +90,79 @@ extension PostgresStore: CampaignStore {
         try write { db in
             guard let c = try Self.campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
             guard c.state != .cancelled else { throw CampaignError.cancelled(name) }
-            let at = max(c.sendAt ?? now, now)
-            let out = try Self.fanOut(
-                db, messageID: c.messageID!, list: c.list, segment: c.segment, channels: c.channels, at: at, now: now)
-            // A campaign that has nothing to send is refused, and the transaction rolled back.
-            let reaching =
-                try db.rows(
-                    "SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = $1 AND state <> 'suppressed')",
-                    [.integer(c.messageID!)]
-                ) { try $0.bool(0) }.first ?? false
-            if !reaching {
-                let reach = try Self.reach(db, list: c.list, segment: c.segment, channels: c.channels)
-                throw CampaignError.reachesNobody(
-                    c.name, list: c.list, segment: c.segment, channels: c.channels, reach: reach)
-            }
-            let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
-            try db.query(
-                "UPDATE campaigns SET state = $1, started_at = COALESCE(started_at, $2) WHERE id = $3",
-                [.text(state.rawValue), .integer(now), .integer(c.id!)])
-            return out
+            return try Self.start(db, c, now: now)
         }
+    }
+
+    /// As SQLite's `start`: fans `c` out in the caller's transaction and marks it started.
+    /// - Throws: `CampaignError.reachesNobody` when it has nothing to send (the caller rolls back).
+    static func start(_ db: PostgresConnection, _ c: Campaign, now: Int64) throws -> FanOut {
+        let at = max(c.sendAt ?? now, now)
+        let out = try fanOut(
+            db, messageID: c.messageID!, list: c.list, segment: c.segment, channels: c.channels, at: at, now: now)
+        let reaching =
+            try db.rows(
+                "SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = $1 AND state <> 'suppressed')",
+                [.integer(c.messageID!)]
+            ) { try $0.bool(0) }.first ?? false
+        if !reaching {
+            let reach = try reach(db, list: c.list, segment: c.segment, channels: c.channels)
+            throw CampaignError.reachesNobody(
+                c.name, list: c.list, segment: c.segment, channels: c.channels, reach: reach)
+        }
+        let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
+        try db.query(
+            "UPDATE campaigns SET state = $1, started_at = COALESCE(started_at, $2), missed = false WHERE id = $3",
+            [.text(state.rawValue), .integer(now), .integer(c.id!)])
+        return out
+    }
+
+    /// As SQLite's: a campaign nothing was queued for takes a new segment, send time and message.
+    public func updateCampaign(_ campaign: Campaign, message: Message) throws -> Campaign {
+        try write { db in
+            let c = try Self.editable(db, campaign.name, deleting: false)
+            var updated = c
+            updated.segment = campaign.segment
+            updated.sendAt = campaign.sendAt
+            updated.state = campaign.sendAt == nil ? .draft : .scheduled
+            updated.missedItsTime = false
+            try db.query(
+                "UPDATE campaigns SET filters = $1, send_at = $2, state = $3, missed = false WHERE id = $4",
+                [
+                    .text(updated.segment.json.serialized), PostgresValue(updated.sendAt),
+                    .text(updated.state.rawValue), .integer(c.id!),
+                ])
+            try db.query(
+                "UPDATE messages SET template = $1, data = $2, attachments = $3 WHERE id = $4",
+                [
+                    .text(message.template), .text(message.data.serialized),
+                    .text(JSON.array(message.attachments.map { .string($0) }).serialized), .integer(c.messageID!),
+                ])
+            return updated
+        }
+    }
+
+    /// As SQLite's: a campaign nothing was queued for is deleted with its message.
+    public func deleteCampaign(named name: String) throws {
+        try write { db in
+            let c = try Self.editable(db, name, deleting: true)
+            try db.query("DELETE FROM campaigns WHERE id = $1", [.integer(c.id!)])
+            try db.query("DELETE FROM messages WHERE id = $1", [.integer(c.messageID!)])
+        }
+    }
+
+    /// The campaign, locked, when it may still be changed or deleted (never started, nothing queued
+    /// for it, not cancelled).
+    private static func editable(_ db: PostgresConnection, _ name: String, deleting: Bool) throws -> Campaign {
+        guard let c = try campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
+        let queued =
+            try db.rows("SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = $1)", [.integer(c.messageID!)]) {
+                try $0.bool(0)
+            }.first ?? false
+        guard c.startedAt == nil, !queued, c.state != .cancelled else {
+            throw CampaignError.started(name, state: c.state, deleting: deleting)
+        }
+        return c
     }
 
     /// As SQLite's: the fan-out's statements, counted.
@@ -132,6 +186,18 @@ extension PostgresStore: CampaignStore {
         try write { db in
             guard let c = try Self.campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
             if c.state == .finished { throw CampaignError.finished(name) }
+            if state == .running, c.startedAt == nil, c.state != .cancelled {
+                // As SQLite's: never fanned out, it waits for its time if ahead, else starts now.
+                if let at = c.sendAt, at > now {
+                    try db.query(
+                        "UPDATE campaigns SET state = 'scheduled', missed = false WHERE id = $1", [.integer(c.id!)])
+                } else {
+                    var atOnce = c
+                    atOnce.sendAt = nil
+                    _ = try Self.start(db, atOnce, now: now)
+                }
+                return
+            }
             let message = PostgresValue.integer(c.messageID!)
             switch state {
             case .paused:
