@@ -45,6 +45,7 @@ public enum StoreConformance {
         StoreCheck("outcomesRetriesAndCancelsMoveTheStates", outcomesRetriesAndCancelsMoveTheStates),
         StoreCheck("aGroupCommitFailsARequestAlone", aGroupCommitFailsARequestAlone),
         StoreCheck("deferredAndReleasedLeasesGiveTheAttemptBack", deferredAndReleasedLeasesGiveTheAttemptBack),
+        StoreCheck("pendingSplitsDueNowFromLater", pendingSplitsDueNowFromLater),
     ]
     /// Consent as the queue sees it: contacts, consent and the queue together.
     public static let consentAtTheQueue: [StoreCheck<any QueueingStore>] = [
@@ -756,5 +757,22 @@ public enum StoreConformance {
         #expect(try s.campaign(named: "nobody") == nil)
         #expect(try s.message(id: nobody.messageID!) == nil)
         #expect(try s.campaigns().map(\.name) == ["soon", "missed"])
+    }
+
+    /// Issue 19.10: what waits is split into due now and scheduled later, with the next instant.
+    public static func pendingSplitsDueNowFromLater(_ s: any DeliveryQueue) throws {
+        let t = now
+        #expect(try s.pendingByDue(now: t) == PendingByDue())
+        _ = try s.enqueue(
+            Message(template: "n"),
+            deliveries: [
+                NewDelivery(channel: "o", address: "a@example.org", notBefore: t - 1_000),
+                NewDelivery(channel: "o", address: "b@example.org", notBefore: t + 60_000),
+                NewDelivery(channel: "o", address: "c@example.org", notBefore: t + 30_000),
+            ], idempotency: nil)
+        #expect(try s.pendingByDue(now: t) == PendingByDue(dueNow: 1, later: 2, nextLater: t + 30_000))
+        #expect(try s.pendingByDue(now: t + 30_000) == PendingByDue(dueNow: 2, later: 1, nextLater: t + 60_000))
+        _ = try claimAll(s)
+        #expect(try s.pendingByDue(now: t) == PendingByDue(dueNow: 0, later: 2, nextLater: t + 30_000))
     }
 }

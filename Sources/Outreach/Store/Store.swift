@@ -61,6 +61,9 @@ public protocol DeliveryQueue: AnyObject, Sendable {
     /// - Parameter messageID: one message's deliveries; nil for the whole queue.
     /// - Returns: how many deliveries are in each state (states with none are absent).
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int]
+    /// The queued and failed deliveries of the whole queue, split into those due at `now` and
+    /// those due later, with the earliest later instant.
+    func pendingByDue(now: Int64) throws -> PendingByDue
     /// Records that a channel's endpoint is down (or, with nil, up again), for every process to see.
     /// A channel already down keeps its earliest `since`.
     func setChannelOutage(_ channel: String, _ outage: ChannelAvailability.Outage?) throws

@@ -314,6 +314,19 @@ extension PostgresStore {
         return out
     }
 
+    public func pendingByDue(now: Int64) throws -> PendingByDue {
+        try with { db in
+            try db.rows(
+                """
+                SELECT COUNT(*) FILTER (WHERE next_attempt_at <= $1), COUNT(*) FILTER (WHERE next_attempt_at > $1),
+                       MIN(next_attempt_at) FILTER (WHERE next_attempt_at > $1)
+                FROM deliveries WHERE state IN ('queued', 'failed')
+                """, [.integer(now)]
+            ) { PendingByDue(dueNow: Int(try $0.int(0)), later: Int(try $0.int(1)), nextLater: try $0.optionalInt(2)) }
+            .first ?? PendingByDue()
+        }
+    }
+
     public func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int] {
         let rows = try with { db in
             try db.query(
