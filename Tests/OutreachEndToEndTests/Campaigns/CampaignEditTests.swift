@@ -9,15 +9,8 @@ import Testing
 @Suite struct CampaignEditTests {
     let cli = CampaignsCLITests()
 
-    func o(_ config: String, _ a: [String]) throws -> TestSupport.ProcessResult {
-        try TestSupport.outreachd(["--config", config] + a)
-    }
-
-    func json(_ config: String, _ a: [String]) throws -> JSON {
-        let r = try o(config, a + ["--json"])
-        #expect(r.status == 0, "\(a): \(r.stderr)")
-        return (try? JSON.parse(r.stdout)) ?? .null
-    }
+    func o(_ config: String, _ a: [String]) throws -> TestSupport.ProcessResult { try cli.o(config, a) }
+    func json(_ config: String, _ a: [String]) throws -> JSON { try cli.json(config, a) }
 
     /// `campaigns show` says everything about a campaign; `update` changes a draft's template,
     /// conditions, data and time (checked as at creation); `delete` removes a draft. A started

@@ -121,11 +121,7 @@ extension PostgresStore: CampaignStore {
     public func updateCampaign(_ campaign: Campaign, message: Message) throws -> Campaign {
         try write { db in
             let c = try Self.editable(db, campaign.name, deleting: false)
-            var updated = c
-            updated.segment = campaign.segment
-            updated.sendAt = campaign.sendAt
-            updated.state = campaign.sendAt == nil ? .draft : .scheduled
-            updated.missedItsTime = false
+            let updated = c.edited(by: campaign)
             try db.query(
                 "UPDATE campaigns SET filters = $1, send_at = $2, state = $3, missed = false WHERE id = $4",
                 [

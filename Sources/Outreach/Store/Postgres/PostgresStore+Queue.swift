@@ -218,14 +218,15 @@ extension PostgresStore {
             FOR UPDATE SKIP LOCKED
             """, [.integer(now)], readCampaign)
         for c in due {
-            if now - c.sendAt! > grace {
+            switch ScheduledStart(c, now: now, grace: grace) {
+            case .hold:
                 try db.query(
                     """
                     UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused'
                     WHERE message_id = $1 AND state IN ('queued', 'failed')
                     """, [.integer(c.messageID!)])
                 try db.query("UPDATE campaigns SET state = 'paused', missed = true WHERE id = $1", [.integer(c.id!)])
-            } else if c.startedAt == nil {
+            case .fanOut:
                 try db.execute("SAVEPOINT scheduled")
                 do {
                     _ = try start(db, c, now: now)
@@ -235,7 +236,7 @@ extension PostgresStore {
                     try db.execute("RELEASE SAVEPOINT scheduled")
                     try db.query("UPDATE campaigns SET state = 'draft' WHERE id = $1", [.integer(c.id!)])
                 }
-            } else {
+            case .run:
                 try db.query("UPDATE campaigns SET state = 'running' WHERE id = $1", [.integer(c.id!)])
             }
         }

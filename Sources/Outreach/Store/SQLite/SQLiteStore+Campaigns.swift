@@ -131,11 +131,7 @@ extension SQLiteStore {
     public func updateCampaign(_ campaign: Campaign, message: Message) throws -> Campaign {
         try write { db in
             let c = try Self.editable(db, campaign.name, deleting: false)
-            var updated = c
-            updated.segment = campaign.segment
-            updated.sendAt = campaign.sendAt
-            updated.state = campaign.sendAt == nil ? .draft : .scheduled
-            updated.missedItsTime = false
+            let updated = c.edited(by: campaign)
             try db.prepare("UPDATE campaigns SET filters = ?, send_at = ?, state = ?, missed = 0 WHERE id = ?").run([
                 .text(updated.segment.json.serialized), SQLiteValue(updated.sendAt), .text(updated.state.rawValue),
                 .integer(c.id!),
@@ -253,13 +249,14 @@ extension SQLiteStore {
             "SELECT \(campaignColumns) FROM campaigns WHERE state = 'scheduled' AND send_at <= ?"
         ).rows([.integer(now)], readCampaign)
         for c in due {
-            if now - c.sendAt! > grace {
+            switch ScheduledStart(c, now: now, grace: grace) {
+            case .hold:
                 try db.prepare(
                     "UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')"
                 )
                 .run([.integer(c.messageID!)])
                 try db.prepare("UPDATE campaigns SET state = 'paused', missed = 1 WHERE id = ?").run([.integer(c.id!)])
-            } else if c.startedAt == nil {
+            case .fanOut:
                 try db.execute("SAVEPOINT scheduled")
                 do {
                     _ = try start(db, c, now: now)
@@ -268,7 +265,7 @@ extension SQLiteStore {
                     try db.execute("ROLLBACK TO SAVEPOINT scheduled; RELEASE SAVEPOINT scheduled")
                     try db.prepare("UPDATE campaigns SET state = 'draft' WHERE id = ?").run([.integer(c.id!)])
                 }
-            } else {
+            case .run:
                 try db.prepare("UPDATE campaigns SET state = 'running' WHERE id = ?").run([.integer(c.id!)])
             }
         }
