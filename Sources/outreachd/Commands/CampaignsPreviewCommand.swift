@@ -28,12 +28,13 @@ struct CampaignsPreviewCommand: Command {
             throw CampaignError.unknown(name)
         }
         let audience = try store.audience(campaign: name)
-        let preview = CampaignPreview(store: store, composer: try context.composer, channels: try context.channels)
+        let channels = try context.channels
+        let preview = CampaignPreview(store: store, composer: try context.composer, channels: channels)
         let samples = try preview.samples(
             of: campaign, audience: audience, contact: args.value("--contact"), locale: args.value("--locale"))
         let library = try context.templates
         let template = try store.message(id: messageID)?.template ?? ""
-        let kinds = try context.channels.mapValues(\.kind)
+        let kinds = channels.mapValues(\.kind)
         /// The language a recipient's message is rendered in (the template's own fallback).
         func rendersIn(_ locale: String?, _ channel: String) -> String {
             kinds[channel].flatMap { library.resolvedLocale(template, kind: $0, locale: locale) }
