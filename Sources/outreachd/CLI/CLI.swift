@@ -8,7 +8,7 @@ enum CLI {
         ContactsAddCommand.self, ContactsImportCommand.self, ContactsListCommand.self, ContactsShowCommand.self,
         ContactsExportCommand.self, ContactsEraseCommand.self,
         ListsCreateCommand.self, ListsSubscribeCommand.self, ListsUnsubscribeCommand.self, ListsShowCommand.self,
-        ListsListCommand.self,
+        ListsListCommand.self, ListsUpdateCommand.self,
         ServeCommand.self,
         QueueStatusCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self,
         RenderCommand.self,
@@ -19,7 +19,8 @@ enum CLI {
         CampaignsShowCommand.self, CampaignsUpdateCommand.self, CampaignsDeleteCommand.self,
         EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self,
         EventsCancelCommand.self,
-        BouncesParseCommand.self,
+        BouncesParseCommand.self, BouncesIngestCommand.self, BouncesListCommand.self,
+        SuppressionsListCommand.self, SuppressionsShowCommand.self, SuppressionsRemoveCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {

@@ -32,8 +32,18 @@ import Testing
         try check.run(try f.make())
     }
 
+    @Test(arguments: StoreFactory.all, StoreConformance.bounces)
+    func bounces(_ f: StoreFactory, _ check: StoreCheck<any BounceQueueStore>) throws {
+        try check.run(try f.make())
+    }
+
     @Test(arguments: StoreFactory.all, StoreConformance.events)
     func events(_ f: StoreFactory, _ check: StoreCheck<any EventQueueStore>) throws {
+        try check.run(try f.make())
+    }
+
+    @Test(arguments: StoreFactory.all, StoreConformance.hooks)
+    func hooks(_ f: StoreFactory, _ check: StoreCheck<any HookQueueStore>) throws {
         try check.run(try f.make())
     }
 }

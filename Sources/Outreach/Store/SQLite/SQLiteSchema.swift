@@ -96,6 +96,9 @@ enum SQLiteSchema {
         channelStatus,
         consentClock,
         segments,
+        hooks,
+        templateData,
+        bounces,
     ]
 }
 
