@@ -7,11 +7,13 @@
 #include <microhttpd.h>
 #include <malloc.h>
 
-/* MHD_start_daemon is variadic; this wrapper fixes the options the daemon uses. */
+/* MHD_start_daemon is variadic; this wrapper fixes the options the daemon uses. Each daemon runs
+   one epoll thread: MHD_OPTION_THREAD_POOL_SIZE is not passed, as a size of 1 only earns a
+   warning on stderr ("Thread pool is not used") per daemon at every start. */
 static inline struct MHD_Daemon *outreach_mhd_start(unsigned int flags, uint16_t port,
         const struct sockaddr *bind_addr, MHD_AccessHandlerCallback handler, void *handler_cls,
         MHD_RequestCompletedCallback completed, void *completed_cls,
-        unsigned int thread_pool, unsigned int connection_limit, size_t memory_limit, unsigned int timeout,
+        unsigned int connection_limit, size_t memory_limit, unsigned int timeout,
         unsigned int reuse_port, unsigned int per_ip_limit, MHD_NotifyConnectionCallback notify, void *notify_cls) {
     return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, reuse_port,
@@ -19,7 +21,6 @@ static inline struct MHD_Daemon *outreach_mhd_start(unsigned int flags, uint16_t
         MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_limit,
         MHD_OPTION_SOCK_ADDR, bind_addr,
-        MHD_OPTION_THREAD_POOL_SIZE, thread_pool,
         MHD_OPTION_CONNECTION_LIMIT, connection_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, timeout,

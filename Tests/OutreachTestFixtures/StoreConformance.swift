@@ -47,6 +47,7 @@ public enum StoreConformance {
         StoreCheck("outcomesRetriesAndCancelsMoveTheStates", outcomesRetriesAndCancelsMoveTheStates),
         StoreCheck("aGroupCommitFailsARequestAlone", aGroupCommitFailsARequestAlone),
         StoreCheck("deferredAndReleasedLeasesGiveTheAttemptBack", deferredAndReleasedLeasesGiveTheAttemptBack),
+        StoreCheck("pendingSplitsDueNowFromLater", pendingSplitsDueNowFromLater),
     ]
     /// Consent as the queue sees it: contacts, consent and the queue together.
     public static let consentAtTheQueue: [StoreCheck<any QueueingStore>] = [
@@ -64,6 +65,10 @@ public enum StoreConformance {
             "aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate", aScheduledCampaignStartsAtItsTimeOrWaitsWhenLate),
         StoreCheck("theReportReadsWhatWasSent", theReportReadsWhatWasSent),
         StoreCheck("aCampaignSelectsByItsSegmentAndFinishes", aCampaignSelectsByItsSegmentAndFinishes),
+        StoreCheck("thePreviewCountsWhatTheFanOutQueues", thePreviewCountsWhatTheFanOutQueues),
+        StoreCheck(
+            "aCampaignWithATimeStartsByItselfAndOnlyADraftIsEdited",
+            aCampaignWithATimeStartsByItselfAndOnlyADraftIsEdited),
     ]
 
     /// Events: invitations, reminders, updates, cancellations, members who join, the horizon.
@@ -658,6 +663,122 @@ public enum StoreConformance {
         #expect(try s.campaign(named: "and")?.state == .finished)
         #expect(try s.campaigns().filter { $0.state == .finished }.count == 5)
         #expect(throws: CampaignError.finished("and")) { try s.setCampaignState("and", to: .paused, now: now) }
+    }
+
+    /// Issue 19.1: the preview's audience is the fan-out's own rule: per channel who is reached (by
+    /// language), suppressed (by reason) and without an address, and the list's members who left or
+    /// have not confirmed; a start then queues exactly what it counted.
+    public static func thePreviewCountsWhatTheFanOutQueues(_ s: any CampaignQueueStore) throws {
+        let ids = try newsList(s)
+        let more = try contacts(s, ["left@example.org", "unsure@example.org"])
+        try s.setMembership(
+            list: "news", contactIDs: more, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        try s.setMembership(
+            list: "news", contactIDs: [more[0]], state: .unsubscribed, consent: Consent(source: "t"), by: .person)
+        _ = try s.createCampaign(
+            Campaign(name: "spring", list: "news", channels: newsChannels, segment: try Segment.parse(["tier=gold"])),
+            message: Message(template: "newsletter"))
+        let a = try s.audience(campaign: "spring")
+        #expect(a.members == 6 && a.selected == 4 && a.unsubscribed == 1 && a.pending == 0, "\(a)")
+        let mail = a.channels[0]
+        #expect(
+            mail.locales == [
+                CampaignAudience.LocaleCount(locale: "da", count: 1, firstContactID: ids[0]),
+                CampaignAudience.LocaleCount(locale: "en", count: 1, firstContactID: ids[1]),
+            ], "\(mail)")
+        #expect(mail.recipients == 2 && mail.suppressed == ["complaint": 1] && mail.noAddress == 1, "\(mail)")
+        #expect(a.channels[1].recipients == 2 && a.channels[1].noAddress == 2, "\(a.channels[1])")
+        #expect(a.channels[2].recipients == 1 && a.channels[2].noAddress == 3, "\(a.channels[2])")
+        #expect(a.channels[3].recipients == 1, "a room gets one post")
+        #expect(throws: CampaignError.unknown("autumn")) { try s.audience(campaign: "autumn") }
+        let out = try s.fanOut(campaign: "spring", now: now)
+        #expect(out == a.fanOut, "preview \(a.fanOut), start \(out)")
+        // Counting writes nothing, and reads the same after the start.
+        #expect(try s.audience(campaign: "spring") == a)
+    }
+
+    /// Issue 19.4: a campaign created with a time starts by itself at the first claim after it,
+    /// with the list as it is then; one that then reaches nobody is a draft again; one found far
+    /// past its time waits, and `resume` fans it out. A campaign nothing was queued for can be
+    /// changed and deleted; a started one cannot.
+    public static func aCampaignWithATimeStartsByItselfAndOnlyADraftIsEdited(_ s: any CampaignQueueStore) throws {
+        _ = try newsList(s)
+        let t = now
+        let hour: Int64 = 3_600_000
+        func scheduled(_ name: String, at: Int64, _ clauses: [String] = []) throws -> Campaign {
+            var c = Campaign(
+                name: name, list: "news", channels: [newsChannels[0]], segment: try Segment.parse(clauses), sendAt: at)
+            c.state = .scheduled
+            return try s.createCampaign(c, message: Message(template: "n"))
+        }
+        let soon = try scheduled("soon", at: t + hour)
+        #expect(soon.state == .scheduled)
+        #expect(try s.campaign(named: "soon")?.state == .scheduled)
+        #expect(try s.claim(channels: nil, limit: 10, owner: "w", leaseMillis: 1_000, now: t + hour - 1).isEmpty)
+        #expect(try s.queueCounts(messageID: soon.messageID).isEmpty, "nothing is queued before its time")
+        // Joins after the campaign was made: reached, as the list is read at the campaign's time.
+        let late = try contacts(s, ["f@example.org"])
+        try s.setMembership(
+            list: "news", contactIDs: late, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        let nobody = try scheduled("nobody", at: t + hour, ["tier=bronze"])
+        let claimed = try s.claim(channels: nil, limit: 10, owner: "w", leaseMillis: 10 * hour, now: t + hour)
+        #expect(
+            Set(claimed.map(\.delivery.address)) == [
+                "a@example.org", "b@example.org", "e@example.org", "f@example.org",
+            ])
+        #expect(try s.queueCounts(messageID: soon.messageID) == [.sending: 4, .suppressed: 1])
+        #expect(try s.campaign(named: "soon")?.state == .running)
+        #expect(try s.campaign(named: "nobody")?.state == .draft)
+        #expect(try s.queueCounts(messageID: nobody.messageID).isEmpty)
+
+        // Far past its time (no claim for hours): held; resumed, it fans out now.
+        _ = try scheduled("missed", at: t + 2 * hour)
+        #expect(try s.claim(channels: nil, limit: 10, owner: "x", leaseMillis: 1_000, now: t + 4 * hour).isEmpty)
+        let held = try #require(try s.campaign(named: "missed"))
+        #expect(held.state == .paused && held.missedItsTime && held.startedAt == nil)
+        try s.setCampaignState("missed", to: .running, now: t + 4 * hour)
+        #expect(try s.queueCounts(messageID: held.messageID) == [.queued: 4, .suppressed: 1])
+        #expect(try s.campaign(named: "missed")?.state == .running)
+
+        // Only what nothing was queued for is changed or deleted.
+        var draft = try #require(try s.campaign(named: "nobody"))
+        draft.segment = try Segment.parse(["tier=silver"])
+        draft.sendAt = t + 9 * hour
+        let updated = try s.updateCampaign(draft, message: Message(template: "other", data: ["x": 1]))
+        #expect(updated.state == .scheduled)
+        #expect(try updated.segment == Segment.parse(["tier=silver"]))
+        #expect(try s.message(id: nobody.messageID!)?.template == "other")
+        #expect(try s.campaign(named: "nobody")?.sendAt == t + 9 * hour)
+        draft.sendAt = nil
+        #expect(try s.updateCampaign(draft, message: Message(template: "other")).state == .draft)
+        #expect(throws: CampaignError.started("soon", state: .running, deleting: false)) {
+            try s.updateCampaign(soon, message: Message(template: "x"))
+        }
+        #expect(throws: CampaignError.started("soon", state: .running, deleting: true)) {
+            try s.deleteCampaign(named: "soon")
+        }
+        #expect(throws: CampaignError.unknown("autumn")) { try s.deleteCampaign(named: "autumn") }
+        try s.deleteCampaign(named: "nobody")
+        #expect(try s.campaign(named: "nobody") == nil)
+        #expect(try s.message(id: nobody.messageID!) == nil)
+        #expect(try s.campaigns().map(\.name) == ["soon", "missed"])
+    }
+
+    /// Issue 19.10: what waits is split into due now and scheduled later, with the next instant.
+    public static func pendingSplitsDueNowFromLater(_ s: any DeliveryQueue) throws {
+        let t = now
+        #expect(try s.pendingByDue(now: t) == PendingByDue())
+        _ = try s.enqueue(
+            Message(template: "n"),
+            deliveries: [
+                NewDelivery(channel: "o", address: "a@example.org", notBefore: t - 1_000),
+                NewDelivery(channel: "o", address: "b@example.org", notBefore: t + 60_000),
+                NewDelivery(channel: "o", address: "c@example.org", notBefore: t + 30_000),
+            ], idempotency: nil)
+        #expect(try s.pendingByDue(now: t) == PendingByDue(dueNow: 1, later: 2, nextLater: t + 30_000))
+        #expect(try s.pendingByDue(now: t + 30_000) == PendingByDue(dueNow: 2, later: 1, nextLater: t + 60_000))
+        _ = try claimAll(s)
+        #expect(try s.pendingByDue(now: t) == PendingByDue(dueNow: 0, later: 2, nextLater: t + 30_000))
     }
 
     /// Issue 18.2 and 18.8: a list's title, its translations and its data are stored, changed, and

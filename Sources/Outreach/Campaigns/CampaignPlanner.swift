@@ -46,14 +46,14 @@ public struct CampaignPlanner {
     /// A send time this close behind the clock counts as now (a time typed to the minute, for this minute).
     public static let pastTolerance: Int64 = 60_000
 
-    public let store: any CampaignStore & ConsentStore & ContactStore
+    public let store: any CampaignStore & ConsentStore & ContactStore & DeliveryQueue
     public let templates: TemplateCheck
     public let channels: [String: any Channel]
     /// Named in the message for a missing template.
     public let templatesDirectory: String
 
     public init(
-        store: any CampaignStore & ConsentStore & ContactStore, templates: TemplateCheck,
+        store: any CampaignStore & ConsentStore & ContactStore & DeliveryQueue, templates: TemplateCheck,
         channels: [String: any Channel],
         templatesDirectory: String
     ) {
@@ -63,18 +63,22 @@ public struct CampaignPlanner {
         self.templatesDirectory = templatesDirectory
     }
 
-    /// Checks `draft` and stores it as a campaign that is not started.
+    /// Checks `draft` and stores it as a campaign that is not started: a draft, or `scheduled` when
+    /// it has a send time (the first claim after it then fans it out; no `start` is needed).
     /// - Parameter now: the current instant (ms since 1970), for the send time.
     /// - Returns: the campaign stored.
     /// - Throws: `StoreError.unknownList`, `UnknownChannel`, `CampaignError.invalid` naming what to fix,
-    ///   `CampaignError.inThePast`, `SegmentError`, `CampaignError.exists`.
+    ///   `CampaignError.inThePast`, `SegmentError`, `AttachmentError`, `CampaignError.exists`.
     public func create(_ draft: CampaignDraft, now: Int64 = WallClock.nowMillis()) throws -> Campaign {
         let (campaignChannels, segment) = try check(draft, now: now)
-        let attachments = draft.attachments.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let attachments = try Attachments.checked(draft.attachments)
         let sendAt = draft.sendAt.flatMap { draft.sendNow && $0 < now ? nil : $0 }
+        var campaign = Campaign(
+            name: draft.name, list: draft.list, channels: campaignChannels, segment: segment, sendAt: sendAt)
+        // With a time it needs no `start`: the first claim after that time fans it out.
+        if sendAt != nil { campaign.state = .scheduled }
         return try store.createCampaign(
-            Campaign(
-                name: draft.name, list: draft.list, channels: campaignChannels, segment: segment, sendAt: sendAt),
+            campaign,
             message: Message(
                 template: draft.template, data: draft.data, kind: .list, listName: draft.list,
                 attachments: attachments))
@@ -109,9 +113,7 @@ public struct CampaignPlanner {
             }
             campaignChannels.append(CampaignChannel(channel: ch))
         }
-        for f in draft.attachments where !FileManager.default.isReadableFile(atPath: f) {
-            throw CampaignError.invalid("The attachment \(f) cannot be read.")
-        }
+        try Attachments.checked(draft.attachments)
         // Render once for every language in the audience and every channel.
         let locales = try store.audienceLocales(list: draft.list)
         for ch in campaignChannels {
@@ -127,5 +129,64 @@ public struct CampaignPlanner {
             }
         }
         return (campaignChannels, segment)
+    }
+}
+
+/// What `campaigns update` changes; nil leaves a field as it is.
+public struct CampaignChanges: Sendable {
+    public var template: String?
+    /// Every condition anew (`[]`: the whole list).
+    public var conditions: [String]?
+    /// A new send time; `.some(nil)` takes the time away (a draft again).
+    public var sendAt: Int64??
+    /// The new send time as the officer wrote it, for messages.
+    public var sendAtText: String?
+    /// Send at once even though the new `sendAt` is in the past.
+    public var sendNow: Bool
+    public var data: JSON?
+
+    public init(
+        template: String? = nil, conditions: [String]? = nil, sendAt: Int64?? = nil, sendAtText: String? = nil,
+        sendNow: Bool = false, data: JSON? = nil
+    ) {
+        self.template = template
+        self.conditions = conditions
+        self.sendAt = sendAt
+        self.sendAtText = sendAtText
+        self.sendNow = sendNow
+        self.data = data
+    }
+}
+
+extension CampaignPlanner {
+    /// Changes a campaign nothing was queued for, checked as `create` checks a new one: the
+    /// template renders for every language and channel, the `--where` keys exist, a new time is
+    /// not past. A kept time that has passed meanwhile is dropped: the campaign is a draft again.
+    /// - Returns: the campaign as stored (`scheduled` with a send time, else `draft`).
+    /// - Throws: `CampaignError.unknown`, `CampaignError.started` for a started or cancelled one,
+    ///   and what `create` throws.
+    public func update(_ name: String, _ changes: CampaignChanges, now: Int64 = WallClock.nowMillis()) throws
+        -> Campaign
+    {
+        guard let c = try store.campaign(named: name), let id = c.messageID, let m = try store.message(id: id) else {
+            throw CampaignError.unknown(name)
+        }
+        guard c.startedAt == nil, c.state != .cancelled else {
+            throw CampaignError.started(name, state: c.state, deleting: false)
+        }
+        var sendAt = changes.sendAt ?? c.sendAt
+        if changes.sendAt == nil, let kept = sendAt, kept < now - Self.pastTolerance { sendAt = nil }
+        let draft = CampaignDraft(
+            name: name, template: changes.template ?? m.template, list: c.list, channels: c.channels.map(\.name),
+            conditions: changes.conditions ?? c.segment.clauses, sendAt: sendAt, sendAtText: changes.sendAtText,
+            sendNow: changes.sendNow, attachments: m.attachments, data: changes.data ?? m.data)
+        let (_, segment) = try check(draft, now: now)
+        var updated = c
+        updated.segment = segment
+        updated.sendAt = sendAt.flatMap { changes.sendNow && $0 < now ? nil : $0 }
+        var message = m
+        message.template = draft.template
+        message.data = draft.data
+        return try store.updateCampaign(updated, message: message)
     }
 }

@@ -44,6 +44,41 @@ public struct Campaign: Sendable, Equatable {
     }
 }
 
+extension Campaign {
+    /// This campaign with `changes`' segment and send time, as `CampaignStore.updateCampaign`
+    /// stores it: `scheduled` with a send time, else a draft, no longer held for a missed time.
+    public func edited(by changes: Campaign) -> Campaign {
+        var c = self
+        c.segment = changes.segment
+        c.sendAt = changes.sendAt
+        c.state = changes.sendAt == nil ? .draft : .scheduled
+        c.missedItsTime = false
+        return c
+    }
+}
+
+/// What the first claim at or after a scheduled campaign's time does with it.
+public enum ScheduledStart: Sendable, Equatable {
+    /// Far past its time (the daemon was down): held for the officer, paused, nothing sent late.
+    case hold
+    /// Never fanned out (created with a time): fanned out now, with the list as it is now; a draft
+    /// again, nothing queued, if it reaches nobody.
+    case fanOut
+    /// Fanned out early (`start` before its time): its deliveries are due; it is running.
+    case run
+
+    /// - Parameters:
+    ///   - campaign: a `scheduled` campaign whose `sendAt` has come.
+    ///   - grace: `[campaigns] grace`: how late it may still start.
+    public init(_ campaign: Campaign, now: Int64, grace: Int64) {
+        if now - (campaign.sendAt ?? now) > grace {
+            self = .hold
+        } else {
+            self = campaign.startedAt == nil ? .fanOut : .run
+        }
+    }
+}
+
 /// A campaign's channel and which contact field it sends to.
 public struct CampaignChannel: Sendable, Equatable {
     public enum Address: String, Sendable { case email, phone, room, attribute }

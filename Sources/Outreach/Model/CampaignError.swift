@@ -14,6 +14,9 @@ public enum CampaignError: Error, Equatable, CustomStringConvertible {
     case inThePast(String)
     /// Pause, resume or cancel of a campaign that has finished.
     case finished(String)
+    /// Update (or, `deleting`, delete) of a campaign that was started or cancelled: what was
+    /// queued stays as it was.
+    case started(String, state: Campaign.State, deleting: Bool)
 
     /// One sentence saying what was refused and what to do.
     public var description: String {
@@ -25,6 +28,13 @@ public enum CampaignError: Error, Equatable, CustomStringConvertible {
         case .inThePast(let at): return "\(at) is in the past; use --now to send at once."
         case .finished(let n):
             return "The campaign '\(n)' has finished: no delivery is left to pause, resume or cancel."
+        case .started(let n, let state, let deleting):
+            let what = state == .cancelled ? "was cancelled" : "has started (\(state.rawValue))"
+            return deleting
+                ? "The campaign '\(n)' \(what), so it cannot be deleted: its deliveries stay for the report; "
+                    + (state == .cancelled ? "it sends nothing more." : "cancel it instead.")
+                : "The campaign '\(n)' \(what), so it cannot be changed: its deliveries are queued as they were. "
+                    + "Pause or cancel it, and create a new campaign."
         case .reachesNobody(let n, let list, let segment, let channels, let r):
             var why: String
             if r.members == 0 {

@@ -8,6 +8,13 @@ public enum DeliveryState: String, Sendable, CaseIterable {
 /// Whether a message is list mail (marketing rules, unsubscribe headers) or transactional.
 public enum MessageKind: String, Sendable {
     case transactional, list
+    /// A campaign's message sent to one address to look at (`campaigns test`): composed as list
+    /// mail (footer, unsubscribe link and headers), its subject marked `[Test] `, but checked at
+    /// the queue as transactional mail, since the address is on no list; no campaign counts it.
+    case test
+
+    /// Composed with the list's unsubscribe link and headers.
+    public var composedAsListMail: Bool { self != .transactional }
 }
 
 /// What is sent: a template with its data, to many recipients.

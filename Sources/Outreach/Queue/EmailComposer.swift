@@ -31,7 +31,7 @@ public struct EmailComposer: Sendable {
         // Read back from the headers a bounce returns (not DKIM-signed: a relay may strip it).
         m.extraHeaders.append((BounceParser.deliveryHeader, String(c.delivery.id)))
         m.calendar = calendar
-        if c.message.kind == .list, let list = c.message.listName {
+        if c.message.kind.composedAsListMail, let list = c.message.listName {
             m.listID = "\(list).\(from.domain)"
             m.unsubscribeURL = unsubscribeURL
         }

@@ -49,7 +49,8 @@ public struct TemplateComposer: DeliveryComposer {
         let locale =
             library.resolvedLocale(c.message.template, kind: channel.kind, locale: requested) ?? requested
         let ctx = context(c, locale: locale)
-        let r = try library.render(c.message.template, kind: channel.kind, locale: requested, context: ctx)
+        var r = try library.render(c.message.template, kind: channel.kind, locale: requested, context: ctx)
+        if c.message.kind == .test { r = CampaignTestSend.marked(r) }
         var m = OutgoingMessage(
             deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
             subject: r.subject, text: r.text, html: r.html, body: r.json)

@@ -2,7 +2,9 @@
 /// Every write is one transaction, on disk when it returns. Besides the errors named, any
 /// requirement can throw the backend's own (see `Store`).
 public protocol CampaignStore: AnyObject, Sendable {
-    /// Stores the campaign, as a draft, and its message in one transaction. Nothing is queued yet.
+    /// Stores the campaign and its message in one transaction, as a draft — or `scheduled` when
+    /// `campaign.state` is (it has a `sendAt`, and starts by itself then: see `DeliveryQueue.claim`).
+    /// Nothing is queued yet.
     /// - Parameters:
     ///   - campaign: the campaign to store; its `id` and `messageID` are assigned.
     ///   - message: template, data and attachments; stored as list mail of `campaign.list`.
@@ -25,8 +27,25 @@ public protocol CampaignStore: AnyObject, Sendable {
     ///   `CampaignError.reachesNobody` with the funnel counted when, after it, the campaign has
     ///   no delivery but suppressed ones (nothing queued, the campaign stays as it was).
     func fanOut(campaign name: String, now: Int64) throws -> FanOut
+    /// Who the campaign reaches if it starts now, counted by the fan-out's own rule (the same
+    /// members, segment, addresses and suppressions), writing nothing. For a campaign not yet
+    /// started, `audience.fanOut` is what `fanOut` would return.
+    /// - Throws: `CampaignError.unknown`.
+    func audience(campaign name: String) throws -> CampaignAudience
+    /// Changes a campaign nothing was queued for (never started, not cancelled): its segment and
+    /// send time (`scheduled` with one, else `draft`) and its message's template, data and
+    /// attachments. Name, list and channels stay. One transaction.
+    /// - Returns: the campaign as stored.
+    /// - Throws: `CampaignError.unknown`; `CampaignError.started` when something was queued for it
+    ///   or it was cancelled (nothing changes).
+    func updateCampaign(_ campaign: Campaign, message: Message) throws -> Campaign
+    /// Deletes a campaign nothing was queued for, with its message; its name is free again.
+    /// - Throws: `CampaignError.unknown`; `CampaignError.started` (nothing deleted).
+    func deleteCampaign(named name: String) throws
     /// Pauses (unsent deliveries held), resumes (held deliveries due again, not before `now`) or
-    /// cancels a campaign (unsent and held deliveries cancelled), in one transaction.
+    /// cancels a campaign (unsent and held deliveries cancelled), in one transaction. Resuming a
+    /// campaign never fanned out (held before its time) schedules it again while its time is ahead,
+    /// else fans it out now (`CampaignError.reachesNobody` as `fanOut`).
     /// - Throws: `CampaignError.unknown`; `CampaignError.finished` for a campaign that has finished.
     func setCampaignState(_ name: String, to state: Campaign.State, now: Int64) throws
     /// The distinct languages of a list's subscribed members, sorted; members without one are

@@ -35,8 +35,9 @@ public protocol DeliveryQueue: AnyObject, Sendable {
     /// - Throws: `StoreError.syncFailed` when the flush fails (the commits may or may not be on disk).
     func syncCommitted() throws
     /// Leases up to `limit` due deliveries (queued/failed past their time, or sending with an expired
-    /// lease), in one transaction. First, scheduled campaigns whose time has come start (one far past
-    /// its time is paused instead), and consent is checked again: a delivery whose person left the
+    /// lease), in one transaction. First, scheduled campaigns whose time has come start — one created
+    /// with a time and never started fans out then, with the list as it is then, and becomes a draft
+    /// again if it reaches nobody; one far past its time is paused instead — and consent is checked again: a delivery whose person left the
     /// list, was suppressed or erased, or whose campaign is paused or cancelled, is cancelled and
     /// not returned. Each leased delivery's attempt is counted.
     /// - Parameters:
@@ -62,6 +63,9 @@ public protocol DeliveryQueue: AnyObject, Sendable {
     /// - Parameter messageID: one message's deliveries; nil for the whole queue.
     /// - Returns: how many deliveries are in each state (states with none are absent).
     func queueCounts(messageID: Int64?) throws -> [DeliveryState: Int]
+    /// The queued and failed deliveries of the whole queue, split into those due at `now` and
+    /// those due later, with the earliest later instant.
+    func pendingByDue(now: Int64) throws -> PendingByDue
     /// Records that a channel's endpoint is down (or, with nil, up again), for every process to see.
     /// A channel already down keeps its earliest `since`.
     func setChannelOutage(_ channel: String, _ outage: ChannelAvailability.Outage?) throws

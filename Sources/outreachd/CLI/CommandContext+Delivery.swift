@@ -56,8 +56,7 @@ extension CommandContext {
                 channels[n] = PacedChannel(raw, rate: schedule.rate, batchCap: nil)
             }
         }
-        let composer = TemplateComposer(
-            library: try templates, config: config, links: try LinkSigner.load(config: config))
+        let composer = try composer
         let store = try store
         // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
         // After the channels: the redactor knows every secret they read.
@@ -65,6 +64,24 @@ extension CommandContext {
             store: store, channels: channels, composer: composer, policies: policies, quietHours: quiet,
             redactor: SecretRedactor(secrets: config.secretValues)
         ) { Output.error($0) }
+    }
+
+    /// Renders deliveries and builds their email as the worker does (`campaigns preview` shows its work).
+    var composer: TemplateComposer {
+        get throws {
+            let config = try config
+            return TemplateComposer(library: try templates, config: config, links: try LinkSigner.load(config: config))
+        }
+    }
+
+    /// Reads addresses given on the command line: phone numbers without + take the top-level
+    /// default country, else an SMS channel's.
+    var validator: ContactValidator {
+        get throws {
+            let config = try config
+            let smsCountry = config.channels.values.lazy.compactMap { try? $0.string("default_country") }.first
+            return ContactValidator(defaultCountry: config.defaultCountry ?? smsCountry)
+        }
     }
 
     /// Refuses a template that does not exist or does not render for the channel's kind.

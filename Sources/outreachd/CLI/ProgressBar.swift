@@ -1,6 +1,6 @@
 /// A progress bar on a terminal, plain lines otherwise (so logs and pipes stay readable).
 struct ProgressBar {
-    let total: Int
+    private(set) var total: Int
     let label: String
     let terminal: Bool
     private var lastShown = -1
@@ -9,6 +9,12 @@ struct ProgressBar {
         self.total = total
         self.label = label
         self.terminal = terminal
+    }
+
+    /// The last line, once the real total is known (an estimate was counted against before).
+    mutating func finish(_ done: Int) {
+        total = done
+        update(done)
     }
 
     mutating func update(_ done: Int) {

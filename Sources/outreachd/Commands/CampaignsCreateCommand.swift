@@ -9,9 +9,12 @@ struct CampaignsCreateCommand: Command {
         outreachd campaigns create NAME --template T --list L --channel C… [--where KEY=VALUE]… [--at TIME [--now]]
                                    [--attach FILE]… [--data F.json] [--json]
           Checks everything before storing: the template renders for every language in the audience and
-          every channel, attachments are readable, channels exist. TIME is RFC 3339
-          (2026-12-01T09:00:00+01:00) or "YYYY-MM-DD HH:MM" in the default time zone of the machine; a
-          TIME in the past is refused unless --now (send at once when started).
+          every channel, attachments are readable (10 MB in all), channels exist. TIME is RFC 3339
+          (2026-12-01T09:00:00+01:00) or "YYYY-MM-DD HH:MM" in [campaigns] time_zone (default: the
+          machine's zone; the output names the zone used). With --at the campaign is scheduled and
+          starts by itself at TIME (the daemon, or any `work`, fans it out then, with the list as it
+          is then); without, it is a draft until `campaigns start`. A TIME in the past is refused
+          unless --now (then it is a draft, sent at once when started).
           --where selects who of the list is reached: KEY=VALUE or KEY!=VALUE (excludes). The same key
           twice is OR (country=DE --where country=SE), different keys are AND. KEY is email, phone,
           locale, country, timezone, list (subscribed to another list too) or a contact attribute;
@@ -28,13 +31,8 @@ struct CampaignsCreateCommand: Command {
         let list = try args.require("--list")
         let channelNames = args.values("--channel")
         guard !channelNames.isEmpty else { throw UsageError("--channel is required (one or more)") }
-        var at: Int64?
-        if let t = args.value("--at") {
-            guard let ms = WallClock.parseRFC3339(t) ?? CampaignsCreateCommand.parseLocal(t) else {
-                throw UsageError("--at '\(t)' is not a time like 2026-12-01T09:00:00+01:00 or \"2026-12-01 09:00\"")
-            }
-            at = ms
-        }
+        let sendTime = try SendTime(config: try context.config)
+        let at = try args.value("--at").map { try Self.parseAt($0, sendTime) }
         var data = JSON.object([:])
         if let f = args.value("--data") { data = try SendCommand.readJSON(f) }
         let planner = CampaignPlanner(
@@ -51,16 +49,27 @@ struct CampaignsCreateCommand: Command {
             let selecting = c.segment.isEmpty ? "" : " where " + c.segment.clauses.joined(separator: ", ")
             context.print(
                 "Created campaign \(c.name) (\(template) to \(list)\(selecting) over "
-                    + "\(channelNames.joined(separator: ", "))). Start it with `outreachd campaigns start \(c.name)`."
-            )
+                    + "\(channelNames.joined(separator: ", "))). " + Self.next(c, sendTime))
         }
         return 0
     }
 
-    static func parseLocal(_ s: String) -> Int64? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        return f.date(from: s).map { Int64($0.timeIntervalSince1970 * 1000) }
+    /// `--at` read by `SendTime`, or a usage error.
+    static func parseAt(_ text: String, _ sendTime: SendTime) throws -> Int64 {
+        guard let (ms, _) = sendTime.parse(text) else {
+            throw UsageError("--at '\(text)' is not a time like 2026-12-01T09:00:00+01:00 or \"2026-12-01 09:00\"")
+        }
+        return ms
+    }
+
+    /// What happens next: when a scheduled campaign starts (in the zone `--at` is read in), or how
+    /// to start a draft.
+    static func next(_ c: Campaign, _ sendTime: SendTime) -> String {
+        guard let at = c.sendAt, c.state == .scheduled else {
+            return
+                "Preview it with `outreachd campaigns preview \(c.name)`, start it with `outreachd campaigns start \(c.name)`."
+        }
+        return "It starts by itself at \(sendTime.describe(at)), \(WallClock.rfc3339(at)); preview it with "
+            + "`outreachd campaigns preview \(c.name)`."
     }
 }

@@ -69,6 +69,14 @@ struct CampaignsStatusCommand: Command {
         context.print(
             "\(c.name): \(c.state.rawValue), \(c.list)\(selecting) over \(c.channels.map(\.name).joined(separator: ", "))"
                 + (c.sendAt.map { " at \(WallClock.rfc3339($0))" } ?? ""))
+        printCounts(c, counts, cancelled, context)
+        return 0
+    }
+
+    /// The finished summary, a held campaign's note, the total and every state's count.
+    static func printCounts(
+        _ c: Campaign, _ counts: [DeliveryState: Int], _ cancelled: [CancelReason: Int], _ context: CommandContext
+    ) {
         if c.state == .finished { context.print("  " + finishedSummary(counts)) }
         if c.missedItsTime {
             context.print(
@@ -82,6 +90,5 @@ struct CampaignsStatusCommand: Command {
         for (r, n) in cancelled.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             context.print("    \(r.rawValue): \(n)")
         }
-        return 0
     }
 }

@@ -5,9 +5,10 @@ struct ContactsAddCommand: Command {
     static let path = ["contacts", "add"]
     static let summary = "add or update one contact"
     static let help = """
-        outreachd contacts add --email E [--phone P] [--name N] [--locale L] [--tz ZONE] [--attr k=v]… [--list L]
-                               [--evidence TEXT] [--resubscribe] [--json]
-          Adds a contact, or updates the one with the same email or phone. --list subscribes it (consent source: cli,
+        outreachd contacts add (--email E | --phone P | both) [--name N] [--locale L] [--tz ZONE] [--attr k=v]…
+                               [--list L] [--evidence TEXT] [--resubscribe] [--json]
+          Adds a contact, or updates the one with the same email or phone; one of --email or --phone is
+          needed (a phone-only contact is reached by SMS). --list subscribes it (consent source: cli,
           with the evidence given). Someone who unsubscribed from L is subscribed again only with --resubscribe and
           --evidence saying how they asked; without it the command is refused and changes nothing.
         """

@@ -3,7 +3,12 @@ import Outreach
 struct QueueStatusCommand: Command {
     static let path = ["queue", "status"]
     static let summary = "count deliveries by state"
-    static let help = "outreachd queue status [--json]"
+    static let help = """
+        outreachd queue status [--json]
+          Deliveries by state; of those waiting (queued, or failed and due again), how many are due now
+          and how many are scheduled for later (an embargo, quiet hours, a retry) with the next one's
+          time; campaigns that start by themselves later; channels that are down.
+        """
     static let flags: Set<String> = ["--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
@@ -12,12 +17,20 @@ struct QueueStatusCommand: Command {
         let total = counts.values.reduce(0, +)
         let cancelled = (counts[.cancelled] ?? 0) > 0 ? try context.store.cancelReasons(messageID: nil) : [:]
         let outages = try context.store.channelOutages()
+        let pending = try context.store.pendingByDue(now: WallClock.nowMillis())
+        // Scheduled campaigns not yet fanned out have no deliveries until their time.
+        let starting = try context.store.campaigns().filter { $0.state == .scheduled && $0.startedAt == nil }
         if args.has("--json") {
             var o = Dictionary(
                 uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, JSON(counts[$0] ?? 0)) })
             o["total"] = JSON(total)
             o["cancelled_reasons"] = .object(
                 Dictionary(uniqueKeysWithValues: cancelled.map { ($0.key.rawValue, JSON($0.value)) }))
+            o["due_now"] = JSON(pending.dueNow)
+            o["scheduled_later"] = JSON(pending.later)
+            if let next = pending.nextLater { o["next_scheduled_at"] = .string(WallClock.rfc3339(next)) }
+            o["campaigns_starting_later"] = .array(
+                starting.map { ["name": .string($0.name), "send_at": .string(WallClock.rfc3339($0.sendAt ?? 0))] })
             o["channels_down"] = .object(
                 outages.mapValues { ["since": .string(WallClock.rfc3339($0.since)), "error": .string($0.lastError)] })
             context.printJSON(.object(o))
@@ -33,6 +46,14 @@ struct QueueStatusCommand: Command {
             }
         }
         context.print("total".padding(toLength: 11, withPad: " ", startingAt: 0) + String(total))
+        context.print("waiting    \(pending.dueNow + pending.later) (queued, or failed and due again)")
+        context.print("  due now    \(pending.dueNow)")
+        context.print(
+            "  later      \(pending.later)" + (pending.nextLater.map { " (next at \(WallClock.rfc3339($0)))" } ?? ""))
+        for c in starting {
+            context.print(
+                "campaign \(c.name.escapingControlCharacters) starts by itself at \(WallClock.rfc3339(c.sendAt ?? 0))")
+        }
         for (name, o) in outages.sorted(by: { $0.key < $1.key }) {
             context.print("channel \(name) is down since \(WallClock.rfc3339(o.since)): \(o.lastError)")
         }

@@ -6,7 +6,8 @@ struct SendCommand: Command {
     static let path = ["send"]
     static let summary = "send a template to addresses"
     static let help = """
-        outreachd send TEMPLATE --to ADDRESS… [--channel NAME] [--data F.json] [--locale L] [--queue-only] [--json]
+        outreachd send TEMPLATE --to ADDRESS… [--channel NAME] [--data F.json] [--locale L] [--attach FILE]…
+                              [--queue-only] [--json]
         outreachd send TEMPLATE --channel ROOM [--data F.json] [--locale L] [--queue-only] [--json]
           A room channel (target = "room") posts once to its room and needs no --to; given --to, the
           addresses are checked (an email, a phone or a contact) and the room still gets one post.
@@ -17,8 +18,11 @@ struct SendCommand: Command {
           SMS channel. When nothing was sent now it says why for each recipient, and exits 1 if nothing
           ever will be (suppressed, cancelled, refused for good); a message that still waits (quiet
           hours, a retry) exits 0. With --queue-only nothing is sent by design.
+          --attach adds a file to an email (repeatable; 10 MB in all; read again when the message is
+          built, so keep it in place until sent); refused when the message goes to a channel that is
+          not email.
         """
-    static let valueOptions: Set<String> = ["--to", "--channel", "--data", "--locale"]
+    static let valueOptions: Set<String> = ["--to", "--channel", "--data", "--locale", "--attach"]
     static let flags: Set<String> = ["--queue-only", "--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
@@ -39,9 +43,7 @@ struct SendCommand: Command {
         }
 
         let channels = try context.channels
-        // Phone numbers without + take the top-level default country, else the SMS channel's.
-        let smsCountry = config.channels.values.lazy.compactMap { try? $0.string("default_country") }.first
-        let validator = ContactValidator(defaultCountry: config.defaultCountry ?? smsCountry)
+        let validator = try context.validator
         var deliveries: [NewDelivery] = []
         var validated: Set<String> = []
         func add(_ delivery: NewDelivery) throws {
@@ -94,8 +96,11 @@ struct SendCommand: Command {
             }
             try add(d)
         }
+        let attachments = try Attachments.checked(args.values("--attach"))
+        if !attachments.isEmpty { try Attachments.check(channels: deliveries.compactMap { channels[$0.channel] }) }
         let result = try store.enqueue(
-            Message(template: template, data: data, kind: .transactional), deliveries: deliveries, idempotency: nil)
+            Message(template: template, data: data, kind: .transactional, attachments: attachments),
+            deliveries: deliveries, idempotency: nil)
         var summary = BatchSummary()
         if !args.has("--queue-only") {
             let worker = try context.worker(only: Array(Set(deliveries.map(\.channel))))

@@ -65,7 +65,7 @@ final class HTTPServer: Sendable {
             let d: OpaquePointer? = address.withSockaddr { sa in
                 outreach_mhd_start(
                     flags, address.port, sa, httpAccessHandler, me, httpRequestCompleted, me,
-                    1, UInt32(max(1, connectionLimit / count)), 16 * 1024, Self.idleTimeoutSeconds,
+                    UInt32(max(1, connectionLimit / count)), 16 * 1024, Self.idleTimeoutSeconds,
                     count > 1 ? 1 : 0, perAddress, httpConnectionNotify, me)
             }
             guard let d else {

@@ -196,6 +196,20 @@ final class FakeDeliveryQueue: DeliveryQueue {
         return counts
     }
 
+    func pendingByDue(now: Int64) throws -> PendingByDue {
+        var out = PendingByDue()
+        for r in rows where [.queued, .failed].contains(r.delivery.state) {
+            let at = r.delivery.nextAttemptAt ?? 0
+            if at <= now {
+                out.dueNow += 1
+            } else {
+                out.later += 1
+                out.nextLater = min(out.nextLater ?? at, at)
+            }
+        }
+        return out
+    }
+
     func setChannelOutage(_ channel: String, _ outage: ChannelAvailability.Outage?) throws {
         state.withLock { $0.outages[channel] = outage }
     }

@@ -57,8 +57,8 @@ extension PostgresStore: CampaignStore {
                     """,
                     [
                         .text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
-                        .text(campaign.segment.json.serialized),
-                        PostgresValue(campaign.sendAt), .text(Campaign.State.draft.rawValue),
+                        .text(campaign.segment.json.serialized), PostgresValue(campaign.sendAt),
+                        .text(campaign.state == .scheduled ? "scheduled" : Campaign.State.draft.rawValue),
                         .integer(campaign.createdAt),
                     ], { try $0.int(0) }
                 ).first
@@ -68,6 +68,7 @@ extension PostgresStore: CampaignStore {
             var c = campaign
             c.id = id
             c.messageID = result.messageID
+            if c.state != .scheduled { c.state = .draft }
             return c
         }
     }
@@ -89,25 +90,91 @@ extension PostgresStore: CampaignStore {
         try write { db in
             guard let c = try Self.campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
             guard c.state != .cancelled else { throw CampaignError.cancelled(name) }
-            let at = max(c.sendAt ?? now, now)
-            let out = try Self.fanOut(
-                db, messageID: c.messageID!, list: c.list, segment: c.segment, channels: c.channels, at: at, now: now)
-            // A campaign that has nothing to send is refused, and the transaction rolled back.
-            let reaching =
-                try db.rows(
-                    "SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = $1 AND state <> 'suppressed')",
-                    [.integer(c.messageID!)]
-                ) { try $0.bool(0) }.first ?? false
-            if !reaching {
-                let reach = try Self.reach(db, list: c.list, segment: c.segment, channels: c.channels)
-                throw CampaignError.reachesNobody(
-                    c.name, list: c.list, segment: c.segment, channels: c.channels, reach: reach)
-            }
-            let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
+            return try Self.start(db, c, now: now)
+        }
+    }
+
+    /// As SQLite's `start`: fans `c` out in the caller's transaction and marks it started.
+    /// - Throws: `CampaignError.reachesNobody` when it has nothing to send (the caller rolls back).
+    static func start(_ db: PostgresConnection, _ c: Campaign, now: Int64) throws -> FanOut {
+        let at = max(c.sendAt ?? now, now)
+        let out = try fanOut(
+            db, messageID: c.messageID!, list: c.list, segment: c.segment, channels: c.channels, at: at, now: now)
+        let reaching =
+            try db.rows(
+                "SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = $1 AND state <> 'suppressed')",
+                [.integer(c.messageID!)]
+            ) { try $0.bool(0) }.first ?? false
+        if !reaching {
+            let reach = try reach(db, list: c.list, segment: c.segment, channels: c.channels)
+            throw CampaignError.reachesNobody(
+                c.name, list: c.list, segment: c.segment, channels: c.channels, reach: reach)
+        }
+        let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
+        try db.query(
+            "UPDATE campaigns SET state = $1, started_at = COALESCE(started_at, $2), missed = false WHERE id = $3",
+            [.text(state.rawValue), .integer(now), .integer(c.id!)])
+        return out
+    }
+
+    /// As SQLite's: a campaign nothing was queued for takes a new segment, send time and message.
+    public func updateCampaign(_ campaign: Campaign, message: Message) throws -> Campaign {
+        try write { db in
+            let c = try Self.editable(db, campaign.name, deleting: false)
+            let updated = c.edited(by: campaign)
             try db.query(
-                "UPDATE campaigns SET state = $1, started_at = COALESCE(started_at, $2) WHERE id = $3",
-                [.text(state.rawValue), .integer(now), .integer(c.id!)])
-            return out
+                "UPDATE campaigns SET filters = $1, send_at = $2, state = $3, missed = false WHERE id = $4",
+                [
+                    .text(updated.segment.json.serialized), PostgresValue(updated.sendAt),
+                    .text(updated.state.rawValue), .integer(c.id!),
+                ])
+            try db.query(
+                "UPDATE messages SET template = $1, data = $2, attachments = $3 WHERE id = $4",
+                [
+                    .text(message.template), .text(message.data.serialized),
+                    .text(JSON.array(message.attachments.map { .string($0) }).serialized), .integer(c.messageID!),
+                ])
+            return updated
+        }
+    }
+
+    /// As SQLite's: a campaign nothing was queued for is deleted with its message.
+    public func deleteCampaign(named name: String) throws {
+        try write { db in
+            let c = try Self.editable(db, name, deleting: true)
+            try db.query("DELETE FROM campaigns WHERE id = $1", [.integer(c.id!)])
+            try db.query("DELETE FROM messages WHERE id = $1", [.integer(c.messageID!)])
+        }
+    }
+
+    /// The campaign, locked, when it may still be changed or deleted (never started, nothing queued
+    /// for it, not cancelled).
+    private static func editable(_ db: PostgresConnection, _ name: String, deleting: Bool) throws -> Campaign {
+        guard let c = try campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
+        let queued =
+            try db.rows("SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = $1)", [.integer(c.messageID!)]) {
+                try $0.bool(0)
+            }.first ?? false
+        guard c.startedAt == nil, !queued, c.state != .cancelled else {
+            throw CampaignError.started(name, state: c.state, deleting: deleting)
+        }
+        return c
+    }
+
+    /// As SQLite's: the fan-out's statements, counted.
+    public func audience(campaign name: String) throws -> CampaignAudience {
+        try with { db in
+            guard let c = try Self.campaign(db, named: name) else { throw CampaignError.unknown(name) }
+            let states = try db.rows(
+                """
+                SELECT m.state, COUNT(*) FROM memberships m JOIN lists l ON l.id = m.list_id WHERE l.name = $1
+                GROUP BY m.state
+                """, [.text(c.list)]
+            ) { ($0.text(0), Int(try $0.int(1))) }
+            let selected = try Self.reach(db, list: c.list, segment: c.segment, channels: []).matching
+            return try CampaignAudience(
+                channels: c.channels, memberships: Dictionary(states) { a, _ in a }, selected: selected
+            ) { ch in try Self.audienceGroups(db, list: c.list, segment: c.segment, channel: ch) }
         }
     }
 
@@ -115,6 +182,18 @@ extension PostgresStore: CampaignStore {
         try write { db in
             guard let c = try Self.campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
             if c.state == .finished { throw CampaignError.finished(name) }
+            if state == .running, c.startedAt == nil, c.state != .cancelled {
+                // As SQLite's: never fanned out, it waits for its time if ahead, else starts now.
+                if let at = c.sendAt, at > now {
+                    try db.query(
+                        "UPDATE campaigns SET state = 'scheduled', missed = false WHERE id = $1", [.integer(c.id!)])
+                } else {
+                    var atOnce = c
+                    atOnce.sendAt = nil
+                    _ = try Self.start(db, atOnce, now: now)
+                }
+                return
+            }
             let message = PostgresValue.integer(c.messageID!)
             switch state {
             case .paused:
@@ -208,6 +287,29 @@ struct PostgresBinder {
 }
 
 extension PostgresStore {
+    /// As SQLite's `audience`: the subscribed members of `list` the segment selects (`only` some
+    /// of them), `c` the contact, `s` the suppression of its address on `ch`; bound into `b`.
+    /// The one shape behind the fan-out, its counts and the preview.
+    static func audience(
+        _ b: inout PostgresBinder, list: String, segment: Segment, channel ch: CampaignChannel,
+        only: MemberRange? = nil
+    ) -> (col: String, from: String) {
+        let col = addressColumn(&b, ch)
+        var from = """
+            FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
+            LEFT JOIN suppressions s ON s.address = \(col)
+            WHERE l.name = \(b(.text(list))) AND m.state = 'subscribed'
+            """
+        switch only {
+        case nil: break
+        case .ids(let ids): from += " AND c.id = ANY(\(b(.bigints(ids)))::bigint[])"
+        case .between(let first, let last):
+            from += " AND c.id BETWEEN \(b(.integer(first))) AND \(b(.integer(last)))"
+        }
+        from += segmentSQL(&b, segment)
+        return (col, from)
+    }
+
     /// As SQLite's `fanOut`: one `INSERT … SELECT` per channel, suppressed addresses stored as
     /// `suppressed`, a room channel one delivery; again for the same message inserts nothing.
     /// Attributes are read as `attributes::jsonb ->> key`, the key bound as a parameter.
@@ -216,23 +318,6 @@ extension PostgresStore {
         channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil
     ) throws -> FanOut {
         var out = FanOut()
-        /// The channel's address column and the members it goes to (list, `only`, segment), bound into `b`.
-        func members(_ b: inout PostgresBinder, _ ch: CampaignChannel) -> (col: String, from: String) {
-            let col = addressColumn(&b, ch)
-            var from = """
-                FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
-                LEFT JOIN suppressions s ON s.address = \(col)
-                WHERE l.name = \(b(.text(list))) AND m.state = 'subscribed'
-                """
-            switch only {
-            case nil: break
-            case .ids(let ids): from += " AND c.id = ANY(\(b(.bigints(ids)))::bigint[])"
-            case .between(let first, let last):
-                from += " AND c.id BETWEEN \(b(.integer(first))) AND \(b(.integer(last)))"
-            }
-            from += segmentSQL(&b, segment)
-            return (col, from)
-        }
         // What this run adds: suppressed rows of the message from an earlier run are not its own.
         let suppressedBefore = try suppressedDeliveries(db, messageID: messageID)
         for ch in channels {
@@ -253,7 +338,7 @@ extension PostgresStore {
                 continue
             }
             var count = PostgresBinder()
-            let counted = members(&count, ch)
+            let counted = audience(&count, list: list, segment: segment, channel: ch, only: only)
             out.noAddress += Int(
                 try db.rows("SELECT COUNT(*) \(counted.from) AND \(counted.col) IS NULL", count.values) {
                     try $0.int(0)
@@ -262,7 +347,7 @@ extension PostgresStore {
             let (message, channel, due, stamp) = (
                 b(.integer(messageID)), b(.text(ch.name)), b(.integer(at)), b(.integer(now))
             )
-            let (col, from) = members(&b, ch)
+            let (col, from) = audience(&b, list: list, segment: segment, channel: ch, only: only)
             out.queued +=
                 try db.query(
                     """
@@ -280,6 +365,26 @@ extension PostgresStore {
         out.suppressed = try suppressedDeliveries(db, messageID: messageID) - suppressedBefore
         out.queued -= out.suppressed
         return out
+    }
+
+    /// As SQLite's `audienceGroups`: the fan-out's audience of one channel, counted per language,
+    /// address or none, and suppression.
+    static func audienceGroups(_ db: PostgresConnection, list: String, segment: Segment, channel: CampaignChannel)
+        throws -> [CampaignAudience.Group]
+    {
+        var b = PostgresBinder()
+        let (col, from) = audience(&b, list: list, segment: segment, channel: channel)
+        return try db.rows(
+            """
+            SELECT c.locale, \(col) IS NOT NULL, s.reason, COUNT(DISTINCT \(col)), COUNT(*), MIN(c.id)
+            \(from) GROUP BY 1, 2, 3
+            """, b.values
+        ) { r in
+            let hasAddress = try r.bool(1)
+            return CampaignAudience.Group(
+                locale: r.optionalText(0), hasAddress: hasAddress, suppression: r.optionalText(2),
+                count: Int(hasAddress ? try r.int(3) : try r.int(4)), firstContactID: try r.int(5))
+        }
     }
 
     private static func suppressedDeliveries(_ db: PostgresConnection, messageID: Int64) throws -> Int {

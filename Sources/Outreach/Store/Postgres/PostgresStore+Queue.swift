@@ -221,25 +221,36 @@ extension PostgresStore {
         return Set(rows)
     }
 
-    /// A scheduled campaign whose time has come starts; one far past its time is paused for the
+    /// As SQLite's: a scheduled campaign whose time has come starts (one never fanned out fans out
+    /// now; one that reaches nobody then is a draft again); one far past its time is paused for the
     /// officer. `SKIP LOCKED`: a campaign another node is starting is left to it.
     static func promoteScheduledCampaigns(_ db: PostgresConnection, now: Int64, grace: Int64) throws {
         let due = try db.rows(
             """
-            SELECT id, message_id, send_at FROM campaigns WHERE state = 'scheduled' AND send_at <= $1
+            SELECT \(campaignColumns) FROM campaigns WHERE state = 'scheduled' AND send_at <= $1
             FOR UPDATE SKIP LOCKED
-            """, [.integer(now)]
-        ) { (try $0.int(0), try $0.int(1), try $0.int(2)) }
-        for (id, messageID, sendAt) in due {
-            if now - sendAt > grace {
+            """, [.integer(now)], readCampaign)
+        for c in due {
+            switch ScheduledStart(c, now: now, grace: grace) {
+            case .hold:
                 try db.query(
                     """
                     UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused'
                     WHERE message_id = $1 AND state IN ('queued', 'failed')
-                    """, [.integer(messageID)])
-                try db.query("UPDATE campaigns SET state = 'paused', missed = true WHERE id = $1", [.integer(id)])
-            } else {
-                try db.query("UPDATE campaigns SET state = 'running' WHERE id = $1", [.integer(id)])
+                    """, [.integer(c.messageID!)])
+                try db.query("UPDATE campaigns SET state = 'paused', missed = true WHERE id = $1", [.integer(c.id!)])
+            case .fanOut:
+                try db.execute("SAVEPOINT scheduled")
+                do {
+                    _ = try start(db, c, now: now)
+                    try db.execute("RELEASE SAVEPOINT scheduled")
+                } catch CampaignError.reachesNobody {
+                    try db.execute("ROLLBACK TO SAVEPOINT scheduled")
+                    try db.execute("RELEASE SAVEPOINT scheduled")
+                    try db.query("UPDATE campaigns SET state = 'draft' WHERE id = $1", [.integer(c.id!)])
+                }
+            case .run:
+                try db.query("UPDATE campaigns SET state = 'running' WHERE id = $1", [.integer(c.id!)])
             }
         }
     }
@@ -322,6 +333,19 @@ extension PostgresStore {
         var out: [DeliveryState: Int] = [:]
         for r in rows { if let s = DeliveryState(rawValue: r.text(0)) { out[s] = Int(try r.int(1)) } }
         return out
+    }
+
+    public func pendingByDue(now: Int64) throws -> PendingByDue {
+        try with { db in
+            try db.rows(
+                """
+                SELECT COUNT(*) FILTER (WHERE next_attempt_at <= $1), COUNT(*) FILTER (WHERE next_attempt_at > $1),
+                       MIN(next_attempt_at) FILTER (WHERE next_attempt_at > $1)
+                FROM deliveries WHERE state IN ('queued', 'failed')
+                """, [.integer(now)]
+            ) { PendingByDue(dueNow: Int(try $0.int(0)), later: Int(try $0.int(1)), nextLater: try $0.optionalInt(2)) }
+            .first ?? PendingByDue()
+        }
     }
 
     public func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int] {

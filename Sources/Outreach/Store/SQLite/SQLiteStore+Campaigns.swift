@@ -59,7 +59,8 @@ extension SQLiteStore {
             .run([
                 .text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
                 .text(campaign.segment.json.serialized), SQLiteValue(campaign.sendAt),
-                .text(Campaign.State.draft.rawValue), .integer(campaign.createdAt),
+                .text(campaign.state == .scheduled ? Campaign.State.scheduled.rawValue : Campaign.State.draft.rawValue),
+                .integer(campaign.createdAt),
             ])
             let id = db.lastInsertRowID
             try db.prepare("UPDATE messages SET campaign_id = ? WHERE id = ?").run([
@@ -68,15 +69,14 @@ extension SQLiteStore {
             var c = campaign
             c.id = id
             c.messageID = result.messageID
+            if c.state != .scheduled { c.state = .draft }
             return c
         }
     }
 
     public func campaign(named name: String) throws -> Campaign? {
         try with { db in
-            try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows(
-                [.text(name)], Self.readCampaign
-            ).first
+            try Self.campaign(db, named: name)
         }
     }
 
@@ -92,44 +92,117 @@ extension SQLiteStore {
     /// campaign then has nothing to send, the transaction is rolled back and the funnel counted.
     public func fanOut(campaign name: String, now: Int64) throws -> FanOut {
         try write { db in
-            guard
-                let c = try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows(
-                    [.text(name)], Self.readCampaign
-                ).first
-            else {
-                throw CampaignError.unknown(name)
-            }
+            guard let c = try Self.campaign(db, named: name) else { throw CampaignError.unknown(name) }
             guard c.state != .cancelled else { throw CampaignError.cancelled(name) }
-            let at = max(c.sendAt ?? now, now)
-            let out = try Self.fanOut(
-                db, messageID: c.messageID!, list: c.list, segment: c.segment, channels: c.channels, at: at, now: now)
-            let reaching =
-                try db.prepare(
-                    "SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = ? AND state <> 'suppressed')"
-                ).rows([.integer(c.messageID!)]) { $0.int(0) }.first ?? 0
-            if reaching == 0 {
-                let reach = try Self.reach(db, list: c.list, segment: c.segment, channels: c.channels)
-                throw CampaignError.reachesNobody(
-                    c.name, list: c.list, segment: c.segment, channels: c.channels, reach: reach)
-            }
-            let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
-            try db.prepare("UPDATE campaigns SET state = ?, started_at = COALESCE(started_at, ?) WHERE id = ?")
-                .run([.text(state.rawValue), .integer(now), .integer(c.id!)])
-            return out
+            return try Self.start(db, c, now: now)
+        }
+    }
+
+    /// The campaign named, or nil.
+    static func campaign(_ db: SQLiteDatabase, named name: String) throws -> Campaign? {
+        try db.prepare("SELECT \(campaignColumns) FROM campaigns WHERE name = ?").rows([.text(name)], readCampaign)
+            .first
+    }
+
+    /// Fans `c` out inside the caller's transaction and marks it started: `scheduled` while its
+    /// time is ahead, else `running`.
+    /// - Throws: `CampaignError.reachesNobody` when it has no delivery but suppressed ones; what it
+    ///   inserted is then the caller's to roll back.
+    static func start(_ db: SQLiteDatabase, _ c: Campaign, now: Int64) throws -> FanOut {
+        let at = max(c.sendAt ?? now, now)
+        let out = try fanOut(
+            db, messageID: c.messageID!, list: c.list, segment: c.segment, channels: c.channels, at: at, now: now)
+        let reaching =
+            try db.prepare("SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = ? AND state <> 'suppressed')")
+            .rows([.integer(c.messageID!)]) { $0.int(0) }.first ?? 0
+        if reaching == 0 {
+            let reach = try reach(db, list: c.list, segment: c.segment, channels: c.channels)
+            throw CampaignError.reachesNobody(
+                c.name, list: c.list, segment: c.segment, channels: c.channels, reach: reach)
+        }
+        let state: Campaign.State = (c.sendAt ?? now) > now ? .scheduled : .running
+        try db.prepare("UPDATE campaigns SET state = ?, started_at = COALESCE(started_at, ?), missed = 0 WHERE id = ?")
+            .run([.text(state.rawValue), .integer(now), .integer(c.id!)])
+        return out
+    }
+
+    /// Changes a campaign nothing was queued for (never started, not cancelled): its segment, send
+    /// time and message; `scheduled` with a send time, else a draft.
+    public func updateCampaign(_ campaign: Campaign, message: Message) throws -> Campaign {
+        try write { db in
+            let c = try Self.editable(db, campaign.name, deleting: false)
+            let updated = c.edited(by: campaign)
+            try db.prepare("UPDATE campaigns SET filters = ?, send_at = ?, state = ?, missed = 0 WHERE id = ?").run([
+                .text(updated.segment.json.serialized), SQLiteValue(updated.sendAt), .text(updated.state.rawValue),
+                .integer(c.id!),
+            ])
+            let attachments = JSON.array(message.attachments.map { .string($0) }).serialized
+            try db.prepare("UPDATE messages SET template = ?, data = ?, attachments = ? WHERE id = ?").run([
+                .text(message.template), .text(message.data.serialized), .text(attachments), .integer(c.messageID!),
+            ])
+            return updated
+        }
+    }
+
+    /// Deletes a campaign nothing was queued for, and its message.
+    public func deleteCampaign(named name: String) throws {
+        try write { db in
+            let c = try Self.editable(db, name, deleting: true)
+            try db.prepare("DELETE FROM campaigns WHERE id = ?").run([.integer(c.id!)])
+            try db.prepare("DELETE FROM messages WHERE id = ?").run([.integer(c.messageID!)])
+        }
+    }
+
+    /// The campaign, when it may still be changed or deleted: never started and nothing queued
+    /// for it, not cancelled.
+    /// - Throws: `CampaignError.unknown`, `CampaignError.started`.
+    private static func editable(_ db: SQLiteDatabase, _ name: String, deleting: Bool) throws -> Campaign {
+        guard let c = try campaign(db, named: name) else { throw CampaignError.unknown(name) }
+        let queued =
+            try db.prepare("SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = ?)").rows([
+                .integer(c.messageID!)
+            ]) { $0.int(0) }.first ?? 0
+        guard c.startedAt == nil, queued == 0, c.state != .cancelled else {
+            throw CampaignError.started(name, state: c.state, deleting: deleting)
+        }
+        return c
+    }
+
+    /// Who the campaign reaches if it starts now: the fan-out's statements, counted (`audienceGroups`).
+    public func audience(campaign name: String) throws -> CampaignAudience {
+        try with { db in
+            guard let c = try Self.campaign(db, named: name) else { throw CampaignError.unknown(name) }
+            let states = try db.prepare(
+                """
+                SELECT m.state, COUNT(*) FROM memberships m JOIN lists l ON l.id = m.list_id WHERE l.name = ?
+                GROUP BY m.state
+                """
+            ).rows([.text(c.list)]) { ($0.text(0), Int($0.int(1))) }
+            let selected = try Self.reach(db, list: c.list, segment: c.segment, channels: []).matching
+            return try CampaignAudience(
+                channels: c.channels, memberships: Dictionary(states) { a, _ in a }, selected: selected
+            ) { ch in try Self.audienceGroups(db, list: c.list, segment: c.segment, channel: ch) }
         }
     }
 
     /// Pauses (sending stops: queued deliveries are held), resumes or cancels a campaign.
     public func setCampaignState(_ name: String, to state: Campaign.State, now: Int64) throws {
         try write { db in
-            guard
-                let c = try db.prepare("SELECT \(Self.campaignColumns) FROM campaigns WHERE name = ?").rows(
-                    [.text(name)], Self.readCampaign
-                ).first
-            else {
-                throw CampaignError.unknown(name)
-            }
+            guard let c = try Self.campaign(db, named: name) else { throw CampaignError.unknown(name) }
             if c.state == .finished { throw CampaignError.finished(name) }
+            if state == .running, c.startedAt == nil, c.state != .cancelled {
+                // Never fanned out (held before its time, or found past it): it waits for its time
+                // if that is still ahead, else starts now.
+                if let at = c.sendAt, at > now {
+                    try db.prepare("UPDATE campaigns SET state = 'scheduled', missed = 0 WHERE id = ?")
+                        .run([.integer(c.id!)])
+                } else {
+                    var atOnce = c
+                    atOnce.sendAt = nil
+                    _ = try Self.start(db, atOnce, now: now)
+                }
+                return
+            }
             switch state {
             case .paused:
                 try db.prepare(
@@ -167,20 +240,33 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    /// A scheduled campaign whose time has come starts: one never fanned out (created with `--at`)
+    /// fans out now, with the list as it is now; one fanned out early (`start` before its time) is
+    /// running. One far past its time (the daemon was down) is paused for the officer instead. A
+    /// campaign that reaches nobody at its time goes back to being a draft, nothing queued.
     static func promoteScheduledCampaigns(_ db: SQLiteDatabase, now: Int64, grace: Int64) throws {
         let due = try db.prepare(
-            "SELECT id, message_id, send_at FROM campaigns WHERE state = 'scheduled' AND send_at <= ?"
-        )
-        .rows([.integer(now)]) { ($0.int(0), $0.int(1), $0.int(2)) }
-        for (id, messageID, sendAt) in due {
-            if now - sendAt > grace {
+            "SELECT \(campaignColumns) FROM campaigns WHERE state = 'scheduled' AND send_at <= ?"
+        ).rows([.integer(now)], readCampaign)
+        for c in due {
+            switch ScheduledStart(c, now: now, grace: grace) {
+            case .hold:
                 try db.prepare(
                     "UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')"
                 )
-                .run([.integer(messageID)])
-                try db.prepare("UPDATE campaigns SET state = 'paused', missed = 1 WHERE id = ?").run([.integer(id)])
-            } else {
-                try db.prepare("UPDATE campaigns SET state = 'running' WHERE id = ?").run([.integer(id)])
+                .run([.integer(c.messageID!)])
+                try db.prepare("UPDATE campaigns SET state = 'paused', missed = 1 WHERE id = ?").run([.integer(c.id!)])
+            case .fanOut:
+                try db.execute("SAVEPOINT scheduled")
+                do {
+                    _ = try start(db, c, now: now)
+                    try db.execute("RELEASE SAVEPOINT scheduled")
+                } catch CampaignError.reachesNobody {
+                    try db.execute("ROLLBACK TO SAVEPOINT scheduled; RELEASE SAVEPOINT scheduled")
+                    try db.prepare("UPDATE campaigns SET state = 'draft' WHERE id = ?").run([.integer(c.id!)])
+                }
+            case .run:
+                try db.prepare("UPDATE campaigns SET state = 'running' WHERE id = ?").run([.integer(c.id!)])
             }
         }
     }

@@ -1,4 +1,39 @@
 extension SQLiteStore {
+    /// Who of `list` a campaign's channel writes to: the one shape behind the fan-out, its counts
+    /// and the preview (`audience`), so they cannot disagree. `c` is the contact, `s` the
+    /// suppression of its address (NULL when none), `column` the address (NULL when it has none).
+    struct Audience {
+        var from: String
+        var column: String
+        var values: [SQLiteValue]
+        /// The state the fan-out stores: a suppressed address is stored as `suppressed`.
+        static let state = "CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END"
+    }
+
+    /// The subscribed members of `list` the segment selects (`only` some of them), with their
+    /// address on `channel` and its suppression. Erased people who were imported again carry a
+    /// plain suppression (see upsert), so one join suffices.
+    static func audience(list: String, segment: Segment, channel: CampaignChannel, only: MemberRange? = nil) -> Audience
+    {
+        let column = addressColumn(channel)
+        var sql = """
+            FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
+            LEFT JOIN suppressions s ON s.address = \(column) WHERE l.name = ? AND m.state = 'subscribed'
+            """
+        var values: [SQLiteValue] = [.text(list)]
+        switch only {
+        case nil: break
+        case .ids(let ids):
+            sql += " AND c.id IN (SELECT value FROM json_each(?))"
+            values.append(.text("[" + ids.map(String.init).joined(separator: ",") + "]"))
+        case .between(let first, let last):
+            sql += " AND c.id BETWEEN ? AND ?"
+            values += [.integer(first), .integer(last)]
+        }
+        let selected = segmentSQL(segment)
+        return Audience(from: sql + selected.sql, column: column, values: values + selected.values)
+    }
+
     /// One delivery per subscribed member of `list` (selected by `segment`) and channel,
     /// inserted by SQLite itself in one `INSERT … SELECT` per channel — no contacts in memory.
     /// Suppressed addresses are inserted as `suppressed`; a room channel gets one delivery.
@@ -9,24 +44,6 @@ extension SQLiteStore {
         channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil
     ) throws -> FanOut {
         var out = FanOut()
-        var filterSQL = ""
-        var filterValues: [SQLiteValue] = []
-        switch only {
-        case nil: break
-        case .ids(let ids):
-            filterSQL += " AND c.id IN (SELECT value FROM json_each(?))"
-            filterValues.append(.text("[" + ids.map(String.init).joined(separator: ",") + "]"))
-        case .between(let first, let last):
-            filterSQL += " AND c.id BETWEEN ? AND ?"
-            filterValues += [.integer(first), .integer(last)]
-        }
-        let selected = segmentSQL(segment)
-        filterSQL += selected.sql
-        filterValues += selected.values
-        let from = "FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id"
-        let condition = "l.name = ? AND m.state = 'subscribed'" + filterSQL
-        let members = "\(from) WHERE \(condition)"
-        let base: [SQLiteValue] = [.text(list)] + filterValues
         // What this run adds: suppressed rows of the message from an earlier run are not its own.
         let suppressedBefore = try suppressedDeliveries(db, messageID: messageID)
         for ch in channels {
@@ -44,26 +61,45 @@ extension SQLiteStore {
                 out.queued += db.changes
                 continue
             }
-            let col = addressColumn(ch)
+            let a = audience(list: list, segment: segment, channel: ch, only: only)
             out.noAddress += Int(
-                try db.prepare("SELECT COUNT(*) \(members) AND \(col) IS NULL").rows(base) { $0.int(0) }.first ?? 0)
-            // Erased people who were imported again carry a plain suppression (see upsert), so one join suffices.
+                try db.prepare("SELECT COUNT(*) \(a.from) AND \(a.column) IS NULL").rows(a.values) { $0.int(0) }.first
+                    ?? 0)
             try db.prepare(
                 """
                 INSERT INTO deliveries(message_id, contact_id, channel, address, name, locale, timezone, state, next_attempt_at, last_error, created_at, updated_at)
-                SELECT ?, c.id, ?, \(col), c.name, c.locale, c.timezone,
-                       CASE WHEN s.address IS NULL THEN 'queued' ELSE 'suppressed' END, ?,
+                SELECT ?, c.id, ?, \(a.column), c.name, c.locale, c.timezone, \(Audience.state), ?,
                        CASE WHEN s.address IS NULL THEN NULL ELSE 'suppressed: ' || s.reason END, ?, ?
-                \(from) LEFT JOIN suppressions s ON s.address = \(col) WHERE \(condition) AND \(col) IS NOT NULL
+                \(a.from) AND \(a.column) IS NOT NULL
                 ON CONFLICT(message_id, channel, address) DO NOTHING
                 """
             )
-            .run([.integer(messageID), .text(ch.name), .integer(at), .integer(now), .integer(now)] + base)
+            .run([.integer(messageID), .text(ch.name), .integer(at), .integer(now), .integer(now)] + a.values)
             out.queued += db.changes
         }
         out.suppressed = try suppressedDeliveries(db, messageID: messageID) - suppressedBefore
         out.queued -= out.suppressed
         return out
+    }
+
+    /// The fan-out's audience of one channel, counted instead of inserted: per language, with an
+    /// address or not, suppressed (why) or not. Addresses are counted once, as the fan-out's
+    /// `ON CONFLICT` keeps one delivery per address.
+    static func audienceGroups(_ db: SQLiteDatabase, list: String, segment: Segment, channel: CampaignChannel) throws
+        -> [CampaignAudience.Group]
+    {
+        let a = audience(list: list, segment: segment, channel: channel)
+        return try db.prepare(
+            """
+            SELECT c.locale, \(a.column) IS NOT NULL, s.reason, COUNT(DISTINCT \(a.column)), COUNT(*), MIN(c.id)
+            \(a.from) GROUP BY 1, 2, 3
+            """
+        ).rows(a.values) { r in
+            let hasAddress = r.int(1) != 0
+            return CampaignAudience.Group(
+                locale: r.optionalText(0), hasAddress: hasAddress, suppression: r.optionalText(2),
+                count: Int(hasAddress ? r.int(3) : r.int(4)), firstContactID: r.int(5))
+        }
     }
 
     private static func suppressedDeliveries(_ db: SQLiteDatabase, messageID: Int64) throws -> Int {

@@ -325,6 +325,21 @@ extension SQLiteStore {
         return Dictionary(rows) { a, _ in a }
     }
 
+    /// Walks the partial index of pending deliveries on the reading connection.
+    public func pendingByDue(now: Int64) throws -> PendingByDue {
+        try reading { db in
+            try db.prepare(
+                """
+                SELECT COALESCE(SUM(next_attempt_at <= ?1), 0), COALESCE(SUM(next_attempt_at > ?1), 0),
+                       MIN(CASE WHEN next_attempt_at > ?1 THEN next_attempt_at END)
+                FROM deliveries INDEXED BY deliveries_due WHERE state IN ('queued', 'failed')
+                """
+            ).rows([.integer(now)]) {
+                PendingByDue(dueNow: Int($0.int(0)), later: Int($0.int(1)), nextLater: $0.optionalInt(2))
+            }.first ?? PendingByDue()
+        }
+    }
+
     public func cancelReasons(messageID: Int64?) throws -> [CancelReason: Int] {
         let rows = try reading { db in
             try db.prepare(
