@@ -33,10 +33,12 @@ public enum StoreConformance {
         StoreCheck("upsertMatchesByEmailThenPhoneAndIsIdempotent", upsertMatchesByEmailThenPhoneAndIsIdempotent)
     ]
     /// `ConsentStore`, with `ContactStore` to make people.
-    public static let consent: [StoreCheck<any ContactStore & ConsentStore>] = [
-        StoreCheck("membershipRulesHoldForEveryAuthority", membershipRulesHoldForEveryAuthority),
-        StoreCheck("aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe", aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe),
-    ]
+    public static let consent: [StoreCheck<any ContactStore & ConsentStore>] =
+        [
+            StoreCheck("membershipRulesHoldForEveryAuthority", membershipRulesHoldForEveryAuthority),
+            StoreCheck(
+                "aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe", aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe),
+        ] + suppressionStrength
     /// `DeliveryQueue` alone.
     public static let queue: [StoreCheck<any DeliveryQueue>] = [
         StoreCheck("idempotencyKeysReplayOrConflict", idempotencyKeysReplayOrConflict),

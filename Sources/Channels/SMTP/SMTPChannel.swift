@@ -33,6 +33,7 @@ public final class SMTPChannel: Channel {
     /// The rate is kept across the connections by the channel's own limiter.
     public var pacesItself: Bool { true }
     public var inFlightLimit: Int? { settings.maxConnections }
+    public var bounceAddress: String? { settings.bounceAddress }
 
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
         var outcomes = [DeliveryOutcome?](repeating: nil, count: batch.count)

@@ -14,6 +14,8 @@ struct SMTPSettings: Sendable {
     /// Messages per second, or nil for no limit.
     var rate: Double?
     var timeout: Double
+    /// Where bounces go: each message's envelope sender becomes `local+TOKEN@domain` (VERP).
+    var bounceAddress: String?
 
     init(section: ConfigSection) throws(ConfigError) {
         var url = try section.requireString("url")
@@ -51,5 +53,23 @@ struct SMTPSettings: Sendable {
             rate = limit.perSecond
         }
         timeout = Double(try section.int("timeout") ?? 60)
+        bounceAddress = try Self.bounceAddress(section)
+    }
+
+    /// `bounce_address`: a plain address whose local part leaves room for `+TOKEN` (RFC 5321
+    /// allows 64 octets; a token takes up to 25).
+    static func bounceAddress(_ section: ConfigSection) throws(ConfigError) -> String? {
+        guard let raw = try section.string("bounce_address") else { return nil }
+        let address: String
+        do { address = try EmailAddress.normalize(raw) } catch {
+            guard case .badEmail(_, let reason) = error else { throw section.invalid("bounce_address", "\(error)") }
+            throw section.invalid("bounce_address", "must be an email address like bounces@news.example.org: \(reason)")
+        }
+        guard let at = address.lastIndex(of: "@"), address.utf8.distance(from: address.startIndex, to: at) <= 39
+        else {
+            throw section.invalid(
+                "bounce_address", "needs a local part of at most 39 characters, so that +TOKEN fits in 64")
+        }
+        return address
     }
 }

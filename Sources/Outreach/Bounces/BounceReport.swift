@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a returned message says about one recipient (RFC 3464 Action and Status first, the text second).
 public enum BounceKind: String, Sendable, CaseIterable, Equatable {
     /// Will never arrive (5.x.x but mailbox-full and policy cases).

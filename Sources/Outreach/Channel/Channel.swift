@@ -53,6 +53,9 @@ public protocol Channel: AnyObject, Sendable {
     /// How the gateway's delivery receipts posted to `/v1/receipts/NAME` are authenticated; nil
     /// when the channel takes no receipts.
     var receipts: (any ReceiptCheck)? { get }
+    /// Email channels: where bounces go (`bounce_address`); each message's envelope sender is then
+    /// a signed VERP address of it (`bounces+TOKEN@domain`). Nil (the default): `[sender] from`.
+    var bounceAddress: String? { get }
 }
 
 /// Authenticates a gateway's callback to `/v1/receipts/{channel}`.
@@ -76,4 +79,5 @@ extension Channel {
     public var pacesItself: Bool { false }
     public var inFlightLimit: Int? { nil }
     public var receipts: (any ReceiptCheck)? { nil }
+    public var bounceAddress: String? { nil }
 }

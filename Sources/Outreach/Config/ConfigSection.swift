@@ -5,6 +5,8 @@ import Synchronization
 public enum ConfigValue: Sendable, Equatable {
     case string(String)
     case integer(Int)
+    /// A number with a fraction or exponent (`3.5`, `1e3`).
+    case float(Double)
     case bool(Bool)
     case strings([String])
 }
@@ -64,6 +66,17 @@ public struct ConfigSection: Sendable {
             throw .wrongType(file: file, line: e.line, key: key, expected: "an integer")
         }
         return i
+    }
+
+    /// A number, written with or without a fraction (`3`, `3.5`).
+    public func number(_ key: String) throws(ConfigError) -> Double? {
+        reads.note(key)
+        guard let e = entries[key] else { return nil }
+        switch e.value {
+        case .integer(let i): return Double(i)
+        case .float(let d): return d
+        default: throw .wrongType(file: file, line: e.line, key: key, expected: "a number")
+        }
     }
 
     public func bool(_ key: String) throws(ConfigError) -> Bool? {

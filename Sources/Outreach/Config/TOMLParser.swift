@@ -116,6 +116,12 @@ struct TOMLParser {
         }
         let digits = text.replacingOccurrences(of: "_", with: "")
         if let i = Int(digits) { return .integer(i) }
+        // A float as TOML writes it (no inf or nan, which Double would also read).
+        if digits.allSatisfy({ "0123456789+-.eE".contains($0) }), digits.first != ".", digits.last != ".",
+            let d = Double(digits), d.isFinite
+        {
+            return .float(d)
+        }
         if text.isEmpty { throw .syntax(file: file, line: line, message: "'\(key)' has no value") }
         throw .syntax(file: file, line: line, message: "cannot read the value of '\(key)' (strings need quotes)")
     }

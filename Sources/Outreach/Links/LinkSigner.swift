@@ -14,10 +14,7 @@ public struct LinkSigner: Sendable {
     /// Loads `link-key` from the data directory, creating it (mode 0600) if missing.
     public static func load(config: Config) throws -> LinkSigner {
         let path = config.dataPath("link-key")
-        if let d = FileManager.default.contents(atPath: path),
-            let k = Crypto.base64URLDecode(
-                String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), k.count >= 32
-        {
+        if let k = existingKey(config: config) {
             return LinkSigner(key: k, baseURL: config.publicURL)
         }
         try PrivateFiles.makeDirectory(config.dataDir)
@@ -36,6 +33,16 @@ public struct LinkSigner: Sendable {
         }
         unlink(temp)
         return LinkSigner(key: k, baseURL: config.publicURL)
+    }
+
+    /// The key in `link-key` when the data directory has one; never creates it (`bounces parse`
+    /// reads it to check VERP tokens and must leave the data directory as it is).
+    public static func existingKey(config: Config) -> [UInt8]? {
+        guard let d = FileManager.default.contents(atPath: config.dataPath("link-key")),
+            let k = Crypto.base64URLDecode(
+                String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), k.count >= 32
+        else { return nil }
+        return k
     }
 
     public static let unsubscribeLifetime: Int64 = 400 * 86_400

@@ -1,6 +1,8 @@
 /// The state of one delivery in the queue.
 public enum DeliveryState: String, Sendable, CaseIterable {
     case queued, sending, sent, failed, dead, suppressed, cancelled, delivered, bounced
+    /// The person marked it as spam (an ARF feedback report).
+    case complained
 }
 
 /// Whether a message is list mail (marketing rules, unsubscribe headers) or transactional.

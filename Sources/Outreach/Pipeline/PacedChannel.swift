@@ -36,6 +36,7 @@ public final class PacedChannel: Channel {
     public var pacesItself: Bool { inner.pacesItself }
     public var inFlightLimit: Int? { inner.inFlightLimit }
     public var receipts: (any ReceiptCheck)? { inner.receipts }
+    public var bounceAddress: String? { inner.bounceAddress }
     public func close() { inner.close() }
     public func forget(deliveryIDs: [Int64]) { inner.forget(deliveryIDs: deliveryIDs) }
     public func probe() -> String? { inner.probe() }

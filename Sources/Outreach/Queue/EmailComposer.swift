@@ -28,6 +28,8 @@ public struct EmailComposer: Sendable {
                 deliveryID: c.delivery.id, messageID: c.message.id ?? 0,
                 createdAt: c.delivery.createdAt, domain: from.domain))
         m.replyTo = replyTo
+        // Read back from the headers a bounce returns (not DKIM-signed: a relay may strip it).
+        m.extraHeaders.append((BounceParser.deliveryHeader, String(c.delivery.id)))
         m.calendar = calendar
         if c.message.kind == .list, let list = c.message.listName {
             m.listID = "\(list).\(from.domain)"

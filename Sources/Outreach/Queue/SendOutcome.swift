@@ -2,7 +2,7 @@
 /// out, and when nothing did, why — one reason per delivery.
 public enum SendOutcome {
     /// States in which a delivery was handed to its channel.
-    public static let handedOver: Set<DeliveryState> = [.sent, .delivered, .bounced]
+    public static let handedOver: Set<DeliveryState> = [.sent, .delivered, .bounced, .complained]
 
     /// States in which a delivery is still on its way (quiet hours, a retry): the message is
     /// accepted, and a caller that took it for a failure and sent again would send it twice.

@@ -49,7 +49,12 @@ public struct TemplateComposer: DeliveryComposer {
             let email = try self.email ?? EmailComposer(config: config)
             m.mime = try email.build(
                 c, rendered: r, unsubscribeURL: ctx["unsubscribe_url"]?.stringValue, calendar: calendarPart(c))
-            m.envelopeFrom = email.envelopeFrom
+            // With a bounce address the envelope names the delivery, signed, so a bounce is
+            // attributed even when the relay returns nothing of the message.
+            m.envelopeFrom =
+                channel.bounceAddress.map {
+                    VERPToken(key: links.key).returnPath(bounceAddress: $0, delivery: c.delivery.id)
+                } ?? email.envelopeFrom
         }
         return m
     }

@@ -5,7 +5,7 @@
 /// Every requirement may be called from any thread; writes are serialised. Besides the errors each
 /// names, any requirement can throw the backend's own: `StorageUnavailable(error)` is non-nil when
 /// the disk would not take a write (nothing of it kept; the same call can succeed later).
-public protocol Store: ContactStore, ConsentStore, DeliveryQueue, CampaignStore, EventStore {}
+public protocol Store: ContactStore, ConsentStore, DeliveryQueue, CampaignStore, EventStore, BounceStore {}
 
 /// The delivery queue: durable enqueue (group commit, idempotency keys), leased claims, outcomes.
 /// Every write is one transaction: what it writes is on disk when it returns (but for
@@ -51,8 +51,10 @@ public protocol DeliveryQueue: AnyObject, Sendable {
     /// Records outcomes for leased deliveries in one transaction; a delivery `owner` no longer
     /// leases (another took it over after the lease expired) is left alone. `sent` → sent; `transient` →
     /// failed, due at `retryAt`; `unreachable` → due at `retryAt`, the attempt given back;
-    /// `permanent`, or a nil `retryAt` → dead. A permanent outcome with `suppress` also suppresses
-    /// the address as a bounce.
+    /// `permanent`, or a nil `retryAt` → dead. A permanent outcome with `suppress` (a refused
+    /// recipient) is also a bounce: for an email address it goes through `BounceRules` in the same
+    /// transaction (recorded, scored, suppressed at once on a definite bad mailbox: docs/bounces-pipeline.md);
+    /// a phone number is suppressed at once.
     func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws
     /// Gives leased deliveries back untouched (graceful shutdown): due as before, the attempt given
     /// back. Leases not held by `owner` are left alone.

@@ -18,6 +18,8 @@ enum CLI {
         CampaignsReportCommand.self,
         EventsCreateCommand.self, EventsListCommand.self, EventsShowCommand.self, EventsUpdateCommand.self,
         EventsCancelCommand.self,
+        BouncesParseCommand.self, BouncesIngestCommand.self, BouncesListCommand.self,
+        SuppressionsListCommand.self, SuppressionsShowCommand.self, SuppressionsRemoveCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {

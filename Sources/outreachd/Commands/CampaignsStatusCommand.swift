@@ -31,7 +31,9 @@ struct CampaignsStatusCommand: Command {
     static func finishedSummary(_ counts: [DeliveryState: Int]) -> String {
         let n = { (s: DeliveryState) in counts[s] ?? 0 }
         let sent = SendOutcome.handedOver.map(n).reduce(0, +)
-        let after = [DeliveryState.delivered, .bounced].filter { n($0) > 0 }.map { "\(n($0)) \($0.rawValue)" }
+        let after = [DeliveryState.delivered, .bounced, .complained].filter { n($0) > 0 }.map {
+            "\(n($0)) \($0.rawValue)"
+        }
         var parts = ["\(sent) sent" + (after.isEmpty ? "" : " (" + after.joined(separator: ", ") + ")")]
         parts += [DeliveryState.failed, .dead, .cancelled].map { "\(n($0)) \($0.rawValue)" }
         if n(.suppressed) > 0 { parts.append("\(n(.suppressed)) suppressed") }

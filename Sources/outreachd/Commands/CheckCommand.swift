@@ -7,7 +7,7 @@ struct CheckCommand: Command {
     static let summary = "validate the configuration and every template"
     static let help = """
         outreachd check [--probe] [--json]
-          Reads the configuration, checks [server], builds every channel as serve does (secrets
+          Reads the configuration, checks [server] and [bounces], builds every channel as serve does (secrets
           readable, keys valid; rate, workers, retries, quiet hours, receipt settings) and checks every
           template: parse errors, unknown partials or parents, email variants without a subject, a
           language with HTML but no text part, partials that expand past [templates] max_render_bytes.
@@ -23,6 +23,7 @@ struct CheckCommand: Command {
         let config = try context.config
         var problems: [String] = []
         do { _ = try ServerSettings(section: config.server) } catch { problems.append(CLI.sentence(error)) }
+        do { _ = try BouncePolicy(config: config) } catch { problems.append(CLI.sentence(error)) }
         for (name, section) in config.channels.sorted(by: { $0.key < $1.key }) {
             do {
                 let channel = try ChannelFactory.make(name: name, section: section, config: config)

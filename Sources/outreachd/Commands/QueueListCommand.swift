@@ -5,7 +5,8 @@ struct QueueListCommand: Command {
     static let summary = "list deliveries"
     static let help = """
         outreachd queue list [--state S] [--message ID] [--limit N] [--json]
-          S is one of queued, sending, sent, failed, dead, suppressed, cancelled, delivered, bounced.
+          S is one of queued, sending, sent, failed, dead, suppressed, cancelled, delivered, bounced,
+          complained.
           Each line: id, state, channel, address, attempts, due=TIME (when a queued or failed delivery is
           tried next), campaign=NAME or event=NAME (what it belongs to), and the last error.
         """

@@ -24,6 +24,15 @@ import Testing
         (["url": .string("smtp://relay.example.org"), "rate": .string("fast")], "rate"),
         (["url": .string("smtp://relay.example.org"), "max_connections": .integer(0)], "max_connections"),
         (["url": .string("smtp://relay.example.org"), "username": .string("news")], "password"),
+        (["url": .string("smtp://relay.example.org"), "bounce_address": .string("bounces")], "bounce_address"),
+        (["url": .string("smtp://relay.example.org"), "bounce_address": .string("<b@x.org>")], "bounce_address"),
+        (
+            [
+                "url": .string("smtp://relay.example.org"),
+                "bounce_address": .string(String(repeating: "b", count: 40) + "@x.org"),
+            ],
+            "bounce_address"
+        ),
     ])
     func badCombinationsNameTheKey(values: [String: ConfigValue], key: String) throws {
         do {
@@ -31,6 +40,19 @@ import Testing
             Issue.record("accepted \(values)")
         } catch {
             #expect("\(error)".contains(key), "\(error)")
+        }
+    }
+
+    @Test func aBounceAddressIsAPlainAddress() throws {
+        let url: [String: ConfigValue] = ["url": .string("smtp://relay.example.org")]
+        #expect(try settings(url).bounceAddress == nil)
+        let s = try settings(url.merging(["bounce_address": .string("Bounces@News.Example.org")]) { $1 })
+        #expect(s.bounceAddress == "bounces@news.example.org")
+        do {
+            _ = try settings(url.merging(["bounce_address": .string("bounces at example.org")]) { $1 })
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".contains("must be an email address like bounces@news.example.org"), "\(error)")
         }
     }
 

@@ -10,6 +10,7 @@ final class FakeChannel: Channel {
     let name: String
     let kind: ChannelKind
     let batchSize: Int
+    let bounceAddress: String?
     private let state: Mutex<State>
 
     private struct State {
@@ -21,8 +22,9 @@ final class FakeChannel: Channel {
 
     init(
         name: String = "fake", kind: ChannelKind = .email, batchSize: Int = 64,
-        script: [DeliveryOutcome] = [], answering: Int? = nil
+        script: [DeliveryOutcome] = [], answering: Int? = nil, bounceAddress: String? = nil
     ) {
+        self.bounceAddress = bounceAddress
         self.name = name
         self.kind = kind
         self.batchSize = batchSize

@@ -44,4 +44,11 @@ import Testing
         #expect(PacedChannel(inner, rate: RateLimit("3/s"), batchCap: 4).batchSize == 3)
         #expect(PacedChannel(inner, rate: RateLimit("1/m"), batchCap: nil).batchSize == 1)
     }
+
+    /// What the composer asks of the channel goes through to it: without `bounceAddress` the
+    /// envelope of every paced SMTP channel stayed `[sender] from` (found by BounceIngestTests).
+    @Test func thePacedChannelForwardsWhatTheComposerAsks() {
+        let paced = PacedChannel(FakeChannel(bounceAddress: "bounces@news.example.org"), rate: nil, batchCap: nil)
+        #expect(paced.bounceAddress == "bounces@news.example.org")
+    }
 }

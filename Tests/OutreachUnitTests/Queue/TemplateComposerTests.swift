@@ -32,6 +32,29 @@ import Testing
             message: message, contact: contact)
     }
 
+    /// Issue 17: every email names its delivery in a header a bounce returns, and with a bounce
+    /// address the envelope sender is a VERP address whose signed token names the delivery.
+    @Test func theEnvelopeNamesTheDeliveryWhenTheChannelHasABounceAddress() throws {
+        let plain = try composer.compose(claimed(), for: FakeChannel(kind: .email))
+        #expect(plain.envelopeFrom == "news@example.org")
+        let head = String(decoding: try #require(plain.mime), as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
+        #expect(head.contains("\r\nX-Outreach-Delivery: 41\r\n"))
+
+        let verp = try composer.compose(
+            claimed(id: 77), for: FakeChannel(kind: .email, bounceAddress: "bounces@news.example.org"))
+        let from = try #require(verp.envelopeFrom)
+        #expect(from.hasPrefix("bounces+") && from.hasSuffix("@news.example.org"))
+        #expect(VERPToken(key: links.key).delivery(fromAddress: from) == 77)
+        // Another key (another installation) cannot read it, and a token altered by one letter is refused.
+        #expect(VERPToken(key: Array(repeating: 8, count: 32)).delivery(fromAddress: from) == nil)
+        let local = from.split(separator: "@")[0]
+        let altered = String(local.dropLast()) + (local.last == "a" ? "b" : "a") + "@news.example.org"
+        #expect(VERPToken(key: links.key).delivery(fromAddress: altered) == nil)
+        // The header From stays the sender's.
+        #expect(
+            String(decoding: try #require(verp.mime), as: UTF8.self).contains("From: Example News <news@example.org>"))
+    }
+
     @Test func anEmailIsRenderedForItsRecipientWithAllItsParts() throws {
         let m = try composer.compose(claimed(), for: FakeChannel(kind: .email))
         #expect(m.deliveryID == 41)

@@ -61,6 +61,8 @@ import Testing
         #expect(try s.queueCounts(messageID: nil)[.sent] == 3)
     }
 
+    /// A definite bad mailbox (5.1.1) suppresses at once; a 550 saying less is scored instead
+    /// (`StoreConformance.aRefusedRecipientDuringTheSessionIsABounce`).
     @Test func transientRetriesLaterAndPermanentBounceSuppresses() throws {
         let s = try store()
         _ = try enqueue(s, 2)
@@ -72,13 +74,13 @@ import Testing
                     id: c[0].delivery.id, outcome: .transient("451 try later"), retryAt: now + 30_000,
                     address: c[0].delivery.address),
                 DeliveryResult(
-                    id: c[1].delivery.id, outcome: .permanent("550 no such user", suppress: true), retryAt: nil,
+                    id: c[1].delivery.id, outcome: .permanent("550 5.1.1 no such user", suppress: true), retryAt: nil,
                     address: c[1].delivery.address),
             ], owner: "w", now: now)
         #expect(try s.delivery(id: c[0].delivery.id)?.state == .failed)
         #expect(try s.delivery(id: c[0].delivery.id)?.lastError == "451 try later")
         #expect(try s.delivery(id: c[1].delivery.id)?.state == .dead)
-        #expect(try s.delivery(id: c[1].delivery.id)?.lastError == "550 no such user")
+        #expect(try s.delivery(id: c[1].delivery.id)?.lastError == "550 5.1.1 no such user")
         #expect(try s.suppression(for: c[1].delivery.address) == .bounce)
         #expect(try s.claim(channels: nil, limit: 2, owner: "w", leaseMillis: 60_000, now: now + 29_000).isEmpty)
         #expect(try s.claim(channels: nil, limit: 2, owner: "w", leaseMillis: 60_000, now: now + 30_000).count == 1)

@@ -32,6 +32,11 @@ import Testing
         try check.run(try f.make())
     }
 
+    @Test(arguments: StoreFactory.all, StoreConformance.bounces)
+    func bounces(_ f: StoreFactory, _ check: StoreCheck<any BounceQueueStore>) throws {
+        try check.run(try f.make())
+    }
+
     @Test(arguments: StoreFactory.all, StoreConformance.events)
     func events(_ f: StoreFactory, _ check: StoreCheck<any EventQueueStore>) throws {
         try check.run(try f.make())

@@ -10,7 +10,7 @@ enum PostgresSchema {
     /// `pg_advisory_xact_lock` key held while migrating ("outreach" in ASCII).
     static let migrationLock: Int64 = 0x6f75_7472_6561_6368
 
-    static let migrations: [String] = [ground]
+    static let migrations: [String] = [ground, bounces]
 
     /// 1: contacts, lists, consent, suppressions, messages, the delivery queue, campaigns, events,
     /// channel outages.
@@ -182,4 +182,44 @@ extension PostgresSchema {
         guard exists else { return 0 }
         return Int(try db.rows("SELECT COALESCE(MAX(version), 0) FROM schema_version") { try $0.int(0) }.first ?? 0)
     }
+}
+
+extension PostgresSchema {
+    /// 2: bounces, complaints and what they did (SQLite's `bounces` migration, docs/bounces-pipeline.md).
+    static let bounces = """
+        CREATE TABLE bounces(
+            id BIGSERIAL PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            at BIGINT NOT NULL,
+            address TEXT,
+            kind TEXT NOT NULL,
+            status TEXT,
+            diagnostic TEXT,
+            delivery_id BIGINT,
+            source TEXT NOT NULL,
+            action TEXT NOT NULL,
+            score DOUBLE PRECISION
+        );
+        CREATE INDEX bounces_at ON bounces(at);
+        CREATE INDEX bounces_address ON bounces(address) WHERE address IS NOT NULL;
+        CREATE INDEX bounces_delivery ON bounces(delivery_id) WHERE delivery_id IS NOT NULL;
+        CREATE TABLE bounce_scores(
+            address TEXT PRIMARY KEY,
+            score DOUBLE PRECISION NOT NULL,
+            day BIGINT NOT NULL,
+            day_weight DOUBLE PRECISION NOT NULL,
+            last_at BIGINT NOT NULL
+        );
+        CREATE TABLE suppression_removals(
+            id BIGSERIAL PRIMARY KEY,
+            address TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT,
+            note TEXT NOT NULL,
+            at_their_request BOOLEAN NOT NULL,
+            at BIGINT NOT NULL
+        );
+        CREATE INDEX suppression_removals_address ON suppression_removals(address);
+        CREATE INDEX deliveries_sent_address ON deliveries(address, sent_at) WHERE sent_at IS NOT NULL;
+        """
 }

@@ -213,7 +213,8 @@ extension PostgresStore {
     }
 
     /// Records the suppression and cancels the pending deliveries it stops, in the caller's
-    /// transaction; no reason ever weakens an entry. Returns how many deliveries were cancelled.
+    /// transaction; a stronger reason replaces a weaker one (`SuppressionReason.strength`), none
+    /// ever weakens an entry. Returns how many deliveries were cancelled.
     @discardableResult
     static func suppress(_ db: PostgresConnection, address: String, reason: SuppressionReason, detail: String?) throws
         -> Int
@@ -225,8 +226,12 @@ extension PostgresStore {
             INSERT INTO suppressions(address, reason, detail, created_at) VALUES($1, $2, $3, $4)
             ON CONFLICT(address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail,
                 created_at = excluded.created_at
-            WHERE suppressions.reason = 'unsubscribed' AND excluded.reason <> 'unsubscribed'
-            """, [.text(normalized), .text(reason.rawValue), PostgresValue(detail), .integer(now)])
+            WHERE (SELECT (v ->> 1)::int FROM jsonb_array_elements($5::jsonb) v WHERE v ->> 0 = suppressions.reason) < $6
+            """,
+            [
+                .text(normalized), .text(reason.rawValue), PostgresValue(detail), .integer(now),
+                .text(SQLiteStore.strengths), .integer(Int64(reason.strength)),
+            ])
         return try db.query(
             """
             UPDATE deliveries SET state = 'cancelled', cancel_reason = 'suppressed', last_error = 'suppressed: ' || $2::text,

@@ -181,6 +181,7 @@ extension PostgresStore {
                     state = CASE WHEN state IN ('queued', 'failed') THEN 'cancelled' ELSE state END
                 WHERE id = ANY($1::bigint[])
                 """, [ids])
+            try Self.eraseBounces(db, addresses: addresses, deliveryIDs: theirs.map(\.id))
             try db.query("DELETE FROM consent_log WHERE contact_id = $1", [.integer(id)])
             try db.query("DELETE FROM memberships WHERE contact_id = $1", [.integer(id)])
             try db.query("DELETE FROM contacts WHERE id = $1", [.integer(id)])
@@ -283,20 +284,18 @@ extension PostgresStore {
                 "SELECT l.name, m.state FROM memberships m JOIN lists l ON l.id = m.list_id WHERE m.contact_id = $1",
                 [.integer(contactID)]
             ) { JSON.object(["list": .string($0.text(0)), "state": .string($0.text(1))]) }
-            var suppressions: [JSON] = []
-            for a in [c.email, c.phone].compactMap({ $0 }) {
-                if let r = try Self.suppression(db, a) {
-                    suppressions.append(["address": .string(a), "reason": .string(r.rawValue)])
-                }
-            }
+            let addresses = [c.email, c.phone].compactMap { $0 }
+            let suppressions = try addresses.compactMap { try Self.suppressionEntry(db, address: $0)?.json }
             let deliveries = try db.rows(
                 "SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.contact_id = $1 ORDER BY d.id",
                 [.integer(contactID)], Self.readDelivery
             ).map(\.json)
-            return [
+            let out: [String: JSON] = [
                 "contact": c.json, "memberships": .array(memberships), "consent": .array(consent),
                 "suppressions": .array(suppressions), "deliveries": .array(deliveries),
             ]
+            return .object(
+                out.merging(try Self.bounceExport(db, addresses: addresses, contactID: contactID)) { a, _ in a })
         }
     }
 }

@@ -260,7 +260,14 @@ extension PostgresStore {
                 case .transient(let msg, _), .unreachable(let msg, _):
                     try Self.markDead(db, msg, key: key, now: now)
                 case .permanent(let msg, let suppress):
-                    if try Self.markDead(db, msg, key: key, now: now), suppress {
+                    guard try Self.markDead(db, msg, key: key, now: now), suppress else { break }
+                    if BounceRules.isEmail(r.address) {
+                        // A refused mailbox is a bounce like a DSN's (`BounceRules`), in this transaction.
+                        _ = try BounceRules.apply(
+                            SessionRefusal.result(reply: msg, address: r.address, delivery: r.id),
+                            origin: SessionRefusal.source, source: SessionRefusal.source,
+                            ledger: PostgresBounceLedger(db: db), policy: bouncePolicy, now: now)
+                    } else {
                         try Self.suppress(db, address: r.address, reason: .bounce, detail: msg)
                     }
                 }

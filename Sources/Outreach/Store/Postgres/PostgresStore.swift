@@ -25,8 +25,15 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
     ///     libpq key/value string.
     ///   - password: the password, when it is not in `url` (read from a `password_file`).
     /// - Throws: `PostgresError` (the password never in it); `StoreError.schemaTooNew`.
-    public init(url: String, password: String? = nil, lateCampaignGraceMillis: Int64 = 3_600_000) throws {
+    /// How a refused recipient during the SMTP session counts (`BounceRules`, in `complete`).
+    public let bouncePolicy: BouncePolicy
+
+    public init(
+        url: String, password: String? = nil, lateCampaignGraceMillis: Int64 = 3_600_000,
+        bouncePolicy: BouncePolicy = BouncePolicy()
+    ) throws {
         self.lateCampaignGraceMillis = lateCampaignGraceMillis
+        self.bouncePolicy = bouncePolicy
         let database = try PostgresConnection(url, password: password)
         try PostgresSchema.migrate(database)
         self.database = database

@@ -96,6 +96,7 @@ enum SQLiteSchema {
         channelStatus,
         consentClock,
         segments,
+        bounces,
     ]
 }
 

@@ -109,6 +109,8 @@ public final class SQLiteStatement {
     public func int(_ col: Int32) -> Int64 { sqlite3_column_int64(stmt, col) }
     public func isNull(_ col: Int32) -> Bool { sqlite3_column_type(stmt, col) == SQLITE_NULL }
     public func optionalInt(_ col: Int32) -> Int64? { isNull(col) ? nil : int(col) }
+    public func double(_ col: Int32) -> Double { sqlite3_column_double(stmt, col) }
+    public func optionalDouble(_ col: Int32) -> Double? { isNull(col) ? nil : double(col) }
     public func text(_ col: Int32) -> String {
         guard let p = sqlite3_column_text(stmt, col) else { return "" }
         return String(cString: p)

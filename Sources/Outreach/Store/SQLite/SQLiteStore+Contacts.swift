@@ -193,6 +193,7 @@ extension SQLiteStore {
                 WHERE id = ?
                 """)
             for d in theirs { try forget.run([.integer(d.id)]) }
+            try Self.eraseBounces(db, addresses: addresses, deliveryIDs: theirs.map(\.id))
             try db.prepare("DELETE FROM consent_log WHERE contact_id = ?").run([.integer(id)])
             try db.prepare("DELETE FROM memberships WHERE contact_id = ?").run([.integer(id)])
             try db.prepare("DELETE FROM contacts WHERE id = ?").run([.integer(id)])
@@ -321,20 +322,18 @@ extension SQLiteStore {
                 "SELECT l.name, m.state FROM memberships m JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ?"
             )
             .rows([.integer(contactID)]) { JSON.object(["list": .string($0.text(0)), "state": .string($0.text(1))]) }
-            var suppressions: [JSON] = []
-            for a in [c.email, c.phone].compactMap({ $0 }) {
-                if let r = try Self.suppression(db, a) {
-                    suppressions.append(["address": .string(a), "reason": .string(r.rawValue)])
-                }
-            }
+            let addresses = [c.email, c.phone].compactMap { $0 }
+            let suppressions = try addresses.compactMap { try Self.suppressionEntry(db, address: $0)?.json }
             let deliveries = try db.prepare(
                 "SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.contact_id = ? ORDER BY d.id"
             )
             .rows([.integer(contactID)], Self.readDelivery).map(\.json)
-            return [
+            let out: [String: JSON] = [
                 "contact": c.json, "memberships": .array(memberships), "consent": .array(consent),
                 "suppressions": .array(suppressions), "deliveries": .array(deliveries),
             ]
+            return .object(
+                out.merging(try Self.bounceExport(db, addresses: addresses, contactID: contactID)) { a, _ in a })
         }
     }
 }

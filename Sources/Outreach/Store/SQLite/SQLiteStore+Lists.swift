@@ -142,15 +142,20 @@ extension SQLiteStore {
     {
         let now = WallClock.nowMillis()
         let normalized = normalizedAddress(address)
-        // An address unsubscribed from all list mail that later bounces, complains or says STOP
-        // gets the stronger reason, which stops transactional mail too; no reason ever weakens.
+        // A stronger reason replaces a weaker one (`SuppressionReason.strength`): an address
+        // unsubscribed from all list mail that later bounces gets the bounce, which stops
+        // transactional mail too; a bounced one that complains gets the complaint, which only the
+        // person's own request lifts. No reason ever weakens an entry.
         try db.prepare(
             """
-            INSERT INTO suppressions(address, reason, detail, created_at) VALUES(?,?,?,?)
+            INSERT INTO suppressions(address, reason, detail, created_at) VALUES(?1,?2,?3,?4)
             ON CONFLICT(address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at
-            WHERE suppressions.reason = 'unsubscribed' AND excluded.reason <> 'unsubscribed'
+            WHERE (SELECT value ->> 1 FROM json_each(?5) WHERE value ->> 0 = suppressions.reason) < ?6
             """
-        ).run([.text(normalized), .text(reason.rawValue), SQLiteValue(detail), .integer(now)])
+        ).run([
+            .text(normalized), .text(reason.rawValue), SQLiteValue(detail), .integer(now), .text(Self.strengths),
+            .integer(Int64(reason.strength)),
+        ])
         try db.prepare(
             """
             UPDATE deliveries SET state = 'cancelled', cancel_reason = 'suppressed', last_error = 'suppressed: ' || ?2,
@@ -161,6 +166,11 @@ extension SQLiteStore {
         ).run([.text(normalized), .text(reason.rawValue), .integer(now), .text(address)])
         return db.changes
     }
+
+    /// `[["unsubscribed",0],["bounce",1],…]`: `SuppressionReason.strength` for the SQL that compares them.
+    static let strengths = JSON.array(
+        SuppressionReason.allCases.map { .array([.string($0.rawValue), JSON($0.strength)]) }
+    ).serialized
 
     static func normalizedAddress(_ a: String) -> String { a.utf8.contains(UInt8(ascii: "@")) ? a.lowercased() : a }
 

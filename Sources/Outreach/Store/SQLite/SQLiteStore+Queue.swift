@@ -233,7 +233,15 @@ extension SQLiteStore {
                     }
                 case .permanent(let msg, let suppress):
                     try dead.run([.text(msg), .integer(now), .integer(r.id), .text(owner)])
-                    if suppress, db.changes > 0 {
+                    guard suppress, db.changes > 0 else { break }
+                    if BounceRules.isEmail(r.address) {
+                        // A refused mailbox is a bounce like a DSN's: scored, or suppressed at once
+                        // for a definite bad mailbox (`BounceRules`), in this transaction.
+                        _ = try BounceRules.apply(
+                            SessionRefusal.result(reply: msg, address: r.address, delivery: r.id),
+                            origin: SessionRefusal.source, source: SessionRefusal.source,
+                            ledger: SQLiteBounceLedger(db: db), policy: bouncePolicy, now: now)
+                    } else {
                         try Self.suppress(db, address: r.address, reason: .bounce, detail: msg)
                     }
                 }

@@ -20,8 +20,15 @@ public final class SQLiteStore: Store {
     /// officer instead of being sent late; `[campaigns] grace` in the configuration.
     public let lateCampaignGraceMillis: Int64
 
-    public init(path: String, lateCampaignGraceMillis: Int64 = 3_600_000) throws {
+    /// How a refused recipient during the SMTP session counts (`[bounces] threshold`): the rules
+    /// are `BounceRules`', applied in `complete`'s transaction.
+    public let bouncePolicy: BouncePolicy
+
+    public init(path: String, lateCampaignGraceMillis: Int64 = 3_600_000, bouncePolicy: BouncePolicy = BouncePolicy())
+        throws
+    {
         self.lateCampaignGraceMillis = lateCampaignGraceMillis
+        self.bouncePolicy = bouncePolicy
         let dir = (path as NSString).deletingLastPathComponent
         // Owner-only: the file holds personal data, and SQLite makes its -wal and -shm like it.
         if !dir.isEmpty { try PrivateFiles.makeDirectory(dir) }
@@ -42,7 +49,7 @@ public final class SQLiteStore: Store {
             }
             grace = ms
         }
-        return try SQLiteStore(path: p, lateCampaignGraceMillis: grace)
+        return try SQLiteStore(path: p, lateCampaignGraceMillis: grace, bouncePolicy: try BouncePolicy(config: config))
     }
 
     static func migrate(_ db: SQLiteDatabase) throws {

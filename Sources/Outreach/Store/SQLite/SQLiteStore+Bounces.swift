@@ -1,0 +1,110 @@
+extension SQLiteStore {
+    public func applyBounces<T: Sendable>(_ body: (any BounceLedger) throws -> T) throws -> T {
+        try write { db in try body(SQLiteBounceLedger(db: db)) }
+    }
+
+    static let bounceColumns = "id, at, address, kind, status, diagnostic, delivery_id, source, action, score, key"
+
+    static func readBounce(_ s: SQLiteStatement) -> BounceRecord {
+        BounceRecord(
+            id: s.int(0), at: s.int(1), address: s.optionalText(2), kind: BounceKind(rawValue: s.text(3)) ?? .unknown,
+            status: s.optionalText(4), diagnostic: s.optionalText(5), delivery: s.optionalInt(6), source: s.text(7),
+            action: BounceAction(rawValue: s.text(8)) ?? .recorded, score: s.optionalDouble(9), key: s.text(10))
+    }
+
+    public func bounces(since: Int64?, address: String?, limit: Int) throws -> [BounceRecord] {
+        try with { db in
+            try db.prepare(
+                """
+                SELECT * FROM (SELECT \(Self.bounceColumns) FROM bounces
+                    WHERE at >= ?1 AND (?2 IS NULL OR address = ?2) ORDER BY id DESC LIMIT ?3)
+                ORDER BY id
+                """
+            ).rows(
+                [
+                    .integer(since ?? Int64.min), SQLiteValue(address.map(Self.normalizedAddress)),
+                    .integer(Int64(limit)),
+                ],
+                Self.readBounce)
+        }
+    }
+
+    public func suppressions(limit: Int) throws -> [SuppressionEntry] {
+        try with { db in
+            // An erased person's entry is a hash: nothing an officer can read or act on.
+            try db.prepare(
+                """
+                SELECT address, reason, detail, created_at FROM suppressions
+                WHERE NOT (address >= 'sha256:' AND address < 'sha256;') ORDER BY created_at, address LIMIT ?
+                """
+            ).rows([.integer(Int64(limit))]) {
+                SuppressionEntry(
+                    address: $0.text(0), reason: SuppressionReason(rawValue: $0.text(1)) ?? .manual,
+                    detail: $0.optionalText(2), since: $0.int(3))
+            }
+        }
+    }
+
+    public func suppressionEntry(address: String) throws -> SuppressionEntry? {
+        try with { db in try Self.suppressionEntry(db, address: address) }
+    }
+
+    public func bounceScore(address: String) throws -> BounceScore? {
+        try with { db in try Self.bounceScore(db, address: Self.normalizedAddress(address)) }
+    }
+
+    public func suppressionRemovals(address: String) throws -> [SuppressionRemoval] {
+        try with { db in try Self.suppressionRemovals(db, address: address) }
+    }
+
+    static func suppressionRemovals(_ db: SQLiteDatabase, address: String) throws -> [SuppressionRemoval] {
+        try db.prepare(
+            "SELECT address, reason, detail, note, at_their_request, at FROM suppression_removals WHERE address = ? ORDER BY id"
+        ).rows([.text(normalizedAddress(address))]) {
+            SuppressionRemoval(
+                address: $0.text(0), reason: SuppressionReason(rawValue: $0.text(1)) ?? .manual,
+                detail: $0.optionalText(2), note: $0.text(3), atTheirRequest: $0.int(4) != 0, at: $0.int(5))
+        }
+    }
+
+    /// What the bounce tables hold about a person, for `contacts export`: their addresses' bounce
+    /// records (and those of their deliveries), score and suppression removals.
+    static func bounceExport(_ db: SQLiteDatabase, addresses: [String], contactID: Int64) throws -> [String: JSON] {
+        let normalized = JSON.array(addresses.map { .string(normalizedAddress($0)) }).serialized
+        let bounces = try db.prepare(
+            """
+            SELECT \(bounceColumns) FROM bounces WHERE address IN (SELECT value FROM json_each(?1))
+               OR delivery_id IN (SELECT id FROM deliveries WHERE contact_id = ?2) ORDER BY id
+            """
+        ).rows([.text(normalized), .integer(contactID)], readBounce).map(\.json)
+        var scores: [JSON] = []
+        var removals: [JSON] = []
+        for a in addresses.map(normalizedAddress) {
+            if let s = try bounceScore(db, address: a) {
+                scores.append([
+                    "address": .string(a), "score": .number(String(s.score)),
+                    "last": .string(WallClock.rfc3339(s.lastAt)),
+                ])
+            }
+            removals += try suppressionRemovals(db, address: a).map(\.json)
+        }
+        return ["bounces": .array(bounces), "bounce_scores": .array(scores), "suppression_removals": .array(removals)]
+    }
+
+    /// Forgets what the bounce tables hold about an erased person (in `eraseContact`'s transaction).
+    static func eraseBounces(_ db: SQLiteDatabase, addresses: [String], deliveryIDs: [Int64]) throws {
+        let normalized = JSON.array(addresses.map { .string(normalizedAddress($0)) }).serialized
+        try db.prepare(
+            """
+            DELETE FROM bounces WHERE address IN (SELECT value FROM json_each(?1))
+               OR delivery_id IN (SELECT value FROM json_each(?2))
+            """
+        ).run([.text(normalized), .text(JSON.array(deliveryIDs.map { JSON(Int($0)) }).serialized)])
+        try db.prepare("DELETE FROM bounce_scores WHERE address IN (SELECT value FROM json_each(?))").run([
+            .text(normalized)
+        ])
+        try db.prepare("DELETE FROM suppression_removals WHERE address IN (SELECT value FROM json_each(?))").run([
+            .text(normalized)
+        ])
+    }
+}
