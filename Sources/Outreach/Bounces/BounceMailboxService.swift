@@ -8,19 +8,22 @@ import Synchronization
 public final class BounceMailboxService: Service {
     public let poller: BounceMailboxPoller
     private let pollMillis: Int64
+    private let log: LogSink
     private let wake = ThreadSignal()
     private let finished = ThreadSignal()
     private let running = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
 
-    public init(poller: BounceMailboxPoller, pollMillis: Int64) {
+    public init(poller: BounceMailboxPoller, pollMillis: Int64, log: @escaping LogSink) {
         self.poller = poller
         self.pollMillis = pollMillis
+        self.log = log
     }
 
     public var serviceName: String { "bounce mailbox" }
 
     public func start() throws {
+        log(.info, "reading the bounce mailbox \(poller.mailbox.name) every \(pollMillis / 1000)s")
         running.store(true, ordering: .relaxed)
         let thread = Thread { [self] in
             loop()

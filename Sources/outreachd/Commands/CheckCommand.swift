@@ -14,7 +14,8 @@ struct CheckCommand: Command {
           Exits 1 on any problem, listing each. Warnings (a sending channel without public_url, SMTP
           without [sender] from) are listed but do not fail.
           --probe also connects once to each channel's endpoint (TCP, TLS, the SMTP greeting and EHLO),
-          sending nothing; an endpoint that cannot be reached is a problem.
+          sending nothing, and logs in to the [bounces] mailbox and selects it, reading nothing; an
+          endpoint that cannot be reached is a problem.
         """
     static let flags: Set<String> = ["--json", "--probe"]
 
@@ -24,6 +25,7 @@ struct CheckCommand: Command {
         var problems: [String] = []
         do { _ = try ServerSettings(section: config.server) } catch { problems.append(CLI.sentence(error)) }
         do { _ = try BouncePolicy(config: config) } catch { problems.append(CLI.sentence(error)) }
+        problems += bounceMailboxProblems(config, probe: args.has("--probe"))
         for (name, section) in config.channels.sorted(by: { $0.key < $1.key }) {
             do {
                 let channel = try ChannelFactory.make(name: name, section: section, config: config)

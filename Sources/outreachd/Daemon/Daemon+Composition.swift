@@ -18,7 +18,8 @@ extension Daemon {
         let committer: GroupCommitter
         let api: API
         let http: HTTPService
-        /// Started in this order, drained in the reverse: the channel loops, the committer, HTTP.
+        /// Started in this order, drained in the reverse: the channel loops, the committer, HTTP,
+        /// the bounce mailbox (it feeds only the store, and stops first).
         let services: ServiceGroup
     }
 
@@ -45,6 +46,8 @@ extension Daemon {
             workers[name] = schedule.workers
             policies[name] = schedule.policy
         }
+        // Before the redactor, which then knows the mailbox's password too.
+        let bounces = try Self.bounceMailbox(config, pipeline: try Composition.bounceProcessor(config, store: store))
         let templates = LiveTemplates(library: loaded.library, log: Log.sink)
         let composer = ReloadableComposer(
             TemplateComposer(library: loaded.library, config: config, links: links), templateWatch: templates)
@@ -78,7 +81,7 @@ extension Daemon {
         return Parts(
             config: config, store: store, links: links, channels: infos, worker: worker, composer: composer,
             templates: templates, delivery: delivery, committer: committer, api: api, http: http,
-            services: ServiceGroup([delivery, committer, http], log: Log.sink))
+            services: ServiceGroup([delivery, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
     }
 
     /// What the API reads per request and SIGHUP replaces.

@@ -18,6 +18,10 @@ extension Daemon {
                     "settings of \(changed.map { "[channels.\($0)]" }.joined(separator: ", ")) changed; apart from quiet hours they apply after a restart"
                 )
             }
+            // The bounce mailbox too is read as set at start; a bad [bounces] fails the reload.
+            if try BounceMailboxSettings.from(next.config) != (try? BounceMailboxSettings.from(parts.config)) {
+                Log.warning("[bounces] mailbox settings changed; restart outreachd to apply that")
+            }
             let (was, now) = (loaded.settings, next.settings)
             for (key, changed) in [
                 ("listen", now.listen != was.listen),

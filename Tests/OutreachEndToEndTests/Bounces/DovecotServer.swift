@@ -14,7 +14,7 @@ final class DovecotServer {
     /// The implicit-TLS port, when started with a certificate.
     let tlsPort: Int?
     let user = "bounces"
-    let password = "pw-" + UUID().uuidString.prefix(12)
+    let password: String
     private let process = Process()
 
     var logPath: String { directory + "/dovecot.log" }
@@ -24,20 +24,26 @@ final class DovecotServer {
     ///   - capabilities: replaces what the server announces after login (`imap_capability`), to
     ///     take MOVE or UIDPLUS away.
     ///   - certificate: also listen with implicit TLS (imaps) on `tlsPort`.
-    init(capabilities: String? = nil, certificate: (cert: String, key: String)? = nil) throws {
+    ///   - port: the plain IMAP port (a test that starts the server after its client); else a free one.
+    ///   - password: the user's password; else a new one.
+    init(
+        capabilities: String? = nil, certificate: (cert: String, key: String)? = nil, port: Int? = nil,
+        password: String? = nil
+    ) throws {
         let binary = "/usr/sbin/dovecot"
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw NotReadyError(
                 description: "Dovecot is not installed (no \(binary)): run scripts/install-deps.sh --test")
         }
         directory = TestSupport.temporaryDirectory("dovecot")
-        port = TestSupport.freePort()
+        self.port = port ?? TestSupport.freePort()
+        self.password = password ?? "pw-" + UUID().uuidString.prefix(12)
         tlsPort = certificate == nil ? nil : TestSupport.freePort()
         let mail = directory + "/mail"
         try FileManager.default.createDirectory(atPath: mail, withIntermediateDirectories: true)
         let ids = try Self.accounts()
         if getuid() == 0 { try TestSupport.run("chown", ["\(ids.mailUID):\(ids.mailGID)", mail]) }
-        try "\(user):{PLAIN}\(password)::::::\n".write(toFile: directory + "/passwd", atomically: true, encoding: .utf8)
+        try "\(user):{PLAIN}\(self.password)::::::\n".write(toFile: directory + "/passwd", atomically: true, encoding: .utf8)
         let tls =
             certificate.map { c in
                 """
@@ -51,7 +57,7 @@ final class DovecotServer {
             listen = 127.0.0.1
             base_dir = \(directory)/run
             state_dir = \(directory)/state
-            instance_name = outreach-test-\(port)
+            instance_name = outreach-test-\(self.port)
             log_path = \(logPath)
             info_log_path = \(logPath)
             \(tls)
@@ -75,7 +81,7 @@ final class DovecotServer {
               chroot =
               inet_listener imap {
                 address = 127.0.0.1
-                port = \(port)
+                port = \(self.port)
               }
               inet_listener imaps {
                 address = 127.0.0.1
@@ -103,7 +109,7 @@ final class DovecotServer {
             stop()
             throw NotReadyError(
                 description:
-                    "Dovecot did not accept a login on 127.0.0.1:\(port): \(ready.stderr)\nits log:\n\(log)"
+                    "Dovecot did not accept a login on 127.0.0.1:\(self.port): \(ready.stderr)\nits log:\n\(log)"
                     + ((try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""))
         }
     }

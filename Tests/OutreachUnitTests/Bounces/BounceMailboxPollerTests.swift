@@ -158,7 +158,7 @@ import Testing
     /// The service polls at start and a drain returns without waiting for the next poll.
     @Test func theServicePollsAtStartAndDrainsAtOnce() throws {
         mailbox.deliver(["DSN\n1"])
-        let service = BounceMailboxService(poller: poller, pollMillis: 3_600_000)
+        let service = BounceMailboxService(poller: poller, pollMillis: 3_600_000, log: log.sink)
         try service.start()
         #expect(mailbox.listed.wait(until: Date(timeIntervalSinceNow: 30)))
         service.drain()
