@@ -216,11 +216,10 @@ public final class BounceMailboxPoller: Sendable {
         if wasDown { log(.notice, "\(mailbox.name): the bounce pipeline stores again") }
     }
 
-    /// `2 results: hard a@example.org, complaint b@example.org`, for the log line.
+    /// `2 results: hard, complaint`, for the log line: kinds, not addresses (a log outlives an erase).
     static func describe(_ report: BounceReport) -> String {
-        let shown = report.results.prefix(5).map { "\($0.kind.rawValue) \($0.recipient ?? "(no recipient)")" }
-        let more = report.results.count > 5 ? ", …" : ""
         let n = report.results.count
-        return "\(n) result\(n == 1 ? "" : "s")" + (shown.isEmpty ? "" : ": " + shown.joined(separator: ", ")) + more
+        let kinds = report.results.prefix(5).map(\.kind.rawValue) + (n > 5 ? ["…"] : [])
+        return "\(n) result\(n == 1 ? "" : "s")" + (kinds.isEmpty ? "" : ": " + kinds.joined(separator: ", "))
     }
 }

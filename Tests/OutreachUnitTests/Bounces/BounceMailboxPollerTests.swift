@@ -165,10 +165,10 @@ import Testing
         #expect(mailbox.state.withLock { $0.interrupted })
     }
 
-    @Test func theLogLineNamesTheResults() {
+    @Test func theLogLineNamesTheKindsNotTheAddresses() {
         let report = BounceReport(results: [
             BounceResult(recipient: "a@example.org", kind: .hard), BounceResult(recipient: nil, kind: .unknown),
         ])
-        #expect(BounceMailboxPoller.describe(report) == "2 results: hard a@example.org, unknown (no recipient)")
+        #expect(BounceMailboxPoller.describe(report) == "2 results: hard, unknown")
     }
 }
