@@ -66,7 +66,8 @@ struct IMAPConnection: ~Copyable {
             _ = outreach_curl_setopt_pointer(handle, option, nil)
         }
         let reply = IMAPReply(
-            code: code, body: exchange.body, lines: exchange.lines, detail: code == CURLE_OK ? "" : exchange.detail(code),
+            code: code, body: exchange.body, lines: exchange.lines,
+            detail: code == CURLE_OK ? "" : exchange.detail(code),
             tooLarge: exchange.tooLarge)
         if fresh, code == CURLE_OK { uidValidity = IMAPResponse.uidValidity(exchange.lines) }
         if code != CURLE_OK, code != CURLE_QUOTE_ERROR { close() }

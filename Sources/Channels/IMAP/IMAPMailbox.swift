@@ -60,7 +60,9 @@ public final class IMAPMailbox: BounceMailbox {
                 }
             } catch {
                 // Unread again, so the next poll's search finds it and tries the move again.
-                if case .message = error { _ = c.run("UID STORE \(uid) -FLAGS.SILENT (\\Seen)", interrupt: interruption) }
+                if case .message = error {
+                    _ = c.run("UID STORE \(uid) -FLAGS.SILENT (\\Seen)", interrupt: interruption)
+                }
                 throw error
             }
         }

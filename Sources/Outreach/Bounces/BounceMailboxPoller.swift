@@ -123,7 +123,8 @@ public final class BounceMailboxPoller: Sendable {
         do {
             bytes = try mailbox.fetch(uid: uid)
         } catch {
-            return failed(uid, error, "could not be fetched", then: "it is tried again at the next poll", as: .fetchFailed)
+            return failed(
+                uid, error, "could not be fetched", then: "it is tried again at the next poll", as: .fetchFailed)
         }
         let outcome: BounceIngestOutcome
         do {

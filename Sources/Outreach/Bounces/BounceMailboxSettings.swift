@@ -50,7 +50,9 @@ public struct BounceMailboxSettings: Sendable, Equatable {
         guard let user = parts.user, !user.isEmpty else {
             throw s.invalid("mailbox", "must name the user, \(example) (an @ in the user is written %40)")
         }
-        guard let host = parts.host, !host.isEmpty else { throw s.invalid("mailbox", "must name the server, \(example)") }
+        guard let host = parts.host, !host.isEmpty else {
+            throw s.invalid("mailbox", "must name the server, \(example)")
+        }
         guard parts.query == nil, parts.fragment == nil else {
             throw s.invalid("mailbox", "must name a mailbox only, without ? or #, \(example)")
         }
@@ -59,7 +61,8 @@ public struct BounceMailboxSettings: Sendable, Equatable {
         while path.hasSuffix("/") { path.removeLast() }
         let mailbox = path.isEmpty ? "INBOX" : path
         guard Self.isPlainName(mailbox), !mailbox.contains(";") else {
-            throw s.invalid("mailbox", "must name the mailbox in printable ASCII without ';' (\(mailbox.debugDescription))")
+            throw s.invalid(
+                "mailbox", "must name the mailbox in printable ASCII without ';' (\(mailbox.debugDescription))")
         }
         self.scheme = scheme
         self.host = host
@@ -70,7 +73,9 @@ public struct BounceMailboxSettings: Sendable, Equatable {
         let tlsName = try s.string("tls") ?? (scheme == "imaps" ? "implicit" : "starttls")
         guard let tls = TLS(rawValue: tlsName) else { throw s.invalid("tls", "must be none, starttls or implicit") }
         if tls == .implicit, scheme != "imaps" { throw s.invalid("tls", "implicit TLS needs an imaps:// mailbox") }
-        if tls != .implicit, scheme == "imaps" { throw s.invalid("tls", "an imaps:// mailbox always uses implicit TLS") }
+        if tls != .implicit, scheme == "imaps" {
+            throw s.invalid("tls", "an imaps:// mailbox always uses implicit TLS")
+        }
         self.tls = tls
         caFile = try s.readableFile("ca_file")
         verifyTLS = try s.bool("tls_verify") ?? true

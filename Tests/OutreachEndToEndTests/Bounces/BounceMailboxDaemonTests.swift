@@ -49,7 +49,8 @@ import Testing
             #expect(sent.status == 0, "\(sent.stderr)")
         }
         let original = d.dir + "/angry.eml"
-        _ = FileManager.default.createFile(atPath: original, contents: Data(try #require(smtp.messages().dropFirst().first)))
+        _ = FileManager.default.createFile(
+            atPath: original, contents: Data(try #require(smtp.messages().dropFirst().first)))
 
         let human = Array("From: fine@example.org\r\nSubject: thanks\r\n\r\nThank you for the newsletter!\r\n".utf8)
         let dsn = try Self.build(["dsn", "--to", "bounces@news.example.org", "--recipient", "gone@example.org"])
@@ -109,7 +110,9 @@ import Testing
 
         let imap = try DovecotServer(port: port, password: String(password))
         defer { imap.stop() }
-        _ = try imap.append([try Self.build(["dsn", "--to", "bounces@news.example.org", "--recipient", "gone@example.org"])])
+        _ = try imap.append([
+            try Self.build(["dsn", "--to", "bounces@news.example.org", "--recipient", "gone@example.org"])
+        ])
         // The retries wait longer each time (1 s, 2 s, 4 s … after poll = "1s").
         try TestSupport.waitFor("the DSN in Processed", seconds: 90) {
             (try imap.folders()["Processed"]?.count ?? 0) == 1
@@ -130,7 +133,8 @@ import Testing
         let wrong = try Self.daemon(smtpPort: smtp.port, imapPort: imap.port, password: "not-the-password")
         let refused = try wrong.cli(["check", "--probe"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("[bounces] cannot read the mailbox imap://bounces@127.0.0.1:\(imap.port)/INBOX"))
+        #expect(
+            refused.stderr.contains("[bounces] cannot read the mailbox imap://bounces@127.0.0.1:\(imap.port)/INBOX"))
         #expect(!refused.stderr.contains("not-the-password"), "\(refused.stderr)")
 
         for (setting, sentence) in [

@@ -43,7 +43,8 @@ final class DovecotServer {
         try FileManager.default.createDirectory(atPath: mail, withIntermediateDirectories: true)
         let ids = try Self.accounts()
         if getuid() == 0 { try TestSupport.run("chown", ["\(ids.mailUID):\(ids.mailGID)", mail]) }
-        try "\(user):{PLAIN}\(self.password)::::::\n".write(toFile: directory + "/passwd", atomically: true, encoding: .utf8)
+        try "\(user):{PLAIN}\(self.password)::::::\n".write(
+            toFile: directory + "/passwd", atomically: true, encoding: .utf8)
         let tls =
             certificate.map { c in
                 """
@@ -97,7 +98,8 @@ final class DovecotServer {
         // Through Python, which clears the signal mask before it execs Dovecot: a child of
         // Foundation's Process starts with nearly every signal blocked, and a Dovecot master that
         // never sees SIGTERM outlives the test.
-        let exec = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+        let exec =
+            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
             + "signal.signal(signal.SIGPIPE, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", exec, binary, "-c", directory + "/dovecot.conf", "-F"]
@@ -171,7 +173,8 @@ final class DovecotServer {
         return json.mapValues { list in
             (list.arrayValue ?? []).map { m in
                 Message(
-                    uid: UInt32(m["uid"]?.intValue ?? 0), flags: (m["flags"]?.arrayValue ?? []).compactMap(\.stringValue),
+                    uid: UInt32(m["uid"]?.intValue ?? 0),
+                    flags: (m["flags"]?.arrayValue ?? []).compactMap(\.stringValue),
                     messageID: m["message_id"]?.stringValue)
             }
         }

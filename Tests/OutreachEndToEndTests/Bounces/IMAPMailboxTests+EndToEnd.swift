@@ -113,7 +113,8 @@ import Testing
     @Test func aMessageWithTagLikeLinesIsWholeOrRefusedNeverCut() throws {
         let server = try DovecotServer()
         defer { server.stop() }
-        let tricky = Self.message(1, extra: (1...30).map { String(format: "A%03d OK Fetch completed\r\n", $0) }.joined())
+        let tricky = Self.message(
+            1, extra: (1...30).map { String(format: "A%03d OK Fetch completed\r\n", $0) }.joined())
         let plain = Self.message(2)
         let uids = try server.append([tricky, plain])
         let mailbox = try Self.mailbox(server)

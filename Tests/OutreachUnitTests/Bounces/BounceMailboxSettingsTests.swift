@@ -53,29 +53,31 @@ import Testing
         #expect(try BounceMailboxSettings.from(config) == nil)
     }
 
-    @Test(arguments: [
-        (["mailbox": ConfigValue.string("pop3://b@mail.example.org/INBOX")], "'mailbox' must be an imap://"),
-        (["mailbox": "imaps://b:pw@mail.example.org/INBOX"], "must not hold the password"),
-        (["mailbox": "imaps://mail.example.org/INBOX"], "must name the user"),
-        (["mailbox": "imaps://b@mail.example.org/INBOX?x=1"], "without ? or #"),
-        (["mailbox": "imaps://b@mail.example.org/INBOX;UID=3"], "without ';'"),
-        (["mailbox": "imap://b@mail.example.org/INBOX", "tls": "implicit"], "'tls' implicit TLS needs"),
-        (["tls": "none"], "'tls' an imaps:// mailbox always uses implicit TLS"),
-        (["tls": "try"], "'tls' must be none, starttls or implicit"),
-        (["poll": "0s"], "'poll' must be a duration from 1s to 1d"),
-        (["poll": "often"], "'poll' must be a duration"),
-        (["processed_folder": ""], "'processed_folder' must be a folder name"),
-        (["processed_folder": "Bearbeitet ä"], "'processed_folder' must be a folder name in printable ASCII"),
-        (["processed_folder": "inbox"], "'processed_folder' must differ from the mailbox read (INBOX)"),
-        (["password": nil], "[bounces] needs a value for 'password_file'"),
-        (["password": nil, "password_file": "/nonexistent/pw"], "'password_file' names /nonexistent/pw"),
-    ] as [([String: ConfigValue?], String)])
+    @Test(
+        arguments: [
+            (["mailbox": ConfigValue.string("pop3://b@mail.example.org/INBOX")], "'mailbox' must be an imap://"),
+            (["mailbox": "imaps://b:pw@mail.example.org/INBOX"], "must not hold the password"),
+            (["mailbox": "imaps://mail.example.org/INBOX"], "must name the user"),
+            (["mailbox": "imaps://b@mail.example.org/INBOX?x=1"], "without ? or #"),
+            (["mailbox": "imaps://b@mail.example.org/INBOX;UID=3"], "without ';'"),
+            (["mailbox": "imap://b@mail.example.org/INBOX", "tls": "implicit"], "'tls' implicit TLS needs"),
+            (["tls": "none"], "'tls' an imaps:// mailbox always uses implicit TLS"),
+            (["tls": "try"], "'tls' must be none, starttls or implicit"),
+            (["poll": "0s"], "'poll' must be a duration from 1s to 1d"),
+            (["poll": "often"], "'poll' must be a duration"),
+            (["processed_folder": ""], "'processed_folder' must be a folder name"),
+            (["processed_folder": "Bearbeitet ä"], "'processed_folder' must be a folder name in printable ASCII"),
+            (["processed_folder": "inbox"], "'processed_folder' must differ from the mailbox read (INBOX)"),
+            (["password": nil], "[bounces] needs a value for 'password_file'"),
+            (["password": nil, "password_file": "/nonexistent/pw"], "'password_file' names /nonexistent/pw"),
+        ] as [([String: ConfigValue?], String)])
     func mistakesAreRefusedNamingTheKey(values: [String: ConfigValue?], sentence: String) throws {
         var all: [String: ConfigValue] = [
             "mailbox": "imaps://bounces@mail.example.org/INBOX", "password": .string(Self.password),
         ]
         for (k, v) in values { all[k] = v }
-        let section = ConfigSection(name: "bounces", file: "/etc/outreach/outreachd.conf", baseDirectory: "", values: all)
+        let section = ConfigSection(
+            name: "bounces", file: "/etc/outreach/outreachd.conf", baseDirectory: "", values: all)
         do {
             _ = try BounceMailboxSettings(section: section)
             Issue.record("accepted \(values)")
