@@ -120,6 +120,14 @@ import Testing
         #expect(d.log.components(separatedBy: "cannot be read").count == 2, "\(d.log)")
         #expect(d.log.contains("can be read again"))
         #expect(!d.log.contains(password))
+
+        // The mailbox is read as set at start: SIGHUP says a change needs a restart.
+        let config = try String(contentsOfFile: d.configPath, encoding: .utf8)
+        try config.replacingOccurrences(of: "poll = \"1s\"", with: "poll = \"2s\"").write(
+            toFile: d.configPath, atomically: true, encoding: .utf8)
+        kill(d.pid, SIGHUP)
+        try TestSupport.waitFor("the reload") { d.log.contains("reloaded the configuration") }
+        #expect(d.log.contains("[bounces] mailbox settings changed; restart outreachd to apply that"))
     }
 
     @Test func checkNamesEachMistakeInOneSentenceAndProbeLogsIn() throws {
