@@ -85,8 +85,9 @@ enum IMAPResponse {
     }
 
     /// The message of a `UID FETCH n BODY.PEEK[]` answer: from `lines` when they hold the literal
-    /// whole (followed by the line closing the FETCH and the tagged completion), else from `body`;
-    /// nil when neither does (no such message, or the literal was cut short).
+    /// whole (followed by the line closing the FETCH and the tagged completion), else from `body`
+    /// (after its FETCH line, or all of it when it is exactly the literal's size); nil when neither
+    /// does (no such message, or the literal was cut short).
     static func fetchedMessage(lines: [UInt8], body: [UInt8]) -> [UInt8]? {
         if let (start, size) = literalStart(lines), lines.count - start >= size {
             let rest = splitLines(Array(lines[(start + size)...]))
@@ -100,6 +101,10 @@ enum IMAPResponse {
         }
         if let (start, size) = literalStart(body), body.count - start >= size {
             return Array(body[start..<(start + size)])
+        }
+        // A libcurl that writes the literal alone as data, the FETCH line only to the lines.
+        if let (_, size) = literalStart(lines), body.count == size, !body.starts(with: Array("* ".utf8)) {
+            return body
         }
         return nil
     }

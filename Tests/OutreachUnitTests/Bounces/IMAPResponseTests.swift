@@ -33,6 +33,14 @@ import Testing
         #expect(IMAPResponse.fetchedMessage(lines: lines, body: Self.bytes(head + m)) == Self.bytes(m))
     }
 
+    /// The same, when only the literal is written as data.
+    @Test func theMessageIsTheDataWhenItIsExactlyTheLiteral() {
+        let m = "Subject: x\r\n\r\ny\r\n"
+        let lines = Self.bytes("* 1 FETCH (UID 7 BODY[] {\(m.utf8.count)}\r\n)\r\nA005 OK Fetch completed.\r\n")
+        #expect(IMAPResponse.fetchedMessage(lines: lines, body: Self.bytes(m)) == Self.bytes(m))
+        #expect(IMAPResponse.fetchedMessage(lines: lines, body: Self.bytes("y\r\n")) == nil)
+    }
+
     /// libcurl 7.88 ends the command at a line of the message shaped like its tag: what arrived is
     /// shorter than the literal, and no message is made of it.
     @Test func aLiteralCutShortIsNoMessage() {
