@@ -45,10 +45,10 @@ public final class BounceMailboxPoller: Sendable {
     private struct State {
         var uidValidity: UInt32?
         var remembered: [UInt32: Remembered] = [:]
-        /// Failures already logged: said once, not at every poll.
+        /// Fetches and moves whose failure was logged: said once per UID, not at every poll.
         var mailboxDown = false
         var storeDown = false
-        var loggedFetchFailures: Set<UInt32> = []
+        var loggedFailures: Set<UInt32> = []
     }
 
     private enum Remembered {
@@ -92,11 +92,11 @@ public final class BounceMailboxPoller: Sendable {
                 // Another UIDVALIDITY: the mailbox was recreated, and every UID remembered names nothing.
                 s.uidValidity = listing.uidValidity
                 s.remembered.removeAll()
-                s.loggedFetchFailures.removeAll()
+                s.loggedFailures.removeAll()
             }
             let unread = Set(listing.uids)
             s.remembered = s.remembered.filter { unread.contains($0.key) }
-            s.loggedFetchFailures.formIntersection(unread)
+            s.loggedFailures.formIntersection(unread)
             return listing.uids.map { ($0, s.remembered[$0]) }
         }
         for (uid, remembered) in todo {
@@ -160,7 +160,7 @@ public final class BounceMailboxPoller: Sendable {
         }
         state.withLock {
             $0.remembered[uid] = nil
-            $0.loggedFetchFailures.remove(uid)
+            $0.loggedFailures.remove(uid)
         }
         return .moved
     }
@@ -175,7 +175,7 @@ public final class BounceMailboxPoller: Sendable {
             return d
         }
         guard case .message(_, let why) = error else { return d }
-        let first = state.withLock { $0.loggedFetchFailures.insert(uid).inserted }
+        let first = state.withLock { $0.loggedFailures.insert(uid).inserted }
         if first { log(.warning, "\(mailbox.name): IMAP UID \(uid) \(what) (\(why)); \(next)") }
         return d
     }
