@@ -4,7 +4,8 @@ import Outreach
 /// field any of them uses.
 public enum StarterTemplates {
     public static let names = [
-        "confirm", "event-cancellation", "event-invitation", "event-reminder", "newsletter", "press-release", "welcome",
+        "confirm", "event-cancellation", "event-invitation", "event-reminder", "event-update", "newsletter",
+        "press-release", "welcome",
     ]
     public static let locales = ["en", "da", "sv"]
 
@@ -31,8 +32,16 @@ public enum StarterTemplates {
         "description": "We cook and eat together.", "rsvp_url": "https://example.org/rsvp/9",
         "note": "Bring a dish if you like.",
         "contact": ["name": "Ana Lima", "first_name": "Ana", "email": "ana@example.org"],
-        "event": ["title": "Madklub", "when": "tirsdag 4. marts kl. 18.00", "location": "Gellerup Bibliotek"],
-        "list": ["name": "Madklub-nyt"],
+        "event": [
+            "title": "Madklub", "when": "tirsdag 4. marts kl. 18.00", "location": "Gellerup Bibliotek",
+            "changes": [
+                "title": ["old": "Fællesspisning", "new": "Madklub"],
+                "time": ["old": "mandag 3. marts kl. 18.00", "new": "tirsdag 4. marts kl. 18.00"],
+                "place": ["old": "Foreningshuset", "new": "Gellerup Bibliotek"], "dates": true,
+            ],
+        ],
+        "list": ["name": "madklub-nyt", "title": "Madklub-nyt"],
+        "website": "https://sprogcenter.example", "postal_address": "Vesterbrogade 1, 8000 Aarhus C",
         "unsubscribe_url": "https://outreach.example.org/unsubscribe/tok123",
         "confirm_url": "https://outreach.example.org/confirm/tok456",
     ]

@@ -53,6 +53,7 @@ public enum StoreConformance {
         StoreCheck("aNoIsFinalAtTheChangeAndAtTheClaim", aNoIsFinalAtTheChangeAndAtTheClaim),
         StoreCheck("eraseCancelsAndForgetsAndKeepsTheNo", eraseCancelsAndForgetsAndKeepsTheNo),
         StoreCheck("bouncesSuppressAndReceiptsMoveTheState", bouncesSuppressAndReceiptsMoveTheState),
+        StoreCheck("aListsTitleAndDataReachItsMessages", aListsTitleAndDataReachItsMessages),
     ]
 
     /// Campaigns: their fan-out into the queue, their states, and the report's reads.
@@ -72,6 +73,8 @@ public enum StoreConformance {
         StoreCheck(
             "cancellingOneOccurrenceStoresTheExceptionAndQueuesItsCancellation",
             cancellingOneOccurrenceStoresTheExceptionAndQueuesItsCancellation),
+        StoreCheck("anEventKeepsItsTitlesAndData", anEventKeepsItsTitlesAndData),
+        StoreCheck("aNewerUpdateSupersedesWhatStillWaits", aNewerUpdateSupersedesWhatStillWaits),
     ]
 
     /// A little ahead of every enqueue of a check, so what was queued is due.
@@ -655,5 +658,96 @@ public enum StoreConformance {
         #expect(try s.campaign(named: "and")?.state == .finished)
         #expect(try s.campaigns().filter { $0.state == .finished }.count == 5)
         #expect(throws: CampaignError.finished("and")) { try s.setCampaignState("and", to: .paused, now: now) }
+    }
+
+    /// Issue 18.2 and 18.8: a list's title, its translations and its data are stored, changed, and
+    /// read with each of its messages when it is claimed (what the composer layers under the
+    /// message's own data); a list that does not exist cannot be changed.
+    public static func aListsTitleAndDataReachItsMessages(_ s: any QueueingStore) throws {
+        let details = ListDetails(
+            title: "Newsletter", titleTranslations: ["da": "Nyhedsbrev"], data: ["about": "News from the centre."])
+        let created = try s.createList(name: "news", doubleOptIn: true, details: details)
+        #expect(created.details == details)
+        #expect(try s.list(named: "news")?.details == details)
+        #expect(try s.createList(name: "plain", doubleOptIn: false).details == ListDetails())
+        var changed = details
+        changed.titleTranslations["sv"] = "Nyhetsbrev"
+        changed.data = ["about": "Changed.", "website": "https://example.org"]
+        #expect(try s.updateList(named: "news", details: changed).details == changed)
+        #expect(try s.lists().first { $0.name == "news" }?.details == changed)
+        #expect(throws: StoreError.unknownList("nope")) { try s.updateList(named: "nope", details: changed) }
+        _ = try s.enqueue(
+            Message(template: "confirm", kind: .transactional, listName: "news"),
+            deliveries: [NewDelivery(channel: "outbox", address: "a@example.org")], idempotency: nil)
+        _ = try s.enqueue(
+            Message(template: "welcome"), deliveries: [NewDelivery(channel: "outbox", address: "b@example.org")],
+            idempotency: nil)
+        let claimed = try claimAll(s)
+        #expect(claimed.count == 2)
+        #expect(claimed.first { $0.message.listName == "news" }?.message.listDetails == changed)
+        #expect(claimed.first { $0.message.listName == nil }?.message.listDetails == nil)
+    }
+
+    /// Issue 18.2 and 18.8: an event's title translations and template data are stored and changed
+    /// with it, and its messages carry the data at their top level.
+    public static func anEventKeepsItsTitlesAndData(_ s: any EventQueueStore) throws {
+        _ = try club(s, ["ana@example.org"])
+        var event = try clubEvent("dinner", rrule: "FREQ=WEEKLY;COUNT=2")
+        event.titles = LocalizedTitle("Dinner club", translations: ["da": "Fællesspisning", "ar": "نادي العشاء"])
+        event.data = ["description": "We cook together.", "rsvp_url": "https://example.org/rsvp"]
+        let now0 = WallClock.parseRFC3339("2030-01-01T00:00:00Z")!
+        let (created, _) = try s.createEvent(event, now: now0)
+        let read = try #require(try s.event(named: "dinner"))
+        #expect(read.titles == event.titles && read.data == event.data)
+        let invitation = try #require(try s.message(id: created.invitationMessageID!))
+        #expect(invitation.data["description"]?.stringValue == "We cook together.")
+        #expect(EventMessageInfo(invitation.data)?.titles == event.titles)
+        var changed = read
+        changed.titles = changed.titles.applying(.init(translations: [("da", ""), ("sv", "Middagsklubb")]))
+        changed.data = ["note": "Bring a dish."]
+        let (updated, _) = try s.updateEvent(changed, now: now0)
+        let again = try #require(try s.event(named: "dinner"))
+        #expect(again.titleTranslations == ["ar": "نادي العشاء", "sv": "Middagsklubb"] && again.data == changed.data)
+        #expect(try s.message(id: updated.invitationMessageID!)?.data["note"]?.stringValue == "Bring a dish.")
+    }
+
+    /// Issue 18.4: an update supersedes each person's invitation or update still waiting (cancelled,
+    /// reason `superseded`), so each gets one message: whoever had the invitation gets the newer
+    /// update telling what changed since what they had; whoever still waited for the invitation
+    /// gets the current invitation.
+    public static func aNewerUpdateSupersedesWhatStillWaits(_ s: any EventQueueStore) throws {
+        _ = try club(s, ["ana@example.org", "bo@example.org"])
+        let now0 = WallClock.nowMillis()
+        let (created, _) = try s.createEvent(try clubEvent("meet", rrule: "FREQ=WEEKLY;COUNT=2"), now: now0)
+        // Ana had her invitation; Bo's still waits.
+        let first = try claimAll(s)
+        let (ana0, bo0) = try (
+            #require(first.first { $0.delivery.address == "ana@example.org" }),
+            #require(first.first { $0.delivery.address == "bo@example.org" })
+        )
+        try s.complete([result(ana0, .sent(providerID: nil))], owner: "w", now: now0)
+        try s.release(ids: [bo0.delivery.id], owner: "w")
+
+        var moved = created
+        moved.location = "Room 2"
+        let (once, q1) = try s.updateEvent(moved, now: now0)
+        #expect(q1.superseded == 1, "Bo's invitation")
+        var renamed = once
+        renamed.title = "Meeting"
+        let (twice, q2) = try s.updateEvent(renamed, now: now0)
+        #expect(q2.superseded == 2, "Ana's first update and the invitation Bo got instead of it")
+        #expect(try s.cancelReasons(messageID: nil)[.superseded] == 3)
+
+        let waiting = try claimAll(s)
+        #expect(waiting.map(\.delivery.address).sorted() == ["ana@example.org", "bo@example.org"], "one each")
+        let anas = try #require(waiting.first { $0.delivery.address.hasPrefix("ana") })
+        let ana = try #require(EventMessageInfo(anas.message.data))
+        #expect(ana.role == .update && ana.sequence == 2 && ana.title == "Meeting" && ana.location == "Room 2")
+        #expect(
+            ana.previous?.location == nil && ana.previous?.titles.text == "meet", "what changed since her invitation")
+        let bo = try #require(waiting.first { $0.delivery.address.hasPrefix("bo") })
+        #expect(bo.message.id == twice.invitationMessageID)
+        let bos = try #require(EventMessageInfo(bo.message.data))
+        #expect(bos.role == .invitation && bos.sequence == 2)
     }
 }

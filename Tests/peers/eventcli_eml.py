@@ -1,7 +1,7 @@
 """Reads the .eml files named on the command line and reports, as JSON, what Python's email package,
-icalendar and recurring-ical-events make of each: the text/calendar alternative and its method, the
-invite.ics attachment, the VEVENT's UID/SEQUENCE/STATUS, its RECURRENCE-ID and EXDATEs (UTC), and the
-UTC instants the series expands to.
+icalendar and recurring-ical-events make of each: the text and HTML parts, the text/calendar
+alternative and its method, the invite.ics attachment, the VEVENT's UID/SEQUENCE/STATUS, its
+RECURRENCE-ID and EXDATEs (UTC), and the UTC instants the series expands to.
 """
 import datetime
 import email
@@ -29,6 +29,8 @@ for path in sys.argv[1:]:
             r["calendar_parts"].append({"method": part.get_param("method")})
         if ctype == "text/plain" and not filename:
             r["text"] = part.get_content()
+        if ctype == "text/html" and not filename:
+            r["html"] = part.get_content()
         if filename == "invite.ics":
             cal = icalendar.Calendar.from_ical(part.get_payload(decode=True).decode("utf-8"))
             ev = cal.walk("VEVENT")[0]

@@ -11,9 +11,10 @@ enum BounceAddress {
             s = s[s.index(after: semi)...]
         }
         var a = String(s).trimmingSpaces
-        if let lt = a.firstIndex(of: "<"), let gt = a[lt...].firstIndex(of: ">") {
+        if let gt = a.firstIndex(of: ">"), let lt = a[..<gt].lastIndex(of: "<") {
             a = String(a[a.index(after: lt)..<gt]).trimmingSpaces
         }
+        a.removeAll { $0 == "<" || $0 == ">" }
         if a.contains("\\x{") { a = unescapeUnitext(a) }
         while a.hasSuffix(".") { a.removeLast() }
         guard !a.isEmpty, !a.contains(" ") else { return nil }

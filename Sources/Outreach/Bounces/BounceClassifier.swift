@@ -15,11 +15,11 @@ import Foundation
 /// SMTP code (5xx hard, 4xx soft); nothing at all is `unknown`.
 enum BounceClassifier {
     static func kind(status: String?, diagnostic: String?) -> BounceKind {
-        let text = (diagnostic ?? "").lowercased()
+        let text = BounceText.asciiLowercased((diagnostic ?? "").utf8)
         if let status, let kind = kind(forStatus: status, text: text) { return kind }
         if containsAny(text, softPhrases) { return .soft }
         if containsAny(text, hardPhrases) { return .hard }
-        switch basicCode(in: text)?.first {
+        switch basicCode(in: diagnostic ?? "")?.first {
         case "5": return .hard
         case "4": return .soft
         default: return .unknown
@@ -27,7 +27,7 @@ enum BounceClassifier {
     }
 
     /// Nil for a 2.x.x status (success) or a code that is not one.
-    static func kind(forStatus status: String, text: String) -> BounceKind? {
+    static func kind(forStatus status: String, text: [UInt8]) -> BounceKind? {
         let parts = status.split(separator: ".")
         guard parts.count == 3, let cls = parts.first?.first else { return nil }
         let subject = parts[1]
@@ -52,11 +52,10 @@ enum BounceClassifier {
             guard c == 0x32 || c == 0x34 || c == 0x35, i == 0 || !isCodeByte(u[i - 1]), i + 1 < u.count,
                 u[i + 1] == 0x2E
             else { continue }
-            var j = i + 2
-            let s1 = j
-            while j < u.count, j - s1 < 3, isDigit(u[j]) { j += 1 }
-            guard j > s1, j < u.count, u[j] == 0x2E else { continue }
-            j += 1
+            // The subject is one digit, 0 to 7 (RFC 3463 defines no other), so a version such as
+            // "Exim 4.94.2" is not read as a status.
+            guard i + 3 < u.count, u[i + 2] >= 0x30, u[i + 2] <= 0x37, u[i + 3] == 0x2E else { continue }
+            var j = i + 4
             let s2 = j
             while j < u.count, j - s2 < 3, isDigit(u[j]) { j += 1 }
             let endsSentence = j < u.count && u[j] == 0x2E && (j + 1 == u.count || !isDigit(u[j + 1]))
@@ -88,8 +87,8 @@ enum BounceClassifier {
         isDigit(b) || b == 0x2E || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
     }
 
-    static func containsAny(_ text: String, _ phrases: [String]) -> Bool {
-        phrases.contains { text.contains($0) }
+    static func containsAny(_ text: [UInt8], _ phrases: [[UInt8]]) -> Bool {
+        phrases.contains { BounceText.find($0, in: text) }
     }
 
     /// Words for a mailbox that does not exist (text second, and the 5.7.x exception).
@@ -101,12 +100,12 @@ enum BounceClassifier {
         "account has been disabled", "account is disabled", "account disabled", "couldn't be found",
         "could not be found", "recipientnotfound", "doesn't have a", "no longer", "host or domain name not found",
         "domain not found", "bad destination mailbox",
-    ]
+    ].map { Array($0.utf8) }
 
     /// Words for a full mailbox or a block of the sender, not of the address.
     static let softPhrases = [
         "quota", "mailbox full", "mailbox is full", "mailbox has exceeded", "insufficient storage",
         "exceeded storage", "storage allocation", "too many messages", "try again later", "temporarily",
-        "greylist", "spam", "blocked", "blacklist", "blocklist", "rate limit", "reputation",
-    ]
+        "greylist", "spam", "blocked", "blacklist", "blocklist", "rate limit", "reputation", "queue too long",
+    ].map { Array($0.utf8) }
 }

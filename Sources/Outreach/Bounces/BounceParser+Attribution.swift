@@ -21,7 +21,7 @@ extension BounceParser {
             if let d = h.first("message-id").flatMap(Self.deliveryFromMessageIDs) { return d }
         }
         // A returned copy inline in the text (qmail, Exim, Sendmail write it below their words).
-        if let d = Self.inlineDelivery(m.textLines) { return d }
+        if let d = Self.inlineDelivery(m.text) { return d }
         for name in ["in-reply-to", "references"] {
             if let d = m.root.headers.first(name).flatMap(Self.deliveryFromMessageIDs) { return d }
         }
@@ -54,15 +54,18 @@ extension BounceParser {
     }
 
     /// `X-Outreach-Delivery:` or `Message-ID:` lines of a copy returned inside the text.
-    static func inlineDelivery(_ lines: [Substring]) -> Int64? {
-        let header = deliveryHeader.lowercased() + ":"
+    static func inlineDelivery(_ text: BounceText) -> Int64? {
+        let header = Array((deliveryHeader.lowercased() + ":").utf8)
+        let messageID = Array("message-id:".utf8)
         var fromMessageID: Int64?
-        for (i, line) in lines.enumerated() {
-            let lower = line.lowercased()
-            if lower.hasPrefix(header), let d = deliveryID(String(line.dropFirst(header.count))) { return d }
-            if fromMessageID == nil, lower.hasPrefix("message-id:") {
-                let value = line.dropFirst("message-id:".count).trimmingSpaces
-                let folded = value.isEmpty && i + 1 < lines.count ? lines[i + 1].trimmingSpaces : value
+        for (i, line) in text.lines.enumerated() {
+            let lower = text.lower(i)
+            if lower.starts(with: header), let d = deliveryID(String(line.utf8.dropFirst(header.count))!) {
+                return d
+            }
+            if fromMessageID == nil, lower.starts(with: messageID) {
+                let value = String(line.utf8.dropFirst(messageID.count))!.trimmingSpaces
+                let folded = value.isEmpty && i + 1 < text.lines.count ? text.lines[i + 1].trimmingSpaces : value
                 fromMessageID = deliveryFromMessageIDs(folded)
             }
         }

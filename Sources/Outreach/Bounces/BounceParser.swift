@@ -44,10 +44,12 @@ public struct BounceParser: Sendable {
         }
         // A DSN that reports only deliveries (Action: delivered, relayed, expanded) is no bounce.
         if sawStatusPart { return out }
-        if let r = PlainTextBounce.results(m.textLines) { return r }
+        // The text forms only in a message from the mail system: a person quoting a bounce is not one.
+        let fromMailSystem = PlainTextBounce.isFromMailSystem(m.root.headers)
+        if fromMailSystem, let r = PlainTextBounce.results(m.text) { return r }
         if AutoReply.isAutoReply(m.root.headers) { return [AutoReply.result(m.root.headers)] }
         if PlainTextBounce.looksLikeBounce(m.root.headers) {
-            return PlainTextBounce.generic(m.textLines, headers: m.root.headers, returned: m.returnedHeaders)
+            return PlainTextBounce.generic(m.text, headers: m.root.headers, returned: m.returnedHeaders)
         }
         return []
     }
@@ -58,9 +60,8 @@ public struct BounceParser: Sendable {
 struct ReturnedMessage {
     let root: MIMEEntity
     let parts: [MIMEEntity]
-    /// The first readable text (text/plain, else text/html without tags) that is not an attachment,
-    /// line by line without line ends.
-    let textLines: [Substring]
+    /// The first readable text (text/plain, else text/html without tags) that is not an attachment.
+    let text: BounceText
     /// The header of the returned original (`message/rfc822`, `text/rfc822-headers`, …), if any.
     let returnedHeaders: MessageHeaders?
 
@@ -76,11 +77,13 @@ struct ReturnedMessage {
             text = plain.text
         } else if let html = parts.first(where: { isBody($0) && $0.contentType.mediaType == "text/html" }) {
             text = HTMLText.plain(html.text)
+        } else if root.contentType.isMultipart, root.parts.isEmpty {
+            // A multipart whose boundary is missing or never occurs: its body is all there is to read.
+            text = BodyDecoding.text(root.body, charset: nil)
         } else {
             text = ""
         }
-        // By Character: "\r\n" is one, and `isNewline` is true for it, "\n" and a lone "\r".
-        textLines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        self.text = BounceText(text)
         returnedHeaders = parts.first { MIMEEntity.embeddedTypes.contains($0.contentType.mediaType) }?.embeddedHeaders
     }
 }

@@ -124,3 +124,31 @@ public struct SuppressionRemoval: Sendable, Equatable {
         return .object(o)
     }
 }
+
+/// What `contacts export` shows of the bounce tables, the same for every backend.
+public enum BounceExport {
+    /// `bounces`, `bounce_scores` and `suppression_removals` of a person's addresses.
+    /// - Parameters:
+    ///   - addresses: the person's addresses, normalized.
+    ///   - score: an address's score, or nil; `removals`: an address's suppression removals.
+    public static func json(
+        bounces: [BounceRecord], addresses: [String], score: (String) throws -> BounceScore?,
+        removals: (String) throws -> [SuppressionRemoval]
+    ) rethrows -> [String: JSON] {
+        var scores: [JSON] = []
+        var lifted: [JSON] = []
+        for a in addresses {
+            if let s = try score(a) {
+                scores.append([
+                    "address": .string(a), "score": .number(String(s.score)),
+                    "last": .string(WallClock.rfc3339(s.lastAt)),
+                ])
+            }
+            lifted += try removals(a).map(\.json)
+        }
+        return [
+            "bounces": .array(bounces.map(\.json)), "bounce_scores": .array(scores),
+            "suppression_removals": .array(lifted),
+        ]
+    }
+}

@@ -11,7 +11,8 @@ enum HTMLText {
             if inTag {
                 if c == ">" {
                     inTag = false
-                    let name = tag.lowercased().split(whereSeparator: { $0 == " " || $0 == "/" || $0.isNewline })
+                    let name =
+                        tag.lowercased().split(whereSeparator: { $0 == " " || $0 == "/" || $0.isNewline })
                         .first.map(String.init) ?? ""
                     if ["br", "p", "div", "tr", "li", "table", "h1", "h2", "h3"].contains(name) { out += "\n" }
                     tag = ""
@@ -30,7 +31,8 @@ enum HTMLText {
     static func entities(_ s: String) -> String {
         guard s.contains("&") else { return s }
         var out = s
-        for (e, v) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&nbsp;", " "), ("&amp;", "&")] {
+        for (e, v) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&nbsp;", " "), ("&amp;", "&")]
+        {
             out = out.replacingOccurrences(of: e, with: v)
         }
         return out

@@ -36,7 +36,8 @@ struct MIMEEntity: Sendable {
         let type = ContentType.parse(headers.first("content-type"))
         var entity = MIMEEntity(
             headers: headers, contentType: type,
-            body: type.isMultipart ? raw : BodyDecoding.decode(raw, transferEncoding: headers.first("content-transfer-encoding")))
+            body: type.isMultipart
+                ? raw : BodyDecoding.decode(raw, transferEncoding: headers.first("content-transfer-encoding")))
         if type.isMultipart, depth < maxDepth, let boundary = type.parameters["boundary"], !boundary.isEmpty {
             for range in partRanges(raw, boundary: Array(boundary.utf8)) {
                 guard budget > 0 else { break }

@@ -6,26 +6,13 @@ import Foundation
 /// first, so its addresses are never taken for recipients.
 enum PlainTextBounce {
     /// Results of the first known form that finds a recipient; nil when none does.
-    static func results(_ all: [Substring]) -> [BounceResult]? {
-        let lines = Array(all.prefix { !isCopyMarker($0) })
-        let lower = lines.map { $0.lowercased() }
+    static func results(_ all: BounceText) -> [BounceResult]? {
+        let text = all.beforeCopy
         for form in [qmail, exim, sendmail, exchange, gmail] {
-            if let r = form(lines, lower), !r.isEmpty { return r }
+            if let r = form(text), !r.isEmpty { return r }
         }
         return nil
     }
-
-    /// Where the returned message starts in the text forms.
-    static func isCopyMarker(_ line: Substring) -> Bool {
-        let t = line.trimmingSpaces.lowercased()
-        return copyMarkers.contains { t.hasPrefix($0) }
-    }
-
-    static let copyMarkers = [
-        "--- below this line is a copy of the message", "--- enclosed are the original headers",
-        "------ this is a copy of the message", "----- original message -----", "----- unsent message follows",
-        "original message headers:", "----- original message follows",
-    ]
 
     /// One recipient being read: its address, its words so far.
     struct Entry {
@@ -43,16 +30,15 @@ enum PlainTextBounce {
 
     /// qmail and Yahoo: `<user@example.org>:` then the remote server's words, up to a blank line.
     /// qmail writes a bounce only when it gives up, so words it cannot classify mean hard.
-    static func qmail(_ lines: [Substring], _ lower: [String]) -> [BounceResult]? {
+    static func qmail(_ text: BounceText) -> [BounceResult]? {
         guard
-            lower.contains(where: {
-                $0.contains("this is the qmail-send program") || $0.contains("wasn't able to deliver your message")
-                    || $0.contains("unable to deliver your message to the following")
-            })
+            text.firstLine(
+                containing: "this is the qmail-send program", "wasn't able to deliver your message",
+                "unable to deliver your message to the following") != nil
         else { return nil }
         var entries: [Entry] = []
         var open = false
-        for line in lines {
+        for line in text.lines {
             let t = line.trimmingSpaces
             if t.hasPrefix("<"), t.hasSuffix(">:"), let a = BounceAddress.all(in: Substring(t)).first {
                 entries.append(Entry(address: a))
@@ -68,22 +54,18 @@ enum PlainTextBounce {
 
     /// Exim: after "The following address(es) failed:" (or, in a delay warning, "…has not yet been
     /// delivered is:"), each address indented by two spaces, its reasons indented further.
-    static func exim(_ lines: [Substring], _ lower: [String]) -> [BounceResult]? {
+    static func exim(_ text: BounceText) -> [BounceResult]? {
         guard
-            lower.contains(where: {
-                $0.contains("created automatically by mail delivery software")
-                    || $0.contains("a message that you sent could not be delivered")
-                    || $0.contains("has not yet been delivered to one or more")
-            })
+            text.firstLine(
+                containing: "created automatically by mail delivery software",
+                "a message that you sent could not be delivered", "has not yet been delivered to one or more") != nil
         else { return nil }
-        let delayed = lower.contains { $0.contains("has not yet been delivered") }
+        let delayed = text.firstLine(containing: "has not yet been delivered") != nil
         guard
-            let trigger = lower.firstIndex(where: {
-                $0.hasSuffix("failed:") || $0.contains("not yet been delivered is:")
-                    || $0.contains("not yet been delivered are:")
-            })
+            let trigger = text.firstLine(
+                containing: "failed:", "not yet been delivered is:", "not yet been delivered are:")
         else { return nil }
-        return indentedEntries(lines, from: trigger + 1).map { $0.result(.hard, delayed: delayed) }
+        return indentedEntries(text.lines, from: trigger + 1).map { $0.result(.hard, delayed: delayed) }
     }
 
     /// Address lines with their more-indented reasons below, until prose at the left margin.
@@ -93,7 +75,7 @@ enum PlainTextBounce {
         for line in lines.dropFirst(start) {
             let t = line.trimmingSpaces
             if t.isEmpty { continue }
-            let i = line.prefix { $0 == " " || $0 == "\t" }.count
+            let i = line.utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count
             if indent >= 0, i > indent {
                 entries[entries.count - 1].words.append(t)
             } else if let a = BounceAddress.leading(line) {
@@ -109,13 +91,17 @@ enum PlainTextBounce {
     /// Sendmail before DSNs: `----- The following addresses had permanent fatal errors -----`,
     /// `<address>` lines and `(reason: …)`; else the session transcript's line naming the address.
     /// "transient non-fatal errors" is Sendmail's delay warning.
-    static func sendmail(_ lines: [Substring], _ lower: [String]) -> [BounceResult]? {
+    static func sendmail(_ text: BounceText) -> [BounceResult]? {
         var results: [BounceResult] = []
-        for (index, l) in lower.enumerated() {
-            let permanent = l.contains("following addresses had permanent fatal errors")
-            guard permanent || l.contains("following addresses had transient non-fatal errors") else { continue }
+        var from = 0
+        while let index = text.firstLine(
+            containing: "following addresses had permanent fatal errors",
+            "following addresses had transient non-fatal errors", from: from)
+        {
+            from = index + 1
+            let permanent = text.line(index, contains: "permanent fatal")
             var entries: [Entry] = []
-            for line in lines.dropFirst(index + 1) {
+            for line in text.lines.dropFirst(index + 1) {
                 let t = line.trimmingSpaces
                 if t.isEmpty || t.hasPrefix("-----") { break }
                 if t.lowercased().hasPrefix("(reason:"), !entries.isEmpty {
@@ -125,7 +111,7 @@ enum PlainTextBounce {
                 }
             }
             for var e in entries {
-                if e.words.isEmpty, let said = transcriptLine(lines, naming: e.address) { e.words = [said] }
+                if e.words.isEmpty, let said = transcriptLine(text, naming: e.address) { e.words = [said] }
                 results.append(e.result(.hard, delayed: !permanent))
             }
         }
@@ -133,29 +119,32 @@ enum PlainTextBounce {
     }
 
     /// The last reply line (`<<< 550 5.1.1 <a@b>... User unknown`) of a transcript naming an address.
-    static func transcriptLine(_ lines: [Substring], naming address: String) -> String? {
-        let a = address.lowercased()
-        return lines.last { line in
-            let t = line.trimmingSpaces
-            let reply = t.hasPrefix("<<< ") ? String(t.dropFirst(4)) : t
-            return BounceClassifier.basicCode(in: String(reply.prefix(4))) != nil && t.lowercased().contains(a)
-        }.map { line in
-            let t = line.trimmingSpaces
-            return t.hasPrefix("<<< ") ? String(t.dropFirst(4)) : t
-        }
+    static func transcriptLine(_ text: BounceText, naming address: String) -> String? {
+        let a = BounceText.asciiLowercased(address.utf8)
+        guard
+            let i = text.lines.indices.last(where: { i in
+                let t = text.lines[i].trimmingSpaces
+                let reply = t.hasPrefix("<<< ") ? t.dropFirst(4) : Substring(t)
+                return BounceClassifier.basicCode(in: String(reply.prefix(4))) != nil && text.line(i, contains: a)
+            })
+        else { return nil }
+        let t = text.lines[i].trimmingSpaces
+        return t.hasPrefix("<<< ") ? String(t.dropFirst(4)) : t
     }
 
     /// Exchange and Office 365 NDR text: "Delivery has failed to these recipients or groups:" (2007
     /// on) or "The following recipient(s) cannot be reached:" (2003), each address followed by its
-    /// explanation; "Remote Server returned '…'" under "Diagnostic information for administrators".
-    static func exchange(_ lines: [Substring], _ lower: [String]) -> [BounceResult]? {
-        let triggers = [
-            "delivery has failed to these recipients or groups", "the following recipient(s) cannot be reached",
-            "delivery is delayed to these recipients or groups", "your message couldn't be delivered",
-        ]
-        guard let trigger = lower.firstIndex(where: { l in triggers.contains { l.contains($0) } }) else { return nil }
-        let delayed = lower[trigger].contains("delayed")
-        let adminStart = lower.firstIndex { $0.contains("diagnostic information for administrators") } ?? lines.count
+    /// explanation; the remote server's answer under "Diagnostic information for administrators".
+    static func exchange(_ text: BounceText) -> [BounceResult]? {
+        guard
+            let trigger = text.firstLine(
+                containing: "delivery has failed to these recipients", "the following recipient(s) cannot be reached",
+                "delivery is delayed to these recipients", "your message couldn't be delivered")
+        else { return nil }
+        let delayed = text.line(trigger, contains: "delayed")
+        let lines = text.lines
+        let adminStart =
+            text.firstLine(containing: "diagnostic information for administrators", from: trigger) ?? lines.count
         var entries: [Entry] = []
         var open = false
         for line in lines[(trigger + 1)..<max(trigger + 1, adminStart)] {
@@ -173,48 +162,68 @@ enum PlainTextBounce {
                 entries[entries.count - 1].words.append(t)
             }
         }
-        // The administrators' section says what the remote server answered, per address.
         for k in entries.indices {
-            let a = entries[k].address.lowercased()
-            guard let at = lower[adminStart...].firstIndex(where: { $0.contains(a) }) else { continue }
-            for l in lines[at..<min(lines.count, at + 4)] {
-                let t = l.trimmingSpaces
-                guard let r = t.lowercased().range(of: "remote server returned") else { continue }
-                let said = t[r.upperBound...].trimmingSpaces.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
-                entries[k].words = [said]
-                break
+            let a = BounceText.asciiLowercased(entries[k].address.utf8)
+            guard let at = lines.indices.dropFirst(adminStart).first(where: { text.line($0, contains: a) }) else {
+                continue
             }
+            if let said = remoteAnswer(lines[at..<min(lines.count, at + 4)]) { entries[k].words = [said] }
         }
         return entries.map { $0.result(.hard, delayed: delayed) }
     }
 
+    /// "Remote Server returned '550 5.1.1 …'", or the reply alone on its line as Exchange 2007/2010
+    /// write it (`#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##`).
+    static func remoteAnswer(_ lines: ArraySlice<Substring>) -> String? {
+        for l in lines {
+            let t = l.trimmingSpaces
+            if let r = t.range(of: "remote server returned", options: .caseInsensitive) {
+                return t[r.upperBound...].trimmingSpaces.trimmingCharacters(in: quotes)
+            }
+            let reply = t.drop { $0 == "#" }
+            if BounceClassifier.basicCode(in: String(reply.prefix(3))) != nil {
+                return reply.trimmingCharacters(in: quotes)
+            }
+        }
+        return nil
+    }
+
+    static let quotes = CharacterSet(charactersIn: "'\"# ")
+
     /// Gmail's text forms: "Delivery to the following recipient failed permanently:" (or "has been
     /// delayed:") with the server's words after "The error that the other server returned was:";
     /// and "Your message wasn't delivered to ADDRESS because …".
-    static func gmail(_ lines: [Substring], _ lower: [String]) -> [BounceResult]? {
-        let said: String? = {
-            guard
-                let i = lower.firstIndex(where: {
-                    $0.contains("the error that the other server returned was")
-                        || $0.contains("the response from the remote server was")
-                        || $0.contains("technical details of permanent failure")
-                })
-            else { return nil }
+    static func gmail(_ text: BounceText) -> [BounceResult]? {
+        let lines = text.lines
+        var said: String?
+        if let i = text.firstLine(
+            containing: "the error that the other server returned was", "the response from the remote server was",
+            "technical details of permanent failure")
+        {
             let words = lines.dropFirst(i + 1).drop { $0.trimmingSpaces.isEmpty }.prefix { !$0.trimmingSpaces.isEmpty }
-            return words.isEmpty ? nil : words.map { $0.trimmingSpaces }.joined(separator: " ")
-        }()
-        if let i = lower.firstIndex(where: { $0.contains("delivery to the following recipient") }) {
-            let delayed = lower[i].contains("delayed")
+            if !words.isEmpty { said = words.map { $0.trimmingSpaces }.joined(separator: " ") }
+        }
+        if let i = text.firstLine(containing: "delivery to the following recipient") {
+            let delayed = text.line(i, contains: "delayed")
             let addresses = lines.dropFirst(i + 1).drop { $0.trimmingSpaces.isEmpty }
                 .prefix { BounceAddress.leading($0) != nil }.compactMap(BounceAddress.leading)
             return addresses.map { Entry(address: $0, words: said.map { [$0] } ?? []).result(.hard, delayed: delayed) }
         }
-        if let i = lower.firstIndex(where: { $0.contains("your message wasn't delivered to") }),
-            let r = lines[i].range(of: "delivered to "), let a = BounceAddress.leading(lines[i][r.upperBound...])
+        if let i = text.firstLine(containing: "your message wasn't delivered to"),
+            let r = lines[i].range(of: "delivered to ", options: .caseInsensitive),
+            let a = BounceAddress.leading(lines[i][r.upperBound...])
         {
             return [Entry(address: a, words: said.map { [$0] } ?? [lines[i].trimmingSpaces]).result(.hard)]
         }
         return nil
+    }
+
+    /// What the mail system writes: `looksLikeBounce`, an empty `Return-Path` (RFC 5321 §4.5.5: a
+    /// bounce is sent with a null reverse path) or any `Auto-Submitted` but `no`.
+    static func isFromMailSystem(_ h: MessageHeaders) -> Bool {
+        if h.first("return-path")?.filter({ $0 != " " }) == "<>" { return true }
+        if let a = h.first("auto-submitted")?.trimmingSpaces.lowercased(), !a.isEmpty, a != "no" { return true }
+        return looksLikeBounce(h)
     }
 
     /// From MAILER-DAEMON or postmaster, or a subject bounces use.
@@ -234,13 +243,15 @@ enum PlainTextBounce {
         "delivery has failed", "mail delivery failure", "message not delivered",
     ]
 
-    /// A bounce in no known form: the addresses its text names (lines with a reply code first),
-    /// less the bounce's own, else the returned message's To; the whole text classifies them.
-    static func generic(_ all: [Substring], headers: MessageHeaders, returned: MessageHeaders?) -> [BounceResult] {
-        let lines = Array(all.prefix { !isCopyMarker($0) })
-        let own = Set(["from", "to", "return-path", "sender", "reply-to"].flatMap { headers.all($0) }.flatMap {
-            BounceAddress.all(in: $0)
-        })
+    /// A bounce in no known form: the addresses of `X-Failed-Recipients`, else those its text names
+    /// (lines with a reply code first) less the bounce's own, else the returned message's To; the
+    /// whole text classifies them.
+    static func generic(_ all: BounceText, headers: MessageHeaders, returned: MessageHeaders?) -> [BounceResult] {
+        let lines = all.beforeCopy.lines
+        let own = Set(
+            ["from", "to", "return-path", "sender", "reply-to"].flatMap { headers.all($0) }.flatMap {
+                BounceAddress.all(in: $0)
+            })
         func candidates(_ ls: [Substring]) -> [String] {
             var out: [String] = []
             for l in ls {
@@ -255,13 +266,15 @@ enum PlainTextBounce {
         let coded = lines.filter {
             BounceClassifier.enhancedStatus(in: $0) != nil || BounceClassifier.basicCode(in: String($0)) != nil
         }
-        var recipients = candidates(coded)
+        // Exim and Gmail list the failed addresses in a header of their own: when present it is the MTA's word.
+        var recipients = headers.all("x-failed-recipients").flatMap { BounceAddress.all(in: $0) }
+        if recipients.isEmpty { recipients = candidates(coded) }
         if recipients.isEmpty { recipients = candidates(lines) }
         if recipients.isEmpty, let to = returned?.first("to") { recipients = BounceAddress.all(in: to) }
         let said = coded.first.map { DeliveryStatus.oneLine(String($0)) }
         let status = said.flatMap { BounceClassifier.enhancedStatus(in: $0) }
-        let text = lines.joined(separator: " ")
-        let kind = BounceClassifier.kind(status: status, diagnostic: said.map { $0 + " " + text } ?? text)
+        let words = lines.joined(separator: " ")
+        let kind = BounceClassifier.kind(status: status, diagnostic: said.map { $0 + " " + words } ?? words)
         if recipients.isEmpty { return [BounceResult(recipient: nil, kind: kind, status: status, diagnostic: said)] }
         return recipients.map { BounceResult(recipient: $0, kind: kind, status: status, diagnostic: said) }
     }

@@ -86,7 +86,7 @@ public struct CampaignPlanner {
     public func check(_ draft: CampaignDraft, now: Int64 = WallClock.nowMillis()) throws -> (
         channels: [CampaignChannel], segment: Segment
     ) {
-        guard try store.list(named: draft.list) != nil else { throw StoreError.unknownList(draft.list) }
+        guard let list = try store.list(named: draft.list) else { throw StoreError.unknownList(draft.list) }
         if let at = draft.sendAt, at < now - Self.pastTolerance, !draft.sendNow {
             throw CampaignError.inThePast(draft.sendAtText ?? WallClock.rfc3339(at))
         }
@@ -118,7 +118,7 @@ public struct CampaignPlanner {
             for l in locales + [nil] {
                 do {
                     try templates.check(
-                        template: draft.template, channel: channels[ch.name]!, locale: l, data: draft.data)
+                        template: draft.template, channel: channels[ch.name]!, locale: l, data: draft.data, list: list)
                 } catch {
                     throw CampaignError.invalid(
                         "The template '\(draft.template)' does not render for \(l ?? "the default language") "

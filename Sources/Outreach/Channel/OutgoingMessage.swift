@@ -15,11 +15,14 @@ public struct OutgoingMessage: Sendable {
     public var mime: [UInt8]?
     /// SMTP envelope sender (bounce address).
     public var envelopeFrom: String?
+    /// The id a receiver drops repeats by (`webhook-id`) when it is not the delivery's: a hook's
+    /// post carries its event's id, the same for every hook and attempt.
+    public var webhookID: String?
 
     public init(
         deliveryID: Int64, address: String, recipientName: String? = nil, subject: String? = nil,
         text: String, html: String? = nil, body: String? = nil, mime: [UInt8]? = nil,
-        envelopeFrom: String? = nil
+        envelopeFrom: String? = nil, webhookID: String? = nil
     ) {
         self.deliveryID = deliveryID
         self.address = address
@@ -30,6 +33,7 @@ public struct OutgoingMessage: Sendable {
         self.body = body
         self.mime = mime
         self.envelopeFrom = envelopeFrom
+        self.webhookID = webhookID
     }
 }
 

@@ -18,6 +18,11 @@ public struct Config: Sendable {
     public var channels: [String: ConfigSection]
     /// `[templates] max_render_bytes`: the largest rendered part (text, HTML, JSON body, subject).
     public var maxRenderBytes = Template.defaultMaxRenderBytes
+    /// `[hooks.NAME]` by hook name: where delivery and consent events are posted (docs/hooks.md).
+    public var hooks: [String: ConfigSection] = [:]
+    /// What every template sees unless a message's, event's or list's data says otherwise:
+    /// `organisation`, `website`, `postal_address` from `[sender]` (see `senderTemplateData`).
+    public var templateDefaults: [String: JSON] = [:]
 
     public var server: ConfigSection {
         sections["server"] ?? ConfigSection(name: "server", file: file ?? "(defaults)", baseDirectory: "")
@@ -48,7 +53,8 @@ public struct Config: Sendable {
         return Config(
             file: nil, dataDir: dataDir, templatesDir: "templates", defaultLocale: "en",
             publicURL: "http://127.0.0.1:8025", senderFrom: "Outreach <outreach@localhost>",
-            storageURL: "sqlite:outreach.db", defaultCountry: nil, sections: [:], channels: ["outbox": outbox])
+            storageURL: "sqlite:outreach.db", defaultCountry: nil, sections: [:], channels: ["outbox": outbox],
+            templateDefaults: (try? senderTemplateData(from: "Outreach <outreach@localhost>", section: nil)) ?? [:])
     }
 
     public static func read(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -91,7 +97,7 @@ public struct Config: Sendable {
             config.publicURL = u.hasSuffix("/") ? String(u.dropLast()) : u
         }
         if let dc = try top.string("default_country") { config.defaultCountry = dc }
-        if let from = try sections["sender"]?.string("from") { config.senderFrom = from }
+        if let sender = sections["sender"] { try readSender(sender, into: &config) }
         if let url = try sections["storage"]?.string("url") { config.storageURL = url }
         if let t = sections["templates"] { config.maxRenderBytes = try readTemplates(t) }
         let known: Set<String> = ["data_dir", "templates_dir", "default_locale", "public_url", "default_country"]
@@ -107,7 +113,38 @@ public struct Config: Sendable {
         if !channels.isEmpty || sections.keys.contains(where: { $0 == "channels" }) {
             config.channels = channels
         }
+        if let bare = sections["hooks"], let key = bare.keys.first {
+            throw bare.invalid(key, "is not a setting of [hooks]; each hook is a table of its own, [hooks.NAME]")
+        }
+        for (name, s) in sections where name.hasPrefix("hooks.") {
+            config.hooks[String(name.dropFirst("hooks.".count))] = s
+        }
         return config
+    }
+
+    /// The `[sender]` keys a template sees, by the name it sees them under.
+    public static let senderTemplateKeys = ["organisation", "website", "postal_address"]
+
+    /// `[sender]`: `from`, `reply_to` and what every template sees. Any other key is refused, with
+    /// the one it resembles (`organization` → `organisation`).
+    static func readSender(_ sender: ConfigSection, into config: inout Config) throws(ConfigError) {
+        if let from = try sender.string("from") { config.senderFrom = from }
+        _ = try sender.string("reply_to")
+        config.templateDefaults = try senderTemplateData(from: config.senderFrom, section: sender)
+        try sender.refuseUnreadKeys()
+    }
+
+    /// `organisation`, `website` and `postal_address` as `[sender]` sets them; `organisation`
+    /// defaults to the display name of `from` ("Connecting Friends" of `Connecting Friends <…>`),
+    /// the name recipients already see on the mail. An empty value sets nothing.
+    static func senderTemplateData(from: String, section: ConfigSection?) throws(ConfigError) -> [String: JSON] {
+        var out: [String: JSON] = [:]
+        if let name = (try? MailAddress.parse(from))?.name, !name.isEmpty { out["organisation"] = .string(name) }
+        for key in senderTemplateKeys {
+            guard let v = try section?.string(key) else { continue }
+            out[key] = v.isEmpty ? nil : .string(v)
+        }
+        return out
     }
 
     /// `[templates]`: only `max_render_bytes`, at least 1 KiB (less would refuse ordinary messages)

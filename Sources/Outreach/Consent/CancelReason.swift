@@ -13,6 +13,9 @@ public enum CancelReason: String, Sendable, CaseIterable {
     case paused
     /// An event changed or was cancelled: its pending reminders were replaced.
     case eventChanged = "event-changed"
+    /// An event's invitation or update not yet sent when a newer update came: the person gets the
+    /// newer one instead (saying what changed since what they last had).
+    case superseded
     /// `outreachd queue cancel`.
     case manual
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// What an update, or one occurrence's cancellation, changed: for the command to say.
 public struct EventChanges: Sendable, Equatable {
-    /// The parts of the definition that differ: `title`, `location`, `start`, `time_zone`, `duration`,
-    /// `rrule`, `reminders`.
+    /// The parts of the definition that differ: `title` (or one of its translations), `location`,
+    /// `start`, `time_zone`, `duration`, `rrule`, `reminders`, `data`, `online`.
     public var fields: [String]
     public var exceptions: ExceptionChanges
     /// Occurrences still to end that the new schedule has and the old one had not (wall-clock
@@ -16,13 +16,15 @@ public struct EventChanges: Sendable, Equatable {
     public init(from old: Event, to new: Event, exceptions: ExceptionChanges, now: Date) {
         let (a, b) = (old.schedule.texts, new.schedule.texts)
         var fields: [String] = []
-        if old.title != new.title { fields.append("title") }
+        if old.titles != new.titles { fields.append("title") }
         if old.location != new.location { fields.append("location") }
         if a.start != b.start { fields.append("start") }
         if a.timeZone != b.timeZone { fields.append("time_zone") }
         if a.duration != b.duration { fields.append("duration") }
         if a.rrule != b.rrule { fields.append("rrule") }
         if a.reminders != b.reminders { fields.append("reminders") }
+        if old.data != new.data { fields.append("data") }
+        if old.online != new.online { fields.append("online") }
         self.fields = fields
         self.exceptions = exceptions
         let before = old.schedule.occurrences(endingAfter: now)
@@ -74,16 +76,28 @@ public struct EventUpdateRequest: Sendable, Equatable {
     public var schedule: EventScheduleChange
     /// The empty text removes the place.
     public var location: String?
-    public var title: String?
+    /// `--title` values: the title for every language, and languages' own set or removed.
+    public var title: LocalizedTitle.Changes
+    /// `--data`: replaces the event's template data (a JSON object).
+    public var data: JSON?
+    /// `--online` (true) or `--in-person` (false).
+    public var online: Bool?
 
-    public init(schedule: EventScheduleChange = EventScheduleChange(), location: String? = nil, title: String? = nil) {
+    public init(
+        schedule: EventScheduleChange = EventScheduleChange(), location: String? = nil,
+        title: LocalizedTitle.Changes = LocalizedTitle.Changes(), data: JSON? = nil, online: Bool? = nil
+    ) {
         self.schedule = schedule
         self.location = location
         self.title = title
+        self.data = data
+        self.online = online
     }
 
     /// True when nothing would change.
-    public var isEmpty: Bool { schedule.isEmpty && location == nil && title == nil }
+    public var isEmpty: Bool {
+        schedule.isEmpty && location == nil && title.isEmpty && data == nil && online == nil
+    }
 }
 
 /// The result of an event command: the event as stored, what was queued and cancelled, and (for an
@@ -113,9 +127,11 @@ extension EventPlanner {
         let (schedule, exceptions) = try e.schedule.applying(request.schedule)
         e.schedule = schedule
         if let l = request.location { e.location = l.isEmpty ? nil : l }
-        if let t = request.title { e.title = t }
+        e.titles = e.titles.applying(request.title)
+        if let d = request.data { e.data = d }
+        if let o = request.online { e.online = o }
         let names = eventTemplates
-        try check(e, names)
+        try check(e, names, previous: old)
         let (stored, queued) = try store.updateEvent(e, templates: names, now: now)
         return EventOutcome(
             event: stored, queued: queued,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why an event cannot be created or changed as asked; each says what to fix.
 public enum EventPlanError: Error, Sendable, CustomStringConvertible {
     /// No channel was named and no email channel is configured.
@@ -22,7 +24,7 @@ public enum EventPlanError: Error, Sendable, CustomStringConvertible {
 /// its invitation and reminder render for every language in the audience on every channel
 /// before anything is stored or queued.
 public struct EventPlanner {
-    public let store: any EventStore & CampaignStore
+    public let store: any EventStore & CampaignStore & ConsentStore
     public let templates: TemplateCheck
     public let channels: [String: any Channel]
     /// Named in the message for a missing template.
@@ -30,7 +32,7 @@ public struct EventPlanner {
     public let defaultLocale: String
 
     public init(
-        store: any EventStore & CampaignStore, templates: TemplateCheck, channels: [String: any Channel],
+        store: any EventStore & CampaignStore & ConsentStore, templates: TemplateCheck, channels: [String: any Channel],
         templatesDirectory: String, defaultLocale: String
     ) {
         self.store = store
@@ -56,30 +58,52 @@ public struct EventPlanner {
         }
     }
 
-    /// The templates events use: `event-invitation`, `event-reminder` and `event-cancellation`. The
-    /// cancellation has its own template because the template words it ("Cancelled:", "Aflyst:"); the
-    /// title reaches it as it is.
-    public var eventTemplates: EventTemplates { EventTemplates() }
+    /// The templates events use: `event-invitation`, `event-reminder`, `event-cancellation` and
+    /// `event-update`. The cancellation and the update have their own templates because they word
+    /// what happened ("Cancelled:", "Aflyst:"; what changed); the title reaches them as it is. A
+    /// folder without `event-update` (made before it existed) sends updates with the invitation's.
+    public var eventTemplates: EventTemplates {
+        var t = EventTemplates()
+        if !templates.library.has(t.update) { t.update = t.invitation }
+        return t
+    }
 
-    /// Renders the invitation, reminder and cancellation for every language in the audience and every
-    /// channel with the event's first occurrence.
+    /// Renders each of the event's messages for every language in the audience and every channel,
+    /// about its first occurrence, as the composer will: the variant's language, the event's and
+    /// the list's data, the `[sender]` defaults, and a reader far away (the longest `event.when`). `previous` is the event before an update (its
+    /// update message then names what changed).
     /// - Throws: `EventPlanError.missingTemplate`, `.doesNotRender`.
-    public func check(_ event: Event, _ names: EventTemplates) throws {
-        for t in Set([names.invitation, names.reminder, names.cancellation]) where !templates.library.has(t) {
+    public func check(_ event: Event, _ names: EventTemplates, previous: Event? = nil) throws {
+        for t in Set([names.invitation, names.reminder, names.cancellation, names.update])
+        where !templates.library.has(t) {
             throw EventPlanError.missingTemplate(t, directory: templatesDirectory)
         }
         guard let first = event.schedule.occurrences().first else { return }
+        let list = try store.list(named: event.list)
+        let messages: [(template: String, data: JSON)] = [
+            (names.invitation, event.messageData(role: .invitation, occurrence: nil)),
+            (names.reminder, event.messageData(role: .reminder, occurrence: first.index)),
+            (names.cancellation, event.messageData(role: .cancellation, occurrence: nil)),
+            (names.update, event.messageData(role: .update, occurrence: nil, previous: previous ?? event)),
+        ]
+        let asOf = first.start.addingTimeInterval(-1)
+        // A reader far from the event reads the longest `when` (both clocks, the organiser's date).
+        let far = [TimeZone(identifier: "America/Los_Angeles"), TimeZone(identifier: "Asia/Tokyo")].compactMap { $0 }
+            .first { !EventWhen.sameClock($0, event.schedule.timeZone, at: first.start) }
         for locale in try store.audienceLocales(list: event.list).map(Optional.some) + [nil] {
-            let sample = first.templateContext(
-                title: event.title, location: event.location, locale: locale,
-                timeZone: event.schedule.timeZone, defaultLocale: defaultLocale)
             for ch in event.channels {
                 guard let channel = channels[ch.name] else {
                     throw EventPlanError.unknownChannel(ch.name, configured: channels.keys.sorted())
                 }
-                for t in [names.invitation, names.reminder, names.cancellation] {
+                for (t, data) in messages {
+                    guard let info = EventMessageInfo(data) else { continue }
+                    let written = templates.library.resolvedLocale(t, kind: channel.kind, locale: locale) ?? locale
+                    var sample = data.objectValue ?? [:]
+                    sample["event"] = info.templateValue(
+                        first, locale: written, readerZone: far, defaultLocale: defaultLocale, asOf: asOf)
                     do {
-                        try templates.check(template: t, channel: channel, locale: locale, data: ["event": sample])
+                        try templates.check(
+                            template: t, channel: channel, locale: locale, data: .object(sample), list: list)
                     } catch {
                         throw EventPlanError.doesNotRender(
                             template: t, locale: locale, channel: ch.name, reason: "\(error)")

@@ -34,7 +34,16 @@ public enum EventWhen {
 
     static let known: Set<String> = Set(Locale.availableIdentifiers)
 
-    static func makeFormatter(tag: String, timeZone: TimeZone) -> DateFormatter {
+    /// The patterns of the time alone, where `patterns` are fixed.
+    static let timePatterns: [String: String] = [
+        "da": "HH.mm", "sv": "HH.mm", "nb": "HH.mm", "nn": "HH.mm",
+        "no": "HH.mm", "en": "HH:mm",
+    ]
+
+    /// A formatter for `tag` in `timeZone`: the date and time, or with a `t:` before the tag the time alone.
+    static func makeFormatter(tag full: String, timeZone: TimeZone) -> DateFormatter {
+        let timeOnly = full.hasPrefix("t:")
+        let tag = timeOnly ? String(full.dropFirst(2)) : full
         let f = DateFormatter()
         let locale = Locale(identifier: tag.replacingOccurrences(of: "-", with: "_"))
         var calendar = Calendar(identifier: .gregorian)
@@ -44,8 +53,11 @@ public enum EventWhen {
         f.calendar = calendar
         f.timeZone = timeZone
         let language = String(tag.split(separator: "-").first ?? "")
-        if let pattern = patterns[tag] ?? (tag == "en-US" ? nil : patterns[language]) {
+        let table = timeOnly ? timePatterns : patterns
+        if let pattern = table[tag] ?? (tag == "en-US" ? nil : table[language]) {
             f.dateFormat = pattern
+        } else if timeOnly {
+            f.timeStyle = .short
         } else {
             f.dateStyle = .full
             f.timeStyle = .short

@@ -7,6 +7,14 @@ public enum RFC3339 {
         return stamp(t) + "Z"
     }
 
+    /// With milliseconds ("2026-10-15T16:00:00.250Z"), for instants that order events within a second.
+    public static func utc(millis: Int64) -> String {
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let t = LocalDateTime(wallSeconds: Int(seconds))
+        let ms = Int(millis - seconds * 1000)
+        return stamp(t) + "." + pad(ms, 3) + "Z"
+    }
+
     public static func local(_ date: Date, in zone: TimeZone) -> String {
         let offset = zone.secondsFromGMT(for: date)
         let t = zone.localDateTime(for: date)

@@ -21,6 +21,9 @@ public struct Message: Sendable, Equatable {
     public var eventID: Int64?
     /// Attachment paths (read at send time, checked at creation).
     public var attachments: [String]
+    /// The title and data of `listName`'s list as they are when the message is read to be sent
+    /// (not stored with the message: a list's title or data changed later is what goes out).
+    public var listDetails: ListDetails?
 
     public init(
         id: Int64? = nil, template: String, data: JSON = .object([:]), kind: MessageKind = .transactional,

@@ -8,6 +8,8 @@ public struct Event: Sendable {
     public var name: String
     /// One line: control characters are removed however it is set (it becomes a mail subject).
     public var title: String { didSet { title = title.singleLine } }
+    /// The title in other languages (canonical tag → title); `titles` puts both together.
+    public var titleTranslations: [String: String] = [:]
     public var list: String
     public var channels: [CampaignChannel]
     public var schedule: EventSchedule
@@ -21,6 +23,22 @@ public struct Event: Sendable {
     public var reminderMessageIDs: [Int64]
     public var createdAt: Int64
     public var updatedAt: Int64
+    /// Template data every message of the event carries at its top level (`events create --data`):
+    /// `description`, `rsvp_url`, `note`, … A JSON object.
+    public var data: JSON = .object([:])
+    /// Held online (`--online`): its times are told by each reader's clock, with the organiser's
+    /// beside; an in-person one's (a place that is not a link) by the place's.
+    public var online = false
+
+    /// The title with its translations: what a template sees as `event.title` is the one of the
+    /// language it is written in.
+    public var titles: LocalizedTitle {
+        get { LocalizedTitle(title, translations: titleTranslations) }
+        set {
+            title = newValue.text
+            titleTranslations = newValue.translations
+        }
+    }
 
     public init(
         name: String, title: String, list: String, channels: [CampaignChannel], schedule: EventSchedule,

@@ -7,5 +7,7 @@ public struct EventQueued: Sendable, Equatable {
     public var reminderMessages = 0
     /// Pending reminder deliveries cancelled (update, cancel).
     public var cancelledReminders = 0
+    /// Invitations and updates not yet sent that an update replaced (cancelled, `superseded`).
+    public var superseded = 0
     public init() {}
 }

@@ -5,11 +5,46 @@ public struct MailingList: Sendable, Equatable {
     public var name: String
     public var doubleOptIn: Bool
     public var counts: [MembershipState: Int] = [:]
+    /// Its title per language and the template data of its mail.
+    public var details = ListDetails()
 
-    public init(id: Int64, name: String, doubleOptIn: Bool) {
+    public init(id: Int64, name: String, doubleOptIn: Bool, details: ListDetails = ListDetails()) {
         self.id = id
         self.name = name
         self.doubleOptIn = doubleOptIn
+        self.details = details
+    }
+}
+
+/// What recipients see of a list besides its name, which stays a slug: its title, in their
+/// language, and the template data every message to the list carries (its confirmations, its
+/// campaigns, its events), under the message's own data.
+public struct ListDetails: Sendable, Equatable {
+    /// The title for every language; nil shows the list's name.
+    public var title: String?
+    /// Canonical language tag → title.
+    public var titleTranslations: [String: String]
+    /// A JSON object (`lists create --data`).
+    public var data: JSON
+
+    public init(title: String? = nil, titleTranslations: [String: String] = [:], data: JSON = .object([:])) {
+        self.title = title
+        self.titleTranslations = titleTranslations
+        self.data = data
+    }
+
+    /// The title with its translations, the list's name standing in for a title never set.
+    public func titles(name: String) -> LocalizedTitle {
+        LocalizedTitle(title ?? name, translations: titleTranslations)
+    }
+
+    /// These details with `--title` values applied (see `LocalizedTitle.applying`).
+    public func applying(_ changes: LocalizedTitle.Changes) -> ListDetails {
+        var d = self
+        let t = LocalizedTitle(title ?? "", translations: titleTranslations).applying(changes)
+        if changes.text != nil { d.title = t.text }
+        d.titleTranslations = t.translations
+        return d
     }
 }
 

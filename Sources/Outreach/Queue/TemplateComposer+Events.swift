@@ -2,25 +2,14 @@ import Foundation
 
 extension TemplateComposer {
     /// For an event message, replaces `event` in the context with what the template sees for this
-    /// recipient: the occurrence's `title` (as it is: the templates word a cancellation), `when` in
-    /// their language and time zone (the contact's zone, else the event's), `start`, `end`, `location`,
-    /// `cancelled`, `one_occurrence` (only this date is cancelled), `updated`, `sequence`.
-    func addEvent(_ c: ClaimedDelivery, to o: inout [String: JSON]) {
+    /// recipient (`EventMessageInfo.templateValue`): written in `locale`, the variant's, told by the
+    /// place's clock or (online) by theirs, their zone being their contact's.
+    func addEvent(_ c: ClaimedDelivery, locale: String?, to o: inout [String: JSON]) {
         guard let info = EventMessageInfo(c.message.data), let occurrence = Self.occurrence(info, c) else { return }
-        let zone =
-            (c.delivery.timeZone ?? c.contact?.timeZone).flatMap(TimeZone.init(identifier:)) ?? info.schedule.timeZone
-        let locale = c.delivery.locale ?? c.contact?.locale
-        var e = occurrence.templateContext(
-            title: info.title, location: info.location, locale: locale, timeZone: zone,
-            defaultLocale: config.defaultLocale)
-        if case .object(var fields) = e {
-            fields["cancelled"] = .bool(info.role == .cancellation)
-            fields["one_occurrence"] = .bool(info.cancelledOccurrence != nil)
-            fields["updated"] = .bool(info.role == .update)
-            fields["sequence"] = JSON(info.sequence)
-            e = .object(fields)
-        }
-        o["event"] = e
+        let zone = (c.delivery.timeZone ?? c.contact?.timeZone).flatMap(TimeZone.init(identifier:))
+        o["event"] = info.templateValue(
+            occurrence, locale: locale, readerZone: zone, defaultLocale: config.defaultLocale,
+            asOf: Date(timeIntervalSince1970: Double(c.delivery.createdAt) / 1000))
     }
 
     /// The occurrence a message is about: a cancelled occurrence or a reminder's own, else the next
@@ -37,7 +26,7 @@ extension TemplateComposer {
 
     /// The iCalendar part of an invitation, update (`METHOD:REQUEST`) or cancellation (`METHOD:CANCEL`,
     /// with `RECURRENCE-ID` when it is about one occurrence) to one email recipient; nil for other messages.
-    func calendarPart(_ c: ClaimedDelivery) -> CalendarPart? {
+    func calendarPart(_ c: ClaimedDelivery, locale: String?) -> CalendarPart? {
         guard let info = EventMessageInfo(c.message.data), info.role != .reminder,
             let organizer = CalendarAddress(parsing: config.senderFrom)
         else { return nil }
@@ -45,7 +34,7 @@ extension TemplateComposer {
         let invitation = CalendarInvitation(
             method: method, uid: info.uid, sequence: info.sequence,
             stamp: Date(timeIntervalSince1970: Double(c.delivery.createdAt) / 1000), schedule: info.schedule,
-            summary: info.title, location: info.location, organizer: organizer,
+            summary: info.titles.text(for: locale), location: info.location, organizer: organizer,
             attendees: [CalendarAddress(email: c.delivery.address, name: c.delivery.name ?? c.contact?.name)],
             recurrenceID: info.cancelledOccurrence)
         return CalendarPart(method: method.rawValue, ics: invitation.ics)

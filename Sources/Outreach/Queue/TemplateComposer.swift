@@ -15,18 +15,22 @@ public struct TemplateComposer: DeliveryComposer {
         email = try? EmailComposer(config: config)
     }
 
-    /// What the template sees: the message's data at top level, then `contact`, `list`,
-    /// `unsubscribe_url`, `confirm_url`.
-    public func context(_ c: ClaimedDelivery) -> JSON {
-        var o = c.message.data.objectValue ?? [:]
+    /// What the template sees, written in `locale` (the locale of the template variant rendered;
+    /// nil: the recipient's): the `[sender]` defaults, under the list's data, under the message's
+    /// own (an event's data is in its messages'), then `contact`, `event`, `list` (`name`, and
+    /// `title` in `locale`), `unsubscribe_url`, `confirm_url`.
+    public func context(_ c: ClaimedDelivery, locale: String? = nil) -> JSON {
+        let locale = locale ?? c.delivery.locale ?? c.contact?.locale
+        var o = TemplateContext.data(
+            defaults: config.templateDefaults, list: c.message.listDetails, message: c.message.data, locale: locale)
         var contact =
             c.contact ?? Contact(name: c.delivery.name, locale: c.delivery.locale, timeZone: c.delivery.timeZone)
         if contact.email == nil, c.delivery.address.contains("@") { contact.email = c.delivery.address }
         if contact.phone == nil, c.delivery.address.hasPrefix("+") { contact.phone = c.delivery.address }
         o["contact"] = contact.templateValue
-        addEvent(c, to: &o)
+        addEvent(c, locale: locale, to: &o)
         if let list = c.message.listName {
-            o["list"] = ["name": .string(list)]
+            o["list"] = TemplateContext.list(name: list, details: c.message.listDetails, locale: locale)
             o["unsubscribe_url"] = .string(
                 links.unsubscribeURL(list: list, address: c.delivery.address, contactID: c.delivery.contactID))
             // Only confirmations (transactional) need a confirm link; list mail skips the signing.
@@ -39,16 +43,21 @@ public struct TemplateComposer: DeliveryComposer {
     }
 
     public func compose(_ c: ClaimedDelivery, for channel: any Channel) throws -> OutgoingMessage {
-        let locale = c.delivery.locale ?? c.contact?.locale
-        let ctx = context(c)
-        let r = try library.render(c.message.template, kind: channel.kind, locale: locale, context: ctx)
+        let requested = c.delivery.locale ?? c.contact?.locale
+        // Dates, numbers and titles are written in the language of the variant rendered, so a
+        // reader whose language has no template gets them in the template's (issue 18.7).
+        let locale =
+            library.resolvedLocale(c.message.template, kind: channel.kind, locale: requested) ?? requested
+        let ctx = context(c, locale: locale)
+        let r = try library.render(c.message.template, kind: channel.kind, locale: requested, context: ctx)
         var m = OutgoingMessage(
             deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
             subject: r.subject, text: r.text, html: r.html, body: r.json)
         if channel.kind == .email {
             let email = try self.email ?? EmailComposer(config: config)
             m.mime = try email.build(
-                c, rendered: r, unsubscribeURL: ctx["unsubscribe_url"]?.stringValue, calendar: calendarPart(c))
+                c, rendered: r, unsubscribeURL: ctx["unsubscribe_url"]?.stringValue,
+                calendar: calendarPart(c, locale: locale))
             // With a bounce address the envelope names the delivery, signed, so a bounce is
             // attributed even when the relay returns nothing of the message.
             m.envelopeFrom =

@@ -6,9 +6,14 @@ public protocol ConsentStore: AnyObject, Sendable {
     /// - Parameters:
     ///   - name: the list's unique name.
     ///   - doubleOptIn: whether a public sign-up must confirm by a link before it is subscribed.
+    ///   - details: its title (per language) and the template data of its mail.
     /// - Returns: the new list, with its id.
     /// - Throws: `StoreError.listExists` when the name is taken.
-    func createList(name: String, doubleOptIn: Bool) throws -> MailingList
+    func createList(name: String, doubleOptIn: Bool, details: ListDetails) throws -> MailingList
+    /// Replaces a list's title, translations and data; messages read to be sent from now on use them.
+    /// - Returns: the list as stored, with its member counts.
+    /// - Throws: `StoreError.unknownList`.
+    func updateList(named name: String, details: ListDetails) throws -> MailingList
     /// - Returns: the list with its member counts by state, or nil when there is no such list.
     func list(named name: String) throws -> MailingList?
     /// - Returns: every list with its member counts, by name.
@@ -48,4 +53,11 @@ public protocol ConsentStore: AnyObject, Sendable {
     func suppress(address: String, reason: SuppressionReason, detail: String?) throws
     /// - Returns: why the address is suppressed (an erased person's address included), or nil when it is not.
     func suppression(for address: String) throws -> SuppressionReason?
+}
+
+extension ConsentStore {
+    /// `createList(name:doubleOptIn:details:)` with no title (recipients see the name) and no data.
+    public func createList(name: String, doubleOptIn: Bool) throws -> MailingList {
+        try createList(name: name, doubleOptIn: doubleOptIn, details: ListDetails())
+    }
 }

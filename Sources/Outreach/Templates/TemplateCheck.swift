@@ -5,18 +5,27 @@ public struct TemplateCheck: Sendable {
     public let library: TemplateLibrary
     /// The configured channels' settings (an SMS channel's `max_segments`).
     public let channelSettings: [String: ConfigSection]
+    /// What every template sees from `[sender]` (`Config.templateDefaults`).
+    public let defaults: [String: JSON]
 
-    public init(library: TemplateLibrary, channelSettings: [String: ConfigSection]) {
+    public init(library: TemplateLibrary, channelSettings: [String: ConfigSection], defaults: [String: JSON] = [:]) {
         self.library = library
         self.channelSettings = channelSettings
+        self.defaults = defaults
     }
 
-    /// Renders `template` for `channel` in `locale` with `data` and a stand-in contact.
+    /// Renders `template` for `channel` in `locale` with a stand-in contact and the data a message
+    /// would see: `defaults`, the list's data, `data`.
+    /// - Parameter list: the list the message goes to, when it goes to one.
     /// - Returns: what it rendered.
     /// - Throws: the template's error, or the SMS check's when the text is too long.
     @discardableResult
-    public func check(template: String, channel: any Channel, locale: String?, data: JSON) throws -> RenderedTemplate {
-        var ctx = data.objectValue ?? [:]
+    public func check(template: String, channel: any Channel, locale: String?, data: JSON, list: MailingList? = nil)
+        throws -> RenderedTemplate
+    {
+        let written = library.resolvedLocale(template, kind: channel.kind, locale: locale) ?? locale
+        var ctx = TemplateContext.data(defaults: defaults, list: list?.details, message: data, locale: written)
+        if let list { ctx["list"] = TemplateContext.list(name: list.name, details: list.details, locale: written) }
         ctx["contact"] = Contact(email: "someone@example.org", name: "Someone", locale: locale).templateValue
         ctx["unsubscribe_url"] = "https://example.org/unsubscribe/x"
         ctx["confirm_url"] = "https://example.org/confirm/x"

@@ -15,3 +15,29 @@ public enum TemplateContext {
         return .object(o)
     }
 }
+
+extension TemplateContext {
+    /// The data a message's template sees before the built-in keys, each layer winning over the
+    /// one before: the `[sender]` defaults (`organisation`, `website`, `postal_address`), the
+    /// list's data, the message's own data (a send's or campaign's `--data`, an event's). A `list`
+    /// object the data gives itself (a send to no list) gets a `title`, its `name`, when it has none.
+    public static func data(defaults: [String: JSON], list: ListDetails?, message: JSON, locale: String?)
+        -> [String: JSON]
+    {
+        var o = defaults
+        for (k, v) in list?.data.objectValue ?? [:] { o[k] = v }
+        for (k, v) in message.objectValue ?? [:] { o[k] = v }
+        if case .object(var given)? = o["list"], given["title"] == nil, let name = given["name"] {
+            given["title"] = name
+            o["list"] = .object(given)
+        }
+        return o
+    }
+
+    /// `list` as a template sees it: `name` (the slug) and `title` (in `locale`, else for every
+    /// language, else the name).
+    public static func list(name: String, details: ListDetails?, locale: String?) -> JSON {
+        let title = (details ?? ListDetails()).titles(name: name).text(for: locale)
+        return ["name": .string(name), "title": .string(title)]
+    }
+}

@@ -8,7 +8,7 @@ enum CLI {
         ContactsAddCommand.self, ContactsImportCommand.self, ContactsListCommand.self, ContactsShowCommand.self,
         ContactsExportCommand.self, ContactsEraseCommand.self,
         ListsCreateCommand.self, ListsSubscribeCommand.self, ListsUnsubscribeCommand.self, ListsShowCommand.self,
-        ListsListCommand.self,
+        ListsListCommand.self, ListsUpdateCommand.self,
         ServeCommand.self,
         QueueStatusCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self,
         RenderCommand.self,

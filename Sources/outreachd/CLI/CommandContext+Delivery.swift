@@ -69,6 +69,10 @@ extension CommandContext {
 
     /// Refuses a template that does not exist or does not render for the channel's kind.
     var templateCheck: TemplateCheck {
-        get throws { TemplateCheck(library: try templates, channelSettings: try config.channels) }
+        get throws {
+            let config = try config
+            return TemplateCheck(
+                library: try templates, channelSettings: config.channels, defaults: config.templateDefaults)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Outreach
 
 /// Files the command line was pointed at, read as they come: a regular file, a pipe (`--data <(…)`,
 /// /dev/stdin) or a device, to its end.
@@ -18,5 +19,17 @@ enum FileInput {
             }
             out.append(contentsOf: buffer[0..<n])
         }
+    }
+
+    /// A `--data` file of an event or a list: a JSON object, whose keys templates see at the top
+    /// level (`{"description": "…", "rsvp_url": "…"}`).
+    static func jsonObject(_ path: String) throws -> JSON {
+        let json = try SendCommand.readJSON(path)
+        guard json.objectValue != nil else {
+            throw CLIError.badFile(
+                path: path,
+                problem: "not a JSON object; write {\"key\": value, …}, whose keys the templates see (organisation, …)")
+        }
+        return json
     }
 }

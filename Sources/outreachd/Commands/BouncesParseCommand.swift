@@ -55,9 +55,12 @@ struct BouncesParseCommand: Command {
                 r.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
                 (r.recipient ?? "-").padding(toLength: 32, withPad: " ", startingAt: 0),
                 (r.status ?? "-").padding(toLength: 7, withPad: " ", startingAt: 0),
-                r.delivery.map { "delivery \($0)" } ?? "unattributed", r.diagnostic.map { String($0.prefix(100)) } ?? "",
+                r.delivery.map { "delivery \($0)" } ?? "unattributed",
+                r.diagnostic.map { String($0.prefix(100)) } ?? "",
             ]
-            context.print("  " + Output.escapingControls(cells.joined(separator: " ")))
+            var line = cells.joined(separator: " ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            context.print("  " + Output.escapingControls(line))
         }
     }
 }

@@ -8,14 +8,17 @@ struct CheckCommand: Command {
     static let help = """
         outreachd check [--probe] [--json]
           Reads the configuration, checks [server] and [bounces], builds every channel as serve does (secrets
-          readable, keys valid; rate, workers, retries, quiet hours, receipt settings) and checks every
-          template: parse errors, unknown partials or parents, email variants without a subject, a
-          language with HTML but no text part, partials that expand past [templates] max_render_bytes.
+          readable, keys valid; rate, workers, retries, quiet hours, receipt settings) and every
+          [hooks.NAME] (url, known event types, a readable signing secret of 24 bytes or more), and
+          checks every template: parse errors, unknown partials or parents, email variants without a
+          subject, a language with HTML but no text part, partials that expand past [templates]
+          max_render_bytes.
           Exits 1 on any problem, listing each. Warnings (a sending channel without public_url, SMTP
-          without [sender] from) are listed but do not fail.
-          --probe also connects once to each channel's endpoint (TCP, TLS, the SMTP greeting and EHLO),
-          sending nothing, and logs in to the [bounces] mailbox and selects it, reading nothing; an
-          endpoint that cannot be reached is a problem.
+          without [sender] from, a template writing out {{organisation}}, {{website}} or
+          {{postal_address}} that [sender] does not give) are listed but do not fail.
+          --probe also connects once to each channel's endpoint (TCP, TLS, the SMTP greeting and EHLO)
+          and each hook's URL, sending nothing, and logs in to the [bounces] mailbox and selects it,
+          reading nothing; an endpoint that cannot be reached is a problem.
         """
     static let flags: Set<String> = ["--json", "--probe"]
 
@@ -37,19 +40,31 @@ struct CheckCommand: Command {
                 problems.append(CLI.sentence(error))
             }
         }
+        for (name, section) in config.hooks.sorted(by: { $0.key < $1.key }) {
+            do {
+                let hook = try ChannelFactory.makeHook(name: name, section: section)
+                if args.has("--probe"), let why = hook.probe() {
+                    problems.append("[hooks.\(name)] cannot reach its URL: \(why)")
+                }
+                hook.close()
+            } catch {
+                problems.append(CLI.sentence(error))
+            }
+        }
         var templateCount = 0
+        var warnings = config.warnings
         do {
             let library = try context.templates
             templateCount = library.names.count
             problems += library.check().map { CLI.sentence($0) }
+            warnings += library.missingValueWarnings(provided: config.templateDefaults)
         } catch {
             problems.append(CLI.sentence(error))
         }
-        let warnings = config.warnings
         if args.has("--json") {
             context.printJSON([
                 "ok": .bool(problems.isEmpty), "templates": JSON(templateCount),
-                "channels": JSON(config.channels.count),
+                "channels": JSON(config.channels.count), "hooks": JSON(config.hooks.count),
                 "problems": .array(problems.map { .string($0) }), "warnings": .array(warnings.map { .string($0) }),
             ])
         } else {
@@ -57,9 +72,11 @@ struct CheckCommand: Command {
             for w in warnings { Output.error("warning: " + w + ".") }
             let source = config.file ?? "embedded defaults"
             if problems.isEmpty {
-                context.print(
-                    "OK: \(source), \(config.channels.count) channel\(config.channels.count == 1 ? "" : "s"), \(templateCount) templates in \(config.templatesDir)."
-                )
+                let channels = "\(config.channels.count) channel\(config.channels.count == 1 ? "" : "s")"
+                let hooks =
+                    config.hooks.isEmpty ? "" : ", \(config.hooks.count) hook\(config.hooks.count == 1 ? "" : "s")"
+                let templates = "\(templateCount) templates in \(config.templatesDir)"
+                context.print("OK: \(source), \(channels)\(hooks), \(templates).")
             } else {
                 Output.error("\(problems.count) problem\(problems.count == 1 ? "" : "s") found.")
             }

@@ -8,16 +8,24 @@ struct EventsCreateCommand: Command {
     static let help = """
         outreachd events create NAME --start "YYYY-MM-DD HH:MM" --tz ZONE --duration 2h --list L
                                 [--rrule "FREQ=WEEKLY;COUNT=4"] [--exdate "YYYY-MM-DD HH:MM"]… [--remind -1d]…
-                                [--location TEXT] [--title TEXT] [--channel C]… [--json]
+                                [--location TEXT] [--title TEXT] [--title LANG=TEXT]… [--data F.json]
+                                [--online] [--channel C]… [--json]
           Queues an invitation (template event-invitation, with an iCalendar METHOD:REQUEST part and
           invite.ics) to every subscribed member of L on every channel (default: every email channel),
           and each reminder (template event-reminder) for its instant. A room channel gets one post.
+          --title LANG=TEXT (da="Fællesspisning") is the title in one language: a message shows the one
+          of the language it is written in, else --title TEXT (default NAME).
+          F.json is a JSON object its messages' templates see (description, rsvp_url, note, …), over
+          the list's data and the [sender] defaults.
+          Times are told by the place's clock ("10:00 (Athens Time)" to a reader elsewhere) for an
+          event with a --location; by each reader's, with the organiser's beside, for an --online one
+          (a --location that is a link is online too) or one without a place.
         """
     static let valueOptions: Set<String> = [
         "--start", "--tz", "--duration", "--list", "--rrule", "--exdate", "--remind",
-        "--location", "--title", "--channel",
+        "--location", "--title", "--channel", "--data",
     ]
-    static let flags: Set<String> = ["--json"]
+    static let flags: Set<String> = ["--json", "--online"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
@@ -39,14 +47,25 @@ struct EventsCreateCommand: Command {
         let config = try context.config
         let domain = (try? MailAddress.parse(config.senderFrom))?.domain ?? "localhost"
         let uid = "evt-" + Crypto.hex(Crypto.randomBytes(12)) + "@" + domain
-        let event = Event(
-            name: name, title: args.value("--title") ?? name, list: list, channels: channels, schedule: schedule,
+        let titles = try Self.titles(args)
+        var event = Event(
+            name: name, title: name, list: list, channels: channels, schedule: schedule,
             location: args.value("--location"), uid: uid)
+        event.titles = event.titles.applying(titles)
+        if let f = args.value("--data") { event.data = try FileInput.jsonObject(f) }
+        event.online = args.has("--online")
         let templates = planner.eventTemplates
         try planner.check(event, templates)
         let (e, q) = try store.createEvent(event, templates: templates, now: WallClock.nowMillis())
         report(e, q, verb: "Created", args, context)
         return 0
+    }
+
+    /// The `--title` values (`TEXT`, `LANG=TEXT`); a bad one is a usage error.
+    static func titles(_ args: Arguments) throws(UsageError) -> LocalizedTitle.Changes {
+        do { return try LocalizedTitle.Changes(parsing: args.values("--title")) } catch {
+            throw UsageError(error.description)
+        }
     }
 
     /// The core's rules for events over this command's store, templates and channels.
@@ -67,15 +86,19 @@ struct EventsCreateCommand: Command {
                 "invitation": JSON(q.invitation.queued), "suppressed": JSON(q.invitation.suppressed),
                 "no_address": JSON(q.invitation.noAddress), "reminders": JSON(q.reminders),
                 "reminder_messages": JSON(q.reminderMessages), "cancelled_reminders": JSON(q.cancelledReminders),
+                "superseded": JSON(q.superseded),
             ]
             if let changes { o["changes"] = changes.json }
             context.printJSON(.object(o))
         } else {
-            let kind = e.state == .cancelled || verb.hasPrefix("Cancelled") ? "cancellation" : "invitation"
+            let kind =
+                e.state == .cancelled || verb.hasPrefix("Cancelled")
+                ? "cancellation" : verb == "Updated" ? "update" : "invitation"
             var s = "\(verb) event \(e.name) (sequence \(e.sequence)): \(q.invitation.queued) \(kind) deliveries queued"
             if q.invitation.suppressed > 0 { s += ", \(q.invitation.suppressed) suppressed" }
             s += ", \(q.reminders) reminder deliveries scheduled"
             if q.cancelledReminders > 0 { s += ", \(q.cancelledReminders) pending reminders cancelled" }
+            if q.superseded > 0 { s += ", \(q.superseded) earlier invitations or updates not yet sent superseded" }
             context.print(s + ".")
             for line in changes?.lines ?? [] { context.print("  " + line) }
         }

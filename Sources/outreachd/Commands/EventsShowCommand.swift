@@ -8,7 +8,8 @@ struct EventsShowCommand: Command {
         outreachd events show NAME [--json]
           Every occurrence and reminder instant, in UTC and in the event's local time (RFC 3339); the
           occurrences already over are marked past, and the exceptions (dates left out) are listed.
-          An open-ended series is listed up to its horizon.
+          An open-ended series is listed up to its horizon. The titles in other languages and the keys
+          of its template data are listed too (--json: titles, data).
         """
     static let flags: Set<String> = ["--json"]
 
@@ -18,7 +19,13 @@ struct EventsShowCommand: Command {
         let j = e.showJSON(now: Date())
         if args.has("--json") { context.printJSON(j); return 0 }
         context.print("\(e.title) (\(e.name)), \(e.state.rawValue), sequence \(e.sequence)")
+        for (tag, title) in e.titleTranslations.sorted(by: { $0.key < $1.key }) {
+            context.print("  title \(tag): \(title)")
+        }
         context.print("  list \(e.list) over \(e.channels.map(\.name).joined(separator: ", "))")
+        if let keys = e.data.objectValue?.keys.sorted(), !keys.isEmpty {
+            context.print("  data: " + keys.joined(separator: ", "))
+        }
         if let l = e.location { context.print("  at \(l)") }
         let t = e.schedule.texts
         context.print("  \(t.start) \(t.timeZone) for \(t.duration)" + (t.rrule.map { ", \($0)" } ?? ""))

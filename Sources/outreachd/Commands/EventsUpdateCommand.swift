@@ -7,7 +7,8 @@ struct EventsUpdateCommand: Command {
     static let help = """
         outreachd events update NAME [--start "YYYY-MM-DD HH:MM"] [--tz ZONE] [--duration D] [--location TEXT]
                                 [--title TEXT] [--rrule RULE | --rrule ""] [--exdate "YYYY-MM-DD HH:MM"]…
-                                [--no-exdate "YYYY-MM-DD HH:MM"]… [--remind -1d]… [--no-reminders] [--json]
+                                [--no-exdate "YYYY-MM-DD HH:MM"]… [--remind -1d]… [--no-reminders]
+                                [--title LANG=TEXT]… [--data F.json] [--online | --in-person] [--json]
           Raises SEQUENCE, queues an updated invitation (METHOD:REQUEST, same UID) and moves the pending
           reminders: those not yet sent are cancelled and queued again for the new instants.
           --rrule "" makes a series a single event; --remind replaces every reminder, --no-reminders
@@ -15,31 +16,37 @@ struct EventsUpdateCommand: Command {
           `events show` lists it). A new --start moves the exceptions with the series (same offset),
           and is refused when one would no longer fall on an occurrence. Prints what changed:
           exceptions, occurrences added and removed, reminders queued and cancelled.
+          The update (template event-update) tells each member what changed; one still waiting to be
+          sent to them is replaced (cancelled, reason superseded), so they get one message.
+          --title LANG=TEXT sets one language's title (LANG= removes it); --data replaces the data.
+          --online tells times by each reader's clock, --in-person by the place's (see events create).
         """
     static let valueOptions: Set<String> = [
         "--start", "--tz", "--duration", "--location", "--title", "--rrule", "--exdate", "--no-exdate", "--remind",
+        "--data",
     ]
-    static let flags: Set<String> = ["--no-reminders", "--json"]
+    static let flags: Set<String> = ["--no-reminders", "--json", "--online", "--in-person"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
         if args.has("--no-reminders"), args.value("--remind") != nil {
             throw UsageError("give --remind or --no-reminders, not both")
         }
-        if let title = args.value("--title"), title.singleLine.isEmpty {
-            throw UsageError("--title must not be empty")
-        }
+        let titles = try EventsCreateCommand.titles(args)
+        if args.has("--online"), args.has("--in-person") { throw UsageError("give --online or --in-person, not both") }
         let schedule = EventScheduleChange(
             start: args.value("--start"), timeZone: args.value("--tz"), duration: args.value("--duration"),
             rrule: args.value("--rrule"), addExceptions: args.values("--exdate"),
             removeExceptions: args.values("--no-exdate"),
             reminders: args.has("--no-reminders") ? [] : args.value("--remind") != nil ? args.values("--remind") : nil)
         let request = EventUpdateRequest(
-            schedule: schedule, location: args.value("--location"), title: args.value("--title"))
+            schedule: schedule, location: args.value("--location"), title: titles,
+            data: try args.value("--data").map { try FileInput.jsonObject($0) },
+            online: args.has("--online") ? true : args.has("--in-person") ? false : nil)
         guard !request.isEmpty else {
             throw UsageError(
                 "nothing to change; give --start, --tz, --duration, --location, --title, --rrule, --exdate, "
-                    + "--no-exdate, --remind or --no-reminders")
+                    + "--no-exdate, --remind, --no-reminders, --data, --online or --in-person")
         }
         let planner = try EventsCreateCommand.planner(context)
         let out = try planner.update(named: name, request, now: WallClock.nowMillis())

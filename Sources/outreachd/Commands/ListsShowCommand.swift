@@ -3,12 +3,18 @@ import Outreach
 struct ListsShowCommand: Command {
     static let path = ["lists", "show"]
     static let summary = "show a list and its member counts"
-    static let help = "outreachd lists show NAME [--json]"
+    static let help = """
+        outreachd lists show NAME [--json]
+          Its member counts, title (per language) and the keys of its template data (--json: the data).
+        """
     static let flags: Set<String> = ["--json"]
 
     static func json(_ l: MailingList) -> JSON {
         [
             "name": .string(l.name), "double_opt_in": .bool(l.doubleOptIn),
+            "title": .string(l.details.titles(name: l.name).text),
+            "titles": l.details.titles(name: l.name).translationsJSON,
+            "data": l.details.data,
             "members": .object(
                 Dictionary(
                     uniqueKeysWithValues: MembershipState.allCases.map { ($0.rawValue, JSON(l.counts[$0] ?? 0)) })),
@@ -20,6 +26,12 @@ struct ListsShowCommand: Command {
         guard let l = try context.store.list(named: name) else { throw StoreError.unknownList(name) }
         if args.has("--json") { context.printJSON(json(l)); return 0 }
         context.print("\(l.name)\(l.doubleOptIn ? " (double opt-in)" : "")")
+        let titles = l.details.titles(name: l.name)
+        if titles.text != l.name { context.print("  title: \(titles.text)") }
+        for (tag, t) in titles.translations.sorted(by: { $0.key < $1.key }) { context.print("  title \(tag): \(t)") }
+        if let keys = l.details.data.objectValue?.keys.sorted(), !keys.isEmpty {
+            context.print("  data: " + keys.joined(separator: ", "))
+        }
         for s in MembershipState.allCases { context.print("  \(s.rawValue): \(l.counts[s] ?? 0)") }
         return 0
     }

@@ -8,7 +8,8 @@ struct QueueListCommand: Command {
           S is one of queued, sending, sent, failed, dead, suppressed, cancelled, delivered, bounced,
           complained.
           Each line: id, state, channel, address, attempts, due=TIME (when a queued or failed delivery is
-          tried next), campaign=NAME or event=NAME (what it belongs to), and the last error.
+          tried next), campaign=NAME or event=NAME (what it belongs to; for a hook's post, on channel
+          hook:NAME, webhook-id=evt_N), and the last error.
         """
     static let valueOptions: Set<String> = ["--state", "--limit", "--message"]
     static let flags: Set<String> = ["--json"]
@@ -31,9 +32,12 @@ struct QueueListCommand: Command {
         var campaigns: [Int64: String] = [:]
         var events: [Int64: String] = [:]
         var owners: [Int64: String] = [:]
+        let hookMessages = Set(list.filter { $0.channel.hasPrefix(Hook.channelPrefix) }.map(\.messageID))
         for messageID in Set(list.map(\.messageID)) {
             guard let m = try store.message(id: messageID) else { continue }
-            if let c = m.campaignID {
+            if hookMessages.contains(messageID), let event = HookEvent(messageData: m.data) {
+                owners[messageID] = "webhook-id=" + event.webhookID
+            } else if let c = m.campaignID {
                 if campaigns.isEmpty {
                     for k in try store.campaigns() { if let id = k.id { campaigns[id] = k.name } }
                 }

@@ -51,7 +51,9 @@ struct RenderCommand: Command {
             contact = found
         }
         let locale = args.value("--locale") ?? contact?.locale
-        let ctx = TemplateContext.make(data: data, contact: contact)
+        // What a message would see: the [sender] defaults under the data.
+        let layered = TemplateContext.data(defaults: config.templateDefaults, list: nil, message: data, locale: locale)
+        let ctx = TemplateContext.make(data: .object(layered), contact: contact)
         let r = try library.render(target, kind: kind, locale: locale, context: ctx)
         if args.has("--json") {
             var o: [String: JSON] = ["locale": .string(r.locale), "text": .string(r.text)]

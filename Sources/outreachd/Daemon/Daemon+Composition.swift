@@ -10,6 +10,8 @@ extension Daemon {
         let store: any Store
         let links: LinkSigner
         let channels: [String: ChannelInfo]
+        /// `[hooks.NAME]` as read at start: what the hook channels post until a restart.
+        let hooks: [Hook]
         let worker: DeliveryWorker
         let composer: ReloadableComposer
         /// The template folder, followed while running; SIGHUP hands it what it loaded.
@@ -18,8 +20,9 @@ extension Daemon {
         let committer: GroupCommitter
         let api: API
         let http: HTTPService
-        /// Started in this order, drained in the reverse: the channel loops, the committer, HTTP,
-        /// the bounce mailbox (it feeds only the store, and stops first).
+        /// Started in this order, drained in the reverse: the channel loops, the hook fan-out (it
+        /// queues for the loops), the committer, HTTP, the bounce mailbox (it feeds only the store,
+        /// and stops first).
         let services: ServiceGroup
     }
 
@@ -46,6 +49,15 @@ extension Daemon {
             workers[name] = schedule.workers
             policies[name] = schedule.policy
         }
+        // Each hook posts on a channel of its own (`hook:NAME`), through the same queue and retries.
+        let hooks = try ChannelFactory.makeHooks(config)
+        for h in hooks {
+            channels[h.name] = PacedChannel(h, rate: nil, batchCap: h.batchCap) {
+                metrics.observeSend(channel: $0, outcomes: $1, seconds: $2)
+            }
+            workers[h.name] = 1
+            policies[h.name] = h.hook.policy
+        }
         // Before the redactor, which then knows the mailbox's password too.
         let bounces = try Self.bounceMailbox(config, pipeline: try Composition.bounceProcessor(config, store: store))
         let templates = LiveTemplates(library: loaded.library, log: Log.sink)
@@ -53,7 +65,8 @@ extension Daemon {
             TemplateComposer(library: loaded.library, config: config, links: links), templateWatch: templates)
         // After the channels and the server settings: the redactor knows every secret they read.
         let worker = DeliveryWorker(
-            store: store, channels: channels, composer: composer, policies: policies,
+            store: store, channels: channels, composer: HookComposer(base: composer, hooks: hooks.map(\.hook)),
+            policies: policies,
             leaseMillis: loaded.settings.leaseMillis, availability: ChannelAvailability(),
             quietHours: loaded.quiet, redactor: SecretRedactor(secrets: config.secretValues)
         ) { Log.info($0) }
@@ -61,6 +74,7 @@ extension Daemon {
         let delivery = DeliveryService(
             scheduler: scheduler, worker: worker, store: store, drainTimeoutMillis: loaded.settings.drainTimeoutMillis,
             log: Log.sink)
+        let fanOut = HookFanOut(store: store, hooks: hooks.map(\.hook), log: Log.sink) { scheduler.wake($0) }
         let committer = GroupCommitter(store: store, observer: metrics, log: Log.sink) { scheduler.wake($0) }
         let api = API(
             store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics,
@@ -79,9 +93,10 @@ extension Daemon {
             server: server, api: api, address: try ListenAddress(loaded.settings.listen),
             threads: loaded.settings.threads, perAddressLimit: loaded.settings.perIPConnections)
         return Parts(
-            config: config, store: store, links: links, channels: infos, worker: worker, composer: composer,
+            config: config, store: store, links: links, channels: infos, hooks: hooks.map(\.hook), worker: worker,
+            composer: composer,
             templates: templates, delivery: delivery, committer: committer, api: api, http: http,
-            services: ServiceGroup([delivery, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
+            services: ServiceGroup([delivery, fanOut, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
     }
 
     /// What the API reads per request and SIGHUP replaces.

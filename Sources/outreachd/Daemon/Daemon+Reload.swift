@@ -18,6 +18,11 @@ extension Daemon {
                     "settings of \(changed.map { "[channels.\($0)]" }.joined(separator: ", ")) changed; apart from quiet hours they apply after a restart"
                 )
             }
+            // Hooks too are built once: a bad one fails the reload, a change waits for a restart.
+            if try Self.hooksChanged(in: next.config, against: parts.config) {
+                Log.warning(
+                    "[hooks] were added, removed or changed in the configuration; restart outreachd to apply that")
+            }
             // The bounce mailbox too is read as set at start; a bad [bounces] fails the reload.
             if try BounceMailboxSettings.from(next.config) != (try? BounceMailboxSettings.from(parts.config)) {
                 Log.warning("[bounces] mailbox settings changed; restart outreachd to apply that")
@@ -63,5 +68,12 @@ extension Daemon {
             }
         }
         return changed
+    }
+
+    /// What SIGHUP checks of the new configuration's hooks: each is built as at start (and closed).
+    /// Returns whether they differ from those running.
+    static func hooksChanged(in next: Config, against current: Config) throws -> Bool {
+        for channel in try ChannelFactory.makeHooks(next) { channel.close() }
+        return next.hooks.mapValues { $0.values() } != current.hooks.mapValues { $0.values() }
     }
 }

@@ -63,6 +63,9 @@ final class Daemon {
         Log.notice(
             "outreachd \(CLI.version) started; \(status.prefix(1).lowercased() + status.dropFirst()); data in \(config.dataDir)"
         )
+        for h in parts.hooks {
+            Log.notice("hook \(h.name) posts \(h.events.map(\.rawValue).joined(separator: ", "))")
+        }
         notifier.ready(status: status)
 
         let tick = notifier.watchdogInterval.map { min($0, 5) } ?? 5

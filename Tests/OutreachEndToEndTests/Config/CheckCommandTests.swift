@@ -177,6 +177,7 @@ import Testing
             "api-tokens": "tok",
             "webhook-secret": "whsec_" + Data("a test secret of enough length".utf8).base64EncodedString(),
             "smtp-password": "pw", "kannel-password": "pw", "receipt-token": "0123abcd",
+            "crm-hook-secret": "whsec_" + Data(repeating: 9, count: 32).base64EncodedString(),
         ]
         for (k, v) in secrets { try v.write(toFile: dir + "/" + k, atomically: true, encoding: .utf8) }
         #expect(try TestSupport.run("openssl", ["genrsa", "-out", dir + "/dkim.pem", "2048"]).status == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachTestFixtures
 import Outreach
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachTestFixtures
 import Testing
 
 /// Mutated CSV files, configurations and templates through the real binary: whatever the input,

@@ -1,4 +1,5 @@
 import Foundation
+import OutreachTestFixtures
 import Outreach
 
 /// Builds the raw fuzzed requests for `outreachd serve`: mutated triggers, headers, signed

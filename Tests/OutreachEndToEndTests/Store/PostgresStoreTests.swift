@@ -245,9 +245,9 @@ import Testing
         }
         #expect(opened.withLock { $0 } == [PostgresSchema.migrations.count, PostgresSchema.migrations.count])
         let db = try PostgresConnection(cluster.url(name))
-        // Each migration once.
         #expect(
-            try db.query("SELECT COUNT(*) FROM schema_version").rows[0].int(0) == Int64(PostgresSchema.migrations.count))
+            try db.query("SELECT COUNT(*) FROM schema_version").rows[0].int(0) == Int64(PostgresSchema.migrations.count)
+        )
         // The partial indexes of the SQLite schema are there, partial.
         let due = try db.rows("SELECT indexdef FROM pg_indexes WHERE indexname = 'deliveries_due'") { $0.text(0) }
         #expect(due.first?.contains("WHERE") == true)

@@ -107,7 +107,7 @@ struct StarterTemplateTests {
 
 extension StarterTemplateTests {
     /// pystache has no inheritance, so the parts without a layout are compared: every SMS, chat and
-    /// email text part in every language, with the footer partial.
+    /// email text part in every language, with the footer partial and the sender lines it includes.
     @Test("text, SMS and chat parts render exactly as pystache renders them")
     func sameAsPystache() throws {
         let lib = try Self.library()
@@ -120,7 +120,10 @@ extension StarterTemplateTests {
         var ours: [String] = []
         for name in Self.names {
             for l in Self.locales {
-                let partials: JSON = ["partials/footer": .string(try body(root + "/partials/footer.\(l).txt"))]
+                let partials: JSON = [
+                    "partials/footer": .string(try body(root + "/partials/footer.\(l).txt")),
+                    "partials/sender": .string(try body(root + "/partials/sender.txt")),
+                ]
                 for (kind, file) in [(ChannelKind.sms, "sms"), (.chat, "chat"), (.email, "email")] {
                     jobs.append([
                         "source": .string(try body(root + "/\(name)/\(file).\(l).txt")), "partials": partials,

@@ -50,18 +50,21 @@ final class HTTPRecorder {
     var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// `responses` is the JSON list of replies (see the script); `secret` turns on standardwebhooks verification.
-    /// `tls` = (certificate, key) PEM files: serve HTTPS.
-    init(responses: String? = nil, secret: String? = nil, tls: (cert: String, key: String)? = nil) throws {
+    /// `tls` = (certificate, key) PEM files: serve HTTPS. `port`: a given one (a receiver that
+    /// comes up where the client was already sending), else a free one.
+    init(
+        responses: String? = nil, secret: String? = nil, tls: (cert: String, key: String)? = nil, port: Int? = nil
+    ) throws {
         scheme = tls == nil ? "http" : "https"
         let dir = TestSupport.temporaryDirectory("recorder")
         log = dir + "/requests.jsonl"
         let ready = dir + "/ready"
-        port = TestSupport.freePort()
+        self.port = port ?? TestSupport.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var args = [
             "python3", TestSupport.packageRoot + "/Tests/peers/http_recorder.py",
-            "--port", String(port), "--log", log, "--ready", ready, "--exit-on-stdin-eof",
+            "--port", String(self.port), "--log", log, "--ready", ready, "--exit-on-stdin-eof",
         ]
         if let responses { args += ["--responses", responses] }
         if let secret { args += ["--secret", secret] }

@@ -103,4 +103,36 @@ import Testing
         #expect(c.channels.keys.sorted() == ["outbox"])
         #expect(Config.embeddedDefaults(environment: [:]).dataDir == "outreach-data")
     }
+
+    /// Issue 18.2: the `[sender]` values every template sees; `organisation` defaults to the name in
+    /// `from`; a mistyped key is refused naming the one meant.
+    @Test func theSenderGivesEveryTemplateItsValues() throws {
+        let named = try Config.parse(Self.example, file: "/e/o.conf", environment: [:])
+        #expect(named.templateDefaults == ["organisation": "Connecting Friends"])
+        let full = try Config.parse(
+            """
+            [sender]
+            from = "venner@sprogcenter.example"
+            organisation = "Sprogcenter Aarhus"
+            website = "https://sprogcenter.example"
+            postal_address = "Vesterbrogade 1, 8000 Aarhus C"
+            """, file: "/e/o.conf", environment: [:])
+        #expect(
+            full.templateDefaults == [
+                "organisation": "Sprogcenter Aarhus", "website": "https://sprogcenter.example",
+                "postal_address": "Vesterbrogade 1, 8000 Aarhus C",
+            ])
+        let bare = try Config.parse(
+            "[sender]\nfrom = \"venner@sprogcenter.example\"\n", file: "/e/o.conf", environment: [:])
+        #expect(bare.templateDefaults.isEmpty)
+        #expect(Config.embeddedDefaults(environment: [:]).templateDefaults == ["organisation": "Outreach"])
+        #expect(throws: ConfigError.self) {
+            try Config.parse("[sender]\norganization = \"X\"\n", file: "/e/o.conf", environment: [:])
+        }
+        do {
+            _ = try Config.parse("[sender]\norganization = \"X\"\n", file: "/e/o.conf", environment: [:])
+        } catch {
+            #expect(error.description.contains("did you mean 'organisation'"), "\(error)")
+        }
+    }
 }

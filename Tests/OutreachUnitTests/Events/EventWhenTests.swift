@@ -92,3 +92,33 @@ struct EventScheduleTextTests {
         #expect(context["location"]?.stringValue == "Vesterbrogade 1")
     }
 }
+
+extension EventWhenTests {
+    /// Issue 18.6: which clock, and when the zone is named.
+    @Test func thePlacesClockOrTheReaders() {
+        let athens = TimeZone(identifier: "Europe/Athens")!
+        let stockholm = TimeZone(identifier: "Europe/Stockholm")!
+        // 2026-12-03 17:00Z is 19:00 in Athens, 18:00 in Copenhagen and Stockholm.
+        let place = EventWhen.fields(Self.start, eventZone: athens, readerZone: stockholm, clock: .place, locale: "sv")
+        #expect(place["when"]?.stringValue == "torsdag 3 december 2026 kl. 19.00 (Atentid)")
+        #expect(place["time_zone"]?.stringValue == "Europe/Athens")
+        #expect(place["when_reader"]?.stringValue == "torsdag 3 december 2026 kl. 18.00 (Stockholmtid)")
+        let online = EventWhen.fields(
+            Self.start, eventZone: athens, readerZone: stockholm, clock: .reader, locale: "en")
+        #expect(online["when"]?.stringValue == "Thursday 3 December 2026 at 18:00 (Stockholm Time; 19:00 Athens Time)")
+        #expect(online["when_local"]?.stringValue == "Thursday 3 December 2026 at 19:00 (Athens Time)")
+        #expect(online["reader_time_zone"]?.stringValue == "Europe/Stockholm")
+        // The same clock: nothing named. A reader whose zone is not known: the zone named.
+        let local = EventWhen.fields(
+            Self.start, eventZone: Self.copenhagen, readerZone: stockholm, clock: .place, locale: "da")
+        #expect(local["when"]?.stringValue == "torsdag den 3. december 2026 kl. 18.00")
+        let unknown = EventWhen.fields(Self.start, eventZone: athens, readerZone: nil, clock: .reader, locale: "en")
+        #expect(unknown["when"]?.stringValue == "Thursday 3 December 2026 at 19:00 (Athens Time)")
+        #expect(unknown["reader_time_zone"] == nil)
+        // Another day for the organiser: their date is written too.
+        let auckland = TimeZone(identifier: "Pacific/Auckland")!
+        let far = EventWhen.fields(Self.start, eventZone: athens, readerZone: auckland, clock: .reader, locale: "en")
+        #expect(far["when"]?.stringValue?.contains("; Thursday 3 December 2026 at 19:00 Athens Time)") == true)
+        #expect(EventWhen.zoneName(athens, locale: "ar").contains("أثينا"))
+    }
+}

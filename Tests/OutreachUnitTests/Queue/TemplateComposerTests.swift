@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OutreachTestFixtures
 
 @testable import Outreach
 
@@ -147,5 +148,45 @@ import Testing
         let message = Message(id: 9, template: "welcome", data: ["code": "1"])
         #expect(try composer.compose(claimed(message: message), for: FakeChannel(kind: .sms)).text.contains("1"))
         #expect(throws: (any Error).self) { try composer.compose(claimed(), for: FakeChannel(kind: .email)) }
+    }
+
+    /// Issue 18.2: `[sender]` values under the list's data under the message's; the list's title in
+    /// the language of the variant rendered.
+    @Test func dataIsLayeredAndTheListIsTitled() throws {
+        var message = Message(id: 9, template: "welcome", data: ["about": "mine"], kind: .list, listName: "news")
+        message.listDetails = ListDetails(
+            title: "News", titleTranslations: ["da": "Nyheder"], data: ["about": "the list's", "website": "w"])
+        let ctx = composer.context(claimed(message: message), locale: "da")
+        #expect(ctx["organisation"]?.stringValue == "Example News", "from [sender] from's name")
+        #expect(ctx["website"]?.stringValue == "w" && ctx["about"]?.stringValue == "mine")
+        #expect(ctx["list"] == ["name": "news", "title": "Nyheder"])
+        #expect(composer.context(claimed(message: message), locale: "en")["list"]?["title"]?.stringValue == "News")
+        let given = composer.context(
+            claimed(message: Message(id: 9, template: "welcome", data: ["list": ["name": "P"]])))
+        #expect(given["list"] == ["name": "P", "title": "P"], "a list the data gives is titled by its name")
+    }
+
+    /// Issue 18.7: an event's date is written in the language of the template rendered: a Tigrinya
+    /// reader without Tigrinya templates reads the English message with an English date.
+    @Test func anEventsDateFollowsTheTemplateRendered() throws {
+        let library = try StarterTemplates.library()
+        let composer = TemplateComposer(library: library, config: config, links: links)
+        let schedule = try EventSchedule(start: "2031-03-06 18:00", timeZone: "Europe/Copenhagen", duration: "2h")
+        let event = Event(
+            name: "dinner", title: "Dinner club", list: "news", channels: [], schedule: schedule, location: nil,
+            uid: "evt-1@example.org")
+        let message = Message(
+            id: 9, template: "event-invitation", data: event.messageData(role: .invitation, occurrence: nil),
+            kind: .list, listName: "news")
+        for (locale, when) in [
+            ("ti", "Thursday 6 March 2031 at 18:00"), ("fa", "Thursday 6 March 2031 at 18:00"),
+            ("da", "torsdag den 6. marts 2031 kl. 18.00"),
+        ] {
+            let c = claimed(
+                contact: Contact(id: 5, name: "R", locale: locale, timeZone: "Europe/Copenhagen"), message: message,
+                channel: "sms")
+            let m = try composer.compose(c, for: FakeChannel(name: "sms", kind: .sms))
+            #expect(m.text.contains(when), "\(locale): \(m.text)")
+        }
     }
 }

@@ -41,4 +41,9 @@ import Testing
     func events(_ f: StoreFactory, _ check: StoreCheck<any EventQueueStore>) throws {
         try check.run(try f.make())
     }
+
+    @Test(arguments: StoreFactory.all, StoreConformance.hooks)
+    func hooks(_ f: StoreFactory, _ check: StoreCheck<any HookQueueStore>) throws {
+        try check.run(try f.make())
+    }
 }

@@ -159,3 +159,23 @@ struct TemplateFrontMatterTests {
         #expect(m.contains("in the subject"))
     }
 }
+
+/// Issue 18.2: `check`'s warning about `[sender]` values written out where nothing gives them.
+@Suite struct TemplateValuesTests {
+    @Test func onlyValuesWrittenOutUnguardedCount() throws {
+        let dir = TestSupport.temporaryDirectory("values")
+        try FileManager.default.createDirectory(atPath: dir + "/note", withIntermediateDirectories: true)
+        try
+            "{{organisation}} says hi{{#website}} {{website}}{{/website}}{{^postal_address}}{{postal_address}}{{/postal_address}}"
+            .write(toFile: dir + "/note/sms.en.txt", atomically: true, encoding: .utf8)
+        try "---\nsubject: \"From {{website}}\"\n---\nHi {{#contact.name}}{{organisation}}{{/contact.name}}\n"
+            .write(toFile: dir + "/note/email.en.txt", atomically: true, encoding: .utf8)
+        let library = try TemplateLibrary(directory: dir, defaultLocale: "en")
+        let uses = library.unguardedUses(of: ["organisation", "website", "postal_address"])
+        #expect(uses["organisation"]?.count == 2)
+        #expect(uses["website"] == [dir + "/note/email.en.txt"], "the subject counts; a guarded one does not")
+        #expect(uses["postal_address"] == nil)
+        let warnings = library.missingValueWarnings(provided: ["organisation": "X"])
+        #expect(warnings.count == 1 && warnings[0].contains("{{website}}") && warnings[0].contains("[sender] website"))
+    }
+}

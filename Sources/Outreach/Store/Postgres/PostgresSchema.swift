@@ -10,7 +10,7 @@ enum PostgresSchema {
     /// `pg_advisory_xact_lock` key held while migrating ("outreach" in ASCII).
     static let migrationLock: Int64 = 0x6f75_7472_6561_6368
 
-    static let migrations: [String] = [ground, bounces]
+    static let migrations: [String] = [ground, templateData, bounces]
 
     /// 1: contacts, lists, consent, suppressions, messages, the delivery queue, campaigns, events,
     /// channel outages.
@@ -148,6 +148,17 @@ enum PostgresSchema {
 }
 
 extension PostgresSchema {
+    /// 2: as SQLite's `templateData`: lists' titles and data, events' title translations, data and
+    /// whether they are held online.
+    static let templateData = """
+        ALTER TABLE lists ADD COLUMN title TEXT;
+        ALTER TABLE lists ADD COLUMN title_translations TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE lists ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE events ADD COLUMN title_translations TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE events ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE events ADD COLUMN online BOOLEAN NOT NULL DEFAULT false;
+        """
+
     /// Applies the pending migrations, each in its own transaction holding the migration lock (a
     /// node that waited for it finds the work done and applies nothing).
     /// - Returns: the schema version after it.
@@ -185,7 +196,7 @@ extension PostgresSchema {
 }
 
 extension PostgresSchema {
-    /// 2: bounces, complaints and what they did (SQLite's `bounces` migration, docs/bounces-pipeline.md).
+    /// 3: bounces, complaints and what they did (SQLite's `bounces` migration, docs/bounces-pipeline.md).
     static let bounces = """
         CREATE TABLE bounces(
             id BIGSERIAL PRIMARY KEY,

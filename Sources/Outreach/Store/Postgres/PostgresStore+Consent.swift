@@ -1,17 +1,40 @@
 extension PostgresStore {
-    public func createList(name: String, doubleOptIn: Bool) throws -> MailingList {
+    public func createList(name: String, doubleOptIn: Bool, details: ListDetails) throws -> MailingList {
         try write { db in
             // ON CONFLICT: a name taken meanwhile by another node is refused the same way.
             guard
                 let id = try db.rows(
                     """
-                    INSERT INTO lists(name, double_opt_in, created_at) VALUES($1, $2, $3)
+                    INSERT INTO lists(name, double_opt_in, created_at, title, title_translations, data)
+                    VALUES($1, $2, $3, $4, $5, $6)
                     ON CONFLICT(name) DO NOTHING RETURNING id
-                    """, [.text(name), .boolean(doubleOptIn), .integer(WallClock.nowMillis())], { try $0.int(0) }
+                    """,
+                    [.text(name), .boolean(doubleOptIn), .integer(WallClock.nowMillis())] + Self.detailsRow(details),
+                    { try $0.int(0) }
                 ).first
             else { throw StoreError.listExists(name) }
-            return MailingList(id: id, name: name, doubleOptIn: doubleOptIn)
+            return MailingList(id: id, name: name, doubleOptIn: doubleOptIn, details: details)
         }
+    }
+
+    public func updateList(named name: String, details: ListDetails) throws -> MailingList {
+        try write { db in
+            let changed = try db.query(
+                "UPDATE lists SET title = $1, title_translations = $2, data = $3 WHERE name = $4",
+                Self.detailsRow(details) + [.text(name)]
+            ).affected
+            guard changed == 1, let l = try Self.readList(db, name: name) else { throw StoreError.unknownList(name) }
+            return l
+        }
+    }
+
+    /// title, title_translations, data.
+    static func detailsRow(_ d: ListDetails) -> [PostgresValue] {
+        [
+            PostgresValue(d.title),
+            .text(LocalizedTitle("", translations: d.titleTranslations).translationsJSON.serialized),
+            .text(d.data.serialized),
+        ]
     }
 
     static func listID(_ db: PostgresConnection, _ name: String) throws -> Int64? {
@@ -21,9 +44,12 @@ extension PostgresStore {
     static func readList(_ db: PostgresConnection, name: String) throws -> MailingList? {
         guard
             var l = try db.rows(
-                "SELECT id, name, double_opt_in FROM lists WHERE name = $1", [.text(name)],
+                "SELECT id, name, double_opt_in, title, title_translations, data FROM lists WHERE name = $1",
+                [.text(name)],
                 {
-                    MailingList(id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2))
+                    MailingList(
+                        id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2),
+                        details: readListDetails($0, from: 3))
                 }
             ).first
         else { return nil }

@@ -5,7 +5,8 @@ import Foundation
 extension PostgresStore: EventStore {
     static let eventColumns = """
         id, name, title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location, uid,
-        sequence, state, invitation_message_id, reminder_message_ids, created_at, updated_at
+        sequence, state, invitation_message_id, reminder_message_ids, created_at, updated_at, title_translations, data,
+        online
         """
 
     static func readEvent(_ r: PostgresRow) throws -> Event {
@@ -31,10 +32,14 @@ extension PostgresStore: EventStore {
         }
         e.createdAt = try r.int(17)
         e.updatedAt = try r.int(18)
+        e.titleTranslations = LocalizedTitle("", translationsJSON: try? JSON.parse(r.text(19))).translations
+        e.data = (try? JSON.parse(r.text(20))).flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([:])
+        e.online = try r.bool(21)
         return e
     }
 
-    /// $1…$10: title, list, channels, start, time zone, duration, rrule, exdates, reminders, location.
+    /// $1…$13: title, list, channels, start, time zone, duration, rrule, exdates, reminders, location,
+    /// title translations, data, online.
     static func eventRow(_ e: Event) -> [PostgresValue] {
         let t = e.schedule.texts
         let channels = JSON.array(
@@ -44,6 +49,7 @@ extension PostgresStore: EventStore {
             .text(e.title), .text(e.list), .text(channels), .text(t.start), .text(t.timeZone), .text(t.duration),
             PostgresValue(t.rrule), .text(JSON.array(t.exdates.map { .string($0) }).serialized),
             .text(JSON.array(t.reminders.map { .string($0) }).serialized), PostgresValue(e.location),
+            .text(e.titles.translationsJSON.serialized), .text(e.data.serialized), .boolean(e.online),
         ]
     }
 
@@ -58,8 +64,9 @@ extension PostgresStore: EventStore {
                 let id = try db.rows(
                     """
                     INSERT INTO events(title, list_name, channels, start, time_zone, duration, rrule, exdates,
-                        reminders, location, name, uid, sequence, state, created_at, updated_at)
-                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 'active', $13, $13)
+                        reminders, location, title_translations, data, online, name, uid, sequence, state,
+                        created_at, updated_at)
+                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, 'active', $16, $16)
                     ON CONFLICT(name) DO NOTHING RETURNING id
                     """, Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now)], { try $0.int(0) }
                 ).first
@@ -69,7 +76,7 @@ extension PostgresStore: EventStore {
             e.sequence = 0
             e.state = .active
             var out = EventQueued()
-            try Self.queueInvitationAndReminders(db, &e, role: .invitation, templates: templates, now: now, into: &out)
+            try Self.storeInvitationAndReminders(db, &e, send: true, templates: templates, now: now, into: &out)
             return EventAndQueued(event: e, queued: out)
         }.pair
         return (e, out)
@@ -92,27 +99,79 @@ extension PostgresStore: EventStore {
         try with { db in try db.rows("SELECT \(Self.eventColumns) FROM events ORDER BY id", [], Self.readEvent) }
     }
 
+    /// As SQLite's: SEQUENCE + 1, the pending reminders cancelled, the update queued, the invitation
+    /// of the new state kept for people who join later, earlier invitations and updates not yet
+    /// sent superseded, the new reminders queued.
     public func updateEvent(_ event: Event, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued) {
         try write { db -> EventAndQueued in
-            guard let id = event.id, let current = try Self.event(db, where: "id", .integer(id)) else {
-                throw EventStoreError.unknown(event.name)
-            }
-            guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
-            guard current.sequence == event.sequence else { throw EventStoreError.changed(event.name) }
+            let current = try Self.storedForChange(db, event)
             var e = event
+            e.invitationMessageID = current.invitationMessageID
+            e.reminderMessageIDs = current.reminderMessageIDs
             e.sequence += 1
             var out = EventQueued()
             out.cancelledReminders = try Self.cancelPendingReminders(db, current, now: now)
-            try db.query(
-                """
-                UPDATE events SET title = $1, list_name = $2, channels = $3, start = $4, time_zone = $5,
-                    duration = $6, rrule = $7, exdates = $8, reminders = $9, location = $10, sequence = $11,
-                    updated_at = $12
-                WHERE id = $13
-                """, Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(id)])
-            try Self.queueInvitationAndReminders(db, &e, role: .update, templates: templates, now: now, into: &out)
+            try Self.storeChanged(db, e, now: now)
+            let notice = e.messageData(role: .update, occurrence: nil, previous: current)
+            let (noticeID, fan) = try Self.queueEventMessage(
+                db, e, template: templates.update, data: notice, at: now, now: now)
+            out.invitation = fan
+            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
+            out.superseded = try Self.supersede(
+                db, e, notice: noticeID, data: notice, template: templates.update, now: now)
             return EventAndQueued(event: e, queued: out)
         }.pair
+    }
+
+    /// The event's row, written back with its changes and its new sequence.
+    static func storeChanged(_ db: PostgresConnection, _ e: Event, now: Int64) throws {
+        try db.query(
+            """
+            UPDATE events SET title = $1, list_name = $2, channels = $3, start = $4, time_zone = $5,
+                duration = $6, rrule = $7, exdates = $8, reminders = $9, location = $10,
+                title_translations = $11, data = $12, online = $13, sequence = $14, updated_at = $15
+            WHERE id = $16
+            """, Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
+    }
+
+    /// As SQLite's `supersede`: each person's invitation or update of the event still waiting is
+    /// cancelled (`superseded`) and their delivery of `notice` moved to what they should get instead.
+    static func supersede(
+        _ db: PostgresConnection, _ e: Event, notice: Int64, data: JSON, template: String, now: Int64
+    ) throws -> Int {
+        let waiting = try db.rows(
+            """
+            SELECT m.id, m.data FROM messages m
+            WHERE m.event_id = $1 AND m.id <> ALL($2::bigint[])
+              AND (m.data::jsonb -> 'event' ->> 'role') IN ('invitation', 'update')
+              AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.state IN ('queued', 'failed'))
+            ORDER BY m.id
+            """, [.integer(e.id!), .bigints([notice, e.invitationMessageID ?? notice])]
+        ) { (id: try $0.int(0), data: (try? JSON.parse($0.text(1))) ?? .object([:])) }
+        var superseded = 0
+        for w in waiting {
+            var target = e.invitationMessageID ?? notice
+            if let copy = Event.supersedingNotice(data, waiting: w.data) {
+                target = try enqueue(
+                    db, Message(template: template, data: copy, kind: .list, listName: e.list, eventID: e.id),
+                    deliveries: [], idempotency: nil
+                ).messageID
+            }
+            try db.query(
+                """
+                UPDATE deliveries SET message_id = $1 WHERE message_id = $2 AND EXISTS (
+                    SELECT 1 FROM deliveries p WHERE p.message_id = $3 AND p.state IN ('queued', 'failed')
+                    AND p.channel = deliveries.channel AND p.address = deliveries.address)
+                """, [.integer(target), .integer(notice), .integer(w.id)])
+            superseded += try db.query(
+                """
+                UPDATE deliveries SET state = 'cancelled', cancel_reason = 'superseded',
+                    last_error = 'superseded by a newer update', updated_at = $1
+                WHERE message_id = $2 AND state IN ('queued', 'failed')
+                """, [.integer(now), .integer(w.id)]
+            ).affected
+        }
+        return superseded
     }
 
     public func cancelEvent(named name: String, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued) {
@@ -145,48 +204,31 @@ extension PostgresStore: EventStore {
             e.sequence += 1
             var out = EventQueued()
             out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
-            try db.query(
-                """
-                UPDATE events SET title = $1, list_name = $2, channels = $3, start = $4, time_zone = $5,
-                    duration = $6, rrule = $7, exdates = $8, reminders = $9, location = $10, sequence = $11,
-                    updated_at = $12
-                WHERE id = $13
-                """, Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
+            try Self.storeChanged(db, e, now: now)
             let (_, fan) = try Self.queueEventMessage(
                 db, e, template: templates.cancellation,
                 data: e.messageData(role: .cancellation, occurrence: nil, cancelledOccurrence: occurrence), at: now,
                 now: now)
-            // The invitation people who join later get: the series as it now is, with the exception.
-            let m = Message(
-                template: templates.invitation, data: e.messageData(role: .update, occurrence: nil), kind: .list,
-                listName: e.list, eventID: e.id)
-            let invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
-            var reminders = EventQueued()
-            let reminderIDs = try Self.queueReminders(
-                db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &reminders)
-            e.invitationMessageID = invitation
-            e.reminderMessageIDs = reminderIDs
-            try db.query(
-                "UPDATE events SET invitation_message_id = $1, reminder_message_ids = $2 WHERE id = $3",
-                [
-                    .integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized),
-                    .integer(e.id!),
-                ])
             out.invitation = fan
-            out.reminders = reminders.reminders
-            out.reminderMessages = reminders.reminderMessages
+            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
             return EventAndQueued(event: e, queued: out)
         }.pair
     }
 
-    /// The stored event `event` was read from (locked), with the caller's changes, after checking
-    /// it is still active and nobody changed it since it was read.
-    static func currentForChange(_ db: PostgresConnection, _ event: Event) throws -> Event {
+    /// The stored event `event` was read from (locked), after checking it is still active and
+    /// nobody changed it since it was read.
+    static func storedForChange(_ db: PostgresConnection, _ event: Event) throws -> Event {
         guard let id = event.id, let current = try Self.event(db, where: "id", .integer(id)) else {
             throw EventStoreError.unknown(event.name)
         }
         guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
         guard current.sequence == event.sequence else { throw EventStoreError.changed(event.name) }
+        return current
+    }
+
+    /// `event` with the message ids of the stored one (see `storedForChange`).
+    static func currentForChange(_ db: PostgresConnection, _ event: Event) throws -> Event {
+        let current = try storedForChange(db, event)
         var e = event
         e.invitationMessageID = current.invitationMessageID
         e.reminderMessageIDs = current.reminderMessageIDs
@@ -219,13 +261,23 @@ extension PostgresStore: EventStore {
         }
     }
 
-    static func queueInvitationAndReminders(
-        _ db: PostgresConnection, _ e: inout Event, role: EventMessageRole, templates: EventTemplates,
-        now: Int64, into out: inout EventQueued
+    /// The invitation of the event as it now is and the reminders of its schedule: the invitation
+    /// fanned out to the list now (`send`: a new event), or kept for people who join later and for
+    /// whoever an update finds still waiting for one (after a change, which sends its own message).
+    static func storeInvitationAndReminders(
+        _ db: PostgresConnection, _ e: inout Event, send: Bool, templates: EventTemplates, now: Int64,
+        into out: inout EventQueued
     ) throws {
-        let (invitation, fan) = try queueEventMessage(
-            db, e, template: templates.invitation, data: e.messageData(role: role, occurrence: nil), at: now, now: now)
-        out.invitation = fan
+        let data = e.messageData(role: .invitation, occurrence: nil)
+        let invitation: Int64
+        if send {
+            let (id, fan) = try queueEventMessage(db, e, template: templates.invitation, data: data, at: now, now: now)
+            invitation = id
+            out.invitation = fan
+        } else {
+            let m = Message(template: templates.invitation, data: data, kind: .list, listName: e.list, eventID: e.id)
+            invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
+        }
         let reminderIDs = try queueReminders(
             db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
         e.invitationMessageID = invitation

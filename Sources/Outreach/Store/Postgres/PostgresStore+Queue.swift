@@ -156,15 +156,28 @@ extension PostgresStore {
 
     static func message(_ db: PostgresConnection, id: Int64) throws -> Message? {
         try db.rows(
-            "SELECT id, template, data, kind, list_name, campaign_id, event_id, attachments FROM messages WHERE id = $1",
+            """
+            SELECT m.id, m.template, m.data, m.kind, m.list_name, m.campaign_id, m.event_id, m.attachments,
+                   l.id, l.title, l.title_translations, l.data
+            FROM messages m LEFT JOIN lists l ON l.name = m.list_name WHERE m.id = $1
+            """,
             [.integer(id)]
         ) { r in
-            Message(
+            var m = Message(
                 id: try r.int(0), template: r.text(1), data: (try? JSON.parse(r.text(2))) ?? .object([:]),
                 kind: MessageKind(rawValue: r.text(3)) ?? .transactional, listName: r.optionalText(4),
                 campaignID: try r.optionalInt(5), eventID: try r.optionalInt(6),
                 attachments: ((try? JSON.parse(r.text(7)))?.arrayValue ?? []).compactMap(\.stringValue))
+            if try r.optionalInt(8) != nil { m.listDetails = readListDetails(r, from: 9) }
+            return m
         }.first
+    }
+
+    /// `title, title_translations, data` of a list, from column `first` on.
+    static func readListDetails(_ r: PostgresRow, from first: Int) -> ListDetails {
+        let translations = LocalizedTitle("", translationsJSON: try? JSON.parse(r.text(first + 1))).translations
+        let data = (try? JSON.parse(r.text(first + 2))).flatMap { $0.objectValue != nil ? $0 : nil }
+        return ListDetails(title: r.optionalText(first), titleTranslations: translations, data: data ?? .object([:]))
     }
 
     /// The send-time check of SQLite's `consentRefusals`, as one UPDATE over the batch just leased:

@@ -26,3 +26,17 @@ extension SQLiteSchema {
         CREATE INDEX messages_event ON messages(event_id) WHERE event_id IS NOT NULL;
         """
 }
+
+extension SQLiteSchema {
+    /// What recipients see of lists and events (issue 18.2, 18.6, 18.8): a list's title (NULL: its
+    /// name) and its translations, an event's title translations, the template data of each (JSON
+    /// objects), and whether an event is held online (its times told by each reader's clock).
+    static let templateData = """
+        ALTER TABLE lists ADD COLUMN title TEXT;
+        ALTER TABLE lists ADD COLUMN title_translations TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE lists ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE events ADD COLUMN title_translations TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE events ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE events ADD COLUMN online INTEGER NOT NULL DEFAULT 0;
+        """
+}

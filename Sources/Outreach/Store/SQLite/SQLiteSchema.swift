@@ -96,6 +96,8 @@ enum SQLiteSchema {
         channelStatus,
         consentClock,
         segments,
+        hooks,
+        templateData,
         bounces,
     ]
 }

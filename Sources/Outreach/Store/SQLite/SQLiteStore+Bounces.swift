@@ -76,19 +76,10 @@ extension SQLiteStore {
             SELECT \(bounceColumns) FROM bounces WHERE address IN (SELECT value FROM json_each(?1))
                OR delivery_id IN (SELECT id FROM deliveries WHERE contact_id = ?2) ORDER BY id
             """
-        ).rows([.text(normalized), .integer(contactID)], readBounce).map(\.json)
-        var scores: [JSON] = []
-        var removals: [JSON] = []
-        for a in addresses.map(normalizedAddress) {
-            if let s = try bounceScore(db, address: a) {
-                scores.append([
-                    "address": .string(a), "score": .number(String(s.score)),
-                    "last": .string(WallClock.rfc3339(s.lastAt)),
-                ])
-            }
-            removals += try suppressionRemovals(db, address: a).map(\.json)
-        }
-        return ["bounces": .array(bounces), "bounce_scores": .array(scores), "suppression_removals": .array(removals)]
+        ).rows([.text(normalized), .integer(contactID)], readBounce)
+        return try BounceExport.json(
+            bounces: bounces, addresses: addresses.map(normalizedAddress), score: { try bounceScore(db, address: $0) },
+            removals: { try suppressionRemovals(db, address: $0) })
     }
 
     /// Forgets what the bounce tables hold about an erased person (in `eraseContact`'s transaction).

@@ -183,6 +183,8 @@ extension SQLiteStore {
                                   AND o.id NOT IN (SELECT value FROM json_each(?1)))
                 """
             ).run([.text(JSON.array(theirs.map { JSON(Int($0.id)) }).serialized)])
+            // Events about them for [hooks]: waiting ones go, queued ones lose their data.
+            try Self.forgetHookEvents(db, contactID: id, addresses: addresses, now: now)
             // Deliveries keep their state for statistics, but no longer say who they were for
             // ("erased:ID": a message's deliveries are unique per channel and address).
             let forget = try db.prepare(

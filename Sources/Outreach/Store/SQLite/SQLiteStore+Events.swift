@@ -3,7 +3,8 @@ import Foundation
 extension SQLiteStore {
     static let eventColumns = """
         id, name, title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location, uid, sequence, state,
-        invitation_message_id, reminder_message_ids, created_at, updated_at
+        invitation_message_id, reminder_message_ids, created_at, updated_at, title_translations, data,
+        online
         """
 
     static func readEvent(_ s: SQLiteStatement) throws -> Event {
@@ -30,6 +31,9 @@ extension SQLiteStore {
         }
         e.createdAt = s.int(17)
         e.updatedAt = s.int(18)
+        e.titleTranslations = LocalizedTitle("", translationsJSON: try? JSON.parse(s.text(19))).translations
+        e.data = (try? JSON.parse(s.text(20))).flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([:])
+        e.online = s.int(21) != 0
         return e
     }
 
@@ -43,7 +47,8 @@ extension SQLiteStore {
             SQLiteValue(t.rrule),
             .text(JSON.array(t.exdates.map { .string($0) }).serialized),
             .text(JSON.array(t.reminders.map { .string($0) }).serialized),
-            SQLiteValue(e.location),
+            SQLiteValue(e.location), .text(e.titles.translationsJSON.serialized), .text(e.data.serialized),
+            .integer(e.online ? 1 : 0),
         ]
     }
 
@@ -65,8 +70,8 @@ extension SQLiteStore {
             try db.prepare(
                 """
                 INSERT INTO events(title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location,
-                                   name, uid, sequence, state, created_at, updated_at)
-                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,0,'active',?,?)
+                                   title_translations, data, online, name, uid, sequence, state, created_at, updated_at)
+                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,'active',?,?)
                 """
             ).run(Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now), .integer(now)])
             var e = event
@@ -74,7 +79,7 @@ extension SQLiteStore {
             e.sequence = 0
             e.state = .active
             var out = EventQueued()
-            try Self.queueInvitationAndReminders(db, &e, role: .invitation, templates: templates, now: now, into: &out)
+            try Self.storeInvitationAndReminders(db, &e, send: true, templates: templates, now: now, into: &out)
             return (e, out)
         }
     }
@@ -91,34 +96,89 @@ extension SQLiteStore {
         }
     }
 
-    /// Stores a changed time or place: SEQUENCE + 1, the pending reminders cancelled, an update
-    /// invitation and the new reminders queued. `event.sequence` must be the one that was read.
+    /// Stores a changed time or place: SEQUENCE + 1, the pending reminders cancelled, the update
+    /// (`templates.update`, saying what changed) queued to the audience, the invitation of the new
+    /// state kept for people who join later, earlier invitations and updates not yet sent
+    /// superseded, and the new reminders queued. `event.sequence` must be the one that was read.
     public func updateEvent(_ event: Event, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (
         Event, EventQueued
     ) {
         try write { db in
-            guard let id = event.id,
-                let current = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE id = ?").rows(
-                    [.integer(id)], Self.readEvent
-                ).first
-            else {
-                throw EventStoreError.unknown(event.name)
-            }
-            guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
-            guard current.sequence == event.sequence else { throw EventStoreError.changed(event.name) }
+            let current = try Self.storedForChange(db, event)
             var e = event
+            e.invitationMessageID = current.invitationMessageID
+            e.reminderMessageIDs = current.reminderMessageIDs
             e.sequence += 1
             var out = EventQueued()
             out.cancelledReminders = try Self.cancelPendingReminders(db, current, now: now)
-            try db.prepare(
-                """
-                UPDATE events SET title=?, list_name=?, channels=?, start=?, time_zone=?, duration=?, rrule=?, exdates=?, reminders=?, location=?,
-                                  sequence=?, updated_at=? WHERE id=?
-                """
-            ).run(Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(id)])
-            try Self.queueInvitationAndReminders(db, &e, role: .update, templates: templates, now: now, into: &out)
+            try Self.storeChanged(db, e, now: now)
+            let notice = e.messageData(role: .update, occurrence: nil, previous: current)
+            let (noticeID, fan) = try Self.queueEventMessage(
+                db, e, template: templates.update, data: notice, at: now, now: now)
+            out.invitation = fan
+            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
+            out.superseded = try Self.supersede(
+                db, e, notice: noticeID, data: notice, template: templates.update, now: now)
             return (e, out)
         }
+    }
+
+    /// The event's row, written back with its changes and its new sequence.
+    static func storeChanged(_ db: SQLiteDatabase, _ e: Event, now: Int64) throws {
+        try db.prepare(
+            """
+            UPDATE events SET title=?, list_name=?, channels=?, start=?, time_zone=?, duration=?, rrule=?, exdates=?, reminders=?, location=?,
+                              title_translations=?, data=?, online=?, sequence=?, updated_at=? WHERE id=?
+            """
+        ).run(Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
+    }
+
+    /// Invitations and updates of the event still waiting to be sent (`queued`, `failed`) when
+    /// `notice`, a newer update, was fanned out: each person's is cancelled (`superseded`) and
+    /// their delivery of `notice` is moved to what they should get instead, so they get one
+    /// message. Who waited for an update gets `notice` saying what changed since the state that
+    /// update started from (a copy of `notice` with that `previous`); who waited for an invitation
+    /// never had one, and gets the current invitation. Returns the deliveries superseded.
+    static func supersede(
+        _ db: SQLiteDatabase, _ e: Event, notice: Int64, data: JSON, template: String, now: Int64
+    ) throws -> Int {
+        let waiting = try db.prepare(
+            """
+            SELECT m.id, m.data FROM messages m
+            WHERE m.event_id = ? AND m.id NOT IN (?, ?) AND json_extract(m.data, '$.event.role') IN ('invitation', 'update')
+              AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.state IN ('queued', 'failed'))
+            ORDER BY m.id
+            """
+        ).rows([.integer(e.id!), .integer(notice), .integer(e.invitationMessageID ?? notice)]) {
+            (id: $0.int(0), data: (try? JSON.parse($0.text(1))) ?? .object([:]))
+        }
+        let move = try db.prepare(
+            """
+            UPDATE deliveries SET message_id = ?1 WHERE message_id = ?2 AND EXISTS (
+                SELECT 1 FROM deliveries p WHERE p.message_id = ?3 AND p.state IN ('queued', 'failed')
+                AND p.channel = deliveries.channel AND p.address = deliveries.address)
+            """)
+        let cancel = try db.prepare(
+            """
+            UPDATE deliveries SET state = 'cancelled', cancel_reason = 'superseded',
+                last_error = 'superseded by a newer update', updated_at = ?1
+            WHERE message_id = ?2 AND state IN ('queued', 'failed')
+            """)
+        var superseded = 0
+        for w in waiting {
+            var target = e.invitationMessageID ?? notice
+            if let copy = Event.supersedingNotice(data, waiting: w.data) {
+                target = try enqueue(
+                    db, Message(template: template, data: copy, kind: .list, listName: e.list, eventID: e.id),
+                    deliveries: [], idempotency: nil
+                ).messageID
+                try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(target)])
+            }
+            try move.run([.integer(target), .integer(notice), .integer(w.id)])
+            try cancel.run([.integer(now), .integer(w.id)])
+            superseded += db.changes
+        }
+        return superseded
     }
 
     /// Cancels the event: SEQUENCE + 1, state cancelled, pending reminders cancelled, a
@@ -160,42 +220,20 @@ extension SQLiteStore {
             e.sequence += 1
             var out = EventQueued()
             out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
-            try db.prepare(
-                """
-                UPDATE events SET title=?, list_name=?, channels=?, start=?, time_zone=?, duration=?, rrule=?, exdates=?, reminders=?, location=?,
-                                  sequence=?, updated_at=? WHERE id=?
-                """
-            ).run(Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
+            try Self.storeChanged(db, e, now: now)
             let (_, fan) = try Self.queueEventMessage(
                 db, e, template: templates.cancellation,
                 data: e.messageData(role: .cancellation, occurrence: nil, cancelledOccurrence: occurrence), at: now,
                 now: now)
-            // The invitation people who join later get: the series as it now is, with the exception.
-            let m = Message(
-                template: templates.invitation, data: e.messageData(role: .update, occurrence: nil), kind: .list,
-                listName: e.list, eventID: e.id)
-            let invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
-            try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(invitation)])
-            var reminders = EventQueued()
-            let reminderIDs = try Self.queueReminders(
-                db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &reminders)
-            e.invitationMessageID = invitation
-            e.reminderMessageIDs = reminderIDs
-            try db.prepare("UPDATE events SET invitation_message_id=?, reminder_message_ids=? WHERE id=?")
-                .run([
-                    .integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized),
-                    .integer(e.id!),
-                ])
             out.invitation = fan
-            out.reminders = reminders.reminders
-            out.reminderMessages = reminders.reminderMessages
+            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
             return (e, out)
         }
     }
 
-    /// The stored event `event` was read from, with the caller's changes, after checking it is still
-    /// active and nobody changed it since it was read.
-    static func currentForChange(_ db: SQLiteDatabase, _ event: Event) throws -> Event {
+    /// The stored event `event` was read from, after checking it is still active and nobody
+    /// changed it since it was read.
+    static func storedForChange(_ db: SQLiteDatabase, _ event: Event) throws -> Event {
         guard let id = event.id,
             let current = try db.prepare("SELECT \(Self.eventColumns) FROM events WHERE id = ?").rows(
                 [.integer(id)], Self.readEvent
@@ -205,19 +243,36 @@ extension SQLiteStore {
         }
         guard current.state == .active else { throw EventStoreError.cancelled(event.name) }
         guard current.sequence == event.sequence else { throw EventStoreError.changed(event.name) }
+        return current
+    }
+
+    /// `event` with the message ids of the stored one (see `storedForChange`).
+    static func currentForChange(_ db: SQLiteDatabase, _ event: Event) throws -> Event {
+        let current = try storedForChange(db, event)
         var e = event
         e.invitationMessageID = current.invitationMessageID
         e.reminderMessageIDs = current.reminderMessageIDs
         return e
     }
 
-    static func queueInvitationAndReminders(
-        _ db: SQLiteDatabase, _ e: inout Event, role: EventMessageRole, templates: EventTemplates,
-        now: Int64, into out: inout EventQueued
+    /// The invitation of the event as it now is and the reminders of its schedule: the invitation
+    /// fanned out to the list now (`send`: a new event), or kept for people who join later and for
+    /// whoever an update finds still waiting for one (after a change, which sends its own message).
+    static func storeInvitationAndReminders(
+        _ db: SQLiteDatabase, _ e: inout Event, send: Bool, templates: EventTemplates, now: Int64,
+        into out: inout EventQueued
     ) throws {
-        let (invitation, fan) = try queueEventMessage(
-            db, e, template: templates.invitation, data: e.messageData(role: role, occurrence: nil), at: now, now: now)
-        out.invitation = fan
+        let data = e.messageData(role: .invitation, occurrence: nil)
+        let invitation: Int64
+        if send {
+            let (id, fan) = try queueEventMessage(db, e, template: templates.invitation, data: data, at: now, now: now)
+            invitation = id
+            out.invitation = fan
+        } else {
+            let m = Message(template: templates.invitation, data: data, kind: .list, listName: e.list, eventID: e.id)
+            invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
+            try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(invitation)])
+        }
         let reminderIDs = try queueReminders(
             db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
         e.invitationMessageID = invitation

@@ -1,20 +1,50 @@
 extension SQLiteStore {
-    public func createList(name: String, doubleOptIn: Bool) throws -> MailingList {
+    public func createList(name: String, doubleOptIn: Bool, details: ListDetails) throws -> MailingList {
         try write { db in
             if try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(name)], { _ in 1 }).first != nil {
                 throw StoreError.listExists(name)
             }
-            try db.prepare("INSERT INTO lists(name, double_opt_in, created_at) VALUES(?, ?, ?)")
-                .run([.text(name), .integer(doubleOptIn ? 1 : 0), .integer(WallClock.nowMillis())])
-            return MailingList(id: db.lastInsertRowID, name: name, doubleOptIn: doubleOptIn)
+            try db.prepare(
+                "INSERT INTO lists(name, double_opt_in, created_at, title, title_translations, data) VALUES(?,?,?,?,?,?)"
+            ).run(
+                [.text(name), .integer(doubleOptIn ? 1 : 0), .integer(WallClock.nowMillis())] + Self.detailsRow(details)
+            )
+            return MailingList(id: db.lastInsertRowID, name: name, doubleOptIn: doubleOptIn, details: details)
         }
+    }
+
+    public func updateList(named name: String, details: ListDetails) throws -> MailingList {
+        try write { db in
+            try db.prepare("UPDATE lists SET title = ?, title_translations = ?, data = ? WHERE name = ?")
+                .run(Self.detailsRow(details) + [.text(name)])
+            guard db.changes == 1, let l = try Self.readList(db, name: name) else { throw StoreError.unknownList(name) }
+            return l
+        }
+    }
+
+    /// title, title_translations, data.
+    static func detailsRow(_ d: ListDetails) -> [SQLiteValue] {
+        [
+            SQLiteValue(d.title),
+            .text(LocalizedTitle("", translations: d.titleTranslations).translationsJSON.serialized),
+            .text(d.data.serialized),
+        ]
     }
 
     static func readList(_ db: SQLiteDatabase, name: String) throws -> MailingList? {
         guard
-            var l = try db.prepare("SELECT id, name, double_opt_in FROM lists WHERE name = ?")
-                .rows([.text(name)], { MailingList(id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0) })
-                .first
+            var l = try db.prepare(
+                "SELECT id, name, double_opt_in, title, title_translations, data FROM lists WHERE name = ?"
+            )
+            .rows(
+                [.text(name)],
+                {
+                    MailingList(
+                        id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0,
+                        details: Self.readListDetails($0, from: 3))
+                }
+            )
+            .first
         else { return nil }
         for (state, n) in try db.prepare("SELECT state, COUNT(*) FROM memberships WHERE list_id = ? GROUP BY state")
             .rows([.integer(l.id)], { ($0.text(0), Int($0.int(1))) })

@@ -182,15 +182,29 @@ extension SQLiteStore {
         }
     }
 
-    static let messageQuery =
-        "SELECT id, template, data, kind, list_name, campaign_id, event_id, attachments FROM messages WHERE id = ?"
+    /// A message with its list's title and data as they are now (`Message.listDetails`).
+    static let messageQuery = """
+        SELECT m.id, m.template, m.data, m.kind, m.list_name, m.campaign_id, m.event_id, m.attachments,
+               l.id, l.title, l.title_translations, l.data
+        FROM messages m LEFT JOIN lists l ON l.name = m.list_name WHERE m.id = ?
+        """
 
     static func readMessage(_ s: SQLiteStatement) -> Message {
-        Message(
+        var m = Message(
             id: s.int(0), template: s.text(1), data: (try? JSON.parse(s.text(2))) ?? .object([:]),
             kind: MessageKind(rawValue: s.text(3)) ?? .transactional, listName: s.optionalText(4),
             campaignID: s.optionalInt(5), eventID: s.optionalInt(6),
             attachments: ((try? JSON.parse(s.text(7)))?.arrayValue ?? []).compactMap(\.stringValue))
+        if !s.isNull(8) { m.listDetails = readListDetails(s, from: 9) }
+        return m
+    }
+
+    /// `title, title_translations, data` of a list, from column `first` on.
+    static func readListDetails(_ s: SQLiteStatement, from first: Int32) -> ListDetails {
+        let title = s.optionalText(first)
+        let translations = LocalizedTitle("", translationsJSON: try? JSON.parse(s.text(first + 1))).translations
+        let data = (try? JSON.parse(s.text(first + 2))).flatMap { $0.objectValue != nil ? $0 : nil }
+        return ListDetails(title: title, titleTranslations: translations, data: data ?? .object([:]))
     }
 
     public func message(id: Int64) throws -> Message? {

@@ -2,14 +2,20 @@ import Foundation
 
 /// Byte-level mutations of a valid input: the edits that found the crashes of issue 14 (edge numbers,
 /// control characters, truncation, deep nesting, long runs, broken UTF-8) plus the target's syntax.
-struct FuzzMutator {
+/// Both layers fuzz with it: the end-to-end CLI and HTTP targets, the unit target's bounce parser.
+public struct FuzzMutator: Sendable {
     /// The target's own syntax (`{{#`, `[[`, `","`, …), spliced in as often as the common tokens.
-    var dictionary: [String]
+    public var dictionary: [String]
     /// How the target nests (`[` … `]`, `{{#a}}` … `{{/a}}`), for deep nesting.
-    var nesting: [(open: String, close: String)]
+    public var nesting: [(open: String, close: String)]
+
+    public init(dictionary: [String], nesting: [(open: String, close: String)]) {
+        self.dictionary = dictionary
+        self.nesting = nesting
+    }
 
     /// Numbers at the edges of Int, Double and their parsers; text that is hard to print or store.
-    static let common: [String] = [
+    public static let common: [String] = [
         "1e400", "-1e400", "1e-400", "-0", "-0.0", "0e0", "1E+2", "9223372036854775807", "-9223372036854775808",
         "9223372036854775808", "18446744073709551616", "99999999999999999999999999", "2147483648", "-2147483649",
         "4294967296", "NaN", "nan", "Infinity", "-inf", "0x1F", "1_000", "+1", ".5", "5.", "00", "-", "1e", "0.1e-7",
@@ -21,21 +27,21 @@ struct FuzzMutator {
     ]
 
     /// Bytes that are not UTF-8: a lone continuation, an overlong NUL, a surrogate, a cut sequence.
-    static let invalidUTF8: [[UInt8]] = [
+    public static let invalidUTF8: [[UInt8]] = [
         [0x80], [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80],
     ]
 
-    func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+    public func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var b = input
         let rounds = 1 + rng.below(rng.chance(20) ? 12 : 4)
         for _ in 0..<rounds { step(&b, &rng) }
         return b
     }
 
-    func mutate(_ input: String, _ rng: inout SplitMix64) -> [UInt8] { mutate(Array(input.utf8), &rng) }
+    public func mutate(_ input: String, _ rng: inout SplitMix64) -> [UInt8] { mutate(Array(input.utf8), &rng) }
 
     /// A token: the target's syntax or a common one.
-    func token(_ rng: inout SplitMix64) -> String {
+    public func token(_ rng: inout SplitMix64) -> String {
         rng.chance(40) && !dictionary.isEmpty ? rng.pick(dictionary) : rng.pick(Self.common)
     }
 
