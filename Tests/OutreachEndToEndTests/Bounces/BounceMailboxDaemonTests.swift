@@ -12,16 +12,8 @@ import Testing
         let (templatesDir, _) = try CrashTests.setUp("bimap-templates")
         let poll = bounces.contains("poll =") ? "" : "poll = \"1s\""
         let harness = try DaemonHarness(
-            channels: """
-                [sender]
-                from = "News <news@example.org>"
-
-                [channels.mail]
-                type = "smtp"
-                url = "smtp://127.0.0.1:\(smtpPort)"
-                tls = "none"
-                bounce_address = "bounces@news.example.org"
-
+            channels: BounceIngestTests.mailChannel(smtpPort: smtpPort) + "\n\n"
+                + """
                 [bounces]
                 mailbox = "imap://bounces@127.0.0.1:\(imapPort)/INBOX"
                 password_file = "imap-password"
