@@ -8,6 +8,8 @@ if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     debs+=(postfix python3 python3-pip openssl kannel kannel-extras strace)
     # The PostgreSQL store's tests start a throwaway cluster (initdb, pg_ctl from /usr/lib/postgresql/15/bin).
     debs+=(postgresql)
+    # The bounce mailbox's tests read a throwaway Dovecot on loopback (dovecot -c CONF -F, no system config).
+    debs+=(dovecot-imapd)
 fi
 if [ "${1:-}" = "--bench" ]; then
     debs+=(wrk time nginx-light nghttp2-client)

@@ -17,7 +17,8 @@ struct CheckCommand: Command {
           without [sender] from, a template writing out {{organisation}}, {{website}} or
           {{postal_address}} that [sender] does not give) are listed but do not fail.
           --probe also connects once to each channel's endpoint (TCP, TLS, the SMTP greeting and EHLO)
-          and each hook's URL, sending nothing; an endpoint that cannot be reached is a problem.
+          and each hook's URL, sending nothing, and logs in to the [bounces] mailbox and selects it,
+          reading nothing; an endpoint that cannot be reached is a problem.
         """
     static let flags: Set<String> = ["--json", "--probe"]
 
@@ -27,6 +28,7 @@ struct CheckCommand: Command {
         var problems: [String] = []
         do { _ = try ServerSettings(section: config.server) } catch { problems.append(CLI.sentence(error)) }
         do { _ = try BouncePolicy(config: config) } catch { problems.append(CLI.sentence(error)) }
+        problems += bounceMailboxProblems(config, probe: args.has("--probe"))
         for (name, section) in config.channels.sorted(by: { $0.key < $1.key }) {
             do {
                 let channel = try ChannelFactory.make(name: name, section: section, config: config)

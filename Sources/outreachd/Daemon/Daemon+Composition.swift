@@ -21,7 +21,8 @@ extension Daemon {
         let api: API
         let http: HTTPService
         /// Started in this order, drained in the reverse: the channel loops, the hook fan-out (it
-        /// queues for the loops), the committer, HTTP.
+        /// queues for the loops), the committer, HTTP, the bounce mailbox (it feeds only the store,
+        /// and stops first).
         let services: ServiceGroup
     }
 
@@ -57,6 +58,8 @@ extension Daemon {
             workers[h.name] = 1
             policies[h.name] = h.hook.policy
         }
+        // Before the redactor, which then knows the mailbox's password too.
+        let bounces = try Self.bounceMailbox(config, pipeline: try Composition.bounceProcessor(config, store: store))
         let templates = LiveTemplates(library: loaded.library, log: Log.sink)
         let composer = ReloadableComposer(
             TemplateComposer(library: loaded.library, config: config, links: links), templateWatch: templates)
@@ -94,7 +97,7 @@ extension Daemon {
             config: config, store: store, links: links, channels: infos, hooks: hooks.map(\.hook), worker: worker,
             composer: composer,
             templates: templates, delivery: delivery, committer: committer, api: api, http: http,
-            services: ServiceGroup([delivery, fanOut, committer, http], log: Log.sink))
+            services: ServiceGroup([delivery, fanOut, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
     }
 
     /// What the API reads per request and SIGHUP replaces.

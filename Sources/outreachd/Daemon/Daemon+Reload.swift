@@ -23,6 +23,10 @@ extension Daemon {
                 Log.warning(
                     "[hooks] were added, removed or changed in the configuration; restart outreachd to apply that")
             }
+            // The bounce mailbox too is read as set at start; a bad [bounces] fails the reload.
+            if try BounceMailboxSettings.from(next.config) != (try? BounceMailboxSettings.from(parts.config)) {
+                Log.warning("[bounces] mailbox settings changed; restart outreachd to apply that")
+            }
             let (was, now) = (loaded.settings, next.settings)
             for (key, changed) in [
                 ("listen", now.listen != was.listen),

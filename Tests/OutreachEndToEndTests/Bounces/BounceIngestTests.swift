@@ -44,8 +44,13 @@ import Testing
     /// An SMTP channel `mail` to `port` with `bounce_address`, and a template `note`.
     func setUp(smtpPort: Int, label: String = "bounces") throws -> Setup {
         let (dir, config) = try CrashTests.setUp(label)
-        try """
+        try ("\n" + Self.mailChannel(smtpPort: smtpPort)).appendLine(toFile: config)
+        return Setup(dir: dir, config: config)
+    }
 
+    /// `[sender] from` and an SMTP channel `mail` to `smtpPort` with `bounce_address`.
+    static func mailChannel(smtpPort: Int) -> String {
+        """
         [sender]
         from = "News <news@example.org>"
 
@@ -54,8 +59,7 @@ import Testing
         url = "smtp://127.0.0.1:\(smtpPort)"
         tls = "none"
         bounce_address = "bounces@news.example.org"
-        """.appendLine(toFile: config)
-        return Setup(dir: dir, config: config)
+        """
     }
 
     /// The VERP envelope senders aiosmtpd saw, by recipient, with the message's bytes.
