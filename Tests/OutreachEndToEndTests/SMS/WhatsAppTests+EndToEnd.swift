@@ -57,14 +57,14 @@ import Testing
         }
 
         /// A status webhook for `wamid`, as Meta posts it, with the signature Python's hmac makes.
-        func statusWebhook(_ wamid: String, status: String, secret: String? = WhatsAppEndToEndTests.appSecret)
-            throws -> JSON
-        {
+        func statusWebhook(
+            _ wamid: String, status: String, errors: String = "", secret: String? = WhatsAppEndToEndTests.appSecret
+        ) throws -> JSON {
             let body =
                 #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":"#
                 + #"{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","#
                 + #""phone_number_id":"106540352242922"},"statuses":[{"id":""# + wamid + #"","status":""# + status
-                + #"","timestamp":"1750263773","recipient_id":"4520123456"}]},"field":"messages"}]}]}"#
+                + #"","timestamp":"1750263773","recipient_id":"4520123456""# + errors + #"}]},"field":"messages"}]}]}"#
             var headers: [String: JSON] = ["Content-Type": "application/json"]
             if let secret {
                 let r = try TestSupport.python(
@@ -129,6 +129,28 @@ import Testing
         #expect(try s.d.send(try s.statusWebhook(wamid, status: "read")).status == 200)
         #expect(try s.state(id).state == "delivered")
         #expect(!s.d.log.contains("EAAG-e2e-token") && !s.d.log.contains(WhatsAppEndToEndTests.appSecret))
+    }
+
+    /// Error 131026 (not a WhatsApp number) fails the delivery and suppresses the number, as an
+    /// SMS hard failure does.
+    @Test func aFailedStatusForAnUndeliverableNumberSuppressesIt() throws {
+        let s = try Setup()
+        let r = try s.d.send(
+            s.d.trigger(
+                #"{"template":"reminder","to":[{"phone":"+4520123456","locale":"en"}],"channels":["wa"],"#
+                    + #""data":{"when":"Friday 18:00","place":"Library"}}"#))
+        let id = try #require(r.json?["deliveries"]?.arrayValue?.first?["id"]?.intValue).int64
+        try TestSupport.waitFor("the delivery sent") { try s.state(id).state == "sent" }
+        let language = s.graph.requests().first?.json?["template"]?["language"]?["code"]?.stringValue
+        #expect(language == "en_US")
+        let failed = try s.d.send(
+            try s.statusWebhook(
+                "wamid.HBgLNDUyMDEyMzQ1NhUCABEYEjE", status: "failed",
+                errors: #","errors":[{"code":131026,"title":"Message undeliverable"}]"#))
+        #expect(failed.status == 200, "\(failed.body)")
+        #expect(try s.state(id).state == "bounced")
+        let shown = try s.d.cli(["suppressions", "show", "+4520123456", "--json"])
+        #expect(shown.status == 0 && shown.stdout.contains("131026"), "\(shown.stdout)\(shown.stderr)")
     }
 
     @Test func theSubscriptionHandshakeAnswersTheChallengeOnlyForTheVerifyToken() throws {
