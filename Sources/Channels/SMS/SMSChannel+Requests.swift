@@ -9,6 +9,7 @@ extension SMSChannel {
         } catch {
             throw .number(error)
         }
+        if preset == .whatsapp { return try whatsAppRequest(for: message, number: number, timestamp: timestamp) }
         if message.text.isEmpty { throw .empty }
         let analysis: SMSAnalysis
         do throws(SMSTextError) { analysis = try check(message.text) } catch { throw .text(error) }
@@ -57,6 +58,8 @@ extension SMSChannel {
                 headers: settings.headers
                     + settings.webhookHeaders(id: message.deliveryID, body: [], timestamp: timestamp))
             return request
+        case .whatsapp:
+            preconditionFailure("a WhatsApp request is built by whatsAppRequest, above")
         case .generic:
             var fields: [(name: String, value: String)] = [("to", number)]
             if let from { fields.append(("from", from)) }

@@ -27,6 +27,8 @@ extension SMSChannel {
             // 1 throttled, 5 internal error, 9 quota exceeded: later may work. 7 barred, 33 deactivated: the number is gone.
             if ["1", "5", "9"].contains(status) { return .transient(text, retryAfter: status == "1" ? 1 : nil) }
             return .permanent(text, suppress: ["7", "33"].contains(status))
+        case .whatsapp:
+            return whatsAppOutcome(result, peer: peer)
         case .kannel, .generic:
             return HTTPOutcome.classify(result, peer: peer) { r in
                 HTTPOutcome.jsonField(r, "id") ?? HTTPOutcome.jsonField(r, "message_id")

@@ -15,14 +15,14 @@ public final class SMSChannel: Channel {
     public let maxSegments: Int?
     public var batchSize: Int { settings.batchSize }
     public var inFlightLimit: Int? { settings.options.maxConnections }
-    /// Kannel and Twilio post delivery receipts back; the other presets take none.
-    public var receipts: (any ReceiptCheck)? { [.kannel, .twilio].contains(preset) ? receiptAuth : nil }
+    /// Kannel, Twilio and WhatsApp post delivery receipts back; the other presets take none.
+    public var receipts: (any ReceiptCheck)? { [.kannel, .twilio, .whatsapp].contains(preset) ? receiptAuth : nil }
 
     let url: String
     let from: String?
-    /// Twilio account SID / Vonage API key / Kannel username.
+    /// Twilio account SID / Vonage API key / Kannel username / WhatsApp phone number id.
     let user: String?
-    /// Twilio auth token / Vonage API secret / Kannel password.
+    /// Twilio auth token / Vonage API secret / Kannel password / WhatsApp access token.
     let password: String?
     let messagingServiceSID: String?
     let contentType: WebhookContentType
@@ -95,6 +95,17 @@ public final class SMSChannel: Channel {
                 throw .missing(file: section.file, section: section.name, key: "password_file")
             }
             password = p
+        case .whatsapp:
+            url = try section.string("url") ?? "https://graph.facebook.com/v22.0"
+            let id = try section.requireString("phone_number_id")
+            guard !id.isEmpty, id.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw section.invalid("phone_number_id", "must be the digits of the WhatsApp phone number id")
+            }
+            user = id
+            guard let token = try section.secret("token"), !token.isEmpty else {
+                throw .missing(file: section.file, section: section.name, key: "token_file")
+            }
+            password = token
         case .generic:
             url = try section.requireString("url")
             user = nil

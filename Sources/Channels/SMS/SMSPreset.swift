@@ -6,6 +6,9 @@ public enum SMSPreset: String, Sendable, CaseIterable {
     case vonage
     /// Kannel's smsbox: `GET /cgi-bin/sendsms?username=…&text=…&coding=…&dlr-url=…`.
     case kannel
+    /// WhatsApp Business Cloud API: JSON `POST {url}/{phone_number_id}/messages`, bearer token;
+    /// an approved template when the template's front matter names one, else free text.
+    case whatsapp
     /// Any HTTP endpoint: `{"to", "from", "text", "encoding", "segments", "id"}` as JSON or form.
     case generic
 }

@@ -9,6 +9,8 @@ public struct SMSReceiptAuth: ReceiptCheck {
     let token: String?
     /// The account's auth token, when `X-Twilio-Signature` is checked.
     let twilioAuthToken: String?
+    /// For `preset = "whatsapp"`: the app secret and verify token its webhooks are checked with.
+    public let whatsApp: WhatsAppWebhookAuth?
 
     /// `receipt_token` (or `receipt_token_file`), and for `preset = "twilio"` the `auth_token`
     /// its signatures are checked with, unless `verify_signature = false`.
@@ -31,6 +33,14 @@ public struct SMSReceiptAuth: ReceiptCheck {
             twilioAuthToken = try section.secret("auth_token")
         } else {
             twilioAuthToken = nil
+        }
+        if try section.string("preset") == "whatsapp" {
+            guard let secret = try section.secret("app_secret"), !secret.isEmpty else {
+                throw .missing(file: section.file, section: section.name, key: "app_secret_file")
+            }
+            whatsApp = WhatsAppWebhookAuth(appSecret: secret, verifyToken: try section.secret("verify_token"))
+        } else {
+            whatsApp = nil
         }
     }
 

@@ -5,12 +5,15 @@ enum SMSSendError: Error, CustomStringConvertible {
     case number(PhoneNumberError)
     case text(SMSTextError)
     case empty
+    /// A WhatsApp message that the Cloud API would refuse (an empty template parameter, a text too long).
+    case whatsApp(String)
 
     var description: String {
         switch self {
         case .number(let e): return e.description
         case .text(let e): return e.description
         case .empty: return "The SMS text is empty."
+        case .whatsApp(let why): return why
         }
     }
 

@@ -70,6 +70,13 @@ public protocol ReceiptCheck: Sendable {
     ///   - form: the POST body's fields only.
     ///   - signature: the gateway's request signature header, when it sends one.
     func refusal(method: String, query: [String: String], form: [String: String], signature: String?) -> String?
+    /// A WhatsApp Cloud API channel's webhook check (JSON bodies, `X-Hub-Signature-256`, the
+    /// subscription handshake); nil (the default) for form callbacks.
+    var whatsApp: WhatsAppWebhookAuth? { get }
+}
+
+extension ReceiptCheck {
+    public var whatsApp: WhatsAppWebhookAuth? { nil }
 }
 
 extension Channel {

@@ -18,6 +18,8 @@ public struct OutgoingMessage: Sendable {
     /// The id a receiver drops repeats by (`webhook-id`) when it is not the delivery's: a hook's
     /// post carries its event's id, the same for every hook and attempt.
     public var webhookID: String?
+    /// The provider-approved template to send instead of the text (WhatsApp), when the template names one.
+    public var approvedTemplate: ApprovedTemplate?
 
     public init(
         deliveryID: Int64, address: String, recipientName: String? = nil, subject: String? = nil,

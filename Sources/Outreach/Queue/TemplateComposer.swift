@@ -54,6 +54,7 @@ public struct TemplateComposer: DeliveryComposer {
         var m = OutgoingMessage(
             deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,
             subject: r.subject, text: r.text, html: r.html, body: r.json)
+        m.approvedTemplate = r.approvedTemplate
         if channel.kind == .email {
             let email = try self.email ?? EmailComposer(config: config)
             m.mime = try email.build(

@@ -12,6 +12,8 @@ public struct RenderedTemplate: Sendable, Equatable {
     public var json: String?
     /// All front matter keys of the files used (the text part's win).
     public var frontMatter: [String: String]
+    /// The provider-approved template the text part's front matter names, its parameters rendered.
+    public var approvedTemplate: ApprovedTemplate?
 
     public init(
         locale: String, subject: String? = nil, text: String, html: String? = nil, json: String? = nil,

@@ -10,6 +10,8 @@ public final class TemplateLibrary: Sendable {
         var template: Template?
         var subject: Template?
         var frontMatter: [String: String] = [:]
+        /// The provider-approved template the front matter names (`whatsapp_template`).
+        var approved: ApprovedTemplateSpec?
         var problems: [TemplateError] = []
     }
 
@@ -170,6 +172,7 @@ public final class TemplateLibrary: Sendable {
         var result = RenderedTemplate(locale: l, text: "", frontMatter: v.frontMatter)
         let max = maxRenderBytes
         if let f = v.txt { result.text = try f.template!.render(context, partials: v.txtPartials, maxBytes: max) }
+        if kind == .sms { result.approvedTemplate = try v.txt?.approved?.render(context, locale: l) }
         if kind == .email, let f = v.html {
             result.html = try f.template!.render(context, partials: v.htmlPartials, maxBytes: max)
         }

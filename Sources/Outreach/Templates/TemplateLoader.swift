@@ -116,6 +116,7 @@ struct TemplateLoader {
                         file: path, line: 1, message: "is only read in template files, not in partials and layouts"))
             }
             file.frontMatter = fm.values
+            do { file.approved = try ApprovedTemplateSpec.read(fm, file: path) } catch { file.problems.append(error) }
             if let s = fm.values["subject"] {
                 do {
                     file.subject = try Template(

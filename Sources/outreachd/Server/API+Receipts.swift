@@ -10,7 +10,11 @@ extension API {
         let live = snapshot
         let channel = try receiptChannel(name, in: live)
         guard let auth = channel.receipts, let preset = try? channel.section.string("preset") else {
-            throw APIError(404, "The channel '\(name)' takes no receipts (only kannel and twilio presets do).")
+            throw APIError(
+                404, "The channel '\(name)' takes no receipts (only kannel, twilio and whatsapp presets do).")
+        }
+        if let whatsApp = auth.whatsApp {
+            return try whatsAppReceipt(req, channel: name, auth: auth, whatsApp: whatsApp)
         }
         var form: [String: String] = [:]
         if req.method == "POST" {
