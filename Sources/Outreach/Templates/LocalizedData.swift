@@ -116,10 +116,23 @@ public enum LocalizedData {
 
 extension JSON {
     /// Only objects and arrays can hold a per-language value; strings and numbers are skipped.
-    fileprivate var mayHoldObjects: Bool {
+    var mayHoldObjects: Bool {
         switch self {
         case .object, .array: true
         default: false
         }
+    }
+}
+
+extension TemplateLibrary {
+    /// The first per-language value in `data` with no value for the language of the variant a
+    /// reader of `locale` gets, nor for the default: what a caller that does not render (the API)
+    /// refuses before storing.
+    public func missingValue(in data: JSON, template: String, kind: ChannelKind, locale: String?)
+        -> LocalizedData.Missing?
+    {
+        guard let o = data.objectValue, o.values.contains(where: \.mayHoldObjects) else { return nil }
+        let written = resolvedLocale(template, kind: kind, locale: locale) ?? locale
+        return LocalizedData.resolved(o, locale: written, defaultLocale: defaultLocale).missing.min { $0.key < $1.key }
     }
 }
