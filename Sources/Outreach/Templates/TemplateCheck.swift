@@ -26,7 +26,8 @@ public struct TemplateCheck: Sendable {
     {
         let written = library.resolvedLocale(template, kind: channel.kind, locale: locale) ?? locale
         var ctx = try TemplateContext.checkedData(
-            defaults: defaults, list: list?.details, message: data, locale: written, defaultLocale: library.defaultLocale)
+            defaults: defaults, list: list?.details, message: data, locale: written,
+            defaultLocale: library.defaultLocale)
         if let list { ctx["list"] = TemplateContext.list(name: list.name, details: list.details, locale: written) }
         ctx["contact"] = Contact(email: "someone@example.org", name: "Someone", locale: locale).templateValue
         ctx["unsubscribe_url"] = "https://example.org/unsubscribe/x"

@@ -106,10 +106,14 @@ import Testing
     @Test func theAPIRefusesAValueMissingForARecipientsLanguage() throws {
         let d = try DaemonHarness()
         try d.start()
+        func body(_ locale: String, _ x: String) -> JSON {
+            d.trigger(
+                #"{"template":"welcome","to":[{"email":"\#(locale)@example.org","locale":"\#(locale)"}],"#
+                    + #""data":{"x":\#(x)}}"#)
+        }
         let rs = try d.send([
-            d.trigger(#"{"template":"welcome","to":[{"email":"a@example.org","locale":"da"}],"data":{"x":{"da":"Hej","sv":"Hej"}}}"#),
-            d.trigger(#"{"template":"welcome","to":[{"email":"b@example.org","locale":"ar"}],"data":{"x":{"da":"Hej","sv":"Hej"}}}"#),
-            d.trigger(#"{"template":"welcome","to":[{"email":"c@example.org","locale":"ar"}],"data":{"x":{"en":"Hi","da":"Hej"}}}"#),
+            body("da", #"{"da":"Hej","sv":"Hej"}"#), body("ar", #"{"da":"Hej","sv":"Hej"}"#),
+            body("ar", #"{"en":"Hi","da":"Hej"}"#),
         ])
         #expect(rs[0].status == 202, "\(rs[0])")
         #expect(rs[1].status == 422 && rs[1].error.hasPrefix("data: The data value 'x' has no en text"), "\(rs[1])")

@@ -103,7 +103,8 @@ struct LocalizedDataTests {
             "[sender]\nfrom = \"News <news@example.org>\"\n",
             file: TestSupport.temporaryDirectory("l10n") + "/outreachd.conf", environment: [:])
         let composer = TemplateComposer(
-            library: library, config: config, links: LinkSigner(key: Array(repeating: 7, count: 32), baseURL: "https://x"))
+            library: library, config: config,
+            links: LinkSigner(key: Array(repeating: 7, count: 32), baseURL: "https://x"))
         let message = Message(
             id: 1, template: "news", data: ["title": ["en": "News", "da": "Nyheder"]], kind: .list)
         func subject(_ locale: String) throws -> String? {
