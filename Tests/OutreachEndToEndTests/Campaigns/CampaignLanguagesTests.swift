@@ -15,19 +15,7 @@ import Testing
     /// English, Danish and Arabic (no Arabic values: the English ones).
     func setUp(_ server: SMTPServer, _ label: String) throws -> (dir: String, config: String) {
         let dir = TestSupport.temporaryDirectory(label)
-        let config = dir + "/outreachd.conf"
-        try """
-        data_dir = "\(dir)/data"
-        templates_dir = "\(TestSupport.packageRoot)/templates"
-
-        [sender]
-        from = "Erasmus Office <office@example.org>"
-
-        [channels.email]
-        type = "smtp"
-        url = "smtp://127.0.0.1:\(server.port)"
-        tls = "none"
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try CampaignPreviewTests.smtpConfig(dir, server)
         try "email,name,locale\nemma@example.org,Emma,en\nanna@example.dk,Anna,da\namal@example.org,Amal,ar\n"
             .write(toFile: dir + "/people.csv", atomically: true, encoding: .utf8)
         #expect(try o(config, ["lists", "create", "news"]).status == 0)
