@@ -122,9 +122,10 @@ public struct CampaignPlanner {
                     try templates.check(
                         template: draft.template, channel: channels[ch.name]!, locale: l, data: draft.data, list: list)
                 } catch {
+                    let reason = "\(error)"
                     throw CampaignError.invalid(
                         "The template '\(draft.template)' does not render for \(l ?? "the default language") "
-                            + "on channel \(ch.name): \(error).")
+                            + "on channel \(ch.name): \(reason.hasSuffix(".") ? String(reason.dropLast()) : reason).")
                 }
             }
         }

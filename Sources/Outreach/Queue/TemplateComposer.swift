@@ -17,12 +17,13 @@ public struct TemplateComposer: DeliveryComposer {
 
     /// What the template sees, written in `locale` (the locale of the template variant rendered;
     /// nil: the recipient's): the `[sender]` defaults, under the list's data, under the message's
-    /// own (an event's data is in its messages'), then `contact`, `event`, `list` (`name`, and
+    /// own (an event's data is in its messages'), per-language values in `locale`, then `contact`, `event`, `list` (`name`, and
     /// `title` in `locale`), `unsubscribe_url`, `confirm_url`.
     public func context(_ c: ClaimedDelivery, locale: String? = nil) -> JSON {
         let locale = locale ?? c.delivery.locale ?? c.contact?.locale
         var o = TemplateContext.data(
-            defaults: config.templateDefaults, list: c.message.listDetails, message: c.message.data, locale: locale)
+            defaults: config.templateDefaults, list: c.message.listDetails, message: c.message.data, locale: locale,
+            defaultLocale: library.defaultLocale)
         var contact =
             c.contact ?? Contact(name: c.delivery.name, locale: c.delivery.locale, timeZone: c.delivery.timeZone)
         if contact.email == nil, c.delivery.address.contains("@") { contact.email = c.delivery.address }

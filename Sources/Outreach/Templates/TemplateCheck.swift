@@ -15,16 +15,19 @@ public struct TemplateCheck: Sendable {
     }
 
     /// Renders `template` for `channel` in `locale` with a stand-in contact and the data a message
-    /// would see: `defaults`, the list's data, `data`.
+    /// would see: `defaults`, the list's data, `data`, its per-language values in the variant's language.
     /// - Parameter list: the list the message goes to, when it goes to one.
     /// - Returns: what it rendered.
-    /// - Throws: the template's error, or the SMS check's when the text is too long.
+    /// - Throws: the template's error, `LocalizedData.Missing` for a per-language value without that
+    ///   language or the default, or the SMS check's when the text is too long.
     @discardableResult
     public func check(template: String, channel: any Channel, locale: String?, data: JSON, list: MailingList? = nil)
         throws -> RenderedTemplate
     {
         let written = library.resolvedLocale(template, kind: channel.kind, locale: locale) ?? locale
-        var ctx = TemplateContext.data(defaults: defaults, list: list?.details, message: data, locale: written)
+        var ctx = try TemplateContext.checkedData(
+            defaults: defaults, list: list?.details, message: data, locale: written,
+            defaultLocale: library.defaultLocale)
         if let list { ctx["list"] = TemplateContext.list(name: list.name, details: list.details, locale: written) }
         ctx["contact"] = Contact(email: "someone@example.org", name: "Someone", locale: locale).templateValue
         ctx["unsubscribe_url"] = "https://example.org/unsubscribe/x"

@@ -21,9 +21,25 @@ extension TemplateContext {
     /// one before: the `[sender]` defaults (`organisation`, `website`, `postal_address`), the
     /// list's data, the message's own data (a send's or campaign's `--data`, an event's). A `list`
     /// object the data gives itself (a send to no list) gets a `title`, its `name`, when it has none.
-    public static func data(defaults: [String: JSON], list: ListDetails?, message: JSON, locale: String?)
-        -> [String: JSON]
-    {
+    /// Per-language values are written in `locale`, the variant's (`LocalizedData`); one with no
+    /// value for it nor for `defaultLocale` gets its first language's, which `checkedData` refuses.
+    public static func data(
+        defaults: [String: JSON], list: ListDetails?, message: JSON, locale: String?, defaultLocale: String
+    ) -> [String: JSON] {
+        LocalizedData.resolved(layered(defaults, list, message), locale: locale, defaultLocale: defaultLocale).data
+    }
+
+    /// `data`, refusing a per-language value with no value for `locale` nor for `defaultLocale`.
+    /// - Throws: `LocalizedData.Missing` naming the first such value.
+    public static func checkedData(
+        defaults: [String: JSON], list: ListDetails?, message: JSON, locale: String?, defaultLocale: String
+    ) throws(LocalizedData.Missing) -> [String: JSON] {
+        let r = LocalizedData.resolved(layered(defaults, list, message), locale: locale, defaultLocale: defaultLocale)
+        if let first = r.missing.min(by: { $0.key < $1.key }) { throw first }
+        return r.data
+    }
+
+    private static func layered(_ defaults: [String: JSON], _ list: ListDetails?, _ message: JSON) -> [String: JSON] {
         var o = defaults
         for (k, v) in list?.data.objectValue ?? [:] { o[k] = v }
         for (k, v) in message.objectValue ?? [:] { o[k] = v }

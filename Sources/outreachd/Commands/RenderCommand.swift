@@ -52,7 +52,10 @@ struct RenderCommand: Command {
         }
         let locale = args.value("--locale") ?? contact?.locale
         // What a message would see: the [sender] defaults under the data.
-        let layered = TemplateContext.data(defaults: config.templateDefaults, list: nil, message: data, locale: locale)
+        let written = library.resolvedLocale(target, kind: kind, locale: locale) ?? locale
+        let layered = try TemplateContext.checkedData(
+            defaults: config.templateDefaults, list: nil, message: data, locale: written,
+            defaultLocale: library.defaultLocale)
         let ctx = TemplateContext.make(data: .object(layered), contact: contact)
         let r = try library.render(target, kind: kind, locale: locale, context: ctx)
         if args.has("--json") {

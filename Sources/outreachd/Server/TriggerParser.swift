@@ -61,6 +61,7 @@ struct TriggerParser {
         }
         var deliveries: [NewDelivery] = []
         var seen: Set<String> = []
+        var languages: Set<String> = []
         func add(_ d: NewDelivery) {
             // A handful of deliveries is searched; a long list gets a set of what it holds.
             if deliveries.count < 16 {
@@ -102,6 +103,13 @@ struct TriggerParser {
                     continue
                 }
                 any = true
+                // Per-language data values are checked once per kind and language (issue 19.5).
+                if languages.insert("\(c.kind)|\(recipient.locale ?? "")").inserted,
+                    let m = live.templates.missingValue(
+                        in: data, template: template, kind: c.kind, locale: recipient.locale)
+                {
+                    throw APIError(422, "data: " + m.description)
+                }
                 add(
                     NewDelivery(
                         channel: c.name, address: address, contactID: recipient.contactID,

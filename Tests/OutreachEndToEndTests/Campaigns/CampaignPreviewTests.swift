@@ -107,22 +107,9 @@ import Testing
         let dir = TestSupport.temporaryDirectory(label)
         let (pem, record) = try DKIMSignerTests.key("ed25519")
         try pem.write(toFile: dir + "/k.pem", atomically: true, encoding: .utf8)
-        let config = dir + "/outreachd.conf"
-        try """
-        data_dir = "\(dir)/data"
-        templates_dir = "\(TestSupport.packageRoot)/templates"
-
-        [sender]
-        from = "Erasmus Office <office@example.org>"
-
-        [channels.email]
-        type = "smtp"
-        url = "smtp://127.0.0.1:\(server.port)"
-        tls = "none"
-        dkim_domain = "example.org"
-        dkim_selector = "sel"
-        dkim_key_file = "\(dir)/k.pem"
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try Self.smtpConfig(
+            dir, server,
+            channel: "dkim_domain = \"example.org\"\ndkim_selector = \"sel\"\ndkim_key_file = \"\(dir)/k.pem\"")
         try "email,name,locale\nanna@example.de,Anna,da\nsven@example.se,Sven,en\n".write(
             toFile: dir + "/people.csv", atomically: true, encoding: .utf8)
         try #"{"title": "Spring news", "intro": "What we did.", "organisation": "Erasmus Office", "items": []}"#
@@ -138,6 +125,26 @@ import Testing
             ])
         #expect(create.status == 0, "\(create.stderr)")
         return (dir, config, record)
+    }
+
+    /// `DIR/outreachd.conf` on the starter templates, sending from the Erasmus Office through
+    /// `server` (channel `email`, with `channel` lines added to its section).
+    static func smtpConfig(_ dir: String, _ server: SMTPServer, channel: String = "") throws -> String {
+        let config = dir + "/outreachd.conf"
+        try """
+        data_dir = "\(dir)/data"
+        templates_dir = "\(TestSupport.packageRoot)/templates"
+
+        [sender]
+        from = "Erasmus Office <office@example.org>"
+
+        [channels.email]
+        type = "smtp"
+        url = "smtp://127.0.0.1:\(server.port)"
+        tls = "none"
+        \(channel)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        return config
     }
 
     /// Python's `email` reading of a received message, and dkimpy's verdict on its signature.
