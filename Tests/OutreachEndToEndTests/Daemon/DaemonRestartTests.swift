@@ -53,7 +53,9 @@ struct DaemonRestartTests {
             "nothing was in flight at the crash; it proves nothing")
 
         try d.start()
-        try DaemonCrashTests.waitFor("every delivery recorded as sent within 30 s of the restart", seconds: 30) {
+        // Well under the 5-minute lease the killed process held: its in-flight deliveries were taken
+        // back at start, not waited out. (It takes seconds; the margin is for a loaded machine.)
+        try DaemonCrashTests.waitFor("every delivery recorded as sent well within the lease", seconds: 180) {
             try d.queueCounts()["sent"]?.intValue == total
         }
         let received = smtp.recipients
