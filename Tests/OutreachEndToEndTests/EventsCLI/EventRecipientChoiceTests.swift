@@ -89,3 +89,28 @@ import Testing
         #expect(try Self.invitations(s) == ["texts +4520304053"])
     }
 }
+
+/// The sign-up form takes `preferred_channel` for a newcomer; a bad one is a 400 naming the field.
+@Suite struct SignUpPreferenceTests {
+    @Test func theSignUpFormSetsThePreference() throws {
+        let d = try DaemonHarness(server: #"subscribe_rate = "100/m""#)
+        #expect(try d.cli(["lists", "create", "news"]).status == 0)
+        try d.start()
+        let rs = try d.send([
+            [
+                "method": "POST", "path": "/v1/lists/news/subscribe",
+                "form": ["email": "eve@example.org", "phone": "+4520304054", "preferred_channel": "sms"],
+            ],
+            [
+                "method": "POST", "path": "/v1/lists/news/subscribe",
+                "form": ["email": "fay@example.org", "preferred_channel": "fax"],
+            ],
+        ])
+        #expect(rs[0].status == 200, "\(rs[0].body)")
+        #expect(rs[1].status == 400 && rs[1].body.contains("preferred_channel"), "\(rs[1].body)")
+        let eve = try JSON.parse(try d.cli(["contacts", "show", "eve@example.org", "--json"]).stdout)
+        #expect(eve["preferred_channel"]?.stringValue == "sms")
+        #expect(try d.cli(["contacts", "show", "fay@example.org"]).status != 0)
+        d.stop()
+    }
+}
