@@ -37,6 +37,7 @@ extension StoreConformance {
         texts.prefer = .sms
         let (_, onlySMS) = try s.createEvent(texts, now: now0)
         #expect(try s.event(named: "texts")?.prefer == .sms)
-        #expect(onlySMS.invitation.queued == 3 && onlySMS.invitation.emailOnly == 1 && onlySMS.invitation.phoneOnly == 0)
+        #expect(
+            onlySMS.invitation.queued == 3 && onlySMS.invitation.emailOnly == 1 && onlySMS.invitation.phoneOnly == 0)
     }
 }

@@ -93,7 +93,9 @@ struct EventsCreateCommand: Command {
                 "no_address": JSON(q.invitation.noAddress), "reminders": JSON(q.reminders),
                 "reminder_messages": JSON(q.reminderMessages), "cancelled_reminders": JSON(q.cancelledReminders),
                 "superseded": JSON(q.superseded),
-                "not_reached": ["phone_only": JSON(q.invitation.phoneOnly), "email_only": JSON(q.invitation.emailOnly)],
+                "not_reached": [
+                    "phone_only": JSON(q.invitation.phoneOnly), "email_only": JSON(q.invitation.emailOnly),
+                ],
             ]
             if let changes { o["changes"] = changes.json }
             context.printJSON(.object(o))
@@ -110,7 +112,9 @@ struct EventsCreateCommand: Command {
             for (n, has, lacks) in [
                 (q.invitation.phoneOnly, "a phone", "SMS"), (q.invitation.emailOnly, "an email", "email"),
             ] where n > 0 {
-                context.print("  \(n) \(n == 1 ? "member" : "members") not reached: only \(has), and the event has no \(lacks) channel.")
+                context.print(
+                    "  \(n) \(n == 1 ? "member" : "members") not reached: only \(has), and the event has no \(lacks) channel."
+                )
             }
             for line in changes?.lines ?? [] { context.print("  " + line) }
         }

@@ -379,7 +379,8 @@ extension PostgresStore {
             return ""
         }
         let other = addressColumn(&b, CampaignChannel(name: "", address: choice.other))
-        return " AND NOT (\(other) IS NOT NULL AND COALESCE(c.preferred_channel, \(b(.text(choice.fallback.rawValue)))) = "
+        return
+            " AND NOT (\(other) IS NOT NULL AND COALESCE(c.preferred_channel, \(b(.text(choice.fallback.rawValue)))) = "
             + "\(b(.text(choice.leftOutWhenPreferring.rawValue))))"
     }
 

@@ -66,7 +66,8 @@ extension SQLiteStore {
             }
             var a = audience(list: list, segment: segment, channel: ch, only: only)
             if let prefer, let choice = RecipientAddress.choice(for: ch, among: channels, fallback: prefer) {
-                a.from += " AND NOT (\(addressColumn(CampaignChannel(name: "", address: choice.other))) IS NOT NULL"
+                a.from +=
+                    " AND NOT (\(addressColumn(CampaignChannel(name: "", address: choice.other))) IS NOT NULL"
                     + " AND COALESCE(c.preferred_channel, ?) = ?)"
                 a.values += [.text(choice.fallback.rawValue), .text(choice.leftOutWhenPreferring.rawValue)]
             }
