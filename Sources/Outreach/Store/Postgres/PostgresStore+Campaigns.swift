@@ -316,10 +316,11 @@ extension PostgresStore {
     /// With `prefer` (an event's), as SQLite's: one of email and phone each, the unreached counted.
     static func fanOut(
         _ db: PostgresConnection, messageID: Int64, list: String, segment: Segment,
-        channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil, prefer: ChannelPreference? = nil
+        channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil, prefer: ChannelPreference? = nil,
+        countUnreached counting: Bool = false
     ) throws -> FanOut {
         var out = FanOut()
-        if prefer != nil { try countUnreached(db, list: list, channels: channels, only: only, into: &out) }
+        if counting { try countUnreached(db, list: list, channels: channels, only: only, into: &out) }
         // What this run adds: suppressed rows of the message from an earlier run are not its own.
         let suppressedBefore = try suppressedDeliveries(db, messageID: messageID)
         for ch in channels {

@@ -299,7 +299,7 @@ extension PostgresStore: EventStore {
             let (mid, f) = try queueEventMessage(
                 db, e, template: template,
                 data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
-                at: r.at, now: now)
+                at: r.at, now: now, counting: false)
             ids.append(mid)
             out.reminders += f.queued
             out.reminderMessages += 1
@@ -321,13 +321,14 @@ extension PostgresStore: EventStore {
 
     /// Stores one event message and fans it out to the list's subscribed members on every channel.
     static func queueEventMessage(
-        _ db: PostgresConnection, _ e: Event, template: String, data: JSON, at: Int64, now: Int64
+        _ db: PostgresConnection, _ e: Event, template: String, data: JSON, at: Int64, now: Int64,
+        counting: Bool = true
     ) throws -> (Int64, FanOut) {
         let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
         let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
         let out = try fanOut(
             db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now,
-            prefer: e.prefer)
+            prefer: e.prefer, countUnreached: counting)
         return (mid, out)
     }
 

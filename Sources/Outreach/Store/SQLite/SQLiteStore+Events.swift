@@ -294,7 +294,7 @@ extension SQLiteStore {
             let (mid, f) = try queueEventMessage(
                 db, e, template: template,
                 data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
-                at: r.at, now: now)
+                at: r.at, now: now, counting: false)
             ids.append(mid)
             out.reminders += f.queued
             out.reminderMessages += 1
@@ -316,15 +316,16 @@ extension SQLiteStore {
 
     /// Stores one event message and fans it out to the list's subscribed members on every channel
     /// (a room channel gets one post), not before `at`.
-    static func queueEventMessage(_ db: SQLiteDatabase, _ e: Event, template: String, data: JSON, at: Int64, now: Int64)
-        throws -> (Int64, FanOut)
-    {
+    /// `counting`: whether to count the members no channel reaches (once, with the invitation).
+    static func queueEventMessage(
+        _ db: SQLiteDatabase, _ e: Event, template: String, data: JSON, at: Int64, now: Int64, counting: Bool = true
+    ) throws -> (Int64, FanOut) {
         let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
         let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
         try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(mid)])
         let out = try fanOut(
             db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now,
-            prefer: e.prefer)
+            prefer: e.prefer, countUnreached: counting)
         return (mid, out)
     }
 }

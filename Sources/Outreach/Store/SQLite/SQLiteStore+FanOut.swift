@@ -40,13 +40,14 @@ extension SQLiteStore {
     /// Running it again for the same message inserts nothing new.
     /// `only` restricts it to some members (those who just joined the list). With `prefer` (an
     /// event's), someone with both an email and a phone gets one of them (`RecipientAddress.choice`),
-    /// and members no channel reaches are counted by what they have (`FanOut.phoneOnly`, `emailOnly`).
+    /// and `counting`, members no channel reaches are counted by what they have (`FanOut.phoneOnly`, `emailOnly`).
     static func fanOut(
         _ db: SQLiteDatabase, messageID: Int64, list: String, segment: Segment,
-        channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil, prefer: ChannelPreference? = nil
+        channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil, prefer: ChannelPreference? = nil,
+        countUnreached counting: Bool = false
     ) throws -> FanOut {
         var out = FanOut()
-        if prefer != nil { try countUnreached(db, list: list, channels: channels, only: only, into: &out) }
+        if counting { try countUnreached(db, list: list, channels: channels, only: only, into: &out) }
         // What this run adds: suppressed rows of the message from an earlier run are not its own.
         let suppressedBefore = try suppressedDeliveries(db, messageID: messageID)
         for ch in channels {
