@@ -57,9 +57,7 @@ struct EventsCreateCommand: Command {
         event.titles = event.titles.applying(titles)
         if let f = args.value("--data") { event.data = try FileInput.jsonObject(f) }
         event.online = args.has("--online")
-        do { event.prefer = try ChannelPreference.parse(args.value("--prefer")) ?? .email } catch {
-            throw UsageError("--prefer: '\(args.value("--prefer") ?? "")' is not email or sms")
-        }
+        event.prefer = try Self.prefer(args) ?? .email
         let templates = planner.eventTemplates
         try planner.check(event, templates)
         let (e, q) = try store.createEvent(event, templates: templates, now: WallClock.nowMillis())
@@ -71,6 +69,13 @@ struct EventsCreateCommand: Command {
     static func titles(_ args: Arguments) throws(UsageError) -> LocalizedTitle.Changes {
         do { return try LocalizedTitle.Changes(parsing: args.values("--title")) } catch {
             throw UsageError(error.description)
+        }
+    }
+
+    /// `--prefer email|sms`; another value is a usage error.
+    static func prefer(_ args: Arguments) throws(UsageError) -> ChannelPreference? {
+        do { return try ChannelPreference.parse(args.value("--prefer")) } catch {
+            throw UsageError("--prefer: '\(args.value("--prefer") ?? "")' is not email or sms")
         }
     }
 

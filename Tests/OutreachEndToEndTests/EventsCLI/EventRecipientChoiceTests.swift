@@ -114,3 +114,26 @@ import Testing
         d.stop()
     }
 }
+
+extension EventRecipientChoiceTests {
+    /// `events update --prefer sms` with a new place: the update goes to the undecided Cy by SMS,
+    /// Bo keeps his own; alone, or with a bad value, it is refused and changes nothing.
+    @Test func anUpdateChangesTheDefaultForWhatItQueues() throws {
+        let s = try Self.setUp("pref-update")
+        _ = try Self.create(s, ["--channel", "outbox", "--channel", "texts"])
+        let alone = try TestSupport.outreachd(["--config", s.config, "events", "update", "dinner", "--prefer", "sms"])
+        #expect(alone.status == 2 && alone.stderr.contains("--prefer needs another change"), "\(alone.stderr)")
+        let bad = try TestSupport.outreachd([
+            "--config", s.config, "events", "update", "dinner", "--prefer", "fax", "--location", "Hall",
+        ])
+        #expect(bad.status == 2 && bad.stderr.contains("--prefer: 'fax' is not email or sms"), "\(bad.stderr)")
+        let out = try s.json(["events", "update", "dinner", "--prefer", "sms", "--location", "Hall"])
+        #expect(out["prefer"]?.stringValue == "sms" && out["changes"]?["fields"]?.arrayValue?.count == 2)
+        // What waits now (the invitation not yet sent was superseded: cancelled, its successor queued).
+        let waiting = try s.json(["queue", "list", "--state", "queued", "--limit", "100"]).arrayValue ?? []
+        let addresses = Set(waiting.compactMap { $0["address"]?.stringValue })
+        #expect(addresses.count == 4, "\(addresses)")
+        #expect(addresses.contains("+4520304052") && !addresses.contains("cy@example.org"), "\(addresses)")
+        #expect(addresses.contains("+4520304051") && !addresses.contains("bo@example.org"), "\(addresses)")
+    }
+}
