@@ -80,6 +80,7 @@ public enum StoreConformance {
             cancellingOneOccurrenceStoresTheExceptionAndQueuesItsCancellation),
         StoreCheck("anEventKeepsItsTitlesAndData", anEventKeepsItsTitlesAndData),
         StoreCheck("aNewerUpdateSupersedesWhatStillWaits", aNewerUpdateSupersedesWhatStillWaits),
+        StoreCheck("anEventWritesToEachMemberOnceByTheirPreference", anEventWritesToEachMemberOnceByTheirPreference),
     ]
 
     /// A little ahead of every enqueue of a check, so what was queued is due.

@@ -9,6 +9,7 @@ public enum ContactError: Error, Equatable, CustomStringConvertible {
     case missingHeader
     case badAttribute(String)
     case fieldCount(found: Int, expected: Int)
+    case badPreferredChannel(String)
 
     public var description: String {
         switch self {
@@ -21,6 +22,7 @@ public enum ContactError: Error, Equatable, CustomStringConvertible {
         case .missingHeader: return "the file needs a header row with an email or phone column"
         case .badAttribute(let a): return "'\(a)' is not k=v"
         case .fieldCount(let f, let e): return "the row has \(f) fields but the header has \(e)"
+        case .badPreferredChannel(let v): return "the preferred channel '\(v)' is not email or sms"
         }
     }
 }

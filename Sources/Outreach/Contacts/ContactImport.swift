@@ -16,7 +16,7 @@ public struct ContactImport: Sendable {
     private var reader: CSVReader
     private let validator: ContactValidator
     private let names: [String]
-    private let iEmail, iPhone, iName, iLocale, iTZ: Int?
+    private let iEmail, iPhone, iName, iLocale, iTZ, iPreferred: Int?
     /// The attribute columns in the order their keys are stored (sorted), each with its key
     /// already as JSON (`"city":`); a repeated column name keeps its last column.
     private let attributeColumns: [(index: Int, key: String)]
@@ -25,7 +25,7 @@ public struct ContactImport: Sendable {
     /// The byte between fields: given, or detected from the header line.
     public let delimiter: CSVDelimiter
 
-    /// Reads the header row: `email`, `phone`, `name`, `locale`, `timezone`; every other column
+    /// Reads the header row: `email`, `phone`, `name`, `locale`, `timezone`, `preferred_channel`; every other column
     /// becomes an attribute.
     /// - Parameter delimiter: the byte between fields; nil to detect it from the header line
     ///   (`,` `;` or tab, `CSVDelimiter.detect`).
@@ -45,10 +45,11 @@ public struct ContactImport: Sendable {
         iName = col("name")
         iLocale = col("locale", "language")
         iTZ = col("timezone", "tz", "time_zone")
+        iPreferred = col("preferred_channel")
         guard header != nil, iEmail != nil || iPhone != nil else {
             throw Self.headerError(names, delimiter: delimiter, detected: given == nil)
         }
-        let known = Set([iEmail, iPhone, iName, iLocale, iTZ].compactMap { $0 })
+        let known = Set([iEmail, iPhone, iName, iLocale, iTZ, iPreferred].compactMap { $0 })
         var last: [String: Int] = [:]
         for (i, n) in names.enumerated() where !known.contains(i) && !n.isEmpty { last[n] = i }
         attributeColumns = last.keys.sorted().map { n in
@@ -134,7 +135,7 @@ public struct ContactImport: Sendable {
         do throws(ContactError) {
             let c = try validator.contact(
                 email: f(iEmail), phone: f(iPhone), name: f(iName), locale: f(iLocale), timeZone: f(iTZ),
-                attributes: [:])
+                attributes: [:], preferredChannel: f(iPreferred))
             return .success(ContactRow(contact: c, attributesJSON: attributes))
         } catch {
             return .failure(error)

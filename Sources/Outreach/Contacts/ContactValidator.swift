@@ -11,7 +11,7 @@ public struct ContactValidator: Sendable {
 
     public func contact(
         email: String?, phone: String?, name: String?, locale: String?, timeZone: String?,
-        attributes: [String: String]
+        attributes: [String: String], preferredChannel: String? = nil
     ) throws(ContactError) -> Contact {
         func blank(_ s: String?) -> String? {
             guard let t = s?.trimmingSpaces, !t.isEmpty else { return nil }
@@ -26,6 +26,7 @@ public struct ContactValidator: Sendable {
             }
         }
         guard c.email != nil || c.phone != nil else { throw .noAddress }
+        c.preferredChannel = try ChannelPreference.parse(preferredChannel)
         if let l = blank(locale) {
             guard Locales.isValid(l) else { throw .badLocale(l) }
             c.locale = Locales.canonical(l)

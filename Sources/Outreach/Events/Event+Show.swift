@@ -11,6 +11,7 @@ extension Event {
         o["titles"] = titles.translationsJSON
         o["data"] = data
         o["online"] = .bool(online)
+        o["prefer"] = .string(prefer.rawValue)
         o["list"] = .string(list)
         o["channels"] = .array(channels.map { .string($0.name) })
         o["location"] = location.map { .string($0) } ?? .null

@@ -3,7 +3,7 @@ import Foundation
 /// What an update, or one occurrence's cancellation, changed: for the command to say.
 public struct EventChanges: Sendable, Equatable {
     /// The parts of the definition that differ: `title` (or one of its translations), `location`,
-    /// `start`, `time_zone`, `duration`, `rrule`, `reminders`, `data`, `online`.
+    /// `start`, `time_zone`, `duration`, `rrule`, `reminders`, `data`, `online`, `prefer`.
     public var fields: [String]
     public var exceptions: ExceptionChanges
     /// Occurrences still to end that the new schedule has and the old one had not (wall-clock
@@ -25,6 +25,7 @@ public struct EventChanges: Sendable, Equatable {
         if a.reminders != b.reminders { fields.append("reminders") }
         if old.data != new.data { fields.append("data") }
         if old.online != new.online { fields.append("online") }
+        if old.prefer != new.prefer { fields.append("prefer") }
         self.fields = fields
         self.exceptions = exceptions
         let before = old.schedule.occurrences(endingAfter: now)
@@ -82,11 +83,16 @@ public struct EventUpdateRequest: Sendable, Equatable {
     public var data: JSON?
     /// `--online` (true) or `--in-person` (false).
     public var online: Bool?
+    /// `--prefer`: the default for what is queued from now on (the update, the moved reminders,
+    /// joiners); it comes with a change that is sent, as the update goes to everyone.
+    public var prefer: ChannelPreference?
 
     public init(
         schedule: EventScheduleChange = EventScheduleChange(), location: String? = nil,
-        title: LocalizedTitle.Changes = LocalizedTitle.Changes(), data: JSON? = nil, online: Bool? = nil
+        title: LocalizedTitle.Changes = LocalizedTitle.Changes(), data: JSON? = nil, online: Bool? = nil,
+        prefer: ChannelPreference? = nil
     ) {
+        self.prefer = prefer
         self.schedule = schedule
         self.location = location
         self.title = title
@@ -130,6 +136,7 @@ extension EventPlanner {
         e.titles = e.titles.applying(request.title)
         if let d = request.data { e.data = d }
         if let o = request.online { e.online = o }
+        if let p = request.prefer { e.prefer = p }
         let names = eventTemplates
         try check(e, names, previous: old)
         let (stored, queued) = try store.updateEvent(e, templates: names, now: now)

@@ -126,5 +126,9 @@ public struct FanOut: Sendable, Equatable {
     public var suppressed = 0
     /// Recipients without an address for a channel (no phone for SMS, say).
     public var noAddress = 0
+    /// Of an event's fan-out: members no channel reaches who have only a phone (the event has no
+    /// SMS channel) or only an email (it has no email channel).
+    public var phoneOnly = 0
+    public var emailOnly = 0
     public init() {}
 }

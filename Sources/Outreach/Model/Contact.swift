@@ -9,11 +9,15 @@ public struct Contact: Sendable, Equatable {
     /// IANA zone (`Europe/Copenhagen`).
     public var timeZone: String?
     public var attributes: [String: String]
+    /// Which channel they get when an event has one for their email and one for their phone.
+    public var preferredChannel: ChannelPreference?
 
     public init(
         id: Int64? = nil, email: String? = nil, phone: String? = nil, name: String? = nil,
-        locale: String? = nil, timeZone: String? = nil, attributes: [String: String] = [:]
+        locale: String? = nil, timeZone: String? = nil, attributes: [String: String] = [:],
+        preferredChannel: ChannelPreference? = nil
     ) {
+        self.preferredChannel = preferredChannel
         self.id = id
         self.email = email
         self.phone = phone
@@ -43,6 +47,7 @@ public struct Contact: Sendable, Equatable {
     public var json: JSON {
         var o: [String: JSON] = templateValue.objectValue ?? [:]
         o["first_name"] = nil
+        if let preferredChannel { o["preferred_channel"] = .string(preferredChannel.rawValue) }
         return .object(o)
     }
 }

@@ -29,6 +29,9 @@ public struct Event: Sendable {
     /// Held online (`--online`): its times are told by each reader's clock, with the organiser's
     /// beside; an in-person one's (a place that is not a link) by the place's.
     public var online = false
+    /// Which channel someone with both an email and a phone gets when the event has one for each
+    /// and they prefer none (`--prefer`; `RecipientAddress.choice`).
+    public var prefer: ChannelPreference = .email
 
     /// The title with its translations: what a template sees as `event.title` is the one of the
     /// language it is written in.

@@ -6,14 +6,15 @@ struct ContactsAddCommand: Command {
     static let summary = "add or update one contact"
     static let help = """
         outreachd contacts add (--email E | --phone P | both) [--name N] [--locale L] [--tz ZONE] [--attr k=v]…
-                               [--list L] [--evidence TEXT] [--resubscribe] [--json]
+                               [--preferred-channel email|sms] [--list L] [--evidence TEXT] [--resubscribe] [--json]
           Adds a contact, or updates the one with the same email or phone; one of --email or --phone is
           needed (a phone-only contact is reached by SMS). --list subscribes it (consent source: cli,
-          with the evidence given). Someone who unsubscribed from L is subscribed again only with --resubscribe and
+          with the evidence given). --preferred-channel: which one an event
+          on an email and an SMS channel writes to someone with both addresses. Someone who unsubscribed from L is subscribed again only with --resubscribe and
           --evidence saying how they asked; without it the command is refused and changes nothing.
         """
     static let valueOptions: Set<String> = [
-        "--email", "--phone", "--name", "--locale", "--tz", "--attr", "--list", "--evidence",
+        "--email", "--phone", "--name", "--locale", "--tz", "--attr", "--list", "--evidence", "--preferred-channel",
     ]
     static let flags: Set<String> = ["--json", "--resubscribe"]
 
@@ -22,7 +23,8 @@ struct ContactsAddCommand: Command {
         let config = try context.config
         let contact = try ContactValidator(defaultCountry: config.defaultCountry).contact(
             email: args.value("--email"), phone: args.value("--phone"), name: args.value("--name"),
-            locale: args.value("--locale"), timeZone: args.value("--tz"), attributes: try args.pairs("--attr"))
+            locale: args.value("--locale"), timeZone: args.value("--tz"), attributes: try args.pairs("--attr"),
+            preferredChannel: args.value("--preferred-channel"))
         let store = try context.store
         let evidence = args.value("--evidence")
         let resubscribe = args.has("--resubscribe")

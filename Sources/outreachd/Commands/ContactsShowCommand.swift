@@ -26,6 +26,7 @@ struct ContactsShowCommand: Command {
         show("name:      ", c.name ?? "-")
         show("locale:    ", c.locale ?? "-")
         show("timezone:  ", c.timeZone ?? "-")
+        if let p = c.preferredChannel { show("preferred: ", p.rawValue) }
         for k in c.attributes.keys.sorted() { show("attr:      ", "\(k)=\(c.attributes[k]!)") }
         for m in memberships { show("list:      ", "\(m.list) (\(m.state.rawValue), \(m.consent.source))") }
         return 0

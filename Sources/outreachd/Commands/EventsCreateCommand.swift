@@ -9,7 +9,7 @@ struct EventsCreateCommand: Command {
         outreachd events create NAME --start "YYYY-MM-DD HH:MM" --tz ZONE --duration 2h --list L
                                 [--rrule "FREQ=WEEKLY;COUNT=4"] [--exdate "YYYY-MM-DD HH:MM"]… [--remind -1d]…
                                 [--location TEXT] [--title TEXT] [--title LANG=TEXT]… [--data F.json]
-                                [--online] [--channel C]… [--json]
+                                [--online] [--channel C]… [--prefer email|sms] [--json]
           Queues an invitation (template event-invitation, with an iCalendar METHOD:REQUEST part and
           invite.ics) to every subscribed member of L on every channel (default: every email channel),
           and each reminder (template event-reminder) for its instant. A room channel gets one post.
@@ -20,10 +20,13 @@ struct EventsCreateCommand: Command {
           Times are told by the place's clock ("10:00 (Athens Time)" to a reader elsewhere) for an
           event with a --location; by each reader's, with the organiser's beside, for an --online one
           (a --location that is a link is online too) or one without a place.
+          On an email and an SMS channel, someone with both addresses gets one: their preferred channel
+          (contacts add --preferred-channel), else --prefer (default email). Members no channel reaches
+          (only a phone and no SMS channel, only an email and no email channel) are counted.
         """
     static let valueOptions: Set<String> = [
         "--start", "--tz", "--duration", "--list", "--rrule", "--exdate", "--remind",
-        "--location", "--title", "--channel", "--data",
+        "--location", "--title", "--channel", "--data", "--prefer",
     ]
     static let flags: Set<String> = ["--json", "--online"]
 
@@ -54,6 +57,7 @@ struct EventsCreateCommand: Command {
         event.titles = event.titles.applying(titles)
         if let f = args.value("--data") { event.data = try FileInput.jsonObject(f) }
         event.online = args.has("--online")
+        event.prefer = try Self.prefer(args) ?? .email
         let templates = planner.eventTemplates
         try planner.check(event, templates)
         let (e, q) = try store.createEvent(event, templates: templates, now: WallClock.nowMillis())
@@ -65,6 +69,13 @@ struct EventsCreateCommand: Command {
     static func titles(_ args: Arguments) throws(UsageError) -> LocalizedTitle.Changes {
         do { return try LocalizedTitle.Changes(parsing: args.values("--title")) } catch {
             throw UsageError(error.description)
+        }
+    }
+
+    /// `--prefer email|sms`; another value is a usage error.
+    static func prefer(_ args: Arguments) throws(UsageError) -> ChannelPreference? {
+        do { return try ChannelPreference.parse(args.value("--prefer")) } catch {
+            throw UsageError("--prefer: '\(args.value("--prefer") ?? "")' is not email or sms")
         }
     }
 
@@ -87,6 +98,9 @@ struct EventsCreateCommand: Command {
                 "no_address": JSON(q.invitation.noAddress), "reminders": JSON(q.reminders),
                 "reminder_messages": JSON(q.reminderMessages), "cancelled_reminders": JSON(q.cancelledReminders),
                 "superseded": JSON(q.superseded),
+                "not_reached": [
+                    "phone_only": JSON(q.invitation.phoneOnly), "email_only": JSON(q.invitation.emailOnly),
+                ],
             ]
             if let changes { o["changes"] = changes.json }
             context.printJSON(.object(o))
@@ -100,6 +114,13 @@ struct EventsCreateCommand: Command {
             if q.cancelledReminders > 0 { s += ", \(q.cancelledReminders) pending reminders cancelled" }
             if q.superseded > 0 { s += ", \(q.superseded) earlier invitations or updates not yet sent superseded" }
             context.print(s + ".")
+            for (n, has, lacks) in [
+                (q.invitation.phoneOnly, "a phone", "SMS"), (q.invitation.emailOnly, "an email", "email"),
+            ] where n > 0 {
+                context.print(
+                    "  \(n) \(n == 1 ? "member" : "members") not reached: only \(has), and the event has no \(lacks) channel."
+                )
+            }
             for line in changes?.lines ?? [] { context.print("  " + line) }
         }
     }

@@ -8,7 +8,8 @@ struct EventsUpdateCommand: Command {
         outreachd events update NAME [--start "YYYY-MM-DD HH:MM"] [--tz ZONE] [--duration D] [--location TEXT]
                                 [--title TEXT] [--rrule RULE | --rrule ""] [--exdate "YYYY-MM-DD HH:MM"]…
                                 [--no-exdate "YYYY-MM-DD HH:MM"]… [--remind -1d]… [--no-reminders]
-                                [--title LANG=TEXT]… [--data F.json] [--online | --in-person] [--json]
+                                [--title LANG=TEXT]… [--data F.json] [--online | --in-person]
+                                [--prefer email|sms] [--json]
           Raises SEQUENCE, queues an updated invitation (METHOD:REQUEST, same UID) and moves the pending
           reminders: those not yet sent are cancelled and queued again for the new instants.
           --rrule "" makes a series a single event; --remind replaces every reminder, --no-reminders
@@ -20,10 +21,13 @@ struct EventsUpdateCommand: Command {
           sent to them is replaced (cancelled, reason superseded), so they get one message.
           --title LANG=TEXT sets one language's title (LANG= removes it); --data replaces the data.
           --online tells times by each reader's clock, --in-person by the place's (see events create).
+          --prefer changes the channel of those with both an email and a phone and no preference for
+          what is queued from now on: this update, the moved reminders, members who join later. It
+          comes with another change (the update goes to everyone).
         """
     static let valueOptions: Set<String> = [
         "--start", "--tz", "--duration", "--location", "--title", "--rrule", "--exdate", "--no-exdate", "--remind",
-        "--data",
+        "--data", "--prefer",
     ]
     static let flags: Set<String> = ["--no-reminders", "--json", "--online", "--in-person"]
 
@@ -39,15 +43,21 @@ struct EventsUpdateCommand: Command {
             rrule: args.value("--rrule"), addExceptions: args.values("--exdate"),
             removeExceptions: args.values("--no-exdate"),
             reminders: args.has("--no-reminders") ? [] : args.value("--remind") != nil ? args.values("--remind") : nil)
-        let request = EventUpdateRequest(
+        var request = EventUpdateRequest(
             schedule: schedule, location: args.value("--location"), title: titles,
             data: try args.value("--data").map { try FileInput.jsonObject($0) },
             online: args.has("--online") ? true : args.has("--in-person") ? false : nil)
+        let prefer = try EventsCreateCommand.prefer(args)
         guard !request.isEmpty else {
+            if prefer != nil {
+                throw UsageError(
+                    "--prefer needs another change: the update it comes with is sent to every member")
+            }
             throw UsageError(
                 "nothing to change; give --start, --tz, --duration, --location, --title, --rrule, --exdate, "
                     + "--no-exdate, --remind, --no-reminders, --data, --online or --in-person")
         }
+        request.prefer = prefer
         let planner = try EventsCreateCommand.planner(context)
         let out = try planner.update(named: name, request, now: WallClock.nowMillis())
         EventsCreateCommand.report(out.event, out.queued, verb: "Updated", args, context, changes: out.changes)

@@ -16,13 +16,14 @@ extension API {
         do {
             contact = try ContactValidator(defaultCountry: live.defaultCountry).contact(
                 email: fields["email"], phone: fields["phone"], name: fields["name"], locale: fields["locale"],
-                timeZone: fields["timezone"], attributes: [:])
+                timeZone: fields["timezone"], attributes: [:], preferredChannel: fields["preferred_channel"])
         } catch {
             let field: String
             switch error {
             case .badPhone: field = "phone"
             case .badLocale: field = "locale"
             case .badTimeZone: field = "timezone"
+            case .badPreferredChannel: field = "preferred_channel"
             case .noAddress: field = "email"
             default: field = "email"
             }

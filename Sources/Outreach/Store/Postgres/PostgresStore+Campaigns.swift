@@ -313,11 +313,14 @@ extension PostgresStore {
     /// As SQLite's `fanOut`: one `INSERT … SELECT` per channel, suppressed addresses stored as
     /// `suppressed`, a room channel one delivery; again for the same message inserts nothing.
     /// Attributes are read as `attributes::jsonb ->> key`, the key bound as a parameter.
+    /// With `prefer` (an event's), as SQLite's: one of email and phone each, the unreached counted.
     static func fanOut(
         _ db: PostgresConnection, messageID: Int64, list: String, segment: Segment,
-        channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil
+        channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil, prefer: ChannelPreference? = nil,
+        countUnreached counting: Bool = false
     ) throws -> FanOut {
         var out = FanOut()
+        if counting { try countUnreached(db, list: list, channels: channels, only: only, into: &out) }
         // What this run adds: suppressed rows of the message from an earlier run are not its own.
         let suppressedBefore = try suppressedDeliveries(db, messageID: messageID)
         for ch in channels {
@@ -338,7 +341,8 @@ extension PostgresStore {
                 continue
             }
             var count = PostgresBinder()
-            let counted = audience(&count, list: list, segment: segment, channel: ch, only: only)
+            var counted = audience(&count, list: list, segment: segment, channel: ch, only: only)
+            counted.from += choiceSQL(&count, ch, channels, prefer)
             out.noAddress += Int(
                 try db.rows("SELECT COUNT(*) \(counted.from) AND \(counted.col) IS NULL", count.values) {
                     try $0.int(0)
@@ -347,7 +351,8 @@ extension PostgresStore {
             let (message, channel, due, stamp) = (
                 b(.integer(messageID)), b(.text(ch.name)), b(.integer(at)), b(.integer(now))
             )
-            let (col, from) = audience(&b, list: list, segment: segment, channel: ch, only: only)
+            var (col, from) = audience(&b, list: list, segment: segment, channel: ch, only: only)
+            from += choiceSQL(&b, ch, channels, prefer)
             out.queued +=
                 try db.query(
                     """
@@ -365,6 +370,38 @@ extension PostgresStore {
         out.suppressed = try suppressedDeliveries(db, messageID: messageID) - suppressedBefore
         out.queued -= out.suppressed
         return out
+    }
+
+    /// ` AND …` leaving out who gets another of `channels` instead (`RecipientAddress.choice`).
+    static func choiceSQL(
+        _ b: inout PostgresBinder, _ ch: CampaignChannel, _ channels: [CampaignChannel], _ prefer: ChannelPreference?
+    ) -> String {
+        guard let prefer, let choice = RecipientAddress.choice(for: ch, among: channels, fallback: prefer) else {
+            return ""
+        }
+        let other = addressColumn(&b, CampaignChannel(name: "", address: choice.other))
+        return
+            " AND NOT (\(other) IS NOT NULL AND COALESCE(c.preferred_channel, \(b(.text(choice.fallback.rawValue)))) = "
+            + "\(b(.text(choice.leftOutWhenPreferring.rawValue))))"
+    }
+
+    /// As SQLite's `countUnreached`: members no per-person channel reaches, by what they have.
+    static func countUnreached(
+        _ db: PostgresConnection, list: String, channels: [CampaignChannel], only: MemberRange?,
+        into out: inout FanOut
+    ) throws {
+        let people = channels.filter { $0.address != .room }
+        guard !people.isEmpty else { return }
+        var b = PostgresBinder()
+        let (_, from) = audience(&b, list: list, segment: Segment(), channel: people[0], only: only)
+        let none = people.map { "\(addressColumn(&b, $0)) IS NULL" }.joined(separator: " AND ")
+        for r in try db.rows(
+            "SELECT c.phone IS NOT NULL, c.email IS NOT NULL, COUNT(*) \(from) AND \(none) GROUP BY 1, 2", b.values,
+            { (phone: try $0.bool(0), email: try $0.bool(1), n: Int(try $0.int(2))) }
+        ) {
+            if r.phone && !r.email { out.phoneOnly += r.n }
+            if r.email && !r.phone { out.emailOnly += r.n }
+        }
     }
 
     /// As SQLite's `audienceGroups`: the fan-out's audience of one channel, counted per language,

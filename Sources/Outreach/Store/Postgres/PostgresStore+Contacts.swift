@@ -1,7 +1,7 @@
 import Foundation
 
 extension PostgresStore {
-    static let contactColumns = "id, email, phone, name, locale, timezone, attributes"
+    static let contactColumns = "id, email, phone, name, locale, timezone, attributes, preferred_channel"
 
     static func readContact(_ r: PostgresRow, offset: Int = 0) throws -> Contact {
         var attrs: [String: String] = [:]
@@ -11,7 +11,8 @@ extension PostgresStore {
         return Contact(
             id: try r.int(offset), email: r.optionalText(offset + 1), phone: r.optionalText(offset + 2),
             name: r.optionalText(offset + 3), locale: r.optionalText(offset + 4),
-            timeZone: r.optionalText(offset + 5), attributes: attrs)
+            timeZone: r.optionalText(offset + 5), attributes: attrs,
+            preferredChannel: r.optionalText(offset + 7).flatMap(ChannelPreference.init))
     }
 
     static func contact(_ db: PostgresConnection, where column: String, _ value: PostgresValue) throws -> Contact? {
@@ -33,12 +34,14 @@ extension PostgresStore {
             let c = row.contact
             let inserted = try db.rows(
                 """
-                INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at)
-                VALUES($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING RETURNING id
+                INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at,
+                    preferred_channel)
+                VALUES($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT DO NOTHING RETURNING id
                 """,
                 [
                     PostgresValue(c.email), PostgresValue(c.phone), PostgresValue(c.name), PostgresValue(c.locale),
                     PostgresValue(c.timeZone), .text(row.attributesJSON), .integer(now),
+                    PostgresValue(c.preferredChannel?.rawValue),
                 ]
             ) { try $0.int(0) }.first
             if let id = inserted {
@@ -68,6 +71,7 @@ extension PostgresStore {
             old.name = c.name ?? old.name
             old.locale = c.locale ?? old.locale
             old.timeZone = c.timeZone ?? old.timeZone
+            old.preferredChannel = c.preferredChannel ?? old.preferredChannel
             old.attributes.merge(row.attributes) { $1 }
             if old == before {
                 counts.unchanged += 1
@@ -75,12 +79,12 @@ extension PostgresStore {
                 try db.query(
                     """
                     UPDATE contacts SET email = $1, phone = $2, name = $3, locale = $4, timezone = $5, attributes = $6,
-                        updated_at = $7 WHERE id = $8
+                        updated_at = $7, preferred_channel = $9 WHERE id = $8
                     """,
                     [
                         PostgresValue(old.email), PostgresValue(old.phone), PostgresValue(old.name),
                         PostgresValue(old.locale), PostgresValue(old.timeZone), .text(old.attributesJSON),
-                        .integer(now), .integer(id),
+                        .integer(now), .integer(id), PostgresValue(old.preferredChannel?.rawValue),
                     ])
                 counts.updated += 1
             }
@@ -126,7 +130,7 @@ extension PostgresStore {
             }
             return try db.rows(
                 """
-                SELECT c.id, c.email, c.phone, c.name, c.locale, c.timezone, c.attributes
+                SELECT c.id, c.email, c.phone, c.name, c.locale, c.timezone, c.attributes, c.preferred_channel
                 FROM contacts c JOIN memberships m ON m.contact_id = c.id JOIN lists l ON l.id = m.list_id
                 WHERE l.name = $1 AND m.state = 'subscribed' ORDER BY c.id LIMIT $2
                 """, [.text(list), .integer(lim)]

@@ -6,7 +6,7 @@ extension PostgresStore: EventStore {
     static let eventColumns = """
         id, name, title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location, uid,
         sequence, state, invitation_message_id, reminder_message_ids, created_at, updated_at, title_translations, data,
-        online
+        online, prefer
         """
 
     static func readEvent(_ r: PostgresRow) throws -> Event {
@@ -35,11 +35,12 @@ extension PostgresStore: EventStore {
         e.titleTranslations = LocalizedTitle("", translationsJSON: try? JSON.parse(r.text(19))).translations
         e.data = (try? JSON.parse(r.text(20))).flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([:])
         e.online = try r.bool(21)
+        e.prefer = ChannelPreference(rawValue: r.text(22)) ?? .email
         return e
     }
 
     /// $1…$13: title, list, channels, start, time zone, duration, rrule, exdates, reminders, location,
-    /// title translations, data, online.
+    /// title translations, data, online; $14: prefer.
     static func eventRow(_ e: Event) -> [PostgresValue] {
         let t = e.schedule.texts
         let channels = JSON.array(
@@ -50,6 +51,7 @@ extension PostgresStore: EventStore {
             PostgresValue(t.rrule), .text(JSON.array(t.exdates.map { .string($0) }).serialized),
             .text(JSON.array(t.reminders.map { .string($0) }).serialized), PostgresValue(e.location),
             .text(e.titles.translationsJSON.serialized), .text(e.data.serialized), .boolean(e.online),
+            .text(e.prefer.rawValue),
         ]
     }
 
@@ -64,9 +66,9 @@ extension PostgresStore: EventStore {
                 let id = try db.rows(
                     """
                     INSERT INTO events(title, list_name, channels, start, time_zone, duration, rrule, exdates,
-                        reminders, location, title_translations, data, online, name, uid, sequence, state,
+                        reminders, location, title_translations, data, online, prefer, name, uid, sequence, state,
                         created_at, updated_at)
-                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, 'active', $16, $16)
+                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, 'active', $17, $17)
                     ON CONFLICT(name) DO NOTHING RETURNING id
                     """, Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now)], { try $0.int(0) }
                 ).first
@@ -129,8 +131,8 @@ extension PostgresStore: EventStore {
             """
             UPDATE events SET title = $1, list_name = $2, channels = $3, start = $4, time_zone = $5,
                 duration = $6, rrule = $7, exdates = $8, reminders = $9, location = $10,
-                title_translations = $11, data = $12, online = $13, sequence = $14, updated_at = $15
-            WHERE id = $16
+                title_translations = $11, data = $12, online = $13, prefer = $14, sequence = $15, updated_at = $16
+            WHERE id = $17
             """, Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
     }
 
@@ -297,7 +299,7 @@ extension PostgresStore: EventStore {
             let (mid, f) = try queueEventMessage(
                 db, e, template: template,
                 data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
-                at: r.at, now: now)
+                at: r.at, now: now, counting: false)
             ids.append(mid)
             out.reminders += f.queued
             out.reminderMessages += 1
@@ -319,12 +321,14 @@ extension PostgresStore: EventStore {
 
     /// Stores one event message and fans it out to the list's subscribed members on every channel.
     static func queueEventMessage(
-        _ db: PostgresConnection, _ e: Event, template: String, data: JSON, at: Int64, now: Int64
+        _ db: PostgresConnection, _ e: Event, template: String, data: JSON, at: Int64, now: Int64,
+        counting: Bool = true
     ) throws -> (Int64, FanOut) {
         let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
         let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
         let out = try fanOut(
-            db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now)
+            db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now,
+            prefer: e.prefer, countUnreached: counting)
         return (mid, out)
     }
 
@@ -358,7 +362,7 @@ extension PostgresStore: EventStore {
                 queued += try requeueLeft(db, messageID: invitation, members: members, at: now, now: now)
                 queued += try fanOut(
                     db, messageID: invitation, list: list, segment: Segment(), channels: e.channels, at: now, now: now,
-                    only: members
+                    only: members, prefer: e.prefer
                 ).queued
             }
             let due = Dictionary(e.plannedReminders(now: now).map { ($0.key, $0.at) }) { a, _ in a }
@@ -367,7 +371,7 @@ extension PostgresStore: EventStore {
                 queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
                 queued += try fanOut(
                     db, messageID: r.id, list: list, segment: Segment(), channels: e.channels, at: at, now: now,
-                    only: members
+                    only: members, prefer: e.prefer
                 ).queued
             }
         }

@@ -99,6 +99,7 @@ enum SQLiteSchema {
         hooks,
         templateData,
         bounces,
+        preferredChannel,
     ]
 }
 

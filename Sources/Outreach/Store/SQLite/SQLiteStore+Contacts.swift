@@ -1,7 +1,7 @@
 import Foundation
 
 extension SQLiteStore {
-    static let contactColumns = "id, email, phone, name, locale, timezone, attributes"
+    static let contactColumns = "id, email, phone, name, locale, timezone, attributes, preferred_channel"
 
     static func readContact(_ s: SQLiteStatement, offset: Int32 = 0) -> Contact {
         var attrs: [String: String] = [:]
@@ -11,7 +11,8 @@ extension SQLiteStore {
         return Contact(
             id: s.int(offset), email: s.optionalText(offset + 1), phone: s.optionalText(offset + 2),
             name: s.optionalText(offset + 3), locale: s.optionalText(offset + 4),
-            timeZone: s.optionalText(offset + 5), attributes: attrs)
+            timeZone: s.optionalText(offset + 5), attributes: attrs,
+            preferredChannel: s.optionalText(offset + 7).flatMap(ChannelPreference.init))
     }
 
     public func upsertContacts(_ contacts: [Contact]) throws -> ImportCounts {
@@ -24,12 +25,13 @@ extension SQLiteStore {
         let byEmail = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE email = ?")
         let byPhone = try db.prepare("SELECT \(contactColumns) FROM contacts WHERE phone = ?")
         let insert = try db.prepare(
-            "INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+            "INSERT INTO contacts(email, phone, name, locale, timezone, attributes, created_at, updated_at, preferred_channel) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
         )
         let erased = try db.prepare("SELECT 1 FROM suppressions WHERE address = ?")
         let anyErased = try anyErased(db)
         let update = try db.prepare(
-            "UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=? WHERE id=?")
+            "UPDATE contacts SET email=?, phone=?, name=?, locale=?, timezone=?, attributes=?, updated_at=?, preferred_channel=? WHERE id=?"
+        )
         for row in rows {
             // Most rows of an import are new: try the insert first, look up only on a conflict.
             try insert.bind(1, row.contact.email)
@@ -40,6 +42,7 @@ extension SQLiteStore {
             try insert.bind(6, row.attributesJSON)
             try insert.bind(7, now)
             try insert.bind(8, now)
+            try insert.bind(9, row.contact.preferredChannel?.rawValue)
             try insert.runBound()
             if db.changes > 0 {
                 let id = db.lastInsertRowID
@@ -67,13 +70,15 @@ extension SQLiteStore {
             old.name = c.name ?? old.name
             old.locale = c.locale ?? old.locale
             old.timeZone = c.timeZone ?? old.timeZone
+            old.preferredChannel = c.preferredChannel ?? old.preferredChannel
             old.attributes.merge(row.attributes) { $1 }
             if old == before {
                 counts.unchanged += 1
             } else {
                 try update.run([
                     SQLiteValue(old.email), SQLiteValue(old.phone), SQLiteValue(old.name), SQLiteValue(old.locale),
-                    SQLiteValue(old.timeZone), .text(old.attributesJSON), .integer(now), .integer(old.id!),
+                    SQLiteValue(old.timeZone), .text(old.attributesJSON), .integer(now),
+                    SQLiteValue(old.preferredChannel?.rawValue), .integer(old.id!),
                 ])
                 counts.updated += 1
             }

@@ -17,7 +17,7 @@ extension SQLiteStore {
                 queued += try requeueLeft(db, messageID: invitation, members: members, at: now, now: now)
                 queued += try fanOut(
                     db, messageID: invitation, list: list, segment: Segment(), channels: e.channels, at: now, now: now,
-                    only: members
+                    only: members, prefer: e.prefer
                 ).queued
             }
             let due = Dictionary(e.plannedReminders(now: now).map { ($0.key, $0.at) }) { a, _ in a }
@@ -26,7 +26,7 @@ extension SQLiteStore {
                 queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
                 queued += try fanOut(
                     db, messageID: r.id, list: list, segment: Segment(), channels: e.channels, at: at, now: now,
-                    only: members
+                    only: members, prefer: e.prefer
                 ).queued
             }
         }

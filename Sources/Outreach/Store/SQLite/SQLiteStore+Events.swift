@@ -4,7 +4,7 @@ extension SQLiteStore {
     static let eventColumns = """
         id, name, title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location, uid, sequence, state,
         invitation_message_id, reminder_message_ids, created_at, updated_at, title_translations, data,
-        online
+        online, prefer
         """
 
     static func readEvent(_ s: SQLiteStatement) throws -> Event {
@@ -34,6 +34,7 @@ extension SQLiteStore {
         e.titleTranslations = LocalizedTitle("", translationsJSON: try? JSON.parse(s.text(19))).translations
         e.data = (try? JSON.parse(s.text(20))).flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([:])
         e.online = s.int(21) != 0
+        e.prefer = ChannelPreference(rawValue: s.text(22)) ?? .email
         return e
     }
 
@@ -48,7 +49,7 @@ extension SQLiteStore {
             .text(JSON.array(t.exdates.map { .string($0) }).serialized),
             .text(JSON.array(t.reminders.map { .string($0) }).serialized),
             SQLiteValue(e.location), .text(e.titles.translationsJSON.serialized), .text(e.data.serialized),
-            .integer(e.online ? 1 : 0),
+            .integer(e.online ? 1 : 0), .text(e.prefer.rawValue),
         ]
     }
 
@@ -70,8 +71,8 @@ extension SQLiteStore {
             try db.prepare(
                 """
                 INSERT INTO events(title, list_name, channels, start, time_zone, duration, rrule, exdates, reminders, location,
-                                   title_translations, data, online, name, uid, sequence, state, created_at, updated_at)
-                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,'active',?,?)
+                                   title_translations, data, online, prefer, name, uid, sequence, state, created_at, updated_at)
+                VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,'active',?,?)
                 """
             ).run(Self.eventRow(event) + [.text(event.name), .text(event.uid), .integer(now), .integer(now)])
             var e = event
@@ -128,7 +129,7 @@ extension SQLiteStore {
         try db.prepare(
             """
             UPDATE events SET title=?, list_name=?, channels=?, start=?, time_zone=?, duration=?, rrule=?, exdates=?, reminders=?, location=?,
-                              title_translations=?, data=?, online=?, sequence=?, updated_at=? WHERE id=?
+                              title_translations=?, data=?, online=?, prefer=?, sequence=?, updated_at=? WHERE id=?
             """
         ).run(Self.eventRow(e) + [.integer(Int64(e.sequence)), .integer(now), .integer(e.id!)])
     }
@@ -293,7 +294,7 @@ extension SQLiteStore {
             let (mid, f) = try queueEventMessage(
                 db, e, template: template,
                 data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
-                at: r.at, now: now)
+                at: r.at, now: now, counting: false)
             ids.append(mid)
             out.reminders += f.queued
             out.reminderMessages += 1
@@ -315,14 +316,16 @@ extension SQLiteStore {
 
     /// Stores one event message and fans it out to the list's subscribed members on every channel
     /// (a room channel gets one post), not before `at`.
-    static func queueEventMessage(_ db: SQLiteDatabase, _ e: Event, template: String, data: JSON, at: Int64, now: Int64)
-        throws -> (Int64, FanOut)
-    {
+    /// `counting`: whether to count the members no channel reaches (once, with the invitation).
+    static func queueEventMessage(
+        _ db: SQLiteDatabase, _ e: Event, template: String, data: JSON, at: Int64, now: Int64, counting: Bool = true
+    ) throws -> (Int64, FanOut) {
         let m = Message(template: template, data: data, kind: .list, listName: e.list, eventID: e.id)
         let mid = try enqueue(db, m, deliveries: [], idempotency: nil).messageID
         try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(mid)])
         let out = try fanOut(
-            db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now)
+            db, messageID: mid, list: e.list, segment: Segment(), channels: e.channels, at: at, now: now,
+            prefer: e.prefer, countUnreached: counting)
         return (mid, out)
     }
 }

@@ -38,12 +38,16 @@ extension SQLiteStore {
     /// inserted by SQLite itself in one `INSERT … SELECT` per channel — no contacts in memory.
     /// Suppressed addresses are inserted as `suppressed`; a room channel gets one delivery.
     /// Running it again for the same message inserts nothing new.
-    /// `only` restricts it to some members (those who just joined the list).
+    /// `only` restricts it to some members (those who just joined the list). With `prefer` (an
+    /// event's), someone with both an email and a phone gets one of them (`RecipientAddress.choice`),
+    /// and `counting`, members no channel reaches are counted by what they have (`FanOut.phoneOnly`, `emailOnly`).
     static func fanOut(
         _ db: SQLiteDatabase, messageID: Int64, list: String, segment: Segment,
-        channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil
+        channels: [CampaignChannel], at: Int64, now: Int64, only: MemberRange? = nil, prefer: ChannelPreference? = nil,
+        countUnreached counting: Bool = false
     ) throws -> FanOut {
         var out = FanOut()
+        if counting { try countUnreached(db, list: list, channels: channels, only: only, into: &out) }
         // What this run adds: suppressed rows of the message from an earlier run are not its own.
         let suppressedBefore = try suppressedDeliveries(db, messageID: messageID)
         for ch in channels {
@@ -61,7 +65,13 @@ extension SQLiteStore {
                 out.queued += db.changes
                 continue
             }
-            let a = audience(list: list, segment: segment, channel: ch, only: only)
+            var a = audience(list: list, segment: segment, channel: ch, only: only)
+            if let prefer, let choice = RecipientAddress.choice(for: ch, among: channels, fallback: prefer) {
+                a.from +=
+                    " AND NOT (\(addressColumn(CampaignChannel(name: "", address: choice.other))) IS NOT NULL"
+                    + " AND COALESCE(c.preferred_channel, ?) = ?)"
+                a.values += [.text(choice.fallback.rawValue), .text(choice.leftOutWhenPreferring.rawValue)]
+            }
             out.noAddress += Int(
                 try db.prepare("SELECT COUNT(*) \(a.from) AND \(a.column) IS NULL").rows(a.values) { $0.int(0) }.first
                     ?? 0)
@@ -99,6 +109,23 @@ extension SQLiteStore {
             return CampaignAudience.Group(
                 locale: r.optionalText(0), hasAddress: hasAddress, suppression: r.optionalText(2),
                 count: Int(hasAddress ? r.int(3) : r.int(4)), firstContactID: r.int(5))
+        }
+    }
+
+    /// Members with no address on any of `channels` that write to each person, by whether they
+    /// have only a phone or only an email (nobody is counted when every channel is a room).
+    private static func countUnreached(
+        _ db: SQLiteDatabase, list: String, channels: [CampaignChannel], only: MemberRange?, into out: inout FanOut
+    ) throws {
+        let people = channels.filter { $0.address != .room }
+        guard !people.isEmpty else { return }
+        let a = audience(list: list, segment: Segment(), channel: people[0], only: only)
+        let none = Set(people.map(addressColumn)).map { "\($0) IS NULL" }.joined(separator: " AND ")
+        for r in try db.prepare(
+            "SELECT c.phone IS NOT NULL, c.email IS NOT NULL, COUNT(*) \(a.from) AND \(none) GROUP BY 1, 2"
+        ).rows(a.values, { (phone: $0.int(0) != 0, email: $0.int(1) != 0, n: Int($0.int(2))) }) {
+            if r.phone && !r.email { out.phoneOnly += r.n }
+            if r.email && !r.phone { out.emailOnly += r.n }
         }
     }
 
