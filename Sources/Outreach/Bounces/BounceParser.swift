@@ -22,10 +22,8 @@ public struct BounceParser: Sendable {
     /// Parses one RFC 5322 message. Throws BounceParseError (a struct with a private code, a sentence) for
     /// input that is not a parsable message at all; a valid message that is not a bounce returns empty results.
     public func parse(_ message: [UInt8]) throws(BounceParseError) -> BounceReport {
-        let root =
-            message.count > Self.maxMessageBytes
-            ? try MIMEEntity.message(Array(message.prefix(Self.maxMessageBytes)))
-            : try MIMEEntity.message(message)
+        let root = try MIMEEntity.message(
+            message.count > Self.maxMessageBytes ? Array(message.prefix(Self.maxMessageBytes)) : message)
         let returned = ReturnedMessage(root: root)
         var results = Self.results(returned)
         guard !results.isEmpty else { return BounceReport(results: []) }
