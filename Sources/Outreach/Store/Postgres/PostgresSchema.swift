@@ -10,7 +10,9 @@ enum PostgresSchema {
     /// `pg_advisory_xact_lock` key held while migrating ("outreach" in ASCII).
     static let migrationLock: Int64 = 0x6f75_7472_6561_6368
 
-    static let migrations: [String] = [ground, templateData, bounces, SQLiteSchema.preferredChannel]
+    static let migrations: [String] = [
+        ground, templateData, bounces, SQLiteSchema.preferredChannel, SQLiteSchema.signUpForm,
+    ]
 
     /// 1: contacts, lists, consent, suppressions, messages, the delivery queue, campaigns, events,
     /// channel outages.
