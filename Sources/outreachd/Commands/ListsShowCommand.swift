@@ -5,7 +5,8 @@ struct ListsShowCommand: Command {
     static let summary = "show a list and its member counts"
     static let help = """
         outreachd lists show NAME [--json]
-          Its member counts, title (per language) and the keys of its template data (--json: the data).
+          Its member counts, title (per language), the keys of its template data (--json: the data),
+          and its sign-up form: thank-you URL and form fields.
         """
     static let flags: Set<String> = ["--json"]
 
@@ -15,6 +16,8 @@ struct ListsShowCommand: Command {
             "title": .string(l.details.titles(name: l.name).text),
             "titles": l.details.titles(name: l.name).translationsJSON,
             "data": l.details.data,
+            "thank_you_url": l.details.thankYouURL.map(JSON.string) ?? .null,
+            "form_fields": .array(l.details.formFields.map(JSON.string)),
             "members": .object(
                 Dictionary(
                     uniqueKeysWithValues: MembershipState.allCases.map { ($0.rawValue, JSON(l.counts[$0] ?? 0)) })),
@@ -32,6 +35,8 @@ struct ListsShowCommand: Command {
         if let keys = l.details.data.objectValue?.keys.sorted(), !keys.isEmpty {
             context.print("  data: " + keys.joined(separator: ", "))
         }
+        if let u = l.details.thankYouURL { context.print("  thank-you page: \(u)") }
+        if !l.details.formFields.isEmpty { context.print("  form fields: " + l.details.formFields.joined(separator: ", ")) }
         for s in MembershipState.allCases { context.print("  \(s.rawValue): \(l.counts[s] ?? 0)") }
         return 0
     }
