@@ -31,8 +31,11 @@ extension SignUpForm {
             var out: [String: String] = [:]
             for range in MIMEEntity.partRanges(body, boundary: Array(boundary.utf8)).prefix(MIMEEntity.maxParts) {
                 let (headers, end) = MessageHeaders.read(Array(body[range]))
-                let disposition = ContentType.parse(headers.first("content-disposition"))
-                guard disposition.mediaType == "form-data", let name = disposition.parameters["name"],
+                // `form-data; name="email"`: read with the Content-Type parser for its parameters.
+                let field = headers.first("content-disposition") ?? ""
+                let disposition = ContentType.parse(field)
+                guard ContentType.splitParameters(field).first?.trimmingSpaces.lowercased() == "form-data",
+                    let name = disposition.parameters["name"],
                     disposition.parameters["filename"] == nil
                 else { continue }
                 let start: Int
