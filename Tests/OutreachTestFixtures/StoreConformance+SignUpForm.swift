@@ -48,6 +48,8 @@ extension StoreConformance {
         #expect(try s.contact(matching: "bo@example.org")?.attributes == ["country": "DK"])
         _ = try signUp("news", "ana@example.org", ["role": "spy", "team": "blue"])
         #expect(
-            try s.contact(matching: "ana@example.org")?.attributes == ["role": "student", "country": "IT", "team": "blue"])
+            try s.contact(matching: "ana@example.org")?.attributes == [
+                "role": "student", "country": "IT", "team": "blue",
+            ])
     }
 }

@@ -27,7 +27,8 @@ public enum SignUpForm {
             let name = part.trimmingSpaces
             guard !name.isEmpty else { continue }
             guard !ownFields.contains(name) else { throw .ownField(name) }
-            guard name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) })
+            guard name.count <= 64,
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) })
             else { throw .badFieldName(name) }
             if !names.contains(name) { names.append(name) }
         }
@@ -50,7 +51,8 @@ public enum SignUpForm {
     /// The declared fields' values of a form, checked: empty ones are skipped (an optional field
     /// left blank), others must fit on one line within `maxValueLength`; `country` must be an
     /// ISO 3166 alpha-2 code and is kept upper-case. Fields not declared are ignored.
-    public static func values(_ form: [String: String], declared: [String]) throws(SignUpFormError) -> [String: String] {
+    public static func values(_ form: [String: String], declared: [String]) throws(SignUpFormError) -> [String: String]
+    {
         var out: [String: String] = [:]
         for name in declared {
             guard let raw = form[name]?.trimmingSpaces, !raw.isEmpty else { continue }

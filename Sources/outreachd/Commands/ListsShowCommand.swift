@@ -36,7 +36,9 @@ struct ListsShowCommand: Command {
             context.print("  data: " + keys.joined(separator: ", "))
         }
         if let u = l.details.thankYouURL { context.print("  thank-you page: \(u)") }
-        if !l.details.formFields.isEmpty { context.print("  form fields: " + l.details.formFields.joined(separator: ", ")) }
+        if !l.details.formFields.isEmpty {
+            context.print("  form fields: " + l.details.formFields.joined(separator: ", "))
+        }
         for s in MembershipState.allCases { context.print("  \(s.rawValue): \(l.counts[s] ?? 0)") }
         return 0
     }

@@ -19,7 +19,8 @@ struct ListsUpdateCommand: Command {
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
-        guard ["--title", "--data", "--thank-you-url", "--form-fields"].contains(where: { args.value($0) != nil }) else {
+        guard ["--title", "--data", "--thank-you-url", "--form-fields"].contains(where: { args.value($0) != nil })
+        else {
             throw UsageError("nothing to change; give --title, --data, --thank-you-url or --form-fields")
         }
         let store = try context.store

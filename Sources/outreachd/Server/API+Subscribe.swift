@@ -21,7 +21,8 @@ extension API {
             }
             var response: HTTPResponse
             if !html {
-                response = .json(pending ? 202 : 200, ["status": pending ? "pending" : "subscribed", "list": .string(name)])
+                response = .json(
+                    pending ? 202 : 200, ["status": pending ? "pending" : "subscribed", "list": .string(name)])
             } else if let url = list.details.thankYouURL {
                 response = HTTPResponse(status: 303, headers: [("Location", url), ("Cache-Control", "no-store")])
             } else {
@@ -30,7 +31,8 @@ extension API {
                 response = .html(
                     pending ? 202 : 200,
                     pending
-                        ? LinkPages.checkInbox(lang, list: title, address: address) : LinkPages.confirmed(lang, list: title))
+                        ? LinkPages.checkInbox(lang, list: title, address: address)
+                        : LinkPages.confirmed(lang, list: title))
             }
             response.headers += cors
             return .now(response)
@@ -38,7 +40,8 @@ extension API {
             var response: HTTPResponse
             if html {
                 let lang = LinkPages.language([fields["locale"], req.header("accept-language")])
-                response = .html(error.status, LinkPages.signUpFailed(lang, status: error.status, detail: error.message))
+                response = .html(
+                    error.status, LinkPages.signUpFailed(lang, status: error.status, detail: error.message))
                 response.headers += error.headers
             } else {
                 response = error.response

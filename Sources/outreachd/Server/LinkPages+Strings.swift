@@ -23,9 +23,11 @@ extension LinkPages {
             confirmTitle: "Confirm your subscription",
             confirmQuestion: "Subscribe {address} to {list}?",
             confirmButton: "Confirm",
-            staleText: "This link no longer subscribes you: you unsubscribed from {list} after it was sent. Sign up again to receive it.",
+            staleText:
+                "This link no longer subscribes you: you unsubscribed from {list} after it was sent. Sign up again to receive it.",
             pendingTitle: "Almost done",
-            pendingText: "We have sent a message to {address}. Open the link in it to confirm your subscription to {list}.",
+            pendingText:
+                "We have sent a message to {address}. Open the link in it to confirm your subscription to {list}.",
             failedTitle: "The sign-up did not work",
             badInputText: "Something in the form is missing or not valid. Please go back and check it.",
             tooManyText: "Too many sign-ups came from your address just now. Please try again in a few minutes.",
@@ -48,13 +50,16 @@ extension LinkPages {
             confirmTitle: "Bekræft din tilmelding",
             confirmQuestion: "Tilmeld {address} til {list}?",
             confirmButton: "Bekræft",
-            staleText: "Dette link tilmelder dig ikke længere: du afmeldte {list}, efter det blev sendt. Tilmeld dig igen for at modtage det.",
+            staleText:
+                "Dette link tilmelder dig ikke længere: du afmeldte {list}, efter det blev sendt. Tilmeld dig igen for at modtage det.",
             pendingTitle: "Næsten færdig",
-            pendingText: "Vi har sendt en besked til {address}. Åbn linket i den for at bekræfte din tilmelding til {list}.",
+            pendingText:
+                "Vi har sendt en besked til {address}. Åbn linket i den for at bekræfte din tilmelding til {list}.",
             failedTitle: "Tilmeldingen lykkedes ikke",
             badInputText: "Noget i formularen mangler eller er ikke gyldigt. Gå tilbage og tjek det.",
             tooManyText: "Der er kommet for mange tilmeldinger fra din adresse lige nu. Prøv igen om et par minutter.",
-            unknownListText: "Formularen tilmelder til en liste, der ikke findes. Giv besked til den, der står for siden.",
+            unknownListText:
+                "Formularen tilmelder til en liste, der ikke findes. Giv besked til den, der står for siden.",
             serverErrorText: "Noget gik galt hos os. Prøv igen senere."
         ),
         "sv": Strings(
@@ -73,9 +78,11 @@ extension LinkPages {
             confirmTitle: "Bekräfta din prenumeration",
             confirmQuestion: "Prenumerera på {list} med {address}?",
             confirmButton: "Bekräfta",
-            staleText: "Den här länken prenumererar dig inte längre: du avregistrerade dig från {list} efter att den skickades. Anmäl dig igen för att få det.",
+            staleText:
+                "Den här länken prenumererar dig inte längre: du avregistrerade dig från {list} efter att den skickades. Anmäl dig igen för att få det.",
             pendingTitle: "Nästan klart",
-            pendingText: "Vi har skickat ett meddelande till {address}. Öppna länken i det för att bekräfta din prenumeration på {list}.",
+            pendingText:
+                "Vi har skickat ett meddelande till {address}. Öppna länken i det för att bekräfta din prenumeration på {list}.",
             failedTitle: "Anmälan gick inte igenom",
             badInputText: "Något i formuläret saknas eller är ogiltigt. Gå tillbaka och kontrollera det.",
             tooManyText: "Det har kommit för många anmälningar från din adress just nu. Försök igen om några minuter.",
@@ -98,13 +105,18 @@ extension LinkPages {
             confirmTitle: "Anmeldung bestätigen",
             confirmQuestion: "{address} für {list} anmelden?",
             confirmButton: "Bestätigen",
-            staleText: "Dieser Link meldet Sie nicht mehr an: Sie haben {list} abbestellt, nachdem er verschickt wurde. Melden Sie sich erneut an.",
+            staleText:
+                "Dieser Link meldet Sie nicht mehr an: Sie haben {list} abbestellt, nachdem er verschickt wurde. Melden Sie sich erneut an.",
             pendingTitle: "Fast geschafft",
-            pendingText: "Wir haben eine Nachricht an {address} geschickt. Öffnen Sie den Link darin, um Ihre Anmeldung für {list} zu bestätigen.",
+            pendingText:
+                "Wir haben eine Nachricht an {address} geschickt. Öffnen Sie den Link darin, um Ihre Anmeldung für {list} zu bestätigen.",
             failedTitle: "Die Anmeldung hat nicht geklappt",
-            badInputText: "Im Formular fehlt etwas, oder eine Angabe ist ungültig. Bitte gehen Sie zurück und prüfen Sie es.",
-            tooManyText: "Von Ihrer Adresse kamen gerade zu viele Anmeldungen. Bitte versuchen Sie es in ein paar Minuten erneut.",
-            unknownListText: "Dieses Formular meldet für eine Liste an, die es nicht gibt. Bitte sagen Sie den Betreibern der Seite Bescheid.",
+            badInputText:
+                "Im Formular fehlt etwas, oder eine Angabe ist ungültig. Bitte gehen Sie zurück und prüfen Sie es.",
+            tooManyText:
+                "Von Ihrer Adresse kamen gerade zu viele Anmeldungen. Bitte versuchen Sie es in ein paar Minuten erneut.",
+            unknownListText:
+                "Dieses Formular meldet für eine Liste an, die es nicht gibt. Bitte sagen Sie den Betreibern der Seite Bescheid.",
             serverErrorText: "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es später erneut."
         ),
         "it": Strings(
@@ -123,9 +135,11 @@ extension LinkPages {
             confirmTitle: "Conferma l'iscrizione",
             confirmQuestion: "Vuoi iscrivere {address} a {list}?",
             confirmButton: "Conferma",
-            staleText: "Questo link non vale più per l'iscrizione: hai annullato l'iscrizione a {list} dopo che ti è stato inviato. Se vuoi ricevere di nuovo le nostre comunicazioni, iscriviti ancora.",
+            staleText:
+                "Questo link non vale più per l'iscrizione: hai annullato l'iscrizione a {list} dopo che ti è stato inviato. Se vuoi ricevere di nuovo le nostre comunicazioni, iscriviti ancora.",
             pendingTitle: "Quasi fatto",
-            pendingText: "Abbiamo inviato un messaggio a {address}. Apri il link che contiene per confermare l'iscrizione a {list}.",
+            pendingText:
+                "Abbiamo inviato un messaggio a {address}. Apri il link che contiene per confermare l'iscrizione a {list}.",
             failedTitle: "L'iscrizione non è andata a buon fine",
             badInputText: "Nel modulo manca qualcosa o un dato non è valido. Torna indietro e controlla.",
             tooManyText: "Dal tuo indirizzo sono arrivate troppe iscrizioni in poco tempo. Riprova tra qualche minuto.",
@@ -148,13 +162,16 @@ extension LinkPages {
             confirmTitle: "Επιβεβαίωση εγγραφής",
             confirmQuestion: "Να γίνει εγγραφή του {address} για {list};",
             confirmButton: "Επιβεβαίωση",
-            staleText: "Αυτός ο σύνδεσμος δεν ισχύει πια για εγγραφή: κάνατε απεγγραφή από {list} αφού σας στάλθηκε. Για να λαμβάνετε ξανά τις αποστολές μας, κάντε νέα εγγραφή.",
+            staleText:
+                "Αυτός ο σύνδεσμος δεν ισχύει πια για εγγραφή: κάνατε απεγγραφή από {list} αφού σας στάλθηκε. Για να λαμβάνετε ξανά τις αποστολές μας, κάντε νέα εγγραφή.",
             pendingTitle: "Σχεδόν έτοιμο",
-            pendingText: "Στείλαμε ένα μήνυμα στο {address}. Ανοίξτε τον σύνδεσμο που περιέχει για να επιβεβαιώσετε την εγγραφή σας για {list}.",
+            pendingText:
+                "Στείλαμε ένα μήνυμα στο {address}. Ανοίξτε τον σύνδεσμο που περιέχει για να επιβεβαιώσετε την εγγραφή σας για {list}.",
             failedTitle: "Η εγγραφή δεν ολοκληρώθηκε",
             badInputText: "Κάτι λείπει από τη φόρμα ή δεν είναι έγκυρο. Επιστρέψτε και ελέγξτε το.",
             tooManyText: "Μόλις ήρθαν πάρα πολλές εγγραφές από τη διεύθυνσή σας. Δοκιμάστε ξανά σε λίγα λεπτά.",
-            unknownListText: "Αυτή η φόρμα κάνει εγγραφή σε μια λίστα που δεν υπάρχει. Ενημερώστε όποιον διαχειρίζεται τη σελίδα.",
+            unknownListText:
+                "Αυτή η φόρμα κάνει εγγραφή σε μια λίστα που δεν υπάρχει. Ενημερώστε όποιον διαχειρίζεται τη σελίδα.",
             serverErrorText: "Κάτι πήγε στραβά από τη μεριά μας. Δοκιμάστε ξανά αργότερα."
         ),
         "ar": Strings(
@@ -173,7 +190,8 @@ extension LinkPages {
             confirmTitle: "تأكيد اشتراكك",
             confirmQuestion: "هل تريد اشتراك {address} في {list}؟",
             confirmButton: "تأكيد",
-            staleText: "لم يعد هذا الرابط صالحًا للاشتراك: فقد ألغيت اشتراكك في {list} بعد إرساله. اشترك من جديد لتصلك رسائلنا.",
+            staleText:
+                "لم يعد هذا الرابط صالحًا للاشتراك: فقد ألغيت اشتراكك في {list} بعد إرساله. اشترك من جديد لتصلك رسائلنا.",
             pendingTitle: "بقيت خطوة واحدة",
             pendingText: "أرسلنا رسالة إلى {address}. افتح الرابط الموجود فيها لتأكيد اشتراكك في {list}.",
             failedTitle: "لم يتم الاشتراك",
@@ -198,12 +216,14 @@ extension LinkPages {
             confirmTitle: "تأیید اشتراک",
             confirmQuestion: "{address} مشترک {list} شود؟",
             confirmButton: "تأیید",
-            staleText: "این پیوند دیگر شما را مشترک نمی\u{200C}کند: پس از ارسال آن، اشتراک {list} را لغو کرده\u{200C}اید. برای دریافت دوباره، از نو ثبت\u{200C}نام کنید.",
+            staleText:
+                "این پیوند دیگر شما را مشترک نمی\u{200C}کند: پس از ارسال آن، اشتراک {list} را لغو کرده\u{200C}اید. برای دریافت دوباره، از نو ثبت\u{200C}نام کنید.",
             pendingTitle: "تقریباً تمام شد",
             pendingText: "پیامی به {address} فرستادیم. برای تأیید اشتراک {list}، پیوند داخل آن را باز کنید.",
             failedTitle: "ثبت\u{200C}نام انجام نشد",
             badInputText: "چیزی در فرم جا افتاده یا نامعتبر است. لطفاً برگردید و آن را بررسی کنید.",
-            tooManyText: "همین حالا ثبت\u{200C}نام\u{200C}های زیادی از نشانی شما رسیده است. لطفاً چند دقیقهٔ دیگر دوباره تلاش کنید.",
+            tooManyText:
+                "همین حالا ثبت\u{200C}نام\u{200C}های زیادی از نشانی شما رسیده است. لطفاً چند دقیقهٔ دیگر دوباره تلاش کنید.",
             unknownListText: "این فرم برای فهرستی است که وجود ندارد. لطفاً به گردانندهٔ صفحه اطلاع دهید.",
             serverErrorText: "مشکلی در سمت ما پیش آمد. لطفاً بعداً دوباره تلاش کنید."
         ),

@@ -12,8 +12,10 @@ struct SignUpFormTests {
     static let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
     static func form(_ list: String, _ fields: [String: JSON], headers: [String: JSON] = [:]) -> JSON {
-        ["method": "POST", "path": .string("/v1/lists/\(list)/subscribe"), "form": .object(fields),
-         "headers": .object(headers)]
+        [
+            "method": "POST", "path": .string("/v1/lists/\(list)/subscribe"), "form": .object(fields),
+            "headers": .object(headers),
+        ]
     }
 
     static func contact(_ d: DaemonHarness, _ address: String) throws -> JSON {
@@ -24,8 +26,9 @@ struct SignUpFormTests {
         let d = try DaemonHarness(server: #"subscribe_rate = "100/m""#)
         #expect(
             try d.cli(["lists", "create", "news", "--thank-you-url", "https://www.example.org/thanks?x=1"]).status == 0)
-        #expect(try d.cli(["lists", "create", "club", "--double-opt-in", "--title", "Club", "--title", "de=Verein"])
-            .status == 0)
+        #expect(
+            try d.cli(["lists", "create", "club", "--double-opt-in", "--title", "Club", "--title", "de=Verein"])
+                .status == 0)
         let bad = try d.cli(["lists", "update", "news", "--thank-you-url", "ftp://www.example.org/"])
         #expect(bad.status != 0 && bad.stderr.contains("--thank-you-url"), "\(bad.stderr)")
         let shown = try JSON.parse(try d.cli(["lists", "show", "news", "--json"]).stdout)
@@ -61,7 +64,9 @@ struct SignUpFormTests {
         #expect(try DaemonLinkTests.page(rs[5].body)["text"]?.stringValue?.contains("email:") == true)
         #expect(rs[6].status == 404 && rs[6].headers["content-type"]?.hasPrefix("text/html") == true)
         #expect(rs[7].status == 400 && rs[7].error.hasPrefix("email:"))
-        for a in ["a", "b", "c"] { #expect(try ConsentDaemonTests.membership(d, "\(a)@example.org", "news") == "subscribed") }
+        for a in ["a", "b", "c"] {
+            #expect(try ConsentDaemonTests.membership(d, "\(a)@example.org", "news") == "subscribed")
+        }
         #expect(try ConsentDaemonTests.membership(d, "d@example.org", "club") == "pending")
         d.stop()
     }
@@ -181,8 +186,10 @@ struct SignUpFormTests {
     @Test func theBuiltInPagesExistInEveryLanguageRightToLeftWhereWritten() throws {
         let d = try DaemonHarness()
         #expect(
-            try d.cli(["lists", "create", "news", "--title", "Newsletter", "--title", "ar=النشرة", "--title", "it=Notizie"])
-                .status == 0)
+            try d.cli([
+                "lists", "create", "news", "--title", "Newsletter", "--title", "ar=النشرة", "--title", "it=Notizie",
+            ])
+            .status == 0)
         #expect(try d.cli(["lists", "subscribe", "news", "ana@example.org"]).status == 0)
         try d.start()
         let url = try DaemonLinkTests.signer(d).unsubscribeURL(list: "news", address: "ana@example.org")
@@ -206,7 +213,8 @@ struct SignUpFormTests {
 
         // The page after the button names the address and title too.
         let done = try d.send([
-            "method": "POST", "path": path, "form": ["List-Unsubscribe": "One-Click"], "headers": ["Accept-Language": "fa"],
+            "method": "POST", "path": path, "form": ["List-Unsubscribe": "One-Click"],
+            "headers": ["Accept-Language": "fa"],
         ])
         let page = try DaemonLinkTests.page(done.body)
         #expect(page["dir"]?.stringValue == "rtl")

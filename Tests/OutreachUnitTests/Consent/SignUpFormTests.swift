@@ -7,7 +7,8 @@ import Testing
 @Suite struct SignUpFormUnitTests {
     @Test func onlyDeclaredFieldsAreKeptAndChecked() throws {
         let form = ["email": "a@example.org", "country": " it ", "role": "mentor", "secret": "x", "team": ""]
-        #expect(try SignUpForm.values(form, declared: ["country", "role", "team"]) == ["country": "IT", "role": "mentor"])
+        #expect(
+            try SignUpForm.values(form, declared: ["country", "role", "team"]) == ["country": "IT", "role": "mentor"])
         #expect(throws: SignUpFormError.self) { try SignUpForm.values(["country": "Italy"], declared: ["country"]) }
         #expect(throws: SignUpFormError.self) { try SignUpForm.values(["country": "XX"], declared: ["country"]) }
         let long = String(repeating: "a", count: SignUpForm.maxValueLength + 1)
@@ -66,7 +67,8 @@ import Testing
             body: Array(body.utf8), contentType: "multipart/form-data; boundary=\(boundary)")
         #expect(fields == ["email": "ana@example.org", "country": "it"])
         #expect(
-            SignUpForm.formFields(body: Array("email=a%40x.org&name=A+B".utf8), contentType: "application/x-www-form-urlencoded")
+            SignUpForm.formFields(
+                body: Array("email=a%40x.org&name=A+B".utf8), contentType: "application/x-www-form-urlencoded")
                 == ["email": "a@x.org", "name": "A B"])
         #expect(SignUpForm.formFields(body: [], contentType: "application/json") == nil)
     }

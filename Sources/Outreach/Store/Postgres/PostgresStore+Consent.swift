@@ -58,7 +58,8 @@ extension PostgresStore {
                     var details = readListDetails($0, from: 3)
                     details.thankYouURL = $0.optionalText(6)
                     details.formFields = ListDetails.formFields(json: $0.text(7))
-                    return MailingList(id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2), details: details)
+                    return MailingList(
+                        id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2), details: details)
                 }
             ).first
         else { return nil }
@@ -218,7 +219,9 @@ extension PostgresStore {
             if let eid = existing?.id {
                 id = eid
             } else {
-                if !list.doubleOptIn { c.attributes = SignUpForm.merge(request.fields, into: c.attributes, confirmed: true) }
+                if !list.doubleOptIn {
+                    c.attributes = SignUpForm.merge(request.fields, into: c.attributes, confirmed: true)
+                }
                 guard let nid = try Self.upsert([ContactRow(c)], db: db).ids.first else {
                     throw StoreError.unknownContact(c.email ?? c.phone ?? "")
                 }
@@ -248,7 +251,8 @@ extension PostgresStore {
             try db.query(
                 "UPDATE memberships SET pending_fields = $1 WHERE list_id = $2 AND contact_id = $3",
                 [
-                    request.fields.isEmpty ? .null : .text(JSON.object(request.fields.mapValues(JSON.string)).serialized),
+                    request.fields.isEmpty
+                        ? .null : .text(JSON.object(request.fields.mapValues(JSON.string)).serialized),
                     .integer(list.id), .integer(id),
                 ])
             confirmation.delivery.contactID = id
@@ -263,8 +267,10 @@ extension PostgresStore {
         throws
     {
         guard !values.isEmpty,
-            let text = try db.rows("SELECT attributes FROM contacts WHERE id = $1", [.integer(contactID)], { $0.text(0) })
-                .first
+            let text = try db.rows(
+                "SELECT attributes FROM contacts WHERE id = $1", [.integer(contactID)], { $0.text(0) }
+            )
+            .first
         else { return }
         let attributes = SignUpForm.attributes(json: text)
         let merged = SignUpForm.merge(values, into: attributes, confirmed: confirmed)

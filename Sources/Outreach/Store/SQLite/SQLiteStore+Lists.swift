@@ -21,7 +21,7 @@ extension SQLiteStore {
             try db.prepare(
                 "UPDATE lists SET title = ?, title_translations = ?, data = ?, thank_you_url = ?, form_fields = ? WHERE name = ?"
             )
-                .run(Self.detailsRow(details) + [.text(name)])
+            .run(Self.detailsRow(details) + [.text(name)])
             guard db.changes == 1, let l = try Self.readList(db, name: name) else { throw StoreError.unknownList(name) }
             return l
         }
@@ -32,7 +32,8 @@ extension SQLiteStore {
         [
             SQLiteValue(d.title),
             .text(LocalizedTitle("", translations: d.titleTranslations).translationsJSON.serialized),
-            .text(d.data.serialized), SQLiteValue(d.thankYouURL), .text(JSON.array(d.formFields.map(JSON.string)).serialized),
+            .text(d.data.serialized), SQLiteValue(d.thankYouURL),
+            .text(JSON.array(d.formFields.map(JSON.string)).serialized),
         ]
     }
 

@@ -24,7 +24,9 @@ extension SQLiteStore {
                 id = eid
             } else {
                 // A newcomer to a list without double opt-in is subscribed at once, with the form's values.
-                if !list.doubleOptIn { c.attributes = SignUpForm.merge(request.fields, into: c.attributes, confirmed: true) }
+                if !list.doubleOptIn {
+                    c.attributes = SignUpForm.merge(request.fields, into: c.attributes, confirmed: true)
+                }
                 guard let nid = try Self.upsert([ContactRow(c)], db: db).ids.first else {
                     throw StoreError.unknownContact(c.email ?? c.phone ?? "")
                 }
