@@ -49,6 +49,7 @@ struct SignUpFormTests {
             Self.form("news", ["email": "not an address"], headers: ["Accept": .string(Self.browser)]),
             Self.form("nope", ["email": "f@example.org"], headers: ["Accept": .string(Self.browser)]),
             Self.form("news", ["email": "not an address"]),
+            Self.form("club", ["email": "g@example.org", "locale": "ar"], headers: ["Accept": "text/html"]),
         ])
         #expect(rs[0].status == 303)
         #expect(rs[0].headers["location"] == "https://www.example.org/thanks?x=1")
@@ -64,6 +65,9 @@ struct SignUpFormTests {
         #expect(try DaemonLinkTests.page(rs[5].body)["text"]?.stringValue?.contains("email:") == true)
         #expect(rs[6].status == 404 && rs[6].headers["content-type"]?.hasPrefix("text/html") == true)
         #expect(rs[7].status == 400 && rs[7].error.hasPrefix("email:"))
+        let ar = try DaemonLinkTests.page(rs[8].body)
+        #expect(ar["lang"]?.stringValue == "ar" && ar["dir"]?.stringValue == "rtl", "\(ar)")
+        #expect(ar["text"]?.stringValue?.contains("g@example.org") == true)
         for a in ["a", "b", "c"] {
             #expect(try ConsentDaemonTests.membership(d, "\(a)@example.org", "news") == "subscribed")
         }
