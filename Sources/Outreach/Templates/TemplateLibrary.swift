@@ -175,7 +175,9 @@ public final class TemplateLibrary: Sendable {
         var result = RenderedTemplate(locale: l, text: "", frontMatter: v.frontMatter)
         let max = maxRenderBytes
         let b = v.builtins
-        if let f = v.txt { result.text = try f.template!.render(context, partials: v.txtPartials, maxBytes: max, builtins: b) }
+        if let f = v.txt {
+            result.text = try f.template!.render(context, partials: v.txtPartials, maxBytes: max, builtins: b)
+        }
         if kind == .sms { result.approvedTemplate = try v.txt?.approved?.render(context, locale: l) }
         if kind == .email, let f = v.html {
             result.html = try f.template!.render(context, partials: v.htmlPartials, maxBytes: max, builtins: b)

@@ -31,8 +31,9 @@ struct StarterTemplateLocaleTests {
     /// empty pair of brackets, a space at the end of a line.
     static let strays = [" ,", " .", " !", " :", " ،", "  ", "()", "( ", " )", "«»", " \n"]
 
-    @Test("every part renders in every language, with the full data and without name, list or place",
-          arguments: names)
+    @Test(
+        "every part renders in every language, with the full data and without name, list or place",
+        arguments: names)
     func rendersEverywhere(_ name: String) throws {
         for context in [StarterTemplates.context, Self.sparse(name)] {
             for (label, text) in try Self.parts(name, context: context) {
@@ -69,8 +70,9 @@ struct StarterTemplateLocaleTests {
         #expect(fa.text.hasPrefix("سلام Ana گرامی،\n"))
     }
 
-    @Test("SMS in Latin-script languages stay GSM-7; Greek, Arabic and Persian fit two UCS-2 segments",
-          arguments: names)
+    @Test(
+        "SMS in Latin-script languages stay GSM-7; Greek, Arabic and Persian fit two UCS-2 segments",
+        arguments: names)
     func smsEncoding(_ name: String) throws {
         let lib = try StarterTemplates.library()
         for l in StarterTemplates.locales {
@@ -85,8 +87,9 @@ struct StarterTemplateLocaleTests {
         }
     }
 
-    @Test("Arabic and Persian HTML is right to left on the page, the body and the card; the rest left to right",
-          arguments: names)
+    @Test(
+        "Arabic and Persian HTML is right to left on the page, the body and the card; the rest left to right",
+        arguments: names)
     func direction(_ name: String) throws {
         let lib = try StarterTemplates.library()
         for l in StarterTemplates.locales {
