@@ -122,29 +122,29 @@ extension LinkPages {
         "it": Strings(
             lang: "it",
             unsubscribeTitle: "Annulla l'iscrizione",
-            unsubscribeQuestion: "Vuoi che smettiamo di inviare {list} a {address}?",
+            unsubscribeQuestion: "Vuole che smettiamo di inviare {list} a {address}?",
             unsubscribeButton: "Annulla l'iscrizione",
             unsubscribedTitle: "Iscrizione annullata",
             unsubscribedText: "{address} non riceverà più {list}.",
             confirmedTitle: "Iscrizione confermata",
-            confirmedText: "Grazie. La tua iscrizione a {list} è attiva.",
+            confirmedText: "Grazie. La Sua iscrizione a {list} è attiva.",
             invalidTitle: "Questo link non funziona",
             invalidText: "Il link è incompleto o non è stato emesso da noi.",
             expiredText: "Il link è scaduto.",
             allLists: "le nostre comunicazioni",
             confirmTitle: "Conferma l'iscrizione",
-            confirmQuestion: "Vuoi iscrivere {address} a {list}?",
+            confirmQuestion: "Vuole iscrivere {address} a {list}?",
             confirmButton: "Conferma",
             staleText:
-                "Questo link non vale più per l'iscrizione: hai annullato l'iscrizione a {list} dopo che ti è stato inviato. Se vuoi ricevere di nuovo le nostre comunicazioni, iscriviti ancora.",
+                "Questo link non vale più per l'iscrizione: ha annullato l'iscrizione a {list} dopo che Le è stato inviato. Se desidera ricevere di nuovo le nostre comunicazioni, si iscriva ancora.",
             pendingTitle: "Quasi fatto",
             pendingText:
-                "Abbiamo inviato un messaggio a {address}. Apri il link che contiene per confermare l'iscrizione a {list}.",
+                "Abbiamo inviato un messaggio a {address}. Apra il link che contiene per confermare l'iscrizione a {list}.",
             failedTitle: "L'iscrizione non è andata a buon fine",
-            badInputText: "Nel modulo manca qualcosa o un dato non è valido. Torna indietro e controlla.",
-            tooManyText: "Dal tuo indirizzo sono arrivate troppe iscrizioni in poco tempo. Riprova tra qualche minuto.",
-            unknownListText: "Questo modulo iscrive a una lista che non esiste. Avvisa chi gestisce la pagina.",
-            serverErrorText: "Qualcosa è andato storto da parte nostra. Riprova più tardi."
+            badInputText: "Nel modulo manca qualcosa o un dato non è valido. Torni indietro e controlli.",
+            tooManyText: "Dal Suo indirizzo sono arrivate troppe iscrizioni in poco tempo. Riprovi tra qualche minuto.",
+            unknownListText: "Questo modulo iscrive a una lista che non esiste. Avvisi chi gestisce la pagina.",
+            serverErrorText: "Qualcosa è andato storto da parte nostra. Riprovi più tardi."
         ),
         "el": Strings(
             lang: "el",
