@@ -35,7 +35,11 @@ extension PostgresStore: CampaignStore {
     }
 
     public func createCampaign(_ campaign: Campaign, message: Message) throws -> Campaign {
-        try write { db in
+        // Recurring runs (`CampaignRunStore`) are SQLite's only so far (docs/scale-out.md).
+        guard campaign.recurrence == nil else {
+            throw CampaignError.invalid("Recurring campaigns (--every) are not yet stored on PostgreSQL.")
+        }
+        return try write { db in
             guard try listID(db: db, campaign.list) != nil else { throw StoreError.unknownList(campaign.list) }
             var m = message
             m.kind = .list
