@@ -24,6 +24,9 @@ public struct CampaignRecurrence: Sendable, Equatable {
         try EventSchedule(start: start, timeZone: timeZone, duration: EventDuration(seconds: 1), rule: rule)
     }
 
+    /// The first run's instant (ms since 1970): the campaign's `sendAt`.
+    public var firstAt: Int64 { Int64(timeZone.instant(for: start).timeIntervalSince1970 * 1000) }
+
     /// The rule as the officer reads it: `FREQ=MONTHLY;BYDAY=1TU` (UNTIL in UTC).
     public var every: String { rule.icalendar }
 

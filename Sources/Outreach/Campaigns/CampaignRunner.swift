@@ -38,3 +38,13 @@ public struct CampaignRunner: Sendable {
         return Array((runs.due + runs.next).prefix(limit))
     }
 }
+
+extension CampaignRunner {
+    /// `campaign follow-up run #2 (2027-02-02T09:00:00Z): 14 queued, 1 suppressed` for logs.
+    public static func describe(_ run: CampaignRun, of name: String) -> String {
+        let head = "campaign \(name) run #\(run.occurrence + 1) (\(WallClock.rfc3339(run.at)))"
+        guard run.state == .ran else { return head + ": skipped, found more than [campaigns] grace past its time" }
+        let counts = run.counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
+        return head + ": " + (counts.isEmpty ? "reached nobody" : counts.joined(separator: ", "))
+    }
+}
