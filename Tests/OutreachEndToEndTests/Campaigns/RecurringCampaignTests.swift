@@ -1,0 +1,120 @@
+import Foundation
+import Outreach
+import Testing
+
+/// Issue 19.3 through the real binary and a real SMTP server (aiosmtpd): a weekly follow-up whose
+/// runs are brought due by `OUTREACH_TEST_CLOCK_OFFSET` — the first by `work --until-idle`, the
+/// second by `serve`; a mentor added between them gets the second only; a daemon SIGKILLed right
+/// after a run was recorded runs it no second time when restarted.
+@Suite(.serialized)
+struct RecurringCampaignTests {
+    static let week: Int64 = 7 * 86_400
+
+    /// The follow-up's first run: tomorrow at 10:00 UTC (a Date, so the offsets below are exact).
+    static func firstRun() -> (text: String, seconds: Int64) {
+        let now = Int64(Date().timeIntervalSince1970)
+        let day = (now / 86_400 + 1) * 86_400
+        let at = day + 10 * 3600
+        let local = TimeZone(identifier: "UTC")!.localDateTime(for: Date(timeIntervalSince1970: TimeInterval(at)))
+        return ("\(local)", at)
+    }
+
+    /// The environment that moves the clock to five minutes after run `k` (from 0).
+    static func clock(at first: Int64, run k: Int64) -> [String: String] {
+        let target = first + k * week + 300
+        return ["OUTREACH_TEST_CLOCK_OFFSET": String(target - Int64(Date().timeIntervalSince1970))]
+    }
+
+    /// Recipients of every message the server received, in order.
+    static func recipients(_ server: SMTPServer) -> [String] {
+        (1...max(server.messages().count, 1)).compactMap { server.envelope($0)?["rcpt_tos"]?.arrayValue?.first }
+            .compactMap(\.stringValue)
+    }
+
+    @Test func eachRunReachesTheListOfItsTimeOnceAcrossRestarts() throws {
+        let server = try SMTPServer()
+        let templates = TestSupport.temporaryDirectory("recurring-templates")
+        try FileManager.default.createDirectory(atPath: templates + "/follow-up", withIntermediateDirectories: true)
+        try "---\nsubject: How is the mentoring going, {{contact.name}}?\n---\nHi {{contact.name}}, tell us.\n".write(
+            toFile: templates + "/follow-up/email.en.txt", atomically: true, encoding: .utf8)
+        let d = try DaemonHarness(
+            channels: """
+                [channels.email]
+                type = "smtp"
+                url = "smtp://127.0.0.1:\(server.port)"
+                tls = "none"
+                max_connections = 1
+                """,
+            top: "[sender]\nfrom = \"Mentoring <office@example.org>\"", templates: templates)
+        func o(_ a: [String], _ env: [String: String] = [:]) throws -> TestSupport.ProcessResult {
+            try TestSupport.outreachd(["--config", d.configPath] + a, environment: env)
+        }
+        func show(_ env: [String: String]) throws -> JSON {
+            let r = try o(["campaigns", "show", "follow-up", "--json"], env)
+            #expect(r.status == 0, "\(r.stderr)")
+            return (try? JSON.parse(r.stdout)) ?? .null
+        }
+        #expect(try o(["lists", "create", "mentors"]).status == 0)
+        #expect(try o(["contacts", "add", "--email", "anna@example.org", "--name", "Anna", "--list", "mentors"]).status == 0)
+        let (at, first) = Self.firstRun()
+        let create = try o([
+            "campaigns", "create", "follow-up", "--template", "follow-up", "--list", "mentors", "--channel", "email",
+            "--every", "FREQ=WEEKLY;COUNT=3", "--at", at, "--tz", "UTC",
+        ])
+        #expect(create.status == 0, "\(create.stderr)")
+        #expect(create.stdout.contains("It runs by itself every FREQ=WEEKLY;COUNT=3 from \(at) "), "\(create.stdout)")
+        // Refused with a sentence naming the option, nothing stored.
+        let notAnOccurrence = try o([
+            "campaigns", "create", "other", "--template", "follow-up", "--list", "mentors", "--channel", "email",
+            "--every", "FREQ=MONTHLY;BYDAY=1TU", "--at", at, "--tz", "UTC",
+        ])
+        #expect(notAnOccurrence.status == 1 && notAnOccurrence.stderr.contains("--at: "), "\(notAnOccurrence.stderr)")
+        #expect(try o(["campaigns", "show", "other"]).status == 1)
+
+        // Run 1, by `work`: Anna. Asked again at the same time: nothing more.
+        let one = Self.clock(at: first, run: 0)
+        #expect(try o(["work", "--until-idle"], one).status == 0)
+        #expect(try o(["work", "--until-idle"], one).status == 0)
+        try TestSupport.waitFor("run 1 at the server") { server.messages().count >= 1 }
+        #expect(Self.recipients(server) == ["anna@example.org"])
+        let afterOne = try show(one)
+        #expect(afterOne["state"] == "recurring" && afterOne["runs"]?.arrayValue?.count == 1, "\(afterOne)")
+
+        // Bo joins between the runs; run 2, by `serve`, reaches both.
+        #expect(try o(["contacts", "add", "--email", "bo@example.org", "--name", "Bo", "--list", "mentors"]).status == 0)
+        let two = Self.clock(at: first, run: 1)
+        try d.start(environment: two)
+        try TestSupport.waitFor("run 2 at the server", seconds: 60) { server.messages().count >= 3 }
+        try TestSupport.waitFor("run 2 recorded as sent", seconds: 30) { try show(two)["pending"] == JSON(0) }
+        #expect(d.stop().status == 0)
+        #expect(Self.recipients(server).sorted() == ["anna@example.org", "anna@example.org", "bo@example.org"])
+        let afterTwo = try show(two)
+        let runs = afterTwo["runs"]?.arrayValue ?? []
+        #expect(runs.map { $0["sent"] } == [JSON(1), JSON(2)], "\(afterTwo)")
+        #expect(afterTwo["next_runs"]?.arrayValue?.first?["occurrence"] == JSON(2), "\(afterTwo)")
+        let text = try o(["campaigns", "show", "follow-up"], two)
+        #expect(text.stdout.contains("#2 ") && text.stdout.contains("ran, 2 sent"), "\(text.stdout)")
+
+        // Run 3 (the last): the daemon is killed as soon as it is recorded, and restarted.
+        let three = Self.clock(at: first, run: 2)
+        try d.start(environment: three)
+        try TestSupport.waitFor("run 3 recorded", seconds: 60) { (try show(three)["runs"]?.arrayValue?.count ?? 0) == 3 }
+        #expect(!d.stop(SIGKILL).exited)
+        try d.start(environment: three)
+        try TestSupport.waitFor("the campaign finished", seconds: 120) { try show(three)["state"] == "finished" }
+        #expect(d.stop().status == 0)
+        let db = d.dir + "/data/outreach.db"
+        #expect(try CrashTests.count(db, "SELECT COUNT(*) FROM campaign_runs") == 3)
+        #expect(
+            try CrashTests.count(
+                db, "SELECT COUNT(*) FROM deliveries WHERE message_id = (SELECT message_id FROM campaign_runs WHERE occurrence = 2)"
+            ) == 2)
+        let final = try show(three)
+        #expect(final["runs"]?.arrayValue?.map { $0["sent"] } == [JSON(1), JSON(2), JSON(2)], "\(final)")
+        #expect(final["sent"] == JSON(5) && final["next_runs"] == JSON.array([]), "\(final)")
+        // At the server: run 3 once per person. A message handed to the server just before the kill
+        // and not yet recorded would be sent again (delivery is at least once, max_connections = 1).
+        let received = Self.recipients(server)
+        #expect(received.filter { $0 == "bo@example.org" }.count >= 2 && received.count <= 6, "\(received)")
+    }
+}
