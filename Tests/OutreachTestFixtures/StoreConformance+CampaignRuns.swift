@@ -14,7 +14,8 @@ extension StoreConformance {
         StoreCheck("aRunHappensOncePerOccurrenceWhoeverAsks", aRunHappensOncePerOccurrenceWhoeverAsks),
         StoreCheck("eachRunReachesTheListAsItIsAtThatRun", eachRunReachesTheListAsItIsAtThatRun),
         StoreCheck("aLateRunIsSkippedAndTheLastRunEndsTheSeries", aLateRunIsSkippedAndTheLastRunEndsTheSeries),
-        StoreCheck("aRecurringCampaignPausesResumesAndCancelsItsRuns", aRecurringCampaignPausesResumesAndCancelsItsRuns),
+        StoreCheck(
+            "aRecurringCampaignPausesResumesAndCancelsItsRuns", aRecurringCampaignPausesResumesAndCancelsItsRuns),
     ]
 
     /// Mondays at 10:00 UTC from 2030-01-07, `count` of them.
@@ -79,7 +80,8 @@ extension StoreConformance {
         _ = try s.runCampaign("follow-up", occurrence: first, last: false, now: first.at)
         // Between the runs: f joins, b (ids[1]) leaves.
         let f = try s.upsertContacts([Contact(email: "f@example.org")]).ids
-        try s.setMembership(list: "news", contactIDs: f, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        try s.setMembership(
+            list: "news", contactIDs: f, state: .subscribed, consent: Consent(source: "t"), by: .officer)
         try s.setMembership(
             list: "news", contactIDs: [ids[1]], state: .unsubscribed, consent: Consent(source: "t"), by: .officer)
         let second = occurrence(c, 1)
@@ -108,7 +110,8 @@ extension StoreConformance {
         let c = try weekly(s, "follow-up", count: 2)
         let first = occurrence(c, 0), second = occurrence(c, 1)
         // Found a day late (the daemon was down): recorded as skipped, nothing queued, never sent late.
-        let late = try #require(try s.runCampaign("follow-up", occurrence: first, last: false, now: first.at + 86_400_000))
+        let late = try #require(
+            try s.runCampaign("follow-up", occurrence: first, last: false, now: first.at + 86_400_000))
         #expect(late.state == .skipped && late.messageID == nil && late.counts.isEmpty)
         #expect(try s.runCampaign("follow-up", occurrence: first, last: false, now: first.at + 86_400_001) == nil)
         let last = try #require(try s.runCampaign("follow-up", occurrence: second, last: true, now: second.at))

@@ -123,7 +123,8 @@ extension CampaignRecurrence {
             } else {
                 throw fail("--until", "'\(until)' is not a day like 2027-12-31 (or a time like \"2027-12-31 18:00\")")
             }
-            if case .never = rule.end {} else {
+            if case .never = rule.end {
+            } else {
                 throw fail("--until", "the rule already ends with COUNT or UNTIL; give one end, not both")
             }
             guard last >= start else { throw fail("--until", "\(until) is before --at \(start); no run would be left") }

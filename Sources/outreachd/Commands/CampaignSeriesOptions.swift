@@ -18,8 +18,9 @@ enum CampaignSeriesOptions {
     /// is kept from `existing` (its rule, first run and zone).
     static func recurrence(_ args: Arguments, zone: TimeZone, existing: Campaign? = nil) throws -> CampaignRecurrence? {
         let old = existing?.recurrence
-        guard args.value("--every") != nil || (old != nil && args.value("--at") != nil)
-            || args.value("--until") != nil || (args.value("--tz") != nil && old != nil)
+        guard
+            args.value("--every") != nil || (old != nil && args.value("--at") != nil)
+                || args.value("--until") != nil || (args.value("--tz") != nil && old != nil)
         else { return nil }
         var every = args.value("--every")
         if every == nil, var rule = old?.rule {
@@ -82,7 +83,8 @@ enum CampaignSeriesOptions {
             out.append("    #\(run.occurrence + 1) \(time.describe(run.at)): \(what)")
         }
         if !next.isEmpty {
-            out.append("  Next:      " + next.map { "#\($0.index + 1) \(time.describe($0.at))" }.joined(separator: "; "))
+            out.append(
+                "  Next:      " + next.map { "#\($0.index + 1) \(time.describe($0.at))" }.joined(separator: "; "))
         }
         return out
     }

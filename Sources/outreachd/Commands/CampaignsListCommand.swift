@@ -33,10 +33,11 @@ struct CampaignsListCommand: Command {
         }
         for (c, counts) in rows {
             let sent = SendOutcome.handedOver.map { counts[$0] ?? 0 }.reduce(0, +)
-            let fields = [
-                c.name, c.state.rawValue, c.list, c.channels.map(\.name).joined(separator: ","),
-                "\(sent)/\(counts.values.reduce(0, +)) sent", c.sendAt.map(WallClock.rfc3339) ?? "-",
-            ] + (c.recurrence.map { ["every " + $0.every] } ?? [])
+            let fields =
+                [
+                    c.name, c.state.rawValue, c.list, c.channels.map(\.name).joined(separator: ","),
+                    "\(sent)/\(counts.values.reduce(0, +)) sent", c.sendAt.map(WallClock.rfc3339) ?? "-",
+                ] + (c.recurrence.map { ["every " + $0.every] } ?? [])
             context.print(fields.map(\.escapingControlCharacters).joined(separator: "\t"))
         }
         return 0

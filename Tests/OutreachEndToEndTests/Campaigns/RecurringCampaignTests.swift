@@ -55,7 +55,9 @@ struct RecurringCampaignTests {
             return (try? JSON.parse(r.stdout)) ?? .null
         }
         #expect(try o(["lists", "create", "mentors"]).status == 0)
-        #expect(try o(["contacts", "add", "--email", "anna@example.org", "--name", "Anna", "--list", "mentors"]).status == 0)
+        #expect(
+            try o(["contacts", "add", "--email", "anna@example.org", "--name", "Anna", "--list", "mentors"]).status == 0
+        )
         let (at, first) = Self.firstRun()
         let create = try o([
             "campaigns", "create", "follow-up", "--template", "follow-up", "--list", "mentors", "--channel", "email",
@@ -81,7 +83,8 @@ struct RecurringCampaignTests {
         #expect(afterOne["state"] == "recurring" && afterOne["runs"]?.arrayValue?.count == 1, "\(afterOne)")
 
         // Bo joins between the runs; run 2, by `serve`, reaches both.
-        #expect(try o(["contacts", "add", "--email", "bo@example.org", "--name", "Bo", "--list", "mentors"]).status == 0)
+        #expect(
+            try o(["contacts", "add", "--email", "bo@example.org", "--name", "Bo", "--list", "mentors"]).status == 0)
         let two = Self.clock(at: first, run: 1)
         try d.start(environment: two)
         try TestSupport.waitFor("run 2 at the server", seconds: 60) { server.messages().count >= 3 }
@@ -98,7 +101,9 @@ struct RecurringCampaignTests {
         // Run 3 (the last): the daemon is killed as soon as it is recorded, and restarted.
         let three = Self.clock(at: first, run: 2)
         try d.start(environment: three)
-        try TestSupport.waitFor("run 3 recorded", seconds: 60) { (try show(three)["runs"]?.arrayValue?.count ?? 0) == 3 }
+        try TestSupport.waitFor("run 3 recorded", seconds: 60) {
+            (try show(three)["runs"]?.arrayValue?.count ?? 0) == 3
+        }
         #expect(!d.stop(SIGKILL).exited)
         try d.start(environment: three)
         try TestSupport.waitFor("the campaign finished", seconds: 120) { try show(three)["state"] == "finished" }
@@ -107,7 +112,8 @@ struct RecurringCampaignTests {
         #expect(try CrashTests.count(db, "SELECT COUNT(*) FROM campaign_runs") == 3)
         #expect(
             try CrashTests.count(
-                db, "SELECT COUNT(*) FROM deliveries WHERE message_id = (SELECT message_id FROM campaign_runs WHERE occurrence = 2)"
+                db,
+                "SELECT COUNT(*) FROM deliveries WHERE message_id = (SELECT message_id FROM campaign_runs WHERE occurrence = 2)"
             ) == 2)
         let final = try show(three)
         #expect(final["runs"]?.arrayValue?.map { $0["sent"] } == [JSON(1), JSON(2), JSON(2)], "\(final)")

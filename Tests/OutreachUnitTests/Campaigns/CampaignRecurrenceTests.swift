@@ -26,9 +26,10 @@ import Testing
             every: "FREQ=MONTHLY;BYDAY=1TU", at: "2027-01-05 10:00", until: "2027-12-31", zone: copenhagen)
         let runs = r.runs(after: nil, now: 0, ahead: 20)
         #expect(runs.due.isEmpty && runs.last == 11)
-        #expect(runs.next.map { "\($0.local)" }.prefix(4) == [
-            "2027-01-05 10:00", "2027-02-02 10:00", "2027-03-02 10:00", "2027-04-06 10:00",
-        ])
+        #expect(
+            runs.next.map { "\($0.local)" }.prefix(4) == [
+                "2027-01-05 10:00", "2027-02-02 10:00", "2027-03-02 10:00", "2027-04-06 10:00",
+            ])
         #expect(runs.next.allSatisfy { local($0.at) == "\($0.local)" }, "10:00 in winter and in summer")
         // 09:00Z in winter, 08:00Z in summer.
         #expect(WallClock.rfc3339(runs.next[2].at) == "2027-03-02T09:00:00Z")

@@ -10,7 +10,8 @@ import Testing
         let s = try SQLiteStore(path: TestSupport.temporaryDirectory("runner") + "/outreach.db")
         _ = try s.createList(name: "mentors", doubleOptIn: false)
         let ids = try s.upsertContacts([Contact(email: "a@example.org"), Contact(email: "b@example.org")]).ids
-        try s.setMembership(list: "mentors", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        try s.setMembership(
+            list: "mentors", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
         return s
     }
 

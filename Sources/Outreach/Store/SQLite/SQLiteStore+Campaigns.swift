@@ -232,7 +232,9 @@ extension SQLiteStore {
             }
             // A recurring campaign resumed runs on while runs are left; past its last, it is running.
             var next = state
-            if state == .running, c.recurrence != nil, try !Self.runsAreOver(db, campaignID: c.id!) { next = .recurring }
+            if state == .running, c.recurrence != nil, try !Self.runsAreOver(db, campaignID: c.id!) {
+                next = .recurring
+            }
             try db.prepare("UPDATE campaigns SET state = ?, missed = 0 WHERE id = ?").run([
                 .text(next.rawValue), .integer(c.id!),
             ])
