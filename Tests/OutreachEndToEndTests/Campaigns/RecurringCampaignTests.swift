@@ -73,6 +73,11 @@ struct RecurringCampaignTests {
         #expect(notAnOccurrence.status == 1 && notAnOccurrence.stderr.contains("--at: "), "\(notAnOccurrence.stderr)")
         #expect(try o(["campaigns", "show", "other"]).status == 1)
 
+        let list = try o(["campaigns", "list"])
+        #expect(list.stdout.contains("follow-up\trecurring") && list.stdout.contains("every FREQ=WEEKLY;COUNT=3"))
+        let start = try o(["campaigns", "start", "follow-up"])
+        #expect(start.status == 1 && start.stderr.contains("is recurring"), "\(start.stderr)")
+
         // Run 1, by `work`: Anna. Asked again at the same time: nothing more.
         let one = Self.clock(at: first, run: 0)
         #expect(try o(["work", "--until-idle"], one).status == 0)
