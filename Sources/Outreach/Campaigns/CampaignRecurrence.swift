@@ -139,7 +139,8 @@ extension CampaignRecurrence {
         do {
             try self.init(rule: rule, timeZone: zone, start: start)
         } catch {
-            if case .invalid(_, _, let reason) = error { throw fail("--every", reason) }
+            // Too many runs: the end given by --until, when it is given, is the one to move.
+            if case .invalid(_, _, let reason) = error { throw fail(until == nil ? "--every" : "--until", reason) }
             throw fail("--every", "\(error)")
         }
     }

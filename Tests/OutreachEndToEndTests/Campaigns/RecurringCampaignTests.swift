@@ -128,4 +128,54 @@ struct RecurringCampaignTests {
         let received = Self.recipients(server)
         #expect(received.filter { $0 == "bo@example.org" }.count >= 2 && received.count <= 6, "\(received)")
     }
+
+    /// A recurring campaign before its first run is updated like a draft (its rule, first run, end
+    /// and zone too); pause holds runs and resume skips those far past; after a run it is refused.
+    @Test func aRecurringDraftIsUpdatedAndPauseHoldsItsRuns() throws {
+        let (_, config) = try CrashTests.setUp("recurring-edit")
+        func o(_ a: [String], _ env: [String: String] = [:]) throws -> TestSupport.ProcessResult {
+            try TestSupport.outreachd(["--config", config] + a, environment: env)
+        }
+        func show(_ env: [String: String] = [:]) throws -> JSON {
+            (try? JSON.parse(try o(["campaigns", "show", "fu", "--json"], env).stdout)) ?? .null
+        }
+        #expect(try o(["lists", "create", "mentors"]).status == 0)
+        for e in ["anna@example.org", "bo@example.org"] {
+            #expect(try o(["contacts", "add", "--email", e, "--list", "mentors"]).status == 0)
+        }
+        let (at, first) = Self.firstRun()
+        let create = [
+            "campaigns", "create", "fu", "--template", "note", "--list", "mentors", "--channel", "outbox",
+        ]
+        #expect(try o(create + ["--every", "FREQ=WEEKLY", "--at", at, "--tz", "UTC"]).status == 0)
+        let update = try o(["campaigns", "update", "fu", "--every", "FREQ=WEEKLY;INTERVAL=2", "--until", "2030-01-01"])
+        #expect(update.status == 0, "\(update.stderr)")
+        var j = try show()
+        #expect(j["recurrence"]?["every"]?.stringValue?.hasPrefix("FREQ=WEEKLY;INTERVAL=2;UNTIL=") == true, "\(j)")
+        #expect(j["recurrence"]?["start"] == JSON.string(at) && j["state"] == "recurring", "\(j)")
+        let both = try o(["campaigns", "update", "fu", "--until", "2099-01-01", "--every", "FREQ=WEEKLY;COUNT=2"])
+        #expect(both.status == 1 && both.stderr.contains("--until: the rule already ends"), "\(both.stderr)")
+
+        // Run 1 reaches both; Bo leaves; the campaign is paused over run 2 (two weeks on) and
+        // resumed a day after it: run 2 is skipped (past the 1 h grace), run 3 reaches Anna only.
+        #expect(try o(["work", "--until-idle"], Self.clock(at: first, run: 0)).status == 0)
+        #expect(try o(["lists", "unsubscribe", "mentors", "bo@example.org"]).status == 0)
+        #expect(try o(["campaigns", "pause", "fu"]).status == 0)
+        let secondRun = Self.clock(at: first, run: 2)
+        #expect(try o(["work", "--until-idle"], secondRun).status == 0)
+        #expect(try show(secondRun)["runs"]?.arrayValue?.count == 1)
+        let dayLater = ["OUTREACH_TEST_CLOCK_OFFSET": String(Int64(secondRun.values.first!)! + 86_400)]
+        #expect(try o(["campaigns", "resume", "fu"], dayLater).status == 0)
+        let fourWeeks = Self.clock(at: first, run: 4)
+        #expect(try o(["work", "--until-idle"], fourWeeks).status == 0)
+        j = try show(fourWeeks)
+        let runs = j["runs"]?.arrayValue ?? []
+        #expect(runs.map { $0["state"] } == ["ran", "skipped", "ran"], "\(j)")
+        #expect(runs.map { $0["sent"] } == [JSON(2), JSON(0), JSON(1)], "\(j)")
+        let refused = try o(["campaigns", "update", "fu", "--every", "FREQ=DAILY"])
+        #expect(refused.status == 1 && refused.stderr.contains("cannot be changed"), "\(refused.stderr)")
+        #expect(try o(["campaigns", "cancel", "fu"]).status == 0)
+        #expect(try o(["work", "--until-idle"], Self.clock(at: first, run: 6)).status == 0)
+        #expect(try show(Self.clock(at: first, run: 6))["runs"]?.arrayValue?.count == 3)
+    }
 }

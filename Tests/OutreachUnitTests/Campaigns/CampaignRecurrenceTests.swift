@@ -78,6 +78,9 @@ import Testing
         #expect(
             refusal("FREQ=DAILY;UNTIL=20300101", at: "2027-01-04 09:00")
                 .hasPrefix("--every: the rule gives more than 500 occurrences"))
+        #expect(
+            refusal("FREQ=DAILY", at: "2027-01-04 09:00", until: "2030-01-01")
+                .hasPrefix("--until: the rule gives more than 500 occurrences"))
         #expect(refusal("FREQ=WEEKLY;COUNT=2", at: "2027-01-04T09:00:00+01:00") == "accepted")
     }
 }

@@ -15,6 +15,5 @@ extension SQLiteSchema {
             created_at INTEGER NOT NULL,
             UNIQUE(campaign_id, occurrence)
         );
-        CREATE INDEX campaigns_recurring ON campaigns(id) WHERE state = 'recurring';
         """
 }
