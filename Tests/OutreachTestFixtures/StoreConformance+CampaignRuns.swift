@@ -9,7 +9,7 @@ public typealias RecurringCampaignStore = CampaignQueueStore & CampaignRunStore
 
 extension StoreConformance {
     /// Recurring campaigns (`CampaignRunStore`): each occurrence runs once, with the list as it is
-    /// then, counted per run. SQLite only so far (docs/scale-out.md).
+    /// then, counted per run.
     public static let recurringCampaigns: [StoreCheck<any RecurringCampaignStore>] = [
         StoreCheck("aRunHappensOncePerOccurrenceWhoeverAsks", aRunHappensOncePerOccurrenceWhoeverAsks),
         StoreCheck("eachRunReachesTheListAsItIsAtThatRun", eachRunReachesTheListAsItIsAtThatRun),

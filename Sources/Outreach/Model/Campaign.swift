@@ -51,6 +51,13 @@ public struct Campaign: Sendable, Equatable {
 }
 
 extension Campaign {
+    /// The state it is stored in before anything is queued for it: `recurring` with a recurrence,
+    /// `scheduled` when it is so, else `draft`.
+    public var unstartedState: State {
+        if recurrence != nil { return .recurring }
+        return state == .scheduled ? .scheduled : .draft
+    }
+
     /// This campaign with `changes`' segment and send time, as `CampaignStore.updateCampaign`
     /// stores it: `recurring` with a recurrence, `scheduled` with a send time, else a draft, no
     /// longer held for a missed time.

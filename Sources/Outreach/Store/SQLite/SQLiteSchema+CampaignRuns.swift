@@ -11,7 +11,7 @@ extension SQLiteSchema {
             at INTEGER NOT NULL,
             state TEXT NOT NULL,
             message_id INTEGER REFERENCES messages(id),
-            last INTEGER NOT NULL DEFAULT 0,
+            is_last INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL,
             UNIQUE(campaign_id, occurrence)
         );

@@ -1,13 +1,7 @@
 extension SQLiteStore {
-    /// The state a campaign is stored in before anything is queued for it.
-    static func unstartedState(_ c: Campaign) -> Campaign.State {
-        if c.recurrence != nil { return .recurring }
-        return c.state == .scheduled ? .scheduled : .draft
-    }
-
     /// True once the run recorded as the series' last exists.
     static func runsAreOver(_ db: SQLiteDatabase, campaignID: Int64) throws -> Bool {
-        try db.prepare("SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE campaign_id = ? AND last = 1)")
+        try db.prepare("SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE campaign_id = ? AND is_last = 1)")
             .rows([.integer(campaignID)]) { $0.int(0) }.first == 1
     }
 
@@ -23,7 +17,7 @@ extension SQLiteStore {
             let state: CampaignRun.State = late ? .skipped : .ran
             try db.prepare(
                 """
-                INSERT INTO campaign_runs(campaign_id, occurrence, at, state, last, created_at) VALUES(?,?,?,?,?,?)
+                INSERT INTO campaign_runs(campaign_id, occurrence, at, state, is_last, created_at) VALUES(?,?,?,?,?,?)
                 ON CONFLICT(campaign_id, occurrence) DO NOTHING
                 """
             ).run([

@@ -68,7 +68,7 @@ extension SQLiteStore {
             .run([
                 .text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
                 .text(campaign.segment.json.serialized), SQLiteValue(campaign.sendAt),
-                .text(Self.unstartedState(campaign).rawValue), .integer(campaign.createdAt),
+                .text(campaign.unstartedState.rawValue), .integer(campaign.createdAt),
                 SQLiteValue(campaign.recurrence?.json.serialized),
             ])
             let id = db.lastInsertRowID
@@ -78,7 +78,7 @@ extension SQLiteStore {
             var c = campaign
             c.id = id
             c.messageID = result.messageID
-            c.state = Self.unstartedState(campaign)
+            c.state = campaign.unstartedState
             return c
         }
     }
