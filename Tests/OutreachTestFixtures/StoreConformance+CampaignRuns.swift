@@ -44,6 +44,7 @@ extension StoreConformance {
         #expect(try s.campaign(named: "follow-up")?.recurrence == c.recurrence)
         #expect(throws: CampaignError.recurring("follow-up")) { try s.fanOut(campaign: "follow-up", now: now) }
         let first = occurrence(c, 0)
+        #expect(try s.latestCampaignRun(campaign: "follow-up") == nil)
         // a, b and e by mail; d is suppressed; the phone-only member has no address.
         let run = try #require(try s.runCampaign("follow-up", occurrence: first, last: false, now: first.at + 60_000))
         #expect(run.state == .ran && run.counts == [.queued: 3, .suppressed: 1], "\(run)")
@@ -64,6 +65,8 @@ extension StoreConformance {
         #expect(ran.withLock { $0 } == 1 && failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         let runs = try s.campaignRuns(campaign: "follow-up")
         #expect(runs.map(\.occurrence) == [0, 1])
+        let latest = try s.latestCampaignRun(campaign: "follow-up")
+        #expect(latest?.occurrence == 1 && latest?.messageID == runs[1].messageID && latest?.at == second.at)
         #expect(runs.map(\.counts) == [[.queued: 3, .suppressed: 1], [.queued: 3, .suppressed: 1]])
         #expect(Set(runs.compactMap(\.messageID)).count == 2 && !runs.contains { $0.messageID == c.messageID })
         // The campaign's own message holds none of them; each run's message is its copy.

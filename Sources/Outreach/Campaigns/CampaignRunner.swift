@@ -15,7 +15,7 @@ public struct CampaignRunner: Sendable {
         var out: [(campaign: String, run: CampaignRun)] = []
         for c in try store.campaigns() where c.state == .recurring {
             guard let recurrence = c.recurrence else { continue }
-            let last = try store.campaignRuns(campaign: c.name).last
+            let last = try store.latestCampaignRun(campaign: c.name)
                 .map { CampaignOccurrence(index: $0.occurrence, local: recurrence.start, at: $0.at) }
             let runs = recurrence.runs(after: last, now: now, ahead: 1)
             for o in runs.due {
@@ -32,7 +32,7 @@ public struct CampaignRunner: Sendable {
     /// The runs still ahead of a recurring campaign, at most `limit`.
     public func nextRuns(_ c: Campaign, now: Int64, limit: Int = 3) throws -> [CampaignOccurrence] {
         guard let recurrence = c.recurrence, c.state == .recurring || c.state == .paused else { return [] }
-        let last = try store.campaignRuns(campaign: c.name).last
+        let last = try store.latestCampaignRun(campaign: c.name)
             .map { CampaignOccurrence(index: $0.occurrence, local: recurrence.start, at: $0.at) }
         let runs = recurrence.runs(after: last, now: now, ahead: limit)
         return Array((runs.due + runs.next).prefix(limit))

@@ -15,4 +15,8 @@ public protocol CampaignRunStore: AnyObject, Sendable {
     /// - Returns: the campaign's recorded runs in series order, each with its deliveries counted by
     ///   state; empty for a campaign that is not recurring or has not run yet.
     func campaignRuns(campaign name: String) throws -> [CampaignRun]
+    /// The campaign's latest recorded run, without its counts (the due-runs step asks it every few
+    /// seconds, and counting a large run's deliveries each time would cost).
+    /// - Returns: nil for a campaign that has not run yet, or is unknown.
+    func latestCampaignRun(campaign name: String) throws -> CampaignRun?
 }

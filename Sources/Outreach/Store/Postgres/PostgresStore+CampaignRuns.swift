@@ -52,18 +52,30 @@ extension PostgresStore: CampaignRunStore {
                 """
                 SELECT occurrence, at, state, message_id, created_at FROM campaign_runs WHERE campaign_id = $1
                 ORDER BY occurrence
-                """, [.integer(c.id!)]
-            ) { r in
-                CampaignRun(
-                    occurrence: Int(try r.int(0)), at: try r.int(1),
-                    state: CampaignRun.State(rawValue: r.text(2)) ?? .ran, messageID: try r.optionalInt(3),
-                    ranAt: try r.int(4))
-            }.map { r in
+                """, [.integer(c.id!)], Self.readRun
+            ).map { r in
                 var run = r
                 if let id = r.messageID { run.counts = try Self.counts(db, messageID: id) }
                 return run
             }
         }
+    }
+
+    public func latestCampaignRun(campaign name: String) throws -> CampaignRun? {
+        try with { db in
+            try db.rows(
+                """
+                SELECT r.occurrence, r.at, r.state, r.message_id, r.created_at FROM campaign_runs r
+                JOIN campaigns c ON c.id = r.campaign_id WHERE c.name = $1 ORDER BY r.occurrence DESC LIMIT 1
+                """, [.text(name)], Self.readRun
+            ).first
+        }
+    }
+
+    static func readRun(_ r: PostgresRow) throws -> CampaignRun {
+        CampaignRun(
+            occurrence: Int(try r.int(0)), at: try r.int(1), state: CampaignRun.State(rawValue: r.text(2)) ?? .ran,
+            messageID: try r.optionalInt(3), ranAt: try r.int(4))
     }
 
     /// As SQLite's: every column of the message but its identity and idempotency key, read from

@@ -51,16 +51,29 @@ extension SQLiteStore {
             guard let c = try Self.campaign(db, named: name) else { throw CampaignError.unknown(name) }
             return try db.prepare(
                 "SELECT occurrence, at, state, message_id, created_at FROM campaign_runs WHERE campaign_id = ? ORDER BY occurrence"
-            ).rows([.integer(c.id!)]) { s in
-                CampaignRun(
-                    occurrence: Int(s.int(0)), at: s.int(1), state: CampaignRun.State(rawValue: s.text(2)) ?? .ran,
-                    messageID: s.optionalInt(3), ranAt: s.int(4))
-            }.map { r in
+            ).rows([.integer(c.id!)], Self.readRun).map { r in
                 var run = r
                 if let id = r.messageID { run.counts = try Self.counts(db, messageID: id) }
                 return run
             }
         }
+    }
+
+    public func latestCampaignRun(campaign name: String) throws -> CampaignRun? {
+        try with { db in
+            try db.prepare(
+                """
+                SELECT r.occurrence, r.at, r.state, r.message_id, r.created_at FROM campaign_runs r
+                JOIN campaigns c ON c.id = r.campaign_id WHERE c.name = ? ORDER BY r.occurrence DESC LIMIT 1
+                """
+            ).rows([.text(name)], Self.readRun).first
+        }
+    }
+
+    static func readRun(_ s: SQLiteStatement) -> CampaignRun {
+        CampaignRun(
+            occurrence: Int(s.int(0)), at: s.int(1), state: CampaignRun.State(rawValue: s.text(2)) ?? .ran,
+            messageID: s.optionalInt(3), ranAt: s.int(4))
     }
 
     /// A copy of the message for one run: every column but its identity and idempotency key, read
