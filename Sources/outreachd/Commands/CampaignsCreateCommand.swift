@@ -22,8 +22,8 @@ struct CampaignsCreateCommand: Command {
           country and locale ignore case, and locale=de also matches de-AT. See docs/campaigns.md.
           --every makes it recurring: RULE is an RRULE as for events (FREQ=MONTHLY;BYDAY=1TU, with
           INTERVAL, COUNT or UNTIL), --at its first run (one of the rule's times), --until the last day
-          a run may fall on; times are read in --tz (default [campaigns] time_zone). Each run reaches
-          the list as it is at that run.
+          a run may fall on; times are read in --tz (default [campaigns] time_zone; without --every,
+          --tz reads a one-off --at). Each run reaches the list as it is at that run.
         """
     static let valueOptions = Set([
         "--template", "--list", "--channel", "--where", "--at", "--attach", "--data",
