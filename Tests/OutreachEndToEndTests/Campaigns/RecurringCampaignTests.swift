@@ -123,6 +123,11 @@ struct RecurringCampaignTests {
         let final = try show(three)
         #expect(final["runs"]?.arrayValue?.map { $0["sent"] } == [JSON(1), JSON(2), JSON(2)], "\(final)")
         #expect(final["sent"] == JSON(5) && final["next_runs"] == JSON.array([]), "\(final)")
+        // The report counts every run together.
+        let report = d.dir + "/report.html"
+        #expect(try o(["campaigns", "report", "follow-up", "--html", report]).status == 0)
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("<h2>Deliveries: 5</h2>"), "\(html)")
         // At the server: run 3 once per person. A message handed to the server just before the kill
         // and not yet recorded would be sent again (delivery is at least once, max_connections = 1).
         let received = Self.recipients(server)
@@ -177,5 +182,77 @@ struct RecurringCampaignTests {
         #expect(try o(["campaigns", "cancel", "fu"]).status == 0)
         #expect(try o(["work", "--until-idle"], Self.clock(at: first, run: 6)).status == 0)
         #expect(try show(Self.clock(at: first, run: 6))["runs"]?.arrayValue?.count == 3)
+    }
+
+    /// A process SIGKILLed at any moment of a run leaves the run whole or absent (its row and its
+    /// deliveries are one transaction), and the next look runs an absent one once. `work
+    /// --channel idle` runs the due step, then works a channel with nothing to send.
+    @Test func aRunKilledAtAnyMomentIsWholeOrAbsentAndRunsOnce() throws {
+        let (dir, config) = try CrashTests.setUp("recurring-kill")
+        try
+            (try String(contentsOfFile: config, encoding: .utf8)
+            + "\n[channels.idle]\ntype = \"outbox\"\ndir = \"idle\"\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let members = 20_000
+        try ("email\n" + (0..<members).map { "m\($0)@example.org" }.joined(separator: "\n"))
+            .write(toFile: dir + "/members.csv", atomically: true, encoding: .utf8)
+        func o(_ config: String, _ a: [String], _ env: [String: String] = [:]) throws -> TestSupport.ProcessResult {
+            try TestSupport.outreachd(["--config", config] + a, environment: env)
+        }
+        #expect(try o(config, ["lists", "create", "mentors"]).status == 0)
+        #expect(try o(config, ["contacts", "import", dir + "/members.csv", "--list", "mentors"]).status == 0)
+        let (at, first) = Self.firstRun()
+        #expect(
+            try o(
+                config,
+                [
+                    "campaigns", "create", "fu", "--template", "note", "--list", "mentors", "--channel", "outbox",
+                    "--every", "FREQ=WEEKLY", "--at", at, "--tz", "UTC",
+                ]
+            ).status == 0)
+        let due = Self.clock(at: first, run: 0)
+        let step = ["work", "--until-idle", "--channel", "idle"]
+        /// A fresh copy of the prepared folder (data and config), for one kill.
+        func copy(_ label: String) throws -> (dir: String, config: String) {
+            let target = TestSupport.temporaryDirectory(label)
+            _ = try TestSupport.run("cp", ["-a", dir + "/.", target])
+            let c = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: dir, with: target)
+            try c.write(toFile: target + "/outreachd.conf", atomically: true, encoding: .utf8)
+            return (target, target + "/outreachd.conf")
+        }
+        func state(_ db: String) throws -> (runs: Int, deliveries: Int) {
+            (
+                try CrashTests.count(db, "SELECT COUNT(*) FROM campaign_runs"),
+                try CrashTests.count(db, "SELECT COUNT(*) FROM deliveries")
+            )
+        }
+        // How long the step takes uninterrupted; then kills at fractions of it.
+        let probe = try copy("recurring-probe")
+        let start = Date()
+        #expect(try o(probe.config, step, due).status == 0)
+        let full = Date().timeIntervalSince(start)
+        #expect(try state(probe.dir + "/data/outreach.db") == (1, members))
+        var outcomes: [Int] = []
+        for fraction in [0.2, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1, 1.5, 3.0] {
+            let (killed, killedConfig) = try copy("recurring-killed")
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: TestSupport.outreachd)
+            p.arguments = ["--config", killedConfig] + step
+            p.environment = ProcessInfo.processInfo.environment.merging(due) { $1 }
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(useconds_t(full * fraction * 1_000_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let db = killed + "/data/outreach.db"
+            let after = try state(db)
+            #expect(after == (0, 0) || after == (1, members), "killed after \(fraction) of the step: \(after)")
+            outcomes.append(after.runs)
+            // Restarted: the run happens once.
+            #expect(try o(killedConfig, step, due).status == 0)
+            #expect(try state(db) == (1, members), "after the restart")
+        }
+        #expect(outcomes.contains(0) && outcomes.contains(1), "kill moments did not straddle the commit: \(outcomes)")
     }
 }
