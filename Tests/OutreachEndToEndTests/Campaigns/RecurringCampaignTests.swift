@@ -5,7 +5,8 @@ import Testing
 /// Issue 19.3 through the real binary and a real SMTP server (aiosmtpd): a weekly follow-up whose
 /// runs are brought due by `OUTREACH_TEST_CLOCK_OFFSET` — the first by `work --until-idle`, the
 /// second by `serve`; a mentor added between them gets the second only; a daemon SIGKILLed right
-/// after a run was recorded runs it no second time when restarted.
+/// after a run was recorded runs it no second time when restarted; a process killed at any moment
+/// of a run leaves it whole or absent; update, pause over a run, resume and cancel.
 @Suite(.serialized)
 struct RecurringCampaignTests {
     static let week: Int64 = 7 * 86_400
