@@ -18,13 +18,16 @@ public struct CampaignDraft: Sendable {
     public var attachments: [String]
     /// Template data shared by every message.
     public var data: JSON
+    /// Runs at each occurrence (`--every`); its first is `sendAt`.
+    public var recurrence: CampaignRecurrence?
 
     /// What `campaigns create` was given; nothing is checked yet.
     public init(
         name: String, template: String, list: String, channels: [String], conditions: [String] = [],
         sendAt: Int64? = nil, sendAtText: String? = nil, sendNow: Bool = false, attachments: [String] = [],
-        data: JSON = .object([:])
+        data: JSON = .object([:]), recurrence: CampaignRecurrence? = nil
     ) {
+        self.recurrence = recurrence
         self.name = name
         self.template = template
         self.list = list
@@ -72,11 +75,16 @@ public struct CampaignPlanner {
     public func create(_ draft: CampaignDraft, now: Int64 = WallClock.nowMillis()) throws -> Campaign {
         let (campaignChannels, segment) = try check(draft, now: now)
         let attachments = try Attachments.checked(draft.attachments)
-        let sendAt = draft.sendAt.flatMap { draft.sendNow && $0 < now ? nil : $0 }
+        let sendAt = draft.recurrence?.firstAt ?? draft.sendAt.flatMap { draft.sendNow && $0 < now ? nil : $0 }
         var campaign = Campaign(
             name: draft.name, list: draft.list, channels: campaignChannels, segment: segment, sendAt: sendAt)
         // With a time it needs no `start`: the first claim after that time fans it out.
         if sendAt != nil { campaign.state = .scheduled }
+        // Recurring: each run starts by itself (`CampaignRunner`).
+        if let recurrence = draft.recurrence {
+            campaign.recurrence = recurrence
+            campaign.state = .recurring
+        }
         return try store.createCampaign(
             campaign,
             message: Message(
@@ -91,6 +99,12 @@ public struct CampaignPlanner {
         channels: [CampaignChannel], segment: Segment
     ) {
         guard let list = try store.list(named: draft.list) else { throw StoreError.unknownList(draft.list) }
+        if let r = draft.recurrence {
+            guard !draft.sendNow else {
+                throw CampaignError.invalid("--now: a recurring campaign runs at its times; give an --at ahead.")
+            }
+            if r.firstAt < now - Self.pastTolerance { throw CampaignError.inThePast(draft.sendAtText ?? "\(r.start)") }
+        }
         if let at = draft.sendAt, at < now - Self.pastTolerance, !draft.sendNow {
             throw CampaignError.inThePast(draft.sendAtText ?? WallClock.rfc3339(at))
         }
@@ -145,11 +159,15 @@ public struct CampaignChanges: Sendable {
     /// Send at once even though the new `sendAt` is in the past.
     public var sendNow: Bool
     public var data: JSON?
+    /// A new series (`--every`, `--at`, `--until`, `--tz` read together); `.some(nil)` makes it a
+    /// one-off campaign again.
+    public var recurrence: CampaignRecurrence??
 
     public init(
         template: String? = nil, conditions: [String]? = nil, sendAt: Int64?? = nil, sendAtText: String? = nil,
-        sendNow: Bool = false, data: JSON? = nil
+        sendNow: Bool = false, data: JSON? = nil, recurrence: CampaignRecurrence?? = nil
     ) {
+        self.recurrence = recurrence
         self.template = template
         self.conditions = conditions
         self.sendAt = sendAt
@@ -175,15 +193,20 @@ extension CampaignPlanner {
         guard c.startedAt == nil, c.state != .cancelled else {
             throw CampaignError.started(name, state: c.state, deleting: false)
         }
-        var sendAt = changes.sendAt ?? c.sendAt
-        if changes.sendAt == nil, let kept = sendAt, kept < now - Self.pastTolerance { sendAt = nil }
+        let recurrence = changes.recurrence ?? c.recurrence
+        var sendAt = recurrence?.firstAt ?? changes.sendAt ?? c.sendAt
+        if changes.sendAt == nil, changes.recurrence == nil, let kept = sendAt, kept < now - Self.pastTolerance {
+            sendAt = nil
+        }
         let draft = CampaignDraft(
             name: name, template: changes.template ?? m.template, list: c.list, channels: c.channels.map(\.name),
             conditions: changes.conditions ?? c.segment.clauses, sendAt: sendAt, sendAtText: changes.sendAtText,
-            sendNow: changes.sendNow, attachments: m.attachments, data: changes.data ?? m.data)
+            sendNow: changes.sendNow, attachments: m.attachments, data: changes.data ?? m.data,
+            recurrence: sendAt == nil ? nil : recurrence)
         let (_, segment) = try check(draft, now: now)
         var updated = c
         updated.segment = segment
+        updated.recurrence = draft.recurrence
         updated.sendAt = sendAt.flatMap { changes.sendNow && $0 < now ? nil : $0 }
         var message = m
         message.template = draft.template

@@ -5,6 +5,9 @@ public struct Campaign: Sendable, Equatable {
         case draft
         /// Started with a time in the future; fans out and sends at `sendAt`.
         case scheduled
+        /// Runs by itself at each occurrence of its `recurrence` (the first at `sendAt`); after the
+        /// last run it is `running`, then `finished`.
+        case recurring
         /// Sending: some delivery is still queued, being sent, or waiting for a retry.
         case running
         /// Held by the officer (or found far past its time); `resume` sends on.
@@ -30,6 +33,9 @@ public struct Campaign: Sendable, Equatable {
     public var startedAt: Int64?
     /// Paused because the daemon found it far past its scheduled time; `resume` sends it.
     public var missedItsTime = false
+    /// Set for a recurring campaign (`--every`): each occurrence is a run of its own
+    /// (`CampaignRunStore`), and `sendAt` is the first.
+    public var recurrence: CampaignRecurrence?
 
     public init(
         name: String, list: String, channels: [CampaignChannel], segment: Segment = Segment(), sendAt: Int64? = nil
@@ -45,13 +51,22 @@ public struct Campaign: Sendable, Equatable {
 }
 
 extension Campaign {
+    /// The state it is stored in before anything is queued for it: `recurring` with a recurrence,
+    /// `scheduled` when it is so, else `draft`.
+    public var unstartedState: State {
+        if recurrence != nil { return .recurring }
+        return state == .scheduled ? .scheduled : .draft
+    }
+
     /// This campaign with `changes`' segment and send time, as `CampaignStore.updateCampaign`
-    /// stores it: `scheduled` with a send time, else a draft, no longer held for a missed time.
+    /// stores it: `recurring` with a recurrence, `scheduled` with a send time, else a draft, no
+    /// longer held for a missed time.
     public func edited(by changes: Campaign) -> Campaign {
         var c = self
         c.segment = changes.segment
         c.sendAt = changes.sendAt
-        c.state = changes.sendAt == nil ? .draft : .scheduled
+        c.recurrence = changes.recurrence
+        c.state = changes.recurrence != nil ? .recurring : changes.sendAt == nil ? .draft : .scheduled
         c.missedItsTime = false
         return c
     }

@@ -17,6 +17,8 @@ public enum CampaignError: Error, Equatable, CustomStringConvertible {
     /// Update (or, `deleting`, delete) of a campaign that was started or cancelled: what was
     /// queued stays as it was.
     case started(String, state: Campaign.State, deleting: Bool)
+    /// `start` of a recurring campaign: it runs by itself at each of its times.
+    case recurring(String)
 
     /// One sentence saying what was refused and what to do.
     public var description: String {
@@ -25,6 +27,9 @@ public enum CampaignError: Error, Equatable, CustomStringConvertible {
         case .unknown(let n): return "There is no campaign named '\(n)'."
         case .cancelled(let n): return "The campaign '\(n)' was cancelled and cannot be started."
         case .invalid(let m): return m
+        case .recurring(let n):
+            return "The campaign '\(n)' is recurring: each run starts by itself at its time (see "
+                + "`outreachd campaigns show \(n)`); pause, resume or cancel it instead."
         case .inThePast(let at): return "\(at) is in the past; use --now to send at once."
         case .finished(let n):
             return "The campaign '\(n)' has finished: no delivery is left to pause, resume or cancel."

@@ -5,7 +5,9 @@
 /// Every requirement may be called from any thread; writes are serialised. Besides the errors each
 /// names, any requirement can throw the backend's own: `StorageUnavailable(error)` is non-nil when
 /// the disk would not take a write (nothing of it kept; the same call can succeed later).
-public protocol Store: ContactStore, ConsentStore, DeliveryQueue, CampaignStore, EventStore, HookOutbox, BounceStore {}
+public protocol Store:
+    ContactStore, ConsentStore, DeliveryQueue, CampaignStore, CampaignRunStore, EventStore, HookOutbox, BounceStore
+{}
 
 /// The delivery queue: durable enqueue (group commit, idempotency keys), leased claims, outcomes.
 /// Every write is one transaction: what it writes is on disk when it returns (but for

@@ -2,7 +2,13 @@ import Foundation
 
 /// Time as the store keeps it: milliseconds since 1970, UTC.
 public enum WallClock {
-    public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) + testOffset }
+
+    /// For end-to-end tests only: `OUTREACH_TEST_CLOCK_OFFSET` (whole seconds, may be negative)
+    /// moves this clock, so a test brings a recurring campaign's run weeks ahead without waiting;
+    /// every process of a test is given the same offset. 0 when unset (`serve` warns when set).
+    public static let testOffset: Int64 =
+        ProcessInfo.processInfo.environment["OUTREACH_TEST_CLOCK_OFFSET"].flatMap { Int64($0) }.map { $0 * 1000 } ?? 0
 
     /// `2026-12-01T08:00:00Z`: the one RFC 3339 formatter (`RFC3339.utc`), on milliseconds.
     public static func rfc3339(_ millis: Int64) -> String {

@@ -8,6 +8,7 @@ struct CampaignsCreateCommand: Command {
     static let help = """
         outreachd campaigns create NAME --template T --list L --channel C… [--where KEY=VALUE]… [--at TIME [--now]]
                                    [--attach FILE]… [--data F.json] [--json]
+                                   [--every RULE --at TIME [--until DATE] [--tz ZONE]]
           Checks everything before storing: the template renders for every language in the audience and
           every channel, attachments are readable (10 MB in all), channels exist. TIME is RFC 3339
           (2026-12-01T09:00:00+01:00) or "YYYY-MM-DD HH:MM" in [campaigns] time_zone (default: the
@@ -19,10 +20,14 @@ struct CampaignsCreateCommand: Command {
           twice is OR (country=DE --where country=SE), different keys are AND. KEY is email, phone,
           locale, country, timezone, list (subscribed to another list too) or a contact attribute;
           country and locale ignore case, and locale=de also matches de-AT. See docs/campaigns.md.
+          --every makes it recurring: RULE is an RRULE as for events (FREQ=MONTHLY;BYDAY=1TU, with
+          INTERVAL, COUNT or UNTIL), --at its first run (one of the rule's times), --until the last day
+          a run may fall on; times are read in --tz (default [campaigns] time_zone; without --every,
+          --tz reads a one-off --at). Each run reaches the list as it is at that run.
         """
-    static let valueOptions: Set<String> = [
+    static let valueOptions = Set([
         "--template", "--list", "--channel", "--where", "--at", "--attach", "--data",
-    ]
+    ]).union(CampaignSeriesOptions.valueOptions)
     static let flags: Set<String> = ["--json", "--now"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
@@ -31,8 +36,9 @@ struct CampaignsCreateCommand: Command {
         let list = try args.require("--list")
         let channelNames = args.values("--channel")
         guard !channelNames.isEmpty else { throw UsageError("--channel is required (one or more)") }
-        let sendTime = try SendTime(config: try context.config)
-        let at = try args.value("--at").map { try Self.parseAt($0, sendTime) }
+        let sendTime = try CampaignSeriesOptions.sendTime(args, context)
+        let recurrence = try CampaignSeriesOptions.recurrence(args, zone: sendTime.zone)
+        let at = try recurrence == nil ? args.value("--at").map { try Self.parseAt($0, sendTime) } : nil
         var data = JSON.object([:])
         if let f = args.value("--data") { data = try SendCommand.readJSON(f) }
         let planner = CampaignPlanner(
@@ -42,7 +48,7 @@ struct CampaignsCreateCommand: Command {
             CampaignDraft(
                 name: name, template: template, list: list, channels: channelNames, conditions: args.values("--where"),
                 sendAt: at, sendAtText: args.value("--at"), sendNow: args.has("--now"),
-                attachments: args.values("--attach"), data: data))
+                attachments: args.values("--attach"), data: data, recurrence: recurrence))
         if args.has("--json") {
             context.printJSON(CampaignsStatusCommand.json(c, counts: [:]))
         } else {
@@ -65,6 +71,12 @@ struct CampaignsCreateCommand: Command {
     /// What happens next: when a scheduled campaign starts (in the zone `--at` is read in), or how
     /// to start a draft.
     static func next(_ c: Campaign, _ sendTime: SendTime) -> String {
+        if let r = c.recurrence, c.state == .recurring {
+            let next = r.runs(after: nil, now: WallClock.nowMillis(), ahead: 3).next
+            return "It runs by itself \(CampaignSeriesOptions.describe(r))"
+                + (next.isEmpty ? "" : ": " + next.map { "\($0.local)" }.joined(separator: ", ") + "…")
+                + "; each run reaches the list as it is then."
+        }
         guard let at = c.sendAt, c.state == .scheduled else {
             return
                 "Preview it with `outreachd campaigns preview \(c.name)`, start it with `outreachd campaigns start \(c.name)`."

@@ -8,7 +8,8 @@ struct CampaignsShowCommand: Command {
         outreachd campaigns show NAME [--json]
           The state, template, list and --where conditions, channels, send time (in [campaigns]
           time_zone), data, attachments, when it was created and started, and the deliveries by
-          state (a finished campaign's sent, failed, dead and cancelled counts).
+          state (a finished campaign's sent, failed, dead and cancelled counts). A recurring campaign
+          also shows its rule, each run with its own counts (or skipped), and the next runs ahead.
         """
     static let flags: Set<String> = ["--json"]
 
@@ -18,8 +19,13 @@ struct CampaignsShowCommand: Command {
         guard let c = try store.campaign(named: name), let messageID = c.messageID,
             let m = try store.message(id: messageID)
         else { throw CampaignError.unknown(name) }
-        let counts = try store.queueCounts(messageID: messageID)
-        let cancelled = try store.cancelReasons(messageID: messageID)
+        let runs = try store.campaignRuns(campaign: name)
+        let counts = try CampaignSeriesOptions.counts(c, runs: runs, store)
+        var cancelled = try store.cancelReasons(messageID: messageID)
+        for id in runs.compactMap(\.messageID) {
+            cancelled.merge(try store.cancelReasons(messageID: id), uniquingKeysWith: +)
+        }
+        let next = try CampaignRunner(store: store).nextRuns(c, now: WallClock.nowMillis())
         let sendTime = try SendTime(config: try context.config)
         if args.has("--json") {
             var o = CampaignsStatusCommand.json(c, counts: counts, cancelled: cancelled).objectValue ?? [:]
@@ -29,6 +35,11 @@ struct CampaignsShowCommand: Command {
             o["created_at"] = .string(WallClock.rfc3339(c.createdAt))
             if let s = c.startedAt { o["started_at"] = .string(WallClock.rfc3339(s)) }
             if let at = c.sendAt { o["send_at_local"] = .string(sendTime.describe(at)) }
+            if let r = c.recurrence {
+                o["recurrence"] = r.json
+                o["runs"] = CampaignSeriesOptions.json(runs, r)
+                o["next_runs"] = CampaignSeriesOptions.json(next: next, r)
+            }
             context.printJSON(.object(o))
             return 0
         }
@@ -49,6 +60,7 @@ struct CampaignsShowCommand: Command {
             lines.append(
                 "  Attached:  " + m.attachments.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))
         }
+        if let r = c.recurrence { lines += CampaignSeriesOptions.lines(runs, next: next, r) }
         for l in lines { context.print(l.escapingControlCharacters) }
         CampaignsStatusCommand.printCounts(c, counts, cancelled, context)
         return 0
@@ -56,6 +68,7 @@ struct CampaignsShowCommand: Command {
 
     /// When it sends, in the zone `--at` is read in, and what starts it.
     static func schedule(_ c: Campaign, _ sendTime: SendTime) -> String {
+        if let r = c.recurrence { return CampaignSeriesOptions.describe(r) + "; each run starts by itself" }
         guard let at = c.sendAt else { return c.startedAt == nil ? "none: `campaigns start` sends it" : "when started" }
         let when = sendTime.describe(at)
         switch (c.state, c.startedAt) {

@@ -6,7 +6,7 @@ struct CampaignsStatusCommand: Command {
     static let summary = "totals by delivery state"
     static let help = """
         outreachd campaigns status NAME [--watch] [--json]
-          The state (draft, scheduled, running, paused, finished, cancelled; finished once no delivery
+          The state (draft, scheduled, recurring, running, paused, finished, cancelled; finished once no delivery
           is queued, sending or waiting for a retry). `total` is recipients × channels; then a count for
           each delivery state. --watch redraws a progress bar until nothing is queued, sending or failed.
         """
@@ -21,6 +21,7 @@ struct CampaignsStatusCommand: Command {
         o["pending"] = JSON(pending(counts))
         o["where"] = .array(c.segment.clauses.map { .string($0) })
         if let at = c.sendAt { o["send_at"] = .string(WallClock.rfc3339(at)) }
+        if let r = c.recurrence { o["every"] = .string(r.every) }
         o["missed_its_time"] = .bool(c.missedItsTime)
         o["cancelled_reasons"] = .object(
             Dictionary(uniqueKeysWithValues: cancelled.map { ($0.key.rawValue, JSON($0.value)) }))
@@ -49,12 +50,12 @@ struct CampaignsStatusCommand: Command {
         let name = try args.positionals("NAME")[0]
         let store = try context.store
         guard var c = try store.campaign(named: name) else { throw CampaignError.unknown(name) }
-        var counts = try store.queueCounts(messageID: c.messageID)
+        var counts = try CampaignSeriesOptions.counts(c, runs: try store.campaignRuns(campaign: name), store)
         if args.has("--watch") {
             let total = counts.values.reduce(0, +)
             var bar = ProgressBar(total: max(total, 1), label: name, terminal: context.stderrIsTerminal)
             while true {
-                counts = try store.queueCounts(messageID: c.messageID)
+                counts = try CampaignSeriesOptions.counts(c, runs: try store.campaignRuns(campaign: name), store)
                 let left = Self.pending(counts)
                 bar.update(total - left)
                 if left == 0 { break }

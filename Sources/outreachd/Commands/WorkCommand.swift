@@ -18,6 +18,11 @@ struct WorkCommand: Command {
         guard args.has("--until-idle") else { throw UsageError("use --until-idle (the daemon is `outreachd serve`)") }
         // Open-ended event series get the reminders their rolling horizon has reached.
         try context.store.extendOpenSeriesReminders(now: WallClock.nowMillis())
+        // Recurring campaigns whose run has come fan it out first (once, whoever else asks).
+        let runs = try CampaignRunner(store: context.store).runDue(now: WallClock.nowMillis())
+        if !args.has("--json") {
+            for (name, run) in runs { Output.error(CampaignRunner.describe(run, of: name)) }
+        }
         // Deliveries leased by a run (or daemon) of this host that was killed are taken over now,
         // not when their lease expires (`--until-idle` would otherwise stop without them).
         let resumed = try context.store.expireLeasesOfStoppedProcesses()

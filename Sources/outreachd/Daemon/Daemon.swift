@@ -55,6 +55,9 @@ final class Daemon {
 
         try parts.services.start()
         for w in config.warnings { Log.warning(w) }
+        if WallClock.testOffset != 0 {
+            Log.warning("OUTREACH_TEST_CLOCK_OFFSET moves the clock by \(WallClock.testOffset / 1000) s (tests only)")
+        }
         if loaded.settings.tokens.isEmpty && loaded.settings.webhookSecret == nil {
             Log.warning("no [server] tokens_file or webhook_secret_file: POST /v1/messages will refuse every request")
         }
@@ -79,6 +82,7 @@ final class Daemon {
                 Self.extendReminders(parts.store, scheduler: parts.delivery.scheduler)
                 nextHousekeeping = DispatchTime.now().uptimeNanoseconds + Self.housekeepingInterval
             }
+            Self.runDueCampaigns(parts.store, scheduler: parts.delivery.scheduler)
             switch signals.wait(seconds: tick) {
             case .timeout:
                 if notifier.watchdogInterval != nil { notifier.watchdog() }

@@ -36,6 +36,11 @@ import Testing
         try check.run(try PostgresCluster.running().makeStore())
     }
 
+    @Test(arguments: StoreConformance.recurringCampaigns)
+    func recurringCampaigns(_ check: StoreCheck<any RecurringCampaignStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
     @Test(arguments: StoreConformance.events)
     func events(_ check: StoreCheck<any EventQueueStore>) throws {
         try check.run(try PostgresCluster.running().makeStore())
@@ -102,6 +107,41 @@ import Testing
         #expect(failures.withLock { $0 }.isEmpty)
         #expect(try stores[1].queueCounts(messageID: c.messageID) == [.queued: 300])
         #expect(try stores[2].campaign(named: "spring")?.state == .running)
+    }
+
+    /// Three nodes running one recurring campaign's occurrence at once: one records it and queues
+    /// its deliveries; the others find the run's row and do nothing.
+    @Test func concurrentRunsOfOneOccurrenceRunItOnce() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let stores = try (0..<3).map { _ in try PostgresStore(url: cluster.url(db)) }
+        _ = try stores[0].createList(name: "mentors", doubleOptIn: false)
+        let ids = try stores[0].upsertContacts((0..<50).map { Contact(email: "m\($0)@example.org") }).ids
+        try stores[0].setMembership(
+            list: "mentors", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        var c = Campaign(name: "follow-up", list: "mentors", channels: [CampaignChannel(name: "mail", address: .email)])
+        c.recurrence = try CampaignRecurrence(
+            every: "FREQ=MONTHLY;BYDAY=1TU", at: "2030-01-01 10:00", until: nil,
+            zone: TimeZone(identifier: "Europe/Copenhagen")!)
+        c.sendAt = c.recurrence!.firstAt
+        c.state = .recurring
+        _ = try stores[0].createCampaign(c, message: Message(template: "newsletter"))
+        let runners = stores.map { CampaignRunner(store: $0) }
+        let due = c.sendAt! + 1
+        let ran = Mutex<[Int]>([])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: runners.count) { i in
+            do {
+                let runs = try runners[i].runDue(now: due)
+                ran.withLock { $0 += runs.map(\.run.occurrence) }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        #expect(ran.withLock { $0 } == [0])
+        let runs = try stores[1].campaignRuns(campaign: "follow-up")
+        #expect(runs.count == 1 && runs[0].counts == [.queued: 50], "\(runs)")
     }
 
     /// The same Idempotency-Key posted through two connections at once makes one message.

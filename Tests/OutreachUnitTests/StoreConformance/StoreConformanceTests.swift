@@ -37,6 +37,11 @@ import Testing
         try check.run(try f.make())
     }
 
+    @Test(arguments: StoreFactory.all, StoreConformance.recurringCampaigns)
+    func recurringCampaigns(_ f: StoreFactory, _ check: StoreCheck<any RecurringCampaignStore>) throws {
+        try check.run(try f.make())
+    }
+
     @Test(arguments: StoreFactory.all, StoreConformance.events)
     func events(_ f: StoreFactory, _ check: StoreCheck<any EventQueueStore>) throws {
         try check.run(try f.make())

@@ -11,8 +11,24 @@ enum PostgresSchema {
     static let migrationLock: Int64 = 0x6f75_7472_6561_6368
 
     static let migrations: [String] = [
-        ground, templateData, bounces, SQLiteSchema.preferredChannel, SQLiteSchema.signUpForm,
+        ground, templateData, bounces, SQLiteSchema.preferredChannel, SQLiteSchema.signUpForm, campaignRuns,
     ]
+
+    /// As SQLite's `campaignRuns`: recurring campaigns and their runs, unique per occurrence.
+    static let campaignRuns = """
+        ALTER TABLE campaigns ADD COLUMN recurrence TEXT;
+        CREATE TABLE campaign_runs(
+            id BIGSERIAL PRIMARY KEY,
+            campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+            occurrence BIGINT NOT NULL,
+            at BIGINT NOT NULL,
+            state TEXT NOT NULL,
+            message_id BIGINT REFERENCES messages(id),
+            is_last BOOLEAN NOT NULL DEFAULT false,
+            created_at BIGINT NOT NULL,
+            UNIQUE(campaign_id, occurrence)
+        );
+        """
 
     /// 1: contacts, lists, consent, suppressions, messages, the delivery queue, campaigns, events,
     /// channel outages.

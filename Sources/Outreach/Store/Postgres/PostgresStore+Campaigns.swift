@@ -4,9 +4,16 @@ extension PostgresStore: CampaignStore {
     static let campaignColumns = """
         id, name, message_id, list_name, channels, filters, send_at,
         CASE WHEN state = 'running' AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = campaigns.message_id
+            AND d.state IN ('queued', 'sending', 'failed')) AND NOT EXISTS (SELECT 1 FROM campaign_runs r
+            JOIN deliveries d ON d.message_id = r.message_id WHERE r.campaign_id = campaigns.id
             AND d.state IN ('queued', 'sending', 'failed')) THEN 'finished' ELSE state END,
-        created_at, started_at, missed
+        created_at, started_at, missed, recurrence
         """
+
+    /// As SQLite's: the messages of a campaign's deliveries, its own and its runs' (`$1` its id).
+    static let campaignMessages =
+        "(SELECT message_id FROM campaigns WHERE id = $1 UNION ALL "
+        + "SELECT message_id FROM campaign_runs WHERE campaign_id = $1 AND message_id IS NOT NULL)"
 
     static func readCampaign(_ r: PostgresRow) throws -> Campaign {
         let channels = ((try? JSON.parse(r.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
@@ -24,6 +31,7 @@ extension PostgresStore: CampaignStore {
         c.createdAt = try r.int(8)
         c.startedAt = try r.optionalInt(9)
         c.missedItsTime = try r.bool(10)
+        c.recurrence = r.optionalText(11).flatMap { try? JSON.parse($0) }.flatMap(CampaignRecurrence.init(json:))
         return c
     }
 
@@ -52,14 +60,15 @@ extension PostgresStore: CampaignStore {
             guard
                 let id = try db.rows(
                     """
-                    INSERT INTO campaigns(name, message_id, list_name, channels, filters, send_at, state, created_at)
-                    VALUES($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT(name) DO NOTHING RETURNING id
+                    INSERT INTO campaigns(name, message_id, list_name, channels, filters, send_at, state, created_at,
+                        recurrence)
+                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT(name) DO NOTHING RETURNING id
                     """,
                     [
                         .text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
                         .text(campaign.segment.json.serialized), PostgresValue(campaign.sendAt),
-                        .text(campaign.state == .scheduled ? "scheduled" : Campaign.State.draft.rawValue),
-                        .integer(campaign.createdAt),
+                        .text(campaign.unstartedState.rawValue), .integer(campaign.createdAt),
+                        PostgresValue(campaign.recurrence?.json.serialized),
                     ], { try $0.int(0) }
                 ).first
             else { throw CampaignError.exists(campaign.name) }
@@ -68,7 +77,7 @@ extension PostgresStore: CampaignStore {
             var c = campaign
             c.id = id
             c.messageID = result.messageID
-            if c.state != .scheduled { c.state = .draft }
+            c.state = campaign.unstartedState
             return c
         }
     }
@@ -90,6 +99,7 @@ extension PostgresStore: CampaignStore {
         try write { db in
             guard let c = try Self.campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
             guard c.state != .cancelled else { throw CampaignError.cancelled(name) }
+            guard c.recurrence == nil else { throw CampaignError.recurring(name) }
             return try Self.start(db, c, now: now)
         }
     }
@@ -123,10 +133,10 @@ extension PostgresStore: CampaignStore {
             let c = try Self.editable(db, campaign.name, deleting: false)
             let updated = c.edited(by: campaign)
             try db.query(
-                "UPDATE campaigns SET filters = $1, send_at = $2, state = $3, missed = false WHERE id = $4",
+                "UPDATE campaigns SET filters = $1, send_at = $2, state = $3, missed = false, recurrence = $4 WHERE id = $5",
                 [
                     .text(updated.segment.json.serialized), PostgresValue(updated.sendAt),
-                    .text(updated.state.rawValue), .integer(c.id!),
+                    .text(updated.state.rawValue), PostgresValue(updated.recurrence?.json.serialized), .integer(c.id!),
                 ])
             try db.query(
                 "UPDATE messages SET template = $1, data = $2, attachments = $3 WHERE id = $4",
@@ -182,7 +192,7 @@ extension PostgresStore: CampaignStore {
         try write { db in
             guard let c = try Self.campaign(db, named: name, locking: true) else { throw CampaignError.unknown(name) }
             if c.state == .finished { throw CampaignError.finished(name) }
-            if state == .running, c.startedAt == nil, c.state != .cancelled {
+            if state == .running, c.startedAt == nil, c.state != .cancelled, c.recurrence == nil {
                 // As SQLite's: never fanned out, it waits for its time if ahead, else starts now.
                 if let at = c.sendAt, at > now {
                     try db.query(
@@ -194,34 +204,40 @@ extension PostgresStore: CampaignStore {
                 }
                 return
             }
-            let message = PostgresValue.integer(c.messageID!)
+            // The campaign's own message and its runs' (a recurring campaign's deliveries are theirs).
+            let id = PostgresValue.integer(c.id!)
             switch state {
             case .paused:
                 try db.query(
                     """
                     UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused'
-                    WHERE message_id = $1 AND state IN ('queued', 'failed')
-                    """, [message])
+                    WHERE message_id IN \(Self.campaignMessages) AND state IN ('queued', 'failed')
+                    """, [id])
             case .running:
                 try db.query(
                     """
                     UPDATE deliveries SET state = 'queued', cancel_reason = NULL, last_error = NULL,
-                        next_attempt_at = GREATEST(next_attempt_at, $1)
-                    WHERE message_id = $2 AND state = 'cancelled' AND last_error = 'paused'
-                    """, [.integer(now), message])
+                        next_attempt_at = GREATEST(next_attempt_at, $2)
+                    WHERE message_id IN \(Self.campaignMessages) AND state = 'cancelled' AND last_error = 'paused'
+                    """, [id, .integer(now)])
             case .cancelled:
                 try db.query(
                     """
                     UPDATE deliveries SET state = 'cancelled', cancel_reason = 'campaign-cancelled',
                         last_error = 'campaign cancelled'
-                    WHERE message_id = $1
+                    WHERE message_id IN \(Self.campaignMessages)
                       AND (state IN ('queued', 'failed') OR (state = 'cancelled' AND last_error = 'paused'))
-                    """, [message])
+                    """, [id])
             default: break
+            }
+            // As SQLite's: a recurring campaign resumed runs on while runs are left.
+            var next = state
+            if state == .running, c.recurrence != nil, try !Self.runsAreOver(db, campaignID: c.id!) {
+                next = .recurring
             }
             try db.query(
                 "UPDATE campaigns SET state = $1, missed = false WHERE id = $2",
-                [.text(state.rawValue), .integer(c.id!)])
+                [.text(next.rawValue), .integer(c.id!)])
         }
     }
 

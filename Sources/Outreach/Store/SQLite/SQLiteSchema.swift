@@ -101,6 +101,7 @@ enum SQLiteSchema {
         bounces,
         preferredChannel,
         signUpForm,
+        campaignRuns,
     ]
 }
 

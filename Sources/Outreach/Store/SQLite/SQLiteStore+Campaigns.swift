@@ -1,13 +1,21 @@
 extension SQLiteStore {
     /// A running campaign with no delivery pending (queued, sending, or failed and due again)
     /// reads as finished; the stored state stays `running`, so a later `start` that queues
-    /// newcomers makes it running again without a write here.
+    /// newcomers makes it running again without a write here. A recurring campaign past its last
+    /// run is running until its runs' deliveries settle too.
     static let campaignColumns = """
         id, name, message_id, list_name, channels, filters, send_at,
         CASE WHEN state = 'running' AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = campaigns.message_id
+            AND d.state IN ('queued', 'sending', 'failed')) AND NOT EXISTS (SELECT 1 FROM campaign_runs r
+            JOIN deliveries d ON d.message_id = r.message_id WHERE r.campaign_id = campaigns.id
             AND d.state IN ('queued', 'sending', 'failed')) THEN 'finished' ELSE state END,
-        created_at, started_at, missed
+        created_at, started_at, missed, recurrence
         """
+
+    /// The messages a campaign's deliveries belong to: its own, and each run's (`?` is its id twice).
+    static let campaignMessages =
+        "(SELECT message_id FROM campaigns WHERE id = ? UNION ALL "
+        + "SELECT message_id FROM campaign_runs WHERE campaign_id = ? AND message_id IS NOT NULL)"
 
     static func readCampaign(_ s: SQLiteStatement) -> Campaign {
         let channels = ((try? JSON.parse(s.text(4)))?.arrayValue ?? []).compactMap { j -> CampaignChannel? in
@@ -25,6 +33,7 @@ extension SQLiteStore {
         c.createdAt = s.int(8)
         c.startedAt = s.optionalInt(9)
         c.missedItsTime = s.int(10) != 0
+        c.recurrence = s.optionalText(11).flatMap { try? JSON.parse($0) }.flatMap(CampaignRecurrence.init(json:))
         return c
     }
 
@@ -54,13 +63,13 @@ extension SQLiteStore {
                 }
             ).serialized
             try db.prepare(
-                "INSERT INTO campaigns(name, message_id, list_name, channels, filters, send_at, state, created_at) VALUES(?,?,?,?,?,?,?,?)"
+                "INSERT INTO campaigns(name, message_id, list_name, channels, filters, send_at, state, created_at, recurrence) VALUES(?,?,?,?,?,?,?,?,?)"
             )
             .run([
                 .text(campaign.name), .integer(result.messageID), .text(campaign.list), .text(channels),
                 .text(campaign.segment.json.serialized), SQLiteValue(campaign.sendAt),
-                .text(campaign.state == .scheduled ? Campaign.State.scheduled.rawValue : Campaign.State.draft.rawValue),
-                .integer(campaign.createdAt),
+                .text(campaign.unstartedState.rawValue), .integer(campaign.createdAt),
+                SQLiteValue(campaign.recurrence?.json.serialized),
             ])
             let id = db.lastInsertRowID
             try db.prepare("UPDATE messages SET campaign_id = ? WHERE id = ?").run([
@@ -69,7 +78,7 @@ extension SQLiteStore {
             var c = campaign
             c.id = id
             c.messageID = result.messageID
-            if c.state != .scheduled { c.state = .draft }
+            c.state = campaign.unstartedState
             return c
         }
     }
@@ -94,6 +103,7 @@ extension SQLiteStore {
         try write { db in
             guard let c = try Self.campaign(db, named: name) else { throw CampaignError.unknown(name) }
             guard c.state != .cancelled else { throw CampaignError.cancelled(name) }
+            guard c.recurrence == nil else { throw CampaignError.recurring(name) }
             return try Self.start(db, c, now: now)
         }
     }
@@ -132,9 +142,11 @@ extension SQLiteStore {
         try write { db in
             let c = try Self.editable(db, campaign.name, deleting: false)
             let updated = c.edited(by: campaign)
-            try db.prepare("UPDATE campaigns SET filters = ?, send_at = ?, state = ?, missed = 0 WHERE id = ?").run([
+            try db.prepare(
+                "UPDATE campaigns SET filters = ?, send_at = ?, state = ?, missed = 0, recurrence = ? WHERE id = ?"
+            ).run([
                 .text(updated.segment.json.serialized), SQLiteValue(updated.sendAt), .text(updated.state.rawValue),
-                .integer(c.id!),
+                SQLiteValue(updated.recurrence?.json.serialized), .integer(c.id!),
             ])
             let attachments = JSON.array(message.attachments.map { .string($0) }).serialized
             try db.prepare("UPDATE messages SET template = ?, data = ?, attachments = ? WHERE id = ?").run([
@@ -190,7 +202,7 @@ extension SQLiteStore {
         try write { db in
             guard let c = try Self.campaign(db, named: name) else { throw CampaignError.unknown(name) }
             if c.state == .finished { throw CampaignError.finished(name) }
-            if state == .running, c.startedAt == nil, c.state != .cancelled {
+            if state == .running, c.startedAt == nil, c.state != .cancelled, c.recurrence == nil {
                 // Never fanned out (held before its time, or found past it): it waits for its time
                 // if that is still ahead, else starts now.
                 if let at = c.sendAt, at > now {
@@ -206,20 +218,25 @@ extension SQLiteStore {
             switch state {
             case .paused:
                 try db.prepare(
-                    "UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id = ? AND state IN ('queued','failed')"
-                ).run([.integer(c.messageID!)])
+                    "UPDATE deliveries SET state = 'cancelled', cancel_reason = 'paused', last_error = 'paused' WHERE message_id IN \(Self.campaignMessages) AND state IN ('queued','failed')"
+                ).run([.integer(c.id!), .integer(c.id!)])
             case .running:
                 try db.prepare(
-                    "UPDATE deliveries SET state = 'queued', cancel_reason = NULL, last_error = NULL, next_attempt_at = MAX(next_attempt_at, ?) WHERE message_id = ? AND state = 'cancelled' AND last_error = 'paused'"
-                ).run([.integer(now), .integer(c.messageID!)])
+                    "UPDATE deliveries SET state = 'queued', cancel_reason = NULL, last_error = NULL, next_attempt_at = MAX(next_attempt_at, ?) WHERE message_id IN \(Self.campaignMessages) AND state = 'cancelled' AND last_error = 'paused'"
+                ).run([.integer(now), .integer(c.id!), .integer(c.id!)])
             case .cancelled:
                 try db.prepare(
-                    "UPDATE deliveries SET state = 'cancelled', cancel_reason = 'campaign-cancelled', last_error = 'campaign cancelled' WHERE message_id = ? AND state IN ('queued','failed') OR (message_id = ? AND state = 'cancelled' AND last_error = 'paused')"
-                ).run([.integer(c.messageID!), .integer(c.messageID!)])
+                    "UPDATE deliveries SET state = 'cancelled', cancel_reason = 'campaign-cancelled', last_error = 'campaign cancelled' WHERE message_id IN \(Self.campaignMessages) AND (state IN ('queued','failed') OR (state = 'cancelled' AND last_error = 'paused'))"
+                ).run([.integer(c.id!), .integer(c.id!)])
             default: break
             }
+            // A recurring campaign resumed runs on while runs are left; past its last, it is running.
+            var next = state
+            if state == .running, c.recurrence != nil, try !Self.runsAreOver(db, campaignID: c.id!) {
+                next = .recurring
+            }
             try db.prepare("UPDATE campaigns SET state = ?, missed = 0 WHERE id = ?").run([
-                .text(state.rawValue), .integer(c.id!),
+                .text(next.rawValue), .integer(c.id!),
             ])
         }
     }
