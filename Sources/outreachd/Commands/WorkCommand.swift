@@ -16,8 +16,8 @@ struct WorkCommand: Command {
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         _ = try args.positionals()
         guard args.has("--until-idle") else { throw UsageError("use --until-idle (the daemon is `outreachd serve`)") }
-        // Open-ended event series get the reminders their rolling horizon has reached.
-        try context.store.extendOpenSeriesReminders(now: WallClock.nowMillis())
+        // Event reminders that have fallen due are fanned out first (each once, whoever runs it).
+        try context.store.fanOutDueReminders(now: WallClock.nowMillis())
         // Deliveries leased by a run (or daemon) of this host that was killed are taken over now,
         // not when their lease expires (`--until-idle` would otherwise stop without them).
         let resumed = try context.store.expireLeasesOfStoppedProcesses()

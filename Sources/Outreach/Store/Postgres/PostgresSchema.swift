@@ -10,7 +10,9 @@ enum PostgresSchema {
     /// `pg_advisory_xact_lock` key held while migrating ("outreach" in ASCII).
     static let migrationLock: Int64 = 0x6f75_7472_6561_6368
 
-    static let migrations: [String] = [ground, templateData, bounces, SQLiteSchema.preferredChannel]
+    static let migrations: [String] = [
+        ground, templateData, bounces, SQLiteSchema.preferredChannel, reminderRuns,
+    ]
 
     /// 1: contacts, lists, consent, suppressions, messages, the delivery queue, campaigns, events,
     /// channel outages.
@@ -232,5 +234,22 @@ extension PostgresSchema {
         );
         CREATE INDEX suppression_removals_address ON suppression_removals(address);
         CREATE INDEX deliveries_sent_address ON deliveries(address, sent_at) WHERE sent_at IS NOT NULL;
+        """
+}
+
+extension PostgresSchema {
+    /// 5: as SQLite's `reminderRuns`: one row per reminder that ran, its key making it run once.
+    static let reminderRuns = """
+        CREATE TABLE reminder_runs(
+            event_id BIGINT NOT NULL REFERENCES events(id),
+            occurrence_start BIGINT NOT NULL,
+            reminder_offset TEXT NOT NULL,
+            occurrence INTEGER NOT NULL,
+            at BIGINT NOT NULL,
+            state TEXT NOT NULL,
+            message_id BIGINT,
+            ran_at BIGINT NOT NULL,
+            PRIMARY KEY(event_id, occurrence_start, reminder_offset)
+        );
         """
 }
