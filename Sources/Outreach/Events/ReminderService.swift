@@ -79,9 +79,10 @@ public final class ReminderService: Service {
         var next: Int64? = nil
         while !stopping.isSet {
             let seen = wakeup.current
-            let now = clock.nowMillis()
             let pause = failures == 0 ? intervalMillis : min(30_000, 500 << Int64(min(failures, 6)))
-            wakeup.wait(loop: 0, after: seen, until: min(now + pause, next.map { max($0, now) } ?? Int64.max))
+            // The clock says when the next reminder is due; the sleep itself is on the wall clock.
+            let sleep = min(pause, max(0, (next ?? Int64.max) - clock.nowMillis()))
+            wakeup.wait(loop: 0, after: seen, until: WallClock.nowMillis() + sleep)
             if stopping.isSet { return }
             let r = step()
             failures = r.failed ? failures + 1 : 0
