@@ -5,12 +5,6 @@ import Testing
 
 /// Issue 18.11: reminders fan out when they fall due, once each, to the members of that moment.
 extension StoreConformance {
-    public static let reminders: [StoreCheck<any EventQueueStore>] = [
-        StoreCheck("aReminderFansOutOnceToTheMembersOfItsMoment", aReminderFansOutOnceToTheMembersOfItsMoment),
-        StoreCheck("twoCallersAtOnceFanOutAReminderOnce", twoCallersAtOnceFanOutAReminderOnce),
-        StoreCheck("aChangeCancelsOnlyTheRemindersItRemoves", aChangeCancelsOnlyTheRemindersItRemoves),
-    ]
-
     /// A weekly dinner at 18:00 Copenhagen (17:00 UTC) from Monday 7 January 2030, reminded a day ahead.
     static func dinner(_ s: any EventQueueStore, count: Int = 4) throws -> Event {
         let schedule = try EventSchedule(
@@ -120,7 +114,8 @@ extension StoreConformance {
         let moved1 = try s.fanOutDueReminders(now: at("2030-01-06T18:31:00Z"))
         #expect(moved1.reminders == 1 && moved1.deliveries == 2)
         let (_, cancelled) = try s.cancelEvent(named: "dinner", now: at("2030-01-06T19:00:00Z"))
-        #expect(cancelled.cancelledReminders == 2 && cancelled.cancelledNotices == 2 && cancelled.invitation.queued == 2)
+        #expect(
+            cancelled.cancelledReminders == 2 && cancelled.cancelledNotices == 2 && cancelled.invitation.queued == 2)
         #expect(try s.fanOutDueReminders(now: at("2030-01-13T17:00:00Z")) == ReminderFanOut(), "cancelled")
     }
 }

@@ -80,7 +80,11 @@ public enum StoreConformance {
         StoreCheck("anEventKeepsItsTitlesAndData", anEventKeepsItsTitlesAndData),
         StoreCheck("aNewerUpdateSupersedesWhatStillWaits", aNewerUpdateSupersedesWhatStillWaits),
         StoreCheck("anEventWritesToEachMemberOnceByTheirPreference", anEventWritesToEachMemberOnceByTheirPreference),
-    ] + reminders
+        // Issue 18.11, StoreConformance+Reminders.swift.
+        StoreCheck("aReminderFansOutOnceToTheMembersOfItsMoment", aReminderFansOutOnceToTheMembersOfItsMoment),
+        StoreCheck("twoCallersAtOnceFanOutAReminderOnce", twoCallersAtOnceFanOutAReminderOnce),
+        StoreCheck("aChangeCancelsOnlyTheRemindersItRemoves", aChangeCancelsOnlyTheRemindersItRemoves),
+    ]
 
     /// A little ahead of every enqueue of a check, so what was queued is due.
     static var now: Int64 { WallClock.nowMillis() + 1 }

@@ -44,7 +44,9 @@ extension Event {
                             let at = WallClock.parseRFC3339(r["at_utc"]?.stringValue ?? "")
                         else { return r }
                         let run = byKey[ReminderKey(occurrenceStart: start, offset: offset)]
-                        for (k, v) in reminderState(at: at, run: run, counts: run?.messageID.flatMap { counts[$0] } ?? [:], now: moment) {
+                        for (k, v) in reminderState(
+                            at: at, run: run, counts: run?.messageID.flatMap { counts[$0] } ?? [:], now: moment)
+                        {
                             f[k] = v
                         }
                         return .object(f)

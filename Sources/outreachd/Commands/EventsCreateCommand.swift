@@ -113,7 +113,8 @@ struct EventsCreateCommand: Command {
             var s = "\(verb) event \(e.name) (sequence \(e.sequence)): \(q.invitation.queued) \(kind) deliveries queued"
             if q.invitation.suppressed > 0 { s += ", \(q.invitation.suppressed) suppressed" }
             if q.scheduledReminders > 0 {
-                s += ", \(q.scheduledReminders) reminders scheduled (next at \(WallClock.rfc3339(q.nextReminderAt ?? 0)))"
+                s +=
+                    ", \(q.scheduledReminders) reminders scheduled (next at \(WallClock.rfc3339(q.nextReminderAt ?? 0)))"
             }
             if q.cancelledReminders > 0 { s += ", \(q.cancelledReminders) pending reminders cancelled" }
             if q.cancelledNotices > 0 { s += ", \(q.cancelledNotices) invitations or updates not yet sent cancelled" }

@@ -98,7 +98,8 @@ extension Daemon {
             config: config, store: store, links: links, channels: infos, hooks: hooks.map(\.hook), worker: worker,
             composer: composer,
             templates: templates, delivery: delivery, committer: committer, api: api, http: http,
-            services: ServiceGroup([delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
+            services: ServiceGroup(
+                [delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
     }
 
     /// What the API reads per request and SIGHUP replaces.

@@ -131,7 +131,8 @@ import Testing
 
     /// "occurrence offset ms" of each reminder `events show` lists in `state` (default scheduled:
     /// none is queued ahead, each fans out when it falls due).
-    static func shownReminders(_ s: Setup, _ name: String = "dinner", state: String = "scheduled") throws -> Set<String> {
+    static func shownReminders(_ s: Setup, _ name: String = "dinner", state: String = "scheduled") throws -> Set<String>
+    {
         let show = try s.json(["events", "show", name])
         return Set(
             (show["occurrences"]?.arrayValue ?? []).flatMap { o in
@@ -329,7 +330,8 @@ import Testing
             $0["start_utc"]?.stringValue.flatMap(WallClock.parseRFC3339)
         }
         #expect(
-            try Self.shownReminders(s) == Set(starts.enumerated().map { "\($0.offset) -3h \($0.element - 3 * 3_600_000)" }))
+            try Self.shownReminders(s)
+                == Set(starts.enumerated().map { "\($0.offset) -3h \($0.element - 3 * 3_600_000)" }))
         _ = try s.json(["work", "--until-idle"])
         let update = try s.emails().suffix(2)
         for m in update {

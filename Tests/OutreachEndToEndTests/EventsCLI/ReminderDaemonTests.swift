@@ -12,8 +12,9 @@ import Testing
         var out: [String: Int] = [:]
         for (i, m) in smtp.messages().enumerated() {
             let text = String(decoding: m, as: UTF8.self)
-            guard !text.contains("text/calendar"), let to = smtp.envelope(i + 1)?["rcpt_tos"]?.arrayValue?.first?
-                .stringValue
+            guard !text.contains("text/calendar"),
+                let to = smtp.envelope(i + 1)?["rcpt_tos"]?.arrayValue?.first?
+                    .stringValue
             else { continue }
             out[to, default: 0] += 1
         }

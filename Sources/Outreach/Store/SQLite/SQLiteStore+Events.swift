@@ -281,7 +281,9 @@ extension SQLiteStore {
             try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(invitation)])
         }
         e.invitationMessageID = invitation
-        try db.prepare("UPDATE events SET invitation_message_id=? WHERE id=?").run([.integer(invitation), .integer(e.id!)])
+        try db.prepare("UPDATE events SET invitation_message_id=? WHERE id=?").run([
+            .integer(invitation), .integer(e.id!),
+        ])
     }
 
     /// Cancels the event's deliveries of the given roles that have not gone out yet
