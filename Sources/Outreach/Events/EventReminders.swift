@@ -105,6 +105,35 @@ extension Event {
         return keys
     }
 
+    /// Runs the reminders of this event due by `now` through a store, the same on every backend,
+    /// inside the caller's transaction. For each, `record` inserts its run — its state, and for a
+    /// reminder queued ahead by an earlier version (`legacy`: occurrence index and offset, as
+    /// `reminderKey` spells them, to its message) that message — unless the key has one, and says
+    /// whether it did; only then is a reminder to send fanned out by `queue`, which returns its
+    /// deliveries. `legacy` is read only when something is due and such reminders exist.
+    public func runDueReminders(
+        now: Int64, into out: inout ReminderFanOut, legacy: () throws -> [String: Int64],
+        record: (DueReminder, ReminderRunState, Int64?) throws -> Bool, queue: (DueReminder) throws -> Int
+    ) throws {
+        let due = dueReminders(now: now)
+        guard !due.isEmpty else { return }
+        let old = reminderMessageIDs.isEmpty ? [:] : try legacy()
+        for r in due {
+            let queuedAhead = old[Self.reminderKey(occurrence: r.occurrence, offset: r.key.offset)]
+            let state: ReminderRunState = queuedAhead != nil ? .legacy : r.send ? .queued : .skipped
+            guard try record(r, state, queuedAhead) else { continue }
+            switch state {
+            case .legacy: continue
+            case .skipped: out.skipped += 1
+            case .queued:
+                let n = try queue(r)
+                out.reminders += 1
+                out.deliveries += n
+                if n > 0 { out.channels.formUnion(channels.map(\.name)) }
+            }
+        }
+    }
+
     /// The message data of the reminder `r`.
     public func reminderData(_ r: DueReminder) -> JSON {
         messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.key.offset)])

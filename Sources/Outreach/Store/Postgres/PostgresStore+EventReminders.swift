@@ -12,15 +12,10 @@ extension PostgresStore {
                 "SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND reminders <> '[]' ORDER BY id", [],
                 Self.readEvent)
             for e in events {
-                let due = e.dueReminders(now: now)
-                guard !due.isEmpty else { continue }
-                let legacy =
-                    e.reminderMessageIDs.isEmpty
-                    ? [:] : Dictionary(try Self.reminderMessages(db, e).map { ($0.key, $0.id) }) { a, _ in a }
-                for r in due {
-                    let old = legacy[Event.reminderKey(occurrence: r.occurrence, offset: r.key.offset)]
-                    let state: ReminderRunState = old != nil ? .legacy : r.send ? .queued : .skipped
-                    let inserted = try db.query(
+                try e.runDueReminders(now: now, into: &out) {
+                    Dictionary(try Self.reminderMessages(db, e).map { ($0.key, $0.id) }) { a, _ in a }
+                } record: { r, state, old in
+                    try db.query(
                         """
                         INSERT INTO reminder_runs(event_id, occurrence_start, reminder_offset, occurrence, at, state,
                             message_id, ran_at)
@@ -31,24 +26,17 @@ extension PostgresStore {
                             .integer(Int64(r.occurrence)), .integer(r.at), .text(state.rawValue), PostgresValue(old),
                             .integer(now),
                         ]
-                    ).affected
-                    guard inserted == 1 else { continue }
-                    switch state {
-                    case .legacy: continue
-                    case .skipped: out.skipped += 1
-                    case .queued:
-                        let (mid, fan) = try Self.queueEventMessage(
-                            db, e, template: EventTemplates().reminder, data: e.reminderData(r), at: now, now: now,
-                            counting: false)
-                        try db.query(
-                            """
-                            UPDATE reminder_runs SET message_id = $1
-                            WHERE event_id = $2 AND occurrence_start = $3 AND reminder_offset = $4
-                            """, [.integer(mid), .integer(e.id!), .integer(r.key.occurrenceStart), .text(r.key.offset)])
-                        out.reminders += 1
-                        out.deliveries += fan.queued
-                        if fan.queued > 0 { out.channels.formUnion(e.channels.map(\.name)) }
-                    }
+                    ).affected == 1
+                } queue: { r in
+                    let (mid, fan) = try Self.queueEventMessage(
+                        db, e, template: EventTemplates().reminder, data: e.reminderData(r), at: now, now: now,
+                        counting: false)
+                    try db.query(
+                        """
+                        UPDATE reminder_runs SET message_id = $1
+                        WHERE event_id = $2 AND occurrence_start = $3 AND reminder_offset = $4
+                        """, [.integer(mid), .integer(e.id!), .integer(r.key.occurrenceStart), .text(r.key.offset)])
+                    return fan.queued
                 }
             }
             return out

@@ -14,15 +14,9 @@ extension SQLiteStore {
                 "SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND reminders <> '[]' ORDER BY id"
             ).rows([], Self.readEvent)
             for e in events {
-                let due = e.dueReminders(now: now)
-                guard !due.isEmpty else { continue }
-                // Reminders a version before this one queued ahead: marked, not fanned out again.
-                let legacy =
-                    e.reminderMessageIDs.isEmpty
-                    ? [:] : Dictionary(try Self.reminderMessages(db, e).map { ($0.key, $0.id) }) { a, _ in a }
-                for r in due {
-                    let old = legacy[Event.reminderKey(occurrence: r.occurrence, offset: r.key.offset)]
-                    let state: ReminderRunState = old != nil ? .legacy : r.send ? .queued : .skipped
+                try e.runDueReminders(now: now, into: &out) {
+                    Dictionary(try Self.reminderMessages(db, e).map { ($0.key, $0.id) }) { a, _ in a }
+                } record: { r, state, old in
                     try db.prepare(
                         literal: """
                             INSERT INTO reminder_runs(event_id, occurrence_start, reminder_offset, occurrence, at, state,
@@ -34,24 +28,18 @@ extension SQLiteStore {
                         .integer(Int64(r.occurrence)), .integer(r.at), .text(state.rawValue), SQLiteValue(old),
                         .integer(now),
                     ])
-                    guard db.changes == 1 else { continue }
-                    switch state {
-                    case .legacy: continue
-                    case .skipped: out.skipped += 1
-                    case .queued:
-                        let (mid, fan) = try Self.queueEventMessage(
-                            db, e, template: EventTemplates().reminder, data: e.reminderData(r), at: now, now: now,
-                            counting: false)
-                        try db.prepare(
-                            literal: """
-                                UPDATE reminder_runs SET message_id = ?
-                                WHERE event_id = ? AND occurrence_start = ? AND reminder_offset = ?
-                                """
-                        ).run([.integer(mid), .integer(e.id!), .integer(r.key.occurrenceStart), .text(r.key.offset)])
-                        out.reminders += 1
-                        out.deliveries += fan.queued
-                        if fan.queued > 0 { out.channels.formUnion(e.channels.map(\.name)) }
-                    }
+                    return db.changes == 1
+                } queue: { r in
+                    let (mid, fan) = try Self.queueEventMessage(
+                        db, e, template: EventTemplates().reminder, data: e.reminderData(r), at: now, now: now,
+                        counting: false)
+                    try db.prepare(
+                        literal: """
+                            UPDATE reminder_runs SET message_id = ?
+                            WHERE event_id = ? AND occurrence_start = ? AND reminder_offset = ?
+                            """
+                    ).run([.integer(mid), .integer(e.id!), .integer(r.key.occurrenceStart), .text(r.key.offset)])
+                    return fan.queued
                 }
             }
             return out
