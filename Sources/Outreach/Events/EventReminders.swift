@@ -105,6 +105,17 @@ extension Event {
         return keys
     }
 
+    /// After a change of the schedule: the reminder messages whose deliveries not yet sent are to be
+    /// cancelled. Of those that ran (`ran`: each run's key and message), the ones whose occurrence or
+    /// offset the schedule no longer has (`reminderKeys(now:)`); of those an earlier version queued
+    /// ahead (`reminderMessageIDs`), every one that has not run — its reminder fans out anew when
+    /// due — while one that ran as `legacy` follows the first rule.
+    public func staleReminderMessages(ran: [(key: ReminderKey, id: Int64)], now: Int64) -> [Int64] {
+        let keep = reminderKeys(now: now)
+        let marked = Set(ran.map(\.id))
+        return ran.filter { !keep.contains($0.key) }.map(\.id) + reminderMessageIDs.filter { !marked.contains($0) }
+    }
+
     /// Runs the reminders of this event due by `now` through a store, the same on every backend,
     /// inside the caller's transaction. For each, `record` inserts its run — its state, and for a
     /// reminder queued ahead by an earlier version (`legacy`: occurrence index and offset, as

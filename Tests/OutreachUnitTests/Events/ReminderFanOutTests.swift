@@ -93,4 +93,39 @@ import Testing
         }
         #expect(try store.reminderRuns(eventID: 1).map(\.key.offset) == ["-1d", "-2h"])
     }
+
+    /// Upgrading: reminders an earlier version queued ahead are marked when due, not fanned out
+    /// again; a change cancels those that have not run (they fan out anew when due) and keeps the
+    /// one that ran while its occurrence and offset remain.
+    @Test func remindersQueuedAheadByAnEarlierVersionAreNotSentTwice() throws {
+        let store = try SQLiteStore(path: TestSupport.temporaryDirectory("reminders") + "/o.db")
+        try Self.club(store)
+        let (made, _) = try store.createEvent(
+            try Self.dinner(reminders: ["-1d", "-2h"]), now: Self.at("2027-01-01T00:00:00Z"))
+        // What the earlier version stored: a message per reminder, fanned out at creation.
+        try store.write { db in
+            var ids: [Int64] = []
+            for (offset, at) in [("-1d", "2027-01-06T17:00:00Z"), ("-2h", "2027-01-07T15:00:00Z")] {
+                ids.append(
+                    try SQLiteStore.queueEventMessage(
+                        db, made, template: "event-reminder",
+                        data: made.messageData(role: .reminder, occurrence: 0, extra: ["reminder": .string(offset)]),
+                        at: Self.at(at), now: made.createdAt, counting: false
+                    ).0)
+            }
+            try db.prepare("UPDATE events SET reminder_message_ids = ? WHERE id = ?")
+                .run([.text(JSON.array(ids.map { JSON(Int($0)) }).serialized), .integer(made.id!)])
+        }
+        #expect(try store.queueCounts(messageID: nil) == [.queued: 6])
+        let due = try store.fanOutDueReminders(now: Self.at("2027-01-06T17:00:00Z"))
+        #expect(due == ReminderFanOut(), "marked, not queued again")
+        #expect(try store.reminderRuns(eventID: made.id!).map(\.state) == [.legacy])
+        var moved = try #require(try store.event(named: "dinner"))
+        moved.location = "Room 2"
+        let (stored, q) = try store.updateEvent(moved, now: Self.at("2027-01-06T17:30:00Z"))
+        #expect(q.cancelledReminders == 2 && stored.reminderMessageIDs.isEmpty, "the -2h ones, not yet run")
+        #expect(try store.event(named: "dinner")?.reminderMessageIDs.isEmpty == true)
+        let later = try store.fanOutDueReminders(now: Self.at("2027-01-07T15:00:00Z"))
+        #expect(later.reminders == 1 && later.deliveries == 2)
+    }
 }

@@ -62,15 +62,13 @@ extension PostgresStore {
     /// As SQLite's: the reminder deliveries not yet sent whose occurrence or offset the changed
     /// schedule no longer has, and those queued ahead by an earlier version, cancelled.
     static func cancelStaleReminders(_ db: PostgresConnection, _ e: inout Event, now: Int64) throws -> Int {
-        let keep = e.reminderKeys(now: now)
-        let stale = try db.rows(
+        let ran = try db.rows(
             """
             SELECT occurrence_start, reminder_offset, message_id FROM reminder_runs
             WHERE event_id = $1 AND message_id IS NOT NULL
             """, [.integer(e.id!)]
         ) { (key: ReminderKey(occurrenceStart: try $0.int(0), offset: $0.text(1)), id: try $0.int(2)) }
-        .filter { !keep.contains($0.key) }.map(\.id)
-        let ids = stale + e.reminderMessageIDs
+        let ids = e.staleReminderMessages(ran: ran, now: now)
         guard !ids.isEmpty else { return 0 }
         let cancelled = try db.query(
             """

@@ -67,15 +67,13 @@ extension SQLiteStore {
     /// every one still pending of those queued ahead by an earlier version (their reminders are
     /// fanned out anew when due). Returns how many were cancelled.
     static func cancelStaleReminders(_ db: SQLiteDatabase, _ e: inout Event, now: Int64) throws -> Int {
-        let keep = e.reminderKeys(now: now)
-        let stale = try db.prepare(
+        let ran = try db.prepare(
             literal: """
                 SELECT occurrence_start, reminder_offset, message_id FROM reminder_runs
                 WHERE event_id = ? AND message_id IS NOT NULL
                 """
         ).rows([.integer(e.id!)]) { (key: ReminderKey(occurrenceStart: $0.int(0), offset: $0.text(1)), id: $0.int(2)) }
-            .filter { !keep.contains($0.key) }.map(\.id)
-        let ids = stale + e.reminderMessageIDs
+        let ids = e.staleReminderMessages(ran: ran, now: now)
         guard !ids.isEmpty else { return 0 }
         try db.prepare(
             literal: """
