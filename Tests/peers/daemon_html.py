@@ -1,5 +1,5 @@
 """Reads an HTML page on stdin with Python's html.parser and prints what a browser would see:
-{"lang": <html lang>, "forms": [{"method", "action", "inputs": {name: value}, "buttons": [text]}],
+{"lang": <html lang>, "dir": <html dir>, "forms": [{"method", "action", "inputs": {name: value}, "buttons": [text]}],
  "links": [href], "text": visible text}."""
 import html.parser
 import json
@@ -10,6 +10,7 @@ class Page(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.lang = None
+        self.dir = None
         self.forms = []
         self.links = []
         self.text = []
@@ -20,6 +21,7 @@ class Page(html.parser.HTMLParser):
         a = dict(attrs)
         if tag == "html":
             self.lang = a.get("lang")
+            self.dir = a.get("dir")
         elif tag == "form":
             self.forms.append({"method": (a.get("method") or "get").lower(), "action": a.get("action"), "inputs": {}, "buttons": []})
         elif tag == "input" and self.forms:
@@ -48,4 +50,4 @@ class Page(html.parser.HTMLParser):
 
 p = Page()
 p.feed(sys.stdin.read())
-print(json.dumps({"lang": p.lang, "forms": p.forms, "links": p.links, "text": " ".join(" ".join(p.text).split())}))
+print(json.dumps({"lang": p.lang, "dir": p.dir, "forms": p.forms, "links": p.links, "text": " ".join(" ".join(p.text).split())}))

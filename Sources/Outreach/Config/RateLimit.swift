@@ -16,7 +16,7 @@ public struct RateLimit: Sendable, Equatable {
         let ms: Int64
         switch unit {
         case "s": ms = 1000
-        case "m": ms = 60_000
+        case "m", "min": ms = 60_000
         case "h": ms = 3_600_000
         case "d": ms = 86_400_000
         default:

@@ -10,14 +10,20 @@ public struct SignUpRequest: Sendable {
     /// who unsubscribed before (a form filled in by someone else must not bring them back).
     /// The store fills in the contact id. Nil when no channel can carry it.
     public var confirmation: (message: Message, delivery: NewDelivery)?
+    /// The values of the list's declared form fields (`SignUpForm.values`), attribute name → value.
+    /// They wait with the membership while it waits for the person's confirmation and are written
+    /// when they confirm; otherwise a new contact gets them, an existing one only those it lacks.
+    public var fields: [String: String]
 
     public init(
-        contact: Contact, list: String, consent: Consent, confirmation: (message: Message, delivery: NewDelivery)?
+        contact: Contact, list: String, consent: Consent, confirmation: (message: Message, delivery: NewDelivery)?,
+        fields: [String: String] = [:]
     ) {
         self.contact = contact
         self.list = list
         self.consent = consent
         self.confirmation = confirmation
+        self.fields = fields
     }
 }
 

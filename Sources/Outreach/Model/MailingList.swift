@@ -26,16 +26,31 @@ public struct ListDetails: Sendable, Equatable {
     public var titleTranslations: [String: String]
     /// A JSON object (`lists create --data`).
     public var data: JSON
+    /// Where a browser goes after signing up by the public form (`--thank-you-url`); nil: the
+    /// built-in thank-you page.
+    public var thankYouURL: String?
+    /// The fields the public form may set besides the sign-up's own (`--form-fields`, `SignUpForm`).
+    public var formFields: [String]
 
-    public init(title: String? = nil, titleTranslations: [String: String] = [:], data: JSON = .object([:])) {
+    public init(
+        title: String? = nil, titleTranslations: [String: String] = [:], data: JSON = .object([:]),
+        thankYouURL: String? = nil, formFields: [String] = []
+    ) {
         self.title = title
         self.titleTranslations = titleTranslations
         self.data = data
+        self.thankYouURL = thankYouURL
+        self.formFields = formFields
     }
 
     /// The title with its translations, the list's name standing in for a title never set.
     public func titles(name: String) -> LocalizedTitle {
         LocalizedTitle(title ?? name, translations: titleTranslations)
+    }
+
+    /// Stored form fields (a JSON array of names) read back; anything else reads as none.
+    public static func formFields(json: String) -> [String] {
+        ((try? JSON.parse(json))?.arrayValue ?? []).compactMap(\.stringValue)
     }
 
     /// These details with `--title` values applied (see `LocalizedTitle.applying`).

@@ -4,14 +4,16 @@ struct ListsCreateCommand: Command {
     static let path = ["lists", "create"]
     static let summary = "create a list"
     static let help = """
-        outreachd lists create NAME [--double-opt-in] [--title TEXT] [--title LANG=TEXT]… [--data F.json] [--json]
+        outreachd lists create NAME [--double-opt-in] [--title TEXT] [--title LANG=TEXT]… [--data F.json]
+                                    [--thank-you-url URL] [--form-fields F1,F2] [--json]
           With --double-opt-in, sign-ups through the API stay pending until confirmed.
           NAME stays a slug (letters, digits, - _ .); recipients read the title (list.title), in the
           language of the message when --title LANG=TEXT gives one (--title da="Nyhedsbrev"), else
           --title TEXT, else NAME. F.json is a JSON object every message to the list sees (its
-          confirmations, campaigns and events), under the message's own data.
+          confirmations, campaigns and events), under the message's own data. --thank-you-url and
+          --form-fields shape the public sign-up form (see lists update --help).
         """
-    static let valueOptions: Set<String> = ["--title", "--data"]
+    static let valueOptions: Set<String> = ["--title", "--data", "--thank-you-url", "--form-fields"]
     static let flags: Set<String> = ["--double-opt-in", "--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {

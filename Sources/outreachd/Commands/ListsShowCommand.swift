@@ -5,9 +5,14 @@ struct ListsShowCommand: Command {
     static let summary = "show a list and its member counts"
     static let help = """
         outreachd lists show NAME [--json]
-          Its member counts, title (per language) and the keys of its template data (--json: the data).
+          Its member counts, title (per language) and the keys of its template data (--json: the data);
+          how many subscribed members are suppressed (by reason) and bounced or complained in 30 days;
+          its sign-up form: thank-you URL and form fields.
         """
     static let flags: Set<String> = ["--json"]
+
+    /// How far back `lists show` counts members who bounced.
+    static let bounceWindowMillis: Int64 = 30 * 86_400_000
 
     static func json(_ l: MailingList) -> JSON {
         [
@@ -15,6 +20,8 @@ struct ListsShowCommand: Command {
             "title": .string(l.details.titles(name: l.name).text),
             "titles": l.details.titles(name: l.name).translationsJSON,
             "data": l.details.data,
+            "thank_you_url": l.details.thankYouURL.map(JSON.string) ?? .null,
+            "form_fields": .array(l.details.formFields.map(JSON.string)),
             "members": .object(
                 Dictionary(
                     uniqueKeysWithValues: MembershipState.allCases.map { ($0.rawValue, JSON(l.counts[$0] ?? 0)) })),
@@ -23,8 +30,15 @@ struct ListsShowCommand: Command {
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
-        guard let l = try context.store.list(named: name) else { throw StoreError.unknownList(name) }
-        if args.has("--json") { context.printJSON(json(l)); return 0 }
+        let store = try context.store
+        guard let l = try store.list(named: name) else { throw StoreError.unknownList(name) }
+        let d = try store.deliverability(list: name, since: WallClock.nowMillis() - Self.bounceWindowMillis)
+        if args.has("--json") {
+            var o = json(l).objectValue!
+            o["deliverability"] = d.json
+            context.printJSON(.object(o))
+            return 0
+        }
         context.print("\(l.name)\(l.doubleOptIn ? " (double opt-in)" : "")")
         let titles = l.details.titles(name: l.name)
         if titles.text != l.name { context.print("  title: \(titles.text)") }
@@ -32,7 +46,16 @@ struct ListsShowCommand: Command {
         if let keys = l.details.data.objectValue?.keys.sorted(), !keys.isEmpty {
             context.print("  data: " + keys.joined(separator: ", "))
         }
+        if let u = l.details.thankYouURL { context.print("  thank-you page: \(u)") }
+        if !l.details.formFields.isEmpty {
+            context.print("  form fields: " + l.details.formFields.joined(separator: ", "))
+        }
         for s in MembershipState.allCases { context.print("  \(s.rawValue): \(l.counts[s] ?? 0)") }
+        let reasons = d.suppressed.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
+        context.print(
+            "  suppressed: \(d.suppressedTotal)" + (reasons.isEmpty ? "" : " (" + reasons.joined(separator: ", ") + ")")
+        )
+        context.print("  bounced in the last 30 days: \(d.bounced)")
         return 0
     }
 }

@@ -5,14 +5,13 @@ extension API {
     /// `GET /confirm/{token}`: a page with a button. It changes nothing, so a mail scanner that
     /// fetches the link (today or a year later) confirms nobody.
     func confirmPage(_ req: HTTPRequest, token: String) -> Reply {
-        var lang = LinkPages.language(req.header("accept-language"))
         let t: LinkToken
-        switch verified(token, .confirm, lang) {
+        switch verified(token, .confirm, LinkPages.language(req.header("accept-language"))) {
         case .success(let token): t = token
         case .failure(let refusal): return refusal.reply
         }
-        if let locale = (try? contact(for: t))??.locale { lang = LinkPages.language(locale) }
-        return .now(.html(200, LinkPages.confirmForm(lang, list: t.list, address: t.address)))
+        let lang = LinkPages.language([(try? contact(for: t))??.locale, req.header("accept-language")])
+        return .now(.html(200, LinkPages.confirmForm(lang, list: title(of: t.list, lang), address: t.address)))
     }
 
     /// `POST /confirm/{token}`: the person's own opt-in. It turns `pending` into `subscribed`, and
@@ -32,7 +31,8 @@ extension API {
             else {
                 return .now(.html(404, LinkPages.invalid(lang, .malformed)))
             }
-            let l = c.locale.map(LinkPages.language) ?? lang
+            let l = LinkPages.language([c.locale, req.header("accept-language")])
+            let title = title(of: t.list, l)
             let issuedAt = t.issuedAt ?? (t.expires - LinkSigner.confirmLifetime) * 1000
             let changes = try store.setMembership(
                 list: t.list, contactIDs: [id], state: .subscribed,
@@ -48,11 +48,11 @@ extension API {
                         store: store, now: WallClock.nowMillis())
                 }
                 wake(Set(snapshot.channels.keys))  // the list's events may have queued an invitation for them
-                return .now(.html(200, LinkPages.confirmed(l, list: t.list)))
+                return .now(.html(200, LinkPages.confirmed(l, list: title)))
             }
             let now = try store.memberships(contactID: id).first { $0.list == t.list }?.state
-            if now == .subscribed { return .now(.html(200, LinkPages.confirmed(l, list: t.list))) }
-            return .now(.html(409, LinkPages.stale(l, list: t.list)))
+            if now == .subscribed { return .now(.html(200, LinkPages.confirmed(l, list: title))) }
+            return .now(.html(409, LinkPages.stale(l, list: title)))
         } catch {
             return .now(internalError(error, "confirm the subscription").response)
         }
@@ -61,14 +61,13 @@ extension API {
     /// `GET /unsubscribe/{token}`: a page with a button. It changes nothing, so link scanners that
     /// fetch every URL in a mail cannot unsubscribe anyone.
     func unsubscribePage(_ req: HTTPRequest, token: String) -> Reply {
-        var lang = LinkPages.language(req.header("accept-language"))
         let t: LinkToken
-        switch verified(token, .unsubscribe, lang) {
+        switch verified(token, .unsubscribe, LinkPages.language(req.header("accept-language"))) {
         case .success(let token): t = token
         case .failure(let refusal): return refusal.reply
         }
-        if let locale = (try? contact(for: t))??.locale { lang = LinkPages.language(locale) }
-        return .now(.html(200, LinkPages.unsubscribeForm(lang, list: t.list, address: t.address)))
+        let lang = LinkPages.language([(try? contact(for: t))??.locale, req.header("accept-language")])
+        return .now(.html(200, LinkPages.unsubscribeForm(lang, list: title(of: t.list, lang), address: t.address)))
     }
 
     /// `POST /unsubscribe/{token}`: RFC 8058 one-click (body `List-Unsubscribe=One-Click`), also
@@ -99,8 +98,8 @@ extension API {
             Log.info(
                 "unsubscribed \(contact?.id.map { "contact \($0)" } ?? "an address") from \(t.list.isEmpty ? "all lists" : t.list) (one-click)"
             )
-            let l = contact?.locale.map(LinkPages.language) ?? lang
-            return .now(.html(200, LinkPages.unsubscribed(l, list: t.list)))
+            let l = LinkPages.language([contact?.locale, req.header("accept-language")])
+            return .now(.html(200, LinkPages.unsubscribed(l, list: title(of: t.list, l), address: t.address)))
         } catch {
             return .now(internalError(error, "unsubscribe").response)
         }
@@ -115,6 +114,13 @@ extension API {
             return text[blank.upperBound...].hasPrefix("One-Click")
         }
         return Receipts.formFields(String(decoding: req.body, as: UTF8.self))["List-Unsubscribe"] == "One-Click"
+    }
+
+    /// What a page calls a list: its title in the page's language, else its name; empty for none
+    /// (the page then says "our mailings").
+    private func title(of list: String, _ lang: LinkPages.Strings) -> String {
+        guard !list.isEmpty, let l = try? store.list(named: list) else { return list }
+        return l.details.titles(name: l.name).text(for: lang.lang)
     }
 
     /// The contact a link was made for, even if their address changed since; else whoever has

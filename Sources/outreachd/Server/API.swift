@@ -88,6 +88,9 @@ final class API: Sendable {
         r.add(["POST"], "/v1/lists/{list}/subscribe") { api, req, p throws(APIError) in
             try api.subscribe(req, list: p["list"]!)
         }
+        r.add(["OPTIONS"], "/v1/lists/{list}/subscribe") { api, req, _ throws(APIError) in
+            api.subscribePreflight(req)
+        }
         r.add(["GET"], "/confirm/{token}") { api, req, p throws(APIError) in api.confirmPage(req, token: p["token"]!) }
         r.add(["POST"], "/confirm/{token}") { api, req, p throws(APIError) in api.confirm(req, token: p["token"]!) }
         r.add(["GET"], "/unsubscribe/{token}") { api, req, p throws(APIError) in

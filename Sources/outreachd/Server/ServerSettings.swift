@@ -23,11 +23,13 @@ struct ServerSettings: Sendable {
     var perIPConnections = 64
     /// How long a request head (request line and headers) may take to arrive in full.
     var headerTimeoutMillis: Int64 = 10_000
+    /// The web pages whose scripts may post to the public sign-up endpoint (CORS).
+    var allowedOrigins = AllowedOrigins()
 
     static let known: Set<String> = [
         "listen", "threads", "max_body_bytes", "trust_proxy", "subscribe_rate", "confirm_template",
         "drain_timeout", "lease", "tokens", "tokens_file", "webhook_secret", "webhook_secret_file",
-        "per_ip_connections", "header_timeout",
+        "per_ip_connections", "header_timeout", "allowed_origins",
     ]
 
     init() {}
@@ -64,9 +66,14 @@ struct ServerSettings: Sendable {
         }
         if let r = try s.string("subscribe_rate") {
             guard let l = RateLimit(r) else {
-                throw s.invalid("subscribe_rate", "must be COUNT/UNIT like 5/m (units s, m, h, d)")
+                throw s.invalid("subscribe_rate", "must be COUNT/UNIT like 5/m or 200/h (units s, m, min, h, d)")
             }
             subscribeLimit = l
+        }
+        if let origins = try s.strings("allowed_origins") {
+            do { allowedOrigins = try AllowedOrigins(origins) } catch {
+                throw s.invalid("allowed_origins", "\(error.description)")
+            }
         }
         if let t = try s.string("confirm_template") { confirmTemplate = t }
         if let d = try s.string("drain_timeout") {

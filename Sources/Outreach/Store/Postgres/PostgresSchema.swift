@@ -11,7 +11,7 @@ enum PostgresSchema {
     static let migrationLock: Int64 = 0x6f75_7472_6561_6368
 
     static let migrations: [String] = [
-        ground, templateData, bounces, SQLiteSchema.preferredChannel, reminderRuns,
+        ground, templateData, bounces, SQLiteSchema.preferredChannel, SQLiteSchema.signUpForm, reminderRuns,
     ]
 
     /// 1: contacts, lists, consent, suppressions, messages, the delivery queue, campaigns, events,
@@ -238,7 +238,7 @@ extension PostgresSchema {
 }
 
 extension PostgresSchema {
-    /// 5: as SQLite's `reminderRuns`: one row per reminder that ran, its key making it run once.
+    /// 6: as SQLite's `reminderRuns`: one row per reminder that ran, its key making it run once.
     static let reminderRuns = """
         CREATE TABLE reminder_runs(
             event_id BIGINT NOT NULL REFERENCES events(id),

@@ -5,8 +5,9 @@ extension PostgresStore {
             guard
                 let id = try db.rows(
                     """
-                    INSERT INTO lists(name, double_opt_in, created_at, title, title_translations, data)
-                    VALUES($1, $2, $3, $4, $5, $6)
+                    INSERT INTO lists(name, double_opt_in, created_at, title, title_translations, data, thank_you_url,
+                        form_fields)
+                    VALUES($1, $2, $3, $4, $5, $6, $7, $8)
                     ON CONFLICT(name) DO NOTHING RETURNING id
                     """,
                     [.text(name), .boolean(doubleOptIn), .integer(WallClock.nowMillis())] + Self.detailsRow(details),
@@ -20,7 +21,10 @@ extension PostgresStore {
     public func updateList(named name: String, details: ListDetails) throws -> MailingList {
         try write { db in
             let changed = try db.query(
-                "UPDATE lists SET title = $1, title_translations = $2, data = $3 WHERE name = $4",
+                """
+                UPDATE lists SET title = $1, title_translations = $2, data = $3, thank_you_url = $4, form_fields = $5
+                WHERE name = $6
+                """,
                 Self.detailsRow(details) + [.text(name)]
             ).affected
             guard changed == 1, let l = try Self.readList(db, name: name) else { throw StoreError.unknownList(name) }
@@ -28,12 +32,13 @@ extension PostgresStore {
         }
     }
 
-    /// title, title_translations, data.
+    /// title, title_translations, data, thank_you_url, form_fields.
     static func detailsRow(_ d: ListDetails) -> [PostgresValue] {
         [
             PostgresValue(d.title),
             .text(LocalizedTitle("", translations: d.titleTranslations).translationsJSON.serialized),
-            .text(d.data.serialized),
+            .text(d.data.serialized), PostgresValue(d.thankYouURL),
+            .text(JSON.array(d.formFields.map(JSON.string)).serialized),
         ]
     }
 
@@ -44,12 +49,17 @@ extension PostgresStore {
     static func readList(_ db: PostgresConnection, name: String) throws -> MailingList? {
         guard
             var l = try db.rows(
-                "SELECT id, name, double_opt_in, title, title_translations, data FROM lists WHERE name = $1",
+                """
+                SELECT id, name, double_opt_in, title, title_translations, data, thank_you_url, form_fields
+                FROM lists WHERE name = $1
+                """,
                 [.text(name)],
                 {
-                    MailingList(
-                        id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2),
-                        details: readListDetails($0, from: 3))
+                    var details = readListDetails($0, from: 3)
+                    details.thankYouURL = $0.optionalText(6)
+                    details.formFields = ListDetails.formFields(json: $0.text(7))
+                    return MailingList(
+                        id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2), details: details)
                 }
             ).first
         else { return nil }
@@ -97,9 +107,9 @@ extension PostgresStore {
         var out = MembershipChanges()
         for id in contactIDs {
             let row = try db.rows(
-                "SELECT state, updated_at FROM memberships WHERE list_id = $1 AND contact_id = $2 FOR UPDATE",
+                "SELECT state, updated_at, pending_fields FROM memberships WHERE list_id = $1 AND contact_id = $2 FOR UPDATE",
                 [.integer(listID), .integer(id)]
-            ) { ($0.text(0), try $0.int(1)) }.first
+            ) { ($0.text(0), try $0.int(1), $0.optionalText(2)) }.first
             let from = row.flatMap { MembershipState(rawValue: $0.0) }
             switch MembershipDecision.decide(current: from, changedAt: row?.1, requested: state, by: authority) {
             case .unchanged:
@@ -119,12 +129,16 @@ extension PostgresStore {
                 VALUES($1, $2, $3, $4, $5, $6)
                 ON CONFLICT(list_id, contact_id) DO UPDATE SET state = excluded.state,
                     consent_source = excluded.consent_source, consent_evidence = excluded.consent_evidence,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, pending_fields = NULL
                 """,
                 [
                     .integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),
                     PostgresValue(consent.evidence), .integer(now),
                 ])
+            // As SQLite's: the person's own confirmation writes what their sign-up form said.
+            if state == .subscribed, case .personConfirmed = authority {
+                try fillFormFields(db, contactID: id, SignUpForm.attributes(json: row?.2), confirmed: true)
+            }
             try db.query(
                 """
                 INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at, from_state)
@@ -205,6 +219,9 @@ extension PostgresStore {
             if let eid = existing?.id {
                 id = eid
             } else {
+                if !list.doubleOptIn {
+                    c.attributes = SignUpForm.merge(request.fields, into: c.attributes, confirmed: true)
+                }
                 guard let nid = try Self.upsert([ContactRow(c)], db: db).ids.first else {
                     throw StoreError.unknownContact(c.email ?? c.phone ?? "")
                 }
@@ -215,8 +232,12 @@ extension PostgresStore {
                     "SELECT state FROM memberships WHERE list_id = $1 AND contact_id = $2 FOR UPDATE",
                     [.integer(list.id), .integer(id)]
                 ) { MembershipState(rawValue: $0.text(0)) }.first ?? nil
-            if current == .subscribed { return .alreadySubscribed(contactID: id) }
+            if current == .subscribed {
+                try Self.fillFormFields(db, contactID: id, request.fields, confirmed: false)
+                return .alreadySubscribed(contactID: id)
+            }
             guard SignUpOutcome.needsConfirmation(doubleOptIn: list.doubleOptIn, current: current) else {
+                if existing != nil { try Self.fillFormFields(db, contactID: id, request.fields, confirmed: false) }
                 try Self.setMembership(
                     db, list: list.name, contactIDs: [id], state: .subscribed, consent: request.consent, by: .signUpForm
                 )
@@ -227,11 +248,39 @@ extension PostgresStore {
             }
             try Self.setMembership(
                 db, list: list.name, contactIDs: [id], state: .pending, consent: request.consent, by: .signUpForm)
+            try db.query(
+                "UPDATE memberships SET pending_fields = $1 WHERE list_id = $2 AND contact_id = $3",
+                [
+                    request.fields.isEmpty
+                        ? .null : .text(JSON.object(request.fields.mapValues(JSON.string)).serialized),
+                    .integer(list.id), .integer(id),
+                ])
             confirmation.delivery.contactID = id
             let queued = try Self.enqueue(
                 db, confirmation.message, deliveries: [confirmation.delivery], idempotency: nil)
             return .confirmationQueued(contactID: id, deliveryIDs: queued.deliveryIDs)
         }
+    }
+
+    /// As SQLite's: a sign-up form's values written to the contact's attributes (`SignUpForm.merge`).
+    static func fillFormFields(_ db: PostgresConnection, contactID: Int64, _ values: [String: String], confirmed: Bool)
+        throws
+    {
+        guard !values.isEmpty,
+            let text = try db.rows(
+                "SELECT attributes FROM contacts WHERE id = $1", [.integer(contactID)], { $0.text(0) }
+            )
+            .first
+        else { return }
+        let attributes = SignUpForm.attributes(json: text)
+        let merged = SignUpForm.merge(values, into: attributes, confirmed: confirmed)
+        guard merged != attributes else { return }
+        try db.query(
+            "UPDATE contacts SET attributes = $1, updated_at = $2 WHERE id = $3",
+            [
+                .text(JSON.object(merged.mapValues(JSON.string)).serialized), .integer(WallClock.nowMillis()),
+                .integer(contactID),
+            ])
     }
 
     public func suppress(address: String, reason: SuppressionReason, detail: String?) throws {

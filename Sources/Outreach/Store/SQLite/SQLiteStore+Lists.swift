@@ -5,7 +5,10 @@ extension SQLiteStore {
                 throw StoreError.listExists(name)
             }
             try db.prepare(
-                "INSERT INTO lists(name, double_opt_in, created_at, title, title_translations, data) VALUES(?,?,?,?,?,?)"
+                """
+                INSERT INTO lists(name, double_opt_in, created_at, title, title_translations, data, thank_you_url,
+                    form_fields) VALUES(?,?,?,?,?,?,?,?)
+                """
             ).run(
                 [.text(name), .integer(doubleOptIn ? 1 : 0), .integer(WallClock.nowMillis())] + Self.detailsRow(details)
             )
@@ -15,33 +18,40 @@ extension SQLiteStore {
 
     public func updateList(named name: String, details: ListDetails) throws -> MailingList {
         try write { db in
-            try db.prepare("UPDATE lists SET title = ?, title_translations = ?, data = ? WHERE name = ?")
-                .run(Self.detailsRow(details) + [.text(name)])
+            try db.prepare(
+                "UPDATE lists SET title = ?, title_translations = ?, data = ?, thank_you_url = ?, form_fields = ? WHERE name = ?"
+            )
+            .run(Self.detailsRow(details) + [.text(name)])
             guard db.changes == 1, let l = try Self.readList(db, name: name) else { throw StoreError.unknownList(name) }
             return l
         }
     }
 
-    /// title, title_translations, data.
+    /// title, title_translations, data, thank_you_url, form_fields.
     static func detailsRow(_ d: ListDetails) -> [SQLiteValue] {
         [
             SQLiteValue(d.title),
             .text(LocalizedTitle("", translations: d.titleTranslations).translationsJSON.serialized),
-            .text(d.data.serialized),
+            .text(d.data.serialized), SQLiteValue(d.thankYouURL),
+            .text(JSON.array(d.formFields.map(JSON.string)).serialized),
         ]
     }
 
     static func readList(_ db: SQLiteDatabase, name: String) throws -> MailingList? {
         guard
             var l = try db.prepare(
-                "SELECT id, name, double_opt_in, title, title_translations, data FROM lists WHERE name = ?"
+                """
+                SELECT id, name, double_opt_in, title, title_translations, data, thank_you_url, form_fields
+                FROM lists WHERE name = ?
+                """
             )
             .rows(
                 [.text(name)],
                 {
-                    MailingList(
-                        id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0,
-                        details: Self.readListDetails($0, from: 3))
+                    var details = Self.readListDetails($0, from: 3)
+                    details.thankYouURL = $0.optionalText(6)
+                    details.formFields = ListDetails.formFields(json: $0.text(7))
+                    return MailingList(id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0, details: details)
                 }
             )
             .first
@@ -95,8 +105,9 @@ extension SQLiteStore {
             """
             INSERT INTO memberships(list_id, contact_id, state, consent_source, consent_evidence, updated_at) VALUES(?,?,?,?,?,?)
             ON CONFLICT(list_id, contact_id) DO UPDATE SET state=excluded.state, consent_source=excluded.consent_source,
-            consent_evidence=excluded.consent_evidence, updated_at=excluded.updated_at
+            consent_evidence=excluded.consent_evidence, updated_at=excluded.updated_at, pending_fields=NULL
             """)
+        let pending = try db.prepare("SELECT pending_fields FROM memberships WHERE list_id = ? AND contact_id = ?")
         let log = try db.prepare(
             "INSERT INTO consent_log(list_id, contact_id, state, source, evidence, at, from_state) VALUES(?,?,?,?,?,?,?)"
         )
@@ -116,10 +127,18 @@ extension SQLiteStore {
             case .apply:
                 break
             }
+            // The person's own confirmation writes what their sign-up form said (`SignUpRequest.fields`);
+            // any other change drops it.
+            var formValues: [String: String] = [:]
+            if state == .subscribed, case .personConfirmed = authority {
+                formValues = SignUpForm.attributes(
+                    json: try pending.rows([.integer(listID), .integer(id)], { $0.optionalText(0) }).first ?? nil)
+            }
             try upsert.run([
                 .integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),
                 SQLiteValue(consent.evidence), .integer(now),
             ])
+            try fillFormFields(db, contactID: id, formValues, confirmed: true)
             try log.run([
                 .integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),
                 SQLiteValue(consent.evidence), .integer(now), SQLiteValue(from?.rawValue),
