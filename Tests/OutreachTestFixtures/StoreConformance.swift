@@ -75,13 +75,16 @@ public enum StoreConformance {
     /// Events: invitations, reminders, updates, cancellations, members who join, the horizon.
     public static let events: [StoreCheck<any EventQueueStore>] = [
         StoreCheck("anEventQueuesUpdatesAndCancelsForItsList", anEventQueuesUpdatesAndCancelsForItsList),
-        StoreCheck("theHorizonQueuesEachReminderOnce", theHorizonQueuesEachReminderOnce),
         StoreCheck(
             "cancellingOneOccurrenceStoresTheExceptionAndQueuesItsCancellation",
             cancellingOneOccurrenceStoresTheExceptionAndQueuesItsCancellation),
         StoreCheck("anEventKeepsItsTitlesAndData", anEventKeepsItsTitlesAndData),
         StoreCheck("aNewerUpdateSupersedesWhatStillWaits", aNewerUpdateSupersedesWhatStillWaits),
         StoreCheck("anEventWritesToEachMemberOnceByTheirPreference", anEventWritesToEachMemberOnceByTheirPreference),
+        // Issue 18.11, StoreConformance+Reminders.swift.
+        StoreCheck("aReminderFansOutOnceToTheMembersOfItsMoment", aReminderFansOutOnceToTheMembersOfItsMoment),
+        StoreCheck("twoCallersAtOnceFanOutAReminderOnce", twoCallersAtOnceFanOutAReminderOnce),
+        StoreCheck("aChangeCancelsOnlyTheRemindersItRemoves", aChangeCancelsOnlyTheRemindersItRemoves),
     ]
 
     /// A little ahead of every enqueue of a check, so what was queued is due.
@@ -532,8 +535,10 @@ public enum StoreConformance {
         let now0 = WallClock.parseRFC3339("2030-01-01T00:00:00Z")!
         let (e, made) = try s.createEvent(try clubEvent("meet", rrule: "FREQ=WEEKLY;COUNT=3"), now: now0)
         #expect(e.id != nil && e.sequence == 0 && e.state == .active)
-        #expect(made.invitation.queued == 2 && made.reminders == 6 && made.reminderMessages == 3)
-        #expect(try s.event(named: "meet")?.reminderMessageIDs == e.reminderMessageIDs)
+        // Nothing of the reminders is queued ahead: they are scheduled, and fan out when due.
+        #expect(made.invitation.queued == 2 && made.scheduledReminders == 3)
+        #expect(made.nextReminderAt == WallClock.parseRFC3339("2030-01-06T17:00:00Z"))
+        #expect(try s.queueCounts(messageID: nil) == [.queued: 2])
         let exists = #expect(throws: EventStoreError.self) {
             try s.createEvent(try clubEvent("meet", rrule: "FREQ=DAILY"), now: now0)
         }
@@ -546,40 +551,26 @@ public enum StoreConformance {
         var moved = e
         moved.location = "Room 2"
         let (updated, changed) = try s.updateEvent(moved, now: now0)
-        #expect(updated.sequence == 1 && changed.cancelledReminders == 6 && changed.reminders == 6)
-        #expect(try counted(s, e.reminderMessageIDs) == [.cancelled: 6])
+        #expect(updated.sequence == 1 && changed.cancelledReminders == 0 && changed.scheduledReminders == 3)
         let stale = #expect(throws: EventStoreError.self) { try s.updateEvent(moved, now: now0) }
         #expect({ if case .changed? = stale { true } else { false } }())
-        // Someone who joins now gets the current invitation and the reminders still ahead; leaving cancels them.
+        // Someone who joins now gets the current invitation (the reminders reach them when due); leaving
+        // cancels it.
         let carl = try contacts(s, ["carl@example.org"])
         try s.setMembership(
             list: "club", contactIDs: carl, state: .subscribed, consent: Consent(source: "t"), by: .officer)
-        let current = [updated.invitationMessageID!] + updated.reminderMessageIDs
-        #expect(try counted(s, current) == [.queued: 12])
+        #expect(try counted(s, [updated.invitationMessageID!]) == [.queued: 3])
         let left = try s.setMembership(
             list: "club", contactIDs: carl, state: .unsubscribed, consent: Consent(source: "t"), by: .person)
-        #expect(left.cancelledDeliveries == 4)
+        #expect(left.cancelledDeliveries == 1)
         let (cancelled, gone) = try s.cancelEvent(named: "meet", now: now0)
         #expect(cancelled.state == .cancelled && cancelled.sequence == 2)
-        #expect(gone.cancelledReminders == 6 && gone.invitation.queued == 2)
+        // The invitations still waiting are cancelled with it: nobody gets both.
+        #expect(gone.cancelledReminders == 0 && gone.cancelledNotices == 2 && gone.invitation.queued == 2)
+        #expect(try counted(s, [updated.invitationMessageID!])[.queued] == nil)
         let again = #expect(throws: EventStoreError.self) { try s.cancelEvent(named: "meet", now: now0) }
         #expect({ if case .cancelled? = again { true } else { false } }())
         #expect(try s.events().map(\.name) == ["meet"])
-    }
-
-    public static func theHorizonQueuesEachReminderOnce(_ s: any EventQueueStore) throws {
-        _ = try club(s, ["ana@example.org", "bo@example.org"])
-        let now0 = WallClock.parseRFC3339("2030-01-01T00:00:00Z")!
-        let (open, made) = try s.createEvent(try clubEvent("weekly", rrule: "FREQ=WEEKLY"), now: now0)
-        _ = try s.createEvent(try clubEvent("finite", rrule: "FREQ=WEEKLY;COUNT=3"), now: now0)
-        #expect(made.reminderMessages > 50)
-        #expect(try s.extendOpenSeriesReminders(now: now0).reminders == 0)
-        let later = now0 + 400 * 86_400_000
-        let extended = try s.extendOpenSeriesReminders(now: later)
-        #expect(extended.reminderMessages > 40 && extended.reminders == 2 * extended.reminderMessages)
-        #expect(try s.extendOpenSeriesReminders(now: later).reminders == 0)
-        let stored = try #require(try s.event(named: "weekly"))
-        #expect(stored.reminderMessageIDs.count == open.reminderMessageIDs.count + extended.reminderMessages)
     }
 
     /// Issue 18.5: one occurrence cancelled in one transaction: the exception stored, SEQUENCE + 1, a
@@ -600,13 +591,13 @@ public enum StoreConformance {
             schedule: schedule, location: nil, uid: "evt-1@example.org")
         let now = WallClock.nowMillis()
         let (created, first) = try s.createEvent(event, now: now)
-        #expect(first.reminders == 8)
+        #expect(first.scheduledReminders == 4)
         var changed = created
         let third = try LocalDateTime(parsing: "2031-03-20 18:00")
         changed.schedule = try created.schedule.cancelling(third, now: Date(), event: "dinner")
         let (stored, q) = try s.cancelOccurrence(changed, occurrence: third, templates: EventTemplates(), now: now)
         #expect(stored.sequence == 1 && stored.state == .active)
-        #expect(q.invitation.queued == 2 && q.cancelledReminders == 8 && q.reminders == 6, "\(q)")
+        #expect(q.invitation.queued == 2 && q.cancelledReminders == 0 && q.scheduledReminders == 3, "\(q)")
         let read = try #require(try s.event(named: "dinner"))
         #expect(read.schedule.exceptions == [third] && read.sequence == 1)
         #expect(read.invitationMessageID != nil && read.invitationMessageID != created.invitationMessageID)

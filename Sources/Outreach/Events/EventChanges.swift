@@ -123,7 +123,7 @@ public struct EventOutcome: Sendable {
 extension EventPlanner {
     /// `events update`: the change applied to the stored event (exceptions kept, moved with a new
     /// start, added and dropped as asked), its messages checked to render, then stored with the
-    /// update invitation queued and the reminders moved (`EventStore.updateEvent`).
+    /// update invitation queued; the reminders follow the new schedule (`EventStore.updateEvent`).
     /// - Throws: `EventStoreError.unknown`, `.cancelled`, `.changed`; `EventError` naming the
     ///   option; `EventPlanError` for templates.
     public func update(named name: String, _ request: EventUpdateRequest, now: Int64) throws -> EventOutcome {

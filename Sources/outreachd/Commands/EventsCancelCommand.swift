@@ -6,7 +6,7 @@ struct EventsCancelCommand: Command {
     static let help = """
         outreachd events cancel NAME [--occurrence "YYYY-MM-DD HH:MM"] [--json]
           Queues a cancellation (template event-cancellation; iCalendar METHOD:CANCEL, STATUS:CANCELLED,
-          SEQUENCE raised) to the audience and cancels every reminder not yet sent.
+          SEQUENCE raised) to the audience and cancels every reminder, invitation and update not yet sent.
           With --occurrence (its start in the event's zone, as `events show` lists it), only that
           meeting: the cancellation names it (RECURRENCE-ID), it becomes an exception of the series,
           and its reminders are cancelled; the other meetings stay as they are.

@@ -4,7 +4,7 @@ import Channels
 
 struct EventsCreateCommand: Command {
     static let path = ["events", "create"]
-    static let summary = "create an event; queue its invitation and reminders"
+    static let summary = "create an event; queue its invitation, schedule its reminders"
     static let help = """
         outreachd events create NAME --start "YYYY-MM-DD HH:MM" --tz ZONE --duration 2h --list L
                                 [--rrule "FREQ=WEEKLY;COUNT=4"] [--exdate "YYYY-MM-DD HH:MM"]… [--remind -1d]…
@@ -12,7 +12,8 @@ struct EventsCreateCommand: Command {
                                 [--online] [--channel C]… [--prefer email|sms] [--json]
           Queues an invitation (template event-invitation, with an iCalendar METHOD:REQUEST part and
           invite.ics) to every subscribed member of L on every channel (default: every email channel),
-          and each reminder (template event-reminder) for its instant. A room channel gets one post.
+          and schedules each reminder (template event-reminder): when it falls due, `serve` (or `work`)
+          sends it to the members of that moment. A room channel gets one post.
           --title LANG=TEXT (da="Fællesspisning") is the title in one language: a message shows the one
           of the language it is written in, else --title TEXT (default NAME).
           F.json is a JSON object its messages' templates see (description, rsvp_url, note, …), over
@@ -95,9 +96,10 @@ struct EventsCreateCommand: Command {
             var o = e.showJSON(now: Date()).objectValue ?? [:]
             o["queued"] = [
                 "invitation": JSON(q.invitation.queued), "suppressed": JSON(q.invitation.suppressed),
-                "no_address": JSON(q.invitation.noAddress), "reminders": JSON(q.reminders),
-                "reminder_messages": JSON(q.reminderMessages), "cancelled_reminders": JSON(q.cancelledReminders),
-                "superseded": JSON(q.superseded),
+                "no_address": JSON(q.invitation.noAddress), "reminders_scheduled": JSON(q.scheduledReminders),
+                "next_reminder_at": q.nextReminderAt.map { .string(WallClock.rfc3339($0)) } ?? .null,
+                "cancelled_reminders": JSON(q.cancelledReminders),
+                "cancelled_invitations_and_updates": JSON(q.cancelledNotices), "superseded": JSON(q.superseded),
                 "not_reached": [
                     "phone_only": JSON(q.invitation.phoneOnly), "email_only": JSON(q.invitation.emailOnly),
                 ],
@@ -110,8 +112,12 @@ struct EventsCreateCommand: Command {
                 ? "cancellation" : verb == "Updated" ? "update" : "invitation"
             var s = "\(verb) event \(e.name) (sequence \(e.sequence)): \(q.invitation.queued) \(kind) deliveries queued"
             if q.invitation.suppressed > 0 { s += ", \(q.invitation.suppressed) suppressed" }
-            s += ", \(q.reminders) reminder deliveries scheduled"
+            if q.scheduledReminders > 0 {
+                s +=
+                    ", \(q.scheduledReminders) reminders scheduled (next at \(WallClock.rfc3339(q.nextReminderAt ?? 0)))"
+            }
             if q.cancelledReminders > 0 { s += ", \(q.cancelledReminders) pending reminders cancelled" }
+            if q.cancelledNotices > 0 { s += ", \(q.cancelledNotices) invitations or updates not yet sent cancelled" }
             if q.superseded > 0 { s += ", \(q.superseded) earlier invitations or updates not yet sent superseded" }
             context.print(s + ".")
             for (n, has, lacks) in [

@@ -3,26 +3,27 @@ import Outreach
 
 struct EventsUpdateCommand: Command {
     static let path = ["events", "update"]
-    static let summary = "change an event; send an update and move its reminders"
+    static let summary = "change an event; send an update, its reminders follow the new schedule"
     static let help = """
         outreachd events update NAME [--start "YYYY-MM-DD HH:MM"] [--tz ZONE] [--duration D] [--location TEXT]
                                 [--title TEXT] [--rrule RULE | --rrule ""] [--exdate "YYYY-MM-DD HH:MM"]…
                                 [--no-exdate "YYYY-MM-DD HH:MM"]… [--remind -1d]… [--no-reminders]
                                 [--title LANG=TEXT]… [--data F.json] [--online | --in-person]
                                 [--prefer email|sms] [--json]
-          Raises SEQUENCE, queues an updated invitation (METHOD:REQUEST, same UID) and moves the pending
-          reminders: those not yet sent are cancelled and queued again for the new instants.
+          Raises SEQUENCE and queues an updated invitation (METHOD:REQUEST, same UID). Reminders follow
+          the new schedule when they fall due; one already due and not yet sent whose occurrence or
+          offset is gone is cancelled.
           --rrule "" makes a series a single event; --remind replaces every reminder, --no-reminders
           removes them. --exdate adds an exception to those there are, --no-exdate drops one (as
           `events show` lists it). A new --start moves the exceptions with the series (same offset),
           and is refused when one would no longer fall on an occurrence. Prints what changed:
-          exceptions, occurrences added and removed, reminders queued and cancelled.
+          exceptions, occurrences added and removed, reminders scheduled and cancelled.
           The update (template event-update) tells each member what changed; one still waiting to be
           sent to them is replaced (cancelled, reason superseded), so they get one message.
           --title LANG=TEXT sets one language's title (LANG= removes it); --data replaces the data.
           --online tells times by each reader's clock, --in-person by the place's (see events create).
           --prefer changes the channel of those with both an email and a phone and no preference for
-          what is queued from now on: this update, the moved reminders, members who join later. It
+          what is queued from now on: this update, the reminders, members who join later. It
           comes with another change (the update goes to everyone).
         """
     static let valueOptions: Set<String> = [

@@ -7,7 +7,9 @@ struct QueueStatusCommand: Command {
         outreachd queue status [--json]
           Deliveries by state; of those waiting (queued, or failed and due again), how many are due now
           and how many are scheduled for later (an embargo, quiet hours, a retry) with the next one's
-          time; campaigns that start by themselves later; channels that are down.
+          time; campaigns that start by themselves later; event reminders scheduled (not deliveries yet:
+          each fans out to the members of its moment when it falls due) and when the next one does;
+          channels that are down.
         """
     static let flags: Set<String> = ["--json"]
 
@@ -20,6 +22,8 @@ struct QueueStatusCommand: Command {
         let pending = try context.store.pendingByDue(now: WallClock.nowMillis())
         // Scheduled campaigns not yet fanned out have no deliveries until their time.
         let starting = try context.store.campaigns().filter { $0.state == .scheduled && $0.startedAt == nil }
+        // Nor have event reminders: they are scheduled, not queued.
+        let reminders = ScheduledReminders(events: try context.store.events(), now: WallClock.nowMillis())
         if args.has("--json") {
             var o = Dictionary(
                 uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, JSON(counts[$0] ?? 0)) })
@@ -31,6 +35,9 @@ struct QueueStatusCommand: Command {
             if let next = pending.nextLater { o["next_scheduled_at"] = .string(WallClock.rfc3339(next)) }
             o["campaigns_starting_later"] = .array(
                 starting.map { ["name": .string($0.name), "send_at": .string(WallClock.rfc3339($0.sendAt ?? 0))] })
+            var r: [String: JSON] = ["scheduled": JSON(reminders.count)]
+            if let next = reminders.next { r["next_at"] = .string(WallClock.rfc3339(next)) }
+            o["event_reminders"] = .object(r)
             o["channels_down"] = .object(
                 outages.mapValues { ["since": .string(WallClock.rfc3339($0.since)), "error": .string($0.lastError)] })
             context.printJSON(.object(o))
@@ -53,6 +60,11 @@ struct QueueStatusCommand: Command {
         for c in starting {
             context.print(
                 "campaign \(c.name.escapingControlCharacters) starts by itself at \(WallClock.rfc3339(c.sendAt ?? 0))")
+        }
+        if reminders.count > 0 {
+            context.print(
+                "event reminders scheduled \(reminders.count) (not queued yet; next at "
+                    + "\(WallClock.rfc3339(reminders.next ?? 0)))")
         }
         for (name, o) in outages.sorted(by: { $0.key < $1.key }) {
             context.print("channel \(name) is down since \(WallClock.rfc3339(o.since)): \(o.lastError)")

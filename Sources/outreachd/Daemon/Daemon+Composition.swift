@@ -20,9 +20,9 @@ extension Daemon {
         let committer: GroupCommitter
         let api: API
         let http: HTTPService
-        /// Started in this order, drained in the reverse: the channel loops, the hook fan-out (it
-        /// queues for the loops), the committer, HTTP, the bounce mailbox (it feeds only the store,
-        /// and stops first).
+        /// Started in this order, drained in the reverse: the channel loops, the hook fan-out and the
+        /// event reminders (they queue for the loops), the committer, HTTP, the bounce mailbox (it
+        /// feeds only the store, and stops first).
         let services: ServiceGroup
     }
 
@@ -75,6 +75,7 @@ extension Daemon {
             scheduler: scheduler, worker: worker, store: store, drainTimeoutMillis: loaded.settings.drainTimeoutMillis,
             log: Log.sink)
         let fanOut = HookFanOut(store: store, hooks: hooks.map(\.hook), log: Log.sink) { scheduler.wake($0) }
+        let reminders = ReminderService(store: store, log: Log.sink) { scheduler.wake($0) }
         let committer = GroupCommitter(store: store, observer: metrics, log: Log.sink) { scheduler.wake($0) }
         let api = API(
             store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics,
@@ -97,7 +98,8 @@ extension Daemon {
             config: config, store: store, links: links, channels: infos, hooks: hooks.map(\.hook), worker: worker,
             composer: composer,
             templates: templates, delivery: delivery, committer: committer, api: api, http: http,
-            services: ServiceGroup([delivery, fanOut, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
+            services: ServiceGroup(
+                [delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
     }
 
     /// What the API reads per request and SIGHUP replaces.

@@ -73,15 +73,10 @@ final class Daemon {
 
         let tick = notifier.watchdogInterval.map { min($0, 5) } ?? 5
         var stopSignal: Int32 = 0
-        var nextHousekeeping: UInt64 = 0
         while stopSignal == 0 {
             parts.api.storeHealth.check(parts.store)
             // Requests and sends look at the template folder too; this says a broken change on an idle daemon.
             parts.templates.poll()
-            if DispatchTime.now().uptimeNanoseconds >= nextHousekeeping {
-                Self.extendReminders(parts.store, scheduler: parts.delivery.scheduler)
-                nextHousekeeping = DispatchTime.now().uptimeNanoseconds + Self.housekeepingInterval
-            }
             Self.runDueCampaigns(parts.store, scheduler: parts.delivery.scheduler)
             switch signals.wait(seconds: tick) {
             case .timeout:

@@ -129,6 +129,35 @@ import Testing
             """)
     }
 
+    /// "occurrence offset ms" of each reminder `events show` lists in `state` (default scheduled:
+    /// none is queued ahead, each fans out when it falls due).
+    static func shownReminders(_ s: Setup, _ name: String = "dinner", state: String = "scheduled") throws -> Set<String>
+    {
+        let show = try s.json(["events", "show", name])
+        return Set(
+            (show["occurrences"]?.arrayValue ?? []).flatMap { o in
+                (o["reminders"]?.arrayValue ?? []).filter { $0["state"]?.stringValue == state }.map {
+                    let at = WallClock.parseRFC3339($0["at_utc"]?.stringValue ?? "") ?? 0
+                    return "\(o["index"]?.intValue ?? -1) \($0["offset"]?.stringValue ?? "") \(at)"
+                }
+            })
+    }
+
+    /// The instant of reminder `reminder` of occurrence `occurrence` as `events show --json` lists it.
+    static func reminderInstant(_ s: Setup, _ name: String = "dinner", occurrence: Int, reminder: Int = 0) throws
+        -> Int64
+    {
+        let o = try s.json(["events", "show", name])["occurrences"]?.arrayValue ?? []
+        let r = try #require(o[occurrence]["reminders"]?.arrayValue?[reminder])
+        return try #require(WallClock.parseRFC3339(r["at_utc"]?.stringValue ?? ""))
+    }
+
+    /// Fans out, in this process, the reminders due at `at` (ms), as `serve` or `work` would then.
+    @discardableResult
+    static func fanOut(_ s: Setup, at: Int64) throws -> ReminderFanOut {
+        try SQLiteStore(path: s.db).fanOutDueReminders(now: at)
+    }
+
     /// The reminder instants zoneinfo expects, as (occurrence, offset, ms) triples.
     static func expectedReminders(_ e: [JSON]) -> Set<String> {
         Set(e.flatMap { o in ["-1d", "-2h"].map { "\(o["index"]!.intValue!) \($0) \(o[$0]!.intValue!)" } })
@@ -177,30 +206,27 @@ import Testing
         let created = try Self.create(s, "dinner", start: start, channels: ["outbox", "team"])
         // 2 people on the outbox and 1 room post, per invitation and per reminder.
         #expect(created["queued"]?["invitation"]?.intValue == 3)
-        #expect(created["queued"]?["reminders"]?.intValue == 4 * 2 * 3)
+        // The reminders are scheduled, not queued: each fans out to the members of its moment.
+        #expect(created["queued"]?["reminders_scheduled"]?.intValue == 4 * 2)
         let expected = try Self.expected(start, reader: "America/New_York")
-        let queued = try Self.reminderRows(s, state: "queued")
-        #expect(queued.count == 24)
-        for channel in ["outbox", "team"] {
-            let rows = queued.filter { $0["channel"]?.stringValue == channel }
-            for address in Set(rows.compactMap { $0["address"]?.stringValue }) {
-                #expect(
-                    Self.actualReminders(rows.filter { $0["address"]?.stringValue == address })
-                        == Self.expectedReminders(expected), "\(channel) \(address)")
-            }
-        }
         #expect(
-            queued.filter { $0["channel"]?.stringValue == "team" }.allSatisfy { $0["address"]?.stringValue == "room" })
-        // `queue list --json` shows the same instants.
-        let listed = try s.json(["queue", "list", "--state", "queued", "--limit", "1000"]).arrayValue ?? []
-        let times = Set(listed.compactMap { $0["next_attempt_at"]?.stringValue }.compactMap(WallClock.parseRFC3339))
+            created["queued"]?["next_reminder_at"]?.stringValue.flatMap(WallClock.parseRFC3339)
+                == expected[0]["-1d"]?.intValue.map(Int64.init))
+        #expect(try Self.reminderRows(s, state: "queued").isEmpty)
+        #expect(try Self.shownReminders(s) == Self.expectedReminders(expected))
+        // `queue status --json` tells the queue (3 invitations) from what is scheduled.
+        let status = try s.json(["queue", "status"])
+        #expect(status["queued"]?.intValue == 3 && status["event_reminders"]?["scheduled"]?.intValue == 8)
         #expect(
-            Set(expected.flatMap { [Int64($0["-1d"]!.intValue!), Int64($0["-2h"]!.intValue!)] }).isSubset(of: times))
+            status["event_reminders"]?["next_at"]?.stringValue.flatMap(WallClock.parseRFC3339)
+                == expected[0]["-1d"]?.intValue.map(Int64.init))
+        let statusText = try s.ok(["queue", "status"])
+        #expect(statusText.contains("event reminders scheduled 8 (not queued yet"), "\(statusText)")
 
         let work = try s.json(["work", "--until-idle"])
         #expect(work["sent"]?.intValue == 3, "\(work)")
         #expect(recorder.requests().count == 1, "the room gets one post per invitation")
-        #expect(try Self.reminderRows(s, state: "queued").count == 24, "reminders not yet due stay queued")
+        #expect(try Self.reminderRows(s, state: "queued").isEmpty, "reminders not yet due are not queued")
         let mails = try s.emails()
         #expect(mails.count == 2)
         let show = try s.json(["events", "show", "dinner"])
@@ -228,13 +254,19 @@ import Testing
         }
 
         // One reminder falls due (the day before the third meeting, after Europe left summer time but
-        // New York has not): it goes out as a plain email about that meeting, and once to the room.
-        _ = try s.rows(
-            """
-            UPDATE deliveries SET next_attempt_at = 0 WHERE message_id IN (SELECT id FROM messages WHERE template = 'event-reminder'
-                AND json_extract(data, '$.event.occurrence') = 2 AND json_extract(data, '$.reminder') = '-1d')
-            """)
+        // New York has not), with nothing run for a week: it goes out as a plain email about that
+        // meeting, and once to the room; the second meeting's -2h, whose meeting has begun, is skipped.
+        let due = try #require(expected[2]["-1d"]?.intValue.map(Int64.init))
+        let fanned = try Self.fanOut(s, at: due)
+        #expect(fanned.reminders == 1 && fanned.deliveries == 3 && fanned.skipped == 1, "\(fanned)")
+        #expect(try Self.fanOut(s, at: due) == ReminderFanOut(), "once")
+        #expect(try Self.shownReminders(s, state: "queued") == ["2 -1d \(due)"])
+        #expect(try Self.shownReminders(s, state: "skipped") == ["1 -2h \(expected[1]["-2h"]!.intValue!)"])
+        _ = try s.rows("UPDATE deliveries SET next_attempt_at = 0 WHERE state = 'queued'")
         #expect(try s.json(["work", "--until-idle"])["sent"]?.intValue == 3)
+        #expect(try Self.shownReminders(s, state: "sent") == ["2 -1d \(due)"])
+        let shown = try s.ok(["events", "show", "dinner"])
+        #expect(shown.contains(")  sent 3\n") && shown.contains(")  skipped\n") && shown.contains(")  scheduled\n"))
         #expect(recorder.requests().count == 2)
         let reminders = try s.emails().dropFirst(2)
         #expect(reminders.count == 2)
@@ -256,17 +288,10 @@ import Testing
         let later = String(start.prefix(10)) + " 19:00"
         let updated = try s.json(["events", "update", "dinner", "--start", later, "--location", "Folkets Hus"])
         #expect(updated["sequence"]?.intValue == 1)
-        #expect(updated["queued"]?["cancelled_reminders"]?.intValue == 16)
-        // The old reminders are cancelled; the new ones wait at zoneinfo's instants for 19:00.
-        let cancelled = try Self.reminderRows(s, state: "cancelled")
-        #expect(
-            Self.actualReminders(cancelled.filter { $0["address"]?.stringValue == "ana@example.org" })
-                == Self.expectedReminders(try Self.expected(start)))
-        let queued = try Self.reminderRows(s, state: "queued")
-        #expect(queued.count == 16)
-        #expect(
-            Self.actualReminders(queued.filter { $0["address"]?.stringValue == "bo@example.org" })
-                == Self.expectedReminders(try Self.expected(later)))
+        // Nothing was queued ahead, so nothing is cancelled; the reminders follow zoneinfo's instants for 19:00.
+        #expect(updated["queued"]?["cancelled_reminders"]?.intValue == 0)
+        #expect(updated["queued"]?["reminders_scheduled"]?.intValue == 8)
+        #expect(try Self.shownReminders(s) == Self.expectedReminders(try Self.expected(later)))
 
         _ = try s.json(["work", "--until-idle"])
         let mails = try s.emails()
@@ -299,14 +324,14 @@ import Testing
             "-3h",
         ])
         #expect(updated["sequence"]?.intValue == 1)
-        #expect(updated["queued"]?["cancelled_reminders"]?.intValue == 16)
-        // Two occurrences × one reminder × two members.
-        let queued = try Self.reminderRows(s, state: "queued")
-        #expect(queued.count == 4)
+        #expect(updated["queued"]?["cancelled_reminders"]?.intValue == 0)
+        // Two occurrences × one reminder.
         let starts = (try Self.expected(start, count: 2)).compactMap {
             $0["start_utc"]?.stringValue.flatMap(WallClock.parseRFC3339)
         }
-        #expect(Set(queued.compactMap { $0["at"]?.intValue.map(Int64.init) }) == Set(starts.map { $0 - 3 * 3_600_000 }))
+        #expect(
+            try Self.shownReminders(s)
+                == Set(starts.enumerated().map { "\($0.offset) -3h \($0.element - 3 * 3_600_000)" }))
         _ = try s.json(["work", "--until-idle"])
         let update = try s.emails().suffix(2)
         for m in update {
@@ -317,8 +342,8 @@ import Testing
         }
         // No reminders at all, then no series at all.
         let quiet = try s.json(["events", "update", "dinner", "--no-reminders"])
-        #expect(quiet["queued"]?["cancelled_reminders"]?.intValue == 4)
-        #expect(try Self.reminderRows(s, state: "queued").isEmpty)
+        #expect(quiet["queued"]?["reminders_scheduled"]?.intValue == 0)
+        #expect(try Self.shownReminders(s).isEmpty)
         _ = try s.json(["events", "update", "dinner", "--rrule", ""])
         let show = try s.json(["events", "show", "dinner"])
         #expect(show["occurrences"]?.arrayValue?.count == 1)
@@ -337,10 +362,12 @@ import Testing
     }
 
     /// Someone who joins the list after the event was made gets what the members got: the
-    /// current invitation (here the update) at once, and every reminder still ahead at its instant.
-    @Test func newMembersGetTheCurrentInvitationAndTheRemindersAhead() throws {
+    /// current invitation (here the update) at once, and the reminders when they fall due; who
+    /// left by then does not.
+    @Test func newMembersGetTheCurrentInvitationAndTheRemindersWhenDue() throws {
         let s = try Self.setUp("ev-join")
-        _ = try Self.create(s, "dinner", start: Self.futureStart)
+        let start = Self.futureStart
+        _ = try Self.create(s, "dinner", start: start)
         _ = try s.json(["work", "--until-idle"])
         _ = try s.json(["events", "update", "dinner", "--location", "Folkets Hus"])
         _ = try s.json(["work", "--until-idle"])
@@ -350,29 +377,14 @@ import Testing
         try "email,name,locale\ndee@example.org,Dee,da\n".write(
             toFile: s.dir + "/more.csv", atomically: true, encoding: .utf8)
         try s.ok(["contacts", "import", s.dir + "/more.csv", "--list", "club"])
-        func reminders(_ address: String) throws -> [[String]] {
-            try Self.reminderRows(s, state: "queued").filter { $0["address"]?.stringValue == address }
-                .map {
-                    [
-                        $0["occurrence"]?.intValue.map(String.init) ?? "", $0["offset"]?.stringValue ?? "",
-                        $0["at"]?.intValue.map(String.init) ?? "",
-                    ]
-                }
-        }
-        let bo = try reminders("bo@example.org")
-        #expect(bo.count == 8)
-        #expect(try reminders("cy@example.org") == bo)
-        #expect(try reminders("dee@example.org") == bo)
-
         // Subscribing again, or leaving and coming back, queues nothing twice.
         try s.ok(["lists", "subscribe", "club", "cy@example.org"])
         try s.ok(["lists", "unsubscribe", "club", "cy@example.org"])
-        #expect(try reminders("cy@example.org").isEmpty)
-        // Coming back takes the person's own request (issue 15); their reminders are queued again.
+        // Coming back takes the person's own request (issue 15).
         try s.ok([
             "lists", "subscribe", "club", "cy@example.org", "--resubscribe", "--evidence", "asked again by phone",
         ])
-        #expect(try reminders("cy@example.org") == bo)
+        #expect(try Self.reminderRows(s, state: "queued").isEmpty, "nothing is queued ahead for them")
 
         _ = try s.json(["work", "--until-idle"])
         let mails = try s.emails()
@@ -387,6 +399,19 @@ import Testing
             mails.suffix(2).allSatisfy {
                 ($0["to"]?.stringValue ?? "").contains("cy@") || ($0["to"]?.stringValue ?? "").contains("dee@")
             })
+        // The first reminder reaches the four members of its moment; the next, after Dee left, three.
+        let expected = try Self.expected(start)
+        func reminded(at: Int64) throws -> [String] {
+            try Self.reminderRows(s, state: "queued").filter { $0["at"]?.intValue.map(Int64.init) == at }
+                .compactMap { $0["address"]?.stringValue }.sorted()
+        }
+        let first = try #require(expected[0]["-1d"]?.intValue.map(Int64.init))
+        #expect(try Self.fanOut(s, at: first).deliveries == 4)
+        #expect(try reminded(at: first) == ["ana@example.org", "bo@example.org", "cy@example.org", "dee@example.org"])
+        try s.ok(["lists", "unsubscribe", "club", "dee@example.org"])
+        let second = try #require(expected[0]["-2h"]?.intValue.map(Int64.init))
+        #expect(try Self.fanOut(s, at: second).deliveries == 3)
+        #expect(try reminded(at: second) == ["ana@example.org", "bo@example.org", "cy@example.org"])
         // A cancelled event brings nobody in.
         _ = try s.json(["events", "cancel", "dinner"])
         try s.ok(["contacts", "add", "--email", "eve@example.org", "--list", "club"])
@@ -397,11 +422,15 @@ import Testing
         let s = try Self.setUp("ev-cancel")
         _ = try Self.create(s, "dinner", start: Self.futureStart)
         _ = try s.json(["work", "--until-idle"])
+        // The first reminder fell due and waits (quiet hours, a retry): cancelling cancels it.
+        let first = try #require(try Self.expected(Self.futureStart)[0]["-1d"]?.intValue.map(Int64.init))
+        #expect(try Self.fanOut(s, at: first).deliveries == 2)
         let cancelled = try s.json(["events", "cancel", "dinner"])
         #expect(cancelled["state"]?.stringValue == "cancelled")
-        #expect(cancelled["queued"]?["cancelled_reminders"]?.intValue == 16)
+        #expect(cancelled["queued"]?["cancelled_reminders"]?.intValue == 2)
         #expect(try Self.reminderRows(s, state: "queued").isEmpty)
-        #expect(try Self.reminderRows(s, state: "cancelled").count == 16)
+        #expect(try Self.reminderRows(s, state: "cancelled").count == 2)
+        #expect(try Self.fanOut(s, at: first + 86_400_000) == ReminderFanOut(), "a cancelled event reminds nobody")
         _ = try s.json(["work", "--until-idle"])
         let mails = try s.emails()
         #expect(mails.count == 4)
@@ -419,6 +448,18 @@ import Testing
         #expect(again.status == 1 && again.stderr.contains("cancelled"))
         #expect(try TestSupport.outreachd(["--config", s.config, "events", "cancel", "dinner"]).status == 1)
         #expect(try s.rows("SELECT id FROM deliveries WHERE state = 'queued'").isEmpty)
+    }
+
+    /// Issue 18.11: an event cancelled before its invitation went out sends the cancellation
+    /// alone — nobody gets an invitation and its cancellation.
+    @Test func cancellingBeforeTheInvitationWentOutSendsOnlyTheCancellation() throws {
+        let s = try Self.setUp("ev-cancel-early")
+        _ = try Self.create(s, "dinner", start: Self.futureStart)
+        let cancelled = try s.json(["events", "cancel", "dinner"])
+        #expect(cancelled["queued"]?["cancelled_invitations_and_updates"]?.intValue == 2)
+        #expect(try s.json(["work", "--until-idle"])["sent"]?.intValue == 2)
+        let mails = try s.emails()
+        #expect(mails.compactMap { $0["ics"]?["method"]?.stringValue } == ["CANCEL", "CANCEL"])
     }
 
     @Test func badInputIsRefusedNamingTheOptionAndStoresNothing() throws {

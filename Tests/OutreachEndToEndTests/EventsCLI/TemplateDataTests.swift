@@ -88,12 +88,11 @@ import Testing
         #expect(sms.text.hasPrefix("Sprogcenter Aarhus invites you to Dinner club, "), "\(sms.text)")
         #expect(sms.text.contains("Reply here: https://sprogcenter.example/rsvp/7"))
 
-        // The reminder, due now: its note, and the signature without a stray space.
-        _ = try s.rows(
-            """
-            UPDATE deliveries SET next_attempt_at = 0 WHERE message_id IN
-                (SELECT id FROM messages WHERE template = 'event-reminder' AND json_extract(data, '$.event.occurrence') = 0)
-            """)
+        // The reminder, fanned out at its instant and made due now: its note, and the signature
+        // without a stray space.
+        let due = try EventsCLITests.fanOut(s, at: try EventsCLITests.reminderInstant(s, occurrence: 0))
+        #expect(due.deliveries == 2)
+        _ = try s.rows("UPDATE deliveries SET next_attempt_at = 0 WHERE state = 'queued'")
         _ = try s.json(["work", "--until-idle"])
         let reminder = try #require(try Self.texts(s).last)
         #expect(reminder.text.hasSuffix("See you there! Sprogcenter Aarhus"), "\(reminder.text)")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Outreach
 
-/// Open-ended series: reminders beyond the first horizon are queued as time reaches them, once.
+/// Open-ended series: reminders beyond the first horizon fan out as time reaches them, once.
 @Suite struct EventHorizonTests {
     static let day: Int64 = 86_400_000
 
@@ -49,35 +49,34 @@ import Testing
         return n
     }
 
-    @Test func theRollingHorizonQueuesEachReminderOnce() throws {
+    /// Nothing is queued ahead; years on, an open series' reminder still fans out when it falls due
+    /// (about its own occurrence), once.
+    @Test func anOpenSeriesRemindsBeyondItsFirstHorizonOnce() throws {
         let (s, path) = try setUp()
         let now0 = try #require(WallClock.parseRFC3339("2027-01-01T00:00:00Z"))
         _ = try s.createEvent(try event("weekly", rrule: "FREQ=WEEKLY"), now: now0)
         _ = try s.createEvent(try event("finite", rrule: "FREQ=WEEKLY;COUNT=3"), now: now0)
         _ = try s.createEvent(try event("gone", rrule: "FREQ=WEEKLY"), now: now0)
         _ = try s.cancelEvent(named: "gone", now: now0)
-        let first = try reminders(path, "weekly")
-        #expect(first.occurrences == Array(0..<first.occurrences.count))
-        // Two years from the start (later than two years from now).
+        #expect(try reminders(path, "weekly").occurrences.isEmpty)
+        // Scheduled: two years of the open series from its start (later than two years from now), and 3.
+        let scheduled = ScheduledReminders(events: try s.events(), now: now0)
         #expect(
-            first.occurrences.count == Self.weeklyStarts(before: DateComponents(year: 2029, month: 1, day: 7, hour: 18))
-        )
-        #expect(first.deliveries == 2 * first.occurrences.count)
-
-        #expect(try s.extendOpenSeriesReminders(now: now0).reminders == 0)
-        let later = now0 + 365 * Self.day
-        let q = try s.extendOpenSeriesReminders(now: later)
-        let second = try reminders(path, "weekly")
-        #expect(second.occurrences == Array(0..<second.occurrences.count), "contiguous, none twice")
-        // Now two years from `later` (2028-01-01 01:00 in Copenhagen).
-        #expect(
-            second.occurrences.count == Self.weeklyStarts(before: DateComponents(year: 2030, month: 1, day: 1, hour: 1))
-        )
-        #expect(q.reminderMessages == second.occurrences.count - first.occurrences.count)
-        #expect(q.reminders == 2 * q.reminderMessages)
-        #expect(second.deliveries == 2 * second.occurrences.count)
-        #expect(try s.extendOpenSeriesReminders(now: later).reminders == 0)
-        #expect(try reminders(path, "finite").occurrences == [0, 1, 2])
-        #expect(try reminders(path, "gone").deliveries == 0)
+            scheduled.count
+                == Self.weeklyStarts(before: DateComponents(year: 2029, month: 1, day: 7, hour: 18)) + 3)
+        #expect(scheduled.next == WallClock.parseRFC3339("2027-01-06T17:00:00Z"))
+        #expect(try s.fanOutDueReminders(now: now0) == ReminderFanOut())
+        // Meeting 160 (31 January 2030, 18:00 in Copenhagen), reminded the day before at 18:00.
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Copenhagen")!
+        let start = cal.date(from: DateComponents(year: 2027, month: 1, day: 7, hour: 18))!
+        let remindAt = cal.date(byAdding: .day, value: 7 * 160 - 1, to: start)!
+        let at = Int64(remindAt.timeIntervalSince1970 * 1000)
+        let q = try s.fanOutDueReminders(now: at)
+        #expect(q.reminders == 1 && q.deliveries == 2 && q.skipped == 0)
+        #expect(try reminders(path, "weekly").occurrences == [160] && reminders(path, "weekly").deliveries == 2)
+        #expect(try s.fanOutDueReminders(now: at) == ReminderFanOut())
+        #expect(try s.fanOutDueReminders(now: at + 3_600_000) == ReminderFanOut())
+        #expect(try reminders(path, "finite").occurrences.isEmpty && reminders(path, "gone").occurrences.isEmpty)
     }
 }

@@ -144,6 +144,42 @@ import Testing
         #expect(runs.count == 1 && runs[0].counts == [.queued: 50], "\(runs)")
     }
 
+    /// Issue 18.11: a due reminder fanned out through three connections (three nodes) at once is
+    /// queued once: the second insert of its `reminder_runs` key waits for the first, then inserts
+    /// nothing. No error reaches a caller.
+    @Test func concurrentFanOutsOfADueReminderQueueItOnce() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let stores = try (0..<3).map { _ in try PostgresStore(url: cluster.url(db)) }
+        _ = try stores[0].createList(name: "club", doubleOptIn: false)
+        let ids = try stores[0].upsertContacts((0..<50).map { Contact(email: "p\($0)@example.org") }).ids
+        try stores[0].setMembership(
+            list: "club", contactIDs: ids, state: .subscribed, consent: Consent(source: "t"), by: .officer)
+        let schedule = try EventSchedule(
+            start: "2030-01-07 18:00", timeZone: "Europe/Copenhagen", duration: "2h", reminders: ["-1d", "-2h"])
+        let made = try #require(WallClock.parseRFC3339("2030-01-01T00:00:00Z"))
+        _ = try stores[0].createEvent(
+            Event(
+                name: "dinner", title: "Dinner", list: "club",
+                channels: [CampaignChannel(name: "mail", address: .email)], schedule: schedule, location: nil,
+                uid: "evt-dinner@example.org"), now: made)
+        let due = try #require(WallClock.parseRFC3339("2030-01-07T16:00:00Z"))
+        let total = Mutex(ReminderFanOut())
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { i in
+            do {
+                let r = try stores[i % 3].fanOutDueReminders(now: due)
+                total.withLock {
+                    $0.reminders += r.reminders
+                    $0.deliveries += r.deliveries
+                }
+            } catch { failures.withLock { $0.append("\(error)") } }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        #expect(total.withLock { $0.reminders == 2 && $0.deliveries == 100 })
+        #expect(try stores[1].queueCounts(messageID: nil)[.queued] == 150)
+    }
+
     /// The same Idempotency-Key posted through two connections at once makes one message.
     @Test func oneIdempotencyKeyThroughTwoConnectionsMakesOneMessage() throws {
         let cluster = try PostgresCluster.running()

@@ -147,6 +147,9 @@ import Testing
             "--list", "news", "--remind", "-1d", "--channel", "texts", "--title", "Meetup",
         ])
         #expect(event.status == 0, "\(event.stderr)")
+        // The reminder falls due (fanned out in this process, as `serve` would at its instant).
+        let due = try #require(WallClock.parseRFC3339("2030-06-03T16:00:00Z"))
+        #expect(try SQLiteStore(path: dir + "/data/outreach.db").fanOutDueReminders(now: due).deliveries == 1)
         let list = try o(["queue", "list"])
         let lines = list.stdout.split(separator: "\n").map(String.init)
         // The campaign's, the send's, and the event's invitation and reminder.

@@ -12,6 +12,7 @@ enum PostgresSchema {
 
     static let migrations: [String] = [
         ground, templateData, bounces, SQLiteSchema.preferredChannel, SQLiteSchema.signUpForm, campaignRuns,
+        reminderRuns,
     ]
 
     /// As SQLite's `campaignRuns`: recurring campaigns and their runs, unique per occurrence.
@@ -250,5 +251,22 @@ extension PostgresSchema {
         );
         CREATE INDEX suppression_removals_address ON suppression_removals(address);
         CREATE INDEX deliveries_sent_address ON deliveries(address, sent_at) WHERE sent_at IS NOT NULL;
+        """
+}
+
+extension PostgresSchema {
+    /// 6: as SQLite's `reminderRuns`: one row per reminder that ran, its key making it run once.
+    static let reminderRuns = """
+        CREATE TABLE reminder_runs(
+            event_id BIGINT NOT NULL REFERENCES events(id),
+            occurrence_start BIGINT NOT NULL,
+            reminder_offset TEXT NOT NULL,
+            occurrence INTEGER NOT NULL,
+            at BIGINT NOT NULL,
+            state TEXT NOT NULL,
+            message_id BIGINT,
+            ran_at BIGINT NOT NULL,
+            PRIMARY KEY(event_id, occurrence_start, reminder_offset)
+        );
         """
 }

@@ -78,7 +78,8 @@ extension PostgresStore: EventStore {
             e.sequence = 0
             e.state = .active
             var out = EventQueued()
-            try Self.storeInvitationAndReminders(db, &e, send: true, templates: templates, now: now, into: &out)
+            try Self.storeInvitation(db, &e, send: true, templates: templates, now: now, into: &out)
+            out.schedule(e, now: now)
             return EventAndQueued(event: e, queued: out)
         }.pair
         return (e, out)
@@ -101,9 +102,9 @@ extension PostgresStore: EventStore {
         try with { db in try db.rows("SELECT \(Self.eventColumns) FROM events ORDER BY id", [], Self.readEvent) }
     }
 
-    /// As SQLite's: SEQUENCE + 1, the pending reminders cancelled, the update queued, the invitation
-    /// of the new state kept for people who join later, earlier invitations and updates not yet
-    /// sent superseded, the new reminders queued.
+    /// As SQLite's: SEQUENCE + 1, the reminders not yet sent that the new schedule no longer has
+    /// cancelled, the update queued, the invitation of the new state kept for people who join
+    /// later, earlier invitations and updates not yet sent superseded.
     public func updateEvent(_ event: Event, templates: EventTemplates, now: Int64) throws -> (Event, EventQueued) {
         try write { db -> EventAndQueued in
             let current = try Self.storedForChange(db, event)
@@ -112,13 +113,14 @@ extension PostgresStore: EventStore {
             e.reminderMessageIDs = current.reminderMessageIDs
             e.sequence += 1
             var out = EventQueued()
-            out.cancelledReminders = try Self.cancelPendingReminders(db, current, now: now)
+            out.cancelledReminders = try Self.cancelStaleReminders(db, &e, now: now)
             try Self.storeChanged(db, e, now: now)
             let notice = e.messageData(role: .update, occurrence: nil, previous: current)
             let (noticeID, fan) = try Self.queueEventMessage(
                 db, e, template: templates.update, data: notice, at: now, now: now)
             out.invitation = fan
-            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
+            try Self.storeInvitation(db, &e, send: false, templates: templates, now: now, into: &out)
+            out.schedule(e, now: now)
             out.superseded = try Self.supersede(
                 db, e, notice: noticeID, data: notice, template: templates.update, now: now)
             return EventAndQueued(event: e, queued: out)
@@ -181,7 +183,8 @@ extension PostgresStore: EventStore {
             guard var e = try Self.event(db, where: "name", .text(name)) else { throw EventStoreError.unknown(name) }
             guard e.state == .active else { throw EventStoreError.cancelled(name) }
             var out = EventQueued()
-            out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
+            out.cancelledReminders = try Self.cancelPending(db, e, roles: [.reminder], now: now)
+            out.cancelledNotices = try Self.cancelPending(db, e, roles: [.invitation, .update], now: now)
             e.sequence += 1
             e.state = .cancelled
             try db.query(
@@ -196,7 +199,7 @@ extension PostgresStore: EventStore {
     }
 
     /// As SQLite's: one occurrence cancelled — SEQUENCE + 1, the exception stored, a `METHOD:CANCEL`
-    /// for it queued to the audience, the reminders of the occurrences left queued again, and an
+    /// for it queued to the audience, its reminders not yet sent cancelled, and an
     /// invitation of the new schedule kept for people who join later (queued to nobody now).
     public func cancelOccurrence(_ event: Event, occurrence: LocalDateTime, templates: EventTemplates, now: Int64)
         throws -> (Event, EventQueued)
@@ -205,14 +208,15 @@ extension PostgresStore: EventStore {
             var e = try Self.currentForChange(db, event)
             e.sequence += 1
             var out = EventQueued()
-            out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
+            out.cancelledReminders = try Self.cancelStaleReminders(db, &e, now: now)
             try Self.storeChanged(db, e, now: now)
             let (_, fan) = try Self.queueEventMessage(
                 db, e, template: templates.cancellation,
                 data: e.messageData(role: .cancellation, occurrence: nil, cancelledOccurrence: occurrence), at: now,
                 now: now)
             out.invitation = fan
-            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
+            try Self.storeInvitation(db, &e, send: false, templates: templates, now: now, into: &out)
+            out.schedule(e, now: now)
             return EventAndQueued(event: e, queued: out)
         }.pair
     }
@@ -237,36 +241,9 @@ extension PostgresStore: EventStore {
         return e
     }
 
-    /// As SQLite's: the reminders of open-ended series that the horizon has reached, once each.
-    /// The events are locked (`FOR UPDATE`), so two nodes extending at once take turns and the
-    /// second finds the reminders queued.
-    @discardableResult
-    public func extendOpenSeriesReminders(now: Int64) throws -> EventQueued {
-        try write { db in
-            var out = EventQueued()
-            let events = try db.rows(
-                "SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND rrule IS NOT NULL FOR UPDATE",
-                [], Self.readEvent)
-            for var e in events where !e.schedule.isFinite {
-                let queued = try Self.reminderMessages(db, e)
-                let have = Set(queued.map(\.key))
-                let missing = e.plannedReminders(now: now).filter { !have.contains($0.key) }
-                let added = try Self.queueReminders(
-                    db, e, missing, template: queued.last?.template ?? EventTemplates().reminder, now: now, into: &out)
-                guard !added.isEmpty else { continue }
-                e.reminderMessageIDs += added
-                try db.query(
-                    "UPDATE events SET reminder_message_ids = $1 WHERE id = $2",
-                    [.text(JSON.array(e.reminderMessageIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!)])
-            }
-            return out
-        }
-    }
-
-    /// The invitation of the event as it now is and the reminders of its schedule: the invitation
-    /// fanned out to the list now (`send`: a new event), or kept for people who join later and for
-    /// whoever an update finds still waiting for one (after a change, which sends its own message).
-    static func storeInvitationAndReminders(
+    /// The invitation of the event as it now is: fanned out to the list now (`send`: a new event),
+    /// or kept for people who join later and for whoever an update finds still waiting for one.
+    static func storeInvitation(
         _ db: PostgresConnection, _ e: inout Event, send: Bool, templates: EventTemplates, now: Int64,
         into out: inout EventQueued
     ) throws {
@@ -280,42 +257,22 @@ extension PostgresStore: EventStore {
             let m = Message(template: templates.invitation, data: data, kind: .list, listName: e.list, eventID: e.id)
             invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
         }
-        let reminderIDs = try queueReminders(
-            db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
         e.invitationMessageID = invitation
-        e.reminderMessageIDs = reminderIDs
         try db.query(
-            "UPDATE events SET invitation_message_id = $1, reminder_message_ids = $2 WHERE id = $3",
-            [.integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!)])
+            "UPDATE events SET invitation_message_id = $1 WHERE id = $2", [.integer(invitation), .integer(e.id!)])
     }
 
-    /// One message per planned reminder, fanned out to the list for its instant; their ids.
-    static func queueReminders(
-        _ db: PostgresConnection, _ e: Event, _ planned: [Event.PlannedReminder], template: String,
-        now: Int64, into out: inout EventQueued
-    ) throws -> [Int64] {
-        var ids: [Int64] = []
-        for r in planned {
-            let (mid, f) = try queueEventMessage(
-                db, e, template: template,
-                data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
-                at: r.at, now: now, counting: false)
-            ids.append(mid)
-            out.reminders += f.queued
-            out.reminderMessages += 1
-        }
-        return ids
-    }
-
-    /// Cancels the reminder deliveries of the event that have not gone out yet.
-    static func cancelPendingReminders(_ db: PostgresConnection, _ e: Event, now: Int64) throws -> Int {
+    /// Cancels the event's deliveries of the given roles that have not gone out yet (`event-changed`).
+    static func cancelPending(_ db: PostgresConnection, _ e: Event, roles: [EventMessageRole], now: Int64) throws
+        -> Int
+    {
         try db.query(
             """
             UPDATE deliveries SET state = 'cancelled', cancel_reason = 'event-changed', last_error = 'event changed',
                 updated_at = $1
             WHERE state IN ('queued', 'failed') AND message_id IN (
-                SELECT id FROM messages WHERE event_id = $2 AND (data::jsonb -> 'event' ->> 'role') = 'reminder')
-            """, [.integer(now), .integer(e.id!)]
+                SELECT id FROM messages WHERE event_id = $2 AND (data::jsonb -> 'event' ->> 'role') = ANY($3::text[]))
+            """, [.integer(now), .integer(e.id!), .texts(roles.map(\.rawValue))]
         ).affected
     }
 
@@ -350,7 +307,7 @@ extension PostgresStore: EventStore {
     }
 
     /// As SQLite's `joinEvents`: people who just became subscribed members of `list` get its
-    /// events still ahead — the current invitation now, the reminders not yet due at their instants.
+    /// events still ahead — the current invitation now (reminders fan out to the members of their moment).
     @discardableResult
     static func joinEvents(_ db: PostgresConnection, list: String, members: MemberRange, now: Int64) throws -> Int {
         let events = try db.rows(
@@ -362,15 +319,6 @@ extension PostgresStore: EventStore {
                 queued += try requeueLeft(db, messageID: invitation, members: members, at: now, now: now)
                 queued += try fanOut(
                     db, messageID: invitation, list: list, segment: Segment(), channels: e.channels, at: now, now: now,
-                    only: members, prefer: e.prefer
-                ).queued
-            }
-            let due = Dictionary(e.plannedReminders(now: now).map { ($0.key, $0.at) }) { a, _ in a }
-            for r in try reminderMessages(db, e) {
-                guard let at = due[r.key] else { continue }
-                queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
-                queued += try fanOut(
-                    db, messageID: r.id, list: list, segment: Segment(), channels: e.channels, at: at, now: now,
                     only: members, prefer: e.prefer
                 ).queued
             }

@@ -40,3 +40,24 @@ extension SQLiteSchema {
         ALTER TABLE events ADD COLUMN online INTEGER NOT NULL DEFAULT 0;
         """
 }
+
+extension SQLiteSchema {
+    /// Reminders fan out when they fall due (issue 18.11): one row per (event, occurrence start in
+    /// ms, signed offset) that ran, written in the transaction that queues its deliveries, so the
+    /// primary key makes each run happen once across restarts and concurrent callers. `state`:
+    /// `queued` (its message is `message_id`), `skipped` (too late), `legacy` (queued ahead by an
+    /// earlier version; `message_id` is that message). `occurrence` is the index the message carries.
+    static let reminderRuns = """
+        CREATE TABLE reminder_runs(
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            occurrence_start INTEGER NOT NULL,
+            reminder_offset TEXT NOT NULL,
+            occurrence INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            message_id INTEGER,
+            ran_at INTEGER NOT NULL,
+            PRIMARY KEY(event_id, occurrence_start, reminder_offset)
+        ) WITHOUT ROWID;
+        """
+}

@@ -102,6 +102,7 @@ enum SQLiteSchema {
         preferredChannel,
         signUpForm,
         campaignRuns,
+        reminderRuns,
     ]
 }
 

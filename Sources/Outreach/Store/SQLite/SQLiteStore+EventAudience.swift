@@ -2,10 +2,9 @@ import Foundation
 
 extension SQLiteStore {
     /// Brings people who just became subscribed members of `list` into its events that still have
-    /// an occurrence ahead: the event's current invitation (or update) now, and the reminders not
-    /// yet due, at their instants — what they would have had as members when the event was made.
-    /// Deliveries they already have are left alone (the fan-out skips them). Returns how many
-    /// deliveries were queued.
+    /// an occurrence ahead: the event's current invitation (or update), now. Their reminders need
+    /// nothing: each is fanned out to the members of the moment it falls due. Deliveries they
+    /// already have are left alone (the fan-out skips them). Returns how many deliveries were queued.
     @discardableResult
     static func joinEvents(_ db: SQLiteDatabase, list: String, members: MemberRange, now: Int64) throws -> Int {
         let events = try db.prepare("SELECT \(eventColumns) FROM events WHERE state = 'active' AND list_name = ?")
@@ -17,15 +16,6 @@ extension SQLiteStore {
                 queued += try requeueLeft(db, messageID: invitation, members: members, at: now, now: now)
                 queued += try fanOut(
                     db, messageID: invitation, list: list, segment: Segment(), channels: e.channels, at: now, now: now,
-                    only: members, prefer: e.prefer
-                ).queued
-            }
-            let due = Dictionary(e.plannedReminders(now: now).map { ($0.key, $0.at) }) { a, _ in a }
-            for r in try reminderMessages(db, e) {
-                guard let at = due[r.key] else { continue }
-                queued += try requeueLeft(db, messageID: r.id, members: members, at: at, now: now)
-                queued += try fanOut(
-                    db, messageID: r.id, list: list, segment: Segment(), channels: e.channels, at: at, now: now,
                     only: members, prefer: e.prefer
                 ).queued
             }
@@ -51,7 +41,7 @@ extension SQLiteStore {
     }
 
     /// Someone who left and came back: the deliveries their leaving cancelled are queued again
-    /// (the fan-out would skip them, as they exist), at the reminder's instant.
+    /// (the fan-out would skip them, as they exist).
     static func requeueLeft(_ db: SQLiteDatabase, messageID: Int64, members: MemberRange, at: Int64, now: Int64) throws
         -> Int
     {

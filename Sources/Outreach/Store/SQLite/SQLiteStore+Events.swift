@@ -53,8 +53,8 @@ extension SQLiteStore {
         ]
     }
 
-    /// Stores a new event and queues its invitation (now) and its reminders (each at its instant),
-    /// one delivery per subscribed member and channel, in one transaction.
+    /// Stores a new event and queues its invitation (now), one delivery per subscribed member and
+    /// channel, in one transaction. Its reminders are fanned out when they fall due.
     public func createEvent(_ event: Event, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (
         Event, EventQueued
     ) {
@@ -80,7 +80,8 @@ extension SQLiteStore {
             e.sequence = 0
             e.state = .active
             var out = EventQueued()
-            try Self.storeInvitationAndReminders(db, &e, send: true, templates: templates, now: now, into: &out)
+            try Self.storeInvitation(db, &e, send: true, templates: templates, now: now, into: &out)
+            out.schedule(e, now: now)
             return (e, out)
         }
     }
@@ -97,10 +98,11 @@ extension SQLiteStore {
         }
     }
 
-    /// Stores a changed time or place: SEQUENCE + 1, the pending reminders cancelled, the update
-    /// (`templates.update`, saying what changed) queued to the audience, the invitation of the new
-    /// state kept for people who join later, earlier invitations and updates not yet sent
-    /// superseded, and the new reminders queued. `event.sequence` must be the one that was read.
+    /// Stores a changed time or place: SEQUENCE + 1, the reminders fanned out but not yet sent that
+    /// the new schedule no longer has cancelled, the update (`templates.update`, saying what
+    /// changed) queued to the audience, the invitation of the new state kept for people who join
+    /// later, earlier invitations and updates not yet sent superseded. `event.sequence` must be
+    /// the one that was read.
     public func updateEvent(_ event: Event, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (
         Event, EventQueued
     ) {
@@ -111,13 +113,14 @@ extension SQLiteStore {
             e.reminderMessageIDs = current.reminderMessageIDs
             e.sequence += 1
             var out = EventQueued()
-            out.cancelledReminders = try Self.cancelPendingReminders(db, current, now: now)
+            out.cancelledReminders = try Self.cancelStaleReminders(db, &e, now: now)
             try Self.storeChanged(db, e, now: now)
             let notice = e.messageData(role: .update, occurrence: nil, previous: current)
             let (noticeID, fan) = try Self.queueEventMessage(
                 db, e, template: templates.update, data: notice, at: now, now: now)
             out.invitation = fan
-            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
+            try Self.storeInvitation(db, &e, send: false, templates: templates, now: now, into: &out)
+            out.schedule(e, now: now)
             out.superseded = try Self.supersede(
                 db, e, notice: noticeID, data: notice, template: templates.update, now: now)
             return (e, out)
@@ -182,8 +185,9 @@ extension SQLiteStore {
         return superseded
     }
 
-    /// Cancels the event: SEQUENCE + 1, state cancelled, pending reminders cancelled, a
-    /// `METHOD:CANCEL` message queued to the audience.
+    /// Cancels the event: SEQUENCE + 1, state cancelled, its reminders, invitations and updates not
+    /// yet sent cancelled (nobody gets an invitation and its cancellation), a `METHOD:CANCEL`
+    /// message queued to the audience.
     public func cancelEvent(named name: String, templates: EventTemplates = EventTemplates(), now: Int64) throws -> (
         Event, EventQueued
     ) {
@@ -197,7 +201,8 @@ extension SQLiteStore {
             }
             guard e.state == .active else { throw EventStoreError.cancelled(name) }
             var out = EventQueued()
-            out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
+            out.cancelledReminders = try Self.cancelPending(db, e, roles: [.reminder], now: now)
+            out.cancelledNotices = try Self.cancelPending(db, e, roles: [.invitation, .update], now: now)
             e.sequence += 1
             e.state = .cancelled
             try db.prepare("UPDATE events SET sequence=?, state='cancelled', updated_at=? WHERE id=?")
@@ -211,8 +216,8 @@ extension SQLiteStore {
     }
 
     /// Cancels one occurrence: SEQUENCE + 1, the new exception stored, a `METHOD:CANCEL` for that
-    /// occurrence queued to the audience, the reminders of the occurrences left queued again, and an
-    /// invitation of the new schedule kept for people who join later (queued to nobody now).
+    /// occurrence queued to the audience, its reminders fanned out but not yet sent cancelled, and
+    /// an invitation of the new schedule kept for people who join later (queued to nobody now).
     public func cancelOccurrence(
         _ event: Event, occurrence: LocalDateTime, templates: EventTemplates = EventTemplates(), now: Int64
     ) throws -> (Event, EventQueued) {
@@ -220,14 +225,15 @@ extension SQLiteStore {
             var e = try Self.currentForChange(db, event)
             e.sequence += 1
             var out = EventQueued()
-            out.cancelledReminders = try Self.cancelPendingReminders(db, e, now: now)
+            out.cancelledReminders = try Self.cancelStaleReminders(db, &e, now: now)
             try Self.storeChanged(db, e, now: now)
             let (_, fan) = try Self.queueEventMessage(
                 db, e, template: templates.cancellation,
                 data: e.messageData(role: .cancellation, occurrence: nil, cancelledOccurrence: occurrence), at: now,
                 now: now)
             out.invitation = fan
-            try Self.storeInvitationAndReminders(db, &e, send: false, templates: templates, now: now, into: &out)
+            try Self.storeInvitation(db, &e, send: false, templates: templates, now: now, into: &out)
+            out.schedule(e, now: now)
             return (e, out)
         }
     }
@@ -256,10 +262,10 @@ extension SQLiteStore {
         return e
     }
 
-    /// The invitation of the event as it now is and the reminders of its schedule: the invitation
-    /// fanned out to the list now (`send`: a new event), or kept for people who join later and for
-    /// whoever an update finds still waiting for one (after a change, which sends its own message).
-    static func storeInvitationAndReminders(
+    /// The invitation of the event as it now is: fanned out to the list now (`send`: a new event),
+    /// or kept for people who join later and for whoever an update finds still waiting for one
+    /// (after a change, which sends its own message).
+    static func storeInvitation(
         _ db: SQLiteDatabase, _ e: inout Event, send: Bool, templates: EventTemplates, now: Int64,
         into out: inout EventQueued
     ) throws {
@@ -274,43 +280,23 @@ extension SQLiteStore {
             invitation = try Self.enqueue(db, m, deliveries: [], idempotency: nil).messageID
             try db.prepare("UPDATE messages SET event_id = ? WHERE id = ?").run([.integer(e.id!), .integer(invitation)])
         }
-        let reminderIDs = try queueReminders(
-            db, e, e.plannedReminders(now: now), template: templates.reminder, now: now, into: &out)
         e.invitationMessageID = invitation
-        e.reminderMessageIDs = reminderIDs
-        try db.prepare("UPDATE events SET invitation_message_id=?, reminder_message_ids=? WHERE id=?")
-            .run([
-                .integer(invitation), .text(JSON.array(reminderIDs.map { JSON(Int($0)) }).serialized), .integer(e.id!),
-            ])
+        try db.prepare("UPDATE events SET invitation_message_id=? WHERE id=?").run([
+            .integer(invitation), .integer(e.id!),
+        ])
     }
 
-    /// One message per planned reminder, fanned out to the list for its instant; their ids.
-    static func queueReminders(
-        _ db: SQLiteDatabase, _ e: Event, _ planned: [Event.PlannedReminder], template: String,
-        now: Int64, into out: inout EventQueued
-    ) throws -> [Int64] {
-        var ids: [Int64] = []
-        for r in planned {
-            let (mid, f) = try queueEventMessage(
-                db, e, template: template,
-                data: e.messageData(role: .reminder, occurrence: r.occurrence, extra: ["reminder": .string(r.offset)]),
-                at: r.at, now: now, counting: false)
-            ids.append(mid)
-            out.reminders += f.queued
-            out.reminderMessages += 1
-        }
-        return ids
-    }
-
-    /// Cancels the reminder deliveries of the event that have not gone out yet.
-    static func cancelPendingReminders(_ db: SQLiteDatabase, _ e: Event, now: Int64) throws -> Int {
+    /// Cancels the event's deliveries of the given roles that have not gone out yet
+    /// (`event-changed`).
+    static func cancelPending(_ db: SQLiteDatabase, _ e: Event, roles: [EventMessageRole], now: Int64) throws -> Int {
         try db.prepare(
             """
             UPDATE deliveries SET state='cancelled', cancel_reason='event-changed', last_error='event changed', updated_at=?
             WHERE state IN ('queued','failed') AND message_id IN (
-                SELECT id FROM messages WHERE event_id = ? AND json_extract(data, '$.event.role') = 'reminder')
+                SELECT id FROM messages WHERE event_id = ?
+                AND json_extract(data, '$.event.role') IN (SELECT value FROM json_each(?)))
             """
-        ).run([.integer(now), .integer(e.id!)])
+        ).run([.integer(now), .integer(e.id!), .text(JSON.array(roles.map { .string($0.rawValue) }).serialized)])
         return db.changes
     }
 
