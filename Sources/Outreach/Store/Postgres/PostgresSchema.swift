@@ -10,7 +10,9 @@ enum PostgresSchema {
     /// `pg_advisory_xact_lock` key held while migrating ("outreach" in ASCII).
     static let migrationLock: Int64 = 0x6f75_7472_6561_6368
 
-    static let migrations: [String] = [ground, templateData, bounces, SQLiteSchema.preferredChannel]
+    static let migrations: [String] = [
+        ground, templateData, bounces, SQLiteSchema.preferredChannel, preferencesPage,
+    ]
 
     /// 1: contacts, lists, consent, suppressions, messages, the delivery queue, campaigns, events,
     /// channel outages.
@@ -232,5 +234,23 @@ extension PostgresSchema {
         );
         CREATE INDEX suppression_removals_address ON suppression_removals(address);
         CREATE INDEX deliveries_sent_address ON deliveries(address, sent_at) WHERE sent_at IS NOT NULL;
+        """
+}
+
+extension PostgresSchema {
+    /// `SQLiteSchema.preferencesPage` in PostgreSQL's types.
+    static let preferencesPage = """
+        ALTER TABLE lists ADD COLUMN is_public BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE TABLE preference_log(
+            id BIGSERIAL PRIMARY KEY,
+            contact_id BIGINT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT,
+            from_value TEXT,
+            source TEXT NOT NULL,
+            evidence TEXT,
+            at BIGINT NOT NULL
+        );
+        CREATE INDEX preference_log_contact ON preference_log(contact_id);
         """
 }

@@ -44,12 +44,14 @@ extension PostgresStore {
     static func readList(_ db: PostgresConnection, name: String) throws -> MailingList? {
         guard
             var l = try db.rows(
-                "SELECT id, name, double_opt_in, title, title_translations, data FROM lists WHERE name = $1",
+                "SELECT id, name, double_opt_in, title, title_translations, data, is_public FROM lists WHERE name = $1",
                 [.text(name)],
                 {
-                    MailingList(
+                    var l = MailingList(
                         id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2),
                         details: readListDetails($0, from: 3))
+                    l.isPublic = try $0.bool(6)
+                    return l
                 }
             ).first
         else { return nil }

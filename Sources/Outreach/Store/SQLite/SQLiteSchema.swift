@@ -100,6 +100,7 @@ enum SQLiteSchema {
         templateData,
         bounces,
         preferredChannel,
+        preferencesPage,
     ]
 }
 

@@ -22,6 +22,15 @@ extension SQLiteStore {
         }
     }
 
+    @discardableResult
+    public func setListPublic(named name: String, isPublic: Bool) throws -> MailingList {
+        try write { db in
+            try db.prepare("UPDATE lists SET is_public = ? WHERE name = ?").run([.integer(isPublic ? 1 : 0), .text(name)])
+            guard db.changes == 1, let l = try Self.readList(db, name: name) else { throw StoreError.unknownList(name) }
+            return l
+        }
+    }
+
     /// title, title_translations, data.
     static func detailsRow(_ d: ListDetails) -> [SQLiteValue] {
         [
@@ -34,14 +43,16 @@ extension SQLiteStore {
     static func readList(_ db: SQLiteDatabase, name: String) throws -> MailingList? {
         guard
             var l = try db.prepare(
-                "SELECT id, name, double_opt_in, title, title_translations, data FROM lists WHERE name = ?"
+                "SELECT id, name, double_opt_in, title, title_translations, data, is_public FROM lists WHERE name = ?"
             )
             .rows(
                 [.text(name)],
                 {
-                    MailingList(
+                    var l = MailingList(
                         id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0,
                         details: Self.readListDetails($0, from: 3))
+                    l.isPublic = $0.int(6) != 0
+                    return l
                 }
             )
             .first
