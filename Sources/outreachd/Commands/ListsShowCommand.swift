@@ -11,7 +11,7 @@ struct ListsShowCommand: Command {
 
     static func json(_ l: MailingList) -> JSON {
         [
-            "name": .string(l.name), "double_opt_in": .bool(l.doubleOptIn),
+            "name": .string(l.name), "double_opt_in": .bool(l.doubleOptIn), "public": .bool(l.isPublic),
             "title": .string(l.details.titles(name: l.name).text),
             "titles": l.details.titles(name: l.name).translationsJSON,
             "data": l.details.data,
@@ -25,7 +25,8 @@ struct ListsShowCommand: Command {
         let name = try args.positionals("NAME")[0]
         guard let l = try context.store.list(named: name) else { throw StoreError.unknownList(name) }
         if args.has("--json") { context.printJSON(json(l)); return 0 }
-        context.print("\(l.name)\(l.doubleOptIn ? " (double opt-in)" : "")")
+        let traits = [l.doubleOptIn ? "double opt-in" : nil, l.isPublic ? "public" : nil].compactMap { $0 }
+        context.print(l.name + (traits.isEmpty ? "" : " (\(traits.joined(separator: ", ")))"))
         let titles = l.details.titles(name: l.name)
         if titles.text != l.name { context.print("  title: \(titles.text)") }
         for (tag, t) in titles.translations.sorted(by: { $0.key < $1.key }) { context.print("  title \(tag): \(t)") }

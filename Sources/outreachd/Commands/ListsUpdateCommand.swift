@@ -2,24 +2,30 @@ import Outreach
 
 struct ListsUpdateCommand: Command {
     static let path = ["lists", "update"]
-    static let summary = "change a list's title or template data"
+    static let summary = "change a list's title, template data or whether it is public"
     static let help = """
-        outreachd lists update NAME [--title TEXT] [--title LANG=TEXT]… [--data F.json] [--json]
+        outreachd lists update NAME [--title TEXT] [--title LANG=TEXT]… [--data F.json] [--public|--no-public] [--json]
           --title TEXT is the title for every language, --title LANG=TEXT one language's (LANG= removes
           it); --data replaces the template data (a JSON object; {} removes it). Messages sent from now
-          on use them, those already queued included. The name cannot change.
+          on use them, those already queued included. The name cannot change. --public lets anyone on
+          any list join it from their preferences page; --no-public stops that (members stay).
         """
     static let valueOptions: Set<String> = ["--title", "--data"]
-    static let flags: Set<String> = ["--json"]
+    static let flags: Set<String> = ["--public", "--no-public", "--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
-        guard args.value("--title") != nil || args.value("--data") != nil else {
-            throw UsageError("nothing to change; give --title or --data")
+        let visibility: Bool? = args.has("--public") ? true : args.has("--no-public") ? false : nil
+        if args.has("--public"), args.has("--no-public") { throw UsageError("give --public or --no-public, not both") }
+        let newDetails = args.value("--title") != nil || args.value("--data") != nil
+        guard newDetails || visibility != nil else {
+            throw UsageError("nothing to change; give --title, --data, --public or --no-public")
         }
         let store = try context.store
         guard let current = try store.list(named: name) else { throw StoreError.unknownList(name) }
-        let list = try store.updateList(named: name, details: try details(args, from: current.details))
+        var list = current
+        if newDetails { list = try store.updateList(named: name, details: try details(args, from: current.details)) }
+        if let visibility { list = try store.setListPublic(named: name, isPublic: visibility) }
         if args.has("--json") {
             context.printJSON(ListsShowCommand.json(list))
         } else {
