@@ -38,6 +38,7 @@ public enum StoreConformance {
             StoreCheck("membershipRulesHoldForEveryAuthority", membershipRulesHoldForEveryAuthority),
             StoreCheck(
                 "aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe", aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe),
+            StoreCheck("publicListsAndLoggedPreferences", publicListsAndLoggedPreferences),
         ] + suppressionStrength
     /// `DeliveryQueue` alone.
     public static let queue: [StoreCheck<any DeliveryQueue>] = [
