@@ -4,7 +4,8 @@ struct ListsCreateCommand: Command {
     static let path = ["lists", "create"]
     static let summary = "create a list"
     static let help = """
-        outreachd lists create NAME [--double-opt-in] [--public] [--title TEXT] [--title LANG=TEXT]… [--data F.json] [--json]
+        outreachd lists create NAME [--double-opt-in] [--public] [--title TEXT] [--title LANG=TEXT]… [--data F.json]
+                                   [--json]
           With --double-opt-in, sign-ups through the API stay pending until confirmed. With --public,
           anyone on any list may join it from their preferences page (not by default).
           NAME stays a slug (letters, digits, - _ .); recipients read the title (list.title), in the

@@ -83,7 +83,8 @@ extension API {
     }
 
     private func preferencesView(_ c: Contact, _ t: LinkToken) throws -> PreferencesView {
-        try Preferences.view(contact: c, address: t.address, shippedLocales: snapshot.templates.shippedLocales, store: store)
+        try Preferences.view(
+            contact: c, address: t.address, shippedLocales: snapshot.templates.shippedLocales, store: store)
     }
 
     /// The change a form asks for, or nil when it is incomplete.

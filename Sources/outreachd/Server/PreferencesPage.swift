@@ -44,7 +44,10 @@ enum PreferencesPage {
             left: "You left {list}.", joined: "You joined {list}.", saved: "Your choice is saved.",
             unchanged: "Nothing changed.", notJoinable: "{list} is not a list you can join here.",
             suppressed:
-                "We no longer send mail to {address} (it bounced, or you asked us to stop), so you cannot join a list here. Please contact us.",
+                """
+                We no longer send mail to {address} (it bounced, or you asked us to stop), so you cannot join a \
+                list here. Please contact us.
+                """,
             leftAfterLink:
                 "You left {list} after this link was sent to you. Use the link in a newer message, or sign up again.",
             badLanguage: "That is not a language we know.", noAddress: "We have no address of yours for that channel.",
@@ -59,9 +62,15 @@ enum PreferencesPage {
             left: "Du er afmeldt {list}.", joined: "Du er tilmeldt {list}.", saved: "Dit valg er gemt.",
             unchanged: "Intet blev ændret.", notJoinable: "{list} er ikke en liste, du kan tilmelde dig her.",
             suppressed:
-                "Vi sender ikke længere mail til {address} (den kom retur, eller du bad os stoppe), så du kan ikke tilmelde dig en liste her. Kontakt os venligst.",
+                """
+                Vi sender ikke længere mail til {address} (den kom retur, eller du bad os stoppe), så du kan ikke \
+                tilmelde dig en liste her. Kontakt os venligst.
+                """,
             leftAfterLink:
-                "Du afmeldte {list}, efter dette link blev sendt til dig. Brug linket i en nyere mail, eller tilmeld dig igen.",
+                """
+                Du afmeldte {list}, efter dette link blev sendt til dig. Brug linket i en nyere mail, eller \
+                tilmeld dig igen.
+                """,
             badLanguage: "Det sprog kender vi ikke.", noAddress: "Vi har ingen adresse til dig på den kanal.",
             incomplete: "Formularen var ufuldstændig. Intet blev ændret."),
         "sv": Strings(
@@ -74,9 +83,15 @@ enum PreferencesPage {
             left: "Du har lämnat {list}.", joined: "Du är nu med i {list}.", saved: "Ditt val är sparat.",
             unchanged: "Inget ändrades.", notJoinable: "{list} är inte en lista du kan gå med i här.",
             suppressed:
-                "Vi skickar inte längre e-post till {address} (den studsade, eller du bad oss sluta), så du kan inte gå med i en lista här. Kontakta oss.",
+                """
+                Vi skickar inte längre e-post till {address} (den studsade, eller du bad oss sluta), så du kan \
+                inte gå med i en lista här. Kontakta oss.
+                """,
             leftAfterLink:
-                "Du lämnade {list} efter att länken skickades till dig. Använd länken i ett nyare meddelande, eller anmäl dig igen.",
+                """
+                Du lämnade {list} efter att länken skickades till dig. Använd länken i ett nyare meddelande, eller \
+                anmäl dig igen.
+                """,
             badLanguage: "Det språket känner vi inte till.", noAddress: "Vi har ingen adress till dig för den kanalen.",
             incomplete: "Formuläret var ofullständigt. Inget ändrades."),
         "de": Strings(
@@ -90,9 +105,15 @@ enum PreferencesPage {
             saved: "Ihre Auswahl ist gespeichert.", unchanged: "Nichts wurde geändert.",
             notJoinable: "{list} ist keine Liste, die Sie hier abonnieren können.",
             suppressed:
-                "Wir senden keine E-Mails mehr an {address} (sie kamen zurück, oder Sie haben uns gebeten aufzuhören), daher können Sie hier keine Liste abonnieren. Bitte kontaktieren Sie uns.",
+                """
+                Wir senden keine E-Mails mehr an {address} (sie kamen zurück, oder Sie haben uns gebeten \
+                aufzuhören), daher können Sie hier keine Liste abonnieren. Bitte kontaktieren Sie uns.
+                """,
             leftAfterLink:
-                "Sie haben {list} abbestellt, nachdem dieser Link verschickt wurde. Nutzen Sie den Link einer neueren Nachricht, oder melden Sie sich erneut an.",
+                """
+                Sie haben {list} abbestellt, nachdem dieser Link verschickt wurde. Nutzen Sie den Link einer \
+                neueren Nachricht, oder melden Sie sich erneut an.
+                """,
             badLanguage: "Diese Sprache kennen wir nicht.",
             noAddress: "Wir haben keine Adresse von Ihnen für diesen Kanal.",
             incomplete: "Das Formular war unvollständig. Nichts wurde geändert."),
@@ -106,9 +127,15 @@ enum PreferencesPage {
             left: "Hai lasciato {list}.", joined: "Ti sei iscritto a {list}.", saved: "La tua scelta è stata salvata.",
             unchanged: "Nessuna modifica.", notJoinable: "{list} non è una lista a cui puoi iscriverti qui.",
             suppressed:
-                "Non inviamo più email a {address} (sono tornate indietro, o ci hai chiesto di smettere), quindi qui non puoi iscriverti a una lista. Contattaci.",
+                """
+                Non inviamo più email a {address} (sono tornate indietro, o ci hai chiesto di smettere), quindi \
+                qui non puoi iscriverti a una lista. Contattaci.
+                """,
             leftAfterLink:
-                "Hai lasciato {list} dopo che questo link ti è stato inviato. Usa il link di un messaggio più recente, o iscriviti di nuovo.",
+                """
+                Hai lasciato {list} dopo che questo link ti è stato inviato. Usa il link di un messaggio più \
+                recente, o iscriviti di nuovo.
+                """,
             badLanguage: "Non conosciamo questa lingua.", noAddress: "Non abbiamo un tuo indirizzo per questo canale.",
             incomplete: "Il modulo era incompleto. Nessuna modifica."),
         "el": Strings(
@@ -122,9 +149,15 @@ enum PreferencesPage {
             saved: "Η επιλογή σας αποθηκεύτηκε.", unchanged: "Δεν άλλαξε τίποτα.",
             notJoinable: "Το {list} δεν είναι λίστα στην οποία μπορείτε να εγγραφείτε εδώ.",
             suppressed:
-                "Δεν στέλνουμε πλέον email στο {address} (επιστράφηκε ή μας ζητήσατε να σταματήσουμε), οπότε δεν μπορείτε να εγγραφείτε σε λίστα εδώ. Επικοινωνήστε μαζί μας.",
+                """
+                Δεν στέλνουμε πλέον email στο {address} (επιστράφηκε ή μας ζητήσατε να σταματήσουμε), οπότε δεν \
+                μπορείτε να εγγραφείτε σε λίστα εδώ. Επικοινωνήστε μαζί μας.
+                """,
             leftAfterLink:
-                "Αποχωρήσατε από {list} αφού σας στάλθηκε αυτός ο σύνδεσμος. Χρησιμοποιήστε τον σύνδεσμο ενός νεότερου μηνύματος ή εγγραφείτε ξανά.",
+                """
+                Αποχωρήσατε από {list} αφού σας στάλθηκε αυτός ο σύνδεσμος. Χρησιμοποιήστε τον σύνδεσμο ενός \
+                νεότερου μηνύματος ή εγγραφείτε ξανά.
+                """,
             badLanguage: "Δεν γνωρίζουμε αυτή τη γλώσσα.",
             noAddress: "Δεν έχουμε διεύθυνσή σας για αυτό το κανάλι.",
             incomplete: "Η φόρμα ήταν ελλιπής. Δεν άλλαξε τίποτα."),
@@ -138,14 +171,18 @@ enum PreferencesPage {
             left: "ألغيت اشتراكك في {list}.", joined: "اشتركت في {list}.", saved: "تم حفظ اختيارك.",
             unchanged: "لم يتغير شيء.", notJoinable: "{list} ليست قائمة يمكنك الاشتراك فيها هنا.",
             suppressed:
-                "لم نعد نرسل بريدًا إلى {address} (ارتد البريد أو طلبت منا التوقف)، لذا لا يمكنك الاشتراك في قائمة هنا. يرجى التواصل معنا.",
+                """
+                لم نعد نرسل بريدًا إلى {address} (ارتد البريد أو طلبت منا التوقف)، لذا لا يمكنك الاشتراك في قائمة \
+                هنا. يرجى التواصل معنا.
+                """,
             leftAfterLink:
                 "ألغيت اشتراكك في {list} بعد إرسال هذا الرابط إليك. استخدم الرابط في رسالة أحدث، أو اشترك من جديد.",
             badLanguage: "لا نعرف هذه اللغة.", noAddress: "ليس لدينا عنوان لك لهذه القناة.",
             incomplete: "كان النموذج ناقصًا. لم يتغير شيء."),
         "fa": Strings(
             lang: "fa", rtl: true, title: "اشتراک‌های شما", intro: "تنظیمات برای {address}.",
-            subscribedHeading: "فهرست‌هایی که دریافت می‌کنید", noneSubscribed: "هیچ‌یک از فهرست‌های ما را دریافت نمی‌کنید.",
+            subscribedHeading: "فهرست‌هایی که دریافت می‌کنید",
+            noneSubscribed: "هیچ‌یک از فهرست‌های ما را دریافت نمی‌کنید.",
             leave: "لغو اشتراک", joinHeading: "فهرست‌هایی که می‌توانید عضو شوید", join: "عضویت",
             languageHeading: "زبان", channelHeading: "کانال ترجیحی",
             channelNote: "وقتی بتوانیم هم با ایمیل و هم با پیامک به شما برسیم، از این کانال استفاده می‌کنیم.",
@@ -153,9 +190,15 @@ enum PreferencesPage {
             left: "اشتراک شما در {list} لغو شد.", joined: "شما عضو {list} شدید.", saved: "انتخاب شما ذخیره شد.",
             unchanged: "چیزی تغییر نکرد.", notJoinable: "{list} فهرستی نیست که بتوانید اینجا عضو آن شوید.",
             suppressed:
-                "دیگر به {address} ایمیل نمی‌فرستیم (برگشت خورد یا از ما خواستید متوقف کنیم)، بنابراین نمی‌توانید اینجا عضو فهرستی شوید. لطفاً با ما تماس بگیرید.",
+                """
+                دیگر به {address} ایمیل نمی‌فرستیم (برگشت خورد یا از ما خواستید متوقف کنیم)، بنابراین نمی‌توانید \
+                اینجا عضو فهرستی شوید. لطفاً با ما تماس بگیرید.
+                """,
             leftAfterLink:
-                "شما پس از ارسال این پیوند، اشتراک {list} را لغو کردید. از پیوند یک پیام جدیدتر استفاده کنید یا دوباره ثبت‌نام کنید.",
+                """
+                شما پس از ارسال این پیوند، اشتراک {list} را لغو کردید. از پیوند یک پیام جدیدتر استفاده کنید یا \
+                دوباره ثبت‌نام کنید.
+                """,
             badLanguage: "این زبان را نمی‌شناسیم.", noAddress: "برای این کانال نشانی‌ای از شما نداریم.",
             incomplete: "فرم ناقص بود. چیزی تغییر نکرد."),
     ]
@@ -220,10 +263,11 @@ enum PreferencesPage {
             return "<option value=\"\(escape(tag))\"\(selected)>\(escape(languageNames[tag] ?? tag))</option>"
         }.joined()
         body += "<h2>\(escape(s.languageHeading))</h2>\n"
-        body += form(
-            "language", [],
-            "<select name=\"locale\" aria-label=\"\(escape(s.languageHeading))\">\(options)</select> "
-                + "<button type=\"submit\">\(escape(s.save))</button>") + "\n"
+        body +=
+            form(
+                "language", [],
+                "<select name=\"locale\" aria-label=\"\(escape(s.languageHeading))\">\(options)</select> "
+                    + "<button type=\"submit\">\(escape(s.save))</button>") + "\n"
         if v.channels.count > 1 {
             let radios = v.channels.map { c in
                 let checked = c == (v.contact.preferredChannel ?? .email) ? " checked" : ""

@@ -89,7 +89,8 @@ struct PreferencesPageTests {
         #expect(lists == ["leave events: Events", "leave news: Monthly news", "join club: Book club"], "\(lists)")
         #expect(page["text"]?.stringValue?.contains("ana@example.org") == true)
         let forms = page["forms"]?.arrayValue ?? []
-        #expect(forms.allSatisfy { $0["method"]?.stringValue == "post" && $0["inputs"]?["token"]?.stringValue == token })
+        #expect(
+            forms.allSatisfy { $0["method"]?.stringValue == "post" && $0["inputs"]?["token"]?.stringValue == token })
         let languages = forms.compactMap { $0["selects"]?["locale"]?.arrayValue }.first ?? []
         #expect(languages.contains("da") && languages.contains("en") && languages.contains("sv"), "\(languages)")
         #expect(try ConsentDaemonTests.membership(d, "ana@example.org", "events") == "subscribed")
@@ -103,9 +104,12 @@ struct PreferencesPageTests {
         #expect(try Self.page(leave.body)["text"]?.stringValue?.contains("You left Events") == true)
         #expect(try ConsentDaemonTests.membership(d, "ana@example.org", "events") == "unsubscribed")
         #expect(try ConsentDaemonTests.membership(d, "ana@example.org", "news") == "subscribed")
-        #expect(try d.cli(["contacts", "show", "ana@example.org"]).stdout.contains("events (unsubscribed, preferences page)"))
+        #expect(
+            try d.cli(["contacts", "show", "ana@example.org"]).stdout.contains(
+                "events (unsubscribed, preferences page)"))
         try DaemonCrashTests.waitFor("the slow mail cancelled", seconds: 10) {
-            let all = (try? JSON.parse(try d.cli(["queue", "list", "--state", "cancelled", "--json"]).stdout))?
+            let all =
+                (try? JSON.parse(try d.cli(["queue", "list", "--state", "cancelled", "--json"]).stdout))?
                 .arrayValue ?? []
             return all.contains { $0["id"] == gala["id"] && $0["cancel_reason"]?.stringValue == "unsubscribed" }
         }
@@ -130,7 +134,9 @@ struct PreferencesPageTests {
         // Forged, wrong-purpose or incomplete requests change nothing.
         let forged = "/preferences/" + token.dropLast() + (token.last == "A" ? "B" : "A")
         #expect(try d.send(["method": "GET", "path": .string(forged)]).status == 404)
-        #expect(try Self.post(d, forged, ["token": String(forged.dropFirst(13)), "action": "leave", "list": "news"]).status == 404)
+        #expect(
+            try Self.post(d, forged, ["token": String(forged.dropFirst(13)), "action": "leave", "list": "news"]).status
+                == 404)
         let unsubscribe = try DaemonLinkTests.signer(d).unsubscribeURL(list: "news", address: "ana@example.org")
         let asPreferences = "/preferences/" + unsubscribe.split(separator: "/").last!
         #expect(try Self.post(d, asPreferences, ["action": "leave", "list": "news"]).status == 404)
@@ -141,9 +147,10 @@ struct PreferencesPageTests {
         // Every change is a row with its source and time.
         let export = try JSON.parse(try d.cli(["contacts", "export", "ana@example.org"]).stdout)
         let mine = (export["consent"]?.arrayValue ?? []).filter { $0["source"]?.stringValue == "preferences page" }
-        #expect(mine.map { "\($0["list"]?.stringValue ?? "") \($0["state"]?.stringValue ?? "")" } == [
-            "events unsubscribed", "club subscribed",
-        ])
+        #expect(
+            mine.map { "\($0["list"]?.stringValue ?? "") \($0["state"]?.stringValue ?? "")" } == [
+                "events unsubscribed", "club subscribed",
+            ])
         let prefs = export["preferences"]?.arrayValue ?? []
         #expect(prefs.map { $0["value"]?.stringValue ?? "" } == ["fa", "da"])
         #expect(prefs.allSatisfy { $0["source"]?.stringValue == "preferences page" && $0["at"] != nil })

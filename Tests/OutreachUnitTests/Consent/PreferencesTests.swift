@@ -39,7 +39,8 @@ import Testing
     @discardableResult
     func apply(_ change: PreferenceChange, link: LinkToken? = nil) throws -> Bool {
         try Preferences.apply(
-            change, contact: try #require(try store.contact(matching: "ana@example.org")), link: try link ?? self.link(),
+            change, contact: try #require(try store.contact(matching: "ana@example.org")),
+            link: try link ?? self.link(),
             evidence: "test", store: store, now: WallClock.nowMillis())
     }
 
@@ -56,7 +57,8 @@ import Testing
         let t = try links.verify(token)
         #expect(t.action == .preferences && t.contactID == 5 && t.list.isEmpty && t.address == "ana@example.org")
         #expect(t.expires - WallClock.nowMillis() / 1000 > LinkSigner.unsubscribeLifetime - 60)
-        let u = try links.verify(String(links.unsubscribeURL(list: "news", address: "a@b.org").split(separator: "/").last!))
+        let u = try links.verify(
+            String(links.unsubscribeURL(list: "news", address: "a@b.org").split(separator: "/").last!))
         #expect(u.action == .unsubscribe)
 
         // The same payload with another action letter: refused, not read as the other purpose.
@@ -191,8 +193,11 @@ import Testing
             let t = try links.verify(String(url.split(separator: "/").last!))
             #expect(t.action == .preferences && t.contactID == 5)
         }
-        #expect(context(Message(template: "confirm", kind: .transactional, listName: "news"), contact: person)[
-            "preferences_url"] == nil)
-        #expect(context(Message(template: "welcome", kind: .list, listName: "news"), contact: nil)["preferences_url"] == nil)
+        #expect(
+            context(Message(template: "confirm", kind: .transactional, listName: "news"), contact: person)[
+                "preferences_url"] == nil)
+        #expect(
+            context(Message(template: "welcome", kind: .list, listName: "news"), contact: nil)["preferences_url"] == nil
+        )
     }
 }

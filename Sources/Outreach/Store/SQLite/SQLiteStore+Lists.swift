@@ -25,7 +25,9 @@ extension SQLiteStore {
     @discardableResult
     public func setListPublic(named name: String, isPublic: Bool) throws -> MailingList {
         try write { db in
-            try db.prepare("UPDATE lists SET is_public = ? WHERE name = ?").run([.integer(isPublic ? 1 : 0), .text(name)])
+            try db.prepare("UPDATE lists SET is_public = ? WHERE name = ?").run([
+                .integer(isPublic ? 1 : 0), .text(name),
+            ])
             guard db.changes == 1, let l = try Self.readList(db, name: name) else { throw StoreError.unknownList(name) }
             return l
         }
