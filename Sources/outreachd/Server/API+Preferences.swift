@@ -75,7 +75,14 @@ extension API {
         switch verified(token, .preferences, lang) {
         case .failure(let refusal): return .failure(refusal)
         case .success(let t):
-            guard let id = t.contactID, let c = try? store.contact(matching: String(id)), c.id == id else {
+            let found: Contact?
+            do {
+                found = try t.contactID.flatMap { try store.contact(matching: String($0)) }
+            } catch {
+                return .failure(LinkRefusal(reply: .now(internalError(error, "find the link's contact").response)))
+            }
+            // A contact erased since, or a token without one: the link no longer works.
+            guard let c = found, c.id == t.contactID else {
                 return .failure(LinkRefusal(reply: .now(.html(404, LinkPages.invalid(lang, .malformed)))))
             }
             return .success((t, c))

@@ -258,8 +258,12 @@ enum PreferencesPage {
                     + "</div>\n"
             }.joined()
         }
+        // Without a stored language, the one the page is written in is shown as chosen.
+        let current =
+            v.contact.locale
+            ?? v.languages.first { $0 == s.lang || $0.hasPrefix(s.lang + "-") } ?? v.languages.first
         let options = v.languages.map { tag in
-            let selected = tag == v.contact.locale ? " selected" : ""
+            let selected = tag == current ? " selected" : ""
             return "<option value=\"\(escape(tag))\"\(selected)>\(escape(languageNames[tag] ?? tag))</option>"
         }.joined()
         body += "<h2>\(escape(s.languageHeading))</h2>\n"
