@@ -160,4 +160,81 @@ struct PreferencesPageTests {
         #expect(prefs.allSatisfy { $0["source"]?.stringValue == "preferences page" && $0["at"] != nil })
         d.stop()
     }
+
+    /// The link is the person's own opt-in: a double opt-in list is joined without a confirmation
+    /// mail, and their no to all mail is lifted by a link sent after it, never by an older one. The
+    /// page speaks the browser's language when the contact has none (Arabic right to left).
+    @Test func theLinkIsTheirOwnOptInButNotAgainstAnOlderNo() throws {
+        let d = try DaemonHarness()
+        #expect(
+            try d.cli([
+                "lists", "create", "weekly", "--double-opt-in", "--public", "--title", "Weekly",
+                "--title", "it=Settimanale",
+            ]).status == 0)
+        #expect(try d.cli(["lists", "create", "club", "--public"]).status == 0)
+        #expect(try d.cli(["lists", "create", "news"]).status == 0)
+        #expect(
+            try d.cli(["contacts", "add", "--email", "bo@example.org", "--phone", "+4520304050", "--list", "news"])
+                .status == 0)
+        let id = try #require(
+            try JSON.parse(try d.cli(["contacts", "show", "bo@example.org", "--json"]).stdout)["id"]?.intValue)
+        try d.start()
+        let signer = try DaemonLinkTests.signer(d)
+        func path(issuedAt: Int64, expires: Int64 = WallClock.nowMillis() / 1000 + 3600) -> String {
+            "/preferences/"
+                + signer.token(
+                    LinkToken(
+                        action: .preferences, list: "", address: "bo@example.org", expires: expires,
+                        contactID: Int64(id), issuedAt: issuedAt))
+        }
+        let old = path(issuedAt: WallClock.nowMillis() - 60_000)
+        let oldToken = String(old.dropFirst("/preferences/".count))
+
+        let italian = try d.send([
+            "method": "GET", "path": .string(old), "headers": ["Accept-Language": "it-IT,it;q=0.9"],
+        ])
+        let it = try Self.page(italian.body)
+        #expect(it["lang"]?.stringValue == "it")
+        let joinable = (it["lists"]?.arrayValue ?? []).filter { $0["action"]?.stringValue == "join" }
+        #expect(joinable.map { $0["title"]?.stringValue ?? "" } == ["club", "Settimanale"])
+        let radios = (it["forms"]?.arrayValue ?? []).compactMap { $0["radios"]?["channel"]?.arrayValue }.first
+        #expect(radios == ["email", "sms"])
+        let arabic = try Self.page(
+            try d.send(["method": "GET", "path": .string(old), "headers": ["Accept-Language": "ar"]]).body)
+        #expect(arabic["lang"]?.stringValue == "ar" && arabic["dir"]?.stringValue == "rtl")
+
+        // Channel, then a double opt-in list joined at once: the link proves the mailbox.
+        #expect(try Self.post(d, old, ["token": oldToken, "action": "channel", "channel": "sms"]).status == 200)
+        #expect(try d.cli(["contacts", "show", "bo@example.org"]).stdout.contains("preferred: sms"))
+        #expect(try Self.post(d, old, ["token": oldToken, "action": "join", "list": "weekly"]).status == 200)
+        #expect(try ConsentDaemonTests.membership(d, "bo@example.org", "weekly") == "subscribed")
+        #expect(try JSON.parse(try d.cli(["queue", "list", "--json"]).stdout).arrayValue == [])
+
+        // Bo unsubscribes from all mail; the older link cannot undo that, a newer one can.
+        let all = try signer.unsubscribeURL(list: "", address: "bo@example.org")
+        let one = try d.send([
+            "method": "POST", "path": .string(String(all.dropFirst(d.base.count))),
+            "form": ["List-Unsubscribe": "One-Click"],
+        ])
+        #expect(one.status == 200)
+        let refused = try Self.post(d, old, ["token": oldToken, "action": "join", "list": "club"])
+        #expect(refused.status == 409)
+        #expect(try Self.page(refused.body)["text"]?.stringValue?.contains("We no longer send mail to") == true)
+        #expect(try ConsentDaemonTests.membership(d, "bo@example.org", "club") == nil)
+        let fresh = path(issuedAt: WallClock.nowMillis() + 1)
+        let freshToken = String(fresh.dropFirst("/preferences/".count))
+        #expect(try Self.post(d, fresh, ["token": freshToken, "action": "join", "list": "club"]).status == 200)
+        #expect(try ConsentDaemonTests.membership(d, "bo@example.org", "club") == "subscribed")
+        let shown = try JSON.parse(try d.cli(["suppressions", "show", "bo@example.org", "--json"]).stdout)
+        #expect(shown["removals"]?.arrayValue?.last?["at_their_request"] == .bool(true), "\(shown)")
+
+        // An expired link: the expired page, nothing changes.
+        let expired = path(issuedAt: WallClock.nowMillis(), expires: WallClock.nowMillis() / 1000 - 10)
+        #expect(try d.send(["method": "GET", "path": .string(expired)]).status == 410)
+        let late = try Self.post(
+            d, expired, ["token": String(expired.dropFirst(13)), "action": "leave", "list": "news"])
+        #expect(late.status == 410)
+        #expect(try ConsentDaemonTests.membership(d, "bo@example.org", "news") == "subscribed")
+        d.stop()
+    }
 }
