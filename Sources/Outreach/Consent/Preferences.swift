@@ -37,7 +37,8 @@ public struct PreferencesView: Sendable {
     public var languages: [String]
     /// The channels they have an address for.
     public var channels: [ChannelPreference]
-    /// Why the link's address gets no mail, when it is suppressed.
+    /// Why the link's address gets no mail, when it is suppressed in a way that refuses a join by
+    /// this link (nil for a no that joining by this link lifts).
     public var suppression: SuppressionReason?
 }
 
@@ -59,21 +60,22 @@ public enum Preferences {
     /// The consent source of every change made on the page.
     public static let source = "preferences page"
 
-    /// The page for `contact`, reached by a link sent to `address`.
+    /// The page for `contact`, reached by `link`.
     /// - Parameter shippedLocales: the locales the organisation's templates are written in.
     public static func view(
-        contact: Contact, address: String, shippedLocales: [String], store: any Store
+        contact: Contact, link: LinkToken, shippedLocales: [String], store: any Store
     ) throws -> PreferencesView {
         let states = try Dictionary(
             store.memberships(contactID: contact.id ?? -1).map { ($0.list, $0.state) }, uniquingKeysWith: { a, _ in a })
         let lists = try store.lists()
+        let entry = try store.suppressionEntry(address: link.address)
         return PreferencesView(
-            contact: contact, address: address,
+            contact: contact, address: link.address,
             subscribed: lists.filter { states[$0.name] == .subscribed },
             joinable: lists.filter { $0.isPublic && states[$0.name] != .subscribed },
             languages: languages(shipped: shippedLocales, current: contact.locale),
             channels: channels(of: contact),
-            suppression: try store.suppressionEntry(address: address)?.reason)
+            suppression: entry.flatMap { liftedByJoining($0, link: link) ? nil : $0.reason })
     }
 
     /// The channels someone has an address for.
@@ -121,14 +123,25 @@ public enum Preferences {
         }
     }
 
+    /// When the link was made (ms); a token without the time, from its expiry.
+    static func issued(_ link: LinkToken) -> Int64 {
+        link.issuedAt ?? (link.expires - LinkSigner.preferencesLifetime) * 1000
+    }
+
+    /// Whether joining by `link` lifts the suppression (the rule of `SuppressionLift.liftByOptIn`):
+    /// their own no (a complaint, an unsubscribe from all mail) given before the link was made.
+    static func liftedByJoining(_ entry: SuppressionEntry, link: LinkToken) -> Bool {
+        (entry.reason == .complaint || entry.reason == .unsubscribed) && entry.since < issued(link)
+    }
+
     private static func join(
         _ list: String, id: Int64, link: LinkToken, consent: Consent, store: any Store, now: Int64
     ) throws -> Bool {
         guard let l = try store.list(named: list), l.isPublic else { throw PreferenceRefusal.notJoinable(list: list) }
-        let issuedAt = link.issuedAt ?? (link.expires - LinkSigner.preferencesLifetime) * 1000
+        let issuedAt = issued(link)
         var lift = false
         if let entry = try store.suppressionEntry(address: link.address) {
-            guard entry.reason == .complaint || entry.reason == .unsubscribed, entry.since < issuedAt else {
+            guard liftedByJoining(entry, link: link) else {
                 throw PreferenceRefusal.suppressed(address: link.address, reason: entry.reason)
             }
             lift = true

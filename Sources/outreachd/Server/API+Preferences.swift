@@ -91,7 +91,7 @@ extension API {
 
     private func preferencesView(_ c: Contact, _ t: LinkToken) throws -> PreferencesView {
         try Preferences.view(
-            contact: c, address: t.address, shippedLocales: snapshot.templates.shippedLocales, store: store)
+            contact: c, link: t, shippedLocales: snapshot.templates.shippedLocales, store: store)
     }
 
     /// The change a form asks for, or nil when it is incomplete.

@@ -157,14 +157,21 @@ import Testing
     /// What the page shows: the lists they are on, the public ones they are not on, the languages
     /// the templates ship and theirs, the channels they have an address for.
     @Test func theViewShowsTheirListsAndThePublicOnes() throws {
-        let v = try Preferences.view(
-            contact: ana, address: "ana@example.org", shippedLocales: ["en", "da", "sv"], store: store)
+        let v = try Preferences.view(contact: ana, link: try link(), shippedLocales: ["en", "da", "sv"], store: store)
         #expect(v.subscribed.map(\.name) == ["news", "other"])
         #expect(v.joinable.map(\.name) == ["club", "weekly"])
         #expect(v.languages == ["da", "en", "sv"])
         #expect(v.channels == [.email])
         #expect(v.suppression == nil)
         #expect(Preferences.languages(shipped: ["en"], current: "pt-BR") == ["en", "pt-BR"])
+
+        // A suppression is shown when it refuses a join by this link, not when joining lifts it.
+        let before = try link(issuedAt: WallClock.nowMillis() - 60_000)
+        try store.suppress(address: "ana@example.org", reason: .unsubscribed, detail: nil)
+        let old = try Preferences.view(contact: ana, link: before, shippedLocales: [], store: store)
+        #expect(old.suppression == .unsubscribed)
+        let newer = try link(issuedAt: WallClock.nowMillis() + 1)
+        #expect(try Preferences.view(contact: ana, link: newer, shippedLocales: [], store: store).suppression == nil)
     }
 
     /// `preferences_url` in list, test and event mail to a contact; none in transactional mail
