@@ -39,6 +39,7 @@ public enum StoreConformance {
             StoreCheck(
                 "aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe", aSignUpIsOneDecisionAndNeverLiftsAnUnsubscribe),
             StoreCheck("formValuesWaitForThePersonsConfirmation", formValuesWaitForThePersonsConfirmation),
+            StoreCheck("publicListsAndLoggedPreferences", publicListsAndLoggedPreferences),
         ] + suppressionStrength
     /// `DeliveryQueue` alone.
     public static let queue: [StoreCheck<any DeliveryQueue>] = [

@@ -10,6 +10,11 @@ public enum ConsentAuthority: Sendable, Equatable {
     /// The person themselves: a confirmation link issued at `issuedAt` (ms). It cannot undo an
     /// unsubscribe made after it was issued, so an old link replayed by a mail scanner changes nothing.
     case personConfirmed(issuedAt: Int64)
+    /// The person joining a public list from their own preferences page, by a link issued at
+    /// `issuedAt` (ms) to their address: joins a list they are not on, or confirms a pending
+    /// membership (the link proves they read that mailbox, so a double opt-in list needs no other
+    /// confirmation); lifts an unsubscribe only when the link was issued after it, as a confirmation does.
+    case personByLink(issuedAt: Int64)
     /// The person leaving (one-click, link page, SMS STOP) or anyone removing them: always allowed.
     case person
     /// A public sign-up form: anyone can fill it in with anyone's address, so it never lifts an
@@ -52,7 +57,7 @@ extension MembershipDecision {
             case .importer: return .keptUnsubscribed
             case .officer: return .refused
             case .officerResubscribe: return .apply
-            case .personConfirmed(let issuedAt):
+            case .personConfirmed(let issuedAt), .personByLink(let issuedAt):
                 // Strictly after: a link of the same instant (or, for an old link that carries only
                 // whole seconds, of the same second) is taken as made before the unsubscribe.
                 return issuedAt > (changedAt ?? 0) ? .apply : .unchanged

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Signs and checks the tokens in confirm and unsubscribe links (HMAC-SHA256 with a key that is
+/// Signs and checks the tokens in confirm, unsubscribe and preferences links (HMAC-SHA256 with a key that is
 /// generated into the data directory on first use, so links survive restarts but not a new install).
 public struct LinkSigner: Sendable {
     let key: [UInt8]
@@ -47,6 +47,8 @@ public struct LinkSigner: Sendable {
 
     public static let unsubscribeLifetime: Int64 = 400 * 86_400
     public static let confirmLifetime: Int64 = 7 * 86_400
+    /// As long as an unsubscribe link: it sits in the same footer.
+    public static let preferencesLifetime: Int64 = unsubscribeLifetime
 
     /// `u|EXPIRES|LIST|ADDRESS`, or with a contact `U|EXPIRES|LIST|ID|ISSUED_MS|ADDRESS` (the capital
     /// letter says which, so links already sent keep working; the address stays last, whatever it holds).
@@ -107,5 +109,15 @@ public struct LinkSigner: Sendable {
                 LinkToken(
                     action: .confirm, list: list, address: address,
                     expires: now + Self.confirmLifetime, contactID: contactID))
+    }
+
+    /// The link to a contact's preferences page. Its token names the action (`p`), so an
+    /// unsubscribe or confirm token is refused on this page and this token on theirs.
+    public func preferencesURL(address: String, contactID: Int64, now: Int64 = WallClock.nowMillis() / 1000) -> String {
+        baseURL + "/preferences/"
+            + token(
+                LinkToken(
+                    action: .preferences, list: "", address: address,
+                    expires: now + Self.preferencesLifetime, contactID: contactID))
     }
 }

@@ -3,6 +3,8 @@ public struct LinkToken: Sendable, Equatable {
     public enum Action: String, Sendable {
         case unsubscribe = "u"
         case confirm = "c"
+        /// The preferences page: made for a contact, not a list (its list is empty).
+        case preferences = "p"
     }
 
     public var action: Action

@@ -4,6 +4,9 @@ public struct MailingList: Sendable, Equatable {
     public var id: Int64
     public var name: String
     public var doubleOptIn: Bool
+    /// Whether anyone may join it from their own preferences page (`lists create --public`); not
+    /// by default, so a list of board members or journalists stays the officer's to fill.
+    public var isPublic = false
     public var counts: [MembershipState: Int] = [:]
     /// Its title per language and the template data of its mail.
     public var details = ListDetails()

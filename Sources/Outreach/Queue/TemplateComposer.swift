@@ -18,7 +18,8 @@ public struct TemplateComposer: DeliveryComposer {
     /// What the template sees, written in `locale` (the locale of the template variant rendered;
     /// nil: the recipient's): the `[sender]` defaults, under the list's data, under the message's
     /// own (an event's data is in its messages'), per-language values in `locale`, then `contact`, `event`, `list` (`name`, and
-    /// `title` in `locale`), `unsubscribe_url`, `confirm_url`.
+    /// `title` in `locale`), `unsubscribe_url`, `confirm_url`, and `preferences_url` in list, test and event
+    /// mail to a contact (every mail with a footer; not in transactional mail such as a confirmation).
     public func context(_ c: ClaimedDelivery, locale: String? = nil) -> JSON {
         let locale = locale ?? c.delivery.locale ?? c.contact?.locale
         var o = TemplateContext.data(
@@ -39,6 +40,9 @@ public struct TemplateComposer: DeliveryComposer {
                 o["confirm_url"] = .string(
                     links.confirmURL(list: list, address: c.delivery.address, contactID: c.delivery.contactID))
             }
+        }
+        if let id = c.delivery.contactID, c.message.kind.composedAsListMail || c.message.eventID != nil {
+            o["preferences_url"] = .string(links.preferencesURL(address: c.delivery.address, contactID: id))
         }
         return .object(o)
     }

@@ -14,6 +14,20 @@ public protocol ConsentStore: AnyObject, Sendable {
     /// - Returns: the list as stored, with its member counts.
     /// - Throws: `StoreError.unknownList`.
     func updateList(named name: String, details: ListDetails) throws -> MailingList
+    /// Makes a list public (anyone may join it from their preferences page) or not.
+    /// - Returns: the list as stored, with its member counts.
+    /// - Throws: `StoreError.unknownList`.
+    @discardableResult
+    func setListPublic(named name: String, isPublic: Bool) throws -> MailingList
+    /// Sets a contact's language and preferred channel as the person chose them (nil keeps a field)
+    /// and logs each change with `consent` and the value it replaced, in one transaction (see
+    /// `export`'s `preferences`); a value equal to the stored one is neither written nor logged.
+    /// - Returns: the fields changed: `locale`, `preferred_channel`.
+    /// - Throws: `StoreError.unknownContact`.
+    @discardableResult
+    func setContactPreferences(
+        contactID: Int64, locale: String?, preferredChannel: ChannelPreference?, consent: Consent
+    ) throws -> [String]
     /// - Returns: the list with its member counts by state, or nil when there is no such list.
     func list(named name: String) throws -> MailingList?
     /// - Returns: every list with its member counts, by name.

@@ -32,6 +32,7 @@ public struct TemplateCheck: Sendable {
         ctx["contact"] = Contact(email: "someone@example.org", name: "Someone", locale: locale).templateValue
         ctx["unsubscribe_url"] = "https://example.org/unsubscribe/x"
         ctx["confirm_url"] = "https://example.org/confirm/x"
+        ctx["preferences_url"] = "https://example.org/preferences/x"
         let r = try library.render(template, kind: channel.kind, locale: locale, context: .object(ctx))
         if channel.kind == .sms, let section = channelSettings[channel.name] {
             _ = try SMSText.check(r.text, channel: section)

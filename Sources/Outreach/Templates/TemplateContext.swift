@@ -1,9 +1,10 @@
 /// Builds what a template sees: the data at top level, plus `contact`, `event`, `campaign`, `list`,
-/// `unsubscribe_url` and `confirm_url` (these win over data keys of the same name).
+/// `unsubscribe_url`, `confirm_url` and `preferences_url` (these win over data keys of the same name).
 public enum TemplateContext {
     public static func make(
         data: JSON = .object([:]), contact: Contact? = nil, event: JSON? = nil, campaign: JSON? = nil,
-        list: JSON? = nil, unsubscribeURL: String? = nil, confirmURL: String? = nil
+        list: JSON? = nil, unsubscribeURL: String? = nil, confirmURL: String? = nil,
+        preferencesURL: String? = nil
     ) -> JSON {
         var o = data.objectValue ?? [:]
         if let contact { o["contact"] = contact.templateValue }
@@ -12,6 +13,7 @@ public enum TemplateContext {
         if let list { o["list"] = list }
         if let unsubscribeURL { o["unsubscribe_url"] = .string(unsubscribeURL) }
         if let confirmURL { o["confirm_url"] = .string(confirmURL) }
+        if let preferencesURL { o["preferences_url"] = .string(preferencesURL) }
         return .object(o)
     }
 }

@@ -145,6 +145,14 @@ public final class TemplateLibrary: Sendable {
         (templates[template]?[kind]?.keys).map { $0.sorted() } ?? []
     }
 
+    /// Every locale some template is written in, and the default, sorted (the languages a person
+    /// may choose on their preferences page).
+    public var shippedLocales: [String] {
+        var all: Set<String> = [defaultLocale]
+        for kinds in templates.values { for byLocale in kinds.values { all.formUnion(byLocale.keys) } }
+        return all.filter { !$0.isEmpty }.sorted()
+    }
+
     /// Whether the template has files for `kind` in some locale (checked per trigger: no sorting).
     public func has(_ template: String, kind: ChannelKind) -> Bool {
         templates[template]?[kind]?.isEmpty == false

@@ -4,9 +4,10 @@ struct ListsCreateCommand: Command {
     static let path = ["lists", "create"]
     static let summary = "create a list"
     static let help = """
-        outreachd lists create NAME [--double-opt-in] [--title TEXT] [--title LANG=TEXT]… [--data F.json]
+        outreachd lists create NAME [--double-opt-in] [--public] [--title TEXT] [--title LANG=TEXT]… [--data F.json]
                                     [--thank-you-url URL] [--form-fields F1,F2] [--json]
-          With --double-opt-in, sign-ups through the API stay pending until confirmed.
+          With --double-opt-in, sign-ups through the API stay pending until confirmed. With --public,
+          anyone on any list may join it from their preferences page (not by default).
           NAME stays a slug (letters, digits, - _ .); recipients read the title (list.title), in the
           language of the message when --title LANG=TEXT gives one (--title da="Nyhedsbrev"), else
           --title TEXT, else NAME. F.json is a JSON object every message to the list sees (its
@@ -14,7 +15,7 @@ struct ListsCreateCommand: Command {
           --form-fields shape the public sign-up form (see lists update --help).
         """
     static let valueOptions: Set<String> = ["--title", "--data", "--thank-you-url", "--form-fields"]
-    static let flags: Set<String> = ["--double-opt-in", "--json"]
+    static let flags: Set<String> = ["--double-opt-in", "--public", "--json"]
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         let name = try args.positionals("NAME")[0]
@@ -23,7 +24,8 @@ struct ListsCreateCommand: Command {
             throw UsageError("a list name uses letters, digits, - _ and . only")
         }
         let details = try ListsUpdateCommand.details(args, from: ListDetails())
-        let list = try context.store.createList(name: name, doubleOptIn: args.has("--double-opt-in"), details: details)
+        var list = try context.store.createList(name: name, doubleOptIn: args.has("--double-opt-in"), details: details)
+        if args.has("--public") { list = try context.store.setListPublic(named: name, isPublic: true) }
         if args.has("--json") {
             context.printJSON(ListsShowCommand.json(list))
         } else {

@@ -12,7 +12,8 @@ struct ListsListCommand: Command {
         if args.has("--json") { context.printJSON(.array(lists.map(ListsShowCommand.json))); return 0 }
         for l in lists {
             context.print(
-                "\(l.name)\t\(l.counts[.subscribed] ?? 0) subscribed\(l.doubleOptIn ? "\tdouble opt-in" : "")")
+                "\(l.name)\t\(l.counts[.subscribed] ?? 0) subscribed\(l.doubleOptIn ? "\tdouble opt-in" : "")"
+                    + (l.isPublic ? "\tpublic" : ""))
         }
         return 0
     }

@@ -16,7 +16,7 @@ struct ListsShowCommand: Command {
 
     static func json(_ l: MailingList) -> JSON {
         [
-            "name": .string(l.name), "double_opt_in": .bool(l.doubleOptIn),
+            "name": .string(l.name), "double_opt_in": .bool(l.doubleOptIn), "public": .bool(l.isPublic),
             "title": .string(l.details.titles(name: l.name).text),
             "titles": l.details.titles(name: l.name).translationsJSON,
             "data": l.details.data,
@@ -39,7 +39,8 @@ struct ListsShowCommand: Command {
             context.printJSON(.object(o))
             return 0
         }
-        context.print("\(l.name)\(l.doubleOptIn ? " (double opt-in)" : "")")
+        let traits = [l.doubleOptIn ? "double opt-in" : nil, l.isPublic ? "public" : nil].compactMap { $0 }
+        context.print(l.name + (traits.isEmpty ? "" : " (\(traits.joined(separator: ", ")))"))
         let titles = l.details.titles(name: l.name)
         if titles.text != l.name { context.print("  title: \(titles.text)") }
         for (tag, t) in titles.translations.sorted(by: { $0.key < $1.key }) { context.print("  title \(tag): \(t)") }

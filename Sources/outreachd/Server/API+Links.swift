@@ -130,7 +130,7 @@ extension API {
     }
 
     /// A link's token if it is ours, unexpired and for `action`; else the page that says why.
-    private func verified(_ token: String, _ action: LinkToken.Action, _ lang: LinkPages.Strings) -> Result<
+    func verified(_ token: String, _ action: LinkToken.Action, _ lang: LinkPages.Strings) -> Result<
         LinkToken, LinkRefusal
     > {
         do {

@@ -99,6 +99,12 @@ final class API: Sendable {
         r.add(["POST"], "/unsubscribe/{token}") { api, req, p throws(APIError) in
             api.unsubscribe(req, token: p["token"]!)
         }
+        r.add(["GET"], "/preferences/{token}") { api, req, p throws(APIError) in
+            api.preferencesPage(req, token: p["token"]!)
+        }
+        r.add(["POST"], "/preferences/{token}") { api, req, p throws(APIError) in
+            api.updatePreferences(req, token: p["token"]!)
+        }
         r.add(["GET", "POST"], "/v1/receipts/{channel}") { api, req, p throws(APIError) in
             try api.receipt(req, channel: p["channel"]!)
         }

@@ -12,7 +12,7 @@ enum PostgresSchema {
 
     static let migrations: [String] = [
         ground, templateData, bounces, SQLiteSchema.preferredChannel, SQLiteSchema.signUpForm, campaignRuns,
-        reminderRuns,
+        reminderRuns, preferencesPage,
     ]
 
     /// As SQLite's `campaignRuns`: recurring campaigns and their runs, unique per occurrence.
@@ -268,5 +268,23 @@ extension PostgresSchema {
             ran_at BIGINT NOT NULL,
             PRIMARY KEY(event_id, occurrence_start, reminder_offset)
         );
+        """
+}
+
+extension PostgresSchema {
+    /// `SQLiteSchema.preferencesPage` in PostgreSQL's types.
+    static let preferencesPage = """
+        ALTER TABLE lists ADD COLUMN is_public BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE TABLE preference_log(
+            id BIGSERIAL PRIMARY KEY,
+            contact_id BIGINT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT,
+            from_value TEXT,
+            source TEXT NOT NULL,
+            evidence TEXT,
+            at BIGINT NOT NULL
+        );
+        CREATE INDEX preference_log_contact ON preference_log(contact_id);
         """
 }

@@ -50,7 +50,7 @@ extension PostgresStore {
         guard
             var l = try db.rows(
                 """
-                SELECT id, name, double_opt_in, title, title_translations, data, thank_you_url, form_fields
+                SELECT id, name, double_opt_in, title, title_translations, data, thank_you_url, form_fields, is_public
                 FROM lists WHERE name = $1
                 """,
                 [.text(name)],
@@ -58,8 +58,10 @@ extension PostgresStore {
                     var details = readListDetails($0, from: 3)
                     details.thankYouURL = $0.optionalText(6)
                     details.formFields = ListDetails.formFields(json: $0.text(7))
-                    return MailingList(
+                    var l = MailingList(
                         id: try $0.int(0), name: $0.text(1), doubleOptIn: try $0.bool(2), details: details)
+                    l.isPublic = try $0.bool(8)
+                    return l
                 }
             ).first
         else { return nil }

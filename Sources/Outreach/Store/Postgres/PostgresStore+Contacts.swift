@@ -187,6 +187,7 @@ extension PostgresStore {
                 """, [ids])
             try Self.eraseBounces(db, addresses: addresses, deliveryIDs: theirs.map(\.id))
             try db.query("DELETE FROM consent_log WHERE contact_id = $1", [.integer(id)])
+            try db.query("DELETE FROM preference_log WHERE contact_id = $1", [.integer(id)])
             try db.query("DELETE FROM memberships WHERE contact_id = $1", [.integer(id)])
             try db.query("DELETE FROM contacts WHERE id = $1", [.integer(id)])
             return theirs
@@ -297,6 +298,7 @@ extension PostgresStore {
             let out: [String: JSON] = [
                 "contact": c.json, "memberships": .array(memberships), "consent": .array(consent),
                 "suppressions": .array(suppressions), "deliveries": .array(deliveries),
+                "preferences": .array(try Self.preferenceExport(db, contactID: contactID)),
             ]
             return .object(
                 out.merging(try Self.bounceExport(db, addresses: addresses, contactID: contactID)) { a, _ in a })

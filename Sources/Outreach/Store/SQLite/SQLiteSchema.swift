@@ -103,6 +103,7 @@ enum SQLiteSchema {
         signUpForm,
         campaignRuns,
         reminderRuns,
+        preferencesPage,
     ]
 }
 

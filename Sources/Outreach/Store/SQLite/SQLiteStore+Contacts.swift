@@ -202,6 +202,7 @@ extension SQLiteStore {
             for d in theirs { try forget.run([.integer(d.id)]) }
             try Self.eraseBounces(db, addresses: addresses, deliveryIDs: theirs.map(\.id))
             try db.prepare("DELETE FROM consent_log WHERE contact_id = ?").run([.integer(id)])
+            try db.prepare("DELETE FROM preference_log WHERE contact_id = ?").run([.integer(id)])
             try db.prepare("DELETE FROM memberships WHERE contact_id = ?").run([.integer(id)])
             try db.prepare("DELETE FROM contacts WHERE id = ?").run([.integer(id)])
             return theirs
@@ -338,6 +339,7 @@ extension SQLiteStore {
             let out: [String: JSON] = [
                 "contact": c.json, "memberships": .array(memberships), "consent": .array(consent),
                 "suppressions": .array(suppressions), "deliveries": .array(deliveries),
+                "preferences": .array(try Self.preferenceExport(db, contactID: contactID)),
             ]
             return .object(
                 out.merging(try Self.bounceExport(db, addresses: addresses, contactID: contactID)) { a, _ in a })

@@ -27,6 +27,17 @@ extension SQLiteStore {
         }
     }
 
+    @discardableResult
+    public func setListPublic(named name: String, isPublic: Bool) throws -> MailingList {
+        try write { db in
+            try db.prepare("UPDATE lists SET is_public = ? WHERE name = ?").run([
+                .integer(isPublic ? 1 : 0), .text(name),
+            ])
+            guard db.changes == 1, let l = try Self.readList(db, name: name) else { throw StoreError.unknownList(name) }
+            return l
+        }
+    }
+
     /// title, title_translations, data, thank_you_url, form_fields.
     static func detailsRow(_ d: ListDetails) -> [SQLiteValue] {
         [
@@ -41,7 +52,7 @@ extension SQLiteStore {
         guard
             var l = try db.prepare(
                 """
-                SELECT id, name, double_opt_in, title, title_translations, data, thank_you_url, form_fields
+                SELECT id, name, double_opt_in, title, title_translations, data, thank_you_url, form_fields, is_public
                 FROM lists WHERE name = ?
                 """
             )
@@ -51,7 +62,9 @@ extension SQLiteStore {
                     var details = Self.readListDetails($0, from: 3)
                     details.thankYouURL = $0.optionalText(6)
                     details.formFields = ListDetails.formFields(json: $0.text(7))
-                    return MailingList(id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0, details: details)
+                    var l = MailingList(id: $0.int(0), name: $0.text(1), doubleOptIn: $0.int(2) != 0, details: details)
+                    l.isPublic = $0.int(8) != 0
+                    return l
                 }
             )
             .first
