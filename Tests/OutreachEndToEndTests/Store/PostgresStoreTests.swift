@@ -9,7 +9,7 @@ import Testing
 /// the suite, a fresh database per test. The libpq wrapper, the migrations, and the conformance
 /// suite of the protocols `PostgresStore` implements.
 @Suite(.postgresCluster) struct PostgresStoreTests {
-    // MARK: the conformance suite, for the protocols PostgresStore implements
+    // MARK: the whole conformance suite (every protocol of `Store`), as the unit layer runs it on SQLite
 
     @Test(arguments: StoreConformance.contacts)
     func contacts(_ check: StoreCheck<any ContactStore>) throws {
@@ -43,6 +43,11 @@ import Testing
 
     @Test(arguments: StoreConformance.bounces)
     func bounces(_ check: StoreCheck<any BounceQueueStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
+    @Test(arguments: StoreConformance.hooks)
+    func hooks(_ check: StoreCheck<any HookQueueStore>) throws {
         try check.run(try PostgresCluster.running().makeStore())
     }
 

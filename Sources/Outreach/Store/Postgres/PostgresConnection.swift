@@ -160,8 +160,9 @@ public final class PostgresConnection {
     ///   - conninfo: a `postgresql://user@host:5432/db?host=/run/postgresql` URL or a
     ///     `host=… dbname=…` key/value string.
     ///   - password: used instead of one in `conninfo` (a `password_file`'s content); nil for none.
+    ///   - settings: more libpq keywords, overriding `conninfo`'s (`connect_timeout`).
     /// - Throws: `PostgresError` with libpq's reason, the password scrubbed from it.
-    public init(_ conninfo: String, password: String? = nil) throws(PostgresError) {
+    public init(_ conninfo: String, password: String? = nil, settings: [(String, String)] = []) throws(PostgresError) {
         var secrets = Self.passwords(in: conninfo)
         if let password, !password.isEmpty { secrets.append(password) }
         self.secrets = secrets
@@ -171,6 +172,8 @@ public final class PostgresConnection {
             keys.append("password")
             values.append(password)
         }
+        keys += settings.map(\.0)
+        values += settings.map(\.1)
         let h: OpaquePointer? = Self.withCStrings(keys) { k in
             Self.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }
@@ -189,6 +192,14 @@ public final class PostgresConnection {
 
     /// Whether the connection is still up (it is not after the server closed it).
     public var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Connects again with the same parameters, after the server closed the connection (a
+    /// restart); whether it is up after.
+    @discardableResult
+    public func reconnect() -> Bool {
+        PQreset(handle)
+        return isConnected
+    }
 
     /// The server's version as a number (150018 for 15.18).
     public var serverVersion: Int { Int(PQserverVersion(handle)) }

@@ -10,7 +10,7 @@ enum PostgresSchema {
     /// `pg_advisory_xact_lock` key held while migrating ("outreach" in ASCII).
     static let migrationLock: Int64 = 0x6f75_7472_6561_6368
 
-    static let migrations: [String] = [ground, templateData, bounces, SQLiteSchema.preferredChannel]
+    static let migrations: [String] = [ground, templateData, bounces, SQLiteSchema.preferredChannel, hooks]
 
     /// 1: contacts, lists, consent, suppressions, messages, the delivery queue, campaigns, events,
     /// channel outages.
@@ -185,6 +185,18 @@ extension PostgresSchema {
             _ = applied
         }
         return try version(db)
+    }
+
+    /// Refuses a database whose schema is not this outreachd's: behind it (`StoreError.notMigrated`:
+    /// `outreachd storage migrate` applies what is missing, once, while no node starts) or ahead.
+    static func requireCurrent(_ db: PostgresConnection) throws {
+        let current = try version(db)
+        if current > migrations.count {
+            throw StoreError.schemaTooNew(found: current, supported: migrations.count)
+        }
+        if current < migrations.count {
+            throw StoreError.notMigrated(found: current, required: migrations.count)
+        }
     }
 
     /// The highest migration applied; 0 on an empty database.
