@@ -132,3 +132,15 @@ extension PostgresValue {
                 }.joined(separator: ",") + "}")
     }
 }
+
+extension PostgresStore {
+    /// `outreachd storage migrate`: applies the pending migrations, each in its own transaction
+    /// under the migration lock (run twice at once, they apply once).
+    /// - Returns: the schema version before and after.
+    /// - Throws: `PostgresError` (the password never in it); `StoreError.schemaTooNew`.
+    public static func migrate(url: String, password: String?) throws -> (from: Int, to: Int) {
+        let db = try connect(url, password)
+        let before = try PostgresSchema.version(db)
+        return (before, try PostgresSchema.migrate(db))
+    }
+}
