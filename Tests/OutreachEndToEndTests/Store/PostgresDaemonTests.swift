@@ -170,4 +170,40 @@ import Testing
         #expect(serve.stderr.contains("password authentication failed"), "\(serve.stderr)")
         #expect(!serve.stderr.contains(wrong) && !serve.stdout.contains(wrong))
     }
+
+    /// `/healthz` asks the database: 200 while it answers, 503 `unreachable` while the server is
+    /// down, and 200 again once it is back — the node connects again by itself, and a trigger
+    /// accepted after is sent.
+    @Test func healthzFollowsTheDatabaseAndTheNodeReconnects() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try Self.database()
+        let d = try DaemonHarness(channels: db.storage + "[channels.outbox]\ntype = \"outbox\"\ndir = \"outbox\"")
+        #expect(try d.cli(["storage", "migrate"]).status == 0)
+        try d.start()
+        func health() throws -> DaemonHarness.Response { try d.send(["method": "GET", "path": "/healthz"]) }
+        #expect(try health().status == 200)
+        try cluster.stopServer()
+        var down: DaemonHarness.Response?
+        do {
+            defer { try? cluster.startServer() }
+            try DaemonCrashTests.waitFor("/healthz to report the database down", seconds: 60) {
+                let h = try health()
+                if h.status == 503 { down = h }
+                return h.status == 503
+            }
+        }
+        #expect(down?.json?["status"] == "unreachable", "\(down?.body ?? "")")
+        #expect(down?.error.contains("PostgreSQL") == true && !(down?.body.contains(Self.password) ?? true))
+        try DaemonCrashTests.waitFor("/healthz to report the database back", seconds: 60) {
+            try health().status == 200
+        }
+        let body = #"{"template":"welcome","to":[{"email":"after@example.org"}]}"#
+        try DaemonCrashTests.waitFor("a trigger accepted again", seconds: 30) {
+            try d.send(d.trigger(body)).status == 202
+        }
+        try DaemonCrashTests.waitFor("the trigger sent", seconds: 30) {
+            (try d.queueCounts()["sent"]?.intValue ?? 0) >= 1
+        }
+        #expect(d.stop().status == 0)
+    }
 }

@@ -19,9 +19,14 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
         self.sql = sql.map { String($0.prefix(80)) }
     }
 
-    /// "PostgreSQL failed: MESSAGE (SQLSTATE XXXXX) (in STATEMENT…)".
+    /// "PostgreSQL failed: MESSAGE (SQLSTATE XXXXX) (in STATEMENT…)"; a connection that could
+    /// not be made says what to check.
     public var description: String {
-        "PostgreSQL failed: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
+        if sqlState == "08001", sql == nil {
+            return "Could not connect to PostgreSQL: \(message); check [storage] url and password_file, "
+                + "and that the server runs"
+        }
+        return "PostgreSQL failed: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
             + (sql.map { " (in \($0))" } ?? "")
     }
 
@@ -179,7 +184,10 @@ public final class PostgresConnection {
         }
         guard let h else { throw PostgresError(sqlState: nil, message: "out of memory connecting") }
         guard PQstatus(h) == CONNECTION_OK else {
-            let message = Self.scrub(String(cString: PQerrorMessage(h)), secrets)
+            // libpq's text spans lines ("…failed: Connection refused\n\tIs the server running…"): one line.
+            let text = String(cString: PQerrorMessage(h)).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            let message = Self.scrub(text, secrets)
             PQfinish(h)
             throw PostgresError(sqlState: "08001", message: message)
         }
