@@ -172,8 +172,8 @@ import Testing
     }
 
     /// `/healthz` asks the database: 200 while it answers, 503 `unreachable` while the server is
-    /// down, and 200 again once it is back — the node connects again by itself, and a trigger
-    /// accepted after is sent.
+    /// down (and a trigger gets 503 with `Retry-After`, nothing of it kept), and 200 again once it
+    /// is back — the node connects again by itself, and a trigger accepted after is sent.
     @Test func healthzFollowsTheDatabaseAndTheNodeReconnects() throws {
         let cluster = try PostgresCluster.running()
         let db = try Self.database()
@@ -184,6 +184,8 @@ import Testing
         #expect(try health().status == 200)
         try cluster.stopServer()
         var down: DaemonHarness.Response?
+        var refused: DaemonHarness.Response?
+        let body = #"{"template":"welcome","to":[{"email":"after@example.org"}]}"#
         do {
             defer { try? cluster.startServer() }
             try DaemonCrashTests.waitFor("/healthz to report the database down", seconds: 60) {
@@ -191,19 +193,23 @@ import Testing
                 if h.status == 503 { down = h }
                 return h.status == 503
             }
+            refused = try d.send(d.trigger(#"{"template":"welcome","to":[{"email":"lost@example.org"}]}"#))
         }
+        #expect(refused?.status == 503, "\(refused?.body ?? "")")
+        #expect(refused?.headers["retry-after"] == "30")
+        #expect(refused?.error.contains("the database cannot be reached") == true, "\(refused?.body ?? "")")
         #expect(down?.json?["status"] == "unreachable", "\(down?.body ?? "")")
         #expect(down?.error.contains("PostgreSQL") == true && !(down?.body.contains(Self.password) ?? true))
         try DaemonCrashTests.waitFor("/healthz to report the database back", seconds: 60) {
             try health().status == 200
         }
-        let body = #"{"template":"welcome","to":[{"email":"after@example.org"}]}"#
         try DaemonCrashTests.waitFor("a trigger accepted again", seconds: 30) {
             try d.send(d.trigger(body)).status == 202
         }
         try DaemonCrashTests.waitFor("the trigger sent", seconds: 30) {
             (try d.queueCounts()["sent"]?.intValue ?? 0) >= 1
         }
+        #expect(try d.queueCounts()["total"]?.intValue == 1, "the refused trigger left nothing")
         #expect(d.stop().status == 0)
     }
 }

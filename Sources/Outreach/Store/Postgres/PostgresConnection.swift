@@ -34,12 +34,14 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
     public var isUniqueViolation: Bool { sqlState == "23505" }
     /// The connection is gone or could not be made (class 08, or no answer at all).
     public var isConnectionFailure: Bool { sqlState?.hasPrefix("08") ?? true }
-    /// The server's disk will not take the write: 53100 disk full, 25006 read-only (a standby), 58030 I/O.
+    /// The server's disk will not take the write: 53100 disk full, 25006 read-only (a standby), 58030
+    /// I/O; or the server is away: class 08 (the connection), 57P01–57P03 (shut down, starting up).
     var storageCause: StorageUnavailable.Cause? {
         switch sqlState {
         case "53100"?: return .full
         case "25006"?: return .readOnly
         case "58030"?: return .failing
+        case let s? where s.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(s): return .unreachable
         default: return nil
         }
     }
