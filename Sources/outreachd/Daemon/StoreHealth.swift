@@ -114,7 +114,8 @@ final class StoreHealth: Sendable {
         DispatchQueue.global().async {
             var failure: String?
             do { try store.checkReachable(timeoutMillis: Self.probeTimeoutMillis) } catch {
-                failure = "The database does not answer: \(error)"
+                let reason = "\(error)"
+                failure = "The database does not answer: " + reason + (reason.hasSuffix(".") ? "" : ".")
             }
             let was = self.state.withLock { s -> String? in
                 defer {
@@ -123,7 +124,7 @@ final class StoreHealth: Sendable {
                 }
                 return s.unreachable
             }
-            if let failure, was == nil { Log.error(failure + " /healthz reports it.") }
+            if let failure, was == nil { Log.error(failure + " /healthz reports it until it does.") }
             if failure == nil, was != nil { Log.notice("the database answers again") }
         }
     }

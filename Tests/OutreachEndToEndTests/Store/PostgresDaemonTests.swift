@@ -136,6 +136,23 @@ import Testing
         #expect(d.stop().status == 0)
     }
 
+    /// A socket URL (`?host=DIR`) selects PostgreSQL as well.
+    @Test func aSocketURLSelectsPostgreSQLToo() throws {
+        let cluster = try PostgresCluster.running()
+        let name = try cluster.createDatabase()
+        let storage = """
+            [storage]
+            url = "postgresql://postgres@/\(name)?host=\(cluster.directory)&port=\(cluster.port)"
+
+            """
+        let d = try DaemonHarness(channels: storage + "[channels.outbox]\ntype = \"outbox\"\ndir = \"outbox\"")
+        let migrate = try d.cli(["storage", "migrate"])
+        #expect(migrate.stdout.hasPrefix("PostgreSQL: migrated from schema version 0"), "\(migrate.stderr)")
+        #expect(try d.cli(["lists", "create", "club"]).status == 0)
+        let conn = try PostgresConnection(cluster.url(name))
+        #expect(try conn.rows("SELECT name FROM lists") { $0.text(0) } == ["club"])
+    }
+
     /// Nodes do not migrate at start: a database without the schema is refused by `serve` and the
     /// other commands with a sentence saying to run `outreachd storage migrate`.
     @Test func anUnmigratedDatabaseIsRefusedWithTheSentence() throws {
