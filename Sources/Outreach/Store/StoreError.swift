@@ -30,8 +30,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
                 "\(c) unsubscribed from \(l) on \(WallClock.rfc3339(since)); subscribe them again only at their own request, "
                 + "with --resubscribe --evidence \"how they asked\"."
         case .notMigrated(let f, let r):
-            return (f == 0 ? "The PostgreSQL database has no outreach schema yet" : "The PostgreSQL database has "
-                + "schema version \(f) but this outreachd needs \(r)") + "; run `outreachd storage migrate` first."
+            let state =
+                f == 0
+                ? "has no outreach schema yet" : "has schema version \(f) but this outreachd needs \(r)"
+            return "The PostgreSQL database \(state); run `outreachd storage migrate` first."
         case .schemaTooNew(let f, let s):
             return "The database has schema version \(f) but this outreachd knows only up to \(s); upgrade outreachd."
         }

@@ -82,7 +82,8 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
     private func reconnectIfClosed() throws {
         guard !database.isConnected else { return }
         guard database.reconnect() else {
-            throw PostgresError(sqlState: "08006", message: "the connection to PostgreSQL is lost and could not be made again")
+            throw PostgresError(
+                sqlState: "08006", message: "the connection to PostgreSQL is lost and could not be made again")
         }
     }
 
