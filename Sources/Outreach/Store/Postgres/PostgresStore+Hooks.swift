@@ -29,13 +29,10 @@ extension PostgresStore: HookOutbox {
             guard !rows.isEmpty else { return HookFanOutResult() }
             var result = HookFanOutResult()
             for r in rows {
-                // A type this binary does not know, or a payload that does not parse, is dropped.
-                guard let type = HookEventType(rawValue: r.type), let data = try? JSON.parse(r.payload) else {
-                    continue
-                }
-                let targets = hooks.filter { $0.wants(type) }
-                if targets.isEmpty { continue }
-                let event = HookEvent(id: r.id, type: type, at: r.at, data: data)
+                // One no hook can want is dropped with the rest.
+                guard let event = HookEvent(outboxID: r.id, type: r.type, payload: r.payload, at: r.at),
+                    case let targets = hooks.filter({ $0.wants(event.type) }), !targets.isEmpty
+                else { continue }
                 let messageID = try db.rows(
                     """
                     INSERT INTO messages(template, data, kind, created_at) VALUES($1, $2, 'transactional', $3)
@@ -48,7 +45,7 @@ extension PostgresStore: HookOutbox {
                         INSERT INTO deliveries(message_id, channel, address, state, next_attempt_at, created_at,
                             updated_at)
                         VALUES($1, $2, $3, 'queued', $4, $4, $4)
-                        """, [.integer(messageID), .text(hook.channel), .text(type.rawValue), .integer(now)])
+                        """, [.integer(messageID), .text(hook.channel), .text(event.type.rawValue), .integer(now)])
                     result.deliveries[hook.channel, default: 0] += 1
                 }
             }
