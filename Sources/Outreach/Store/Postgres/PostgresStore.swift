@@ -16,6 +16,9 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
     /// The health probe's connection (`checkReachable`), apart from the store's so a long
     /// transaction does not hold it up; opened on first use, dropped when it fails.
     private let probe = Mutex<PostgresConnection?>(nil)
+    /// Before this instant (uptime ns) a closed connection is not tried again: calls fail at once
+    /// meanwhile, rather than each waiting for a server that is away. Used under `lock`.
+    private nonisolated(unsafe) var reconnectNotBefore: UInt64 = 0
     /// What `connect` needs to open another connection (the probe, VACUUM after an erase).
     private let url: String
     private let password: String?
@@ -77,11 +80,14 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
     }
 
     /// The server closed the connection (a restart, a failover): one attempt to connect again,
-    /// so the store recovers by itself once the server is back. The call that found it closed
-    /// has failed already; nothing it wrote was acknowledged.
+    /// at most once a second, so the store recovers by itself once the server is back. The call
+    /// that found it closed has failed already; nothing it wrote was acknowledged.
     private func reconnectIfClosed() throws {
         guard !database.isConnected else { return }
-        guard database.reconnect() else {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let attempted = now >= reconnectNotBefore
+        if attempted { reconnectNotBefore = now + 1_000_000_000 }
+        guard attempted, database.reconnect() else {
             throw PostgresError(
                 sqlState: "08006", message: "the connection to PostgreSQL is lost and could not be made again")
         }
