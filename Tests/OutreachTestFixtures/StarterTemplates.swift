@@ -7,10 +7,23 @@ public enum StarterTemplates {
         "confirm", "event-cancellation", "event-invitation", "event-reminder", "event-update", "newsletter",
         "press-release", "welcome",
     ]
-    public static let locales = ["en", "da", "sv"]
+    /// Every language the starter templates ship; Arabic and Persian are written right to left.
+    public static let locales = ["en", "da", "sv", "de", "it", "el", "ar", "fa"]
 
     public static func library() throws -> TemplateLibrary {
         try TemplateLibrary(directory: FixturePaths.packageRoot + "/templates", defaultLocale: "en")
+    }
+
+    /// The fixture data without a contact name, a list or an event location: what a message to
+    /// someone known only by an address looks like (no "Hi ," nor "Welcome to !").
+    public static var sparseContext: JSON {
+        var o = context.objectValue!
+        o["contact"] = ["email": "ana@example.org"]
+        o["list"] = nil
+        var event = o["event"]!.objectValue!
+        event["location"] = nil
+        o["event"] = .object(event)
+        return .object(o)
     }
 
     public static let context: JSON = [

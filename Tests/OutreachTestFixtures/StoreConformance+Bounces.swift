@@ -12,6 +12,7 @@ extension StoreConformance {
         StoreCheck("aBounceReportIsAppliedInOneTransaction", aBounceReportIsAppliedInOneTransaction),
         StoreCheck("aRefusedRecipientDuringTheSessionIsABounce", aRefusedRecipientDuringTheSessionIsABounce),
         StoreCheck("suppressionsAreListedAndLiftedByTheRules", suppressionsAreListedAndLiftedByTheRules),
+        StoreCheck("aListCountsItsSuppressedAndBouncedMembers", aListCountsItsSuppressedAndBouncedMembers),
     ]
 
     /// With `StoreConformance.consent`: the suppression list's order of strength.
@@ -166,6 +167,34 @@ extension StoreConformance {
         #expect(lifted?.reason == .complaint && lifted?.atTheirRequest == true)
         #expect(try s.suppression(for: "spam@example.org") == nil)
         #expect(try s.suppressionRemovals(address: "spam@example.org").map(\.atTheirRequest) == [true])
+    }
+
+    /// `lists show`: subscribed members suppressed (by reason, by email or phone) and bouncing lately.
+    public static func aListCountsItsSuppressedAndBouncedMembers(_ s: any BounceQueueStore) throws {
+        let ids = try newsList(s)  // d@ has complained
+        try s.suppress(address: "+4511111111", reason: .stop, detail: nil)  // a@'s phone
+        try s.suppress(address: "B@example.org", reason: .bounce, detail: "5.1.1")
+        try s.suppress(address: "nobody@example.org", reason: .bounce, detail: nil)  // not a member
+        // e@ left the list: neither their suppression nor their bounce counts.
+        try s.setMembership(
+            list: "news", contactIDs: [ids[4]], state: .unsubscribed, consent: Consent(source: "t"), by: .person)
+        try s.applyBounces { l in
+            for (i, (address, kind, at)) in [
+                ("b@example.org", BounceKind.hard, now), ("+4522222222", .soft, now - 100),
+                ("d@example.org", .complaint, now - 10_000), ("e@example.org", .hard, now),
+                ("a@example.org", .autoReply, now),
+            ].enumerated() {
+                try l.insertBounce(
+                    BounceRecord(
+                        at: at, address: address, kind: kind, status: nil, diagnostic: nil, delivery: nil,
+                        source: "test", action: .recorded, score: nil, key: "k\(i)"))
+            }
+        }
+        let d = try s.deliverability(list: "news", since: now - 1_000)
+        #expect(d.suppressed == [.complaint: 1, .stop: 1, .bounce: 1], "\(d)")
+        #expect(d.suppressedTotal == 3)
+        #expect(d.bounced == 2, "b@ (hard) and the phone-only member (soft); d@'s is too old, a@'s an auto-reply")
+        #expect(try s.deliverability(list: "other", since: 0) == ListDeliverability())
     }
 
     public static func aStrongerNoReplacesAWeakerSuppression(_ s: any ContactStore & ConsentStore) throws {

@@ -2,7 +2,8 @@
 
 usage: templates_decode.py html|json|form  < rendered
   html: parses with html.parser; prints {"attrs": {attr: value…}, "text": "<all text data>",
-        "hrefs": [...], "unbalanced": [...]} (attribute values and text come back unescaped)
+        "hrefs": [...], "unbalanced": [...], "dirs": [[tag, dir, lang]…]} (attribute values and
+        text come back unescaped; "dirs" lists every element that has a dir attribute)
   json: prints the document parsed by the json module, re-serialized
   form: prints parse_qs of the body as JSON
 """
@@ -22,8 +23,12 @@ class Collector(html.parser.HTMLParser):
         self.hrefs = []
         self.stack = []
         self.unbalanced = []
+        self.dirs = []
 
     def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "dir" in a:
+            self.dirs.append([tag, a["dir"], a.get("lang")])
         for k, v in attrs:
             self.attrs.setdefault(k, v)
             if k == "href":
@@ -48,7 +53,7 @@ if mode == "html":
     c.feed(data)
     c.close()
     print(json.dumps({"attrs": c.attrs, "text": "".join(c.text), "hrefs": c.hrefs,
-                      "unbalanced": c.unbalanced + c.stack}))
+                      "unbalanced": c.unbalanced + c.stack, "dirs": c.dirs}))
 elif mode == "json":
     print(json.dumps(json.loads(data)))
 elif mode == "form":

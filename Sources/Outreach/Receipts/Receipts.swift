@@ -34,7 +34,8 @@ public enum Receipts {
     }
 
     /// Whether an inbound SMS body asks to stop messages: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END,
-    /// QUIT (the carrier-standard words), AFMELD (Danish), AVMELD (Norwegian), AVSLUTA (Swedish).
+    /// QUIT (the carrier-standard words), AFMELD (Danish), AVMELD (Norwegian), STOPP and AVSLUTA
+    /// (Swedish; STOPP also German and Norwegian), ABMELDEN (German).
     public static func stopKeyword(in body: String) -> String? {
         let word = body.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)).uppercased()
         return stopWords.contains(word) ? word : nil
@@ -42,7 +43,7 @@ public enum Receipts {
 
     static let stopWords: Set<String> = [
         "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-        "AFMELD", "AVMELD", "AVSLUTA",
+        "AFMELD", "AVMELD", "AVSLUTA", "STOPP", "ABMELDEN",
     ]
 
     static func phone(_ raw: String, defaultCountry: String?) -> String {

@@ -20,6 +20,9 @@ public protocol BounceStore: AnyObject, Sendable {
     func bounceScore(address: String) throws -> BounceScore?
     /// - Returns: the removals of the address's suppressions, oldest first.
     func suppressionRemovals(address: String) throws -> [SuppressionRemoval]
+    /// The list's subscribed members who are suppressed (by reason) and who bounced or complained
+    /// at or after `since` (ms). Zeros for an unknown list.
+    func deliverability(list: String, since: Int64) throws -> ListDeliverability
 }
 
 /// The steps of applying bounces, inside one `BounceStore.applyBounces` transaction.

@@ -24,24 +24,26 @@ public struct Template: Sendable {
     public static let defaultMaxRenderBytes = 4 << 20
 
     /// Renders with `context` at the bottom of the context stack; refuses output over `maxBytes`.
+    /// `builtins`, when given, is a frame above `context`: its names win over the data's.
     public func render(
         _ context: JSON, partials: [String: Template] = [:],
-        maxBytes: Int = Template.defaultMaxRenderBytes
+        maxBytes: Int = Template.defaultMaxRenderBytes, builtins: JSON? = nil
     ) throws(TemplateError) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
-        try render(context, partials: partials, into: &out, maxBytes: maxBytes)
+        try render(context, partials: partials, into: &out, maxBytes: maxBytes, builtins: builtins)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends the rendering to `out` (no intermediate strings); `out` may grow by at most `maxBytes`.
     public func render(
         _ context: JSON, partials: [String: Template], into out: inout [UInt8],
-        maxBytes: Int = Template.defaultMaxRenderBytes
+        maxBytes: Int = Template.defaultMaxRenderBytes, builtins: JSON? = nil
     ) throws(TemplateError) {
         var r = TemplateRenderer(escaping: escaping, partials: partials, file: file, out: out, maxBytes: maxBytes)
         out = []
         r.stack.append(context)
+        if let builtins { r.stack.append(builtins) }
         try r.render(nodes, indent: [])
         out = r.out
     }

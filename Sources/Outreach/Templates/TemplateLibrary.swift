@@ -28,6 +28,8 @@ public final class TemplateLibrary: Sendable {
         var jsonPartials: [String: Template] = [:]
         /// The front matter of all parts, the text part's winning.
         var frontMatter: [String: String] = [:]
+        /// `lang`, `dir` and `align` of the variant's locale (`TextDirection.builtins`), set at load time.
+        var builtins: JSON = .object([:])
     }
 
     public let directory: String
@@ -69,6 +71,7 @@ public final class TemplateLibrary: Sendable {
         for (name, kinds) in loader.templates {
             for (kind, byLocale) in kinds {
                 for (locale, v) in byLocale {
+                    templates[name]![kind]![locale]!.builtins = TextDirection.builtins(locale: locale)
                     templates[name]![kind]![locale]!.txtPartials = tables[locale + "|txt"] ?? [:]
                     templates[name]![kind]![locale]!.htmlPartials = tables[locale + "|html"] ?? [:]
                     templates[name]![kind]![locale]!.jsonPartials = tables[locale + "|json"] ?? [:]
@@ -171,16 +174,19 @@ public final class TemplateLibrary: Sendable {
         if let p = v.broken { throw p }
         var result = RenderedTemplate(locale: l, text: "", frontMatter: v.frontMatter)
         let max = maxRenderBytes
-        if let f = v.txt { result.text = try f.template!.render(context, partials: v.txtPartials, maxBytes: max) }
+        let b = v.builtins
+        if let f = v.txt {
+            result.text = try f.template!.render(context, partials: v.txtPartials, maxBytes: max, builtins: b)
+        }
         if kind == .sms { result.approvedTemplate = try v.txt?.approved?.render(context, locale: l) }
         if kind == .email, let f = v.html {
-            result.html = try f.template!.render(context, partials: v.htmlPartials, maxBytes: max)
+            result.html = try f.template!.render(context, partials: v.htmlPartials, maxBytes: max, builtins: b)
         }
         if kind == .chat, let f = v.json {
-            result.json = try f.template!.render(context, partials: v.jsonPartials, maxBytes: max)
+            result.json = try f.template!.render(context, partials: v.jsonPartials, maxBytes: max, builtins: b)
         }
         if kind == .email, let s = v.txt?.subject ?? v.html?.subject {
-            result.subject = try s.render(context, partials: v.txtPartials, maxBytes: max)
+            result.subject = try s.render(context, partials: v.txtPartials, maxBytes: max, builtins: b)
         }
         return result
     }

@@ -179,6 +179,35 @@ import Testing
         #expect(log["suppression"] == .null && log["removals"]?.arrayValue?.first?["note"] == "the mailbox was fixed")
     }
 
+    /// Issue 19 item 10: a hard bounce shows in `contacts show` (the suppression, score and bounce)
+    /// and in `lists show` (members suppressed, by reason, and bounced lately), text and JSON.
+    @Test func bouncesAndSuppressionsShowOnTheContactAndTheList() throws {
+        let server = try SMTPServer()
+        let s = try setUp(smtpPort: server.port, label: "bounces-shown")
+        #expect(try s.o(["lists", "create", "news"]).status == 0)
+        #expect(try s.o(["lists", "subscribe", "news", "d@example.org", "f@example.org"]).status == 0)
+        #expect(try s.o(["send", "note", "--to", "d@example.org", "--channel", "mail"]).status == 0)
+        let dsn = try s.build("d.eml", ["dsn", "--to", "bounces@news.example.org", "--recipient", "d@example.org"])
+        #expect(try s.ingest([dsn]).results.first?["action"] == "suppressed")
+
+        let contact = try s.o(["contacts", "show", "d@example.org"])
+        #expect(contact.stdout.contains("suppressed: d@example.org (bounce) since"), "\(contact.stdout)")
+        #expect(contact.stdout.contains("bounce score: d@example.org 1.0"), "\(contact.stdout)")
+        #expect(contact.stdout.contains(" hard 5.1.1 suppressed"), "\(contact.stdout)")
+        let cj = try JSON.parse(try s.o(["contacts", "show", "d@example.org", "--json"]).stdout)
+        #expect(cj["suppressions"]?.arrayValue?.first?["reason"] == "bounce")
+        #expect(cj["bounces"]?.arrayValue?.first?["status"] == "5.1.1")
+        let other = try s.o(["contacts", "show", "f@example.org"])
+        #expect(!other.stdout.contains("suppressed") && !other.stdout.contains("bounce"), "\(other.stdout)")
+
+        let list = try s.o(["lists", "show", "news"])
+        #expect(list.stdout.contains("suppressed: 1 (bounce 1)"), "\(list.stdout)")
+        #expect(list.stdout.contains("bounced in the last 30 days: 1"), "\(list.stdout)")
+        let lj = try JSON.parse(try s.o(["lists", "show", "news", "--json"]).stdout)
+        #expect(lj["deliverability"]?["suppressed"]?["bounce"] == 1)
+        #expect(lj["deliverability"]?["bounced_recently"] == 1)
+    }
+
     @Test func badMessagesAreNamedAndSkippedAndAnUnusableStoreAsksForARetry() throws {
         let server = try SMTPServer()
         let s = try setUp(smtpPort: server.port, label: "bounces-bad")

@@ -10,7 +10,9 @@ struct StarterTemplateTests {
     static func library() throws -> TemplateLibrary { try StarterTemplates.library() }
     static let context = StarterTemplates.context
 
-    @Test("email renders in each language: subject, text, well-formed HTML with the links", arguments: names)
+    @Test(
+        "email renders in each language: subject, text, well-formed HTML with the links and direction",
+        arguments: names)
     func email(_ name: String) throws {
         let lib = try Self.library()
         var texts: Set<String> = []
@@ -24,7 +26,11 @@ struct StarterTemplateTests {
             texts.insert(r.text)
             let decoded = try TemplateTestSupport.decode("html", html)
             #expect(decoded["unbalanced"] == .array([]), "\(name) \(l): \(decoded["unbalanced"]!)")
-            #expect(html.contains("<html lang=\"\(l)\" dir=\"ltr\">"))
+            // Python's parser finds lang and dir on the page, the body and the card: rtl for Arabic and Persian.
+            let dir = ["ar", "fa"].contains(l) ? "rtl" : "ltr"
+            let dirs = decoded["dirs"]?.arrayValue?.compactMap { $0.arrayValue?.compactMap(\.stringValue) } ?? []
+            #expect(
+                Array(dirs.prefix(3)) == [["html", dir, l], ["body", dir, l], ["table", dir, l]], "\(name) \(l)")
             let hrefs = decoded["hrefs"]?.arrayValue?.compactMap(\.stringValue) ?? []
             if name == "confirm" {
                 #expect(hrefs.contains("https://outreach.example.org/confirm/tok456"))
@@ -140,5 +146,35 @@ extension StarterTemplateTests {
         let theirs = try JSON.parse(r.stdout).arrayValue?.compactMap(\.stringValue) ?? []
         #expect(theirs.count == ours.count)
         for (a, b) in zip(ours, theirs) { #expect(a == b) }
+    }
+}
+
+extension StarterTemplateTests {
+    @Test("outreachd check passes on the starter folder in every language, and names a broken Arabic file")
+    func checkEveryLanguage() throws {
+        let dir = TestSupport.temporaryDirectory("check")
+        func config(_ templates: String) throws -> String {
+            let path = dir + "/\(UUID().uuidString).conf"
+            try """
+            data_dir = "\(dir)/data"
+            templates_dir = "\(templates)"
+            [sender]
+            organisation = "Sprogcenter Aarhus"
+            [channels.outbox]
+            type = "outbox"
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let good = try TestSupport.outreachd(["--config", try config(TestSupport.packageRoot + "/templates"), "check"])
+        #expect(good.status == 0, Comment(rawValue: good.stderr))
+        #expect(good.stdout.contains("8 templates"))
+        let copy = dir + "/templates"
+        #expect(try TestSupport.run("cp", ["-R", TestSupport.packageRoot + "/templates", copy]).status == 0)
+        let file = copy + "/welcome/email.ar.html"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "{{/about}}", with: "").write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try TestSupport.outreachd(["--config", try config(copy), "check"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("welcome/email.ar.html"), Comment(rawValue: bad.stderr))
     }
 }

@@ -69,6 +69,9 @@ final class FakeBounceStore: BounceStore {
         state.withLock { $0.removals.filter { $0.address == address } }
     }
 
+    /// The fake keeps no lists.
+    func deliverability(list: String, since: Int64) throws -> ListDeliverability { ListDeliverability() }
+
     final class Ledger: BounceLedger {
         var state: State
         init(_ state: State) { self.state = state }

@@ -167,7 +167,8 @@ import OutreachTestFixtures
     }
 
     /// Issue 18.7: an event's date is written in the language of the template rendered: a Tigrinya
-    /// reader without Tigrinya templates reads the English message with an English date.
+    /// reader without Tigrinya templates reads the English message with an English date; a Persian
+    /// reader reads the Persian template with the Persian date, digits as the formatter writes them.
     @Test func anEventsDateFollowsTheTemplateRendered() throws {
         let library = try StarterTemplates.library()
         let composer = TemplateComposer(library: library, config: config, links: links)
@@ -179,7 +180,8 @@ import OutreachTestFixtures
             id: 9, template: "event-invitation", data: event.messageData(role: .invitation, occurrence: nil),
             kind: .list, listName: "news")
         for (locale, when) in [
-            ("ti", "Thursday 6 March 2031 at 18:00"), ("fa", "Thursday 6 March 2031 at 18:00"),
+            ("ti", "Thursday 6 March 2031 at 18:00"), ("ur", "Thursday 6 March 2031 at 18:00"),
+            ("fa", "پنجشنبه ۶ مارس ۲۰۳۱ ساعت ۱۸:۰۰"),
             ("da", "torsdag den 6. marts 2031 kl. 18.00"),
         ] {
             let c = claimed(

@@ -70,6 +70,33 @@ extension PostgresStore: BounceStore {
     }
 
     /// The address's entry, or an erased person's hashed one (shown under the address asked).
+    public func deliverability(list: String, since: Int64) throws -> ListDeliverability {
+        try with { db in
+            var out = ListDeliverability()
+            let members = """
+                FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
+                """
+            for (reason, n) in try db.rows(
+                """
+                SELECT s.reason, COUNT(DISTINCT c.id) \(members)
+                JOIN suppressions s ON s.address IN (c.email, c.phone)
+                WHERE l.name = $1 AND m.state = 'subscribed' GROUP BY s.reason
+                """, [.text(list)], { ($0.text(0), try $0.int(1)) })
+            {
+                out.suppressed[SuppressionReason(rawValue: reason) ?? .manual, default: 0] += Int(n)
+            }
+            out.bounced = Int(
+                try db.rows(
+                    """
+                    SELECT COUNT(*) \(members) WHERE l.name = $1 AND m.state = 'subscribed'
+                    AND EXISTS (SELECT 1 FROM bounces b WHERE b.address IN (c.email, c.phone)
+                        AND b.at >= $2 AND b.kind IN ('hard', 'soft', 'complaint'))
+                    """, [.text(list), .integer(since)], { try $0.int(0) }
+                ).first ?? 0)
+            return out
+        }
+    }
+
     static func suppressionEntry(_ db: PostgresConnection, address: String) throws -> SuppressionEntry? {
         let plain = SQLiteStore.normalizedAddress(address)
         return try db.rows(

@@ -57,6 +57,33 @@ extension SQLiteStore {
         try with { db in try Self.suppressionRemovals(db, address: address) }
     }
 
+    public func deliverability(list: String, since: Int64) throws -> ListDeliverability {
+        try with { db in
+            var out = ListDeliverability()
+            let members = """
+                FROM memberships m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
+                """
+            for (reason, n) in try db.prepare(
+                """
+                SELECT s.reason, COUNT(DISTINCT c.id) \(members)
+                JOIN suppressions s ON s.address IN (c.email, c.phone)
+                WHERE l.name = ?1 AND m.state = 'subscribed' GROUP BY s.reason
+                """
+            ).rows([.text(list)], { ($0.text(0), $0.int(1)) }) {
+                out.suppressed[SuppressionReason(rawValue: reason) ?? .manual, default: 0] += Int(n)
+            }
+            out.bounced = Int(
+                try db.prepare(
+                    """
+                    SELECT COUNT(*) \(members) WHERE l.name = ?1 AND m.state = 'subscribed'
+                    AND EXISTS (SELECT 1 FROM bounces b WHERE b.address IN (c.email, c.phone)
+                        AND b.at >= ?2 AND b.kind IN ('hard', 'soft', 'complaint'))
+                    """
+                ).rows([.text(list), .integer(since)], { $0.int(0) }).first ?? 0)
+            return out
+        }
+    }
+
     static func suppressionRemovals(_ db: SQLiteDatabase, address: String) throws -> [SuppressionRemoval] {
         try db.prepare(
             "SELECT address, reason, detail, note, at_their_request, at FROM suppression_removals WHERE address = ? ORDER BY id"
