@@ -3,11 +3,27 @@ import Outreach
 /// The composition root: the one place that picks the concrete store. Everything else in the
 /// executable speaks to `any Store`.
 enum Composition {
-    /// The store the configuration names (`[storage] url`; SQLite today). A `postgresql://` url
-    /// is refused with a sentence saying PostgreSQL storage is not available yet: `PostgresStore`
-    /// is not a whole `Store` (docs/scale-out.md), so it is not picked here.
+    /// The store the configuration names (`[storage] url`): SQLite, migrated as it opens (one
+    /// process owns the file), or PostgreSQL, which must be migrated already (`migrateStore`):
+    /// several nodes share it, and none changes its schema by starting.
     static func openStore(_ config: Config) throws -> any Store {
-        try SQLiteStore.open(config)
+        guard StoreError.isPostgres(config.storageURL) else { return try SQLiteStore.open(config) }
+        return try PostgresStore(
+            url: config.storageURL, password: config.storagePassword, migrate: false,
+            lateCampaignGraceMillis: try config.lateCampaignGraceMillis(),
+            bouncePolicy: try BouncePolicy(config: config))
+    }
+
+    /// `outreachd storage migrate`: applies the pending migrations of the configured store.
+    /// - Returns: which store, and its schema version before and after.
+    static func migrateStore(_ config: Config) throws -> (store: String, from: Int?, to: Int) {
+        guard StoreError.isPostgres(config.storageURL) else {
+            // SQLite migrates as it opens.
+            let s = try SQLiteStore.open(config)
+            return ("SQLite \(s.path)", nil, s.schemaVersion)
+        }
+        let v = try PostgresStore.migrate(url: config.storageURL, password: config.storagePassword)
+        return ("PostgreSQL", v.from, v.to)
     }
 
     /// The bounce pipeline on `store`: the parser checks VERP tokens with the link key (read, never

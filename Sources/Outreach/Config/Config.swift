@@ -10,6 +10,8 @@ public struct Config: Sendable {
     public var publicURL: String
     public var senderFrom: String
     public var storageURL: String
+    /// `[storage] password_file`'s content (PostgreSQL), read once at load; never shown.
+    public var storagePassword: String?
     /// ISO 3166 country for phone numbers written without `+` (top-level `default_country`).
     public var defaultCountry: String?
     /// `[server]`, `[sender]`, … by name; `""` is the top level.
@@ -98,7 +100,7 @@ public struct Config: Sendable {
         }
         if let dc = try top.string("default_country") { config.defaultCountry = dc }
         if let sender = sections["sender"] { try readSender(sender, into: &config) }
-        if let url = try sections["storage"]?.string("url") { config.storageURL = url }
+        if let storage = sections["storage"] { try readStorage(storage, into: &config) }
         if let t = sections["templates"] { config.maxRenderBytes = try readTemplates(t) }
         let known: Set<String> = ["data_dir", "templates_dir", "default_locale", "public_url", "default_country"]
         for k in top.keys where !known.contains(k) {

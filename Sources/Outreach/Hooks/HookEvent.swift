@@ -15,6 +15,13 @@ public struct HookEvent: Sendable, Equatable {
         self.data = data
     }
 
+    /// The event an outbox row records; nil for a type this binary does not know (recorded by a
+    /// newer one) or a payload that does not parse: no hook can want it.
+    public init?(outboxID id: Int64, type: String, payload: String, at: Int64) {
+        guard let type = HookEventType(rawValue: type), let data = try? JSON.parse(payload) else { return nil }
+        self.init(id: id, type: type, at: at, data: data)
+    }
+
     /// `evt_ID`: the same on every attempt and for every hook, so a receiver drops repeats by it.
     /// It holds no '.', which Standard Webhooks asks of the id it signs.
     public var webhookID: String { "evt_\(id)" }

@@ -1,8 +1,8 @@
-/// A write the store could not make for want of a usable disk — full, read-only or failing — as
-/// opposed to a fault of the request: nothing of it was kept, and the same request can succeed
+/// A write the store could not make for want of a usable disk — full, read-only or failing — or,
+/// for a database server, for want of the server (unreachable), as opposed to a fault of the request: nothing of it was kept, and the same request can succeed
 /// once an operator has made room (the HTTP API answers 503 with `Retry-After`).
 public struct StorageUnavailable: Error, CustomStringConvertible, Sendable {
-    public enum Cause: Sendable { case full, readOnly, failing }
+    public enum Cause: Sendable { case full, readOnly, failing, unreachable }
     public var cause: Cause
 
     /// The cause behind `error`, or nil when the disk is not to blame.
@@ -26,6 +26,7 @@ public struct StorageUnavailable: Error, CustomStringConvertible, Sendable {
         case .full: return "the disk holding the data directory is full"
         case .readOnly: return "the data directory is read-only"
         case .failing: return "the disk holding the data directory fails to write"
+        case .unreachable: return "the database cannot be reached"
         }
     }
 

@@ -1,5 +1,5 @@
 /// The durable store behind the CLI and the daemon: one protocol per concern, and `Store` all of
-/// them. SQLite implements it (`Store/SQLite/`); nothing else names a concrete store but the
+/// them. SQLite (`Store/SQLite/`) and PostgreSQL (`Store/Postgres/`) implement it; nothing else names a concrete store but the
 /// composition root, and `StoreConformanceTests` holds every implementation to the same promises.
 ///
 /// Every requirement may be called from any thread; writes are serialised. Besides the errors each
@@ -7,7 +7,13 @@
 /// the disk would not take a write (nothing of it kept; the same call can succeed later).
 public protocol Store:
     ContactStore, ConsentStore, DeliveryQueue, CampaignStore, CampaignRunStore, EventStore, HookOutbox, BounceStore
-{}
+{
+    /// Checks that the database answers, waiting at most about `timeoutMillis` (`/healthz`).
+    /// A server (PostgreSQL) is asked `SELECT 1` on a connection of its own; a file (SQLite)
+    /// has nothing to reach and returns at once (its disk is `probeWrite`'s).
+    /// - Throws: the backend's error when it does not answer.
+    func checkReachable(timeoutMillis: Int) throws
+}
 
 /// The delivery queue: durable enqueue (group commit, idempotency keys), leased claims, outcomes.
 /// Every write is one transaction: what it writes is on disk when it returns (but for

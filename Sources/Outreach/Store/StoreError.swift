@@ -6,6 +6,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case idempotencyConflict(key: String)
     case unsupportedURL(String)
     case schemaTooNew(found: Int, supported: Int)
+    /// A shared database (PostgreSQL) behind this outreachd's schema: nodes do not migrate at start.
+    case notMigrated(found: Int, required: Int)
     case syncFailed(path: String, reason: String)
     case resubscribeRefused(list: String, contact: String, since: Int64)
     case noConfirmationChannel(list: String)
@@ -17,11 +19,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .unknownContact(let k): return "No contact matches '\(k)'."
         case .idempotencyConflict(let k): return "The Idempotency-Key '\(k)' was already used with a different request."
         case .unsupportedURL(let u):
-            if Self.isPostgres(u) {
-                return "PostgreSQL storage is not available yet: this outreachd keeps its data in SQLite only; "
-                    + "use sqlite:PATH in [storage] url (docs/scale-out.md says what exists and what is coming)."
-            }
-            return "The storage url '\(Self.withoutPassword(u))' is not supported; use sqlite:PATH."
+            return "The storage url '\(Self.withoutPassword(u))' is not supported; "
+                + "use sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE."
         case .syncFailed(let p, let r): return "Could not flush \(p) to disk: \(r); check the disk and its free space."
         case .noConfirmationChannel(let l):
             return
@@ -30,6 +29,11 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return
                 "\(c) unsubscribed from \(l) on \(WallClock.rfc3339(since)); subscribe them again only at their own request, "
                 + "with --resubscribe --evidence \"how they asked\"."
+        case .notMigrated(let f, let r):
+            let state =
+                f == 0
+                ? "has no outreach schema yet" : "has schema version \(f) but this outreachd needs \(r)"
+            return "The PostgreSQL database \(state); run `outreachd storage migrate` first."
         case .schemaTooNew(let f, let s):
             return "The database has schema version \(f) but this outreachd knows only up to \(s); upgrade outreachd."
         }
@@ -38,7 +42,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 
 extension StoreError {
     /// A `postgresql://` or `postgres://` URL (libpq's two schemes), whatever the case.
-    static func isPostgres(_ url: String) -> Bool {
+    public static func isPostgres(_ url: String) -> Bool {
         let u = url.lowercased()
         return u.hasPrefix("postgresql://") || u.hasPrefix("postgres://")
     }

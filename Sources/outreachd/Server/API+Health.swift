@@ -1,14 +1,15 @@
 import Outreach
 
 extension API {
-    /// `GET /healthz`: no disk access; 503 while draining, or while the store cannot take writes
+    /// `GET /healthz`: no disk access; 503 while draining, while the database does not answer
+    /// (PostgreSQL's `SELECT 1`, asked every few seconds), or while the store cannot take writes
     /// (a full disk, see `StoreHealth`), so a balancer stops sending. A channel whose endpoint is
     /// down is reported (since when, why) but keeps the daemon healthy: triggers are still
     /// accepted and wait for it.
     func health() -> Reply {
         if draining.load(ordering: .relaxed) { return .now(.json(503, ["status": "draining"])) }
         if let problem = storeHealth.problem {
-            return .now(.json(503, ["status": "unwritable", "error": .string(problem)]))
+            return .now(.json(503, ["status": .string(problem.status), "error": .string(problem.sentence)]))
         }
         let outages = availability.all
         guard !outages.isEmpty else { return .now(.json(200, ["status": "ok"])) }

@@ -9,7 +9,7 @@ import Testing
 /// the suite, a fresh database per test. The libpq wrapper, the migrations, and the conformance
 /// suite of the protocols `PostgresStore` implements.
 @Suite(.postgresCluster) struct PostgresStoreTests {
-    // MARK: the conformance suite, for the protocols PostgresStore implements
+    // MARK: the whole conformance suite (every protocol of `Store`), as the unit layer runs it on SQLite
 
     @Test(arguments: StoreConformance.contacts)
     func contacts(_ check: StoreCheck<any ContactStore>) throws {
@@ -49,6 +49,46 @@ import Testing
     @Test(arguments: StoreConformance.bounces)
     func bounces(_ check: StoreCheck<any BounceQueueStore>) throws {
         try check.run(try PostgresCluster.running().makeStore())
+    }
+
+    @Test(arguments: StoreConformance.hooks)
+    func hooks(_ check: StoreCheck<any HookQueueStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
+    // MARK: erasure
+
+    /// An erase commits, then vacuums the tables it touched (PostgreSQL keeps deleted row versions
+    /// until VACUUM; docs/scale-out.md says what stays on disk even so).
+    @Test func anEraseVacuumsTheTablesItTouched() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let store = try PostgresStore(url: cluster.url(db))
+        let id = try store.upsertContacts([Contact(email: "gone@example.org")]).ids[0]
+        _ = try store.enqueue(
+            Message(template: "welcome"), deliveries: [NewDelivery(channel: "mail", address: "gone@example.org")],
+            idempotency: nil)
+        try store.eraseContact(id: id)
+        let admin = try PostgresConnection(cluster.url(db))
+        let vacuumed = try admin.rows(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL ORDER BY relname"
+        ) { $0.text(0) }
+        #expect(Set(vacuumed).isSuperset(of: PostgresStore.erasedTables), "\(vacuumed)")
+        #expect(try admin.rows("SELECT count(*) FROM contacts") { try $0.int(0) } == [0])
+    }
+
+    /// The migrations without the store: `storage migrate` applies them once, and a store opened
+    /// without migrating refuses a database behind them.
+    @Test func aStoreThatDoesNotMigrateRefusesAnOlderSchema() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        #expect(throws: StoreError.notMigrated(found: 0, required: PostgresSchema.migrations.count)) {
+            try PostgresStore(url: cluster.url(db), migrate: false)
+        }
+        let first = try PostgresStore.migrate(url: cluster.url(db), password: nil)
+        #expect(first.from == 0 && first.to == PostgresSchema.migrations.count)
+        #expect(try PostgresStore.migrate(url: cluster.url(db), password: nil).from == first.to)
+        #expect(try PostgresStore(url: cluster.url(db), migrate: false).schemaVersion == first.to)
     }
 
     // MARK: claims across connections

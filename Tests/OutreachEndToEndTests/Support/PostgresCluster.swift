@@ -44,6 +44,11 @@ final class PostgresCluster: Sendable {
         guard initdb.status == 0 else {
             throw Missing(description: "initdb failed (\(initdb.status)): \(initdb.stderr)\(initdb.stdout)")
         }
+        try startServer()
+    }
+
+    /// Starts the server on the cluster's port and socket; throws with its log when it does not come up.
+    func startServer() throws {
         let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         let start = try Self.runAsOwner(
             binaries + "/pg_ctl",
@@ -55,6 +60,11 @@ final class PostgresCluster: Sendable {
             let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
             throw Missing(description: "pg_ctl start failed (\(start.status)): \(start.stderr)\n\(log)")
         }
+    }
+
+    /// Stops the server (`-m fast`: sessions are ended), keeping the data for `startServer`.
+    func stopServer() throws {
+        try Self.runAsOwner(binaries + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "stop"])
     }
 
     /// Stops the server at once (the data is thrown away) and removes the directory.

@@ -19,9 +19,14 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
         self.sql = sql.map { String($0.prefix(80)) }
     }
 
-    /// "PostgreSQL failed: MESSAGE (SQLSTATE XXXXX) (in STATEMENT…)".
+    /// "PostgreSQL failed: MESSAGE (SQLSTATE XXXXX) (in STATEMENT…)"; a connection that could
+    /// not be made says what to check.
     public var description: String {
-        "PostgreSQL failed: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
+        if sqlState == "08001", sql == nil {
+            return "Could not connect to PostgreSQL: \(message); check [storage] url and password_file, "
+                + "and that the server runs"
+        }
+        return "PostgreSQL failed: \(message)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
             + (sql.map { " (in \($0))" } ?? "")
     }
 
@@ -29,12 +34,14 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
     public var isUniqueViolation: Bool { sqlState == "23505" }
     /// The connection is gone or could not be made (class 08, or no answer at all).
     public var isConnectionFailure: Bool { sqlState?.hasPrefix("08") ?? true }
-    /// The server's disk will not take the write: 53100 disk full, 25006 read-only (a standby), 58030 I/O.
+    /// The server's disk will not take the write: 53100 disk full, 25006 read-only (a standby), 58030
+    /// I/O; or the server is away: class 08 (the connection), 57P01–57P03 (shut down, starting up).
     var storageCause: StorageUnavailable.Cause? {
         switch sqlState {
         case "53100"?: return .full
         case "25006"?: return .readOnly
         case "58030"?: return .failing
+        case let s? where s.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(s): return .unreachable
         default: return nil
         }
     }
@@ -160,8 +167,9 @@ public final class PostgresConnection {
     ///   - conninfo: a `postgresql://user@host:5432/db?host=/run/postgresql` URL or a
     ///     `host=… dbname=…` key/value string.
     ///   - password: used instead of one in `conninfo` (a `password_file`'s content); nil for none.
+    ///   - settings: more libpq keywords, overriding `conninfo`'s (`connect_timeout`).
     /// - Throws: `PostgresError` with libpq's reason, the password scrubbed from it.
-    public init(_ conninfo: String, password: String? = nil) throws(PostgresError) {
+    public init(_ conninfo: String, password: String? = nil, settings: [(String, String)] = []) throws(PostgresError) {
         var secrets = Self.passwords(in: conninfo)
         if let password, !password.isEmpty { secrets.append(password) }
         self.secrets = secrets
@@ -171,12 +179,17 @@ public final class PostgresConnection {
             keys.append("password")
             values.append(password)
         }
+        keys += settings.map(\.0)
+        values += settings.map(\.1)
         let h: OpaquePointer? = Self.withCStrings(keys) { k in
             Self.withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }
         guard let h else { throw PostgresError(sqlState: nil, message: "out of memory connecting") }
         guard PQstatus(h) == CONNECTION_OK else {
-            let message = Self.scrub(String(cString: PQerrorMessage(h)), secrets)
+            // libpq's text spans lines ("…failed: Connection refused\n\tIs the server running…"): one line.
+            let text = String(cString: PQerrorMessage(h)).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            let message = Self.scrub(text, secrets)
             PQfinish(h)
             throw PostgresError(sqlState: "08001", message: message)
         }
@@ -189,6 +202,14 @@ public final class PostgresConnection {
 
     /// Whether the connection is still up (it is not after the server closed it).
     public var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Connects again with the same parameters, after the server closed the connection (a
+    /// restart); whether it is up after.
+    @discardableResult
+    public func reconnect() -> Bool {
+        PQreset(handle)
+        return isConnected
+    }
 
     /// The server's version as a number (150018 for 15.18).
     public var serverVersion: Int { Int(PQserverVersion(handle)) }

@@ -12,7 +12,7 @@ enum PostgresSchema {
 
     static let migrations: [String] = [
         ground, templateData, bounces, SQLiteSchema.preferredChannel, SQLiteSchema.signUpForm, campaignRuns,
-        reminderRuns, preferencesPage,
+        reminderRuns, preferencesPage, hooks,
     ]
 
     /// As SQLite's `campaignRuns`: recurring campaigns and their runs, unique per occurrence.
@@ -204,6 +204,18 @@ extension PostgresSchema {
             _ = applied
         }
         return try version(db)
+    }
+
+    /// Refuses a database whose schema is not this outreachd's: behind it (`StoreError.notMigrated`:
+    /// `outreachd storage migrate` applies what is missing, once, while no node starts) or ahead.
+    static func requireCurrent(_ db: PostgresConnection) throws {
+        let current = try version(db)
+        if current > migrations.count {
+            throw StoreError.schemaTooNew(found: current, supported: migrations.count)
+        }
+        if current < migrations.count {
+            throw StoreError.notMigrated(found: current, required: migrations.count)
+        }
     }
 
     /// The highest migration applied; 0 on an empty database.

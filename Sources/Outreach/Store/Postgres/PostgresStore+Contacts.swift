@@ -138,10 +138,15 @@ extension PostgresStore {
         }
     }
 
-    /// As SQLite's, in one transaction, but for one promise: PostgreSQL keeps a deleted row's old
-    /// version on disk until VACUUM reuses its space, and does not zero it, so what is deleted is
-    /// not overwritten at once (SQLite's `secure_delete`). This is why `PostgresStore` is not yet a
-    /// `Store`; docs/scale-out.md names the gap.
+    /// As SQLite's, in one transaction. What differs is the disk: PostgreSQL keeps a deleted (or
+    /// updated) row's old version in its page until VACUUM removes it, and never zeroes it, where
+    /// SQLite's `secure_delete` overwrites at once. Overwriting the columns before the delete
+    /// would not help (an UPDATE writes a new version and leaves the old one), so after the commit
+    /// the touched tables are vacuumed on a connection of their own: the old versions leave their
+    /// pages, and their bytes stay only until new rows reuse the space (and in the WAL and backups
+    /// until those are recycled: docs/scale-out.md). A VACUUM that fails (another node's open
+    /// transaction still sees the rows, a lost connection) leaves the erase done; autovacuum
+    /// removes the versions later.
     @discardableResult
     public func eraseContact(id: Int64) throws -> [(id: Int64, channel: String)] {
         let copies = try write { db -> [Copy] in
@@ -185,6 +190,7 @@ extension PostgresStore {
                     state = CASE WHEN state IN ('queued', 'failed') THEN 'cancelled' ELSE state END
                 WHERE id = ANY($1::bigint[])
                 """, [ids])
+            try Self.forgetHookEvents(db, contactID: id, addresses: addresses, now: now)
             try Self.eraseBounces(db, addresses: addresses, deliveryIDs: theirs.map(\.id))
             try db.query("DELETE FROM consent_log WHERE contact_id = $1", [.integer(id)])
             try db.query("DELETE FROM preference_log WHERE contact_id = $1", [.integer(id)])
@@ -192,8 +198,15 @@ extension PostgresStore {
             try db.query("DELETE FROM contacts WHERE id = $1", [.integer(id)])
             return theirs
         }
+        try? runApart("VACUUM \(Self.erasedTables.joined(separator: ", "))")
         return copies.map { (id: $0.id, channel: $0.channel) }
     }
+
+    /// The tables an erase deletes or rewrites rows of: vacuumed after it.
+    static let erasedTables = [
+        "contacts", "memberships", "consent_log", "deliveries", "messages", "suppressions", "hook_events", "bounces",
+        "bounce_scores", "suppression_removals",
+    ]
 
     /// A delivery of an erased person (a tuple is not Sendable across the lock).
     struct Copy: Sendable {

@@ -1,42 +1,63 @@
 import Foundation
 import Synchronization
 
-/// The PostgreSQL store of issue 20, for several outreachd nodes on one database: `ContactStore`,
-/// `ConsentStore`, `DeliveryQueue` (claims with `FOR UPDATE SKIP LOCKED`), `CampaignStore` and
-/// `EventStore`, each held to the conformance suite. Deliberately not declared a `Store`, so
-/// nothing in the product can open it yet (`[storage] url = "postgresql://…"` is refused): an
-/// erasure cannot overwrite what it deletes here (PostgreSQL keeps old row versions until VACUUM),
-/// and one connection without reconnect is not yet fit for a daemon (docs/scale-out.md).
+/// The PostgreSQL store of issue 20: every store protocol, held to the same conformance suite as
+/// SQLite, on a database several outreachd nodes may share (claims with `FOR UPDATE SKIP LOCKED`,
+/// idempotency keys unique in the enqueue's transaction). `[storage] url = "postgresql://…"`.
 ///
-/// One connection, used under a lock; every write is one transaction, durable when it returns
-/// (`synchronous_commit` as the server has it: on by default).
+/// One connection, used under a lock, connected again when the server closed it; every write is
+/// one transaction, durable when it returns (`synchronous_commit` as the server has it: on by
+/// default). Erasure cannot zero what it deletes here as SQLite's `secure_delete` does: it runs
+/// VACUUM after (`eraseContact`, docs/scale-out.md says what that leaves).
 public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
     /// The connection is used only while `lock` is held.
     private nonisolated(unsafe) let database: PostgresConnection
     private let lock = Mutex(())
+    /// The health probe's connection (`checkReachable`), apart from the store's so a long
+    /// transaction does not hold it up; opened on first use, dropped when it fails.
+    private let probe = Mutex<PostgresConnection?>(nil)
+    /// Before this instant (uptime ns) a closed connection is not tried again: calls fail at once
+    /// meanwhile, rather than each waiting for a server that is away. Used under `lock`.
+    private nonisolated(unsafe) var reconnectNotBefore: UInt64 = 0
+    /// What `connect` needs to open another connection (the probe, VACUUM after an erase).
+    private let url: String
+    private let password: String?
     /// Group-commit batches redone one savepoint per request (see `enqueueBatch`).
     let slowPathCount = Atomic<Int>(0)
     /// A scheduled campaign found this much past its time is paused instead of sent late.
     public let lateCampaignGraceMillis: Int64
+    /// How a refused recipient during the SMTP session counts (`BounceRules`, in `complete`).
+    public let bouncePolicy: BouncePolicy
 
-    /// Connects and applies pending migrations.
+    /// Connects, and applies pending migrations or checks that none is pending.
     /// - Parameters:
     ///   - url: a `postgresql://user@host:5432/db` URL (`?host=/run/postgresql` for a socket) or a
     ///     libpq key/value string.
     ///   - password: the password, when it is not in `url` (read from a `password_file`).
-    /// - Throws: `PostgresError` (the password never in it); `StoreError.schemaTooNew`.
-    /// How a refused recipient during the SMTP session counts (`BounceRules`, in `complete`).
-    public let bouncePolicy: BouncePolicy
-
+    ///   - migrate: true applies the migrations (tests, `outreachd storage migrate`); false refuses
+    ///     a database behind this outreachd's schema, so nodes never race a schema change at start.
+    /// - Throws: `PostgresError` (the password never in it); `StoreError.schemaTooNew`,
+    ///   `StoreError.notMigrated`.
     public init(
-        url: String, password: String? = nil, lateCampaignGraceMillis: Int64 = 3_600_000,
+        url: String, password: String? = nil, migrate: Bool = true, lateCampaignGraceMillis: Int64 = 3_600_000,
         bouncePolicy: BouncePolicy = BouncePolicy()
     ) throws {
         self.lateCampaignGraceMillis = lateCampaignGraceMillis
         self.bouncePolicy = bouncePolicy
-        let database = try PostgresConnection(url, password: password)
-        try PostgresSchema.migrate(database)
+        self.url = url
+        self.password = password
+        let database = try Self.connect(url, password)
+        if migrate {
+            try PostgresSchema.migrate(database)
+        } else {
+            try PostgresSchema.requireCurrent(database)
+        }
         self.database = database
+    }
+
+    /// A connection to the store's database, giving up after 10 s without an answer.
+    static func connect(_ url: String, _ password: String?, timeoutSeconds: Int = 10) throws -> PostgresConnection {
+        try PostgresConnection(url, password: password, settings: [("connect_timeout", String(timeoutSeconds))])
     }
 
     /// The schema version the database is at.
@@ -44,14 +65,63 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
 
     /// Runs `body` with the connection held (reads: each statement sees what is committed).
     func with<T: Sendable>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try lock.withLock { _ in try body(database) }
+        try lock.withLock { _ in
+            try reconnectIfClosed()
+            return try body(database)
+        }
     }
 
     /// Runs `body` in one transaction.
     func write<T: Sendable>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try lock.withLock { _ in try database.transaction { try body(database) } }
+        try lock.withLock { _ in
+            try reconnectIfClosed()
+            return try database.transaction { try body(database) }
+        }
+    }
+
+    /// The server closed the connection (a restart, a failover): one attempt to connect again,
+    /// at most once a second, so the store recovers by itself once the server is back. The call
+    /// that found it closed has failed already; nothing it wrote was acknowledged.
+    private func reconnectIfClosed() throws {
+        guard !database.isConnected else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let attempted = now >= reconnectNotBefore
+        if attempted { reconnectNotBefore = now + 1_000_000_000 }
+        guard attempted, database.reconnect() else {
+            throw PostgresError(
+                sqlState: "08006", message: "the connection to PostgreSQL is lost and could not be made again")
+        }
+    }
+
+    /// `SELECT 1` on the probe connection, which waits at most `timeoutMillis` for the server.
+    /// - Throws: `PostgresError` when the database does not answer.
+    public func checkReachable(timeoutMillis: Int) throws {
+        try probe.withLock { conn in
+            do {
+                let c = try conn ?? Self.connect(url, password, timeoutSeconds: max(2, timeoutMillis / 1000))
+                if conn == nil {
+                    try c.execute("SET statement_timeout = \(timeoutMillis)")
+                    conn = c
+                }
+                try c.execute("SELECT 1")
+            } catch {
+                conn = nil
+                throw error
+            }
+        }
+    }
+
+    /// Runs `sql` on a connection of its own, outside any transaction (VACUUM), so the store's
+    /// connection is not held meanwhile.
+    func runApart(_ sql: String) throws {
+        let c = try Self.connect(url, password)
+        try c.execute(sql)
     }
 }
+
+// Declared apart, as the protocols' extensions (`+Campaigns`, `+Events`, `+Bounces`, `+Hooks`) each
+// conform where they are written.
+extension PostgresStore: Store {}
 
 extension PostgresValue {
     /// A `bigint[]` parameter (`$1::bigint[]`).
@@ -67,5 +137,17 @@ extension PostgresValue {
                     "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                         + "\""
                 }.joined(separator: ",") + "}")
+    }
+}
+
+extension PostgresStore {
+    /// `outreachd storage migrate`: applies the pending migrations, each in its own transaction
+    /// under the migration lock (run twice at once, they apply once).
+    /// - Returns: the schema version before and after.
+    /// - Throws: `PostgresError` (the password never in it); `StoreError.schemaTooNew`.
+    public static func migrate(url: String, password: String?) throws -> (from: Int, to: Int) {
+        let db = try connect(url, password)
+        let before = try PostgresSchema.version(db)
+        return (before, try PostgresSchema.migrate(db))
     }
 }

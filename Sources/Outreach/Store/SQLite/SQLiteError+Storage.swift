@@ -21,4 +21,7 @@ extension SQLiteStore {
             try db.execute("PRAGMA user_version = \(version)")
         }
     }
+
+    /// A file in the data directory: nothing to reach (a full or failing disk is `probeWrite`'s).
+    public func checkReachable(timeoutMillis: Int) throws {}
 }

@@ -36,14 +36,13 @@ extension SQLiteStore {
                     """)
             var result = HookFanOutResult()
             for r in rows {
-                // A type this binary does not know (recorded by a newer one) or a payload that does
-                // not parse is dropped with the rest: no hook can want it.
-                guard let type = HookEventType(rawValue: r.type), let data = try? JSON.parse(r.payload) else {
+                // One no hook can want is dropped with the rest.
+                guard let event = HookEvent(outboxID: r.id, type: r.type, payload: r.payload, at: r.at) else {
                     continue
                 }
+                let type = event.type
                 let targets = hooks.filter { $0.wants(type) }
                 if targets.isEmpty { continue }
-                let event = HookEvent(id: r.id, type: type, at: r.at, data: data)
                 try message.run([.text(event.messageTemplate), .text(event.messageData.serialized), .integer(now)])
                 let messageID = db.lastInsertRowID
                 for hook in targets {

@@ -42,14 +42,9 @@ public final class SQLiteStore: Store {
     /// Opens the store the configuration names.
     public static func open(_ config: Config) throws -> SQLiteStore {
         guard let p = config.sqlitePath else { throw StoreError.unsupportedURL(config.storageURL) }
-        var grace: Int64 = 3_600_000
-        if let section = config.sections["campaigns"], let g = try section.string("grace") {
-            guard let ms = WallClock.parseDuration(g) else {
-                throw section.invalid("grace", "must be a duration like 30m, 2h or 1d")
-            }
-            grace = ms
-        }
-        return try SQLiteStore(path: p, lateCampaignGraceMillis: grace, bouncePolicy: try BouncePolicy(config: config))
+        return try SQLiteStore(
+            path: p, lateCampaignGraceMillis: try config.lateCampaignGraceMillis(),
+            bouncePolicy: try BouncePolicy(config: config))
     }
 
     static func migrate(_ db: SQLiteDatabase) throws {

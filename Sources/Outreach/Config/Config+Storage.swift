@@ -1,0 +1,35 @@
+extension Config {
+    /// `[storage]`: `url` (`sqlite:PATH`, the default, or `postgresql://USER@HOST:PORT/DATABASE`,
+    /// also `?host=/run/postgresql` for a socket) and, for PostgreSQL, `password_file`: read
+    /// once here, its trailing newline removed, and marked a secret like the password a URL may
+    /// carry, so no error or log shows either.
+    static func readStorage(_ storage: ConfigSection, into config: inout Config) throws(ConfigError) {
+        if let url = try storage.string("url") { config.storageURL = url }
+        let postgres = StoreError.isPostgres(config.storageURL)
+        if postgres {
+            for p in PostgresConnection.passwords(in: config.storageURL) { storage.noteSecret(p) }
+        }
+        if storage.has("password") {
+            throw storage.invalid("password", "is not a setting of [storage]; put the password in password_file")
+        }
+        if let password = try storage.secret("password") {
+            guard postgres else {
+                throw storage.invalid("password_file", "is only for a postgresql:// url; SQLite has no password")
+            }
+            config.storagePassword = password
+        }
+        try storage.refuseUnreadKeys()
+    }
+}
+
+extension Config {
+    /// `[campaigns] grace`: a scheduled campaign found this much past its time is paused instead
+    /// of sent late (1 hour unless set).
+    public func lateCampaignGraceMillis() throws(ConfigError) -> Int64 {
+        guard let section = sections["campaigns"], let g = try section.string("grace") else { return 3_600_000 }
+        guard let ms = WallClock.parseDuration(g) else {
+            throw section.invalid("grace", "must be a duration like 30m, 2h or 1d")
+        }
+        return ms
+    }
+}
