@@ -118,25 +118,26 @@ enum PreferencesPage {
             noAddress: "Wir haben keine Adresse von Ihnen für diesen Kanal.",
             incomplete: "Das Formular war unvollständig. Nichts wurde geändert."),
         "it": Strings(
-            lang: "it", title: "Le tue iscrizioni", intro: "Impostazioni per {address}.",
-            subscribedHeading: "Liste che ricevi", noneSubscribed: "Non ricevi nessuna delle nostre liste.",
-            leave: "Annulla iscrizione", joinHeading: "Liste a cui puoi iscriverti", join: "Iscriviti",
+            lang: "it", title: "Le Sue iscrizioni", intro: "Impostazioni per {address}.",
+            subscribedHeading: "Liste che riceve", noneSubscribed: "Non riceve nessuna delle nostre liste.",
+            leave: "Annulla iscrizione", joinHeading: "Liste a cui può iscriversi", join: "Iscriviti",
             languageHeading: "Lingua", channelHeading: "Canale preferito",
-            channelNote: "Quando possiamo raggiungerti sia per email sia per SMS, usiamo questo.",
+            channelNote: "Quando possiamo raggiungerLa sia per email sia per SMS, usiamo questo.",
             email: "Email", sms: "SMS", save: "Salva",
-            left: "Hai lasciato {list}.", joined: "Ti sei iscritto a {list}.", saved: "La tua scelta è stata salvata.",
-            unchanged: "Nessuna modifica.", notJoinable: "{list} non è una lista a cui puoi iscriverti qui.",
+            left: "Ha lasciato {list}.", joined: "L'iscrizione a {list} è attiva.",
+            saved: "La Sua scelta è stata salvata.",
+            unchanged: "Nessuna modifica.", notJoinable: "{list} non è una lista a cui può iscriversi qui.",
             suppressed:
                 """
-                Non inviamo più email a {address} (sono tornate indietro, o ci hai chiesto di smettere), quindi \
-                qui non puoi iscriverti a una lista. Contattaci.
+                Non inviamo più email a {address} (sono tornate indietro, o ci ha chiesto di smettere), quindi \
+                qui non può iscriversi a una lista. Ci contatti.
                 """,
             leftAfterLink:
                 """
-                Hai lasciato {list} dopo che questo link ti è stato inviato. Usa il link di un messaggio più \
-                recente, o iscriviti di nuovo.
+                Ha lasciato {list} dopo che questo link Le è stato inviato. Usi il link di un messaggio più \
+                recente, o si iscriva di nuovo.
                 """,
-            badLanguage: "Non conosciamo questa lingua.", noAddress: "Non abbiamo un tuo indirizzo per questo canale.",
+            badLanguage: "Non conosciamo questa lingua.", noAddress: "Non abbiamo un Suo indirizzo per questo canale.",
             incomplete: "Il modulo era incompleto. Nessuna modifica."),
         "el": Strings(
             lang: "el", title: "Οι συνδρομές σας", intro: "Ρυθμίσεις για {address}.",
