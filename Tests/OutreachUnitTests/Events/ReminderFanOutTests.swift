@@ -129,3 +129,15 @@ import Testing
         #expect(later.reminders == 1 && later.deliveries == 2)
     }
 }
+
+/// Review rev19: a reminder after the occurrence's end (`+1d` on a 2-hour dinner: a follow-up)
+/// is accepted by `events create`, but at its own instant — the daemon running on time — it is
+/// recorded as skipped ("too late"), so it is never sent.
+@Suite struct ReminderAfterTheEndTests {
+    @Test func aFollowUpAfterTheEndIsSentAtItsInstant() throws {
+        let e = try ReminderFanOutTests.dinner(reminders: ["+1d"])
+        let due = e.dueReminders(now: ReminderFanOutTests.at("2027-01-08T17:00:00Z"))
+        #expect(due.map(\.key.offset) == ["+1d"])
+        #expect(due.map(\.send) == [true])
+    }
+}
