@@ -163,7 +163,9 @@ extension StoreConformance {
         #expect(try s.suppression(for: "erased@example.org") == .erased)
         let since = try #require(try s.suppressionEntry(address: "spam@example.org")).since
         let lifted = try SuppressionLift.liftByOptIn(
-            address: "spam@example.org", issuedAt: since + 1, note: "confirmed a sign-up", store: s, now: t)
+            address: "spam@example.org", issuedAt: since + 1, note: "confirmed a sign-up", joined: "news",
+            contactID: nil,
+            store: s, now: t)
         #expect(lifted?.reason == .complaint && lifted?.atTheirRequest == true)
         #expect(try s.suppression(for: "spam@example.org") == nil)
         #expect(try s.suppressionRemovals(address: "spam@example.org").map(\.atTheirRequest) == [true])

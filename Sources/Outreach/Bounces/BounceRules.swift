@@ -128,7 +128,7 @@ public enum BounceRules {
         out.action = stronger ? .alreadySuppressed : .suppressed
         out.listsLeft = try ledger.unsubscribeEverywhere(
             address: address, contactID: delivery.contactID,
-            consent: Consent(source: "complaint", evidence: "\(what) (\(source))"))
+            consent: Consent(source: "complaint", evidence: "\(what) (\(source))"), except: nil)
     }
 
     /// `hard bounce 5.1.1: smtp; 550 5.1.1 user unknown`: the delivery's last error and the detail.

@@ -113,6 +113,10 @@ extension CampaignRecurrence {
         } else {
             throw fail("--at", "'\(at)' is not a time like \"2027-01-05 10:00\" or 2027-01-05T10:00:00+01:00")
         }
+        // Runs fall on whole minutes, as event occurrences do (and as the stored rule is read back).
+        guard start.second == 0 else {
+            throw fail("--at", "'\(at)' has seconds; a recurring campaign runs on a minute")
+        }
         if let until {
             let trimmed = until.trimmingCharacters(in: .whitespaces)
             let last: LocalDateTime

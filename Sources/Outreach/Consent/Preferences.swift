@@ -158,7 +158,7 @@ public enum Preferences {
         if changed, lift {
             try SuppressionLift.liftByOptIn(
                 address: link.address, issuedAt: issuedAt, note: "joined \(list) on their preferences page",
-                store: store, now: now)
+                joined: list, contactID: id, store: store, now: now)
         }
         return changed
     }

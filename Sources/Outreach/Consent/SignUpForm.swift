@@ -80,6 +80,23 @@ public enum SignUpForm {
         attributes.merging(values) { old, new in confirmed ? new : old }
     }
 
+    /// A sign-up's values as they wait for the person's confirmation: with the instant the form
+    /// came, so that only a confirmation link made after it writes them (`confirmedValues`).
+    public static func pendingJSON(_ values: [String: String], at: Int64) -> String? {
+        values.isEmpty
+            ? nil : JSON.object(["at": JSON(Int(at)), "fields": .object(values.mapValues(JSON.string))]).serialized
+    }
+
+    /// What a confirmation by a link made at `issuedAt` writes of the pending values: all of them
+    /// when the form came before the link, else none. A later form (anyone can post one with the
+    /// person's address) replaces the pending values, and the person clicking the link of their own,
+    /// earlier sign-up must not write what someone else typed.
+    public static func confirmedValues(pending json: String?, issuedAt: Int64) -> [String: String] {
+        guard let json, let o = (try? JSON.parse(json))?.objectValue else { return [:] }
+        guard let at = o["at"]?.intValue, let fields = o["fields"] else { return attributes(json: json) }
+        return Int64(at) <= issuedAt ? (fields.objectValue ?? [:]).compactMapValues(\.stringValue) : [:]
+    }
+
     /// Stored attributes or pending values (a JSON object of strings) read back.
     public static func attributes(json: String?) -> [String: String] {
         guard let json else { return [:] }

@@ -71,13 +71,22 @@ public enum SuppressionLift {
     /// - Returns: the removal as logged, or nil when nothing was lifted.
     @discardableResult
     public static func liftByOptIn(
-        address: String, issuedAt: Int64, note: String, store: any BounceStore, now: Int64
+        address: String, issuedAt: Int64, note: String, joined list: String, contactID: Int64?,
+        store: any BounceStore, now: Int64
     ) throws -> SuppressionRemoval? {
         let address = address.lowercasedIfEmail
         return try store.applyBounces { ledger in
             guard let entry = try ledger.suppressionEntry(address: address),
                 entry.reason == .complaint || entry.reason == .unsubscribed, entry.since < issuedAt
             else { return nil }
+            // Their no covered every list; their yes covers only `list`. A one-click "no more mail"
+            // left their memberships as they were, so without this the lift would bring every other
+            // list back: they are rejoined one by one, each by its own opt-in.
+            _ = try ledger.unsubscribeEverywhere(
+                address: address, contactID: contactID,
+                consent: Consent(
+                    source: "\(entry.reason.rawValue) before opting in to \(list)", evidence: entry.detail),
+                except: list)
             return try lift(entry, address: address, note: note, atTheirRequest: true, ledger: ledger, now: now)
         }
     }

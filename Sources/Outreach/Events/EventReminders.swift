@@ -65,14 +65,18 @@ extension Event {
     /// are not looked at, not even to record them as skipped.
     public static let reminderLookbackMillis: Int64 = 7 * 86_400_000
 
+    /// How late a reminder after the occurrence's end (a follow-up, `+1d`) may still go out: its
+    /// own instant is already past the end, so the end cannot be its deadline.
+    public static let lateFollowUpMillis: Int64 = 3_600_000
+
     static func millis(_ d: Date) -> Int64 { Int64((d.timeIntervalSince1970 * 1000).rounded()) }
 
     /// The reminders whose instant has come by `now` and that fell due after the event was made
     /// (a reminder already past at creation is never sent), at most `reminderLookbackMillis` ago.
     /// The store runs each once (`EventStore.fanOutDueReminders`). One that comes late — the
     /// daemon was down at its instant — is still sent while it means something: a reminder before
-    /// the start until the occurrence begins, one after the start (`+15m`) until it ends; later
-    /// it is recorded as skipped.
+    /// the start until the occurrence begins, one after the start (`+15m`) until it ends, one
+    /// after the end (a follow-up) until an hour after its instant; later it is recorded as skipped.
     public func dueReminders(now: Int64) -> [DueReminder] {
         guard state == .active, !schedule.reminders.isEmpty else { return [] }
         let from = max(createdAt, now - Self.reminderLookbackMillis)
@@ -82,7 +86,7 @@ extension Event {
             for r in o.reminders {
                 let at = Self.millis(r.at)
                 guard at <= now, at > createdAt, at > now - Self.reminderLookbackMillis else { continue }
-                let deadline = at <= start ? start : Self.millis(o.end)
+                let deadline = at <= start ? start : max(Self.millis(o.end), at + Self.lateFollowUpMillis)
                 out.append(
                     DueReminder(
                         key: ReminderKey(occurrenceStart: start, offset: r.offset.signed), occurrence: o.index,

@@ -49,7 +49,9 @@ public protocol BounceLedger {
     /// Removes the address's suppression (and an erased person's hashed entry) and logs `removal`.
     func removeSuppression(_ removal: SuppressionRemoval) throws
     /// Unsubscribes, as the person (`ConsentAuthority.person`), every contact with this email (and
-    /// `contactID`) from every list they are pending or subscribed on, cancelling that list mail.
+    /// `contactID`) from every list they are pending or subscribed on but `except`, cancelling that
+    /// list mail.
     /// - Returns: the lists left, by name.
-    func unsubscribeEverywhere(address: String, contactID: Int64?, consent: Consent) throws -> [String]
+    func unsubscribeEverywhere(address: String, contactID: Int64?, consent: Consent, except: String?) throws
+        -> [String]
 }

@@ -45,7 +45,7 @@ extension API {
                 if let email = c.email {
                     try SuppressionLift.liftByOptIn(
                         address: email, issuedAt: issuedAt, note: "confirmed a sign-up to \(t.list) by link",
-                        store: store, now: WallClock.nowMillis())
+                        joined: t.list, contactID: id, store: store, now: WallClock.nowMillis())
                 }
                 wake(Set(snapshot.channels.keys))  // the list's events may have queued an invitation for them
                 return .now(.html(200, LinkPages.confirmed(l, list: title)))

@@ -227,14 +227,17 @@ struct PreferencesPageTests {
         #expect(try ConsentDaemonTests.membership(d, "bo@example.org", "club") == "subscribed")
         let shown = try JSON.parse(try d.cli(["suppressions", "show", "bo@example.org", "--json"]).stdout)
         #expect(shown["removals"]?.arrayValue?.last?["at_their_request"] == .bool(true), "\(shown)")
+        // Their yes covered the club only: the lists their "no more mail" covered stay left.
+        #expect(try ConsentDaemonTests.membership(d, "bo@example.org", "news") == "unsubscribed")
+        #expect(try ConsentDaemonTests.membership(d, "bo@example.org", "weekly") == "unsubscribed")
 
         // An expired link: the expired page, nothing changes.
         let expired = path(issuedAt: WallClock.nowMillis(), expires: WallClock.nowMillis() / 1000 - 10)
         #expect(try d.send(["method": "GET", "path": .string(expired)]).status == 410)
         let late = try Self.post(
-            d, expired, ["token": String(expired.dropFirst(13)), "action": "leave", "list": "news"])
+            d, expired, ["token": String(expired.dropFirst(13)), "action": "leave", "list": "club"])
         #expect(late.status == 410)
-        #expect(try ConsentDaemonTests.membership(d, "bo@example.org", "news") == "subscribed")
+        #expect(try ConsentDaemonTests.membership(d, "bo@example.org", "club") == "subscribed")
         d.stop()
     }
 }

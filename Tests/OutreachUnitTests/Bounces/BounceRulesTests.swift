@@ -309,10 +309,11 @@ import Testing
             // A link issued before the no (an old confirmation mail) lifts nothing.
             #expect(
                 try SuppressionLift.liftByOptIn(
-                    address: "p@example.org", issuedAt: 999, note: "confirmed", store: store, now: Self.t0) == nil)
+                    address: "p@example.org", issuedAt: 999, note: "confirmed", joined: "news", contactID: nil,
+                    store: store, now: Self.t0) == nil)
             let lifted = try SuppressionLift.liftByOptIn(
-                address: "P@example.org", issuedAt: 1001, note: "confirmed a sign-up to news", store: store,
-                now: Self.t0)
+                address: "P@example.org", issuedAt: 1001, note: "confirmed a sign-up to news", joined: "news",
+                contactID: nil, store: store, now: Self.t0)
             let theirs = reason == .complaint || reason == .unsubscribed
             #expect((lifted != nil) == theirs, "\(reason)")
             #expect(store.suppression("p@example.org") == (theirs ? nil : reason), "\(reason)")

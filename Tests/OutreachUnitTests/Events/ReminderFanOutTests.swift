@@ -130,9 +130,9 @@ import Testing
     }
 }
 
-/// Review rev19: a reminder after the occurrence's end (`+1d` on a 2-hour dinner: a follow-up)
-/// is accepted by `events create`, but at its own instant — the daemon running on time — it is
-/// recorded as skipped ("too late"), so it is never sent.
+/// A reminder after the occurrence's end (`+1d` on a 2-hour dinner: a follow-up)
+/// is accepted by `events create`; at its own instant — the daemon running on time — it was
+/// recorded as skipped ("too late", the end being its deadline), so it was never sent.
 @Suite struct ReminderAfterTheEndTests {
     @Test func aFollowUpAfterTheEndIsSentAtItsInstant() throws {
         let e = try ReminderFanOutTests.dinner(reminders: ["+1d"])

@@ -125,8 +125,11 @@ final class FakeBounceStore: BounceStore {
             state.removals.append(removal)
         }
 
-        func unsubscribeEverywhere(address: String, contactID: Int64?, consent: Consent) throws -> [String] {
-            let left = (state.memberships[address] ?? [:]).filter { $0.value != .unsubscribed }.keys.sorted()
+        func unsubscribeEverywhere(address: String, contactID: Int64?, consent: Consent, except: String?) throws
+            -> [String]
+        {
+            let left = (state.memberships[address] ?? [:]).filter { $0.value != .unsubscribed && $0.key != except }
+                .keys.sorted()
             for l in left { state.memberships[address]![l] = .unsubscribed }
             return left
         }

@@ -138,8 +138,9 @@ extension PostgresStore {
                     PostgresValue(consent.evidence), .integer(now),
                 ])
             // As SQLite's: the person's own confirmation writes what their sign-up form said.
-            if state == .subscribed, case .personConfirmed = authority {
-                try fillFormFields(db, contactID: id, SignUpForm.attributes(json: row?.2), confirmed: true)
+            if state == .subscribed, case .personConfirmed(let issuedAt) = authority {
+                try fillFormFields(
+                    db, contactID: id, SignUpForm.confirmedValues(pending: row?.2, issuedAt: issuedAt), confirmed: true)
             }
             try db.query(
                 """
@@ -253,8 +254,7 @@ extension PostgresStore {
             try db.query(
                 "UPDATE memberships SET pending_fields = $1 WHERE list_id = $2 AND contact_id = $3",
                 [
-                    request.fields.isEmpty
-                        ? .null : .text(JSON.object(request.fields.mapValues(JSON.string)).serialized),
+                    PostgresValue(SignUpForm.pendingJSON(request.fields, at: WallClock.nowMillis())),
                     .integer(list.id), .integer(id),
                 ])
             confirmation.delivery.contactID = id

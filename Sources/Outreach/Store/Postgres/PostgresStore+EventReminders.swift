@@ -8,9 +8,14 @@ extension PostgresStore {
     public func fanOutDueReminders(now: Int64) throws -> ReminderFanOut {
         try write { db in
             var out = ReminderFanOut()
+            // Locked as `events cancel`/`update` lock them: a change committed meanwhile is read as it
+            // is now (PostgreSQL re-checks the row), so no reminder goes out for a cancelled or moved
+            // occurrence. SQLite's single writer gives the same.
             let events = try db.rows(
-                "SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND reminders <> '[]' ORDER BY id", [],
-                Self.readEvent)
+                """
+                SELECT \(Self.eventColumns) FROM events WHERE state = 'active' AND reminders <> '[]'
+                ORDER BY id FOR UPDATE
+                """, [], Self.readEvent)
             for e in events {
                 try e.runDueReminders(now: now, into: &out) {
                     Dictionary(try Self.reminderMessages(db, e).map { ($0.key, $0.id) }) { a, _ in a }

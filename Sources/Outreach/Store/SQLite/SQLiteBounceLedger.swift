@@ -91,15 +91,18 @@ struct SQLiteBounceLedger: BounceLedger {
         ])
     }
 
-    func unsubscribeEverywhere(address: String, contactID: Int64?, consent: Consent) throws -> [String] {
+    func unsubscribeEverywhere(address: String, contactID: Int64?, consent: Consent, except: String?) throws
+        -> [String]
+    {
         let rows = try db.prepare(
             """
             SELECT l.name, m.contact_id FROM memberships m JOIN lists l ON l.id = m.list_id
             WHERE m.state IN ('subscribed','pending')
               AND (m.contact_id = ?2 OR m.contact_id IN (SELECT id FROM contacts WHERE email = ?1))
+              AND (?3 IS NULL OR l.name <> ?3)
             ORDER BY l.name
             """
-        ).rows([.text(address), SQLiteValue(contactID)]) { ($0.text(0), $0.int(1)) }
+        ).rows([.text(address), SQLiteValue(contactID), SQLiteValue(except)]) { ($0.text(0), $0.int(1)) }
         let byList = Dictionary(grouping: rows, by: \.0).mapValues { $0.map(\.1) }
         for (list, ids) in byList.sorted(by: { $0.key < $1.key }) {
             try SQLiteStore.setMembership(

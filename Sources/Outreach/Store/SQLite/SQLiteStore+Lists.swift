@@ -143,9 +143,10 @@ extension SQLiteStore {
             // The person's own confirmation writes what their sign-up form said (`SignUpRequest.fields`);
             // any other change drops it.
             var formValues: [String: String] = [:]
-            if state == .subscribed, case .personConfirmed = authority {
-                formValues = SignUpForm.attributes(
-                    json: try pending.rows([.integer(listID), .integer(id)], { $0.optionalText(0) }).first ?? nil)
+            if state == .subscribed, case .personConfirmed(let issuedAt) = authority {
+                formValues = SignUpForm.confirmedValues(
+                    pending: try pending.rows([.integer(listID), .integer(id)], { $0.optionalText(0) }).first ?? nil,
+                    issuedAt: issuedAt)
             }
             try upsert.run([
                 .integer(listID), .integer(id), .text(state.rawValue), .text(consent.source),

@@ -52,9 +52,10 @@ extension SQLiteStore {
             // Someone new waits as pending; someone who unsubscribed stays so until they confirm.
             try Self.setMembership(
                 db, list: list.name, contactIDs: [id], state: .pending, consent: request.consent, by: .signUpForm)
-            // The form's values wait for the person's own word (the latest form's replace earlier ones).
+            // The form's values wait for the person's own word (the latest form's replace earlier ones,
+            // and only a link made after them writes them: `SignUpForm.confirmedValues`).
             try db.prepare("UPDATE memberships SET pending_fields = ? WHERE list_id = ? AND contact_id = ?").run([
-                request.fields.isEmpty ? .null : .text(JSON.object(request.fields.mapValues(JSON.string)).serialized),
+                SQLiteValue(SignUpForm.pendingJSON(request.fields, at: WallClock.nowMillis())),
                 .integer(list.id), .integer(id),
             ])
             confirmation.delivery.contactID = id

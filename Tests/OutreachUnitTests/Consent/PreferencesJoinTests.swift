@@ -4,11 +4,11 @@ import Testing
 
 @testable import Outreach
 
-/// Review rev19: someone who unsubscribed from all mail (one-click of a link without a list: a
+/// Someone who unsubscribed from all mail (one-click of a link without a list: a
 /// suppression of kind `unsubscribed`, their memberships left as they were) joins ONE public list
-/// on their preferences page. The join lifts the whole suppression, so every list they had left
-/// by "no more mail" sends to them again.
-@Suite struct Rev19PreferencesJoinTests {
+/// on their preferences page. The join lifted the whole suppression, so every list they had left
+/// by "no more mail" sent to them again; now those lists are left in the lift's transaction.
+@Suite struct PreferencesJoinTests {
     @Test func joiningOneListDoesNotBringBackTheListsTheySaidNoTo() throws {
         let store: any Store = try SQLiteStore(path: TestSupport.temporaryDirectory("rev19p") + "/o.db")
         _ = try store.createList(name: "news", doubleOptIn: false)

@@ -4,10 +4,10 @@ import Testing
 
 @testable import Outreach
 
-/// Review rev19: the values of a sign-up form wait for the person's confirmation, but a later
-/// form posted by anyone with the same address replaces them, and the person's confirmation of
-/// their own, earlier sign-up (an older link) then writes the other's values to their contact.
-@Suite struct Rev19PendingFieldsTests {
+/// The values of a sign-up form wait for the person's confirmation; a later form posted by anyone
+/// with the same address replaces them, and the person's confirmation of their own, earlier
+/// sign-up (an older link) wrote the other's values to their contact. It writes none now.
+@Suite struct SignUpFormConfirmationTests {
     @Test func aLaterFormBySomeoneElseDoesNotRideOnTheFirstConfirmation() throws {
         let s = try SQLiteStore(path: TestSupport.temporaryDirectory("rev19") + "/o.db")
         _ = try s.createList(name: "club", doubleOptIn: true, details: ListDetails(formFields: ["country"]))
