@@ -12,11 +12,7 @@ public final class ReminderService: Service {
     let wake: @Sendable (Set<String>) -> Void
     let log: LogSink
     let clock: any TimeSource
-    let intervalMillis: Int64
-    private let stopping = StopFlag()
-    private let wakeup = Wakeup(loops: 1)
-    private let done = ThreadSignal()
-    private let started = Atomic<Bool>(false)
+    private let loop: PollingLoop
 
     /// - Parameters:
     ///   - intervalMillis: the longest sleep between two looks.
@@ -27,7 +23,7 @@ public final class ReminderService: Service {
     ) {
         self.store = store
         self.clock = clock
-        self.intervalMillis = intervalMillis
+        self.loop = PollingLoop(intervalMillis: intervalMillis, clock: clock)
         self.log = log
         self.wake = wake
     }
@@ -37,26 +33,14 @@ public final class ReminderService: Service {
     /// Fans out what is due now (a failure is logged and tried again by the thread), then starts
     /// the thread that keeps looking.
     public func start() throws {
-        _ = step()
-        started.store(true, ordering: .relaxed)
-        let t = Thread { [self] in
-            self.run()
-            self.done.signal()
-        }
-        t.name = "reminders"
-        t.start()
+        loop.start(name: "reminders", first: step()) { [self] in self.step() }
     }
 
-    public func drain() {
-        guard started.load(ordering: .relaxed) else { return }
-        stopping.set()
-        wakeup.signal(dueAt: Int64.min)
-        done.wait()
-    }
+    public func drain() { loop.drain() }
 
     /// Fans out the reminders due now. Returns when the next one falls due (nil: none ahead), or
-    /// nil after a failure (logged).
-    func step() -> (failed: Bool, next: Int64?) {
+    /// a failure (logged).
+    func step() -> PollStep {
         do {
             let now = clock.nowMillis()
             let out = try store.fanOutDueReminders(now: now)
@@ -67,26 +51,10 @@ public final class ReminderService: Service {
                         + (out.skipped > 0 ? ", \(out.skipped) skipped as too late" : ""))
             }
             if !out.channels.isEmpty { wake(out.channels) }
-            return (false, ScheduledReminders(events: try store.events(), now: now).next)
+            return PollStep(next: ScheduledReminders(events: try store.events(), now: now).next)
         } catch {
             log(.error, "reminders: \(error)")
-            return (true, nil)
-        }
-    }
-
-    private func run() {
-        var failures = 0
-        var next: Int64? = nil
-        while !stopping.isSet {
-            let seen = wakeup.current
-            let pause = failures == 0 ? intervalMillis : min(30_000, 500 << Int64(min(failures, 6)))
-            // The clock says when the next reminder is due; the sleep itself is on the wall clock.
-            let sleep = min(pause, max(0, (next ?? Int64.max) - clock.nowMillis()))
-            wakeup.wait(loop: 0, after: seen, until: WallClock.nowMillis() + sleep)
-            if stopping.isSet { return }
-            let r = step()
-            failures = r.failed ? failures + 1 : 0
-            next = r.next
+            return PollStep(failed: true)
         }
     }
 }

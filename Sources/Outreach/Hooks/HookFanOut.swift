@@ -13,13 +13,9 @@ public final class HookFanOut: Service {
     let wake: @Sendable (Set<String>) -> Void
     let log: LogSink
     let clock: any TimeSource
-    let intervalMillis: Int64
     /// Events per transaction: a backlog (an import of subscribers) goes out in bounded steps.
     let batchLimit: Int
-    private let stopping = StopFlag()
-    private let wakeup = Wakeup(loops: 1)
-    private let done = ThreadSignal()
-    private let started = Atomic<Bool>(false)
+    private let loop: PollingLoop
     /// Whether the store was told the types to record.
     private let subscribed = Atomic<Bool>(false)
 
@@ -32,7 +28,7 @@ public final class HookFanOut: Service {
         self.store = store
         self.hooks = hooks
         self.clock = clock
-        self.intervalMillis = intervalMillis
+        self.loop = PollingLoop(intervalMillis: intervalMillis, clock: clock)
         self.batchLimit = batchLimit
         self.log = log
         self.wake = wake
@@ -44,23 +40,12 @@ public final class HookFanOut: Service {
     /// takes requests (a failure is logged and tried again by the thread); then, with hooks,
     /// starts the thread that keeps looking.
     public func start() throws {
-        step()
-        guard !hooks.isEmpty || !subscribed.load(ordering: .relaxed) else { return }
-        started.store(true, ordering: .relaxed)
-        let t = Thread { [self] in
-            self.run()
-            self.done.signal()
-        }
-        t.name = "hooks"
-        t.start()
+        let first = step()
+        guard !first.finished else { return }
+        loop.start(name: "hooks", first: first) { [self] in self.step() }
     }
 
-    public func drain() {
-        guard started.load(ordering: .relaxed) else { return }
-        stopping.set()
-        wakeup.signal(dueAt: Int64.min)
-        done.wait()
-    }
+    public func drain() { loop.drain() }
 
     /// Fans out everything the outbox holds, a batch per transaction.
     /// - Returns: how many events left the outbox.
@@ -71,13 +56,13 @@ public final class HookFanOut: Service {
             let r = try store.fanOutHookEvents(to: hooks, limit: batchLimit, now: clock.nowMillis())
             total += r.events
             if !r.deliveries.isEmpty { wake(Set(r.deliveries.keys)) }
-            if r.events < batchLimit || stopping.isSet { return total }
+            if r.events < batchLimit || loop.isStopping { return total }
         }
     }
 
-    /// One look: the subscription until it is written, then the outbox. Returns whether it failed.
-    @discardableResult
-    private func step() -> Bool {
+    /// One look: the subscription until it is written, then the outbox. Without hooks, the thread
+    /// ends once a look succeeded.
+    private func step() -> PollStep {
         do {
             if !subscribed.load(ordering: .relaxed) {
                 try store.subscribeHooks(to: Set(hooks.flatMap(\.events)))
@@ -85,22 +70,10 @@ public final class HookFanOut: Service {
             }
             // Without hooks: what the outbox held when they were removed is dropped, once.
             try fanOutAll()
-            return false
+            return PollStep(finished: hooks.isEmpty)
         } catch {
             log(.error, "hooks: \(error)")
-            return true
-        }
-    }
-
-    private func run() {
-        var failures = 0
-        while !stopping.isSet {
-            let seen = wakeup.current
-            let pause = failures == 0 ? intervalMillis : min(30_000, 500 << Int64(min(failures, 6)))
-            wakeup.wait(loop: 0, after: seen, until: clock.nowMillis() + pause)
-            if stopping.isSet { return }
-            failures = step() ? failures + 1 : 0
-            if hooks.isEmpty && failures == 0 { return }
+            return PollStep(failed: true)
         }
     }
 }
