@@ -21,7 +21,7 @@ import Testing
         _ = try ok(["lists", "create", "members"], lite)
         _ = try ok(["contacts", "import", csv, "--list", "members"], lite)
         _ = try ok(["lists", "unsubscribe", "members", "m2@example.org"], lite)
-        _ = try ok(["campaigns", "create", "december", "--template", "newsletter", "--list", "members"], lite)
+        _ = try ok(["campaigns", "create", "december", "--template", "newsletter", "--list", "members", "--channel", "outbox"], lite)
         _ = try ok(["campaigns", "start", "december"], lite)
         _ = try ok(
             [
@@ -40,7 +40,7 @@ import Testing
                 INSERT INTO bounce_scores VALUES('gone@example.org', 0.75, 19000, 0.5, 1700000000000);
                 UPDATE messages SET idempotency_key = 'order-1', request_hash = X'00ff10' WHERE id = 1;
                 UPDATE deliveries SET state = 'sending', lease_owner = 'node-x', lease_expires_at = 1
-                    WHERE id = (SELECT MIN(id) FROM deliveries);
+                    WHERE id = (SELECT MAX(id) FROM deliveries);
                 """,
             ])
         #expect(seed.status == 0, "\(seed.stderr)")
@@ -63,7 +63,8 @@ import Testing
             ["contacts", "show", "m0@example.org"], ["contacts", "show", "m2@example.org"], ["lists", "show", "members"],
             ["campaigns", "show", "december"], ["events", "show", "launch"], ["suppressions", "show", "gone@example.org"],
         ] {
-            #expect(try ok(args, postgres) == ok(args, lite), "\(args)")
+            let (a, b) = (try ok(args, postgres), try ok(args, lite))
+            #expect(a == b, "\(args)\n\(a)\n---\n\(b)")
         }
         // The leased delivery is due again: one more queued, none sending.
         let queued = try JSON.parse(try ok(["queue", "status", "--json"], postgres))
