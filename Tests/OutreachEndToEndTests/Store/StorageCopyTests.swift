@@ -95,5 +95,15 @@ import Testing
             }
         }
         #expect(backCounts["contacts"]?["target"] == 4)
+        // Bytes and reals made the round trip; the source was not changed (its lease is still there).
+        let values = try TestSupport.run(
+            "sqlite3",
+            [
+                back,
+                "SELECT hex(request_hash) FROM messages WHERE idempotency_key = 'order-1';"
+                    + "SELECT score FROM bounce_scores; SELECT count(*) FROM deliveries WHERE state = 'sending';",
+            ])
+        #expect(values.stdout == "00FF10\n0.75\n0\n", "\(values.stdout) \(values.stderr)")
+        #expect(try JSON.parse(try ok(["queue", "status", "--json"], lite)) == queuedBefore)
     }
 }
