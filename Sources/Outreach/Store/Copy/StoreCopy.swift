@@ -49,14 +49,15 @@ public struct StoreCopy {
             }
             plan.append((t, columns))
         }
-        try target.dumpLoad { insert in
+        try target.dumpLoad { loader in
             for (table, columns) in plan {
                 let fix = table == "deliveries" ? Self.releaseLease(columns) : nil
                 var copied = 0
                 try source.dumpRows(table, columns: columns) { row in
-                    try insert(table, columns, fix?(row) ?? row)
+                    try loader.insert(table, columns, fix?(row) ?? row)
                     copied += 1
                 }
+                if let id = try source.dumpHighestID(table) { try loader.reserveIDs(table, through: id) }
                 // The source changed meanwhile (an outreachd still running on it): nothing is kept.
                 let n = try source.dumpCount(table)
                 if n != copied { throw StoreCopyError.countMismatch(table: table, source: n, target: copied) }

@@ -21,8 +21,22 @@ public protocol StoreDump: AnyObject {
     func dumpCount(_ table: String) throws -> Int
     /// Calls `body` with each row of `table`'s `columns`, all read from one snapshot.
     func dumpRows(_ table: String, columns: [String], _ body: ([DumpValue]) throws -> Void) throws
-    /// Runs `body` in one transaction, `insert(table, columns, row)` adding a row as it is (ids
-    /// kept); id sequences are set past the highest id before it commits. Hook triggers are
-    /// dropped first: what is copied is no new event (the daemon makes them again as it starts).
-    func dumpLoad(_ body: (_ insert: (String, [String], [DumpValue]) throws -> Void) throws -> Void) throws
+    /// The highest id `table` ever handed out, when that is more than its rows show (ids of deleted
+    /// rows never given again: the hook outbox's, which receivers deduplicate by); nil otherwise.
+    func dumpHighestID(_ table: String) throws -> Int64?
+    /// Runs `body` in one transaction with a loader adding rows as they are (ids kept); id
+    /// sequences are set past the highest id before it commits. Hook triggers are dropped first:
+    /// what is copied is no new event (the daemon makes them again as it starts).
+    func dumpLoad(_ body: (any DumpLoader) throws -> Void) throws
 }
+
+/// What `StoreDump.dumpLoad` hands its body, inside the target's transaction.
+public protocol DumpLoader {
+    /// Adds one row of `table`, `row` in the order of `columns`.
+    func insert(_ table: String, _ columns: [String], _ row: [DumpValue]) throws
+    /// No id of `table` up to `id` is handed out after the copy (where the store can say so).
+    func reserveIDs(_ table: String, through id: Int64) throws
+}
+
+/// `name` as a SQL identifier, in double quotes (SQLite and PostgreSQL alike).
+func sqlIdentifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }

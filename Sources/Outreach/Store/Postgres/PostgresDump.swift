@@ -45,13 +45,13 @@ public final class PostgresDump: StoreDump {
     }
 
     public func dumpCount(_ table: String) throws -> Int {
-        Int(try database.rows("SELECT count(*) FROM \(SQLiteDump.quoted(table))") { try $0.int(0) }.first ?? 0)
+        Int(try database.rows("SELECT count(*) FROM \(sqlIdentifier(table))") { try $0.int(0) }.first ?? 0)
     }
 
     public func dumpRows(_ table: String, columns: [String], _ body: ([DumpValue]) throws -> Void) throws {
         let known = Dictionary(try types(table), uniquingKeysWith: { a, _ in a })
         let kinds = columns.map { known[$0] ?? "text" }
-        let select = "SELECT \(columns.map(SQLiteDump.quoted).joined(separator: ", ")) FROM \(SQLiteDump.quoted(table))"
+        let select = "SELECT \(columns.map(sqlIdentifier).joined(separator: ", ")) FROM \(sqlIdentifier(table))"
         // A cursor: the table is read a thousand rows at a time, never whole into memory.
         try database.transaction {
             try database.execute("DECLARE dump NO SCROLL CURSOR FOR \(select)")
@@ -77,26 +77,51 @@ public final class PostgresDump: StoreDump {
         }
     }
 
-    public func dumpLoad(_ body: (_ insert: (String, [String], [DumpValue]) throws -> Void) throws -> Void) throws {
-        var tables: Set<String> = []
+    public func dumpHighestID(_ table: String) throws -> Int64? {
+        guard let sequence = try sequence(table) else { return nil }
+        return try database.rows("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM \(sequence)") {
+            try $0.int(0)
+        }.first
+    }
+
+    /// The sequence of `table`'s serial `id`, as PostgreSQL names it (quoted where needed); nil without one.
+    private func sequence(_ table: String) throws -> String? {
+        guard try dumpColumns(table).contains("id") else { return nil }
+        return try database.rows("SELECT pg_get_serial_sequence($1, 'id')", [.text(sqlIdentifier(table))]) {
+            $0.optionalText(0)
+        }.first ?? nil
+    }
+
+    public func dumpLoad(_ body: (any DumpLoader) throws -> Void) throws {
         try database.transaction {
             try database.execute(PostgresSchema.hookTriggers(for: []))
-            try body { table, columns, row in
-                tables.insert(table)
-                let marks = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
-                // Each value as text: the column's type reads it (`1` is true, `\x…` bytes).
+            let loader = Loader(database: database)
+            try body(loader)
+            // The next id after the highest copied or handed out in the source.
+            for t in try dumpTables() {
+                guard let sequence = try sequence(t) else { continue }
                 try database.query(
-                    "INSERT INTO \(SQLiteDump.quoted(table))(\(columns.map(SQLiteDump.quoted).joined(separator: ", "))) "
-                        + "VALUES(\(marks))",
-                    row.map(Self.parameter))
-            }
-            // The next id after the highest copied; a table without a serial id gives NULL, no change.
-            for t in tables.sorted() where try dumpColumns(t).contains("id") {
-                try database.query(
-                    "SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE(MAX(id), 0) + 1, false) FROM "
-                        + SQLiteDump.quoted(t), [.text(t)])
+                    "SELECT setval('\(sequence)', GREATEST(COALESCE(MAX(id), 0), $1) + 1, false) FROM "
+                        + sqlIdentifier(t), [.integer(loader.reserved[t] ?? 0)])
             }
         }
+    }
+
+    private final class Loader: DumpLoader {
+        let database: PostgresConnection
+        var reserved: [String: Int64] = [:]
+        init(database: PostgresConnection) { self.database = database }
+
+        func insert(_ table: String, _ columns: [String], _ row: [DumpValue]) throws {
+            let marks = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
+            // Each value as text: the column's type reads it (`1` is true, `\x…` bytes).
+            try database.query(
+                "INSERT INTO \(sqlIdentifier(table))(\(columns.map(sqlIdentifier).joined(separator: ", "))) "
+                    + "VALUES(\(marks))",
+                row.map(PostgresDump.parameter))
+        }
+
+        func reserveIDs(_ table: String, through id: Int64) throws { reserved[table] = id }
     }
 
     static func parameter(_ v: DumpValue) -> PostgresValue {

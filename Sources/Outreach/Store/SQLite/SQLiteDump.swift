@@ -43,29 +43,51 @@ public final class SQLiteDump: StoreDump {
     }
 
     public func dumpCount(_ table: String) throws -> Int {
-        Int(try database.prepare("SELECT count(*) FROM \(Self.quoted(table))").rows { $0.int(0) }.first ?? 0)
+        Int(try database.prepare("SELECT count(*) FROM \(sqlIdentifier(table))").rows { $0.int(0) }.first ?? 0)
     }
 
     public func dumpRows(_ table: String, columns: [String], _ body: ([DumpValue]) throws -> Void) throws {
         let stmt = try database.prepare(
-            "SELECT \(columns.map(Self.quoted).joined(separator: ", ")) FROM \(Self.quoted(table))")
+            "SELECT \(columns.map(sqlIdentifier).joined(separator: ", ")) FROM \(sqlIdentifier(table))")
         _ = try stmt.rows { s in try body((0..<Int32(columns.count)).map { DumpValue(s.value($0)) }) }
     }
 
-    public func dumpLoad(_ body: (_ insert: (String, [String], [DumpValue]) throws -> Void) throws -> Void) throws {
+    public func dumpHighestID(_ table: String) throws -> Int64? {
+        // AUTOINCREMENT tables only (the hook outbox): the others give max(id) + 1 anyway.
+        try database.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?").rows([.text(table)]) { $0.int(0) }.first
+    }
+
+    public func dumpLoad(_ body: (any DumpLoader) throws -> Void) throws {
         try database.transaction {
             try database.execute(SQLiteSchema.hookTriggers(for: []))
-            try body { table, columns, row in
-                let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-                try database.prepare(
-                    "INSERT INTO \(Self.quoted(table))(\(columns.map(Self.quoted).joined(separator: ", "))) "
-                        + "VALUES(\(marks))"
-                ).run(row.map(SQLiteValue.init))
-            }
+            try body(Loader(database: database))
         }
     }
 
-    static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    private struct Loader: DumpLoader {
+        let database: SQLiteDatabase
+
+        func insert(_ table: String, _ columns: [String], _ row: [DumpValue]) throws {
+            let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+            try database.prepare(
+                "INSERT INTO \(sqlIdentifier(table))(\(columns.map(sqlIdentifier).joined(separator: ", "))) VALUES(\(marks))"
+            ).run(row.map(SQLiteValue.init))
+        }
+
+        func reserveIDs(_ table: String, through id: Int64) throws {
+            // sqlite_sequence has a row for AUTOINCREMENT tables only; for the others nothing changes.
+            let autoincrement = try database.prepare(
+                "SELECT count(*) FROM sqlite_master WHERE name = ? AND sql LIKE '%AUTOINCREMENT%'"
+            ).rows([.text(table)]) { $0.int(0) }.first ?? 0
+            guard autoincrement > 0 else { return }
+            try database.prepare("DELETE FROM sqlite_sequence WHERE name = ? AND seq < ?").run([.text(table), .integer(id)])
+            try database.prepare(
+                "INSERT INTO sqlite_sequence(name, seq) SELECT ?1, ?2 WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM sqlite_sequence WHERE name = ?1)"
+            ).run([.text(table), .integer(id)])
+        }
+    }
+
 }
 
 extension DumpValue {
