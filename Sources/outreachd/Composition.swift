@@ -29,7 +29,9 @@ enum Composition {
     /// One side of `outreachd storage copy`: `postgresql://…` or a SQLite file (`sqlite:PATH` or
     /// a path). The source is only read; the target is created (SQLite) or migrated (PostgreSQL).
     static func openDump(_ location: String, password: String?, target: Bool) throws -> any StoreDump {
-        if StoreError.isPostgres(location) { return try PostgresDump(url: location, password: password, target: target) }
+        if StoreError.isPostgres(location) {
+            return try PostgresDump(url: location, password: password, target: target)
+        }
         let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
         return try SQLiteDump(path: path, target: target)
     }

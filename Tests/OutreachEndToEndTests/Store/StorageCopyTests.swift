@@ -21,7 +21,11 @@ import Testing
         _ = try ok(["lists", "create", "members"], lite)
         _ = try ok(["contacts", "import", csv, "--list", "members"], lite)
         _ = try ok(["lists", "unsubscribe", "members", "m2@example.org"], lite)
-        _ = try ok(["campaigns", "create", "december", "--template", "newsletter", "--list", "members", "--channel", "outbox"], lite)
+        _ = try ok(
+            [
+                "campaigns", "create", "december", "--template", "newsletter", "--list", "members", "--channel",
+                "outbox",
+            ], lite)
         _ = try ok(["campaigns", "start", "december"], lite)
         _ = try ok(
             [
@@ -49,21 +53,25 @@ import Testing
         let queuedBefore = try JSON.parse(try ok(["queue", "status", "--json"], lite))
 
         let pg = try PostgresDaemonTests.database()
-        let postgres = try DaemonHarness(channels: pg.storage + "[channels.outbox]\ntype = \"outbox\"\ndir = \"outbox\"")
+        let postgres = try DaemonHarness(
+            channels: pg.storage + "[channels.outbox]\ntype = \"outbox\"\ndir = \"outbox\"")
         let url = try #require(
             pg.storage.split(separator: "\n").first { $0.hasPrefix("url") }?.split(separator: "\"")[1])
         // The target is migrated by the copy; the password comes from [storage] password_file.
         let copy = try postgres.cli(["storage", "copy", "--from", db, "--to", String(url), "--json"])
         #expect(copy.status == 0, "\(copy.stderr)")
-        #expect(!copy.stdout.contains(PostgresDaemonTests.password) && !copy.stderr.contains(PostgresDaemonTests.password))
+        #expect(
+            !copy.stdout.contains(PostgresDaemonTests.password) && !copy.stderr.contains(PostgresDaemonTests.password))
         let counts = try JSON.parse(copy.stdout)["tables"]
         #expect(counts?["contacts"]?["target"] == 3 && counts?["memberships"]?["target"] == 3)
         #expect(counts?["suppressions"]?["target"] == 1 && counts?["events"]?["target"] == 1)
         #expect((counts?["deliveries"]?["target"]?.intValue ?? 0) >= 2)
 
         for args in [
-            ["contacts", "show", "m0@example.org"], ["contacts", "show", "m2@example.org"], ["lists", "show", "members"],
-            ["campaigns", "show", "december"], ["events", "show", "launch"], ["suppressions", "show", "gone@example.org"],
+            ["contacts", "show", "m0@example.org"], ["contacts", "show", "m2@example.org"],
+            ["lists", "show", "members"],
+            ["campaigns", "show", "december"], ["events", "show", "launch"],
+            ["suppressions", "show", "gone@example.org"],
         ] {
             let (a, b) = (try ok(args, postgres), try ok(args, lite))
             #expect(a == b, "\(args)\n\(a)\n---\n\(b)")
@@ -81,7 +89,8 @@ import Testing
         // Into a store that holds data: refused in one sentence, nothing changed.
         let again = try postgres.cli(["storage", "copy", "--from", db, "--to", String(url)])
         #expect(again.status == 1)
-        #expect(again.stderr.contains("is not empty") && again.stderr.split(separator: "\n").count == 1, "\(again.stderr)")
+        #expect(
+            again.stderr.contains("is not empty") && again.stderr.split(separator: "\n").count == 1, "\(again.stderr)")
         #expect(try JSON.parse(try ok(["queue", "status", "--json"], postgres)) == queued)
 
         // And back into a new SQLite file: the same rows as PostgreSQL has (with the added contact).

@@ -79,7 +79,8 @@ public final class PostgresDump: StoreDump {
 
     public func dumpHighestID(_ table: String) throws -> Int64? {
         guard let sequence = try sequence(table) else { return nil }
-        return try database.rows("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM \(sequence)") {
+        return try database.rows("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM \(sequence)")
+        {
             try $0.int(0)
         }.first
     }

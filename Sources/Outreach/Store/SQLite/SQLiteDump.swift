@@ -20,9 +20,10 @@ public final class SQLiteDump: StoreDump {
         database = try SQLiteDatabase(path: path)
         if !target {
             try database.execute("PRAGMA query_only=ON")
-            let v = try database.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows {
-                Int($0.int(0))
-            }.first ?? 0
+            let v =
+                try database.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows {
+                    Int($0.int(0))
+                }.first ?? 0
             guard v == SQLiteSchema.migrations.count else {
                 throw StoreCopyError.sourceSchema(store: dumpName, found: v, required: SQLiteSchema.migrations.count)
             }
@@ -76,11 +77,14 @@ public final class SQLiteDump: StoreDump {
 
         func reserveIDs(_ table: String, through id: Int64) throws {
             // sqlite_sequence has a row for AUTOINCREMENT tables only; for the others nothing changes.
-            let autoincrement = try database.prepare(
-                "SELECT count(*) FROM sqlite_master WHERE name = ? AND sql LIKE '%AUTOINCREMENT%'"
-            ).rows([.text(table)]) { $0.int(0) }.first ?? 0
+            let autoincrement =
+                try database.prepare(
+                    "SELECT count(*) FROM sqlite_master WHERE name = ? AND sql LIKE '%AUTOINCREMENT%'"
+                ).rows([.text(table)]) { $0.int(0) }.first ?? 0
             guard autoincrement > 0 else { return }
-            try database.prepare("DELETE FROM sqlite_sequence WHERE name = ? AND seq < ?").run([.text(table), .integer(id)])
+            try database.prepare("DELETE FROM sqlite_sequence WHERE name = ? AND seq < ?").run([
+                .text(table), .integer(id),
+            ])
             try database.prepare(
                 "INSERT INTO sqlite_sequence(name, seq) SELECT ?1, ?2 WHERE NOT EXISTS "
                     + "(SELECT 1 FROM sqlite_sequence WHERE name = ?1)"
