@@ -26,6 +26,16 @@ enum Composition {
         return ("PostgreSQL", v.from, v.to)
     }
 
+    /// One side of `outreachd storage copy`: `postgresql://…` or a SQLite file (`sqlite:PATH` or
+    /// a path). The source is only read; the target is created (SQLite) or migrated (PostgreSQL).
+    static func openDump(_ location: String, password: String?, target: Bool) throws -> any StoreDump {
+        if StoreError.isPostgres(location) {
+            return try PostgresDump(url: location, password: password, target: target)
+        }
+        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+        return try SQLiteDump(path: path, target: target)
+    }
+
     /// The bounce pipeline on `store`: the parser checks VERP tokens with the link key (read, never
     /// created here: without one no VERP address was ever sent), the rules take `[bounces]`.
     static func bounceProcessor(_ config: Config, store: any Store) throws -> BounceProcessor {

@@ -21,7 +21,7 @@ enum CLI {
         EventsCancelCommand.self,
         BouncesParseCommand.self, BouncesIngestCommand.self, BouncesListCommand.self,
         SuppressionsListCommand.self, SuppressionsShowCommand.self, SuppressionsRemoveCommand.self,
-        StorageMigrateCommand.self,
+        StorageMigrateCommand.self, StorageCopyCommand.self,
     ]
 
     static func main(_ argv: [String]) -> Int32 {

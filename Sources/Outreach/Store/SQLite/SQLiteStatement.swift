@@ -116,6 +116,16 @@ public final class SQLiteStatement {
         return String(cString: p)
     }
     public func optionalText(_ col: Int32) -> String? { isNull(col) ? nil : text(col) }
+    /// The column's value in its storage class.
+    public func value(_ col: Int32) -> SQLiteValue {
+        switch sqlite3_column_type(stmt, col) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(int(col))
+        case SQLITE_FLOAT: return .real(double(col))
+        case SQLITE_BLOB: return .blob(bytes(col))
+        default: return .text(text(col))
+        }
+    }
     /// The column's bytes, whatever its type (a text column gives its UTF-8).
     public func bytes(_ col: Int32) -> [UInt8] {
         let n = Int(sqlite3_column_bytes(stmt, col))
