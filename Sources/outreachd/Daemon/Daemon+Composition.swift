@@ -20,7 +20,8 @@ extension Daemon {
         let committer: GroupCommitter
         let api: API
         let http: HTTPService
-        /// Started in this order, drained in the reverse: the channel loops, the hook fan-out and the
+        /// Started in this order, drained in the reverse: the node's heartbeat (it beats until the
+        /// loops have finished), the channel loops, the hook fan-out and the
         /// event reminders (they queue for the loops), the committer, HTTP, the bounce mailbox (it
         /// feeds only the store, and stops first).
         let services: ServiceGroup
@@ -74,6 +75,11 @@ extension Daemon {
         let delivery = DeliveryService(
             scheduler: scheduler, worker: worker, store: store, drainTimeoutMillis: loaded.settings.drainTimeoutMillis,
             log: Log.sink)
+        // The node's id is its worker's lease owner: what other nodes find on its leases.
+        let heartbeat = NodeHeartbeat(
+            registry: store, node: worker.owner, liveness: NodeLiveness(heartbeatMillis: config.heartbeatMillis),
+            log: Log.sink
+        ) { scheduler.wakeAll() }
         let fanOut = HookFanOut(store: store, hooks: hooks.map(\.hook), log: Log.sink) { scheduler.wake($0) }
         let reminders = ReminderService(store: store, log: Log.sink) { scheduler.wake($0) }
         let committer = GroupCommitter(store: store, observer: metrics, log: Log.sink) { scheduler.wake($0) }
@@ -99,7 +105,7 @@ extension Daemon {
             composer: composer,
             templates: templates, delivery: delivery, committer: committer, api: api, http: http,
             services: ServiceGroup(
-                [delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
+                [heartbeat, delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
     }
 
     /// What the API reads per request and SIGHUP replaces.
