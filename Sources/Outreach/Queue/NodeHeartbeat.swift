@@ -64,7 +64,9 @@ public final class NodeHeartbeat: Service {
             try registry.heartbeat(node: node, now: now)
             let n = try registry.releaseDeadNodes(olderThan: liveness.silentBefore(now: now), now: now)
             if n > 0 {
-                log(.notice, "released \(n) deliveries leased by nodes silent for \(NodeLiveness.missedBeats) heartbeats")
+                log(
+                    .notice,
+                    "released \(n) deliveries leased by nodes silent for \(NodeLiveness.missedBeats) heartbeats")
                 released()
             }
             return n

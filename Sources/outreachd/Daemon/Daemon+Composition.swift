@@ -105,7 +105,8 @@ extension Daemon {
             composer: composer,
             templates: templates, delivery: delivery, committer: committer, api: api, http: http,
             services: ServiceGroup(
-                [heartbeat, delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
+                [heartbeat, delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink)
+        )
     }
 
     /// What the API reads per request and SIGHUP replaces.
