@@ -18,6 +18,8 @@ public final class NodeHeartbeat: Service {
     private let wakeup = Wakeup(loops: 1)
     private let done = ThreadSignal()
     private let started = Atomic<Bool>(false)
+    /// Whether the last step failed: a database away fails every step, logged once, not every beat.
+    private let failing = Atomic<Bool>(false)
 
     /// - Parameters:
     ///   - node: this node's id: its delivery worker's lease owner.
@@ -69,9 +71,15 @@ public final class NodeHeartbeat: Service {
                     "released \(n) deliveries leased by nodes silent for \(NodeLiveness.missedBeats) heartbeats")
                 released()
             }
+            if failing.exchange(false, ordering: .relaxed) { log(.notice, "node heartbeat: recorded again") }
             return n
         } catch {
-            log(.error, "node heartbeat: \(error)")
+            if !failing.exchange(true, ordering: .relaxed) {
+                log(
+                    .error,
+                    "node heartbeat: \(error); other nodes release this node's deliveries after "
+                        + "\(NodeLiveness.missedBeats) missed heartbeats")
+            }
             return nil
         }
     }

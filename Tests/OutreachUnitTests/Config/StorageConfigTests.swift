@@ -71,7 +71,7 @@ import Testing
 
     /// `heartbeat`: a duration of at least a second, 5 s unless set; anything else is one sentence.
     @Test func theHeartbeatIsADurationOfAtLeastASecond() throws {
-        #expect(try Config.parse("a = 1\n", file: "c.conf", environment: [:]).heartbeatMillis == 5_000)
+        #expect(try Config.parse("[storage]\n", file: "c.conf", environment: [:]).heartbeatMillis == 5_000)
         #expect(
             try Config.parse("[storage]\nheartbeat = \"2s\"\n", file: "c.conf", environment: [:]).heartbeatMillis
                 == 2_000)
