@@ -2,15 +2,27 @@ import Foundation
 import Outreach
 import Testing
 
-/// A store of the queue that also registers the nodes sharing it.
-public typealias NodeQueueStore = DeliveryQueue & NodeRegistry
+/// A store of the queue that also registers the nodes sharing it and says who leads each duty.
+public typealias NodeQueueStore = DeliveryQueue & NodeRegistry & DutyLeadership
 
 extension StoreConformance {
     /// `NodeRegistry` with the queue: what every backend promises (PostgreSQL's release of a dead
     /// node's leases across two stores is in `PostgresStoreTests`; SQLite has no other nodes).
     public static let nodes: [StoreCheck<any NodeQueueStore>] = [
-        StoreCheck("aLiveNodesLeasesAreNeverReleased", aLiveNodesLeasesAreNeverReleased)
+        StoreCheck("aLiveNodesLeasesAreNeverReleased", aLiveNodesLeasesAreNeverReleased),
+        StoreCheck("aNodeAloneLeadsEveryDutyAndKeepsIt", aNodeAloneLeadsEveryDutyAndKeepsIt),
     ]
+
+    /// One node on its own leads every duty, asked again and again, and after resigning takes
+    /// them again (two PostgreSQL nodes competing are in `PostgresStoreTests`).
+    public static func aNodeAloneLeadsEveryDutyAndKeepsIt(_ s: any NodeQueueStore) throws {
+        for _ in 0..<2 {
+            for duty in Duty.allCases { #expect(s.leads(duty), "\(duty)") }
+        }
+        s.resignDuties()
+        #expect(Duty.allCases.allSatisfy { s.leads($0) })
+        s.resignDuties()
+    }
 
     /// A node that keeps beating keeps its leases however often the others look for dead nodes,
     /// and its completion stands.

@@ -13,6 +13,8 @@ public final class ReminderService: Service {
     let log: LogSink
     let clock: any TimeSource
     let intervalMillis: Int64
+    /// Whether this node fans reminders out now (`DutyLeadership`: one node of several does).
+    let leads: @Sendable () -> Bool
     private let stopping = StopFlag()
     private let wakeup = Wakeup(loops: 1)
     private let done = ThreadSignal()
@@ -20,11 +22,14 @@ public final class ReminderService: Service {
 
     /// - Parameters:
     ///   - intervalMillis: the longest sleep between two looks.
+    ///   - leads: asked before each look; a node that does not lead looks again after `intervalMillis`.
     ///   - wake: told the channels that got reminder deliveries (the scheduler's loops).
     public init(
         store: any EventStore, clock: any TimeSource = SystemTime(), intervalMillis: Int64 = 15_000,
-        log: @escaping LogSink, wake: @escaping @Sendable (Set<String>) -> Void
+        log: @escaping LogSink, leads: @escaping @Sendable () -> Bool = { true },
+        wake: @escaping @Sendable (Set<String>) -> Void
     ) {
+        self.leads = leads
         self.store = store
         self.clock = clock
         self.intervalMillis = intervalMillis
@@ -57,6 +62,7 @@ public final class ReminderService: Service {
     /// Fans out the reminders due now. Returns when the next one falls due (nil: none ahead), or
     /// nil after a failure (logged).
     func step() -> (failed: Bool, next: Int64?) {
+        guard leads() else { return (false, nil) }
         do {
             let now = clock.nowMillis()
             let out = try store.fanOutDueReminders(now: now)

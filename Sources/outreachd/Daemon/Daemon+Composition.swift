@@ -60,7 +60,8 @@ extension Daemon {
             policies[h.name] = h.hook.policy
         }
         // Before the redactor, which then knows the mailbox's password too.
-        let bounces = try Self.bounceMailbox(config, pipeline: try Composition.bounceProcessor(config, store: store))
+        let bounces = try Self.bounceMailbox(
+            config, pipeline: try Composition.bounceProcessor(config, store: store), leadership: store)
         let templates = LiveTemplates(library: loaded.library, log: Log.sink)
         let composer = ReloadableComposer(
             TemplateComposer(library: loaded.library, config: config, links: links), templateWatch: templates)
@@ -81,7 +82,9 @@ extension Daemon {
             log: Log.sink
         ) { scheduler.wakeAll() }
         let fanOut = HookFanOut(store: store, hooks: hooks.map(\.hook), log: Log.sink) { scheduler.wake($0) }
-        let reminders = ReminderService(store: store, log: Log.sink) { scheduler.wake($0) }
+        let reminders = ReminderService(store: store, log: Log.sink, leads: { store.leads(.reminders) }) {
+            scheduler.wake($0)
+        }
         let committer = GroupCommitter(store: store, observer: metrics, log: Log.sink) { scheduler.wake($0) }
         let api = API(
             store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics,

@@ -145,6 +145,40 @@ import Testing
         #expect(try b.queueCounts(messageID: nil) == [.sent: 4])
     }
 
+    /// Two stores as two nodes: each duty goes to one of them; when the leader's session ends
+    /// (the server ends it, as when the node dies) the other takes the duty at its next look, and
+    /// the first, connected again, no longer has it. Resigning hands every duty over.
+    @Test func eachDutyHasOneLeaderTakenOverWhenItsSessionEnds() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let a = try PostgresStore(url: cluster.url(db))
+        let b = try PostgresStore(url: cluster.url(db))
+        defer {
+            a.resignDuties()
+            b.resignDuties()
+        }
+        #expect(a.leads(.campaigns) && a.leads(.campaigns))
+        #expect(!b.leads(.campaigns))
+        #expect(b.leads(.reminders) && !a.leads(.reminders))
+
+        let admin = try PostgresConnection(cluster.url(db))
+        let ended = try admin.rows(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND ((classid::bigint << 32) | objid::bigint) = $1
+            """, [.integer(PostgresStore.dutyLock(.campaigns))]
+        ) { try $0.bool(0) }
+        #expect(ended == [true])
+        try TestSupport.waitFor("b to take the campaigns", interval: 0.01) { b.leads(.campaigns) }
+        #expect(!a.leads(.campaigns))
+        #expect(b.leads(.reminders))
+
+        b.resignDuties()
+        try TestSupport.waitFor("a to take both duties", interval: 0.01) { a.leads(.campaigns) && a.leads(.reminders) }
+        #expect(!b.leads(.campaigns) && !b.leads(.reminders))
+    }
+
     // MARK: claims across connections
 
     /// Four connections (as four nodes would) claim one queue at once: `SKIP LOCKED` hands each
