@@ -15,10 +15,7 @@ public final class ReminderService: Service {
     let intervalMillis: Int64
     /// Whether this node fans reminders out now (`DutyLeadership`: one node of several does).
     let leads: @Sendable () -> Bool
-    private let stopping = StopFlag()
-    private let wakeup = Wakeup(loops: 1)
-    private let done = ThreadSignal()
-    private let started = Atomic<Bool>(false)
+    private let thread = ServiceThread()
 
     /// - Parameters:
     ///   - intervalMillis: the longest sleep between two looks.
@@ -43,21 +40,10 @@ public final class ReminderService: Service {
     /// the thread that keeps looking.
     public func start() throws {
         _ = step()
-        started.store(true, ordering: .relaxed)
-        let t = Thread { [self] in
-            self.run()
-            self.done.signal()
-        }
-        t.name = "reminders"
-        t.start()
+        thread.start(name: "reminders") { [self] in self.run() }
     }
 
-    public func drain() {
-        guard started.load(ordering: .relaxed) else { return }
-        stopping.set()
-        wakeup.signal(dueAt: Int64.min)
-        done.wait()
-    }
+    public func drain() { thread.drain() }
 
     /// Fans out the reminders due now. Returns when the next one falls due (nil: none ahead), or
     /// nil after a failure (logged).
@@ -83,13 +69,13 @@ public final class ReminderService: Service {
     private func run() {
         var failures = 0
         var next: Int64? = nil
-        while !stopping.isSet {
-            let seen = wakeup.current
+        while !thread.stopping.isSet {
+            let seen = thread.wakeup.current
             let pause = failures == 0 ? intervalMillis : min(30_000, 500 << Int64(min(failures, 6)))
             // The clock says when the next reminder is due; the sleep itself is on the wall clock.
             let sleep = min(pause, max(0, (next ?? Int64.max) - clock.nowMillis()))
-            wakeup.wait(loop: 0, after: seen, until: WallClock.nowMillis() + sleep)
-            if stopping.isSet { return }
+            thread.wakeup.wait(loop: 0, after: seen, until: WallClock.nowMillis() + sleep)
+            if thread.stopping.isSet { return }
             let r = step()
             failures = r.failed ? failures + 1 : 0
             next = r.next

@@ -16,10 +16,7 @@ public final class HookFanOut: Service {
     let intervalMillis: Int64
     /// Events per transaction: a backlog (an import of subscribers) goes out in bounded steps.
     let batchLimit: Int
-    private let stopping = StopFlag()
-    private let wakeup = Wakeup(loops: 1)
-    private let done = ThreadSignal()
-    private let started = Atomic<Bool>(false)
+    private let thread = ServiceThread()
     /// Whether the store was told the types to record.
     private let subscribed = Atomic<Bool>(false)
 
@@ -46,21 +43,10 @@ public final class HookFanOut: Service {
     public func start() throws {
         step()
         guard !hooks.isEmpty || !subscribed.load(ordering: .relaxed) else { return }
-        started.store(true, ordering: .relaxed)
-        let t = Thread { [self] in
-            self.run()
-            self.done.signal()
-        }
-        t.name = "hooks"
-        t.start()
+        thread.start(name: "hooks") { [self] in self.run() }
     }
 
-    public func drain() {
-        guard started.load(ordering: .relaxed) else { return }
-        stopping.set()
-        wakeup.signal(dueAt: Int64.min)
-        done.wait()
-    }
+    public func drain() { thread.drain() }
 
     /// Fans out everything the outbox holds, a batch per transaction.
     /// - Returns: how many events left the outbox.
@@ -71,7 +57,7 @@ public final class HookFanOut: Service {
             let r = try store.fanOutHookEvents(to: hooks, limit: batchLimit, now: clock.nowMillis())
             total += r.events
             if !r.deliveries.isEmpty { wake(Set(r.deliveries.keys)) }
-            if r.events < batchLimit || stopping.isSet { return total }
+            if r.events < batchLimit || thread.stopping.isSet { return total }
         }
     }
 
@@ -94,11 +80,11 @@ public final class HookFanOut: Service {
 
     private func run() {
         var failures = 0
-        while !stopping.isSet {
-            let seen = wakeup.current
+        while !thread.stopping.isSet {
+            let seen = thread.wakeup.current
             let pause = failures == 0 ? intervalMillis : min(30_000, 500 << Int64(min(failures, 6)))
-            wakeup.wait(loop: 0, after: seen, until: clock.nowMillis() + pause)
-            if stopping.isSet { return }
+            thread.wakeup.wait(loop: 0, after: seen, until: clock.nowMillis() + pause)
+            if thread.stopping.isSet { return }
             failures = step() ? failures + 1 : 0
             if hooks.isEmpty && failures == 0 { return }
         }

@@ -14,10 +14,7 @@ public final class NodeHeartbeat: Service {
     let clock: any TimeSource
     let log: LogSink
     let released: @Sendable () -> Void
-    private let stopping = StopFlag()
-    private let wakeup = Wakeup(loops: 1)
-    private let done = ThreadSignal()
-    private let started = Atomic<Bool>(false)
+    private let thread = ServiceThread()
     /// Whether the last step failed: a database away fails every step, logged once, not every beat.
     private let failing = Atomic<Bool>(false)
 
@@ -41,21 +38,10 @@ public final class NodeHeartbeat: Service {
     /// Beats once (a failure is logged; the thread tries again), then starts the thread that keeps beating.
     public func start() throws {
         _ = step()
-        started.store(true, ordering: .relaxed)
-        let t = Thread { [self] in
-            self.run()
-            self.done.signal()
-        }
-        t.name = "heartbeat"
-        t.start()
+        thread.start(name: "heartbeat") { [self] in self.run() }
     }
 
-    public func drain() {
-        guard started.load(ordering: .relaxed) else { return }
-        stopping.set()
-        wakeup.signal(dueAt: Int64.min)
-        done.wait()
-    }
+    public func drain() { thread.drain() }
 
     /// One heartbeat and one look for dead nodes. Returns how many leases were released; nil
     /// after a failure (logged).
@@ -85,10 +71,10 @@ public final class NodeHeartbeat: Service {
     }
 
     private func run() {
-        while !stopping.isSet {
-            let seen = wakeup.current
-            wakeup.wait(loop: 0, after: seen, until: WallClock.nowMillis() + liveness.heartbeatMillis)
-            if stopping.isSet { return }
+        while !thread.stopping.isSet {
+            let seen = thread.wakeup.current
+            thread.wakeup.wait(loop: 0, after: seen, until: WallClock.nowMillis() + liveness.heartbeatMillis)
+            if thread.stopping.isSet { return }
             step()
         }
     }
