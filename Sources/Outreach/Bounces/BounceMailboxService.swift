@@ -13,8 +13,15 @@ public final class BounceMailboxService: Service {
     private let finished = ThreadSignal()
     private let running = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
+    /// Whether this node reads the mailbox now (`DutyLeadership`: one node of several does).
+    private let leads: @Sendable () -> Bool
 
-    public init(poller: BounceMailboxPoller, pollMillis: Int64, log: @escaping LogSink) {
+    /// - Parameter leads: asked before each poll; a node that does not lead waits for the next.
+    public init(
+        poller: BounceMailboxPoller, pollMillis: Int64, log: @escaping LogSink,
+        leads: @escaping @Sendable () -> Bool = { true }
+    ) {
+        self.leads = leads
         self.poller = poller
         self.pollMillis = pollMillis
         self.log = log
@@ -45,8 +52,9 @@ public final class BounceMailboxService: Service {
     private func loop() {
         var failures = 0
         while !stopping.load(ordering: .relaxed) {
-            let summary = poller.poll()
-            failures = summary.reachable ? 0 : failures + 1
+            if leads() {
+                failures = poller.poll().reachable ? 0 : failures + 1
+            }
             let delay = Self.retryDelay(pollMillis: pollMillis, failures: failures)
             _ = wake.wait(until: Date(timeIntervalSinceNow: Double(delay) / 1000))
         }

@@ -2,7 +2,7 @@ extension Config {
     /// `[storage]`: `url` (`sqlite:PATH`, the default, or `postgresql://USER@HOST:PORT/DATABASE`,
     /// also `?host=/run/postgresql` for a socket) and, for PostgreSQL, `password_file`: read
     /// once here, its trailing newline removed, and marked a secret like the password a URL may
-    /// carry, so no error or log shows either.
+    /// carry, so no error or log shows either. `heartbeat`: how often a node says it is alive (5s).
     static func readStorage(_ storage: ConfigSection, into config: inout Config) throws(ConfigError) {
         if let url = try storage.string("url") { config.storageURL = url }
         let postgres = StoreError.isPostgres(config.storageURL)
@@ -17,6 +17,12 @@ extension Config {
                 throw storage.invalid("password_file", "is only for a postgresql:// url; SQLite has no password")
             }
             config.storagePassword = password
+        }
+        if let h = try storage.string("heartbeat") {
+            guard let ms = WallClock.parseDuration(h), ms >= 1_000 else {
+                throw storage.invalid("heartbeat", "must be a duration of at least 1s, like 5s")
+            }
+            config.heartbeatMillis = ms
         }
         try storage.refuseUnreadKeys()
     }

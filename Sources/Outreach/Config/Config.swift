@@ -12,6 +12,8 @@ public struct Config: Sendable {
     public var storageURL: String
     /// `[storage] password_file`'s content (PostgreSQL), read once at load; never shown.
     public var storagePassword: String?
+    /// `[storage] heartbeat`: how often a `serve` node records that it is alive (`NodeLiveness`).
+    public var heartbeatMillis = NodeLiveness.defaultHeartbeatMillis
     /// ISO 3166 country for phone numbers written without `+` (top-level `default_country`).
     public var defaultCountry: String?
     /// `[server]`, `[sender]`, … by name; `""` is the top level.

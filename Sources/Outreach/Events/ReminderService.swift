@@ -12,15 +12,20 @@ public final class ReminderService: Service {
     let wake: @Sendable (Set<String>) -> Void
     let log: LogSink
     let clock: any TimeSource
+    /// Whether this node fans reminders out now (`DutyLeadership`: one node of several does).
+    let leads: @Sendable () -> Bool
     private let loop: PollingLoop
 
     /// - Parameters:
     ///   - intervalMillis: the longest sleep between two looks.
+    ///   - leads: asked before each look; a node that does not lead looks again after `intervalMillis`.
     ///   - wake: told the channels that got reminder deliveries (the scheduler's loops).
     public init(
         store: any EventStore, clock: any TimeSource = SystemTime(), intervalMillis: Int64 = 15_000,
-        log: @escaping LogSink, wake: @escaping @Sendable (Set<String>) -> Void
+        log: @escaping LogSink, leads: @escaping @Sendable () -> Bool = { true },
+        wake: @escaping @Sendable (Set<String>) -> Void
     ) {
+        self.leads = leads
         self.store = store
         self.clock = clock
         self.loop = PollingLoop(intervalMillis: intervalMillis, clock: clock)
@@ -41,6 +46,7 @@ public final class ReminderService: Service {
     /// Fans out the reminders due now. Returns when the next one falls due (nil: none ahead), or
     /// a failure (logged).
     func step() -> PollStep {
+        guard leads() else { return PollStep() }
         do {
             let now = clock.nowMillis()
             let out = try store.fanOutDueReminders(now: now)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// What one look of a `PollingLoop` found.
 struct PollStep: Sendable {
@@ -18,46 +17,32 @@ struct PollStep: Sendable {
 final class PollingLoop: Sendable {
     let intervalMillis: Int64
     let clock: any TimeSource
-    private let stopping = StopFlag()
-    private let wakeup = Wakeup(loops: 1)
-    private let done = ThreadSignal()
-    private let started = Atomic<Bool>(false)
+    private let thread = ServiceThread()
 
     init(intervalMillis: Int64, clock: any TimeSource) {
         self.intervalMillis = intervalMillis
         self.clock = clock
     }
 
-    var isStopping: Bool { stopping.isSet }
+    var isStopping: Bool { thread.stopping.isSet }
 
     /// Starts the thread; `first` is what the look made before it (`start` of the service) found.
     func start(name: String, first: PollStep, step: @escaping @Sendable () -> PollStep) {
-        started.store(true, ordering: .relaxed)
-        let t = Thread { [self] in
-            self.run(first, step)
-            self.done.signal()
-        }
-        t.name = name
-        t.start()
+        thread.start(name: name) { [self] in self.run(first, step) }
     }
 
-    func drain() {
-        guard started.load(ordering: .relaxed) else { return }
-        stopping.set()
-        wakeup.signal(dueAt: Int64.min)
-        done.wait()
-    }
+    func drain() { thread.drain() }
 
     private func run(_ first: PollStep, _ step: @Sendable () -> PollStep) {
         var failures = first.failed ? 1 : 0
         var last = first
-        while !stopping.isSet && !last.finished {
-            let seen = wakeup.current
+        while !thread.stopping.isSet && !last.finished {
+            let seen = thread.wakeup.current
             let pause = failures == 0 ? intervalMillis : min(30_000, 500 << Int64(min(failures, 6)))
             // The loop's clock says when the next look is wanted; the sleep itself is on the wall clock.
             let sleep = min(pause, max(0, (last.next ?? Int64.max) - clock.nowMillis()))
-            wakeup.wait(loop: 0, after: seen, until: WallClock.nowMillis() + sleep)
-            if stopping.isSet { return }
+            thread.wakeup.wait(loop: 0, after: seen, until: WallClock.nowMillis() + sleep)
+            if thread.stopping.isSet { return }
             last = step()
             failures = last.failed ? failures + 1 : 0
         }

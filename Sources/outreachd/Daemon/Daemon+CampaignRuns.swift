@@ -4,8 +4,9 @@ import Outreach
 extension Daemon {
     /// The due-runs step of recurring campaigns, on every tick of the main loop (at most 5 s
     /// apart): each run whose time has come fans out once (`CampaignRunner`), and the channel
-    /// loops are woken for what it queued.
+    /// loops are woken for what it queued. Only the node leading `Duty.campaigns` looks.
     static func runDueCampaigns(_ store: any Store, scheduler: Scheduler) {
+        guard store.leads(.campaigns) else { return }
         do {
             let runs = try CampaignRunner(store: store).runDue(now: WallClock.nowMillis())
             for (name, run) in runs { Log.info(CampaignRunner.describe(run, of: name)) }

@@ -20,7 +20,8 @@ extension Daemon {
         let committer: GroupCommitter
         let api: API
         let http: HTTPService
-        /// Started in this order, drained in the reverse: the channel loops, the hook fan-out and the
+        /// Started in this order, drained in the reverse: the node's heartbeat (it beats until the
+        /// loops have finished), the channel loops, the hook fan-out and the
         /// event reminders (they queue for the loops), the committer, HTTP, the bounce mailbox (it
         /// feeds only the store, and stops first).
         let services: ServiceGroup
@@ -59,7 +60,8 @@ extension Daemon {
             policies[h.name] = h.hook.policy
         }
         // Before the redactor, which then knows the mailbox's password too.
-        let bounces = try Self.bounceMailbox(config, pipeline: try Composition.bounceProcessor(config, store: store))
+        let bounces = try Self.bounceMailbox(
+            config, pipeline: try Composition.bounceProcessor(config, store: store), leadership: store)
         let templates = LiveTemplates(library: loaded.library, log: Log.sink)
         let composer = ReloadableComposer(
             TemplateComposer(library: loaded.library, config: config, links: links), templateWatch: templates)
@@ -74,8 +76,15 @@ extension Daemon {
         let delivery = DeliveryService(
             scheduler: scheduler, worker: worker, store: store, drainTimeoutMillis: loaded.settings.drainTimeoutMillis,
             log: Log.sink)
+        // The node's id is its worker's lease owner: what other nodes find on its leases.
+        let heartbeat = NodeHeartbeat(
+            registry: store, node: worker.owner, liveness: NodeLiveness(heartbeatMillis: config.heartbeatMillis),
+            log: Log.sink
+        ) { scheduler.wakeAll() }
         let fanOut = HookFanOut(store: store, hooks: hooks.map(\.hook), log: Log.sink) { scheduler.wake($0) }
-        let reminders = ReminderService(store: store, log: Log.sink) { scheduler.wake($0) }
+        let reminders = ReminderService(store: store, log: Log.sink, leads: { store.leads(.reminders) }) {
+            scheduler.wake($0)
+        }
         let committer = GroupCommitter(store: store, observer: metrics, log: Log.sink) { scheduler.wake($0) }
         let api = API(
             store: store, dataDirectory: config.dataDir, committer: committer, links: links, metrics: metrics,
@@ -99,7 +108,8 @@ extension Daemon {
             composer: composer,
             templates: templates, delivery: delivery, committer: committer, api: api, http: http,
             services: ServiceGroup(
-                [delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink))
+                [heartbeat, delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink)
+        )
     }
 
     /// What the API reads per request and SIGHUP replaces.

@@ -95,6 +95,8 @@ final class Daemon {
         Log.notice("received \(stopSignal == SIGINT ? "SIGINT" : "SIGTERM"); draining")
         notifier.stopping()
         parts.services.drain()
+        // Another node takes the duties at its next look rather than when this process exits.
+        parts.store.resignDuties()
         Log.notice("stopped")
         return 0
     }

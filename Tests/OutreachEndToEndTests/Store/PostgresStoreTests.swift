@@ -26,6 +26,11 @@ import Testing
         try check.run(try PostgresCluster.running().makeStore())
     }
 
+    @Test(arguments: StoreConformance.nodes)
+    func nodes(_ check: StoreCheck<any NodeQueueStore>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
     @Test(arguments: StoreConformance.consentAtTheQueue)
     func consentAtTheQueue(_ check: StoreCheck<any QueueingStore>) throws {
         try check.run(try PostgresCluster.running().makeStore())
@@ -89,6 +94,89 @@ import Testing
         #expect(first.from == 0 && first.to == PostgresSchema.migrations.count)
         #expect(try PostgresStore.migrate(url: cluster.url(db), password: nil).from == first.to)
         #expect(try PostgresStore(url: cluster.url(db), migrate: false).schemaVersion == first.to)
+    }
+
+    // MARK: nodes
+
+    /// Two stores as two nodes: A claims and stops beating. Two heartbeats later B finds A late,
+    /// not dead; past three, B's look ends A's leases (and removes A) in one statement, B claims
+    /// the deliveries at once, and A's late completion is refused: the leases are B's now.
+    @Test func aSilentNodesLeasesGoBackToTheQueueForAnotherNode() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let a = try PostgresStore(url: cluster.url(db))
+        let b = try PostgresStore(url: cluster.url(db))
+        _ = try a.enqueue(
+            Message(template: "welcome"),
+            deliveries: (0..<4).map { NewDelivery(channel: "outbox", address: "p\($0)@example.org") },
+            idempotency: nil)
+        let liveness = NodeLiveness()
+        let t = WallClock.nowMillis() + 1
+        try a.heartbeat(node: "node-a", now: t)
+        try b.heartbeat(node: "node-b", now: t)
+        let byA = try a.claim(channels: ["outbox"], limit: 10, owner: "node-a", leaseMillis: 300_000, now: t)
+        #expect(byA.count == 4)
+
+        let early = t + 2 * liveness.heartbeatMillis
+        try b.heartbeat(node: "node-b", now: early)
+        #expect(try b.releaseDeadNodes(olderThan: liveness.silentBefore(now: early), now: early) == 0)
+        #expect(try b.claim(channels: ["outbox"], limit: 10, owner: "node-b", leaseMillis: 300_000, now: early).isEmpty)
+
+        let late = t + NodeLiveness.missedBeats * liveness.heartbeatMillis + 1
+        try b.heartbeat(node: "node-b", now: late)
+        #expect(try b.releaseDeadNodes(olderThan: liveness.silentBefore(now: late), now: late) == 4)
+        #expect(try a.releaseDeadNodes(olderThan: liveness.silentBefore(now: late), now: late) == 0)
+        let admin = try PostgresConnection(cluster.url(db))
+        #expect(try admin.rows("SELECT id FROM nodes") { $0.text(0) } == ["node-b"])
+
+        let byB = try b.claim(channels: ["outbox"], limit: 10, owner: "node-b", leaseMillis: 300_000, now: late)
+        #expect(Set(byB.map(\.delivery.id)) == Set(byA.map(\.delivery.id)))
+        func sent(_ c: [ClaimedDelivery]) -> [DeliveryResult] {
+            c.map {
+                DeliveryResult(
+                    id: $0.delivery.id, outcome: .sent(providerID: nil), retryAt: nil, address: $0.delivery.address)
+            }
+        }
+        try a.complete(sent(byA), owner: "node-a", now: late + 1)
+        #expect(try b.queueCounts(messageID: nil) == [.sending: 4])
+        // The dead node may have sent: its attempt stays counted.
+        #expect(try byB.allSatisfy { try b.delivery(id: $0.delivery.id)?.attempts == 2 })
+        try b.complete(sent(byB), owner: "node-b", now: late + 2)
+        #expect(try b.queueCounts(messageID: nil) == [.sent: 4])
+    }
+
+    /// Two stores as two nodes: each duty goes to one of them; when the leader's session ends
+    /// (the server ends it, as when the node dies) the other takes the duty at its next look, and
+    /// the first, connected again, no longer has it. Resigning hands every duty over.
+    @Test func eachDutyHasOneLeaderTakenOverWhenItsSessionEnds() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let a = try PostgresStore(url: cluster.url(db))
+        let b = try PostgresStore(url: cluster.url(db))
+        defer {
+            a.resignDuties()
+            b.resignDuties()
+        }
+        #expect(a.leads(.campaigns) && a.leads(.campaigns))
+        #expect(!b.leads(.campaigns))
+        #expect(b.leads(.reminders) && !a.leads(.reminders))
+
+        let admin = try PostgresConnection(cluster.url(db))
+        let ended = try admin.rows(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND ((classid::bigint << 32) | objid::bigint) = $1
+            """, [.integer(PostgresStore.dutyLock(.campaigns))]
+        ) { try $0.bool(0) }
+        #expect(ended == [true])
+        try TestSupport.waitFor("b to take the campaigns", interval: 0.01) { b.leads(.campaigns) }
+        #expect(!a.leads(.campaigns))
+        #expect(b.leads(.reminders))
+
+        b.resignDuties()
+        try TestSupport.waitFor("a to take both duties", interval: 0.01) { a.leads(.campaigns) && a.leads(.reminders) }
+        #expect(!b.leads(.campaigns) && !b.leads(.reminders))
     }
 
     // MARK: claims across connections

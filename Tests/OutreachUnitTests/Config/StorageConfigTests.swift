@@ -68,4 +68,20 @@ import Testing
                 == "The PostgreSQL database has schema version 3 but this outreachd needs 5; "
                 + "run `outreachd storage migrate` first.")
     }
+
+    /// `heartbeat`: a duration of at least a second, 5 s unless set; anything else is one sentence.
+    @Test func theHeartbeatIsADurationOfAtLeastASecond() throws {
+        #expect(try Config.parse("[storage]\n", file: "c.conf", environment: [:]).heartbeatMillis == 5_000)
+        #expect(
+            try Config.parse("[storage]\nheartbeat = \"2s\"\n", file: "c.conf", environment: [:]).heartbeatMillis
+                == 2_000)
+        for bad in ["\"0s\"", "\"soon\""] {
+            #expect(
+                throws: ConfigError.invalid(
+                    file: "c.conf", line: 2, key: "heartbeat", message: "must be a duration of at least 1s, like 5s")
+            ) {
+                try Config.parse("[storage]\nheartbeat = \(bad)\n", file: "c.conf", environment: [:])
+            }
+        }
+    }
 }

@@ -73,6 +73,26 @@ import Testing
         #expect(try b.queueCounts(messageID: nil) == [.queued: 4])
     }
 
+    /// A node that does not lead `Duty.reminders` leaves what is due to the leader: nothing
+    /// fanned out, no failure; once it leads, it fans out.
+    @Test func onlyTheLeaderFansOut() throws {
+        let store = try SQLiteStore(path: TestSupport.temporaryDirectory("reminders") + "/o.db")
+        try Self.club(store)
+        _ = try store.createEvent(try Self.dinner(reminders: ["-1d"]), now: Self.at("2027-01-01T00:00:00Z"))
+        let leading = Atomic<Bool>(false)
+        let service = ReminderService(
+            store: store, clock: ManualTime(Self.at("2027-01-06T18:00:00Z")), log: { _, _ in },
+            leads: { leading.load(ordering: .relaxed) }
+        ) { _ in }
+        // The invitations, queued by `createEvent`.
+        let before = try store.queueCounts(messageID: nil)[.queued, default: 0]
+        #expect(service.step().failed == false)
+        #expect(try store.queueCounts(messageID: nil)[.queued, default: 0] == before)
+        leading.store(true, ordering: .relaxed)
+        _ = service.step()
+        #expect(try store.queueCounts(messageID: nil)[.queued, default: 0] == before + 2)
+    }
+
     /// The service fans out at start what fell due while nothing ran, and wakes the channel's loops.
     @Test func theServiceFansOutAtStartAndWakesTheChannels() throws {
         let store = try SQLiteStore(path: TestSupport.temporaryDirectory("reminders") + "/o.db")

@@ -22,6 +22,11 @@ import Testing
         try check.run(try f.make())
     }
 
+    @Test(arguments: StoreFactory.all, StoreConformance.nodes)
+    func nodes(_ f: StoreFactory, _ check: StoreCheck<any NodeQueueStore>) throws {
+        try check.run(try f.make())
+    }
+
     @Test(arguments: StoreFactory.all, StoreConformance.consentAtTheQueue)
     func consentAtTheQueue(_ f: StoreFactory, _ check: StoreCheck<any QueueingStore>) throws {
         try check.run(try f.make())

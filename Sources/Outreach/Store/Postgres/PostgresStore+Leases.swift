@@ -142,8 +142,8 @@ extension PostgresStore {
     }
 
     /// The leases of processes of this machine that are no longer running (see `LeaseOwner`). On
-    /// several nodes each sees only its own host's processes; the nodes table of issue 20 will
-    /// end a dead node's leases (docs/scale-out.md).
+    /// several nodes each sees only its own host's processes; a dead node's leases are ended by the
+    /// others through the `nodes` table (`releaseDeadNodes`, docs/scale-out.md).
     @discardableResult
     public func expireLeasesOfStoppedProcesses(now: Int64) throws -> Int {
         try expireLeases(now: now) { LeaseOwner($0)?.isGone ?? false }

@@ -16,12 +16,14 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
     /// The health probe's connection (`checkReachable`), apart from the store's so a long
     /// transaction does not hold it up; opened on first use, dropped when it fails.
     private let probe = Mutex<PostgresConnection?>(nil)
+    /// The sessions holding the advisory locks of the duties this node leads (`leads`).
+    let dutySessions = Mutex<[Duty: PostgresConnection]>([:])
     /// Before this instant (uptime ns) a closed connection is not tried again: calls fail at once
     /// meanwhile, rather than each waiting for a server that is away. Used under `lock`.
     private nonisolated(unsafe) var reconnectNotBefore: UInt64 = 0
     /// What `connect` needs to open another connection (the probe, VACUUM after an erase).
-    private let url: String
-    private let password: String?
+    let url: String
+    let password: String?
     /// Group-commit batches redone one savepoint per request (see `enqueueBatch`).
     let slowPathCount = Atomic<Int>(0)
     /// A scheduled campaign found this much past its time is paused instead of sent late.
