@@ -19,6 +19,10 @@ public struct StoreCopy {
         "reminder_runs", "channel_status", "hook_subscriptions", "hook_events",
     ]
 
+    /// Tables about the running nodes, not the organisation's data: a copy's target has its own
+    /// nodes (PostgreSQL's `nodes`: heartbeats of the source's nodes would be released at once).
+    static let perNode: Set<String> = ["nodes"]
+
     let source: any StoreDump
     let target: any StoreDump
 
@@ -33,8 +37,8 @@ public struct StoreCopy {
     ///   that differs: checked before the commit too, so nothing is kept then); the backend's errors.
     @discardableResult
     public func run() throws -> [TableCount] {
-        let tables = Self.ordered(try source.dumpTables())
-        let targetTables = Set(try target.dumpTables())
+        let tables = Self.ordered(try source.dumpTables().filter { !Self.perNode.contains($0) })
+        let targetTables = Set(try target.dumpTables()).subtracting(Self.perNode)
         for t in targetTables.sorted() {
             let n = try target.dumpCount(t)
             if n > 0 { throw StoreCopyError.targetNotEmpty(store: target.dumpName, table: t, rows: n) }
