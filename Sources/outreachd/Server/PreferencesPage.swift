@@ -211,15 +211,10 @@ enum PreferencesPage {
         "nn": "Norsk nynorsk", "fi": "Suomi", "pl": "Polski", "pt": "Português", "is": "Íslenska",
     ]
 
-    /// The strings for a contact locale, else the first Accept-Language we have, else English.
+    /// The strings for a contact locale, else the first Accept-Language we have, else English: the
+    /// choice of every built-in page (`PageLanguage.choose`).
     static func language(locale: String?, acceptLanguage: String?) -> Strings {
-        for header in [locale, acceptLanguage].compactMap({ $0 }) {
-            for tag in AcceptLanguage.ranked(header) {
-                let primary = String(tag.split(separator: "-").first ?? "")
-                if let s = strings[primary] { return s }
-            }
-        }
-        return strings["en"]!
+        strings[PageLanguage.choose([locale, acceptLanguage], available: Set(strings.keys))] ?? strings["en"]!
     }
 
     /// What a POST did, said above the forms.
