@@ -72,7 +72,8 @@ extension Daemon {
             leaseMillis: loaded.settings.leaseMillis, availability: ChannelAvailability(),
             quietHours: loaded.quiet, redactor: SecretRedactor(secrets: config.secretValues)
         ) { Log.info($0) }
-        let scheduler = Scheduler(worker: worker, store: store, workers: workers, log: Log.sink)
+        let scheduler = Scheduler(
+            worker: worker, store: store, workers: workers, maxIdleMillis: config.idlePollMillis, log: Log.sink)
         let delivery = DeliveryService(
             scheduler: scheduler, worker: worker, store: store, drainTimeoutMillis: loaded.settings.drainTimeoutMillis,
             log: Log.sink)
