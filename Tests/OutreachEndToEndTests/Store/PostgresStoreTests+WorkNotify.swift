@@ -25,7 +25,6 @@ extension PostgresStoreTests {
             }
             return got.subtracting(["marker"])
         }
-        let now = WallClock.nowMillis()
         func enqueue(_ channels: [String]) throws {
             _ = try store.enqueue(
                 Message(template: "welcome"),
@@ -36,10 +35,13 @@ extension PostgresStoreTests {
         }
 
         #expect(try heard { try enqueue(["mail", "sms", "mail2"]) } == ["mail", "sms", "mail2"])
+        // Past the enqueue's own clock, so everything is due.
+        let now = WallClock.nowMillis() + 1_000
         var mail: [ClaimedDelivery] = []
         #expect(
             try heard { mail = try store.claim(channels: ["mail"], limit: 5, owner: "n", leaseMillis: 60_000, now: now) }
                 .isEmpty, "a claim notifies nothing")
+        #expect(mail.count == 1)
         #expect(try heard { try store.complete(outcome(mail, .transient("4xx"), retryAt: now + 1), owner: "n", now: now) }
             == ["mail"], "a transient failure is due again")
         mail = try store.claim(channels: ["mail"], limit: 5, owner: "n", leaseMillis: 60_000, now: now + 2)
