@@ -86,7 +86,8 @@ extension Daemon {
         let wakeups: [any Service] =
             config.storageNotify
             ? [
-                WorkWakeups(source: store, log: Log.sink, wake: { scheduler.wake($0) }, wakeAll: { scheduler.wakeAll() })
+                WorkWakeups(
+                    source: store, log: Log.sink, wake: { scheduler.wake($0) }, wakeAll: { scheduler.wakeAll() })
             ] : []
         let fanOut = HookFanOut(store: store, hooks: hooks.map(\.hook), log: Log.sink) { scheduler.wake($0) }
         let reminders = ReminderService(store: store, log: Log.sink, leads: { store.leads(.reminders) }) {

@@ -39,11 +39,14 @@ extension PostgresStoreTests {
         let now = WallClock.nowMillis() + 1_000
         var mail: [ClaimedDelivery] = []
         #expect(
-            try heard { mail = try store.claim(channels: ["mail"], limit: 5, owner: "n", leaseMillis: 60_000, now: now) }
-                .isEmpty, "a claim notifies nothing")
+            try heard {
+                mail = try store.claim(channels: ["mail"], limit: 5, owner: "n", leaseMillis: 60_000, now: now)
+            }
+            .isEmpty, "a claim notifies nothing")
         #expect(mail.count == 1)
-        #expect(try heard { try store.complete(outcome(mail, .transient("4xx"), retryAt: now + 1), owner: "n", now: now) }
-            == ["mail"], "a transient failure is due again")
+        #expect(
+            try heard { try store.complete(outcome(mail, .transient("4xx"), retryAt: now + 1), owner: "n", now: now) }
+                == ["mail"], "a transient failure is due again")
         mail = try store.claim(channels: ["mail"], limit: 5, owner: "n", leaseMillis: 60_000, now: now + 2)
         #expect(try heard { try store.complete(outcome(mail, .permanent("5xx")), owner: "n", now: now + 2) }.isEmpty)
         var retried = 0

@@ -95,7 +95,8 @@ import Testing
         #expect(postgres.idlePollMillis == 1_000 && postgres.storageNotify)
         let set = try Config.parse(pg + "poll = \"2m\"\nnotify = false\n", file: "c.conf", environment: [:])
         #expect(set.idlePollMillis == 120_000 && !set.storageNotify)
-        #expect(try Config.parse("[storage]\npoll = \"3s\"\n", file: "c.conf", environment: [:]).idlePollMillis == 3_000)
+        #expect(
+            try Config.parse("[storage]\npoll = \"3s\"\n", file: "c.conf", environment: [:]).idlePollMillis == 3_000)
         for bad in ["\"0s\"", "\"2h\"", "\"often\""] {
             #expect(
                 throws: ConfigError.invalid(

@@ -61,7 +61,9 @@ import Testing
         let woken = Woken()
         let s = Self.service(source, woken)
         try s.start()
-        try TestSupport.waitFor("the second attempt", interval: 0.005) { source.subscriptions.load(ordering: .relaxed) == 1 }
+        try TestSupport.waitFor("the second attempt", interval: 0.005) {
+            source.subscriptions.load(ordering: .relaxed) == 1
+        }
         try TestSupport.waitFor("every loop woken", interval: 0.005) { woken.all.load(ordering: .relaxed) == 1 }
         s.drain()
         #expect(woken.lines.withLock { $0.first?.contains("channel loops poll until it listens again") } == true)
