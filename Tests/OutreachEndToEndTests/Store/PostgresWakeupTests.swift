@@ -15,15 +15,7 @@ import Testing
         let storage = db.storage.replacingOccurrences(of: "[storage]\n", with: "[storage]\n" + extra + "\n")
         let d = try DaemonHarness(channels: storage + DaemonRestartTests.smtpChannel(smtp.port))
         #expect(try d.cli(["storage", "migrate"]).status == 0)
-        let csv = d.dir + "/members.csv"
-        try ("email,name\n" + (0..<total).map { "m\($0)@example.org,Member \($0)" }.joined(separator: "\n"))
-            .write(toFile: csv, atomically: true, encoding: .utf8)
-        #expect(try d.cli(["lists", "create", "members"]).status == 0)
-        #expect(try d.cli(["contacts", "import", csv, "--list", "members"]).status == 0)
-        let c = try d.cli([
-            "campaigns", "create", "december", "--template", "newsletter", "--list", "members", "--channel", "mail",
-        ])
-        #expect(c.status == 0, "\(c.stderr)")
+        try DaemonRestartTests.createCampaign(d, total: total)
         return d
     }
 
