@@ -84,4 +84,36 @@ import Testing
         #expect(d.stop().status == 0)
         #expect(smtp.recipients.filter { $0 == "after@example.org" }.count == 1)
     }
+
+    /// Two nodes on one database, both polling only every minute. Node A leases a whole slow
+    /// campaign in one batch; node B, started then, finds nothing to claim and sleeps. A is
+    /// stopped (SIGTERM, `drain_timeout = "1s"`) and gives its leases back: that update notifies,
+    /// and B, woken, sends what A did not within seconds (more than A could have had on the wire
+    /// as it died: one message per connection).
+    @Test func leasesGivenBackByOneNodeWakeAnother() throws {
+        let smtp = DaemonSMTPCrashTests.SMTPPeer()
+        try smtp.start(delay: 0.5)
+        let total = 40
+        let db = try PostgresDaemonTests.database()
+        let storage = db.storage.replacingOccurrences(of: "[storage]\n", with: "[storage]\npoll = \"60s\"\n")
+        let channel = storage + DaemonRestartTests.smtpChannel(smtp.port) + "\nbatch_size = 100\n"
+        let a = try DaemonHarness(server: #"drain_timeout = "1s""#, channels: channel)
+        let b = try DaemonHarness(channels: channel)
+        #expect(try a.cli(["storage", "migrate"]).status == 0)
+        try DaemonRestartTests.createCampaign(a, total: total)
+        try a.start()
+        #expect(try a.cli(["campaigns", "start", "december"]).status == 0)
+        try DaemonCrashTests.waitFor("node A sending", seconds: 20) { !smtp.recipients.isEmpty }
+        try b.start()
+        a.stop()
+        #expect(a.log.contains("gave back"), "\(a.log)")
+        let byA = Set(smtp.recipients).count
+        #expect(byA + DaemonRestartTests.connections < total, "node A sent nearly all before it stopped")
+        try DaemonCrashTests.waitFor("node B, woken, sending", seconds: 20) {
+            Set(smtp.recipients).count > byA + DaemonRestartTests.connections
+        }
+        try DaemonCrashTests.waitFor("the whole campaign", seconds: 120) { Set(smtp.recipients).count >= total }
+        #expect(b.stop().status == 0)
+        #expect(Set(smtp.recipients) == Set((0..<total).map { "m\($0)@example.org" }))
+    }
 }
