@@ -8,7 +8,9 @@ extension StoreConformance {
     /// connections at once (as several nodes) are in `PostgresStoreTests`, through
     /// `slotsTakenAtOnceNeverOverlap` too.
     public static let pacing: [StoreCheck<any SendPacing>] = [
-        StoreCheck("slotsTakenAtOnceFromOneStoreNeverOverlap") { try slotsTakenAtOnceNeverOverlap(Array(repeating: $0, count: 4)) },
+        StoreCheck("slotsTakenAtOnceFromOneStoreNeverOverlap") {
+            try slotsTakenAtOnceNeverOverlap(Array(repeating: $0, count: 4))
+        },
         StoreCheck("eachChannelHasItsOwnPace", eachChannelHasItsOwnPace),
     ]
 

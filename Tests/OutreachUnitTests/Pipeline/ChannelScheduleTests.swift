@@ -22,7 +22,8 @@ import Testing
         let section = ChannelSections.make("c", ["type": "smtp", "rate": "600/m"])
         #expect(try ChannelSchedule(section: section, channel: Described()).rate?.perSecond == 10)
         do {
-            _ = try ChannelSchedule(section: ChannelSections.make("c", ["type": "x", "rate": "fast"]), channel: Described())
+            _ = try ChannelSchedule(
+                section: ChannelSections.make("c", ["type": "x", "rate": "fast"]), channel: Described())
             Issue.record("accepted")
         } catch {
             #expect("\(error)".contains("must be COUNT/UNIT like 50/s, 600/m or 1000/h"), "\(error)")
