@@ -41,7 +41,8 @@ extension Daemon {
         for (name, section) in config.channels {
             let raw = try ChannelFactory.make(name: name, section: section, config: config)
             let schedule = try ChannelSchedule.checked(section: section, channel: raw)
-            channels[name] = PacedChannel(raw, rate: schedule.rate, batchCap: schedule.batchCap) {
+            // Paced through the store: on PostgreSQL one pace for every node (docs/scale-out.md).
+            channels[name] = PacedChannel(raw, rate: schedule.rate, batchCap: schedule.batchCap, pacing: store) {
                 metrics.observeSend(channel: $0, outcomes: $1, seconds: $2)
             }
             infos[name] = ChannelInfo(
