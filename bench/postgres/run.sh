@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# PostgreSQL benchmarks (issue 20), each on a throwaway cluster of its own (bench/postgres/cluster.sh):
+#
+#   queue     claim + complete of N deliveries (default 100,000) through the store
+#             (`outreachd storage bench-queue`: DeliveryQueue.claim/complete, batches of BATCH = 256, one
+#             connection, nothing sent) against pgbench -M prepared -f queue.pgbench, the same statements
+#             with the same parameters on one connection, on the same table refilled before every run.
+#             Goal: ratio >= 0.5.
+#   api       durable POST /v1/messages through `serve` on PostgreSQL against GET /healthz of the same
+#             node (bench/daemon's wrk scripts, a unique Idempotency-Key per trigger). Reported.
+#   campaign  CAMPAIGN_N newsletters (default 20,000) into Postfix's smtp-sink with 1, 2 and 3 `serve`
+#             nodes on the one PostgreSQL, with CPU seconds of the nodes, PostgreSQL and smtp-sink. Reported.
+#
+# Every part alternates what it compares over ROUNDS rounds (default 5) and prints every round, the
+# medians with min–max and the load average.
+# Usage: bench/postgres/run.sh [PARTS…]   (default: queue api campaign)
+#        N=100000 BATCH=256 ROUNDS=5 CAMPAIGN_N=20000 API_SECONDS=4 API_CONNS=64 PG_FSYNC=on
+#        OUTREACHD=path chooses the binary (default: the release build, built if it is missing)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PARTS=${*:-queue api campaign}
+N=${N:-100000}
+BATCH=${BATCH:-256}
+ROUNDS=${ROUNDS:-5}
+CAMPAIGN_N=${CAMPAIGN_N:-20000}
+bin=${OUTREACHD:-$PWD/.build/release/outreachd}
+[ -x "$bin" ] || swift build -c release --product outreachd >/dev/null
+command -v pgbench >/dev/null || { echo "pgbench not found: scripts/install-deps.sh --bench" >&2; exit 1; }
+here=bench/postgres
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-pg-work.XXXXXX")
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    pg_stop_cluster 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+# shellcheck source=bench/postgres/cluster.sh
+source "$here/cluster.sh"
+free_port() { python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"; }
+load() { awk '{print $1, $2, $3}' /proc/loadavg; }
+# CPU seconds (user + system) of the cluster: the postmaster, its live children and those it reaped.
+pg_cpu() {
+    local pm total=0 p
+    pm=$(head -1 "$PG_DIR/data/postmaster.pid")
+    total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+    for p in $(ps -o pid= --ppid "$pm"); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+proc_cpu() { # PID… → CPU seconds (user + system) of these processes and their reaped children
+    local total=0 p
+    for p in "$@"; do total=$((total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+    awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+summary() { # label file-of-numbers → "median (min–max)"
+    python3 - "$1" "$2" <<'PY'
+import statistics, sys
+xs = [float(l.split()[0]) for l in open(sys.argv[2]) if l.strip()]
+fmt = (lambda x: f"{x:.3f}") if max(xs) < 10 else (lambda x: f"{x:,.0f}")
+print(f"{sys.argv[1]}: median {fmt(statistics.median(xs))} ({fmt(min(xs))}–{fmt(max(xs))}), {len(xs)} rounds")
+PY
+}
+echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), fsync=${PG_FSYNC:-on}; $(date -u '+%F %T UTC'), load $(load)"
+
+conf() { # data-dir db port → a node's configuration
+    cat <<CONF
+data_dir = "$1"
+templates_dir = "$PWD/templates"
+default_locale = "en"
+public_url = "https://outreach.example.org"
+[storage]
+url = "$(pg_url "$2")"
+[server]
+listen = "127.0.0.1:$3"
+tokens_file = "$work/tokens"
+per_ip_connections = 0
+[sender]
+from = "Connecting Friends <venner@sprogcenter.example>"
+[channels.email]
+type = "smtp"
+url = "smtp://127.0.0.1:${SINK_PORT:-25}"
+tls = "none"
+max_connections = 4
+CONF
+}
+echo "bench-$RANDOM$RANDOM" > "$work/tokens"
+
+queue_part() {
+    pg_sql postgres -c "CREATE DATABASE queue"
+    conf "$work/q" queue "$(free_port)" > "$work/q.conf"
+    "$bin" --config "$work/q.conf" storage migrate >/dev/null
+    pg_sql queue -v n="$N" -f "$here/fill.sql"
+    local txs=$(( (N + BATCH - 1) / BATCH )) r
+    : > "$work/q-ours"; : > "$work/q-ref"; : > "$work/q-ratio"
+    sent() { pg_sql queue -tA -c "SELECT count(*) FROM deliveries WHERE state = 'sent'"; }
+    ours() {
+        pg_sql queue -f "$here/refill.sql"
+        local c0 out c1
+        c0=$(pg_cpu)
+        out=$("$bin" --config "$work/q.conf" storage bench-queue --channel bench --batch "$BATCH")
+        c1=$(pg_cpu)
+        [ "$(sent)" = "$N" ] || { echo "ours: $(sent) of $N sent" >&2; exit 1; }
+        awk -v o="$out" -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" 'BEGIN {
+            split(o, f, /[ =]/); for (i = 1; i < length(f); i += 2) v[f[i]] = f[i + 1]
+            printf "%s %s %s\n", v["per_second"], v["seconds"], c }'
+    }
+    ref() {
+        pg_sql queue -f "$here/refill.sql"
+        local now out c0 c1
+        now=$(date +%s%3N)
+        c0=$(pg_cpu)
+        out=$(pgbench -n -M prepared -c 1 -t "$txs" -f "$here/queue.pgbench" -h "$PG_DIR" -p "$PG_PORT" -U postgres \
+            -D now="$now" -D lease=$((now + 300000)) -D owner=pgbench-bench -D channels='{bench}' -D batch="$BATCH" \
+            queue 2>&1) || { echo "$out" >&2; exit 1; }
+        c1=$(pg_cpu)
+        [ "$(sent)" = "$N" ] || { echo "pgbench: $(sent) of $N sent" >&2; echo "$out" >&2; exit 1; }
+        # tps excludes the connection's set-up, as ours excludes opening the store.
+        awk -v n="$N" -v t="$txs" -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" \
+            '/^tps = / { s = t / $3; printf "%.0f %.3f %s\n", n / s, s, c }' <<<"$out"
+    }
+    echo "== queue: claim + complete of $N deliveries, batches of $BATCH, one connection; $ROUNDS rounds"
+    printf "%-6s %-32s %12s %9s %14s\n" round "" deliveries/s seconds "postgres CPU s"
+    for r in $(seq "$ROUNDS"); do
+        local a b
+        if [ $((r % 2)) = 1 ]; then a=$(ours); b=$(ref); else b=$(ref); a=$(ours); fi
+        printf "%-6s %-32s %12s %9s %14s\n" "$r" "outreachd storage bench-queue" $a
+        printf "%-6s %-32s %12s %9s %14s\n" "$r" "pgbench -f queue.pgbench" $b
+        echo "${a%% *}" >> "$work/q-ours"; echo "${b%% *}" >> "$work/q-ref"
+        awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { printf "%.3f\n", a / b }' >> "$work/q-ratio"
+    done
+    summary "store deliveries/s" "$work/q-ours"
+    summary "pgbench deliveries/s" "$work/q-ref"
+    echo "ratio per round: $(tr '\n' ' ' < "$work/q-ratio")"
+    summary "ratio store/pgbench (goal >= 0.5)" "$work/q-ratio"
+    echo "load $(load)"
+}
+
+api_part() {
+    command -v wrk >/dev/null || { echo "wrk is not installed (Debian: apt-get install wrk)" >&2; exit 1; }
+    pg_sql postgres -c "CREATE DATABASE api"
+    local port secs=${API_SECONDS:-4} conns=${API_CONNS:-64} token send_at r
+    port=$(free_port)
+    token=$(cat "$work/tokens")
+    conf "$work/a" api "$port" > "$work/a.conf"
+    "$bin" --config "$work/a.conf" storage migrate >/dev/null
+    "$bin" --config "$work/a.conf" serve 2>"$work/a.log" & pids+=($!)
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+    send_at=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+    run() { wrk -t2 -c"$conns" -d"${secs}s" --latency "$@"; }
+    rps() { awk '/^Requests\/sec:/ {print $2}' <<<"$1"; }
+    p99() { awk '$1=="99%" {print $2}' <<<"$1"; }
+    bad() { awk '/Non-2xx|Socket errors/' <<<"$1"; }
+    wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$port/v1/messages" -- "$token" "$send_at" >/dev/null
+    : > "$work/a-post"; : > "$work/a-health"; : > "$work/a-ratio"
+    echo "== api: durable POST /v1/messages (a key per trigger) vs GET /healthz, wrk -t2 -c$conns -d${secs}s; $ROUNDS rounds"
+    printf "%-6s %-30s %12s %10s %14s\n" round "" requests/s "p99" "postgres CPU s"
+    for r in $(seq "$ROUNDS"); do
+        local post health c0 c1 c2
+        c0=$(pg_cpu)
+        if [ $((r % 2)) = 1 ]; then
+            post=$(run -s bench/daemon/trigger.lua "http://127.0.0.1:$port/v1/messages" -- "$token" "$send_at")
+            c1=$(pg_cpu)
+            health=$(run "http://127.0.0.1:$port/healthz"); c2=$(pg_cpu)
+            c1=$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')
+        else
+            health=$(run "http://127.0.0.1:$port/healthz"); c1=$(pg_cpu)
+            post=$(run -s bench/daemon/trigger.lua "http://127.0.0.1:$port/v1/messages" -- "$token" "$send_at")
+            c2=$(pg_cpu)
+            c1=$(awk -v a="$c1" -v b="$c2" 'BEGIN{print b-a}')
+        fi
+        bad "$post"; bad "$health"
+        printf "%-6s %-30s %12s %10s %14s\n" "$r" "POST /v1/messages (durable)" "$(rps "$post")" "$(p99 "$post")" "$c1"
+        printf "%-6s %-30s %12s %10s\n" "$r" "GET /healthz (reference)" "$(rps "$health")" "$(p99 "$health")"
+        rps "$post" >> "$work/a-post"; rps "$health" >> "$work/a-health"
+        awk -v a="$(rps "$post")" -v b="$(rps "$health")" 'BEGIN { printf "%.3f\n", a / b }' >> "$work/a-ratio"
+    done
+    summary "POST req/s" "$work/a-post"
+    summary "GET /healthz req/s" "$work/a-health"
+    echo "ratio per round: $(tr '\n' ' ' < "$work/a-ratio")"
+    summary "ratio POST/healthz" "$work/a-ratio"
+    echo "messages stored: $(pg_sql api -tA -c 'SELECT count(*) FROM messages')"
+    echo "load $(load)"
+    kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+}
+
+campaign_part() {
+    command -v smtp-sink >/dev/null || { echo "smtp-sink not found: apt-get install postfix" >&2; exit 1; }
+    SINK_PORT=$(free_port)
+    smtp-sink -u nobody 127.0.0.1:"$SINK_PORT" 256 & local sink=$!; pids+=("$sink")
+    pg_sql postgres -c "CREATE DATABASE campaign"
+    conf "$work/c0" campaign "$(free_port)" > "$work/c0.conf"
+    local C=("$bin" --config "$work/c0.conf")
+    "${C[@]}" storage migrate >/dev/null
+    python3 bench/store/gen_contacts.py "$CAMPAIGN_N" > "$work/contacts.csv"
+    "${C[@]}" lists create all >/dev/null
+    "${C[@]}" contacts import "$work/contacts.csv" --list all >/dev/null 2>&1
+    : > "$work/c-results"
+    echo "== campaign: $CAMPAIGN_N newsletters into smtp-sink, max_connections = 4 a node; $ROUNDS rounds of 1, 2, 3 nodes"
+    printf "%-6s %-6s %10s %9s %16s %13s %11s\n" round nodes msgs/s seconds "outreachd CPU s" "postgres CPU s" "sink CPU s"
+    for r in $(seq "$ROUNDS"); do
+        local order="1 2 3"; [ $((r % 2)) = 1 ] || order="3 2 1"
+        for k in $order; do
+            local name="c$r-$k" mid start i nodes=() ports=() c0 s0 c1 s1 u
+            "${C[@]}" campaigns create "$name" --template newsletter --list all --channel email >/dev/null
+            "${C[@]}" campaigns start "$name" >/dev/null     # fan-out, with no node running yet
+            mid=$(pg_sql campaign -tA -c "SELECT message_id FROM campaigns WHERE name = '$name'")
+            c0=$(pg_cpu); s0=$(proc_cpu "$sink")
+            start=$(date +%s%3N)
+            for i in $(seq "$k"); do
+                ports[i]=$(free_port)
+                conf "$work/n$i" campaign "${ports[i]}" > "$work/n$i.conf"
+                "$bin" --config "$work/n$i.conf" serve 2>>"$work/n$i.log" & nodes+=($!); pids+=($!)
+            done
+            for _ in $(seq 1200); do
+                [ "$(pg_sql campaign -tA -c "SELECT count(*) FROM deliveries WHERE message_id = $mid
+                    AND state IN ('queued', 'sending', 'failed')")" = 0 ] && break
+                sleep 0.1
+            done
+            c1=$(pg_cpu); s1=$(proc_cpu "$sink"); u=$(proc_cpu "${nodes[@]}")
+            read -r sent last < <(pg_sql campaign -tA -F ' ' -c \
+                "SELECT count(*), max(sent_at) FROM deliveries WHERE message_id = $mid AND state = 'sent'")
+            kill "${nodes[@]}"; wait "${nodes[@]}" 2>/dev/null || true
+            [ "$sent" = "$CAMPAIGN_N" ] || echo "warning: round $r, $k nodes: $sent of $CAMPAIGN_N sent" >&2
+            # From the nodes' launch to the last delivery recorded sent (start-up included).
+            awk -v r="$r" -v k="$k" -v n="$sent" -v a="$start" -v b="$last" -v u="$u" \
+                -v p="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" -v s="$(awk -v a="$s0" -v b="$s1" 'BEGIN{print b-a}')" \
+                'BEGIN { t = (b - a) / 1000; printf "%-6s %-6s %10.0f %9.2f %16.2f %13.2f %11.2f\n", r, k, n / t, t, u, p, s }' \
+                | tee -a "$work/c-results"
+        done
+    done
+    for k in 1 2 3; do
+        awk -v k="$k" '$2 == k {print $3}' "$work/c-results" > "$work/c-$k"
+        summary "$k node(s) msgs/s" "$work/c-$k"
+        awk -v k="$k" -v n="$CAMPAIGN_N" '$2 == k { u += $5; p += $6; s += $7; c++ } END {
+            printf "  CPU per message: outreachd %.0f µs, postgres %.0f µs, smtp-sink %.0f µs\n",
+                1e6 * u / (c * n), 1e6 * p / (c * n), 1e6 * s / (c * n) }' "$work/c-results"
+    done
+    echo "load $(load)"
+}
+
+for p in $PARTS; do "${p}_part"; done
