@@ -3,7 +3,7 @@
 #
 #   queue     claim + complete of N deliveries (default 100,000) through the store
 #             (`outreachd storage bench-queue`: DeliveryQueue.claim/complete, batches of BATCH = 256, one
-#             connection, nothing sent) against pgbench -M prepared -f queue.pgbench, the same statements
+#             connection, nothing sent) against pgbench -M extended -f queue.pgbench, the same statements
 #             with the same parameters on one connection, on the same table refilled before every run.
 #             Goal: ratio >= 0.5.
 #   api       durable POST /v1/messages through `serve` on PostgreSQL against GET /healthz of the same
@@ -32,8 +32,8 @@ pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    pg_stop_cluster 2>/dev/null || true
-    rm -rf "$work"
+    pg_stop_cluster || true
+    if [ -n "${BENCH_KEEP:-}" ]; then echo "kept: $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 # shellcheck source=bench/postgres/cluster.sh
@@ -84,6 +84,7 @@ type = "smtp"
 url = "smtp://127.0.0.1:${SINK_PORT:-25}"
 tls = "none"
 max_connections = 4
+batch_size = ${CAMPAIGN_BATCH:-256}
 CONF
 }
 echo "bench-$RANDOM$RANDOM" > "$work/tokens"
@@ -97,37 +98,42 @@ queue_part() {
     : > "$work/q-ours"; : > "$work/q-ref"; : > "$work/q-ratio"
     sent() { pg_sql queue -tA -c "SELECT count(*) FROM deliveries WHERE state = 'sent'"; }
     ours() {
-        pg_sql queue -f "$here/refill.sql"
+        refill
         local c0 out c1
         c0=$(pg_cpu)
-        out=$("$bin" --config "$work/q.conf" storage bench-queue --channel bench --batch "$BATCH")
-        c1=$(pg_cpu)
+        out=$(/usr/bin/time -f "cpu=%U+%S" "$bin" --config "$work/q.conf" storage bench-queue --channel bench \
+            --batch "$BATCH" 2>&1)
+        sleep 0.5; c1=$(pg_cpu)
         [ "$(sent)" = "$N" ] || { echo "ours: $(sent) of $N sent" >&2; exit 1; }
         awk -v o="$out" -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" 'BEGIN {
-            split(o, f, /[ =]/); for (i = 1; i < length(f); i += 2) v[f[i]] = f[i + 1]
-            printf "%s %s %s\n", v["per_second"], v["seconds"], c }'
+            gsub(/\n/, " ", o); split(o, f, /[ =]/); for (i = 1; i < length(f); i += 2) v[f[i]] = f[i + 1]
+            split(v["cpu"], u, "+"); printf "%s %s %s %.2f\n", v["per_second"], v["seconds"], c, u[1] + u[2] }'
     }
+    # The table as a campaign's fan-out leaves it. The pauses let the server reap a session that
+    # ended: its CPU is counted (pg_cpu) once the postmaster has waited for it.
+    refill() { pg_sql queue -f "$here/refill.sql"; sleep 0.5; }
     ref() {
-        pg_sql queue -f "$here/refill.sql"
+        refill
         local now out c0 c1
         now=$(date +%s%3N)
         c0=$(pg_cpu)
-        out=$(pgbench -n -M prepared -c 1 -t "$txs" -f "$here/queue.pgbench" -h "$PG_DIR" -p "$PG_PORT" -U postgres \
+        out=$(/usr/bin/time -f "cpu=%U+%S" pgbench -n -M extended -c 1 -t "$txs" -f "$here/queue.pgbench" -h "$PG_DIR" -p "$PG_PORT" -U postgres \
             -D now="$now" -D lease=$((now + 300000)) -D owner=pgbench-bench -D channels='{bench}' -D batch="$BATCH" \
             queue 2>&1) || { echo "$out" >&2; exit 1; }
-        c1=$(pg_cpu)
+        sleep 0.5; c1=$(pg_cpu)
         [ "$(sent)" = "$N" ] || { echo "pgbench: $(sent) of $N sent" >&2; echo "$out" >&2; exit 1; }
         # tps excludes the connection's set-up, as ours excludes opening the store.
         awk -v n="$N" -v t="$txs" -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" \
-            '/^tps = / { s = t / $3; printf "%.0f %.3f %s\n", n / s, s, c }' <<<"$out"
+            '/^tps = / { s = t / $3 } /^cpu=/ { split(substr($1, 5), u, "+") }
+             END { printf "%.0f %.3f %s %.2f\n", n / s, s, c, u[1] + u[2] }' <<<"$out"
     }
     echo "== queue: claim + complete of $N deliveries, batches of $BATCH, one connection; $ROUNDS rounds"
-    printf "%-6s %-32s %12s %9s %14s\n" round "" deliveries/s seconds "postgres CPU s"
+    printf "%-6s %-32s %12s %9s %14s %14s\n" round "" deliveries/s seconds "postgres CPU s" "client CPU s"
     for r in $(seq "$ROUNDS"); do
         local a b
         if [ $((r % 2)) = 1 ]; then a=$(ours); b=$(ref); else b=$(ref); a=$(ours); fi
-        printf "%-6s %-32s %12s %9s %14s\n" "$r" "outreachd storage bench-queue" $a
-        printf "%-6s %-32s %12s %9s %14s\n" "$r" "pgbench -f queue.pgbench" $b
+        printf "%-6s %-32s %12s %9s %14s %14s\n" "$r" "outreachd storage bench-queue" $a
+        printf "%-6s %-32s %12s %9s %14s %14s\n" "$r" "pgbench -f queue.pgbench" $b
         echo "${a%% *}" >> "$work/q-ours"; echo "${b%% *}" >> "$work/q-ref"
         awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { printf "%.3f\n", a / b }' >> "$work/q-ratio"
     done
