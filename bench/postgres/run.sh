@@ -95,7 +95,7 @@ queue_part() {
     "$bin" --config "$work/q.conf" storage migrate >/dev/null
     pg_sql queue -v n="$N" -f "$here/fill.sql"
     local txs=$(( (N + BATCH - 1) / BATCH )) r
-    : > "$work/q-ours"; : > "$work/q-ref"; : > "$work/q-ratio"
+    : > "$work/q-ours"; : > "$work/q-ref"; : > "$work/q-ratio"; : > "$work/q-cpu"
     sent() { pg_sql queue -tA -c "SELECT count(*) FROM deliveries WHERE state = 'sent'"; }
     ours() {
         refill
@@ -136,11 +136,16 @@ queue_part() {
         printf "%-6s %-32s %12s %9s %14s %14s\n" "$r" "pgbench -f queue.pgbench" $b
         echo "${a%% *}" >> "$work/q-ours"; echo "${b%% *}" >> "$work/q-ref"
         awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { printf "%.3f\n", a / b }' >> "$work/q-ratio"
+        # CPU seconds for the same work (server + client): steadier than the wall clock on a busy machine.
+        awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+            printf "%.3f\n", (y[3] + y[4]) / (x[3] + x[4]) }' >> "$work/q-cpu"
     done
     summary "store deliveries/s" "$work/q-ours"
     summary "pgbench deliveries/s" "$work/q-ref"
     echo "ratio per round: $(tr '\n' ' ' < "$work/q-ratio")"
     summary "ratio store/pgbench (goal >= 0.5)" "$work/q-ratio"
+    echo "CPU ratio per round, pgbench's CPU s / ours (server + client): $(tr '\n' ' ' < "$work/q-cpu")"
+    summary "CPU ratio" "$work/q-cpu"
     echo "load $(load)"
 }
 
