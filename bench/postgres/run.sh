@@ -9,7 +9,9 @@
 #   api       durable POST /v1/messages through `serve` on PostgreSQL against GET /healthz of the same
 #             node (bench/daemon's wrk scripts, a unique Idempotency-Key per trigger). Reported.
 #   campaign  CAMPAIGN_N newsletters (default 20,000) into Postfix's smtp-sink with 1, 2 and 3 `serve`
-#             nodes on the one PostgreSQL, with CPU seconds of the nodes, PostgreSQL and smtp-sink. Reported.
+#             nodes on the one PostgreSQL, against one `serve` node on SQLite in the same rounds, with the
+#             CPU seconds of the nodes, PostgreSQL and smtp-sink. Each node: max_connections = 4,
+#             batch_size = CAMPAIGN_BATCH (default 256, `work`'s batch; serve's default is 4). Reported.
 #
 # Every part alternates what it compares over ROUNDS rounds (default 5) and prints every round, the
 # medians with min–max and the load average.
@@ -202,39 +204,54 @@ campaign_part() {
     SINK_PORT=$(free_port)
     smtp-sink -u nobody 127.0.0.1:"$SINK_PORT" 256 & local sink=$!; pids+=("$sink")
     pg_sql postgres -c "CREATE DATABASE campaign"
-    conf "$work/c0" campaign "$(free_port)" > "$work/c0.conf"
-    local C=("$bin" --config "$work/c0.conf")
-    "${C[@]}" storage migrate >/dev/null
     python3 bench/store/gen_contacts.py "$CAMPAIGN_N" > "$work/contacts.csv"
-    "${C[@]}" lists create all >/dev/null
-    "${C[@]}" contacts import "$work/contacts.csv" --list all >/dev/null 2>&1
+    # The reference: one node on SQLite (the default store), the same list, in the same rounds.
+    conf "$work/s0" - "$(free_port)" | sed '/^\[storage\]/d; /^url = "postgresql/d' > "$work/s0.conf"
+    conf "$work/c0" campaign "$(free_port)" > "$work/c0.conf"
+    local store
+    for store in s0 c0; do
+        local C=("$bin" --config "$work/$store.conf")
+        "${C[@]}" storage migrate >/dev/null
+        "${C[@]}" lists create all >/dev/null
+        "${C[@]}" contacts import "$work/contacts.csv" --list all >/dev/null 2>&1
+    done
+    cq() { # nodes sql → the answer's fields, space-separated
+        if [ "$1" = sqlite ]; then sqlite3 -separator ' ' "$work/s0/outreach.db" "$2"
+        else pg_sql campaign -tA -F ' ' -c "$2"; fi
+    }
     : > "$work/c-results"
-    echo "== campaign: $CAMPAIGN_N newsletters into smtp-sink, max_connections = 4 a node; $ROUNDS rounds of 1, 2, 3 nodes"
+    echo "== campaign: $CAMPAIGN_N newsletters into smtp-sink, max_connections = 4, batch_size = ${CAMPAIGN_BATCH:-256} a node;"
+    echo "   $ROUNDS rounds of 1, 2, 3 nodes on PostgreSQL and, as the reference, one node on SQLite"
     printf "%-6s %-6s %10s %9s %16s %13s %11s\n" round nodes msgs/s seconds "outreachd CPU s" "postgres CPU s" "sink CPU s"
     for r in $(seq "$ROUNDS"); do
-        local order="1 2 3"; [ $((r % 2)) = 1 ] || order="3 2 1"
+        local order="sqlite 1 2 3"; [ $((r % 2)) = 1 ] || order="3 2 1 sqlite"
         for k in $order; do
-            local name="c$r-$k" mid start i nodes=() ports=() c0 s0 c1 s1 u
-            "${C[@]}" campaigns create "$name" --template newsletter --list all --channel email >/dev/null
-            "${C[@]}" campaigns start "$name" >/dev/null     # fan-out, with no node running yet
-            mid=$(pg_sql campaign -tA -c "SELECT message_id FROM campaigns WHERE name = '$name'")
+            local name="c$r-$k" mid start i nodes=() conf=c0 count=$k c0 s0 c1 s1 u sent last
+            [ "$k" != sqlite ] || { conf=s0; count=1; }
+            "$bin" --config "$work/$conf.conf" campaigns create "$name" --template newsletter --list all \
+                --channel email >/dev/null
+            "$bin" --config "$work/$conf.conf" campaigns start "$name" >/dev/null   # fan-out, no node running yet
+            mid=$(cq "$k" "SELECT message_id FROM campaigns WHERE name = '$name'")
             c0=$(pg_cpu); s0=$(proc_cpu "$sink")
             start=$(date +%s%3N)
-            for i in $(seq "$k"); do
-                ports[i]=$(free_port)
-                conf "$work/n$i" campaign "${ports[i]}" > "$work/n$i.conf"
+            for i in $(seq "$count"); do
+                if [ "$k" = sqlite ]; then
+                    cp "$work/s0.conf" "$work/n$i.conf"
+                else
+                    conf "$work/n$i" campaign "$(free_port)" > "$work/n$i.conf"
+                fi
                 "$bin" --config "$work/n$i.conf" serve 2>>"$work/n$i.log" & nodes+=($!); pids+=($!)
             done
-            for _ in $(seq 1200); do
-                [ "$(pg_sql campaign -tA -c "SELECT count(*) FROM deliveries WHERE message_id = $mid
+            for _ in $(seq 3000); do
+                [ "$(cq "$k" "SELECT count(*) FROM deliveries WHERE message_id = $mid
                     AND state IN ('queued', 'sending', 'failed')")" = 0 ] && break
                 sleep 0.1
             done
-            c1=$(pg_cpu); s1=$(proc_cpu "$sink"); u=$(proc_cpu "${nodes[@]}")
-            read -r sent last < <(pg_sql campaign -tA -F ' ' -c \
+            sleep 0.5; c1=$(pg_cpu); s1=$(proc_cpu "$sink"); u=$(proc_cpu "${nodes[@]}")
+            read -r sent last < <(cq "$k" \
                 "SELECT count(*), max(sent_at) FROM deliveries WHERE message_id = $mid AND state = 'sent'")
             kill "${nodes[@]}"; wait "${nodes[@]}" 2>/dev/null || true
-            [ "$sent" = "$CAMPAIGN_N" ] || echo "warning: round $r, $k nodes: $sent of $CAMPAIGN_N sent" >&2
+            [ "$sent" = "$CAMPAIGN_N" ] || echo "warning: round $r, $k: $sent of $CAMPAIGN_N sent" >&2
             # From the nodes' launch to the last delivery recorded sent (start-up included).
             awk -v r="$r" -v k="$k" -v n="$sent" -v a="$start" -v b="$last" -v u="$u" \
                 -v p="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" -v s="$(awk -v a="$s0" -v b="$s1" 'BEGIN{print b-a}')" \
@@ -242,12 +259,16 @@ campaign_part() {
                 | tee -a "$work/c-results"
         done
     done
-    for k in 1 2 3; do
+    for k in sqlite 1 2 3; do
         awk -v k="$k" '$2 == k {print $3}' "$work/c-results" > "$work/c-$k"
         summary "$k node(s) msgs/s" "$work/c-$k"
         awk -v k="$k" -v n="$CAMPAIGN_N" '$2 == k { u += $5; p += $6; s += $7; c++ } END {
             printf "  CPU per message: outreachd %.0f µs, postgres %.0f µs, smtp-sink %.0f µs\n",
                 1e6 * u / (c * n), 1e6 * p / (c * n), 1e6 * s / (c * n) }' "$work/c-results"
+        [ "$k" = sqlite ] && continue
+        awk -v k="$k" '$2 == "sqlite" { s[$1] = $3 } $2 == k { p[$1] = $3 } END {
+            for (r in p) printf "%.3f\n", p[r] / s[r] }' "$work/c-results" > "$work/c-ratio-$k"
+        summary "  ratio $k PostgreSQL node(s) / one SQLite node" "$work/c-ratio-$k"
     done
     echo "load $(load)"
 }
