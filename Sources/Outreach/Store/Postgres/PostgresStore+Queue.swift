@@ -270,7 +270,8 @@ extension PostgresStore {
                         lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
                     FROM unnest($2::bigint[], $3::text[]) AS u(id, pid)
                     WHERE d.id = u.id AND d.lease_owner = $4 AND d.state = 'sending'
-                    """, [.integer(now), .bigints(sent.map(\.id)), .optionalTexts(sent.map(\.providerID)), .text(owner)])
+                    """,
+                    [.integer(now), .bigints(sent.map(\.id)), .optionalTexts(sent.map(\.providerID)), .text(owner)])
             }
             let mine = "id = $3 AND lease_owner = $4 AND state = 'sending'"
             for r in results {
