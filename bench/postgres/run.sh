@@ -54,7 +54,9 @@ pg_cpu() {
 }
 proc_cpu() { # PID… → CPU seconds (user + system) of these processes and their reaped children
     local total=0 p
-    for p in "$@"; do total=$((total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+    for p in "$@"; do
+        total=$((total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
     awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
 }
 summary() { # label file-of-numbers → "median (min–max)"
@@ -65,7 +67,9 @@ fmt = (lambda x: f"{x:.3f}") if max(xs) < 10 else (lambda x: f"{x:,.0f}")
 print(f"{sys.argv[1]}: median {fmt(statistics.median(xs))} ({fmt(min(xs))}–{fmt(max(xs))}), {len(xs)} rounds")
 PY
 }
-echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), fsync=${PG_FSYNC:-on}; $(date -u '+%F %T UTC'), load $(load)"
+echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores," \
+    "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), fsync=${PG_FSYNC:-on};" \
+    "$(date -u '+%F %T UTC'), load $(load)"
 
 conf() { # data-dir db port → a node's configuration
     cat <<CONF
@@ -119,7 +123,8 @@ queue_part() {
         local now out c0 c1
         now=$(date +%s%3N)
         c0=$(pg_cpu)
-        out=$(/usr/bin/time -f "cpu=%U+%S" pgbench -n -M extended -c 1 -t "$txs" -f "$here/queue.pgbench" -h "$PG_DIR" -p "$PG_PORT" -U postgres \
+        out=$(/usr/bin/time -f "cpu=%U+%S" pgbench -n -M extended -c 1 -t "$txs" -f "$here/queue.pgbench" \
+            -h "$PG_DIR" -p "$PG_PORT" -U postgres \
             -D now="$now" -D lease=$((now + 300000)) -D owner=pgbench-bench -D channels='{bench}' -D batch="$BATCH" \
             queue 2>&1) || { echo "$out" >&2; exit 1; }
         sleep 0.5; c1=$(pg_cpu)
@@ -168,7 +173,8 @@ api_part() {
     bad() { awk '/Non-2xx|Socket errors/' <<<"$1"; }
     wrk -t1 -c8 -d2s -s bench/daemon/trigger.lua "http://127.0.0.1:$port/v1/messages" -- "$token" "$send_at" >/dev/null
     : > "$work/a-post"; : > "$work/a-health"; : > "$work/a-ratio"
-    echo "== api: durable POST /v1/messages (a key per trigger) vs GET /healthz, wrk -t2 -c$conns -d${secs}s; $ROUNDS rounds"
+    echo "== api: durable POST /v1/messages (a key per trigger) vs GET /healthz," \
+        "wrk -t2 -c$conns -d${secs}s; $ROUNDS rounds"
     printf "%-6s %-30s %12s %10s %14s\n" round "" requests/s "p99" "postgres CPU s"
     for r in $(seq "$ROUNDS"); do
         local post health c0 c1 c2
@@ -220,9 +226,12 @@ campaign_part() {
         else pg_sql campaign -tA -F ' ' -c "$2"; fi
     }
     : > "$work/c-results"
-    echo "== campaign: $CAMPAIGN_N newsletters into smtp-sink, max_connections = 4, batch_size = ${CAMPAIGN_BATCH:-256} a node;"
+    echo "== campaign: $CAMPAIGN_N newsletters into smtp-sink, max_connections = 4," \
+        "batch_size = ${CAMPAIGN_BATCH:-256} a node;"
     echo "   $ROUNDS rounds of 1, 2, 3 nodes on PostgreSQL and, as the reference, one node on SQLite"
-    printf "%-6s %-6s %10s %9s %16s %13s %11s\n" round nodes msgs/s seconds "outreachd CPU s" "postgres CPU s" "sink CPU s"
+    local row="%-6s %-6s %10s %9s %16s %13s %11s\n"
+    # shellcheck disable=SC2059
+    printf "$row" round nodes msgs/s seconds "outreachd CPU s" "postgres CPU s" "sink CPU s"
     for r in $(seq "$ROUNDS"); do
         local order="sqlite 1 2 3"; [ $((r % 2)) = 1 ] || order="3 2 1 sqlite"
         for k in $order; do
@@ -254,8 +263,9 @@ campaign_part() {
             [ "$sent" = "$CAMPAIGN_N" ] || echo "warning: round $r, $k: $sent of $CAMPAIGN_N sent" >&2
             # From the nodes' launch to the last delivery recorded sent (start-up included).
             awk -v r="$r" -v k="$k" -v n="$sent" -v a="$start" -v b="$last" -v u="$u" \
-                -v p="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" -v s="$(awk -v a="$s0" -v b="$s1" 'BEGIN{print b-a}')" \
-                'BEGIN { t = (b - a) / 1000; printf "%-6s %-6s %10.0f %9.2f %16.2f %13.2f %11.2f\n", r, k, n / t, t, u, p, s }' \
+                -v p="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" \
+                -v s="$(awk -v a="$s0" -v b="$s1" 'BEGIN{print b-a}')" 'BEGIN { t = (b - a) / 1000
+                    printf "%-6s %-6s %10.0f %9.2f %16.2f %13.2f %11.2f\n", r, k, n / t, t, u, p, s }' \
                 | tee -a "$work/c-results"
         done
     done
