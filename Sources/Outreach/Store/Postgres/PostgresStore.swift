@@ -140,8 +140,8 @@ extension PostgresValue {
             "{"
                 + items.map {
                     guard let s = $0 else { return "NULL" }
-                    return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                        + "\""
+                    let escaped = s.replacingOccurrences(of: "\\", with: "\\\\")
+                    return "\"" + escaped.replacingOccurrences(of: "\"", with: "\\\"") + "\""
                 }.joined(separator: ",") + "}")
     }
 }
