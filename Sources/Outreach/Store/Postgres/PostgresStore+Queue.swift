@@ -228,6 +228,11 @@ extension PostgresStore {
     /// now; one that reaches nobody then is a draft again); one far past its time is paused for the
     /// officer. `SKIP LOCKED`: a campaign another node is starting is left to it.
     static func promoteScheduledCampaigns(_ db: PostgresConnection, now: Int64, grace: Int64) throws {
+        // Every claim asks, and almost always nothing is due: a probe that costs little to plan first
+        // (planning the statement below, with its "finished" subqueries, took 1.4 ms a claim).
+        let anyDue = try db.query(
+            "SELECT 1 FROM campaigns WHERE state = 'scheduled' AND send_at <= $1 LIMIT 1", [.integer(now)])
+        if anyDue.rows.isEmpty { return }
         let due = try db.rows(
             """
             SELECT \(campaignColumns) FROM campaigns WHERE state = 'scheduled' AND send_at <= $1
