@@ -42,6 +42,7 @@ import Testing
             policies: [channel.name: policy], owner: "worker-1")
     }
 
+    @discardableResult
     func enqueue(_ addresses: [String]) throws -> [Int64] {
         try queue.enqueue(
             Message(template: "hello"), deliveries: addresses.map { NewDelivery(channel: "fake", address: $0) },
@@ -82,6 +83,23 @@ import Testing
         #expect(cancelledDuringWait.isSet, "the delivery stayed leased while waiting")
         #expect(inner.sent.isEmpty, "sent after the recipient's no")
         #expect(try #require(queue.row(id)).delivery.state == .cancelled)
+    }
+
+    /// A far slot is used: what is claimed afresh at it goes out, its attempt counted once; a
+    /// near one (within `maxHoldMicros`) is waited for holding the batch, one claim.
+    @Test func aFarSlotSendsWhatIsClaimedAtItAndANearOneKeepsTheBatch() throws {
+        let inner = FakeChannel()
+        let paced = PacedChannel(
+            inner, rate: RateLimit("20/s"), batchCap: nil, pacing: ScriptedPacing(waits: [1_200_000, 10_000]))
+        let ids = try enqueue(["a@example.org", "b@example.org", "c@example.org"])
+        let w = worker(paced)
+        #expect(try w.runBatch(channel: "fake").sent == 3)
+        #expect(queue.claims == 2)
+        for id in ids { #expect(try #require(queue.row(id)).delivery.attempts == 1) }
+        try enqueue(["d@example.org"])
+        #expect(try w.runBatch(channel: "fake").sent == 1)
+        #expect(queue.claims == 3)
+        #expect(inner.batches.map(\.count) == [3, 1])
     }
 
     /// The database away during the reservation: nothing sent, the batch given back with its
