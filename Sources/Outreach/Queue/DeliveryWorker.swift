@@ -174,7 +174,7 @@ public final class DeliveryWorker: Sendable {
 
     /// Waits for the batch's slot of the channel's `rate` (`Channel.reserveSlot`; the slots are
     /// shared by every node on PostgreSQL, so one can be far off). A slot further than
-    /// `maxHoldMicros` is waited for with the batch given back (its attempt not counted), and as
+    /// `maxHoldMicros` (or half the lease) is waited for with the batch given back (its attempt not counted), and as
     /// many deliveries as the slot was taken for are claimed afresh at its start: so a no said
     /// meanwhile stops them, and no lease runs out however far the slot is (another worker would
     /// claim the delivery again and send it twice).
@@ -193,7 +193,8 @@ public final class DeliveryWorker: Sendable {
             throw error
         }
         guard let slot, slot.waitMicros > 0 else { return claimed }
-        guard slot.waitMicros > Self.maxHoldMicros else {
+        // Half the lease at most: a short `[server] lease` must not run out while the batch waits.
+        guard slot.waitMicros > min(Self.maxHoldMicros, leaseMillis * 500) else {
             Self.sleep(micros: slot.waitMicros)
             return claimed
         }
