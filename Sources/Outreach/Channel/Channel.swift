@@ -43,6 +43,10 @@ public protocol Channel: AnyObject, Sendable {
     /// (`outreachd check --probe`); may block up to the channel's timeouts.
     /// - Returns: nil when it can (the default), else why not, as one sentence.
     func probe() -> String?
+    /// Takes the time `count` messages need of the channel's `rate` (`PacedChannel`); the worker
+    /// waits for the slot before sending them (`DeliveryWorker`). Nil (the default): no rate.
+    /// - Throws: when the shared pace cannot be reached (the database is away): nothing may be sent.
+    func reserveSlot(count: Int) throws -> PacingSlot?
     /// How many messages the channel has on the wire at once (its connections), which caps a
     /// batch when `batch_size` is not set: a batch is completed in one transaction after it was
     /// sent, so a crash resends at most a batch. Nil: no cap (a folder).
@@ -83,6 +87,7 @@ extension Channel {
     public func close() {}
     public func forget(deliveryIDs: [Int64]) {}
     public func probe() -> String? { nil }
+    public func reserveSlot(count: Int) throws -> PacingSlot? { nil }
     public var inFlightLimit: Int? { nil }
     public var receipts: (any ReceiptCheck)? { nil }
     public var providerEvents: ProviderWebhook? { nil }

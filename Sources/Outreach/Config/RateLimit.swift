@@ -23,6 +23,8 @@ public struct RateLimit: Sendable, Equatable {
             guard let d = WallClock.parseDuration(unit) else { return nil }
             ms = d
         }
+        // A window of no time is no rate (`5/0s`): it would make every pace infinite.
+        guard ms > 0 else { return nil }
         count = n
         windowMillis = ms
     }

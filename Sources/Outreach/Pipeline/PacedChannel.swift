@@ -31,7 +31,8 @@ public final class PacedChannel: Channel {
     /// At most `batchCap`, and with a rate at most one second's worth, so pacing stays smooth.
     public var batchSize: Int {
         var n = min(inner.batchSize, batchCap ?? Int.max)
-        if let rate { n = min(n, Int(rate.perSecond.rounded(.down))) }
+        // Compared as Double first: a huge or infinite rate does not fit an Int (no trap on input).
+        if let rate, rate.perSecond < Double(n) { n = Int(rate.perSecond.rounded(.down)) }
         return max(1, n)
     }
     public var addressAttribute: String? { inner.addressAttribute }
@@ -43,29 +44,31 @@ public final class PacedChannel: Channel {
     public func forget(deliveryIDs: [Int64]) { inner.forget(deliveryIDs: deliveryIDs) }
     public func probe() -> String? { inner.probe() }
 
-    /// With a rate, the batch first takes its slot (`count / rate` seconds of the channel's time)
-    /// and waits for it. A slot that cannot be taken (the database is away) fails the batch
-    /// unsent rather than sending it unpaced: its deliveries are retried as after any transient
-    /// failure, or, when the outcome cannot be recorded either, claimed again once their lease ends.
+    /// With a rate, `count / rate` seconds of the channel's time, from `pacing`: the worker waits
+    /// for the slot's start, then sends (`DeliveryWorker`, which also decides what may stay
+    /// claimed meanwhile). A slot that cannot be taken (the database is away) is thrown: the batch
+    /// is then not sent at all, rather than sent unpaced.
+    public func reserveSlot(count: Int) throws -> PacingSlot? {
+        guard let rate, count > 0 else { return nil }
+        return try pacing.reserve(channel: name, costMicros: Self.costMicros(count: count, perSecond: rate.perSecond))
+    }
+
+    /// Sends at once: the batch's slot was waited for by the worker (`reserveSlot`).
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
-        if let rate, !batch.isEmpty {
-            let cost = Self.costMicros(count: batch.count, perSecond: rate.perSecond)
-            do {
-                let slot = try pacing.reserve(channel: name, costMicros: cost)
-                if slot.waitMicros > 0 { usleep(useconds_t(min(slot.waitMicros, Int64(UInt32.max)))) }
-            } catch {
-                let why = DeliveryOutcome.transient("not sent: the channel's rate could not be kept (\(error))")
-                return batch.map { _ in why }
-            }
-        }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let outcomes = inner.send(batch)
         observe(name, outcomes, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         return outcomes
     }
 
-    /// The time `count` messages take of a channel at `perSecond`, in microseconds (at least 1).
+    /// The most one batch costs: a year. A slower rate is kept as one a year, so the sum of the
+    /// slots stays far from the end of `Int64` (a rate is input: it must not trap).
+    static let maxCostMicros: Int64 = 366 * 86_400 * 1_000_000
+
+    /// The time `count` messages take of a channel at `perSecond`, in microseconds (1 to `maxCostMicros`).
     static func costMicros(count: Int, perSecond: Double) -> Int64 {
-        max(1, Int64((Double(count) / perSecond * 1e6).rounded()))
+        let micros = (Double(count) / perSecond * 1e6).rounded()
+        guard micros >= 1 else { return 1 }  // also NaN and a negative rate
+        return micros >= Double(maxCostMicros) ? maxCostMicros : Int64(micros)
     }
 }

@@ -91,6 +91,7 @@ public final class DeliveryWorker: Sendable {
         if let quiet = quietHours.withLock({ $0[name] }), !claimed.isEmpty {
             claimed = try deferQuiet(claimed, quiet, channel: name, now: now)
         }
+        if !claimed.isEmpty { claimed = try awaitSlot(claimed, channel: channel, name: name, now: now) }
         if claimed.isEmpty { return BatchSummary() }
         let policy = policies[name] ?? RetryPolicy()
         var outgoing: [OutgoingMessage] = []
@@ -164,6 +165,54 @@ public final class DeliveryWorker: Sendable {
             throw DeliveryWorkerError.wrongOutcomeCount(channel: name, messages: sendable.count, outcomes: answered)
         }
         return summary
+    }
+
+    /// How long a claimed batch may wait for its slot of the channel's `rate` still leased: the
+    /// claim checked consent, suppressions and cancellations, and this is how old that check may
+    /// be when the batch goes out (as long as a batch is on the wire, "in flight").
+    static let maxHoldMicros: Int64 = 1_000_000
+
+    /// Waits for the batch's slot of the channel's `rate` (`Channel.reserveSlot`; the slots are
+    /// shared by every node on PostgreSQL, so one can be far off). A slot further than
+    /// `maxHoldMicros` (or half the lease) is waited for with the batch given back (its attempt not counted), and as
+    /// many deliveries as the slot was taken for are claimed afresh at its start: so a no said
+    /// meanwhile stops them, and no lease runs out however far the slot is (another worker would
+    /// claim the delivery again and send it twice).
+    /// - Throws: when the pace cannot be reached (the database is away): the batch is given back
+    ///   first, nothing sent and no attempt counted, as when a claim fails; the loop backs off.
+    private func awaitSlot(_ claimed: [ClaimedDelivery], channel: any Channel, name: String, now: Int64) throws
+        -> [ClaimedDelivery]
+    {
+        let ids = claimed.map(\.delivery.id)
+        let slot: PacingSlot?
+        do {
+            slot = try channel.reserveSlot(count: claimed.count)
+        } catch {
+            // When this cannot be written either, the leases end on their own (the attempt counted then).
+            try? store.release(ids: ids, owner: owner)
+            throw error
+        }
+        guard let slot, slot.waitMicros > 0 else { return claimed }
+        // Half the lease at most: a short `[server] lease` must not run out while the batch waits.
+        guard slot.waitMicros > min(Self.maxHoldMicros, leaseMillis * 500) else {
+            Self.sleep(micros: slot.waitMicros)
+            return claimed
+        }
+        try store.release(ids: ids, owner: owner)
+        let before = clock.nowMillis()
+        Self.sleep(micros: slot.waitMicros)
+        let at = now + max(0, clock.nowMillis() - before)
+        var again = try store.claim(
+            channels: [name], limit: claimed.count, owner: owner, leaseMillis: leaseMillis, now: at)
+        if let quiet = quietHours.withLock({ $0[name] }), !again.isEmpty {
+            again = try deferQuiet(again, quiet, channel: name, now: at)
+        }
+        return again
+    }
+
+    /// Sleeps this thread for `micros` (however long: a slow rate's slot can be hours away).
+    static func sleep(micros: Int64) {
+        Thread.sleep(forTimeInterval: Double(micros) / 1e6)
     }
 
     /// Gives back the deliveries whose recipient is in the channel's quiet hours; returns the rest.

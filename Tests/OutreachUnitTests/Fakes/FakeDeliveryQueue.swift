@@ -237,7 +237,20 @@ final class FakeDeliveryQueue: DeliveryQueue {
 
     func retry(ids: [Int64]?, now: Int64) throws -> Int { throw Unsupported(method: "retry") }
 
-    func cancel(ids: [Int64]) throws -> Int { throw Unsupported(method: "cancel") }
+    /// Queued or failed deliveries become `cancelled` (reason `manual`), as `queue cancel`.
+    func cancel(ids: [Int64]) throws -> Int {
+        state.withLock { s in
+            var n = 0
+            for id in ids {
+                guard var row = s.rows[id], [.queued, .failed].contains(row.delivery.state) else { continue }
+                row.delivery.state = .cancelled
+                row.delivery.cancelReason = .manual
+                s.rows[id] = row
+                n += 1
+            }
+            return n
+        }
+    }
 
     func reschedule(_ deferrals: [(id: Int64, at: Int64)], owner: String, note: String) throws {
         state.withLock { s in

@@ -4,8 +4,8 @@ import Testing
 @testable import Outreach
 
 /// How `PacedChannel` keeps a `rate` through a `SendPacing` (the store's, shared by every node
-/// on PostgreSQL): each batch takes its count's worth of the channel's time before it is sent,
-/// and a pace that cannot be reached sends nothing.
+/// on PostgreSQL): each batch takes its count's worth of the channel's time, and a pace that
+/// cannot be reached is thrown (the worker then sends nothing).
 @Suite struct PacedChannelTests {
     /// Records what it was asked and answers "free now", or fails like a database that is away.
     final class RecordingPacing: SendPacing {
@@ -24,41 +24,37 @@ import Testing
         (0..<n).map { OutgoingMessage(deliveryID: Int64($0), address: "+4520\($0)", text: "hi") }
     }
 
-    @Test func eachBatchTakesItsCountsWorthOfTheChannelsTime() {
+    @Test func eachBatchTakesItsCountsWorthOfTheChannelsTime() throws {
         let pacing = RecordingPacing()
         let inner = FakeChannel(name: "sms", kind: .sms)
         let paced = PacedChannel(inner, rate: RateLimit("20/s"), batchCap: nil, pacing: pacing)
         #expect(paced.batchSize == 20)
-        #expect(paced.send(Self.batch(20)).count == 20)
-        #expect(paced.send(Self.batch(5)).count == 5)
+        #expect(try paced.reserveSlot(count: 20) == PacingSlot(start: 0, waitMicros: 0))
+        _ = try paced.reserveSlot(count: 5)
         // 20 at 20/s is one second, 5 a quarter of one; by the channel's name, as every node calls it.
         #expect(pacing.asked.withLock { $0.map(\.cost) } == [1_000_000, 250_000])
         #expect(pacing.asked.withLock { $0.map(\.channel) } == ["sms", "sms"])
-        #expect(inner.batches.map(\.count) == [20, 5])
+        // Sending does not pace again: the worker waited for the slot (`DeliveryWorker`).
+        #expect(paced.send(Self.batch(5)).count == 5)
+        #expect(pacing.asked.withLock { $0.count } == 2)
+        #expect(inner.batches.map(\.count) == [5])
     }
 
-    @Test func withoutARateNothingIsReserved() {
+    @Test func withoutARateNothingIsReserved() throws {
         let pacing = RecordingPacing()
         let paced = PacedChannel(FakeChannel(), rate: nil, batchCap: nil, pacing: pacing)
+        #expect(try paced.reserveSlot(count: 3) == nil)
         #expect(paced.send(Self.batch(3)).count == 3)
         #expect(pacing.asked.withLock { $0.isEmpty })
     }
 
-    /// Never sent unpaced: the batch fails unsent, transient, so its deliveries are retried
-    /// (or claimed again once their lease ends, when the outcome cannot be recorded either).
-    @Test func aPaceThatCannotBeReachedSendsNothing() {
-        let inner = FakeChannel(name: "sms", kind: .sms)
-        let paced = PacedChannel(inner, rate: RateLimit("20/s"), batchCap: nil, pacing: RecordingPacing(failing: true))
-        let outcomes = paced.send(Self.batch(4))
-        #expect(inner.batches.isEmpty)
-        #expect(outcomes.count == 4)
-        for o in outcomes {
-            guard case .transient(let why, _) = o else {
-                Issue.record("\(o)")
-                continue
-            }
-            #expect(why.contains("rate could not be kept") && why.contains("the database cannot be reached"), "\(why)")
-        }
+    /// Never sent unpaced: the reservation throws, and the worker sends nothing and gives the
+    /// batch back without counting an attempt (`DeliveryWorkerPacingTests`).
+    @Test func aPaceThatCannotBeReachedIsThrown() {
+        let paced = PacedChannel(
+            FakeChannel(name: "sms", kind: .sms), rate: RateLimit("20/s"), batchCap: nil,
+            pacing: RecordingPacing(failing: true))
+        #expect(throws: RecordingPacing.Away.self) { try paced.reserveSlot(count: 4) }
     }
 
     /// One process's pace (SQLite's, and the default): slots follow each other by their cost.
