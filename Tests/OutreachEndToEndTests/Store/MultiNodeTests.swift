@@ -224,6 +224,14 @@ import Testing
             let received = try NodeGroup.received(smtp)
             return acked.allSatisfy { received["\($0)@example.org"] != nil }
         }
+        // Every delivery recorded as sent, and nothing sent twice: a batch on the wire while the
+        // server went away is recorded once it is back, not left leased until its lease expires.
+        let total = try #require(try db.rows("SELECT count(*) FROM deliveries") { try $0.int(0) }.first)
+        try TestSupport.waitFor("every delivery recorded as sent", seconds: 60, interval: 0.5) {
+            (try db.rows("SELECT count(*) FROM deliveries WHERE state = 'sent'") { try $0.int(0) }.first) == total
+        }
+        let repeated = try NodeGroup.received(smtp).filter { $0.value > 1 }
+        #expect(repeated.isEmpty, "sent twice: \(repeated.prefix(10))")
         // `/healthz` asks the database every 5 s: it follows.
         for n in group.nodes {
             try TestSupport.waitFor("/healthz 200 again", seconds: 30, interval: 0.2) {
