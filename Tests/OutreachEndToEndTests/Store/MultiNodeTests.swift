@@ -109,7 +109,9 @@ import Testing
         }
         for n in group.nodes { #expect(n.stop().status == 0) }
         #expect(try group.nodes[0].queueCounts()["total"]?.intValue == keys)
-        #expect(try NodeGroup.received(smtp) == Dictionary(uniqueKeysWithValues: (0..<keys).map { ("once\($0)@example.org", 1) }))
+        #expect(
+            try NodeGroup.received(smtp)
+                == Dictionary(uniqueKeysWithValues: (0..<keys).map { ("once\($0)@example.org", 1) }))
     }
 
     /// The node leading `reminders` SIGKILLed before a reminder falls due (a minute after the
@@ -183,7 +185,8 @@ import Testing
         let out = dir + "/answers", stop = dir + "/stop"
         let load = Process()
         load.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        load.arguments = ["python3", DaemonHarness.client, "acked", out, stop] + group.nodes.map { "\($0.token),\($0.base)" }
+        load.arguments =
+            ["python3", DaemonHarness.client, "acked", out, stop] + group.nodes.map { "\($0.token),\($0.base)" }
         load.standardOutput = FileHandle.nullDevice
         try load.run()
         defer {
@@ -198,7 +201,9 @@ import Testing
             }
         }
         func accepted() -> Int { answers().count { $0.status == 202 } }
-        try TestSupport.waitFor("triggers accepted before the restart", seconds: 60, interval: 0.1) { accepted() >= 300 }
+        try TestSupport.waitFor("triggers accepted before the restart", seconds: 60, interval: 0.1) {
+            accepted() >= 300
+        }
         try group.cluster.stopServer()
         try group.cluster.startServer()
         let before = accepted()
@@ -219,7 +224,8 @@ import Testing
             try db.rows(
                 "SELECT idempotency_key FROM messages WHERE idempotency_key IS NOT NULL"
             ) { $0.text(0) })
-        #expect(acked.subtracting(stored).isEmpty, "acknowledged but not stored: \(acked.subtracting(stored).prefix(10))")
+        #expect(
+            acked.subtracting(stored).isEmpty, "acknowledged but not stored: \(acked.subtracting(stored).prefix(10))")
         try TestSupport.waitFor("every acknowledged trigger delivered", seconds: 180, interval: 1) {
             let received = try NodeGroup.received(smtp)
             return acked.allSatisfy { received["\($0)@example.org"] != nil }
