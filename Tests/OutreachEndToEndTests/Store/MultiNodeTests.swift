@@ -124,19 +124,9 @@ import Testing
         for who in ["ana", "bo"] {
             #expect(try d.cli(["contacts", "add", "--email", "\(who)@example.org", "--list", "club"]).status == 0)
         }
-        // A meeting two to three minutes ahead (whole minutes, UTC), reminded a minute from now.
-        let t = WallClock.nowMillis()
-        let start = ((t + 120_000) / 60_000 + 1) * 60_000
-        let due = t + 60_000
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        let created = try d.cli([
-            "events", "create", "dinner", "--start", f.string(from: Date(timeIntervalSince1970: Double(start) / 1000)),
-            "--tz", "UTC", "--duration", "1h", "--list", "club", "--channel", "mail",
-            "--remind", "-\((start - due) / 1000)s", "--json",
-        ])
+        // A meeting two to three minutes ahead, reminded a minute from now.
+        let due = WallClock.nowMillis() + 60_000
+        let created = try ReminderDaemonTests.createDinner(d, remindingAt: [due])
         #expect(created.status == 0, "\(created.stderr)")
         try group.start()
         var leader: Int?
