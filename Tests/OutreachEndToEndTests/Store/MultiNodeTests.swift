@@ -46,8 +46,14 @@ import Testing
         try TestSupport.waitFor("a first part of the campaign", seconds: 600, interval: 0.2) {
             NodeGroup.receivedCount(smtp) >= 2_000
         }
-        // Killed while it holds a batch (between two batches it holds nothing).
-        try TestSupport.waitFor("the victim holding a batch", seconds: 60, interval: 0.01) { try held() > 0 }
+        // Killed while it holds a batch (between two batches it holds nothing): frozen with SIGSTOP,
+        // then killed if it holds one, else let go on and frozen again a moment later.
+        try TestSupport.waitFor("the victim frozen while it holds a batch", seconds: 60, interval: 0.01) {
+            kill(victim.pid, SIGSTOP)
+            if try held() > 0 { return true }
+            kill(victim.pid, SIGCONT)
+            return false
+        }
         #expect(!victim.stop(SIGKILL).exited)
         let killedAt = Date()
         let inFlight = try held()
