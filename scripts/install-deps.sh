@@ -7,6 +7,7 @@ debs=(pkg-config libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-de
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     debs+=(postfix python3 python3-pip openssl kannel kannel-extras strace)
     # The PostgreSQL store's tests start a throwaway cluster (initdb, pg_ctl from /usr/lib/postgresql/15/bin).
+    # bench/postgres/run.sh also runs psql and pgbench (postgresql-client-common, postgresql-15).
     debs+=(postgresql)
     # The bounce mailbox's tests read a throwaway Dovecot on loopback (dovecot -c CONF -F, no system config).
     debs+=(dovecot-imapd)

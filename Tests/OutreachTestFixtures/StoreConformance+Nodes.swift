@@ -2,8 +2,9 @@ import Foundation
 import Outreach
 import Testing
 
-/// A store of the queue that also registers the nodes sharing it and says who leads each duty.
-public typealias NodeQueueStore = DeliveryQueue & NodeRegistry & DutyLeadership
+/// A store of the queue that also registers the nodes sharing it, says who leads each duty and
+/// tells of new work.
+public typealias NodeQueueStore = DeliveryQueue & NodeRegistry & DutyLeadership & WorkNotifications
 
 extension StoreConformance {
     /// `NodeRegistry` with the queue: what every backend promises (PostgreSQL's release of a dead
@@ -11,7 +12,24 @@ extension StoreConformance {
     public static let nodes: [StoreCheck<any NodeQueueStore>] = [
         StoreCheck("aLiveNodesLeasesAreNeverReleased", aLiveNodesLeasesAreNeverReleased),
         StoreCheck("aNodeAloneLeadsEveryDutyAndKeepsIt", aNodeAloneLeadsEveryDutyAndKeepsIt),
+        StoreCheck("aSubscriptionHearsTheChannelsOfNewWork", aSubscriptionHearsTheChannelsOfNewWork),
     ]
+
+    /// A backend that listens (PostgreSQL) tells a subscription, a session of its own, the
+    /// channels of work queued after it subscribed; one with nothing to listen to (SQLite) has
+    /// no subscription. (What notifies and what does not is in `PostgresStoreTests`.)
+    public static func aSubscriptionHearsTheChannelsOfNewWork(_ s: any NodeQueueStore) throws {
+        guard let subscription = try s.subscribeToWork() else { return }
+        _ = try s.enqueue(
+            Message(template: "welcome"), deliveries: [NewDelivery(channel: "outbox", address: "p@example.org")],
+            idempotency: nil)
+        let deadline = Date(timeIntervalSinceNow: 20)
+        var heard = Set<String>()
+        while !heard.contains("outbox") && Date() < deadline {
+            heard.formUnion(try subscription.next(timeoutMillis: 200))
+        }
+        #expect(heard == ["outbox"])
+    }
 
     /// One node on its own leads every duty, asked again and again, and after resigning takes
     /// them again (two PostgreSQL nodes competing are in `PostgresStoreTests`).

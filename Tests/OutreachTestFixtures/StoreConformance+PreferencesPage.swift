@@ -13,6 +13,11 @@ extension StoreConformance {
         #expect(try s.lists().first?.isPublic == true)
         #expect(try s.setListPublic(named: "news", isPublic: false).isPublic == false)
         #expect(throws: StoreError.unknownList("nope")) { try s.setListPublic(named: "nope", isPublic: true) }
+        // Made public as it is created (`lists create --public`): one transaction, read back as stored.
+        let made = try s.createList(
+            name: "open", doubleOptIn: true, isPublic: true, details: ListDetails(title: "Open"))
+        #expect(made.isPublic && made.doubleOptIn && made.details.title == "Open")
+        #expect(try s.list(named: "open")?.isPublic == true)
 
         let id = try s.upsertContacts([Contact(email: "ana@example.org", phone: "+4520304050", locale: "en")]).ids[0]
         let consent = Consent(source: "preferences page", evidence: "POST from ip=127.0.0.1")

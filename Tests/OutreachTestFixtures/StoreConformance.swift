@@ -57,6 +57,7 @@ public enum StoreConformance {
         StoreCheck("eraseCancelsAndForgetsAndKeepsTheNo", eraseCancelsAndForgetsAndKeepsTheNo),
         StoreCheck("bouncesSuppressAndReceiptsMoveTheState", bouncesSuppressAndReceiptsMoveTheState),
         StoreCheck("aListsTitleAndDataReachItsMessages", aListsTitleAndDataReachItsMessages),
+        StoreCheck("aBatchCarriesItsContactsAndEachProviderID", aBatchCarriesItsContactsAndEachProviderID),
     ]
 
     /// Campaigns: their fan-out into the queue, their states, and the report's reads.

@@ -48,6 +48,7 @@ class Page(html.parser.HTMLParser):
         self.text.append(data)
 
 
-p = Page()
-p.feed(sys.stdin.read())
-print(json.dumps({"lang": p.lang, "dir": p.dir, "forms": p.forms, "links": p.links, "text": " ".join(" ".join(p.text).split())}))
+if __name__ == "__main__":
+    p = Page()
+    p.feed(sys.stdin.read())
+    print(json.dumps({"lang": p.lang, "dir": p.dir, "forms": p.forms, "links": p.links, "text": " ".join(" ".join(p.text).split())}))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A real SMTP server (aiosmtpd) on loopback for the tests: optional STARTTLS and AUTH, scripted
 replies to DATA ("451 ..." then "250"), rejected recipients, and every accepted message written to
-DIR/N.eml with its envelope in DIR/N.json.
+DIR/N.eml with its envelope and arrival time (`at`, seconds since 1970) in DIR/N.json.
 
 Usage: smtp_server.py --port P --dir DIR [--ready FILE] [--tls CERT KEY [--implicit]] [--auth USER:PASS]
                       [--data-replies JSON-list] [--reject-rcpt ADDR=REPLY]... [--delay SECONDS]
@@ -47,7 +47,7 @@ class Handler:
             f.write(envelope.original_content)
         with open(os.path.join(a.dir, f"{n}.json"), "w") as f:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-                       "tls": session.ssl is not None, "auth": session.authenticated}, f)
+                       "tls": session.ssl is not None, "auth": session.authenticated, "at": time.time()}, f)
         os.rename(os.path.join(a.dir, f"{n}.eml.tmp"), os.path.join(a.dir, f"{n}.eml"))
         return f"250 2.0.0 Ok: queued as T{n}"
 

@@ -17,7 +17,6 @@ public final class SMTPChannel: Channel {
     let signer: DKIMSigner?
     let signing: DKIMSigningPool?
     let state: Mutex<CurlMulti>
-    let limiter: Mutex<RateLimiter>
     /// The relay's event webhook, when it is a provider's (`provider = "ses"`, …).
     public let providerEvents: ProviderWebhook?
 
@@ -28,13 +27,10 @@ public final class SMTPChannel: Channel {
         signer = try DKIMSigner(section: section)
         signing = signer.map { DKIMSigningPool(signer: $0) }
         state = Mutex(CurlMulti(maxConnections: settings.maxConnections))
-        limiter = Mutex(RateLimiter(perSecond: settings.rate))
         _ = SMTPChannel.globalInit
     }
 
     public var batchSize: Int { settings.maxConnections * 64 }
-    /// The rate is kept across the connections by the channel's own limiter.
-    public var pacesItself: Bool { true }
     public var inFlightLimit: Int? { settings.maxConnections }
     public var bounceAddress: String? { settings.bounceAddress }
 
@@ -54,17 +50,12 @@ public final class SMTPChannel: Channel {
         // Signing starts before this lane may have the connections: the other lane may be sending.
         let pending = PendingBatch(messages, signed: signing?.sign(messages.map(\.bytes)), outcomes: outcomes)
         let settings = self.settings
-        while pending.remaining > 0 {
-            // The rate limit releases messages in slices; each slice goes out over the open connections.
-            let n = limiter.withLock { $0.take(max: pending.remaining) }
-            pending.startSlice(n)
-            state.withLock { multi in
-                pending.signed?.onReady(multi.wakeup().callAsFunction)
-                defer { pending.signed?.onReady(nil) }
-                multi.run(
-                    next: { pending.next().map { SMTPTransfer(message: $0, settings: settings) } },
-                    done: pending.record)
-            }
+        state.withLock { multi in
+            pending.signed?.onReady(multi.wakeup().callAsFunction)
+            defer { pending.signed?.onReady(nil) }
+            multi.run(
+                next: { pending.next().map { SMTPTransfer(message: $0, settings: settings) } },
+                done: pending.record)
         }
         return pending.outcomes()
     }
@@ -100,9 +91,8 @@ final class PendingBatch: Sendable {
         var outcomes: [DeliveryOutcome?]
         /// How many messages were handed to the connections or failed to sign.
         var taken = 0
-        /// The batch index of each message of the current slice, in the order they were handed over.
-        var slice: [Int] = []
-        var sliceLimit = 0
+        /// The batch index of each message, in the order they were handed over.
+        var handed: [Int] = []
     }
 
     init(_ messages: [SMTPMessage], signed: DKIMSignedBatch?, outcomes: [DeliveryOutcome?]) {
@@ -110,24 +100,14 @@ final class PendingBatch: Sendable {
         state = Mutex(State(messages: messages, outcomes: outcomes))
     }
 
-    var remaining: Int { state.withLock { $0.messages.count - $0.taken } }
-
-    func startSlice(_ limit: Int) {
-        state.withLock {
-            $0.slice = []
-            $0.sliceLimit = limit
-        }
-    }
-
     /// The next message ready to go: in order, or with DKIM in the order they are signed.
     func next() -> CurlFeed<SMTPMessage> {
         let signed = self.signed
         return state.withLock { s in
-            guard s.slice.count < s.sliceLimit else { return .exhausted }
             guard let signed else {
                 guard s.taken < s.messages.count else { return .exhausted }
                 s.taken += 1
-                s.slice.append(s.messages[s.taken - 1].index)
+                s.handed.append(s.messages[s.taken - 1].index)
                 return .ready(s.messages[s.taken - 1])
             }
             while true {
@@ -138,7 +118,7 @@ final class PendingBatch: Sendable {
                     var m = s.messages[k]
                     s.messages[k].bytes = []
                     m.header = header + m.header
-                    s.slice.append(m.index)
+                    s.handed.append(m.index)
                     return .ready(m)
                 case .failed(let k, let error):
                     s.taken += 1
@@ -150,9 +130,9 @@ final class PendingBatch: Sendable {
         }
     }
 
-    /// The outcome of the slice's `order`th message.
+    /// The outcome of the `order`th message handed over.
     func record(_ order: Int, _ outcome: DeliveryOutcome) {
-        state.withLock { $0.outcomes[$0.slice[order]] = outcome }
+        state.withLock { $0.outcomes[$0.handed[order]] = outcome }
     }
 
     func outcomes() -> [DeliveryOutcome] { state.withLock { $0.outcomes.map { $0! } } }

@@ -11,8 +11,6 @@ struct SMTPSettings: Sendable {
     var caFile: String?
     var verifyTLS: Bool
     var maxConnections: Int
-    /// Messages per second, or nil for no limit.
-    var rate: Double?
     var timeout: Double
     /// Where bounces go: each message's envelope sender becomes `local+TOKEN@domain` (VERP).
     var bounceAddress: String?
@@ -45,12 +43,6 @@ struct SMTPSettings: Sendable {
         maxConnections = try section.int("max_connections") ?? 4
         guard (1...64).contains(maxConnections) else {
             throw section.invalid("max_connections", "must be between 1 and 64")
-        }
-        if let r = try section.string("rate") {
-            guard let limit = RateLimit(r) else {
-                throw section.invalid("rate", "must be COUNT/UNIT like 50/s, 600/m or 1000/h")
-            }
-            rate = limit.perSecond
         }
         timeout = Double(try section.int("timeout") ?? 60)
         bounceAddress = try Self.bounceAddress(section)

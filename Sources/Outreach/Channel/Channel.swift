@@ -43,9 +43,6 @@ public protocol Channel: AnyObject, Sendable {
     /// (`outreachd check --probe`); may block up to the channel's timeouts.
     /// - Returns: nil when it can (the default), else why not, as one sentence.
     func probe() -> String?
-    /// True when the channel keeps its configured `rate` itself (SMTP spreads it over its
-    /// connections); otherwise the pipeline paces the channel's batches (`PacedChannel`).
-    var pacesItself: Bool { get }
     /// How many messages the channel has on the wire at once (its connections), which caps a
     /// batch when `batch_size` is not set: a batch is completed in one transaction after it was
     /// sent, so a crash resends at most a batch. Nil: no cap (a folder).
@@ -86,7 +83,6 @@ extension Channel {
     public func close() {}
     public func forget(deliveryIDs: [Int64]) {}
     public func probe() -> String? { nil }
-    public var pacesItself: Bool { false }
     public var inFlightLimit: Int? { nil }
     public var receipts: (any ReceiptCheck)? { nil }
     public var providerEvents: ProviderWebhook? { nil }

@@ -3,6 +3,8 @@ extension Config {
     /// also `?host=/run/postgresql` for a socket) and, for PostgreSQL, `password_file`: read
     /// once here, its trailing newline removed, and marked a secret like the password a URL may
     /// carry, so no error or log shows either. `heartbeat`: how often a node says it is alive (5s).
+    /// `poll`: the longest a channel loop sleeps with nothing due (1s on PostgreSQL, 5s on
+    /// SQLite); `notify` (PostgreSQL): false polls only, without LISTEN.
     static func readStorage(_ storage: ConfigSection, into config: inout Config) throws(ConfigError) {
         if let url = try storage.string("url") { config.storageURL = url }
         let postgres = StoreError.isPostgres(config.storageURL)
@@ -24,8 +26,27 @@ extension Config {
             }
             config.heartbeatMillis = ms
         }
+        if let p = try storage.string("poll") {
+            guard let ms = WallClock.parseDuration(p), ms >= 1_000, ms <= 3_600_000 else {
+                throw storage.invalid("poll", "must be a duration from 1s to 1h, like 1s")
+            }
+            config.pollMillis = ms
+        }
+        if let n = try storage.bool("notify") {
+            guard postgres else {
+                throw storage.invalid("notify", "is only for a postgresql:// url; SQLite has nothing to listen to")
+            }
+            config.storageNotify = n
+        }
         try storage.refuseUnreadKeys()
     }
+}
+
+extension Config {
+    /// The longest a channel loop sleeps with nothing due: `[storage] poll`, else 1 s on
+    /// PostgreSQL (other nodes and commands queue work; notifications are only a hint) and 5 s on
+    /// SQLite (one process; a CLI command's work waits at most that).
+    public var idlePollMillis: Int64 { pollMillis ?? (StoreError.isPostgres(storageURL) ? 1_000 : 5_000) }
 }
 
 extension Config {

@@ -14,6 +14,12 @@ public struct Config: Sendable {
     public var storagePassword: String?
     /// `[storage] heartbeat`: how often a `serve` node records that it is alive (`NodeLiveness`).
     public var heartbeatMillis = NodeLiveness.defaultHeartbeatMillis
+    /// `[storage] poll`: the longest a channel loop sleeps with nothing due; nil for the backend's
+    /// default (`idlePollMillis`).
+    public var pollMillis: Int64?
+    /// `[storage] notify`: whether a `serve` node on PostgreSQL listens for work (LISTEN/NOTIFY);
+    /// false polls only (PgBouncer in transaction mode).
+    public var storageNotify = true
     /// ISO 3166 country for phone numbers written without `+` (top-level `default_country`).
     public var defaultCountry: String?
     /// `[server]`, `[sender]`, … by name; `""` is the top level.

@@ -2,7 +2,8 @@
 /// itself: its pace, batch size, worker count, retries and quiet hours. `check`, `work` and `serve`
 /// read it alike, so a value `serve` would refuse is found before a restart.
 public struct ChannelSchedule: Sendable {
-    /// The pace the pipeline keeps; nil when the channel paces itself or has no `rate`.
+    /// The pace the pipeline keeps (`PacedChannel`, one pace for every node of a database); nil
+    /// without a `rate`.
     public var rate: RateLimit?
     /// At most this many deliveries per batch (`batch_size`, else what the channel has on the wire).
     public var batchCap: Int?
@@ -12,11 +13,13 @@ public struct ChannelSchedule: Sendable {
 
     /// - Parameters:
     ///   - section: the channel's table.
-    ///   - channel: the channel built from it (it says whether it paces itself and its in-flight limit).
+    ///   - channel: the channel built from it (it says its in-flight limit).
     /// - Throws: `ConfigError` naming the setting to fix.
     public init(section: ConfigSection, channel: any Channel) throws(ConfigError) {
-        if !channel.pacesItself, let r = try section.string("rate") {
-            guard let l = RateLimit(r) else { throw section.invalid("rate", "must be COUNT/UNIT like 50/s") }
+        if let r = try section.string("rate") {
+            guard let l = RateLimit(r) else {
+                throw section.invalid("rate", "must be COUNT/UNIT like 50/s, 600/m or 1000/h")
+            }
             rate = l
         }
         // A batch is completed in one transaction after the whole batch was sent, so a crash can

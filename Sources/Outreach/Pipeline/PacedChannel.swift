@@ -1,25 +1,27 @@
 import Foundation
-import Synchronization
 
 /// A channel as the pipeline runs it: keeps to the schedule's `rate` (`50/s`) across all the
-/// channel's workers by spacing batches, caps its batches, and reports each batch's outcomes and
-/// send time (the daemon's metrics).
+/// channel's senders by spacing batches — its workers, and on PostgreSQL every node's (the slots
+/// come from `pacing`) —, caps its batches, and reports each batch's outcomes and send time (the
+/// daemon's metrics).
 public final class PacedChannel: Channel {
     public let inner: any Channel
     public let rate: RateLimit?
     public let batchCap: Int?
+    /// Where the channel's next free instant is kept: the store's (shared by every node of a
+    /// database), or this channel's own.
+    private let pacing: any SendPacing
     /// Told of every batch sent: the channel's name, the outcomes, the seconds the send took.
     private let observe: @Sendable (String, [DeliveryOutcome], Double) -> Void
-    /// When the next message may start, in uptime nanoseconds.
-    private let nextFree = Mutex<UInt64>(0)
 
     public init(
-        _ inner: any Channel, rate: RateLimit?, batchCap: Int?,
+        _ inner: any Channel, rate: RateLimit?, batchCap: Int?, pacing: any SendPacing = LocalPacing(),
         observe: @escaping @Sendable (String, [DeliveryOutcome], Double) -> Void = { _, _, _ in }
     ) {
         self.inner = inner
         self.batchCap = batchCap
         self.rate = rate
+        self.pacing = pacing
         self.observe = observe
     }
 
@@ -33,7 +35,6 @@ public final class PacedChannel: Channel {
         return max(1, n)
     }
     public var addressAttribute: String? { inner.addressAttribute }
-    public var pacesItself: Bool { inner.pacesItself }
     public var inFlightLimit: Int? { inner.inFlightLimit }
     public var receipts: (any ReceiptCheck)? { inner.receipts }
     public var providerEvents: ProviderWebhook? { inner.providerEvents }
@@ -42,20 +43,29 @@ public final class PacedChannel: Channel {
     public func forget(deliveryIDs: [Int64]) { inner.forget(deliveryIDs: deliveryIDs) }
     public func probe() -> String? { inner.probe() }
 
+    /// With a rate, the batch first takes its slot (`count / rate` seconds of the channel's time)
+    /// and waits for it. A slot that cannot be taken (the database is away) fails the batch
+    /// unsent rather than sending it unpaced: its deliveries are retried as after any transient
+    /// failure, or, when the outcome cannot be recorded either, claimed again once their lease ends.
     public func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] {
         if let rate, !batch.isEmpty {
-            let now = DispatchTime.now().uptimeNanoseconds
-            let cost = UInt64(Double(batch.count) / rate.perSecond * 1e9)
-            let start = nextFree.withLock { next -> UInt64 in
-                let s = max(next, now)
-                next = s + cost
-                return s
+            let cost = Self.costMicros(count: batch.count, perSecond: rate.perSecond)
+            do {
+                let slot = try pacing.reserve(channel: name, costMicros: cost)
+                if slot.waitMicros > 0 { usleep(useconds_t(min(slot.waitMicros, Int64(UInt32.max)))) }
+            } catch {
+                let why = DeliveryOutcome.transient("not sent: the channel's rate could not be kept (\(error))")
+                return batch.map { _ in why }
             }
-            if start > now { usleep(useconds_t(min((start - now) / 1000, UInt64(UInt32.max)))) }
         }
         let t0 = DispatchTime.now().uptimeNanoseconds
         let outcomes = inner.send(batch)
         observe(name, outcomes, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         return outcomes
+    }
+
+    /// The time `count` messages take of a channel at `perSecond`, in microseconds (at least 1).
+    static func costMicros(count: Int, perSecond: Double) -> Int64 {
+        max(1, Int64((Double(count) / perSecond * 1e6).rounded()))
     }
 }

@@ -6,10 +6,12 @@ public protocol ConsentStore: AnyObject, Sendable {
     /// - Parameters:
     ///   - name: the list's unique name.
     ///   - doubleOptIn: whether a public sign-up must confirm by a link before it is subscribed.
+    ///   - isPublic: whether anyone on any list may join it from their preferences page; set in the
+    ///     same transaction, so a list is never seen half made.
     ///   - details: its title (per language) and the template data of its mail.
     /// - Returns: the new list, with its id.
     /// - Throws: `StoreError.listExists` when the name is taken.
-    func createList(name: String, doubleOptIn: Bool, details: ListDetails) throws -> MailingList
+    func createList(name: String, doubleOptIn: Bool, isPublic: Bool, details: ListDetails) throws -> MailingList
     /// Replaces a list's title, translations and data; messages read to be sent from now on use them.
     /// - Returns: the list as stored, with its member counts.
     /// - Throws: `StoreError.unknownList`.
@@ -70,6 +72,11 @@ public protocol ConsentStore: AnyObject, Sendable {
 }
 
 extension ConsentStore {
+    /// `createList(name:doubleOptIn:isPublic:details:)` for a list that is not public.
+    public func createList(name: String, doubleOptIn: Bool, details: ListDetails) throws -> MailingList {
+        try createList(name: name, doubleOptIn: doubleOptIn, isPublic: false, details: details)
+    }
+
     /// `createList(name:doubleOptIn:details:)` with no title (recipients see the name) and no data.
     public func createList(name: String, doubleOptIn: Bool) throws -> MailingList {
         try createList(name: name, doubleOptIn: doubleOptIn, details: ListDetails())

@@ -7,7 +7,7 @@
 /// the disk would not take a write (nothing of it kept; the same call can succeed later).
 public protocol Store:
     ContactStore, ConsentStore, DeliveryQueue, CampaignStore, CampaignRunStore, EventStore, HookOutbox, BounceStore,
-    NodeRegistry, DutyLeadership
+    NodeRegistry, DutyLeadership, SendPacing, WorkNotifications
 {
     /// Checks that the database answers, waiting at most about `timeoutMillis` (`/healthz`).
     /// A server (PostgreSQL) is asked `SELECT 1` on a connection of its own; a file (SQLite)

@@ -24,6 +24,9 @@ enum CLI {
         StorageMigrateCommand.self, StorageCopyCommand.self,
     ]
 
+    /// Dispatched like `commands` but left out of the overview: benchmark helpers of bench/.
+    static let hidden: [any Command.Type] = [StorageBenchQueueCommand.self]
+
     static func main(_ argv: [String]) -> Int32 {
         var words = argv
         var configPath: String?
@@ -50,7 +53,7 @@ enum CLI {
             return words.isEmpty ? 2 : 0
         }
         // The longest command path that matches the leading words.
-        let match = commands.filter { Array(words.prefix($0.path.count)) == $0.path }.max {
+        let match = (commands + hidden).filter { Array(words.prefix($0.path.count)) == $0.path }.max {
             $0.path.count < $1.path.count
         }
         guard let command = match else {

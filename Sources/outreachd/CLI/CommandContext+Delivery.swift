@@ -45,19 +45,20 @@ extension CommandContext {
             }
             channels = channels.filter { names.contains($0.key) }
         }
+        let store = try store
         var policies: [String: RetryPolicy] = [:]
         var quiet: [String: QuietHours] = [:]
         for (n, schedule) in schedules {
             policies[n] = schedule.policy
             quiet[n] = schedule.quiet
-            // Paced by `rate` as under serve. Batches stay the channel's own size: a run that is
-            // killed can resend one batch, where serve keeps a batch to the connections.
+            // Paced by `rate` as under serve, through the store: on PostgreSQL in step with the
+            // running nodes. Batches stay the channel's own size: a run that is killed can resend
+            // one batch, where serve keeps a batch to the connections.
             if let raw = channels[n] {
-                channels[n] = PacedChannel(raw, rate: schedule.rate, batchCap: nil)
+                channels[n] = PacedChannel(raw, rate: schedule.rate, batchCap: nil, pacing: store)
             }
         }
         let composer = try composer
-        let store = try store
         // Quiet hours hold deliveries here as under serve: a `work` run from cron at night waits too.
         // After the channels: the redactor knows every secret they read.
         return DeliveryWorker(

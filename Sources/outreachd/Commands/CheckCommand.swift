@@ -7,7 +7,8 @@ struct CheckCommand: Command {
     static let summary = "validate the configuration and every template"
     static let help = """
         outreachd check [--probe] [--json]
-          Reads the configuration, checks [server] and [bounces], builds every channel as serve does (secrets
+          Reads the configuration ([storage] url, password_file, heartbeat, poll and notify among it), checks
+          [server] and [bounces], builds every channel as serve does (secrets
           readable, keys valid; rate, workers, retries, quiet hours, receipt settings) and every
           [hooks.NAME] (url, known event types, a readable signing secret of 24 bytes or more), and
           checks every template: parse errors, unknown partials or parents, email variants without a

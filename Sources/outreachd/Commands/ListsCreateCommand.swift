@@ -24,8 +24,8 @@ struct ListsCreateCommand: Command {
             throw UsageError("a list name uses letters, digits, - _ and . only")
         }
         let details = try ListsUpdateCommand.details(args, from: ListDetails())
-        var list = try context.store.createList(name: name, doubleOptIn: args.has("--double-opt-in"), details: details)
-        if args.has("--public") { list = try context.store.setListPublic(named: name, isPublic: true) }
+        let list = try context.store.createList(
+            name: name, doubleOptIn: args.has("--double-opt-in"), isPublic: args.has("--public"), details: details)
         if args.has("--json") {
             context.printJSON(ListsShowCommand.json(list))
         } else {

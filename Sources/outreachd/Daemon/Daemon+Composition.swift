@@ -21,9 +21,9 @@ extension Daemon {
         let api: API
         let http: HTTPService
         /// Started in this order, drained in the reverse: the node's heartbeat (it beats until the
-        /// loops have finished), the channel loops, the hook fan-out and the
-        /// event reminders (they queue for the loops), the committer, HTTP, the bounce mailbox (it
-        /// feeds only the store, and stops first).
+        /// loops have finished), the channel loops, the work notifications (they wake the loops),
+        /// the hook fan-out and the event reminders (they queue for the loops), the committer,
+        /// HTTP, the bounce mailbox (it feeds only the store, and stops first).
         let services: ServiceGroup
     }
 
@@ -44,7 +44,8 @@ extension Daemon {
         for (name, section) in config.channels {
             let raw = try ChannelFactory.make(name: name, section: section, config: config)
             let schedule = try ChannelSchedule.checked(section: section, channel: raw)
-            channels[name] = PacedChannel(raw, rate: schedule.rate, batchCap: schedule.batchCap) {
+            // Paced through the store: on PostgreSQL one pace for every node (docs/scale-out.md).
+            channels[name] = PacedChannel(raw, rate: schedule.rate, batchCap: schedule.batchCap, pacing: store) {
                 metrics.observeSend(channel: $0, outcomes: $1, seconds: $2)
             }
             infos[name] = ChannelInfo(
@@ -75,7 +76,8 @@ extension Daemon {
             leaseMillis: loaded.settings.leaseMillis, availability: ChannelAvailability(),
             quietHours: loaded.quiet, redactor: SecretRedactor(secrets: config.secretValues)
         ) { Log.info($0) }
-        let scheduler = Scheduler(worker: worker, store: store, workers: workers, log: Log.sink)
+        let scheduler = Scheduler(
+            worker: worker, store: store, workers: workers, maxIdleMillis: config.idlePollMillis, log: Log.sink)
         let delivery = DeliveryService(
             scheduler: scheduler, worker: worker, store: store, drainTimeoutMillis: loaded.settings.drainTimeoutMillis,
             log: Log.sink)
@@ -83,6 +85,13 @@ extension Daemon {
             registry: store, node: node, liveness: NodeLiveness(heartbeatMillis: config.heartbeatMillis),
             log: Log.sink
         ) { scheduler.wakeAll() }
+        // Work other processes queue in a shared database (PostgreSQL: LISTEN/NOTIFY); polling is behind it.
+        let wakeups: [any Service] =
+            config.storageNotify
+            ? [
+                WorkWakeups(
+                    source: store, log: Log.sink, wake: { scheduler.wake($0) }, wakeAll: { scheduler.wakeAll() })
+            ] : []
         let fanOut = HookFanOut(store: store, hooks: hooks.map(\.hook), log: Log.sink) { scheduler.wake($0) }
         let reminders = ReminderService(store: store, log: Log.sink, leads: { store.leads(.reminders) }) {
             scheduler.wake($0)
@@ -110,7 +119,8 @@ extension Daemon {
             composer: composer,
             templates: templates, delivery: delivery, committer: committer, api: api, http: http,
             services: ServiceGroup(
-                [heartbeat, delivery, fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []), log: Log.sink)
+                [heartbeat, delivery] + wakeups + [fanOut, reminders, committer, http] + (bounces.map { [$0] } ?? []),
+                log: Log.sink)
         )
     }
 

@@ -24,6 +24,12 @@ struct DaemonRestartTests {
 
     /// A list of `total` members and a started campaign to them on `mail`.
     static func startCampaign(_ d: DaemonHarness, total: Int) throws {
+        try createCampaign(d, total: total)
+        #expect(try d.cli(["campaigns", "start", "december"]).status == 0)
+    }
+
+    /// A list `members` of `total` and a campaign `december` to them on `mail`, not started.
+    static func createCampaign(_ d: DaemonHarness, total: Int) throws {
         let csv = d.dir + "/members.csv"
         try ("email,name\n" + (0..<total).map { "m\($0)@example.org,Member \($0)" }.joined(separator: "\n"))
             .write(toFile: csv, atomically: true, encoding: .utf8)
@@ -34,7 +40,6 @@ struct DaemonRestartTests {
             "--channel", "mail",
         ])
         #expect(c.status == 0, "\(c.stderr)")
-        #expect(try d.cli(["campaigns", "start", "december"]).status == 0)
     }
 
     @Test func aDaemonRestartedAfterSIGKILLResumesItsInFlightDeliveriesWithinSeconds() throws {

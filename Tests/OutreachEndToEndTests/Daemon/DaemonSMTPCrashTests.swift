@@ -45,14 +45,22 @@ struct DaemonSMTPCrashTests {
         deinit { stop() }
 
         /// The recipient of every message accepted so far (from the envelope files), repeats included.
-        var recipients: [String] {
+        var recipients: [String] { envelopes.compactMap { $0["rcpt_tos"]?.arrayValue?.first?.stringValue } }
+
+        /// When the server accepted each message (seconds since 1970, its clock), repeats included.
+        var arrivals: [Double] {
+            envelopes.compactMap { j in
+                if case .number(let n) = j["at"] { Double(n) } else { nil }
+            }
+        }
+
+        private var envelopes: [JSON] {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter {
                 $0.hasSuffix(".json")
             }
             return files.compactMap { f in
-                guard let d = FileManager.default.contents(atPath: dir + "/" + f), let j = try? JSON.parse(Array(d))
-                else { return nil }
-                return j["rcpt_tos"]?.arrayValue?.first?.stringValue
+                guard let d = FileManager.default.contents(atPath: dir + "/" + f) else { return nil }
+                return try? JSON.parse(Array(d))
             }
         }
     }

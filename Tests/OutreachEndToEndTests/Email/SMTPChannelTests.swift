@@ -243,8 +243,8 @@ import Testing
         try signedCampaign(keyType: keyType, count: 300)
     }
 
-    /// Under a rate limit the batch goes out in slices, each waiting for its tokens while the
-    /// signatures of the next are made: every message still arrives once, with its own signature.
+    /// Under a rate limit (the pipeline's: batches of one second's worth, each waiting for its
+    /// slot): every message still arrives once, with its own signature.
     @Test func dkimSignedCampaignUnderARateLimit() throws {
         try signedCampaign(keyType: "ed25519", count: 40, extra: "rate = \"25/s\"")
     }

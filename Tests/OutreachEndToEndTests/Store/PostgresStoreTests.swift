@@ -31,6 +31,11 @@ import Testing
         try check.run(try PostgresCluster.running().makeStore())
     }
 
+    @Test(arguments: StoreConformance.pacing)
+    func pacing(_ check: StoreCheck<any SendPacing>) throws {
+        try check.run(try PostgresCluster.running().makeStore())
+    }
+
     @Test(arguments: StoreConformance.consentAtTheQueue)
     func consentAtTheQueue(_ check: StoreCheck<any QueueingStore>) throws {
         try check.run(try PostgresCluster.running().makeStore())
@@ -180,6 +185,15 @@ import Testing
     }
 
     // MARK: claims across connections
+
+    /// Four connections (as four nodes would) take slots of one channel's pace at once: the
+    /// row's lock orders them, and the slots follow each other exactly, on the database's clock.
+    @Test func fourConnectionsShareOneChannelsPace() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let stores = try (0..<4).map { _ in try PostgresStore(url: cluster.url(db)) }
+        try StoreConformance.slotsTakenAtOnceNeverOverlap(stores)
+    }
 
     /// Four connections (as four nodes would) claim one queue at once: `SKIP LOCKED` hands each
     /// delivery to exactly one of them, and none waits for another's rows.

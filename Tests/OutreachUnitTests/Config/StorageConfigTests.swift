@@ -84,4 +84,36 @@ import Testing
             }
         }
     }
+
+    /// `poll`: the longest a channel loop sleeps with nothing due, 1 s on PostgreSQL and 5 s on
+    /// SQLite unless set; `notify`: PostgreSQL only, true unless set. Anything else is one sentence.
+    @Test func pollAndNotifyAreCheckedAndHaveEachBackendsDefault() throws {
+        let pg = "[storage]\nurl = \"postgresql://a@h/db\"\n"
+        let sqlite = try Config.parse("[storage]\n", file: "c.conf", environment: [:])
+        #expect(sqlite.idlePollMillis == 5_000 && sqlite.storageNotify)
+        let postgres = try Config.parse(pg, file: "c.conf", environment: [:])
+        #expect(postgres.idlePollMillis == 1_000 && postgres.storageNotify)
+        let set = try Config.parse(pg + "poll = \"2m\"\nnotify = false\n", file: "c.conf", environment: [:])
+        #expect(set.idlePollMillis == 120_000 && !set.storageNotify)
+        #expect(
+            try Config.parse("[storage]\npoll = \"3s\"\n", file: "c.conf", environment: [:]).idlePollMillis == 3_000)
+        for bad in ["\"0s\"", "\"2h\"", "\"often\""] {
+            #expect(
+                throws: ConfigError.invalid(
+                    file: "c.conf", line: 3, key: "poll", message: "must be a duration from 1s to 1h, like 1s")
+            ) {
+                try Config.parse(pg + "poll = \(bad)\n", file: "c.conf", environment: [:])
+            }
+        }
+        #expect(
+            throws: ConfigError.invalid(
+                file: "c.conf", line: 2, key: "notify",
+                message: "is only for a postgresql:// url; SQLite has nothing to listen to")
+        ) {
+            try Config.parse("[storage]\nnotify = false\n", file: "c.conf", environment: [:])
+        }
+        #expect(throws: ConfigError.wrongType(file: "c.conf", line: 3, key: "notify", expected: "true or false")) {
+            try Config.parse(pg + "notify = \"no\"\n", file: "c.conf", environment: [:])
+        }
+    }
 }

@@ -3,29 +3,31 @@ import Testing
 
 @testable import Outreach
 
-/// What the channel says of itself decides its schedule: a channel that paces itself keeps its
-/// `rate` (the pipeline does not pace it twice), and its in-flight limit caps a batch when
-/// `batch_size` is not set.
+/// What the channel says of itself decides its schedule: its in-flight limit caps a batch when
+/// `batch_size` is not set; the pipeline keeps every channel's `rate` (SMTP's too).
 @Suite struct ChannelScheduleTests {
     final class Described: Channel {
         let name = "c"
         let kind = ChannelKind.sms
         let batchSize: Int
-        let pacesItself: Bool
         let inFlightLimit: Int?
-        init(batchSize: Int = 256, pacesItself: Bool = false, inFlightLimit: Int? = nil) {
+        init(batchSize: Int = 256, inFlightLimit: Int? = nil) {
             self.batchSize = batchSize
-            self.pacesItself = pacesItself
             self.inFlightLimit = inFlightLimit
         }
         func send(_ batch: [OutgoingMessage]) -> [DeliveryOutcome] { batch.map { _ in .sent(providerID: nil) } }
     }
 
-    @Test func aChannelThatPacesItselfIsNotPacedAgain() throws {
-        let section = ChannelSections.make("c", ["type": "x", "rate": "10/s"])
-        #expect(try ChannelSchedule(section: section, channel: Described(pacesItself: true)).rate == nil)
-        let paced = try ChannelSchedule(section: section, channel: Described())
-        #expect(paced.rate?.perSecond == 10)
+    @Test func theRateIsThePipelinesForEveryChannel() throws {
+        let section = ChannelSections.make("c", ["type": "smtp", "rate": "600/m"])
+        #expect(try ChannelSchedule(section: section, channel: Described()).rate?.perSecond == 10)
+        do {
+            _ = try ChannelSchedule(
+                section: ChannelSections.make("c", ["type": "x", "rate": "fast"]), channel: Described())
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".contains("must be COUNT/UNIT like 50/s, 600/m or 1000/h"), "\(error)")
+        }
     }
 
     @Test func theInFlightLimitCapsABatchUnlessBatchSizeIsSet() throws {

@@ -27,6 +27,11 @@ import Testing
         try check.run(try f.make())
     }
 
+    @Test(arguments: StoreFactory.all, StoreConformance.pacing)
+    func pacing(_ f: StoreFactory, _ check: StoreCheck<any SendPacing>) throws {
+        try check.run(try f.make())
+    }
+
     @Test(arguments: StoreFactory.all, StoreConformance.consentAtTheQueue)
     func consentAtTheQueue(_ f: StoreFactory, _ check: StoreCheck<any QueueingStore>) throws {
         try check.run(try f.make())

@@ -20,8 +20,9 @@ public struct StoreCopy {
     ]
 
     /// Tables about the running nodes, not the organisation's data: a copy's target has its own
-    /// nodes (PostgreSQL's `nodes`: heartbeats of the source's nodes would be released at once).
-    static let perNode: Set<String> = ["nodes"]
+    /// nodes (PostgreSQL's `nodes`: heartbeats of the source's nodes would be released at once)
+    /// and its own clock (`send_pacing`: instants on the source database's clock).
+    static let perNode: Set<String> = ["nodes", "send_pacing"]
 
     let source: any StoreDump
     let target: any StoreDump

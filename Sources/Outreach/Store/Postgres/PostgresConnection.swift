@@ -158,9 +158,9 @@ public struct PostgresResult: Sendable {
 
 /// One libpq connection. Not thread-safe: its owner keeps it behind a Mutex.
 public final class PostgresConnection {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// Strings that must never appear in an error (the password, as given and as the URL spells it).
-    private let secrets: [String]
+    let secrets: [String]
 
     /// Connects.
     /// - Parameters:
@@ -306,7 +306,7 @@ public final class PostgresConnection {
         }
     }
 
-    private func connectionError(_ sql: String) -> PostgresError {
+    func connectionError(_ sql: String) -> PostgresError {
         let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
         return PostgresError(sqlState: "08006", message: Self.scrub(message, secrets), sql: sql)
     }

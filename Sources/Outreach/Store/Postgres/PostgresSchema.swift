@@ -12,7 +12,7 @@ enum PostgresSchema {
 
     static let migrations: [String] = [
         ground, templateData, bounces, SQLiteSchema.preferredChannel, SQLiteSchema.signUpForm, campaignRuns,
-        reminderRuns, preferencesPage, hooks, nodes,
+        reminderRuns, preferencesPage, hooks, nodes, pacing, workNotify,
     ]
 
     /// As SQLite's `campaignRuns`: recurring campaigns and their runs, unique per occurrence.

@@ -1,20 +1,26 @@
 extension PostgresStore {
-    public func createList(name: String, doubleOptIn: Bool, details: ListDetails) throws -> MailingList {
+    public func createList(
+        name: String, doubleOptIn: Bool, isPublic: Bool, details: ListDetails
+    ) throws -> MailingList {
         try write { db in
             // ON CONFLICT: a name taken meanwhile by another node is refused the same way.
             guard
                 let id = try db.rows(
                     """
                     INSERT INTO lists(name, double_opt_in, created_at, title, title_translations, data, thank_you_url,
-                        form_fields)
-                    VALUES($1, $2, $3, $4, $5, $6, $7, $8)
+                        form_fields, is_public)
+                    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)
                     ON CONFLICT(name) DO NOTHING RETURNING id
                     """,
-                    [.text(name), .boolean(doubleOptIn), .integer(WallClock.nowMillis())] + Self.detailsRow(details),
+                    [.text(name), .boolean(doubleOptIn), .integer(WallClock.nowMillis())] + Self.detailsRow(details)
+                        + [.boolean(isPublic)],
                     { try $0.int(0) }
                 ).first
             else { throw StoreError.listExists(name) }
-            return MailingList(id: id, name: name, doubleOptIn: doubleOptIn, details: details)
+            guard let list = try Self.readList(db, name: name), list.id == id else {
+                throw StoreError.unknownList(name)
+            }
+            return list
         }
     }
 

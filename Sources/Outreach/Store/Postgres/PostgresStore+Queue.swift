@@ -142,13 +142,16 @@ extension PostgresStore {
                 ], Self.readDelivery)
             if leased.isEmpty { return [] }
             let refused = try Self.cancelRefused(db, ids: leased.map(\.id), now: now)
+            let kept = leased.sorted(by: { $0.id < $1.id }).filter { !refused.contains($0.id) }
+            // The batch's contacts in one statement: a statement a delivery would cost a round trip
+            // each (bench/postgres: a fifth of the raw SQL's rate with a lookup per delivery).
+            let contacts = try Self.contacts(db, ids: Array(Set(kept.compactMap(\.contactID))))
             var messages: [Int64: Message] = [:]
             var out: [ClaimedDelivery] = []
-            for d in leased.sorted(by: { $0.id < $1.id }) where !refused.contains(d.id) {
+            for d in kept {
                 if messages[d.messageID] == nil { messages[d.messageID] = try Self.message(db, id: d.messageID) }
                 guard let m = messages[d.messageID] else { continue }
-                let contact = try d.contactID.flatMap { try Self.contact(db, where: "id", .integer($0)) }
-                out.append(ClaimedDelivery(delivery: d, message: m, contact: contact))
+                out.append(ClaimedDelivery(delivery: d, message: m, contact: d.contactID.flatMap { contacts[$0] }))
             }
             return out
         }
@@ -225,6 +228,11 @@ extension PostgresStore {
     /// now; one that reaches nobody then is a draft again); one far past its time is paused for the
     /// officer. `SKIP LOCKED`: a campaign another node is starting is left to it.
     static func promoteScheduledCampaigns(_ db: PostgresConnection, now: Int64, grace: Int64) throws {
+        // Every claim asks, and almost always nothing is due: a probe that costs little to plan first
+        // (planning the statement below, with its "finished" subqueries, took 1.4 ms a claim).
+        let anyDue = try db.query(
+            "SELECT 1 FROM campaigns WHERE state = 'scheduled' AND send_at <= $1 LIMIT 1", [.integer(now)])
+        if anyDue.rows.isEmpty { return }
         let due = try db.rows(
             """
             SELECT \(campaignColumns) FROM campaigns WHERE state = 'scheduled' AND send_at <= $1
@@ -257,16 +265,25 @@ extension PostgresStore {
 
     public func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws {
         try write { db in
+            // Most of a batch is sent: one statement for all of them, the rest one by one.
+            var sent: [(id: Int64, providerID: String?)] = []
+            for r in results { if case .sent(let pid) = r.outcome { sent.append((r.id, pid)) } }
+            if !sent.isEmpty {
+                try db.query(
+                    """
+                    UPDATE deliveries d SET state = 'sent', sent_at = $1, provider_id = u.pid, last_error = NULL,
+                        lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+                    FROM unnest($2::bigint[], $3::text[]) AS u(id, pid)
+                    WHERE d.id = u.id AND d.lease_owner = $4 AND d.state = 'sending'
+                    """,
+                    [.integer(now), .bigints(sent.map(\.id)), .optionalTexts(sent.map(\.providerID)), .text(owner)])
+            }
             let mine = "id = $3 AND lease_owner = $4 AND state = 'sending'"
             for r in results {
                 let key: [PostgresValue] = [.integer(r.id), .text(owner)]
                 switch r.outcome {
-                case .sent(let pid):
-                    try db.query(
-                        """
-                        UPDATE deliveries SET state = 'sent', sent_at = $1, provider_id = $2, last_error = NULL,
-                            lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 WHERE \(mine)
-                        """, [.integer(now), PostgresValue(pid)] + key)
+                case .sent:
+                    continue
                 case .transient(let msg, _) where r.retryAt != nil:
                     try db.query(
                         """

@@ -132,12 +132,16 @@ extension PostgresValue {
     }
 
     /// A `text[]` parameter (`$1::text[]`), each element quoted.
-    static func texts(_ items: [String]) -> PostgresValue {
+    static func texts(_ items: [String]) -> PostgresValue { optionalTexts(items) }
+
+    /// A `text[]` parameter (`$1::text[]`), each element quoted, NULL for nil.
+    static func optionalTexts(_ items: [String?]) -> PostgresValue {
         .text(
             "{"
                 + items.map {
-                    "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                        + "\""
+                    guard let s = $0 else { return "NULL" }
+                    let escaped = s.replacingOccurrences(of: "\\", with: "\\\\")
+                    return "\"" + escaped.replacingOccurrences(of: "\"", with: "\\\"") + "\""
                 }.joined(separator: ",") + "}")
     }
 }

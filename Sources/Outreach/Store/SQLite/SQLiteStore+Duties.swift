@@ -4,3 +4,9 @@ extension SQLiteStore {
 
     public func resignDuties() {}
 }
+
+/// `WorkNotifications`: one process writes a SQLite file, and the API, the committer and the
+/// services wake its loops themselves; a CLI command's work is found by polling.
+extension SQLiteStore {
+    public func subscribeToWork() throws -> (any WorkSubscription)? { nil }
+}

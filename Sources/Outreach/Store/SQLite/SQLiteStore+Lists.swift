@@ -1,5 +1,7 @@
 extension SQLiteStore {
-    public func createList(name: String, doubleOptIn: Bool, details: ListDetails) throws -> MailingList {
+    public func createList(
+        name: String, doubleOptIn: Bool, isPublic: Bool, details: ListDetails
+    ) throws -> MailingList {
         try write { db in
             if try db.prepare("SELECT 1 FROM lists WHERE name = ?").rows([.text(name)], { _ in 1 }).first != nil {
                 throw StoreError.listExists(name)
@@ -7,12 +9,14 @@ extension SQLiteStore {
             try db.prepare(
                 """
                 INSERT INTO lists(name, double_opt_in, created_at, title, title_translations, data, thank_you_url,
-                    form_fields) VALUES(?,?,?,?,?,?,?,?)
+                    form_fields, is_public) VALUES(?,?,?,?,?,?,?,?,?)
                 """
             ).run(
                 [.text(name), .integer(doubleOptIn ? 1 : 0), .integer(WallClock.nowMillis())] + Self.detailsRow(details)
+                    + [.integer(isPublic ? 1 : 0)]
             )
-            return MailingList(id: db.lastInsertRowID, name: name, doubleOptIn: doubleOptIn, details: details)
+            guard let list = try Self.readList(db, name: name) else { throw StoreError.unknownList(name) }
+            return list
         }
     }
 

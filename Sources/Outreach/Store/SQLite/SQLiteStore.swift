@@ -14,6 +14,8 @@ public final class SQLiteStore: Store {
     public let path: String
     /// Group-commit batches rolled back and redone one savepoint per request (see `enqueueBatch`).
     let slowPathCount = Atomic<Int>(0)
+    /// The channels' paces (`SendPacing`): in this process, as one file is one host.
+    let pacing = LocalPacing()
 
     /// Opens or creates the database and applies pending migrations.
     /// A scheduled campaign found this much past its time (the daemon was down) is paused for the
