@@ -25,6 +25,15 @@
                                        keep-alive connection opened before the SIGTERM, and lets the
                                        database go 7.8 s after the SIGTERM; prints {"a": {status,
                                        tenths, body}, "b": …}, tenths of seconds from the SIGTERM
+  daemon_client.py together            stdin: JSON list of requests (as for "requests"), each sent from a
+                                       thread of its own on a connection opened before, all released at once
+                                       by a barrier; prints their answers in the same order
+  daemon_client.py acked OUT STOP TOKEN,URL...
+                                       from two threads per URL (each TOKEN,URL a node and its bearer token),
+                                       posts triggers {"template": "welcome", "to": [{"email": KEY@example.org}]}
+                                       with Idempotency-Key KEY (unique, never repeated) until the file STOP
+                                       exists; appends "STATUS KEY" to OUT per answer (status 0 when the
+                                       connection failed, then opened again) and exits 0
 """
 import http.client
 import json
@@ -112,10 +121,78 @@ def main():
             t.join()
         print(json.dumps({"accepted": len(results), "errors": errors[:10]}))
         sys.exit(1 if errors else 0)
+    elif mode == "together":
+        together(json.load(sys.stdin))
+    elif mode == "acked":
+        acked(sys.argv[2], sys.argv[3], [a.split(",", 1) for a in sys.argv[4:]])
     elif mode == "late":
         late(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
     elif mode == "twins":
         twins(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), len(sys.argv) > 6 and sys.argv[6] == "seeded")
+
+
+def together(requests):
+    answers = [None] * len(requests)
+    barrier = threading.Barrier(len(requests), timeout=60)
+
+    def send(i, req):
+        conn, path = connection(req["url"])
+        conn.connect()
+        body = req.get("body", "").encode("utf-8")
+        barrier.wait()
+        conn.request(req.get("method", "POST"), path, body=body, headers=req.get("headers", {}))
+        r = conn.getresponse()
+        answers[i] = {"status": r.status, "headers": {k.lower(): v for k, v in r.getheaders()},
+                      "body": r.read().decode("utf-8", "replace")}
+        conn.close()
+
+    ts = [threading.Thread(target=send, args=(i, r)) for i, r in enumerate(requests)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    print(json.dumps(answers))
+
+
+def acked(out, stop, nodes):
+    import os
+    lock = threading.Lock()
+    log = open(out, "a")
+
+    def worker(n, token, url):
+        conn, path = connection(url + "/v1/messages")
+        i = 0
+        while not os.path.exists(stop):
+            key = "k%d-%d" % (n, i)
+            i += 1
+            body = json.dumps({"template": "welcome", "to": [{"email": key + "@example.org"}]})
+            try:
+                conn.request("POST", path, body=body, headers={"Authorization": "Bearer " + token,
+                             "Content-Type": "application/json", "Idempotency-Key": key})
+                r = conn.getresponse()
+                r.read()
+                status = r.status
+                if r.getheader("Connection", "").lower() == "close":
+                    conn.close()
+                    conn, path = connection(url + "/v1/messages")
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn, path = connection(url + "/v1/messages")
+                time.sleep(0.05)
+            with lock:
+                log.write("%d %s\n" % (status, key))
+                log.flush()
+            if status == 503:
+                time.sleep(0.05)
+
+    ts = [threading.Thread(target=worker, args=(n, t, u)) for n, (t, u) in
+          enumerate([x for x in nodes for _ in range(2)])]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    log.close()
 
 
 def late(url, token, db, pid):

@@ -149,7 +149,7 @@ public final class DeliveryWorker: Sendable {
             results.append(
                 DeliveryResult(id: c.delivery.id, outcome: outcome, retryAt: retryAt, address: c.delivery.address))
         }
-        try store.complete(results, owner: owner, now: done)
+        try completeSent(results, now: done)
         var summary = BatchSummary()
         for r in results {
             summary.handled += 1

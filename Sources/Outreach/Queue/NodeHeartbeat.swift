@@ -4,6 +4,8 @@ import Synchronization
 /// A service of `serve`: records every `heartbeatMillis` that this node is alive
 /// (`NodeRegistry.heartbeat`) and, in the same step, releases the leases of nodes silent for
 /// `NodeLiveness.missedBeats` heartbeats, so a dead node's deliveries go out again within seconds.
+/// It judges only after beating that long itself (since its start, or since the database was
+/// away), so nodes silenced together by the database are not taken for dead.
 /// Started before the channel loops (the node is registered before it claims) and drained after
 /// them (it keeps beating while they finish their batches, so no other node takes those over).
 /// On SQLite both calls do nothing: one file is one host, whose stopped processes' leases end at start.
@@ -17,6 +19,13 @@ public final class NodeHeartbeat: Service {
     private let thread = ServiceThread()
     /// Whether the last step failed: a database away fails every step, logged once, not every beat.
     private let failing = Atomic<Bool>(false)
+    /// Whether the last step recorded the beat; false at start and after a failure.
+    private let beating = Atomic<Bool>(false)
+    /// Before this instant (ms) the node does not look for dead nodes: `NodeLiveness.missedBeats`
+    /// heartbeats after its first beat, at start and after a failure. A database that was away
+    /// (a restart, a failover) silenced every node at once; the others need as long as this one
+    /// to beat again, and before that their silence says nothing of them.
+    private let judgeFrom = Atomic<Int64>(0)
 
     /// - Parameters:
     ///   - node: this node's id: its delivery worker's lease owner.
@@ -50,6 +59,11 @@ public final class NodeHeartbeat: Service {
         do {
             let now = clock.nowMillis()
             try registry.heartbeat(node: node, now: now)
+            if !beating.exchange(true, ordering: .relaxed) {
+                judgeFrom.store(now + NodeLiveness.missedBeats * liveness.heartbeatMillis, ordering: .relaxed)
+            }
+            if failing.exchange(false, ordering: .relaxed) { log(.notice, "node heartbeat: recorded again") }
+            guard now >= judgeFrom.load(ordering: .relaxed) else { return 0 }
             let n = try registry.releaseDeadNodes(olderThan: liveness.silentBefore(now: now), now: now)
             if n > 0 {
                 log(
@@ -57,9 +71,9 @@ public final class NodeHeartbeat: Service {
                     "released \(n) deliveries leased by nodes silent for \(NodeLiveness.missedBeats) heartbeats")
                 released()
             }
-            if failing.exchange(false, ordering: .relaxed) { log(.notice, "node heartbeat: recorded again") }
             return n
         } catch {
+            beating.store(false, ordering: .relaxed)
             if !failing.exchange(true, ordering: .relaxed) {
                 log(
                     .error,

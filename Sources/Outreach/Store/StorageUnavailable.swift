@@ -7,7 +7,9 @@ public struct StorageUnavailable: Error, CustomStringConvertible, Sendable {
 
     /// The cause behind `error`, or nil when the disk is not to blame.
     public init?(_ error: any Error) {
-        if let e = error as? SQLiteError, let cause = e.storageCause {
+        if let e = error as? StorageUnavailable {
+            self = e
+        } else if let e = error as? SQLiteError, let cause = e.storageCause {
             self.cause = cause
         } else if let e = error as? PostgresError, let cause = e.storageCause {
             self.cause = cause

@@ -32,7 +32,10 @@ extension Daemon {
         let config = loaded.config
         let store = try Composition.openStore(config)
         let links = try LinkSigner.load(config: config)
-        let metrics = Metrics()
+        // The node's id is its worker's lease owner: what other nodes find on its leases, and
+        // what its `/metrics` names.
+        let node = DeliveryWorker.defaultOwner()
+        let metrics = Metrics(node: node)
 
         var channels: [String: any Channel] = [:]
         var infos: [String: ChannelInfo] = [:]
@@ -69,7 +72,7 @@ extension Daemon {
         // After the channels and the server settings: the redactor knows every secret they read.
         let worker = DeliveryWorker(
             store: store, channels: channels, composer: HookComposer(base: composer, hooks: hooks.map(\.hook)),
-            policies: policies,
+            policies: policies, owner: node,
             leaseMillis: loaded.settings.leaseMillis, availability: ChannelAvailability(),
             quietHours: loaded.quiet, redactor: SecretRedactor(secrets: config.secretValues)
         ) { Log.info($0) }
@@ -78,9 +81,8 @@ extension Daemon {
         let delivery = DeliveryService(
             scheduler: scheduler, worker: worker, store: store, drainTimeoutMillis: loaded.settings.drainTimeoutMillis,
             log: Log.sink)
-        // The node's id is its worker's lease owner: what other nodes find on its leases.
         let heartbeat = NodeHeartbeat(
-            registry: store, node: worker.owner, liveness: NodeLiveness(heartbeatMillis: config.heartbeatMillis),
+            registry: store, node: node, liveness: NodeLiveness(heartbeatMillis: config.heartbeatMillis),
             log: Log.sink
         ) { scheduler.wakeAll() }
         // Work other processes queue in a shared database (PostgreSQL: LISTEN/NOTIFY); polling is behind it.

@@ -7,7 +7,11 @@ struct Metrics: GroupCommitObserver {
     /// Requests by status code, counted without a lock (every request counts one).
     let statusCounts = StatusCounters()
 
-    init() {
+    /// - Parameter node: this node's id (its lease owner, the `nodes` table's id): every node's
+    ///   `/metrics` is its own, and says whose it is.
+    init(node: String) {
+        registry.declare("outreach_node_info", .gauge, help: "1, labelled with the id of the node answering.")
+        registry.set("outreach_node_info", ["node": node], 1)
         registry.declare("outreach_deliveries", .gauge, help: "Deliveries in the queue by state.")
         registry.declare(
             "outreach_channel_up", .gauge, help: "1 while a channel's endpoint answers, 0 while it cannot be reached.")

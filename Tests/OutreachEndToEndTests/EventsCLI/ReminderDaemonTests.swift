@@ -23,6 +23,22 @@ import Testing
 
     static func sent(_ d: DaemonHarness) throws -> Int { try d.queueCounts()["sent"]?.intValue ?? 0 }
 
+    /// `events create dinner` for list `club` on channel `mail`: a meeting two to three minutes
+    /// ahead (whole minutes, UTC), reminded at each instant of `reminders` (ms since 1970).
+    static func createDinner(_ d: DaemonHarness, remindingAt reminders: [Int64]) throws -> TestSupport.ProcessResult {
+        let start = ((WallClock.nowMillis() + 120_000) / 60_000 + 1) * 60_000
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return try d.cli(
+            [
+                "events", "create", "dinner", "--start",
+                f.string(from: Date(timeIntervalSince1970: Double(start) / 1000)),
+                "--tz", "UTC", "--duration", "1h", "--list", "club", "--channel", "mail",
+            ] + reminders.flatMap { ["--remind", "-\((start - $0) / 1000)s"] } + ["--json"])
+    }
+
     @Test func aReminderGoesOutOncePerMemberAcrossKillsAndRestarts() throws {
         let smtp = try SMTPServer()
         let d = try DaemonHarness(
@@ -36,19 +52,10 @@ import Testing
                 """)
         #expect(try d.cli(["lists", "create", "club"]).status == 0)
         #expect(try d.cli(["contacts", "add", "--email", "ana@example.org", "--list", "club"]).status == 0)
-        // A meeting two to three minutes ahead (whole minutes, UTC), reminded 20 and 35 seconds from now.
+        // Reminded 20 and 35 seconds from now.
         let t = WallClock.nowMillis()
-        let start = ((t + 120_000) / 60_000 + 1) * 60_000
         let (first, second) = (t + 20_000, t + 35_000)
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        let created = try d.cli([
-            "events", "create", "dinner", "--start", f.string(from: Date(timeIntervalSince1970: Double(start) / 1000)),
-            "--tz", "UTC", "--duration", "1h", "--list", "club", "--channel", "mail",
-            "--remind", "-\((start - first) / 1000)s", "--remind", "-\((start - second) / 1000)s", "--json",
-        ])
+        let created = try Self.createDinner(d, remindingAt: [first, second])
         #expect(created.status == 0, "\(created.stderr)")
         let q = try JSON.parse(created.stdout)["queued"]
         #expect(q?["invitation"]?.intValue == 1 && q?["reminders_scheduled"]?.intValue == 2, "\(created.stdout)")

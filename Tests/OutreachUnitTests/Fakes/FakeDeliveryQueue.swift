@@ -31,6 +31,7 @@ final class FakeDeliveryQueue: DeliveryQueue {
         var nextID: Int64 = 1
         var claims = 0
         var commits = 0
+        var failingCompletions = 0
     }
 
     private let state = Mutex(State())
@@ -49,6 +50,8 @@ final class FakeDeliveryQueue: DeliveryQueue {
     var rows: [Row] { state.withLock { s in s.rows.values.sorted { $0.delivery.id < $1.delivery.id } } }
     /// The deliveries still leased (state `sending`).
     var leased: [Row] { rows.filter { $0.delivery.state == .sending } }
+    /// The next `count` calls of `complete` throw, as a store that cannot be reached (`StorageUnavailable`).
+    func failCompletions(_ count: Int) { state.withLock { $0.failingCompletions = count } }
     /// How many times `claim` was called.
     var claims: Int { state.withLock { $0.claims } }
     /// A contact the claimed deliveries of `contactID` carry.
@@ -133,7 +136,11 @@ final class FakeDeliveryQueue: DeliveryQueue {
     }
 
     func complete(_ results: [DeliveryResult], owner: String, now: Int64) throws {
-        state.withLock { s in
+        try state.withLock { s in
+            if s.failingCompletions > 0 {
+                s.failingCompletions -= 1
+                throw StorageUnavailable(.unreachable)
+            }
             for r in results {
                 guard var row = s.rows[r.id], row.leaseOwner == owner, row.delivery.state == .sending else { continue }
                 row.leaseOwner = nil

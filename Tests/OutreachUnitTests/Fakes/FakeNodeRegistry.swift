@@ -6,8 +6,11 @@ final class FakeNodeRegistry: NodeRegistry {
     let beats = Mutex<[(node: String, now: Int64)]>([])
     let looks = Mutex<[(olderThan: Int64, now: Int64)]>([])
     let releasing = Atomic<Int>(0)
+    /// While true, every call throws, as a database that cannot be reached.
+    let away = Atomic<Bool>(false)
 
     func heartbeat(node: String, now: Int64) throws {
+        if away.load(ordering: .relaxed) { throw StorageUnavailable(.unreachable) }
         beats.withLock { $0.append((node, now)) }
     }
 

@@ -70,6 +70,33 @@ import Testing
         #expect(channel.batches.count == 1)
     }
 
+    /// A batch sent while the store went away for a moment (PostgreSQL restarting) is recorded
+    /// once it answers again, rather than left leased until its lease expires and then sent twice.
+    @Test func aBatchSentWhileTheStoreIsAwayIsRecordedWhenItIsBack() throws {
+        let channel = FakeChannel()
+        let ids = try enqueue(["a@example.org", "b@example.org"])
+        queue.failCompletions(2)
+        let summary = try worker(channel).runBatch(channel: "fake")
+        #expect(summary.sent == 2)
+        #expect(ids.map { queue.row($0)?.delivery.state } == [.sent, .sent])
+        #expect(queue.leased.isEmpty)
+        #expect(try worker(channel).runBatch(channel: "fake") == BatchSummary())
+        #expect(channel.sent.count == 2)
+    }
+
+    /// A store away for longer than half the lease: the error reaches the loop, the batch stays
+    /// leased (its lease brings it back), as before.
+    @Test func aStoreAwayPastHalfTheLeaseLeavesTheBatchToItsLease() throws {
+        let channel = FakeChannel()
+        try enqueue(["a@example.org"])
+        queue.failCompletions(100)
+        let w = DeliveryWorker(
+            store: queue, channels: [channel.name: channel], composer: StubComposer(), owner: "worker-1",
+            leaseMillis: 400)
+        #expect(throws: StorageUnavailable.self) { try w.runBatch(channel: "fake") }
+        #expect(queue.leased.count == 1)
+    }
+
     @Test func theChannelsBatchSizeBoundsAClaim() throws {
         let channel = FakeChannel(batchSize: 2)
         try enqueue(["a@example.org", "b@example.org", "c@example.org"])

@@ -173,7 +173,8 @@ public final class PostgresConnection {
         var secrets = Self.passwords(in: conninfo)
         if let password, !password.isEmpty { secrets.append(password) }
         self.secrets = secrets
-        var keys = ["dbname", "application_name"]
+        // A fallback: `application_name` in the URL or `PGAPPNAME` names a node in `pg_stat_activity`.
+        var keys = ["dbname", "fallback_application_name"]
         var values = [conninfo, "outreachd"]
         if let password {
             keys.append("password")
