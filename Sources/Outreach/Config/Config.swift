@@ -18,7 +18,7 @@ public struct Config: Sendable {
     /// default (`idlePollMillis`).
     public var pollMillis: Int64?
     /// `[storage] notify`: whether a `serve` node on PostgreSQL listens for work (LISTEN/NOTIFY);
-    /// false polls only (PgBouncer in transaction mode).
+    /// false polls only (a proxy that does not forward `LISTEN`).
     public var storageNotify = true
     /// ISO 3166 country for phone numbers written without `+` (top-level `default_country`).
     public var defaultCountry: String?

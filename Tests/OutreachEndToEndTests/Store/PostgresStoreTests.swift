@@ -87,6 +87,25 @@ import Testing
         #expect(try admin.rows("SELECT count(*) FROM contacts") { try $0.int(0) } == [0])
     }
 
+    /// Accepted means stored, whatever the database's own setting: a database (or role) set to
+    /// `synchronous_commit = off` would acknowledge commits before they are on disk, so the store's
+    /// sessions set it on, again after a reconnect.
+    @Test func theStoresSessionsCommitSynchronouslyWhateverTheDatabaseSays() throws {
+        let cluster = try PostgresCluster.running()
+        let db = try cluster.createDatabase()
+        let admin = try PostgresConnection(cluster.url(db))
+        try admin.execute("ALTER DATABASE \"\(db)\" SET synchronous_commit = off")
+        let store = try PostgresStore(url: cluster.url(db))
+        let setting = { try store.with { try $0.rows("SHOW synchronous_commit") { $0.text(0) } } }
+        #expect(try setting() == ["on"])
+        try admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND pid <> pg_backend_pid()")
+        _ = try? setting()  // finds the connection closed; the next call connects again
+        try TestSupport.waitFor("the store connected again", seconds: 10) { (try? setting()) != nil }
+        #expect(try setting() == ["on"])
+    }
+
     /// The migrations without the store: `storage migrate` applies them once, and a store opened
     /// without migrating refuses a database behind them.
     @Test func aStoreThatDoesNotMigrateRefusesAnOlderSchema() throws {

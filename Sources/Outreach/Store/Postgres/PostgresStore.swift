@@ -21,6 +21,8 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
     /// Before this instant (uptime ns) a closed connection is not tried again: calls fail at once
     /// meanwhile, rather than each waiting for a server that is away. Used under `lock`.
     private nonisolated(unsafe) var reconnectNotBefore: UInt64 = 0
+    /// Whether the session's settings (`prepareSession`) were made since it last connected. Used under `lock`.
+    private nonisolated(unsafe) var sessionPrepared = true
     /// What `connect` needs to open another connection (the probe, VACUUM after an erase).
     let url: String
     let password: String?
@@ -59,7 +61,17 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
 
     /// A connection to the store's database, giving up after 10 s without an answer.
     static func connect(_ url: String, _ password: String?, timeoutSeconds: Int = 10) throws -> PostgresConnection {
-        try PostgresConnection(url, password: password, settings: [("connect_timeout", String(timeoutSeconds))])
+        let c = try PostgresConnection(url, password: password, settings: [("connect_timeout", String(timeoutSeconds))])
+        try prepareSession(c)
+        return c
+    }
+
+    /// Accepted means stored: a commit returns only once it is on the server's disk, whatever the
+    /// database's or the role's own `synchronous_commit` says (`off` acknowledges before the disk).
+    /// A session setting, so it is set again after every reconnect. Through PgBouncer this needs
+    /// session pooling (docs/scale-out.md, "Topology").
+    static func prepareSession(_ c: PostgresConnection) throws {
+        try c.execute("SET synchronous_commit = on")
     }
 
     /// The schema version the database is at.
@@ -84,14 +96,19 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
     /// The server closed the connection (a restart, a failover): one attempt to connect again,
     /// at most once a second, so the store recovers by itself once the server is back. The call
     /// that found it closed has failed already; nothing it wrote was acknowledged.
+    /// A session whose settings could not be made (`prepareSession`) is used for nothing until they are.
     private func reconnectIfClosed() throws {
-        guard !database.isConnected else { return }
+        guard !database.isConnected || !sessionPrepared else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         let attempted = now >= reconnectNotBefore
         if attempted { reconnectNotBefore = now + 1_000_000_000 }
-        guard attempted, database.reconnect() else {
+        guard attempted, database.isConnected || database.reconnect() else {
             throw PostgresError(
                 sqlState: "08006", message: "the connection to PostgreSQL is lost and could not be made again")
+        }
+        sessionPrepared = (try? Self.prepareSession(database)) != nil
+        guard sessionPrepared else {
+            throw PostgresError(sqlState: "08006", message: "the connection to PostgreSQL could not be set up again")
         }
     }
 
