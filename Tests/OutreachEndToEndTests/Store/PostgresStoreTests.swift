@@ -106,6 +106,50 @@ import Testing
         #expect(try setting() == ["on"])
     }
 
+    /// A transaction that meets a deadlock or a serialization failure (another node's transaction
+    /// in the way) is rolled back whole and run again; one that keeps meeting them fails after
+    /// `writeAttempts`, nothing of it kept. Any other error is not retried.
+    @Test func aTransactionAnotherSessionGotInTheWayOfIsRunAgain() throws {
+        let cluster = try PostgresCluster.running()
+        let store = try PostgresStore(url: cluster.url(try cluster.createDatabase()))
+        try store.with { try $0.execute("CREATE TABLE tries(n INT)") }
+        let fail = { (db: PostgresConnection, code: String) in
+            try db.execute("DO $$ BEGIN RAISE EXCEPTION 'in the way' USING ERRCODE = '\(code)'; END $$")
+        }
+        let runs = Mutex(0)
+        let n = try store.write { db -> Int in
+            let run = runs.withLock {
+                $0 += 1; return $0
+            }
+            try db.execute("INSERT INTO tries VALUES (\(run))")
+            if run == 1 { try fail(db, "40P01") }
+            if run == 2 { try fail(db, "40001") }
+            return run
+        }
+        #expect(n == 3)
+        let count = { try store.with { try $0.rows("SELECT n FROM tries") { try $0.int(0) } } }
+        #expect(try count() == [3], "only the last run's insert is kept")
+
+        runs.withLock { $0 = 0 }
+        #expect(throws: PostgresError.self) {
+            try store.write { db in
+                runs.withLock { $0 += 1 }
+                try db.execute("INSERT INTO tries VALUES (99)")
+                try fail(db, "40P01")
+            }
+        }
+        #expect(runs.withLock { $0 } == PostgresStore.writeAttempts)
+        runs.withLock { $0 = 0 }
+        #expect(throws: PostgresError.self) {
+            try store.write { db in
+                runs.withLock { $0 += 1 }
+                try fail(db, "23505")
+            }
+        }
+        #expect(runs.withLock { $0 } == 1)
+        #expect(try count() == [3])
+    }
+
     /// The migrations without the store: `storage migrate` applies them once, and a store opened
     /// without migrating refuses a database behind them.
     @Test func aStoreThatDoesNotMigrateRefusesAnOlderSchema() throws {

@@ -85,13 +85,26 @@ public final class PostgresStore: ContactStore, ConsentStore, DeliveryQueue {
         }
     }
 
-    /// Runs `body` in one transaction.
+    /// Runs `body` in one transaction; one that another session's got in the way of (a deadlock,
+    /// a serialization failure: `PostgresError.isRetryable`) is rolled back whole and run again,
+    /// at most `writeAttempts` times in all. A body does only database work, so running it again
+    /// is the same as running it once.
     func write<T: Sendable>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try lock.withLock { _ in
-            try reconnectIfClosed()
-            return try database.transaction { try body(database) }
+            var attempt = 1
+            while true {
+                try reconnectIfClosed()
+                do {
+                    return try database.transaction { try body(database) }
+                } catch let e as PostgresError where e.isRetryable && attempt < Self.writeAttempts {
+                    attempt += 1
+                }
+            }
         }
     }
+
+    /// How many times `write` runs a transaction that keeps meeting deadlocks or serialization failures.
+    static let writeAttempts = 3
 
     /// The server closed the connection (a restart, a failover): one attempt to connect again,
     /// at most once a second, so the store recovers by itself once the server is back. The call
