@@ -87,10 +87,7 @@ public final class DeliveryWorker: Sendable {
             }
         }
 
-        var claimed = try store.claim(channels: [name], limit: limit, owner: owner, leaseMillis: leaseMillis, now: now)
-        if let quiet = quietHours.withLock({ $0[name] }), !claimed.isEmpty {
-            claimed = try deferQuiet(claimed, quiet, channel: name, now: now)
-        }
+        var claimed = try claimOutsideQuietHours(name, limit: limit, now: now)
         if !claimed.isEmpty { claimed = try awaitSlot(claimed, channel: channel, name: name, now: now) }
         if claimed.isEmpty { return BatchSummary() }
         let policy = policies[name] ?? RetryPolicy()
@@ -202,12 +199,15 @@ public final class DeliveryWorker: Sendable {
         let before = clock.nowMillis()
         Self.sleep(micros: slot.waitMicros)
         let at = now + max(0, clock.nowMillis() - before)
-        var again = try store.claim(
-            channels: [name], limit: claimed.count, owner: owner, leaseMillis: leaseMillis, now: at)
-        if let quiet = quietHours.withLock({ $0[name] }), !again.isEmpty {
-            again = try deferQuiet(again, quiet, channel: name, now: at)
-        }
-        return again
+        return try claimOutsideQuietHours(name, limit: claimed.count, now: at)
+    }
+
+    /// Claims up to `limit` of the channel's due deliveries and gives back those whose recipient is
+    /// in the channel's quiet hours now; returns the rest.
+    private func claimOutsideQuietHours(_ name: String, limit: Int, now: Int64) throws -> [ClaimedDelivery] {
+        let claimed = try store.claim(channels: [name], limit: limit, owner: owner, leaseMillis: leaseMillis, now: now)
+        guard let quiet = quietHours.withLock({ $0[name] }), !claimed.isEmpty else { return claimed }
+        return try deferQuiet(claimed, quiet, channel: name, now: now)
     }
 
     /// Sleeps this thread for `micros` (however long: a slow rate's slot can be hours away).
