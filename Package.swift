@@ -23,9 +23,12 @@ let package = Package(
         // PostgreSQL's client library, for the store of issue 20 (not yet selectable: docs/scale-out.md).
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
+        // glibc's mallopt (libc itself: no package, nothing to link).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "Outreach", dependencies: ["CSQLite", "CPostgres", "COpenSSL"], swiftSettings: strict),
         .target(name: "Channels", dependencies: ["Outreach", "CCurl", "COpenSSL"], swiftSettings: strict),
-        .executableTarget(name: "outreachd", dependencies: ["Outreach", "Channels", "CMicroHTTPD"], swiftSettings: strict),
+        .executableTarget(
+            name: "outreachd", dependencies: ["Outreach", "Channels", "CMicroHTTPD", "CMalloc"], swiftSettings: strict),
         // Two layers (docs/testing.md): unit tests start no process and open no socket (`make unit`);
         // end-to-end tests run the built binary against real peers.
         // What both share (channel sections, template folders, the Mustache spec): data, no process.

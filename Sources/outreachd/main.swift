@@ -1,3 +1,4 @@
 import Foundation
 
+Allocator.configure()
 exit(CLI.main(Array(CommandLine.arguments.dropFirst())))

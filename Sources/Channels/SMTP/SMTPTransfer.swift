@@ -140,22 +140,32 @@ final class SMTPTransfer {
     }
 }
 
-/// CURLOPT_READFUNCTION: hands libcurl the next piece of the message.
+/// CURLOPT_READFUNCTION: hands libcurl the next piece of the message, the DKIM-Signature header (if
+/// any) and the message in one piece when they fit: libcurl sends each piece it reads as a write of
+/// its own, one more packet for the relay to wake up for.
 let smtpTransferRead: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     buffer, size, count, user in
     guard let buffer, let user else { return 0 }
     let t = Unmanaged<SMTPTransfer>.fromOpaque(user).takeUnretainedValue()
-    // The DKIM-Signature header (if any), then the message.
+    let room = size * count
+    let out = UnsafeMutableRawPointer(buffer)
+    var written = 0
     let header = t.message.header.count
-    let part = t.offset < header ? t.message.header : t.message.bytes
-    let from = t.offset < header ? t.offset : t.offset - header
-    let n = min(size * count, part.count - from)
-    if n <= 0 { return 0 }
-    part.withUnsafeBytes { raw in
-        UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress! + from, byteCount: n)
+    if t.offset < header {
+        let n = min(room, header - t.offset)
+        t.message.header.withUnsafeBytes { out.copyMemory(from: $0.baseAddress! + t.offset, byteCount: n) }
+        written = n
     }
-    t.offset += n
-    return n
+    let from = t.offset + written - header
+    let n = min(room - written, t.message.bytes.count - from)
+    if n > 0 {
+        t.message.bytes.withUnsafeBytes {
+            out.advanced(by: written).copyMemory(from: $0.baseAddress! + from, byteCount: n)
+        }
+        written += n
+    }
+    t.offset += written
+    return written
 }
 
 /// CURLOPT_HEADERFUNCTION: for SMTP, libcurl passes each server reply line here.
