@@ -5,7 +5,8 @@
 #   rsa2048   DKIM rsa-sha256, against `openssl speed -multi $(nproc) rsa2048`'s signing rate in the
 #             same round: the signature is the physical limit of signed mail   (goal: median >= 0.8)
 #   ed25519   DKIM ed25519-sha256, against smtp-source                          (reported)
-# Prints every round, then medians with min–max, CPU µs per message and peak RSS of the sender.
+# Prints every round, then medians with min–max, CPU µs per message and peak RSS of the sender, the
+# sink's CPU per message, and for rsa2048 the ceiling the sink's share leaves a sender that cost nothing.
 # Usage: bench/smtp/run.sh [N] [MAX_CONNECTIONS]      ROUNDS=5 CONFIGS="unsigned rsa2048 ed25519"
 #        OUTREACHD=path chooses the binary (default: the release build, built if it is missing)
 set -euo pipefail
@@ -52,9 +53,14 @@ config unsigned "$work/seed" > "$work/seed.conf"
 "$bin" --config "$work/seed.conf" lists create all >/dev/null
 "$bin" --config "$work/seed.conf" contacts import "$work/contacts.csv" --list all >/dev/null 2>&1
 
+# The sink's own CPU (user + system, in clock ticks): it shares the cores with the sender, so it
+# bounds what any sender can reach on this machine (the rsa2048 ceiling printed at the end).
+sink_ticks() { awk '{ print $14 + $15 }' "/proc/$sink/stat"; }
+hz=$(getconf CLK_TCK)
+
 results=$work/results
 : > "$results"
-ours() { # config-name round → "config round msgs/s cpu-µs/msg rss-MB sent"
+ours() { # config-name round → "msgs/s cpu-µs/msg rss-MB sent sink-cpu-µs/msg"
     local dir=$work/r-$1-$2
     cp -r "$work/seed" "$dir"
     config "$1" "$dir" > "$dir.conf"
@@ -62,17 +68,20 @@ ours() { # config-name round → "config round msgs/s cpu-µs/msg rss-MB sent"
     "${O[@]}" campaigns create bench --template newsletter --list all --channel email >/dev/null
     "${O[@]}" campaigns start bench >/dev/null
     # Only the sending is timed: render, MIME, DKIM, SMTP, state updates.
+    local t0
+    t0=$(sink_ticks)
     /usr/bin/time -f "%e %U %S %M" -o "$dir.time" "${O[@]}" work --until-idle >/dev/null 2>"$dir.err" \
         || { cat "$dir.err" >&2; exit 1; }
+    local sink_cpu=$(($(sink_ticks) - t0))
     local sent
     sent=$("${O[@]}" campaigns status bench --json \
         | python3 -c "import json,sys; print(json.load(sys.stdin).get('sent', 0))")
     read -r e u s m < "$dir.time"
     rm -rf "$dir"
-    python3 - "$e" "$u" "$s" "$m" "$sent" <<'PY'
+    python3 - "$e" "$u" "$s" "$m" "$sent" "$sink_cpu" "$hz" <<'PY'
 import sys
-e, u, s, m, n = map(float, sys.argv[1:])
-print(f"{n / e:.0f} {1e6 * (u + s) / max(n, 1):.0f} {m / 1024:.0f} {n:.0f}")
+e, u, s, m, n, k, hz = map(float, sys.argv[1:])
+print(f"{n / e:.0f} {1e6 * (u + s) / max(n, 1):.0f} {m / 1024:.0f} {n:.0f} {1e6 * k / hz / max(n, 1):.0f}")
 PY
 }
 source_rate() { # smtp-source -d -s 4, messages of 2,000 bytes → msgs/s
@@ -88,9 +97,9 @@ sign_rate() { # OpenSSL's own RSA-2048 signatures per second on every core
 for r in $(seq 1 "$ROUNDS"); do
     for c in $CONFIGS; do
         if [ "$c" = rsa2048 ]; then ref=$(sign_rate); else ref=$(source_rate); fi
-        read -r rate cpu rss sent < <(ours "$c" "$r")
+        read -r rate cpu rss sent sinkcpu < <(ours "$c" "$r")
         [ "$sent" -eq "$N" ] || echo "warning: $c round $r sent $sent of $N" >&2
-        echo "$c $r $rate $ref $cpu $rss" | tee -a "$results"
+        echo "$c $r $rate $ref $cpu $rss $sinkcpu" | tee -a "$results"
     done
 done
 
@@ -112,6 +121,14 @@ for c in dict.fromkeys(r[0] for r in rows):
     g = goals[c]
     verdict = "" if g is None else f" (goal >= {g}: {'met' if statistics.median(ratio) >= g else 'not met'})"
     print(f"{c:9} outreachd {mm(ours, lambda x: f'{x:,.0f}')} msgs/s; {refs[c]} {mm(ref, lambda x: f'{x:,.0f}')}/s")
+    sink = [float(r[6]) for r in rs]
     print(f"{'':9} ratio {mm(ratio, lambda x: f'{x:.2f}')}{verdict}; CPU {mm(cpu, lambda x: f'{x:.0f}')} µs/msg; "
           f"peak RSS {max(rss):.0f} MB; {len(rs)} rounds")
+    print(f"{'':9} smtp-sink's CPU {mm(sink, lambda x: f'{x:.0f}')} µs/msg")
+    if c == "rsa2048":
+        # With every core busy and nothing else to do but the signature (cores / OpenSSL's rate) and
+        # the sink's share, a sender costing nothing itself would reach this fraction of the rate.
+        ceil = [1 / (1 + float(r[6]) * 1e-6 * float(r[3]) / int(cores)) for r in rs]
+        print(f"{'':9} ceiling with the sink on the same cores (a sender costing nothing): "
+              f"{mm(ceil, lambda x: f'{x:.2f}')} of OpenSSL's rate")
 PY
