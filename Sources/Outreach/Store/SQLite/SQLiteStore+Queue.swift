@@ -158,25 +158,42 @@ extension SQLiteStore {
                 ids.removeAll { refused.contains($0) }
                 if ids.isEmpty { return [] }
             }
-            let lease = try db.prepare(
-                "UPDATE deliveries SET state='sending', lease_owner=?, lease_expires_at=?, attempts=attempts+1, updated_at=? WHERE id=?"
-            )
-            for id in ids { try lease.run([.text(owner), .integer(now + leaseMillis), .integer(now), .integer(id)]) }
-            let get = try db.prepare("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?")
+            // One statement each for the batch's leases, deliveries and contacts (not one a delivery).
+            let idList = SQLiteValue.text("[" + ids.map(String.init).joined(separator: ",") + "]")
+            try db.prepare(
+                """
+                UPDATE deliveries SET state='sending', lease_owner=?1, lease_expires_at=?2, attempts=attempts+1, updated_at=?3
+                WHERE id IN (SELECT value FROM json_each(?4))
+                """
+            ).run([.text(owner), .integer(now + leaseMillis), .integer(now), idList])
+            var deliveries: [Int64: Delivery] = [:]
+            deliveries.reserveCapacity(ids.count)
+            for d in try db.prepare(
+                "SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id IN (SELECT value FROM json_each(?1))"
+            ).rows([idList], Self.readDelivery) {
+                deliveries[d.id] = d
+            }
+            let contactIDs = Set(deliveries.values.compactMap(\.contactID))
+            var contacts: [Int64: Contact] = [:]
+            if !contactIDs.isEmpty {
+                let list = "[" + contactIDs.map(String.init).joined(separator: ",") + "]"
+                for c in try db.prepare(
+                    "SELECT \(Self.contactColumns) FROM contacts WHERE id IN (SELECT value FROM json_each(?1))"
+                ).rows([.text(list)], { Self.readContact($0) }) {
+                    if let id = c.id { contacts[id] = c }
+                }
+            }
             let getMessage = try db.prepare(Self.messageQuery)
-            let getContact = try db.prepare("SELECT \(Self.contactColumns) FROM contacts WHERE id = ?")
             var messages: [Int64: Message] = [:]
             var out: [ClaimedDelivery] = []
+            out.reserveCapacity(ids.count)
             for id in ids {
-                guard let d = try get.rows([.integer(id)], Self.readDelivery).first else { continue }
+                guard let d = deliveries[id] else { continue }
                 if messages[d.messageID] == nil {
                     messages[d.messageID] = try getMessage.rows([.integer(d.messageID)], Self.readMessage).first
                 }
                 guard let m = messages[d.messageID] else { continue }
-                let contact = try d.contactID.flatMap { cid in
-                    try getContact.rows([.integer(cid)], { Self.readContact($0) }).first
-                }
-                out.append(ClaimedDelivery(delivery: d, message: m, contact: contact))
+                out.append(ClaimedDelivery(delivery: d, message: m, contact: d.contactID.flatMap { contacts[$0] }))
             }
             return out
         }
