@@ -28,7 +28,9 @@ public struct Contact: Sendable, Equatable {
     }
 
     public var firstName: String? {
-        name.flatMap { $0.split(separator: " ").first.map(String.init) }
+        // The first word as `split(separator: " ").first` finds it, without splitting the rest.
+        guard let name, let start = name.firstIndex(where: { $0 != " " }) else { return nil }
+        return String(name[start..<(name[start...].firstIndex(of: " ") ?? name.endIndex)])
     }
 
     /// The contact as a template sees it under `contact`.
