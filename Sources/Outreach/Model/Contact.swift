@@ -35,7 +35,9 @@ public struct Contact: Sendable, Equatable {
 
     /// The contact as a template sees it under `contact`.
     public var templateValue: JSON {
-        var o: [String: JSON] = ["attributes": .object(attributes.mapValues { .string($0) })]
+        // Room for every key at once: growing a dictionary rehashes what it holds.
+        var o = [String: JSON](minimumCapacity: 8)
+        o["attributes"] = .object(attributes.mapValues { .string($0) })
         if let id { o["id"] = .number(String(id)) }
         if let email { o["email"] = .string(email) }
         if let phone { o["phone"] = .string(phone) }

@@ -38,7 +38,8 @@ import Testing
                 "\(t.action.rawValue.uppercased())|\(t.expires)|\(t.list)|\($0)|\(t.issuedAt!)|\(t.address)"
             } ?? "\(t.action.rawValue)|\(t.expires)|\(t.list)|\(t.address)"
         let payload = Array(text.utf8)
-        return Crypto.base64URL(payload) + "." + Crypto.base64URL(Array(Crypto.hmacSHA256(key: key, payload).prefix(16)))
+        return Crypto.base64URL(payload) + "."
+            + Crypto.base64URL(Array(Crypto.hmacSHA256(key: key, payload).prefix(16)))
     }
 
     @Test func tokensAreTheSameBytesAsBefore() throws {
