@@ -29,6 +29,15 @@ enum QuotedPrintable {
                     let start = src + i
                     let stop = src + min(n, i + (75 - line))
                     var p = start
+                    // Eight bytes at a time while all are printable ASCII or spaces, none `=` or `.`,
+                    // and a space last is not followed by a line end: what the loop below would pass
+                    // byte by byte.
+                    while stop - p >= 8 {
+                        guard allPlain(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)),
+                            p[7] != 0x20 || (p + 8 < end && classes[Int(p[8])] != Class.lineEnd)
+                        else { break }
+                        p += 8
+                    }
                     while p < stop {
                         let c = classes[Int(p.pointee)]
                         if c != Class.plain {
@@ -86,6 +95,18 @@ enum QuotedPrintable {
             }
             count = o
         }
+    }
+
+    /// Whether all eight bytes of `x` are in 0x20...0x7E and none is `=` or `.` (bit tricks from
+    /// "Bit Twiddling Hacks": each test is exact about whether some byte matches).
+    @inline(__always)
+    static func allPlain(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & high != 0 }
+        let below = (x &- 0x20 &* ones) & ~x & high  // a byte under 0x20
+        let above = ((x &+ ones) | x) & high  // a byte over 0x7E
+        return below | above == 0 && !hasZeroByte(x ^ (0x3D &* ones)) && !hasZeroByte(x ^ (0x2E &* ones))
     }
 
     /// What a byte is to the encoder: printable ASCII other than `=` and `.` (always itself), space

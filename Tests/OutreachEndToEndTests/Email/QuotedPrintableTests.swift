@@ -82,6 +82,13 @@ import Testing
                 out.append(String(repeating: "x", count: column) + tail + String(repeating: "y", count: column))
             }
         }
+        // Each byte the eight-at-a-time scan must stop at (or must not), at every offset of a block.
+        for special in ["\u{1F}", " ", "\t", ".", "=", "~", "\u{7F}", "ø", " \r\n", " \n"] {
+            for at in 0..<20 {
+                out.append(String(repeating: "a", count: at) + special + String(repeating: "b", count: 20 - at))
+                out.append(String(repeating: "a", count: at) + special)
+            }
+        }
         return out
     }()
 
