@@ -60,23 +60,34 @@ public enum Crypto {
 
     /// RFC 4648 §5 base64url without padding (links carry one per message, so no Foundation detour).
     public static func base64URL(_ bytes: [UInt8]) -> String {
-        let a = base64URLAlphabet
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var i = 0
-        while i + 2 < bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [a[Int(n >> 18 & 63)], a[Int(n >> 12 & 63)], a[Int(n >> 6 & 63)], a[Int(n & 63)]]
-            i += 3
+        bytes.withUnsafeBufferPointer { base64URL($0) }
+    }
+
+    public static func base64URL(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let rest = bytes.count % 3
+        let count = bytes.count / 3 * 4 + (rest == 0 ? 0 : rest + 1)
+        return String(unsafeUninitializedCapacity: count) { out in
+            base64URLAlphabet.withUnsafeBufferPointer { a in
+                var i = 0
+                var o = 0
+                while i + 2 < bytes.count {
+                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    out[o] = a[Int(n >> 18 & 63)]
+                    out[o + 1] = a[Int(n >> 12 & 63)]
+                    out[o + 2] = a[Int(n >> 6 & 63)]
+                    out[o + 3] = a[Int(n & 63)]
+                    i += 3
+                    o += 4
+                }
+                if bytes.count - i >= 1 {
+                    let n = UInt32(bytes[i]) << 16 | (bytes.count - i == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+                    out[o] = a[Int(n >> 18 & 63)]
+                    out[o + 1] = a[Int(n >> 12 & 63)]
+                    if bytes.count - i == 2 { out[o + 2] = a[Int(n >> 6 & 63)] }
+                }
+            }
+            return count
         }
-        if bytes.count - i == 1 {
-            let n = UInt32(bytes[i]) << 16
-            out += [a[Int(n >> 18 & 63)], a[Int(n >> 12 & 63)]]
-        } else if bytes.count - i == 2 {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out += [a[Int(n >> 18 & 63)], a[Int(n >> 12 & 63)], a[Int(n >> 6 & 63)]]
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func base64URLDecode(_ s: String) -> [UInt8]? {

@@ -34,12 +34,12 @@ enum HeaderEncoding {
         var words: [String] = []
         var chunk: [UInt8] = []
         for ch in value {
-            let bytes = Array(String(ch).utf8)
+            let bytes = ch.utf8
             if chunk.count + bytes.count > 45, !chunk.isEmpty {
                 words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
-                chunk = []
+                chunk.removeAll(keepingCapacity: true)
             }
-            chunk += bytes
+            chunk.append(contentsOf: bytes)
         }
         if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
         return words.joined(separator: "\r\n ")

@@ -27,27 +27,41 @@ public enum MIMEBuilder {
         h.append(("MIME-Version", "1.0"))
 
         let body = try Self.body(m)
-        var out = ""
+        // One buffer for the whole message, written once: the parts are not copied into their
+        // multipart, nor the multipart into the message.
+        var out: [UInt8] = []
+        out.reserveCapacity(1024 + body.estimatedSize)
         for (k, v) in h {
-            let field = k + ": " + v
+            let start = out.count
+            out.append(contentsOf: k.utf8)
+            out.append(0x3A)
+            out.append(0x20)
+            out.append(contentsOf: v.utf8)
             // What could not be folded (a URL, an id) is refused here rather than by the relay.
-            if longestLine(field) > 998 { throw .headerTooLong(field: k) }
-            out += field + "\r\n"
+            let longest = out.withUnsafeBufferPointer { longestLine(UnsafeBufferPointer(rebasing: $0[start...])) }
+            if longest > 998 { throw .headerTooLong(field: k) }
+            out.append(0x0D)
+            out.append(0x0A)
         }
-        out += body.headers
-        var bytes = Array(out.utf8)
-        bytes += [0x0D, 0x0A]
-        bytes += body.content
-        return bytes
+        out.append(contentsOf: body.headers.utf8)
+        out.append(0x0D)
+        out.append(0x0A)
+        body.appendContent(to: &out)
+        return out
     }
 
     /// The longest line of `s` in bytes, lines ending at LF, a CR before the LF not counted (one
     /// pass over the bytes: splitting made an array of lines for every header of every message).
     static func longestLine(_ s: String) -> Int {
+        var s = s
+        return s.withUTF8 { longestLine($0) }
+    }
+
+    static func longestLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var longest = 0
         var length = 0
         var lastCR = false
-        for b in s.utf8 {
+        for b in bytes {
             if b == 0x0A {
                 longest = max(longest, length - (lastCR ? 1 : 0))
                 length = 0
@@ -63,7 +77,8 @@ public enum MIMEBuilder {
     /// Whether `s` has a CR or LF anywhere. On the UTF-8 bytes: a line break is always a grapheme
     /// of its own (or CR LF), so this is what a check of the Characters finds, at a fraction of the cost.
     static func hasLineBreak(_ s: String) -> Bool {
-        s.utf8.contains { $0 == 0x0D || $0 == 0x0A }
+        s.utf8.withContiguousStorageIfAvailable { $0.contains { $0 == 0x0D || $0 == 0x0A } }
+            ?? s.utf8.contains { $0 == 0x0D || $0 == 0x0A }
     }
 
     static func mailbox(_ a: MailAddress, _ field: String) throws(MIMEError) -> String {
@@ -78,10 +93,40 @@ public enum MIMEBuilder {
         return HeaderEncoding.mailbox(a)
     }
 
-    /// A MIME entity: its Content-* header lines (each ending CRLF) and its body.
+    /// A MIME entity: its Content-* header lines (each ending CRLF) and its body, either bytes
+    /// or the parts of a multipart between their boundaries.
     struct Part {
         var headers: String
         var content: [UInt8]
+        var boundary = ""
+        var parts: [Part] = []
+
+        /// Roughly the bytes of the content, for reserving the output once.
+        var estimatedSize: Int {
+            parts.reduce(content.count) { $0 + $1.headers.utf8.count + $1.estimatedSize + 2 * boundary.utf8.count + 12 }
+        }
+
+        func appendContent(to out: inout [UInt8]) {
+            guard !parts.isEmpty else {
+                out.append(contentsOf: content)
+                return
+            }
+            for p in parts {
+                out.append(contentsOf: "--".utf8)
+                out.append(contentsOf: boundary.utf8)
+                out.append(0x0D)
+                out.append(0x0A)
+                out.append(contentsOf: p.headers.utf8)
+                out.append(0x0D)
+                out.append(0x0A)
+                p.appendContent(to: &out)
+                out.append(0x0D)
+                out.append(0x0A)
+            }
+            out.append(contentsOf: "--".utf8)
+            out.append(contentsOf: boundary.utf8)
+            out.append(contentsOf: "--\r\n".utf8)
+        }
     }
 
     static func textPart(_ text: String, subtype: String, extra: String = "") -> Part {
@@ -99,15 +144,10 @@ public enum MIMEBuilder {
     }
 
     static func multipart(_ subtype: String, _ parts: [Part]) -> Part {
-        let boundary = "=_outreach_" + Crypto.hex(Crypto.randomBytes(12))
-        var content: [UInt8] = []
-        for p in parts {
-            content += Array("--\(boundary)\r\n\(p.headers)\r\n".utf8)
-            content += p.content
-            content += [0x0D, 0x0A]
-        }
-        content += Array("--\(boundary)--\r\n".utf8)
-        return Part(headers: "Content-Type: multipart/\(subtype);\r\n boundary=\"\(boundary)\"\r\n", content: content)
+        let boundary = MIMEBoundary.next()
+        return Part(
+            headers: "Content-Type: multipart/\(subtype);\r\n boundary=\"\(boundary)\"\r\n", content: [],
+            boundary: boundary, parts: parts)
     }
 
     static func body(_ m: MailMessage) throws(MIMEError) -> Part {
@@ -145,10 +185,30 @@ public enum MIMEBuilder {
         var t = time_t(d.timeIntervalSince1970)
         var tm = tm()
         gmtime_r(&t, &tm)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(days[Int(tm.tm_wday)]), \(two(tm.tm_mday)) \(months[Int(tm.tm_mon)]) \(tm.tm_year + 1900) "
-            + "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)) +0000"
+        // Written as bytes from static tables: no arrays of names and no interpolations per message.
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        func name(_ table: StaticString, _ i: Int32) {
+            out.append(contentsOf: UnsafeBufferPointer(start: table.utf8Start + 3 * Int(i), count: 3))
+        }
+        func two(_ v: Int32) {
+            out.append(0x30 + UInt8(v / 10))
+            out.append(0x30 + UInt8(v % 10))
+        }
+        name("SunMonTueWedThuFriSat", tm.tm_wday)
+        out.append(contentsOf: ", ".utf8)
+        two(tm.tm_mday)
+        out.append(0x20)
+        name("JanFebMarAprMayJunJulAugSepOctNovDec", tm.tm_mon)
+        out.append(0x20)
+        out.append(contentsOf: String(tm.tm_year + 1900).utf8)
+        out.append(0x20)
+        two(tm.tm_hour)
+        out.append(0x3A)
+        two(tm.tm_min)
+        out.append(0x3A)
+        two(tm.tm_sec)
+        out.append(contentsOf: " +0000".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 }

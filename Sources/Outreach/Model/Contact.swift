@@ -28,12 +28,16 @@ public struct Contact: Sendable, Equatable {
     }
 
     public var firstName: String? {
-        name.flatMap { $0.split(separator: " ").first.map(String.init) }
+        // The first word as `split(separator: " ").first` finds it, without splitting the rest.
+        guard let name, let start = name.firstIndex(where: { $0 != " " }) else { return nil }
+        return String(name[start..<(name[start...].firstIndex(of: " ") ?? name.endIndex)])
     }
 
     /// The contact as a template sees it under `contact`.
     public var templateValue: JSON {
-        var o: [String: JSON] = ["attributes": .object(attributes.mapValues { .string($0) })]
+        // Room for every key at once: growing a dictionary rehashes what it holds.
+        var o = [String: JSON](minimumCapacity: 8)
+        o["attributes"] = .object(attributes.mapValues { .string($0) })
         if let id { o["id"] = .number(String(id)) }
         if let email { o["email"] = .string(email) }
         if let phone { o["phone"] = .string(phone) }

@@ -4,6 +4,8 @@ import Foundation
 public struct EmailComposer: Sendable {
     public let from: MailAddress
     public let replyTo: MailAddress?
+    /// `from.domain`, split out once rather than for every message's id and List-Id.
+    let domain: String
 
     public init(config: Config) throws {
         from = try MailAddress.parse(config.senderFrom)
@@ -12,6 +14,7 @@ public struct EmailComposer: Sendable {
         } else {
             replyTo = nil
         }
+        domain = from.domain
     }
 
     public func build(
@@ -26,13 +29,13 @@ public struct EmailComposer: Sendable {
             subject: (r.subject ?? "").singleLine, text: r.text, html: r.html,
             messageID: MailMessage.stableID(
                 deliveryID: c.delivery.id, messageID: c.message.id ?? 0,
-                createdAt: c.delivery.createdAt, domain: from.domain))
+                createdAt: c.delivery.createdAt, domain: domain))
         m.replyTo = replyTo
         // Read back from the headers a bounce returns (not DKIM-signed: a relay may strip it).
         m.extraHeaders.append((BounceParser.deliveryHeader, String(c.delivery.id)))
         m.calendar = calendar
         if c.message.kind.composedAsListMail, let list = c.message.listName {
-            m.listID = "\(list).\(from.domain)"
+            m.listID = "\(list).\(domain)"
             m.unsubscribeURL = unsubscribeURL
         }
         for path in c.message.attachments { m.attachments.append(try MailAttachment.file(path)) }

@@ -54,7 +54,10 @@ public struct TemplateComposer: DeliveryComposer {
         let locale =
             library.resolvedLocale(c.message.template, kind: channel.kind, locale: requested) ?? requested
         let ctx = context(c, locale: locale)
-        var r = try library.render(c.message.template, kind: channel.kind, locale: requested, context: ctx)
+        // Rendered for the locale already resolved, which resolves to itself at once: resolving
+        // `requested` again walked its fallback chain a second time (when there is none, `locale`
+        // is `requested`).
+        var r = try library.render(c.message.template, kind: channel.kind, locale: locale, context: ctx)
         if c.message.kind == .test { r = CampaignTestSend.marked(r) }
         var m = OutgoingMessage(
             deliveryID: c.delivery.id, address: c.delivery.address, recipientName: c.delivery.name ?? c.contact?.name,

@@ -23,6 +23,10 @@ public enum Locales {
     /// `pt_br` / `PT-br` → `pt-BR`.
     public static func canonical(_ tag: String) -> String {
         if isSimpleLanguage(tag) { return tag }
+        return asciiCanonical(tag) ?? unicodeCanonical(tag)
+    }
+
+    static func unicodeCanonical(_ tag: String) -> String {
         let parts = tag.replacingOccurrences(of: "_", with: "-").split(separator: "-")
         guard let first = parts.first else { return tag }
         var out = first.lowercased()
@@ -37,6 +41,28 @@ public enum Locales {
             }
         }
         return out
+    }
+
+    /// `canonical` for an ASCII tag, on its bytes: the case mappings of ASCII letters are ASCII, so
+    /// this is what `unicodeCanonical` makes, without its strings per subtag (every
+    /// message to a `pt-BR` reader resolves its template's locale). Nil for other tags (non-ASCII, control characters).
+    static func asciiCanonical(_ tag: String) -> String? {
+        let bytes = Array(tag.utf8)
+        // Printable only: a CR LF is one Character, and `unicodeCanonical` counts Characters.
+        guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+        let parts = bytes.split(whereSeparator: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
+        guard !parts.isEmpty else { return tag }
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 0x20 : b }
+        func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x7A ? b - 0x20 : b }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for (n, p) in parts.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: "-")) }
+            for (i, b) in p.enumerated() {
+                out.append(n > 0 && (p.count == 2 || (p.count == 4 && i == 0)) ? upper(b) : lower(b))
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The lookup order for a recipient's locale: `pt-BR` → `pt` → default → `en`.

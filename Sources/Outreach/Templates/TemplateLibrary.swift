@@ -161,8 +161,9 @@ public final class TemplateLibrary: Sendable {
     /// The locale whose files a recipient with `locale` gets: `pt-BR` → `pt` → default → `en`.
     public func resolvedLocale(_ template: String, kind: ChannelKind, locale: String?) -> String? {
         guard let byLocale = templates[template]?[kind] else { return nil }
-        if let locale, byLocale[locale] != nil { return locale }  // the common case, without building the chain
-        return Locales.fallbackChain(locale, defaultLocale: defaultLocale).first { byLocale[$0] != nil }
+        // Asked by key alone: reading `byLocale[locale]` would copy the variant out and release it.
+        if let locale, byLocale.index(forKey: locale) != nil { return locale }  // the common case, without the chain
+        return Locales.fallbackChain(locale, defaultLocale: defaultLocale).first { byLocale.index(forKey: $0) != nil }
     }
 
     /// Renders the template for one recipient. For email: subject, text and (when present) HTML;

@@ -45,7 +45,7 @@ struct TemplateRenderer {
         guard let first = parts.first else { return stack.last }
         var i = stack.count - 1
         while i >= 0 {
-            if case .object(let o) = stack[i], var v = o[first] {
+            if case .object(let o) = stack[i], var v = Self.value(of: first, in: o) {
                 var p = 1
                 while p < parts.count {
                     guard case .object(let inner) = v, let next = inner[parts[p]] else { return nil }
@@ -56,6 +56,15 @@ struct TemplateRenderer {
             }
             i -= 1
         }
+        return nil
+    }
+
+    /// `o[key]`; a frame of a few keys (the built-ins, most section items) is searched by comparing
+    /// keys, cheaper than hashing the name for every frame a lookup passes.
+    @inline(__always)
+    static func value(of key: String, in o: [String: JSON]) -> JSON? {
+        guard o.count <= 4 else { return o[key] }
+        for (k, v) in o where k == key { return v }
         return nil
     }
 

@@ -64,8 +64,46 @@ import Testing
             for _ in 0..<Int.random(in: 0..<400, using: &rng) { s.append(alphabet.randomElement(using: &rng)!) }
             out.append(String(s))
         }
+        // Mostly letters, as in real text, so runs of plain bytes cross the 75-character limit and
+        // meet dots, spaces and line ends at every column (seeded: a failure repeats).
+        var seeded = SplitMix(seed: 21)
+        let texty = Array((String(repeating: "abcdefghij", count: 6) + "  .=\t\r\n\r\nø€").unicodeScalars)
+        for length in [80, 151, 400, 2000] {
+            for _ in 0..<100 {
+                var s = String.UnicodeScalarView()
+                for _ in 0..<Int.random(in: 0...length, using: &seeded) {
+                    s.append(texty.randomElement(using: &seeded)!)
+                }
+                out.append(String(s))
+            }
+        }
+        for column in 70...80 {
+            for tail in [".", " ", "\t", "=", "ø", " \r\n", "\t\n", ".\n", "a"] {
+                out.append(String(repeating: "x", count: column) + tail + String(repeating: "y", count: column))
+            }
+        }
+        // Each byte the eight-at-a-time scan must stop at (or must not), at every offset of a block.
+        for special in ["\u{1F}", " ", "\t", ".", "=", "~", "\u{7F}", "ø", " \r\n", " \n"] {
+            for at in 0..<20 {
+                out.append(String(repeating: "a", count: at) + special + String(repeating: "b", count: 20 - at))
+                out.append(String(repeating: "a", count: at) + special)
+            }
+        }
         return out
     }()
+
+    /// A seeded generator: the random samples are the same on every run.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
 
     @Test func sameBytesAsTheReference() {
         for s in Self.samples { #expect(QuotedPrintable.encode(s) == Self.reference(s), "\(s.debugDescription)") }
