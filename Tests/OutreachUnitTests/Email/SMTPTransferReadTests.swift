@@ -46,9 +46,10 @@ import Testing
         let body = Array("From: a@example.org\r\n\r\nbody\r\n".utf8)
         for (h, b) in [(header, body), ([], body), (header, []), ([UInt8](), [UInt8]()), ([0x41], [0x42])] {
             // Smaller than the header, exactly it, header plus part of the body, everything, more.
-            for room in [1, 2, 3, 7, h.count - 1, h.count, h.count + 1, h.count + b.count - 1, h.count + b.count,
-                h.count + b.count + 1, 16_384] where room > 0
-            {
+            for room in [
+                1, 2, 3, 7, h.count - 1, h.count, h.count + 1, h.count + b.count - 1, h.count + b.count,
+                h.count + b.count + 1, 16_384,
+            ] where room > 0 {
                 #expect(try readAll(header: h, bytes: b, sizes: [room]) == h + b, "room \(room)")
             }
             // Sizes that change from call to call (libcurl's buffer is not always empty).

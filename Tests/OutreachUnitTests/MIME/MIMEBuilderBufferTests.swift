@@ -14,7 +14,8 @@ import Testing
             html: "<p>ø</p>", messageID: "m.1@example.org")
         m.calendar = CalendarPart(method: "REQUEST", ics: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
         m.attachments = [
-            MailAttachment(filename: "a.bin", contentType: "application/octet-stream", data: (0..<300).map { UInt8($0 % 256) }),
+            MailAttachment(
+                filename: "a.bin", contentType: "application/octet-stream", data: (0..<300).map { UInt8($0 % 256) }),
             MailAttachment(filename: "tom.txt", contentType: "text/plain", data: []),
         ]
         return m

@@ -14,8 +14,10 @@ import Testing
         // Two deliveries whose lease expires: taken over first, their second attempt.
         let old = try s.enqueue(
             Message(template: "welcome"),
-            deliveries: [NewDelivery(channel: "outbox", address: "a@example.org", contactID: ids[0]),
-                NewDelivery(channel: "outbox", address: "x@example.org")], idempotency: nil)
+            deliveries: [
+                NewDelivery(channel: "outbox", address: "a@example.org", contactID: ids[0]),
+                NewDelivery(channel: "outbox", address: "x@example.org"),
+            ], idempotency: nil)
         #expect(try s.claim(channels: nil, limit: 10, owner: "dead", leaseMillis: 1, now: t).count == 2)
         // A contact twice, one without a contact, and one whose contact row is gone (refused: erased).
         let fresh = try s.enqueue(

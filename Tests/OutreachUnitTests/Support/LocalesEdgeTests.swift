@@ -25,7 +25,8 @@ import Testing
         var rng = SplitMix64(seed: 2121)
         let alphabet = (0x20...0x7E).map { Character(Unicode.Scalar(UInt8($0))) } + Array("--__--__")
         for _ in 0..<5_000 {
-            let tag = String((0..<Int.random(in: 0...14, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let tag = String(
+                (0..<Int.random(in: 0...14, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
             #expect(Locales.asciiCanonical(tag) == Locales.unicodeCanonical(tag), "\(tag.debugDescription)")
         }
     }

@@ -20,7 +20,8 @@ import Testing
     }
 
     @Test func innerFramesShadowOuterOnesWhateverTheirSize() throws {
-        let t = try Template(source: "{{#items}}{{name}}/{{outer}}/{{caf\u{E9}}};{{/items}}", file: "t", escaping: .none)
+        let t = try Template(
+            source: "{{#items}}{{name}}/{{outer}}/{{caf\u{E9}}};{{/items}}", file: "t", escaping: .none)
         for innerSize in [1, 3, 4, 5, 9] {
             var item: [String: JSON] = ["name": "inner"]
             for i in 1..<innerSize { item["pad\(i)"] = "x" }
