@@ -7,7 +7,7 @@ enum HeaderEncoding {
     }
 
     /// An unstructured value (Subject): ASCII as is, folded at spaces; anything else as UTF-8 "B"
-    /// encoded words of at most 75 characters, never splitting a character between two words.
+    /// encoded words of at most 75 characters, never splitting a code point between two words.
     /// ASCII with a word too long to fold (over `longestFoldableWord` bytes) is encoded too, as
     /// encoded words split across folded lines: no header line may exceed 998 bytes (RFC 5322).
     static func unstructured(_ value: String, nameLength: Int) -> String {
@@ -33,13 +33,22 @@ enum HeaderEncoding {
         // 45 bytes → 60 base64 characters; with "=?UTF-8?B?" and "?=" a word is 72 characters.
         var words: [String] = []
         var chunk: [UInt8] = []
-        for ch in value {
-            let bytes = ch.utf8
+        func add<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
             if chunk.count + bytes.count > 45, !chunk.isEmpty {
                 words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
                 chunk.removeAll(keepingCapacity: true)
             }
             chunk.append(contentsOf: bytes)
+        }
+        for ch in value {
+            // A grapheme longer than a word (a letter under dozens of combining marks) is split
+            // between its code points: RFC 2047's characters are the charset's, and one word of
+            // it would pass 75 characters, or a header line 998 bytes.
+            if ch.utf8.count <= 45 {
+                add(ch.utf8)
+            } else {
+                for scalar in ch.unicodeScalars { add(scalar.utf8) }
+            }
         }
         if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
         return words.joined(separator: "\r\n ")

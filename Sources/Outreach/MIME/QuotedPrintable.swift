@@ -69,10 +69,11 @@ enum QuotedPrintable {
                         continue
                     }
                     let atLineEnd = i + 1 == n || src[i + 1] == 0x0A || src[i + 1] == 0x0D
-                    // A leading dot is encoded too: some relays still get SMTP dot-stuffing wrong.
+                    // A leading dot is encoded too: some relays still get SMTP dot-stuffing wrong. That
+                    // includes a dot that would be the first byte after a soft break (line full).
                     let plain =
                         ((b >= 0x21 && b <= 0x7E && b != 0x3D) || ((b == 0x20 || b == 0x09) && !atLineEnd))
-                        && !(b == 0x2E && line == 0)
+                        && !(b == 0x2E && (line == 0 || line >= 75))
                     let width = plain ? 1 : 3
                     if line + width > 75 {
                         dst[o] = 0x3D

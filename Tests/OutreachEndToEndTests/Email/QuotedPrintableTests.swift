@@ -27,10 +27,10 @@ import Testing
             }
             let next = bytes[i + 1]
             let atLineEnd = i + 1 == n || next == 0x0A || next == 0x0D
-            // A leading dot is encoded too: some relays still get SMTP dot-stuffing wrong.
+            // A leading dot is encoded too, also after a soft break: some relays get dot-stuffing wrong.
             let plain =
                 ((b >= 0x21 && b <= 0x7E && b != 0x3D) || ((b == 0x20 || b == 0x09) && !atLineEnd))
-                && !(b == 0x2E && line == 0)
+                && !(b == 0x2E && (line == 0 || line >= 75))
             let width = plain ? 1 : 3
             if line + width > 75 {
                 out.append(0x3D)

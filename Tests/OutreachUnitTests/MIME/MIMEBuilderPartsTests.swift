@@ -24,6 +24,14 @@ import Testing
             #expect(MIMEBuilder.rfc5322Date(d) == referenceDate(d))
             seconds += 86_400 * 13 + 3_607
         }
+        // Before 1970, year ends, a leap day, the 32-bit limit, before year 1000 and after 9999.
+        for s: Double in [
+            -1, -0.5, -86_400 * 365.25 * 300, 1_798_761_599, 1_798_761_600, 951_782_400, 2_147_483_647, 2_147_483_648,
+            -31_000_000_000, 253_402_300_800, 1e12,
+        ] {
+            let d = Date(timeIntervalSince1970: s)
+            #expect(MIMEBuilder.rfc5322Date(d) == referenceDate(d), "\(s)")
+        }
     }
 
     @Test func boundariesAreDistinctAndCannotOccurInAnEncodedBody() {
