@@ -1,4 +1,3 @@
 import Foundation
 
-Allocator.configure()
 exit(CLI.main(Array(CommandLine.arguments.dropFirst())))

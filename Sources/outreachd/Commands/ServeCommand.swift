@@ -14,6 +14,7 @@ struct ServeCommand: Command {
 
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         _ = try args.positionals()
+        Allocator.configureForSending()
         return try Daemon(configPath: context.configPath, listenOverride: args.value("--listen")).run()
     }
 }

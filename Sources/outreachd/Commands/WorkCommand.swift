@@ -16,6 +16,7 @@ struct WorkCommand: Command {
     static func run(_ args: Arguments, _ context: CommandContext) throws -> Int32 {
         _ = try args.positionals()
         guard args.has("--until-idle") else { throw UsageError("use --until-idle (the daemon is `outreachd serve`)") }
+        Allocator.configureForSending()
         // Event reminders that have fallen due are fanned out first (each once, whoever runs it).
         try context.store.fanOutDueReminders(now: WallClock.nowMillis())
         // Recurring campaigns whose run has come fan it out first (once, whoever else asks).

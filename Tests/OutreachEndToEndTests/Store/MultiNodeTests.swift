@@ -46,10 +46,22 @@ import Testing
         try TestSupport.waitFor("a first part of the campaign", seconds: 600, interval: 0.2) {
             NodeGroup.receivedCount(smtp) >= 2_000
         }
+        // The victim's statements still running on the server: a COMMIT it sent before it was frozen
+        // still completes, so its leases are counted only once none is left.
+        func running() throws -> Int64 {
+            try db.rows(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'node-1' AND state = 'active'", []
+            ) { try $0.int(0) }.first ?? 0
+        }
         // Killed while it holds a batch (between two batches it holds nothing): frozen with SIGSTOP,
-        // then killed if it holds one, else let go on and frozen again a moment later.
+        // then killed if it holds one, else let go on and frozen again a moment later. Frozen means
+        // every thread stopped and nothing of it running on the server: otherwise it could record its
+        // batch after the count was read.
         try TestSupport.waitFor("the victim frozen while it holds a batch", seconds: 60, interval: 0.01) {
-            kill(victim.pid, SIGSTOP)
+            try TestSupport.freeze(victim.pid)
+            try TestSupport.waitFor("the victim's statements finished", seconds: 10, interval: 0.005) {
+                try running() == 0
+            }
             if try held() > 0 { return true }
             kill(victim.pid, SIGCONT)
             return false

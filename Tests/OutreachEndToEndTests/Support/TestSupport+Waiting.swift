@@ -71,3 +71,23 @@ extension TestSupport {
         return tail.isEmpty ? "; its stderr (\(path)) is empty" : "; the end of its stderr (\(path)):\n\(tail)"
     }
 }
+
+extension TestSupport {
+    /// Stops `pid` with SIGSTOP and returns once every one of its threads is stopped: `kill` only
+    /// sends the signal, and a thread that runs on for a moment can still commit what it was doing.
+    static func freeze(_ pid: Int32) throws {
+        kill(pid, SIGSTOP)
+        try waitFor("process \(pid) stopped", seconds: 10, interval: 0.001) {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            return !tasks.isEmpty
+                && tasks.allSatisfy { tid in
+                    // The state follows the command name, which is in parentheses and may hold spaces.
+                    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
+                        let close = stat.lastIndex(of: ")")
+                    else { return true }  // a thread that has ended runs nothing
+                    let state = stat[stat.index(after: close)...].dropFirst().first
+                    return state == "T" || state == "t"
+                }
+        }
+    }
+}
