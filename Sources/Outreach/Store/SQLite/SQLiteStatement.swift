@@ -9,6 +9,14 @@ public enum SQLiteValue: Sendable, Equatable {
     case blob([UInt8])
 }
 
+extension SQLiteValue {
+    /// Row ids as one JSON array, for `IN (SELECT value FROM json_each(?))`: one statement for a
+    /// whole batch instead of one a row.
+    static func idList(_ ids: some Sequence<Int64>) -> SQLiteValue {
+        .text("[" + ids.map(String.init).joined(separator: ",") + "]")
+    }
+}
+
 /// A prepared statement. Bind with `bind(_:)`, then `step()` or `rows()`.
 public final class SQLiteStatement {
     let stmt: OpaquePointer

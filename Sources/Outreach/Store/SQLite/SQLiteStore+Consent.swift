@@ -56,7 +56,7 @@ extension SQLiteStore {
                 LEFT JOIN campaigns camp ON camp.id = msg.campaign_id
                 WHERE refusal IS NOT NULL
                 """
-        ).rows([.text("[" + ids.map(String.init).joined(separator: ",") + "]")]) { s in
+        ).rows([.idList(ids)]) { s in
             let reason = CancelReason(rawValue: s.text(1)) ?? .suppressed
             let detail =
                 reason == .suppressed

@@ -159,7 +159,7 @@ extension SQLiteStore {
                 if ids.isEmpty { return [] }
             }
             // One statement each for the batch's leases, deliveries and contacts (not one a delivery).
-            let idList = SQLiteValue.text("[" + ids.map(String.init).joined(separator: ",") + "]")
+            let idList = SQLiteValue.idList(ids)
             try db.prepare(
                 """
                 UPDATE deliveries SET state='sending', lease_owner=?1, lease_expires_at=?2, attempts=attempts+1, updated_at=?3
@@ -176,10 +176,9 @@ extension SQLiteStore {
             let contactIDs = Set(deliveries.values.compactMap(\.contactID))
             var contacts: [Int64: Contact] = [:]
             if !contactIDs.isEmpty {
-                let list = "[" + contactIDs.map(String.init).joined(separator: ",") + "]"
                 for c in try db.prepare(
                     "SELECT \(Self.contactColumns) FROM contacts WHERE id IN (SELECT value FROM json_each(?1))"
-                ).rows([.text(list)], { Self.readContact($0) }) {
+                ).rows([.idList(contactIDs)], { Self.readContact($0) }) {
                     if let id = c.id { contacts[id] = c }
                 }
             }
