@@ -8,14 +8,21 @@ import Foundation
 /// and a hyphen, so a relay that folds the local part's case does not break it. The key is the link
 /// key (`link-key` in the data directory); the "verp:" prefix keeps its MACs apart from links'.
 public struct VERPToken: Sendable {
-    let key: [UInt8]
+    /// The link key, prepared for HMAC (a return path is signed for every message of a channel
+    /// with a bounce address).
+    let hmac: HMACKey
 
     /// Characters of MAC in a token (5 bits each).
     static let macLength = 10
 
     /// - Parameter key: the link key (LinkSigner's key bytes).
     public init(key: [UInt8]) {
-        self.key = key
+        hmac = HMACKey(key)
+    }
+
+    /// With a key already prepared: `LinkSigner.verp` shares the links' own.
+    init(mac: HMACKey) {
+        hmac = mac
     }
 
     /// The token for one delivery (`2s-k3jq8xw2ma`).
@@ -54,7 +61,7 @@ public struct VERPToken: Sendable {
     }
 
     private func mac(_ id: String) -> String {
-        let digest = Crypto.hmacSHA256(key: key, Array(("verp:" + id).utf8))
+        let digest = hmac.mac(Array(("verp:" + id).utf8))
         return Self.base32Lowercase(digest, characters: Self.macLength)
     }
 

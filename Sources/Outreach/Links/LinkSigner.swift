@@ -14,6 +14,9 @@ public struct LinkSigner: Sendable {
         self.baseURL = baseURL
     }
 
+    /// Return-path tokens under the same key, sharing its prepared HMAC contexts.
+    public var verp: VERPToken { VERPToken(mac: mac) }
+
     /// Loads `link-key` from the data directory, creating it (mode 0600) if missing.
     public static func load(config: Config) throws -> LinkSigner {
         let path = config.dataPath("link-key")

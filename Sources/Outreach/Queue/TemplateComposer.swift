@@ -72,7 +72,7 @@ public struct TemplateComposer: DeliveryComposer {
             // attributed even when the relay returns nothing of the message.
             m.envelopeFrom =
                 channel.bounceAddress.map {
-                    VERPToken(key: links.key).returnPath(bounceAddress: $0, delivery: c.delivery.id)
+                    links.verp.returnPath(bounceAddress: $0, delivery: c.delivery.id)
                 } ?? email.envelopeFrom
         }
         return m
