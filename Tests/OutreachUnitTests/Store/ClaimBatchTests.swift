@@ -10,7 +10,9 @@ import Testing
         let s = try SQLiteStore(path: TestSupport.temporaryDirectory("claim-batch") + "/o.db")
         let emails = ["a@example.org", "b@example.org", "c@example.org"]
         let ids = try s.upsertContacts(emails.map { Contact(email: $0, name: $0.uppercased()) }).ids
-        let t = WallClock.nowMillis()
+        // A minute ahead: every delivery enqueued below is due by then (one made a millisecond after
+        // a `t` read now would not be, and the claim would find fewer than it should).
+        let t = WallClock.nowMillis() + 60_000
         // Two deliveries whose lease expires: taken over first, their second attempt.
         let old = try s.enqueue(
             Message(template: "welcome"),
